@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '@homeward/config';
+import { DatabaseModule } from '@homeward/db';
+import { HttpApiModule } from '@homeward/http-api';
+import { IngestConsumerModule } from '@homeward/ingest-consumer';
+import { JobProcessorsModule } from '@homeward/job-processors';
+import { MessagingModule } from '@homeward/messaging';
+import { LoggerModule, type Logger } from '@homeward/observability';
+
+/** Every role in one process: for development and the demo. */
+@Module({})
+export class HomewardAppModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: HomewardAppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule,
+        MessagingModule,
+        HttpApiModule,
+        IngestConsumerModule,
+        JobProcessorsModule,
+      ],
+    };
+  }
+}

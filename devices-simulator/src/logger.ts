@@ -1,0 +1,45 @@
+import { hostname } from 'node:os';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+/** pino's numeric levels, so `| npx pino-pretty` formats the output. */
+const LEVEL_VALUES: Readonly<Record<LogLevel, number>> = { debug: 20, info: 30, warn: 40, error: 50 };
+
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
+
+export interface LoggerOptions {
+  minLevel: LogLevel;
+  write?: (line: string) => void;
+  now?: () => number;
+}
+
+function serialise(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { type: value.name, message: value.message };
+  return value;
+}
+
+/** One JSON object per line on stdout, pino-shaped: {level, time, pid, hostname, name, msg, ...fields}. */
+export function createLogger(options: LoggerOptions, bindings: LogFields = {}): Logger {
+  const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const now = options.now ?? Date.now;
+  const min = LEVEL_VALUES[options.minLevel];
+  const base = { pid: process.pid, hostname: hostname(), name: 'devices-simulator' };
+  const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
+    if (LEVEL_VALUES[level] < min) return;
+    write(JSON.stringify({ level: LEVEL_VALUES[level], time: now(), ...base, ...bindings, ...fields, msg }, serialise));
+  };
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: (fields) => createLogger(options, { ...bindings, ...fields }),
+  };
+}

@@ -1,0 +1,170 @@
+import { readFile } from 'node:fs/promises';
+import { provisionDevices } from './api-client';
+import { CliUsageError, USAGE, parseCommandLine, type SimulatorOptions } from './cli-options';
+import { parseDevicesFile, resolveBrokerUrls, type DevicesFile } from './devices-file';
+import { createLogger, type Logger } from './logger';
+import { createPatientProfile, type PatientProfile } from './patient-profile';
+import { ReadingGenerator } from './reading-generator';
+import { assignScenarios, type ScenarioEffect } from './scenarios';
+import { SimulatedDevice } from './simulated-device';
+
+/** How long a stopping device waits for outstanding PUBACKs before it disconnects anyway. */
+const DRAIN_TIMEOUT_MS = 5000;
+
+async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<DevicesFile> {
+  const { source } = options;
+  switch (source.kind) {
+    case 'file': {
+      const text = await readFile(source.path, 'utf8');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error: unknown) {
+        throw new Error(`${source.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return parseDevicesFile(json);
+    }
+    case 'api':
+      logger.info('provisioning patients and devices', { api: source.baseUrl, patients: source.patients });
+      return provisionDevices({
+        baseUrl: source.baseUrl,
+        email: source.email,
+        password: source.password,
+        patients: source.patients,
+        nameSeed: `${options.seed}|${Date.now()}`,
+        onPatient: (patient, devices) =>
+          logger.info('patient provisioned', {
+            patientId: patient.id,
+            name: `${patient.givenName} ${patient.familyName}`,
+            devices: devices.map((d) => ({ id: d.id, kind: d.kind })),
+          }),
+      });
+  }
+}
+
+type StopReason = 'count' | 'duration' | 'SIGINT' | 'SIGTERM';
+
+function waitForStop(options: SimulatorOptions, devices: readonly SimulatedDevice[]): Promise<StopReason> {
+  return new Promise((resolve) => {
+    const timers: NodeJS.Timeout[] = [];
+    const finish = (reason: StopReason): void => {
+      timers.forEach(clearTimeout);
+      process.removeListener('SIGINT', onSigint);
+      process.removeListener('SIGTERM', onSigterm);
+      // A second signal while draining means "now".
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(reason);
+    };
+    const onSigint = (): void => finish('SIGINT');
+    const onSigterm = (): void => finish('SIGTERM');
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
+    if (options.durationSeconds !== undefined) {
+      timers.push(setTimeout(() => finish('duration'), options.durationSeconds * 1000));
+    }
+    if (options.count !== undefined) {
+      void Promise.all(devices.map((d) => d.done)).then(() => finish('count'));
+    }
+  });
+}
+
+async function run(options: SimulatorOptions): Promise<number> {
+  const logger = createLogger({ minLevel: options.quiet ? 'warn' : 'info' });
+  const devices = resolveBrokerUrls(await loadDevices(options, logger), options.mqttUrl);
+  const startedAt = new Date();
+
+  const effects = new Map<string, ScenarioEffect[]>();
+  for (const assignment of assignScenarios(options.scenarios, devices)) {
+    if (assignment.deviceId === undefined) {
+      logger.warn('scenario has no device to act on', { scenario: assignment.scenario });
+      continue;
+    }
+    effects.set(assignment.deviceId, [...(effects.get(assignment.deviceId) ?? []), ...assignment.effects]);
+    logger.info('scenario assigned', {
+      scenario: assignment.scenario,
+      deviceId: assignment.deviceId,
+      patientId: assignment.patientId,
+    });
+  }
+
+  const profiles = new Map<string, PatientProfile>();
+  const simulated = devices.map((device) => {
+    const profile = profiles.get(device.patientId) ?? createPatientProfile(device.patientId, options.seed);
+    profiles.set(device.patientId, profile);
+    return new SimulatedDevice({
+      device,
+      generator: new ReadingGenerator({
+        deviceId: device.id,
+        kind: device.kind,
+        profile,
+        seed: options.seed,
+        startedAt,
+        effects: effects.get(device.id),
+      }),
+      intervalMs: options.intervalSeconds * 1000,
+      seed: options.seed,
+      count: options.count,
+      logger,
+    });
+  });
+
+  logger.info('simulator started', {
+    devices: simulated.length,
+    patients: profiles.size,
+    seed: options.seed,
+    intervalSeconds: options.intervalSeconds,
+    scenarios: options.scenarios,
+    count: options.count,
+    durationSeconds: options.durationSeconds,
+  });
+  simulated.forEach((device) => device.start());
+
+  const reason = await waitForStop(options, simulated);
+  logger.info('simulator stopping', { reason });
+  const summaries = await Promise.all(simulated.map((device) => device.stop(DRAIN_TIMEOUT_MS)));
+  const totals = {
+    measured: summaries.reduce((n, s) => n + s.measured, 0),
+    acknowledged: summaries.reduce((n, s) => n + s.acknowledged, 0),
+    republished: summaries.reduce((n, s) => n + s.republished, 0),
+  };
+  const lost = summaries.filter((s) => s.unacknowledged.length > 0);
+  if (lost.length > 0) {
+    logger.warn('readings left unacknowledged', {
+      ...totals,
+      devices: lost.map((s) => ({ deviceId: s.deviceId, messageIds: s.unacknowledged })),
+    });
+    return 1;
+  }
+  logger.info('simulator stopped', { reason, ...totals });
+  return 0;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let command;
+  try {
+    command = parseCommandLine(argv, process.env);
+  } catch (error: unknown) {
+    if (!(error instanceof CliUsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (command.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  return run(command);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // Everything is closed by now; this only guards against a stray handle keeping us alive.
+    setTimeout(() => process.exit(code), 2000).unref();
+  },
+  (error: unknown) => {
+    const err = error instanceof Error ? { type: error.name, message: error.message } : { message: String(error) };
+    process.stdout.write(`${JSON.stringify({ level: 60, time: Date.now(), name: 'devices-simulator', msg: 'simulator failed', err })}\n`);
+    process.exit(1);
+  },
+);

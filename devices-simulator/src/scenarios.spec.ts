@@ -1,0 +1,152 @@
+import { toCanonicalUnit, type DeviceMessageV1, type VitalType } from '@homeward/contracts';
+import { createPatientProfile } from './patient-profile';
+import { ReadingGenerator } from './reading-generator';
+import {
+  SCENARIOS,
+  SCENARIO_NAMES,
+  applyScenarioEffects,
+  assignScenarios,
+  type ScenarioEffect,
+  type ScenarioName,
+  type SimulatedDeviceRef,
+} from './scenarios';
+
+const START = new Date('2026-11-25T10:00:00Z');
+const DAY = 24 * 60 * 60 * 1000;
+
+const DEVICES: SimulatedDeviceRef[] = [
+  { id: 'p1-bp', kind: 'bp_cuff', patientId: 'p1' },
+  { id: 'p1-scale', kind: 'scale', patientId: 'p1' },
+  { id: 'p1-ox', kind: 'pulse_oximeter', patientId: 'p1' },
+  { id: 'p2-bp', kind: 'bp_cuff', patientId: 'p2' },
+  { id: 'p2-scale', kind: 'scale', patientId: 'p2' },
+  { id: 'p2-ox', kind: 'pulse_oximeter', patientId: 'p2' },
+  { id: 'p3-bp', kind: 'bp_cuff', patientId: 'p3' },
+  { id: 'p3-scale', kind: 'scale', patientId: 'p3' },
+  { id: 'p3-ox', kind: 'pulse_oximeter', patientId: 'p3' },
+];
+
+function effectsFor(name: ScenarioName, devices = DEVICES): { deviceId?: string; effects: readonly ScenarioEffect[] } {
+  const [assignment] = assignScenarios([name], devices);
+  if (!assignment) throw new Error(`${name} assigned nothing`);
+  return assignment;
+}
+
+function generatorFor(device: SimulatedDeviceRef, effects: readonly ScenarioEffect[], seed = 'spec'): ReadingGenerator {
+  return new ReadingGenerator({
+    deviceId: device.id,
+    kind: device.kind,
+    profile: createPatientProfile(device.patientId, seed),
+    seed,
+    startedAt: START,
+    effects,
+  });
+}
+
+function value(message: DeviceMessageV1, type: VitalType): number {
+  const reading = message.readings.find((r) => r.type === type);
+  if (!reading) throw new Error(`no ${type}`);
+  const canonical = toCanonicalUnit(type, reading.value, reading.unit);
+  if (canonical === undefined) throw new Error(`bad unit ${reading.unit}`);
+  return canonical;
+}
+
+describe('scenario table', () => {
+  it('offers the documented scenarios, each described', () => {
+    expect(SCENARIO_NAMES).toEqual(expect.arrayContaining(['none', 'hypertensive-crisis', 'hypoxia', 'weight-gain']));
+    for (const name of SCENARIO_NAMES) expect(SCENARIOS[name].description.length).toBeGreaterThan(10);
+  });
+
+  it("'none' assigns nothing", () => {
+    expect(assignScenarios(['none'], DEVICES)).toEqual([]);
+  });
+});
+
+describe('hypertensive-crisis', () => {
+  it("targets the first patient's BP cuff", () => {
+    expect(effectsFor('hypertensive-crisis').deviceId).toBe('p1-bp');
+  });
+
+  it.each(['spec', 'other-seed', 'third'])(
+    'sends a critical reading (systolic >= 180, diastolic >= 120) on the second BP reading only (seed %s)',
+    (seed) => {
+      const { effects } = effectsFor('hypertensive-crisis');
+      const gen = generatorFor(DEVICES[0] as SimulatedDeviceRef, effects, seed);
+      const messages = [0, 1, 2, 3].map((i) => gen.next(new Date(START.getTime() + i * 15_000)));
+      const [first, second, third, fourth] = messages as [DeviceMessageV1, DeviceMessageV1, DeviceMessageV1, DeviceMessageV1];
+      expect(value(second, 'blood_pressure_systolic')).toBe(186);
+      expect(value(second, 'blood_pressure_diastolic')).toBe(124);
+      expect(value(second, 'blood_pressure_systolic')).toBeGreaterThanOrEqual(180);
+      for (const normal of [first, third, fourth]) {
+        expect(value(normal, 'blood_pressure_systolic')).toBeLessThan(180);
+        expect(value(normal, 'blood_pressure_diastolic')).toBeLessThan(120);
+      }
+    },
+  );
+});
+
+describe('hypoxia', () => {
+  it("drives the second patient's SpO2 down to 86 and holds it there", () => {
+    const { deviceId, effects } = effectsFor('hypoxia');
+    expect(deviceId).toBe('p2-ox');
+    const gen = generatorFor(DEVICES[5] as SimulatedDeviceRef, effects);
+    const spo2 = Array.from({ length: 8 }, (_, i) => value(gen.next(new Date(START.getTime() + i * 15_000)), 'oxygen_saturation'));
+    expect(spo2[0]).toBeGreaterThanOrEqual(93);
+    expect(spo2[1]).toBeLessThan(spo2[0] as number);
+    expect(spo2.slice(3)).toEqual([86, 86, 86, 86, 86]);
+  });
+
+  it('falls back to the only patient that has an oximeter', () => {
+    const devices: SimulatedDeviceRef[] = [
+      { id: 'a-bp', kind: 'bp_cuff', patientId: 'a' },
+      { id: 'b-hub', kind: 'hub', patientId: 'b' },
+    ];
+    expect(effectsFor('hypoxia', devices).deviceId).toBe('b-hub');
+  });
+});
+
+describe('weight-gain', () => {
+  it("adds 0.8 kg per day to the third patient's scale", () => {
+    const { deviceId, effects } = effectsFor('weight-gain');
+    expect(deviceId).toBe('p3-scale');
+    const device = DEVICES[7] as SimulatedDeviceRef;
+    const withGain = generatorFor(device, effects);
+    const without = generatorFor(device, []);
+    for (const day of [0, 1, 2, 5]) {
+      const at = new Date(START.getTime() + day * DAY);
+      const gained = value(withGain.next(at), 'body_weight') - value(without.next(at), 'body_weight');
+      // Both round to the scale's 0.1 (kg or lb), so allow one step of rounding.
+      expect(gained).toBeCloseTo(0.8 * day, 0);
+      expect(Math.abs(gained - 0.8 * day)).toBeLessThan(0.1);
+    }
+  });
+});
+
+describe('assignScenarios', () => {
+  it('puts combined scenarios on different patients when there are enough', () => {
+    const assignments = assignScenarios(['hypertensive-crisis', 'hypoxia', 'weight-gain'], DEVICES);
+    expect(new Set(assignments.map((a) => a.patientId)).size).toBe(3);
+  });
+
+  it('wraps around with a single patient', () => {
+    const one = DEVICES.filter((d) => d.patientId === 'p1');
+    expect(assignScenarios(['hypertensive-crisis', 'hypoxia', 'weight-gain'], one).map((a) => a.deviceId)).toEqual([
+      'p1-bp',
+      'p1-ox',
+      'p1-scale',
+    ]);
+  });
+
+  it('reports a scenario without a device that can carry it', () => {
+    const [assignment] = assignScenarios(['weight-gain'], [{ id: 't', kind: 'thermometer', patientId: 'x' }]);
+    expect(assignment?.deviceId).toBeUndefined();
+  });
+});
+
+describe('applyScenarioEffects', () => {
+  it('never adds a reading type the device does not measure', () => {
+    const values = new Map<VitalType, number>([['body_weight', 80]]);
+    applyScenarioEffects(values, SCENARIOS['hypertensive-crisis'].effects, 2, 0);
+    expect([...values.keys()]).toEqual(['body_weight']);
+  });
+});

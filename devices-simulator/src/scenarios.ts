@@ -1,0 +1,124 @@
+import type { DeviceKind, VitalType } from '@homeward/contracts';
+import { vitalsMeasuredBy } from './device-kinds';
+
+/**
+ * How a scenario bends one device's readings. Values are in catalogue units, applied before
+ * the device converts to its own unit; reading numbers count from 1 per device.
+ */
+export type ScenarioEffect =
+  /** Replace values exactly (no noise) on readings `from`..`to` (inclusive; `to` omitted = forever). */
+  | { kind: 'set'; from: number; to?: number; values: Partial<Record<VitalType, number>> }
+  /** Move `type` linearly from its normal value to `target` over `over` readings from `from`, then hold. */
+  | { kind: 'ramp'; type: VitalType; from: number; over: number; target: number }
+  /** Add `perDay` × days since the simulator started. */
+  | { kind: 'trend'; type: VitalType; perDay: number };
+
+export interface ScenarioDefinition {
+  description: string;
+  /**
+   * The device it acts on: among patients with a device measuring `measures` (in the order
+   * they first appear), the `patient`-th one, modulo their number; that patient's first such device.
+   */
+  target?: { patient: number; measures: VitalType };
+  effects: readonly ScenarioEffect[];
+}
+
+/** Every scenario, one entry each. Patients differ so that combined scenarios stay readable. */
+export const SCENARIOS = {
+  none: { description: 'Normal readings only.', effects: [] },
+  'hypertensive-crisis': {
+    description: "The first patient's BP cuff sends 186/124 on its second reading (critical BP alert).",
+    target: { patient: 0, measures: 'blood_pressure_systolic' },
+    effects: [{ kind: 'set', from: 2, to: 2, values: { blood_pressure_systolic: 186, blood_pressure_diastolic: 124 } }],
+  },
+  hypoxia: {
+    description: "The second patient's SpO2 falls to 86 % over readings 2-4 and stays there.",
+    target: { patient: 1, measures: 'oxygen_saturation' },
+    effects: [{ kind: 'ramp', type: 'oxygen_saturation', from: 2, over: 3, target: 86 }],
+  },
+  'weight-gain': {
+    description: "The third patient's scale gains 0.8 kg/day (fluid retention in heart failure).",
+    target: { patient: 2, measures: 'body_weight' },
+    effects: [{ kind: 'trend', type: 'body_weight', perDay: 0.8 }],
+  },
+} satisfies Record<string, ScenarioDefinition>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+export function isScenarioName(value: string): value is ScenarioName {
+  return Object.prototype.hasOwnProperty.call(SCENARIOS, value);
+}
+
+export interface SimulatedDeviceRef {
+  id: string;
+  kind: DeviceKind;
+  patientId: string;
+}
+
+export interface ScenarioAssignment {
+  scenario: ScenarioName;
+  /** Undefined when no device measures what the scenario needs. */
+  deviceId?: string;
+  patientId?: string;
+  effects: readonly ScenarioEffect[];
+}
+
+/** Chooses the device each scenario acts on. 'none' assigns nothing. */
+export function assignScenarios(
+  names: readonly ScenarioName[],
+  devices: readonly SimulatedDeviceRef[],
+): ScenarioAssignment[] {
+  const assignments: ScenarioAssignment[] = [];
+  for (const name of names) {
+    const definition: ScenarioDefinition = SCENARIOS[name];
+    const target = definition.target;
+    if (!target) continue;
+    const candidates = devices.filter((d) => vitalsMeasuredBy(d.kind).includes(target.measures));
+    const patients = [...new Set(candidates.map((d) => d.patientId))];
+    if (patients.length === 0) {
+      assignments.push({ scenario: name, effects: definition.effects });
+      continue;
+    }
+    const patientId = patients[target.patient % patients.length];
+    const device = candidates.find((d) => d.patientId === patientId);
+    assignments.push({ scenario: name, deviceId: device?.id, patientId, effects: definition.effects });
+  }
+  return assignments;
+}
+
+/**
+ * Applies scenario effects to one reading's values (catalogue units), in place.
+ * Only types already present are touched: effects never add a reading the device cannot take.
+ */
+export function applyScenarioEffects(
+  values: Map<VitalType, number>,
+  effects: readonly ScenarioEffect[],
+  readingNumber: number,
+  daysSinceStart: number,
+): void {
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'set': {
+        if (readingNumber < effect.from || (effect.to !== undefined && readingNumber > effect.to)) break;
+        for (const [type, value] of Object.entries(effect.values) as [VitalType, number][]) {
+          if (values.has(type)) values.set(type, value);
+        }
+        break;
+      }
+      case 'ramp': {
+        const current = values.get(effect.type);
+        if (current === undefined || readingNumber < effect.from) break;
+        const progress = Math.min(1, (readingNumber - effect.from + 1) / effect.over);
+        values.set(effect.type, current + (effect.target - current) * progress);
+        break;
+      }
+      case 'trend': {
+        const current = values.get(effect.type);
+        if (current === undefined) break;
+        values.set(effect.type, current + effect.perDay * daysSinceStart);
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+export const PROCESS_ROLES = ['api', 'ingest', 'worker', 'all'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/** Validation groups: a variable marked with a role's group is required when that role runs. */
+const API = ['api', 'all'];
+const INGEST = ['ingest'];
+
+/** Every environment variable Homeward reads, validated once at start-up. */
+export class EnvDto {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'], { always: true })
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(65535, { always: true })
+  PORT = 3000;
+
+  @IsDefined({ always: true })
+  @Matches(/^postgres(ql)?:\/\//, { always: true, message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL!: string;
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  DATABASE_POOL_MAX = 10;
+
+  @IsDefined({ always: true })
+  @Matches(/^rediss?:\/\//, { always: true, message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL!: string;
+
+  /** Prefix for every Redis key and channel, so several deployments (or test runs) share a server. */
+  @IsString({ always: true })
+  @Matches(/^[A-Za-z0-9_-]+$/, { always: true })
+  REDIS_PREFIX = 'homeward';
+
+  /** Broker the ingest consumer and health checks connect to; the all-in-one process embeds one when unset. */
+  @IsDefined({ groups: INGEST })
+  @IsOptional({ groups: ['api', 'worker', 'all'] })
+  @Matches(/^(mqtts?|wss?|tcp):\/\//, { always: true, message: 'MQTT_URL must be an mqtt:// URL' })
+  MQTT_URL?: string;
+
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  MQTT_USERNAME?: string;
+
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  MQTT_PASSWORD?: string;
+
+  /** Broker URL handed to devices at registration; defaults to the broker in use. */
+  @IsOptional({ always: true })
+  @Matches(/^(mqtts?|wss?|tcp):\/\//, { always: true, message: 'MQTT_PUBLIC_URL must be an mqtt:// URL' })
+  MQTT_PUBLIC_URL?: string;
+
+  /** Port of the embedded broker (all-in-one process without MQTT_URL). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(65535, { always: true })
+  MQTT_PORT = 1883;
+
+  /** Shared-subscription group; empty for brokers without shared subscriptions. */
+  @IsString({ always: true })
+  MQTT_SHARE_GROUP = 'ingest';
+
+  /** Stable client id of this ingest consumer: its persistent session survives restarts. */
+  @IsString({ always: true })
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { always: true })
+  MQTT_CLIENT_ID = 'ingest-0';
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(10000, { always: true })
+  INGEST_BATCH_SIZE = 500;
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(5000, { always: true })
+  INGEST_FLUSH_MS = 20;
+
+  @IsDefined({ groups: API })
+  @IsOptional({ groups: ['ingest', 'worker'] })
+  @IsString({ always: true })
+  @MinLength(32, { always: true, message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(60, { always: true })
+  @Max(86400, { always: true })
+  JWT_TTL_SECONDS = 3600;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { always: true })
+  LOG_LEVEL = 'info';
+
+  /** Login attempts allowed per client address per minute. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  LOGIN_RATE_LIMIT = 10;
+}

@@ -1,0 +1,51 @@
+import { DEVICE_CONTRACT } from './device-payload';
+import { VITAL_TYPES, acceptedUnits } from './vitals.catalog';
+
+/**
+ * Device contract v1 as JSON Schema (draft 2020-12), generated from the vitals catalogue so
+ * the published schema and the ingest validator cannot drift apart.
+ */
+export function deviceMessageSchemaV1(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://homeward.health/schemas/device-message.v1.json',
+    title: 'Homeward device message v1',
+    description: `Published QoS 1 to ${DEVICE_CONTRACT.topicPrefix}/{deviceId}/readings, UTF-8 JSON, at most ${DEVICE_CONTRACT.maxPayloadBytes} bytes.`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['messageId', 'measuredAt', 'readings'],
+    properties: {
+      messageId: {
+        type: 'string',
+        minLength: 1,
+        maxLength: DEVICE_CONTRACT.maxMessageIdLength,
+        pattern: '^[A-Za-z0-9._:-]+$',
+        description: 'Unique per device; a repeated messageId with the same measuredAt is stored once.',
+      },
+      measuredAt: {
+        type: 'string',
+        format: 'date-time',
+        description: 'RFC 3339 time of measurement, from the device clock, with a time zone.',
+      },
+      readings: {
+        type: 'array',
+        minItems: 1,
+        maxItems: DEVICE_CONTRACT.maxReadingsPerMessage,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'value', 'unit'],
+          properties: {
+            type: { enum: [...VITAL_TYPES] },
+            value: { type: 'number' },
+            unit: { type: 'string', minLength: 1, maxLength: 32 },
+          },
+          allOf: VITAL_TYPES.map((type) => ({
+            if: { properties: { type: { const: type } } },
+            then: { properties: { unit: { enum: acceptedUnits(type) } } },
+          })),
+        },
+      },
+    },
+  };
+}

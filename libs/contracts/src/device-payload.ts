@@ -1,0 +1,42 @@
+import type { VitalType } from './vitals.catalog';
+
+/** Device contract v1: what a device publishes QoS 1 to `v1/devices/{deviceId}/readings`. */
+export interface DeviceReadingV1 {
+  type: VitalType;
+  value: number;
+  unit: string;
+}
+
+export interface DeviceMessageV1 {
+  messageId: string;
+  measuredAt: string;
+  readings: DeviceReadingV1[];
+}
+
+export const DEVICE_KINDS = ['bp_cuff', 'scale', 'pulse_oximeter', 'glucometer', 'thermometer', 'hub'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+export const DEVICE_CONTRACT = {
+  topicPrefix: 'v1/devices',
+  /** MQTT topic filter the ingest consumer subscribes to. */
+  readingsFilter: 'v1/devices/+/readings',
+  maxPayloadBytes: 16 * 1024,
+  maxReadingsPerMessage: 32,
+  maxMessageIdLength: 128,
+  /** How far ahead of the server clock a measurement may be stamped (device clock drift). */
+  maxFutureSkewMs: 5 * 60 * 1000,
+  /** Oldest accepted measurement: hubs upload backlogs, but not from before this date. */
+  earliestMeasuredAt: '2000-01-01T00:00:00Z',
+} as const;
+
+export function readingsTopic(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/readings`;
+}
+
+const READINGS_TOPIC = /^v1\/devices\/([^/]+)\/readings$/;
+
+/** The device id named by a readings topic, or undefined when the topic is not one. */
+export function deviceIdFromTopic(topic: string): string | undefined {
+  const match = READINGS_TOPIC.exec(topic);
+  return match ? match[1] : undefined;
+}

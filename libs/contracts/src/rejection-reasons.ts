@@ -1,0 +1,20 @@
+/** Why a device message was rejected; stored with the raw payload in `reading_rejections`. */
+export const REJECTION_REASONS = [
+  'payload_too_large',
+  'invalid_encoding',
+  'invalid_json',
+  'schema_violation',
+  'invalid_device_id',
+  'unknown_device',
+  'unknown_type',
+  'unsupported_unit',
+  'non_finite_value',
+  'implausible_value',
+  'invalid_timestamp',
+  'measured_at_in_future',
+  'measured_at_too_old',
+  'duplicate_type',
+  'systolic_not_above_diastolic',
+] as const;
+
+export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AlertRepository, IngestBatchRepository, ReadingRepository } from '@homeward/db';
+import { ALERT_PUBLISHER, JOB_QUEUE, type AlertPublisher, type JobQueue } from '@homeward/messaging';
+import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability';
+import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
+import { evaluateThresholds } from '../rules/threshold.rule';
+import { mapAlert } from './alert.mapper';
+
+/** Evaluates stored batches against the rules and raises alerts. */
+@Injectable()
+export class AlertEvaluationService {
+  constructor(
+    private readonly batches: IngestBatchRepository,
+    private readonly readings: ReadingRepository,
+    private readonly alerts: AlertRepository,
+    @Inject(ALERT_PUBLISHER) private readonly publisher: AlertPublisher,
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Idempotent: a batch already evaluated is skipped, and alerts are unique per rule and
+   * triggering reading, so a retried or swept job raises nothing twice.
+   */
+  async evaluateBatch(batchId: string, correlationId: string): Promise<{ raised: number }> {
+    const batch = await this.batches.findById(batchId);
+    if (!batch) {
+      this.logger.warn({ batchId, correlationId }, 'Evaluation job names an unknown batch; nothing to do');
+      return { raised: 0 };
+    }
+    if (batch.evaluatedAt) return { raised: 0 };
+
+    const readings = await this.readings.findByBatch(batchId);
+    const organizationOf = new Map(readings.map((r) => [r.patientId, r.organizationId]));
+    const findings = evaluateThresholds(readings, DEFAULT_THRESHOLD_RULES);
+    const inserted = await this.alerts.insertNew(
+      findings.map(({ rule, trigger }) => ({
+        organizationId: organizationOf.get(trigger.patientId)!,
+        patientId: trigger.patientId,
+        ruleId: rule.id,
+        ruleKind: rule.kind,
+        ruleDescription: rule.description,
+        severity: rule.severity,
+        triggerType: trigger.type,
+        triggerValue: trigger.value,
+        triggerUnit: trigger.unit,
+        triggerMeasuredAt: trigger.measuredAt,
+        triggerDeviceId: trigger.deviceId,
+        triggerMessageId: trigger.messageId,
+        batchId,
+        correlationId,
+      })),
+    );
+    // Sockets are at-most-once: alerts live in PostgreSQL and clients replay what they missed.
+    for (const row of inserted) {
+      alertsRaised.inc({ severity: row.severity });
+      this.publisher.alertCreated(mapAlert(row));
+      this.logger.info({ alertId: row.id, patientId: row.patientId, ruleId: row.ruleId, severity: row.severity, correlationId }, 'Alert raised');
+    }
+    await this.batches.markEvaluated(batchId);
+    return { raised: inserted.length };
+  }
+
+  /** Re-enqueues batches whose evaluation job was lost; job ids are the batch ids, so duplicates merge. */
+  async sweepPending(olderThanMs: number): Promise<number> {
+    const pending = await this.batches.findPending(olderThanMs, 500);
+    for (const batch of pending) {
+      await this.jobs.enqueue('readings.evaluate', { batchId: batch.id, correlationId: batch.correlationId }, batch.id);
+    }
+    if (pending.length > 0) {
+      await this.batches.markEnqueued(pending.map((batch) => batch.id));
+      this.logger.info({ count: pending.length }, 'Re-enqueued unevaluated batches');
+    }
+    return pending.length;
+  }
+}

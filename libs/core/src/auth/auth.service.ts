@@ -1,0 +1,49 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { UserRepository, type UserRole } from '@homeward/db';
+import { InvalidCredentialsError } from '../errors';
+import type { Principal } from '../principal';
+import { hashPassword, verifyPassword } from './password';
+
+interface AccessTokenClaims {
+  sub: string;
+  org: string;
+  role: UserRole;
+}
+
+@Injectable()
+export class AuthService implements OnModuleInit {
+  /** Verified when the email is unknown, so a miss costs as long as a wrong password. */
+  private decoyHash = '';
+
+  constructor(
+    private readonly users: UserRepository,
+    private readonly jwt: JwtService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.decoyHash = await hashPassword('decoy-password-never-matches');
+  }
+
+  async login(email: string, password: string): Promise<{ accessToken: string; expiresIn: number; principal: Principal }> {
+    const user = await this.users.findByEmail(email);
+    const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
+    if (!user || !valid || user.disabledAt) throw new InvalidCredentialsError();
+    const principal: Principal = { userId: user.id, organizationId: user.organizationId, role: user.role };
+    const claims: AccessTokenClaims = { sub: user.id, org: user.organizationId, role: user.role };
+    const accessToken = await this.jwt.signAsync(claims);
+    const decoded = this.jwt.decode<{ exp: number; iat: number }>(accessToken);
+    return { accessToken, expiresIn: decoded.exp - decoded.iat, principal };
+  }
+
+  /** The principal of a valid, unexpired access token; undefined otherwise. */
+  async verify(token: string): Promise<Principal | undefined> {
+    try {
+      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+      if (!claims.sub || !claims.org || !claims.role) return undefined;
+      return { userId: claims.sub, organizationId: claims.org, role: claims.role };
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@homeward/config';
+import { readingsTopic, type DeviceKind } from '@homeward/contracts';
+import { DeviceRepository, type DeviceRow } from '@homeward/db';
+import type { Principal } from '../principal';
+import { PatientService } from '../patients/patient.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface RegisteredDevice {
+  device: DeviceRow;
+  /** Shown once; only its hash is stored. */
+  secret: string;
+  mqttUrl: string;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+function sameSecret(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Device registration, and the broker's authentication and authorisation decisions. */
+@Injectable()
+export class DeviceService {
+  /** Broker URL handed to devices; the all-in-one process sets it once its embedded broker listens. */
+  private publicMqttUrl: string;
+
+  constructor(
+    private readonly devices: DeviceRepository,
+    private readonly patients: PatientService,
+    private readonly config: AppConfig,
+  ) {
+    this.publicMqttUrl = config.MQTT_PUBLIC_URL ?? config.MQTT_URL ?? `mqtt://localhost:${config.MQTT_PORT}`;
+  }
+
+  setPublicMqttUrl(url: string): void {
+    this.publicMqttUrl = url;
+  }
+
+  async register(principal: Principal, patientId: string, input: { kind: DeviceKind; label?: string }): Promise<RegisteredDevice> {
+    await this.patients.get(principal, patientId);
+    const secret = randomBytes(32).toString('base64url');
+    const device = await this.devices.create({
+      organizationId: principal.organizationId,
+      patientId,
+      kind: input.kind,
+      label: input.label ?? null,
+      secretHash: sha256(secret),
+    });
+    return { device, secret, mqttUrl: this.publicMqttUrl };
+  }
+
+  async listForPatient(principal: Principal, patientId: string): Promise<DeviceRow[]> {
+    await this.patients.get(principal, patientId);
+    return this.devices.listForPatient(principal.organizationId, patientId);
+  }
+
+  isServiceAccount(username: string): boolean {
+    return Boolean(this.config.MQTT_USERNAME) && username === this.config.MQTT_USERNAME;
+  }
+
+  /** MQTT CONNECT check: the platform's service account, or a registered, unrevoked device. */
+  async authenticateMqtt(username: string, password: string): Promise<boolean> {
+    if (this.isServiceAccount(username)) {
+      return sameSecret(sha256(password), sha256(this.config.MQTT_PASSWORD ?? ''));
+    }
+    if (!UUID.test(username)) return false;
+    const credential = await this.devices.findCredential(username.toLowerCase());
+    if (!credential || credential.revokedAt) return false;
+    return sameSecret(sha256(password), credential.secretHash);
+  }
+
+  /** A device may publish only to its own readings topic. */
+  canPublish(username: string, topic: string): boolean {
+    if (this.isServiceAccount(username)) return true;
+    return UUID.test(username) && topic === readingsTopic(username.toLowerCase());
+  }
+
+  /** A device may subscribe only below its own topic (receipts, commands). */
+  canSubscribe(username: string, topic: string): boolean {
+    if (this.isServiceAccount(username)) return true;
+    return UUID.test(username) && topic.startsWith(`v1/devices/${username.toLowerCase()}/`);
+  }
+}

@@ -1,0 +1,10 @@
+import type { UserRole } from '@homeward/db';
+
+/** The authenticated user a request or socket acts for. */
+export interface Principal {
+  userId: string;
+  organizationId: string;
+  role: UserRole;
+}
+
+export const USER_ROLES: readonly UserRole[] = ['admin', 'coordinator', 'clinician'];

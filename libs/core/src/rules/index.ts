@@ -1,0 +1,2 @@
+export * from './threshold.rule';
+export * from './default-thresholds';

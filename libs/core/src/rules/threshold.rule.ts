@@ -1,0 +1,91 @@
+import type { VitalType } from '@homeward/contracts';
+
+export type Severity = 'info' | 'warning' | 'critical';
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export interface ThresholdCondition {
+  type: VitalType;
+  op: '>=' | '<=' | '<' | '>';
+  /** In the catalogue unit of `type`. */
+  value: number;
+}
+
+/** Fires when any condition holds for a measurement; the most severe rule of a group wins. */
+export interface ThresholdRule {
+  id: string;
+  kind: 'threshold';
+  /** Rules of one group describe the same finding at different severities. */
+  group: string;
+  severity: Severity;
+  description: string;
+  /** Clinical source of the cut-off. */
+  source: string;
+  anyOf: ThresholdCondition[];
+}
+
+/** One measured value, as stored. */
+export interface RuleReading {
+  patientId: string;
+  deviceId: string;
+  messageId: string;
+  measuredAt: Date;
+  type: string;
+  value: number;
+  unit: string;
+}
+
+export interface RuleFinding {
+  rule: ThresholdRule;
+  trigger: RuleReading;
+}
+
+function holds(condition: ThresholdCondition, value: number): boolean {
+  switch (condition.op) {
+    case '>=':
+      return value >= condition.value;
+    case '>':
+      return value > condition.value;
+    case '<=':
+      return value <= condition.value;
+    case '<':
+      return value < condition.value;
+  }
+}
+
+/**
+ * Evaluates threshold rules per measurement (readings sharing device, message and time, such
+ * as systolic, diastolic and pulse from one cuff inflation). Deterministic: the same readings
+ * always give the same findings and triggers, so a re-run maps onto the alerts already raised.
+ */
+export function evaluateThresholds(readings: RuleReading[], rules: readonly ThresholdRule[]): RuleFinding[] {
+  const measurements = new Map<string, RuleReading[]>();
+  for (const reading of readings) {
+    const key = `${reading.deviceId}|${reading.messageId}|${reading.measuredAt.toISOString()}`;
+    const group = measurements.get(key);
+    if (group) group.push(reading);
+    else measurements.set(key, [reading]);
+  }
+
+  const findings: RuleFinding[] = [];
+  for (const measurement of measurements.values()) {
+    const strongest = new Map<string, RuleFinding>();
+    for (const rule of rules) {
+      const trigger = firstTrigger(rule, measurement);
+      if (!trigger) continue;
+      const current = strongest.get(rule.group);
+      if (!current || SEVERITY_RANK[rule.severity] > SEVERITY_RANK[current.rule.severity]) {
+        strongest.set(rule.group, { rule, trigger });
+      }
+    }
+    findings.push(...strongest.values());
+  }
+  return findings;
+}
+
+function firstTrigger(rule: ThresholdRule, measurement: RuleReading[]): RuleReading | undefined {
+  for (const condition of rule.anyOf) {
+    const reading = measurement.find((r) => r.type === condition.type && holds(condition, r.value));
+    if (reading) return reading;
+  }
+  return undefined;
+}

@@ -1,0 +1,55 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+
+/** Anything a repository method can run a query on: the pool or a transaction's client. */
+export interface Queryable {
+  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+}
+
+export interface DatabaseOptions {
+  connectionString: string;
+  max: number;
+  applicationName: string;
+  onError: (error: Error) => void;
+}
+
+/** The one pool of a process, with the session settings every connection gets. */
+export class Database implements Queryable {
+  readonly pool: Pool;
+
+  constructor(options: DatabaseOptions) {
+    this.pool = new Pool({
+      connectionString: options.connectionString,
+      max: options.max,
+      application_name: options.applicationName,
+      statement_timeout: 30_000,
+      idle_in_transaction_session_timeout: 60_000,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle client's connection dropping (PostgreSQL restart) emits on the pool; without a
+    // listener that is an uncaught exception that kills the process.
+    this.pool.on('error', options.onError);
+  }
+
+  async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]) {
+    return this.pool.query<R>(text, values);
+  }
+
+  async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database';
+import type { PatientRow } from '../rows';
+
+const COLUMNS = `id, organization_id AS "organizationId", given_name AS "givenName", family_name AS "familyName",
+  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", created_at AS "createdAt"`;
+
+@Injectable()
+export class PatientRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(patient: {
+    organizationId: string;
+    givenName: string;
+    familyName: string;
+    birthDate: string;
+    createdBy: string | null;
+  }): Promise<PatientRow> {
+    const { rows } = await this.db.query<PatientRow>(
+      `INSERT INTO patients (organization_id, given_name, family_name, birth_date, created_by)
+       VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      [patient.organizationId, patient.givenName, patient.familyName, patient.birthDate, patient.createdBy],
+    );
+    return rows[0];
+  }
+
+  /** The patient, only when it belongs to `organizationId`. */
+  async findInOrganization(organizationId: string, id: string): Promise<PatientRow | undefined> {
+    const { rows } = await this.db.query<PatientRow>(
+      `SELECT ${COLUMNS} FROM patients WHERE organization_id = $1 AND id = $2`,
+      [organizationId, id],
+    );
+    return rows[0];
+  }
+
+  async listInOrganization(organizationId: string, limit: number, offset: number): Promise<PatientRow[]> {
+    const { rows } = await this.db.query<PatientRow>(
+      `SELECT ${COLUMNS} FROM patients WHERE organization_id = $1
+       ORDER BY family_name, given_name, id LIMIT $2 OFFSET $3`,
+      [organizationId, limit, offset],
+    );
+    return rows;
+  }
+}

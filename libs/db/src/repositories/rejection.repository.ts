@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Queryable } from '../database';
+import type { NewRejectionRow, RejectionRow } from '../rows';
+
+@Injectable()
+export class RejectionRepository {
+  constructor(private readonly db: Database) {}
+
+  async insertMany(ingestClientId: string, rejections: NewRejectionRow[], q: Queryable = this.db): Promise<void> {
+    if (rejections.length === 0) return;
+    await q.query(
+      `INSERT INTO reading_rejections (ingest_client_id, topic, device_ref, message_id, reason, detail, payload_bytes, payload_excerpt)
+       SELECT $1, r.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[]) AS r`,
+      [
+        ingestClientId,
+        rejections.map((r) => r.topic),
+        rejections.map((r) => r.deviceRef),
+        rejections.map((r) => r.messageId),
+        rejections.map((r) => r.reason),
+        rejections.map((r) => r.detail),
+        rejections.map((r) => r.payloadBytes),
+        rejections.map((r) => r.payloadExcerpt),
+      ],
+    );
+  }
+
+  async listRecent(limit: number): Promise<RejectionRow[]> {
+    const { rows } = await this.db.query<RejectionRow>(
+      `SELECT id::text, received_at AS "receivedAt", ingest_client_id AS "ingestClientId", topic, device_ref AS "deviceRef",
+              message_id AS "messageId", reason, detail, payload_bytes AS "payloadBytes", payload_excerpt AS "payloadExcerpt"
+       FROM reading_rejections ORDER BY received_at DESC, id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  }
+}

@@ -1,0 +1,22 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Principal } from '@homeward/core';
+import type { UserRole } from '@homeward/db';
+
+export const IS_PUBLIC = 'homeward:public';
+/** Marks a route that needs no access token (login, health, the broker's auth callbacks). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+export const ROLES = 'homeward:roles';
+/** Restricts a route to the given roles. */
+export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES, roles);
+
+export interface AuthenticatedRequest {
+  principal?: Principal;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.principal) throw new Error('CurrentPrincipal used on a public route');
+  return request.principal;
+});

@@ -1,0 +1,46 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import pinoHttp from 'pino-http';
+import { AppConfig } from '@homeward/config';
+import { REDIS } from '@homeward/messaging';
+import { LOGGER, type Logger } from '@homeward/observability';
+import { RedisIoAdapter } from './realtime/redis-io.adapter';
+
+/** Everything an HTTP process sets up around the module: prefix, security, validation, docs, sockets. */
+export function configureHttpApp(app: NestExpressApplication): INestApplication {
+  const config = app.get(AppConfig);
+  const logger = app.get<Logger>(LOGGER);
+  app.setGlobalPrefix('api');
+  app.use(helmet());
+  app.useBodyParser('json', { limit: '64kb' });
+  app.use(
+    pinoHttp({
+      logger: logger.child({ component: 'http' }),
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/api/health')) },
+    }),
+  );
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get<Redis>(REDIS), config.REDIS_PREFIX));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Homeward API')
+      .setDescription('Remote patient monitoring and care coordination. Authenticate with POST /api/auth/login.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}

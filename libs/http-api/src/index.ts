@@ -1,0 +1,3 @@
+export * from './configure-http';
+export * from './http-api.module';
+export * from './realtime/alerts.gateway';

@@ -1,0 +1,66 @@
+import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { ALERTS_NAMESPACE, organizationRoom, type ClientToServerEvents, type ServerToClientEvents } from '@homeward/contracts';
+import { AlertService, AuthService, type Principal } from '@homeward/core';
+import { InjectLogger, type Logger } from '@homeward/observability';
+
+interface SocketData {
+  principal: Principal;
+}
+
+type AlertsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+const REPLAY_LIMIT = 500;
+
+/**
+ * The coordinators' live alert queue. A connection without a valid token in
+ * `auth.token` is refused before it joins anything. Delivery is at-most-once, so a client
+ * that passes `auth.lastSequence` first receives every alert of its organisation after it.
+ */
+@WebSocketGateway({ namespace: ALERTS_NAMESPACE, cors: { origin: false } })
+export class AlertsGateway implements OnGatewayInit {
+  @WebSocketServer()
+  private readonly namespace!: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly alerts: AlertService,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  afterInit(namespace: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>): void {
+    namespace.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized: missing token'));
+      this.auth
+        .verify(token)
+        .then((principal) => {
+          if (!principal) return next(new Error('unauthorized: invalid or expired token'));
+          socket.data.principal = principal;
+          next();
+        })
+        .catch((error: unknown) => next(error instanceof Error ? error : new Error('unauthorized')));
+    });
+    namespace.on('connection', (socket: AlertsSocket) => {
+      this.onConnection(socket).catch((error: unknown) => {
+        this.logger.error({ err: error, socketId: socket.id }, 'Alert socket set-up failed');
+        socket.disconnect(true);
+      });
+    });
+  }
+
+  private async onConnection(socket: AlertsSocket): Promise<void> {
+    const { principal } = socket.data;
+    await socket.join(organizationRoom(principal.organizationId));
+    this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
+    const lastSequence = Number(socket.handshake.auth?.lastSequence);
+    if (Number.isSafeInteger(lastSequence) && lastSequence >= 0) {
+      for (const alert of await this.alerts.listAfter(principal, lastSequence, REPLAY_LIMIT)) socket.emit('alert.created', alert);
+    }
+  }
+
+  /** Number of sockets connected to this instance (for tests and metrics). */
+  get localConnections(): number {
+    return this.namespace.sockets.size;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './ingest-consumer.module';
+export * from './mqtt-ingest.runner';

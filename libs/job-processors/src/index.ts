@@ -1,0 +1,2 @@
+export * from './job-processors.module';
+export * from './job-runner';

@@ -1,0 +1,48 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { JOB_NAMES, type JobName, type JobPayloads } from '@homeward/contracts';
+
+/** Retries and retention declared with the queue, so every producer enqueues the same way. */
+export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
+  'readings.evaluate': {
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  },
+};
+
+/** BullMQ queue names may not contain ':'; the catalogue's `domain.verb` names are safe. */
+export class JobQueue {
+  private readonly queues = new Map<JobName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {
+    for (const name of JOB_NAMES) this.queues.set(name, new Queue(name, { connection, prefix }));
+  }
+
+  /** Enqueues `name`; a job with the same `jobId` that still exists is not added twice. */
+  async enqueue<N extends JobName>(name: N, data: JobPayloads[N], jobId: string): Promise<void> {
+    await this.queue(name).add(name, data, { ...JOB_OPTIONS[name], jobId });
+  }
+
+  queue(name: JobName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`No queue for job ${name}`);
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+
+  get redisPrefix(): string {
+    return this.prefix;
+  }
+
+  get redis(): Redis {
+    return this.connection;
+  }
+}
