@@ -1,4 +1,10 @@
-import { ApiError, PROVISIONED_KINDS, provisionDevices, simulatedPatient, type FetchLike } from './api-client';
+import {
+  ApiError,
+  PROVISIONED_KINDS,
+  provisionDevices,
+  simulatedPatient,
+  type FetchLike,
+} from './api-client';
 
 interface Call {
   url: string;
@@ -19,14 +25,20 @@ function fakeApi(options: { loginStatus?: number } = {}): { fetch: FetchLike; ca
     const path = new URL(url).pathname;
     if (path === '/api/auth/login') {
       const status = options.loginStatus ?? 201;
-      return status < 400 ? reply(status, { accessToken: 'token-1' }) : reply(status, { message: 'Unauthorized' });
+      return status < 400
+        ? reply(status, { accessToken: 'token-1' })
+        : reply(status, { message: 'Unauthorized' });
     }
     if (init.headers.authorization !== 'Bearer token-1') return reply(401, { message: 'Unauthorized' });
     if (path === '/api/patients') return reply(201, { id: `patient-${++patients}`, ...(body as object) });
     const match = /^\/api\/patients\/([^/]+)\/devices$/.exec(path);
     if (match) {
       devices += 1;
-      return reply(201, { id: `device-${devices}`, secret: `secret-${devices}`, mqttUrl: 'mqtt://broker:1883' });
+      return reply(201, {
+        id: `device-${devices}`,
+        secret: `secret-${devices}`,
+        mqttUrl: 'mqtt://broker:1883',
+      });
     }
     return reply(404, { message: 'Not Found' });
   };
@@ -70,7 +82,14 @@ describe('provisionDevices', () => {
       patientId: 'patient-1',
       mqttUrl: 'mqtt://broker:1883',
     });
-    expect(file.devices.map((d) => d.patientId)).toEqual(['patient-1', 'patient-1', 'patient-1', 'patient-2', 'patient-2', 'patient-2']);
+    expect(file.devices.map((d) => d.patientId)).toEqual([
+      'patient-1',
+      'patient-1',
+      'patient-1',
+      'patient-2',
+      'patient-2',
+      'patient-2',
+    ]);
   });
 
   it('stops with the status when the login is refused, without echoing the password', async () => {

@@ -58,9 +58,14 @@ export class HomewardApiClient {
     this.accessToken = body.accessToken;
   }
 
-  async createPatient(patient: { givenName: string; familyName: string; birthDate: string }): Promise<CreatedPatient> {
+  async createPatient(patient: {
+    givenName: string;
+    familyName: string;
+    birthDate: string;
+  }): Promise<CreatedPatient> {
     const body = await this.post('/api/patients', patient, true);
-    if (typeof body.id !== 'string' || body.id === '') throw new Error('POST /api/patients: response has no id');
+    if (typeof body.id !== 'string' || body.id === '')
+      throw new Error('POST /api/patients: response has no id');
     return { id: body.id, givenName: patient.givenName, familyName: patient.familyName };
   }
 
@@ -77,8 +82,15 @@ export class HomewardApiClient {
     };
   }
 
-  private async post(path: string, payload: object, authenticated: boolean): Promise<Record<string, unknown>> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  private async post(
+    path: string,
+    payload: object,
+    authenticated: boolean,
+  ): Promise<Record<string, unknown>> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
     if (authenticated) {
       if (!this.accessToken) throw new Error(`POST ${path}: log in first`);
       headers.authorization = `Bearer ${this.accessToken}`;
@@ -102,11 +114,48 @@ export class HomewardApiClient {
   }
 }
 
-const GIVEN_NAMES = ['Ada', 'Bruno', 'Carmen', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Keiko', 'Lars', 'Maya', 'Nils', 'Olga', 'Pedro'];
-const FAMILY_NAMES = ['Abbott', 'Berg', 'Castillo', 'Dubois', 'Eriksen', 'Fischer', 'Gallo', 'Haddad', 'Ivanova', 'Jensen', 'Kowalski', 'Lindqvist', 'Moreau', 'Novak', 'Okafor', 'Petrov'];
+const GIVEN_NAMES = [
+  'Ada',
+  'Bruno',
+  'Carmen',
+  'Dmitri',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Keiko',
+  'Lars',
+  'Maya',
+  'Nils',
+  'Olga',
+  'Pedro',
+];
+const FAMILY_NAMES = [
+  'Abbott',
+  'Berg',
+  'Castillo',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Gallo',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Petrov',
+];
 
 /** A plausible remote-monitoring patient: an adult aged roughly 55 to 88. */
-export function simulatedPatient(index: number, seed: string): { givenName: string; familyName: string; birthDate: string } {
+export function simulatedPatient(
+  index: number,
+  seed: string,
+): { givenName: string; familyName: string; birthDate: string } {
   const rng = createSeededRandom(`${seed}|patient-name|${index}`);
   const year = 1938 + Math.floor(rng.uniform(0, 33));
   const month = 1 + Math.floor(rng.uniform(0, 12));

@@ -32,7 +32,16 @@ describe('parseCommandLine', () => {
   });
 
   it('reads API provisioning, trimming a trailing slash', () => {
-    const parsed = options(['--api', 'http://localhost:3000/', '--email', 'a@b.c', '--password', 'pw', '--patients', '5']);
+    const parsed = options([
+      '--api',
+      'http://localhost:3000/',
+      '--email',
+      'a@b.c',
+      '--password',
+      'pw',
+      '--patients',
+      '5',
+    ]);
     expect(parsed.source).toEqual({
       kind: 'api',
       baseUrl: 'http://localhost:3000',
@@ -43,7 +52,9 @@ describe('parseCommandLine', () => {
   });
 
   it('takes the API password from the environment and defaults the patient count', () => {
-    const parsed = options(['--api', 'http://localhost:3000', '--email', 'a@b.c'], { [PASSWORD_ENV]: 'from-env' });
+    const parsed = options(['--api', 'http://localhost:3000', '--email', 'a@b.c'], {
+      [PASSWORD_ENV]: 'from-env',
+    });
     expect(parsed.source).toMatchObject({ password: 'from-env', patients: DEFAULT_PATIENTS });
   });
 

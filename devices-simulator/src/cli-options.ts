@@ -94,7 +94,10 @@ function positiveInteger(raw: string | undefined, name: string, max: number): nu
 /** Splits repeated and comma-separated --scenario values; 'none' alone means no scenario. */
 export function parseScenarios(values: readonly string[]): ScenarioName[] {
   const names = new Set<ScenarioName>();
-  for (const name of values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '')) {
+  for (const name of values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')) {
     if (!isScenarioName(name)) {
       throw new CliUsageError(`unknown scenario "${name}"; known: ${SCENARIO_NAMES.join(', ')}`);
     }
@@ -126,7 +129,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     source = { kind: 'file', path: file };
   } else {
     const baseUrl = api ?? '';
-    if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new CliUsageError(`--api must be an http(s) URL, got "${baseUrl}"`);
+    if (!/^https?:\/\/[^/]/.test(baseUrl))
+      throw new CliUsageError(`--api must be an http(s) URL, got "${baseUrl}"`);
     const email = values.email;
     const password = values.password ?? env[PASSWORD_ENV];
     if (!email) throw new CliUsageError('--api needs --email');

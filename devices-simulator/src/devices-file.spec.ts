@@ -16,7 +16,14 @@ describe('parseDevicesFile', () => {
     expect(file.mqttUrl).toBe('mqtt://127.0.0.1:1883');
     expect(file.devices).toEqual([
       { id: 'bp-1', secret: 's1', kind: 'bp_cuff', patientId: 'p1', label: 'Ada BP', mqttUrl: undefined },
-      { id: 'sc-1', secret: 's2', kind: 'scale', patientId: 'p1', label: undefined, mqttUrl: 'mqtts://broker.example:8883' },
+      {
+        id: 'sc-1',
+        secret: 's2',
+        kind: 'scale',
+        patientId: 'p1',
+        label: undefined,
+        mqttUrl: 'mqtts://broker.example:8883',
+      },
     ]);
   });
 

@@ -59,7 +59,9 @@ export function parseDevicesFile(json: unknown): DevicesFile {
     if (!isRecord(raw)) throw new DevicesFileError(`${where}: expected an object`);
     const id = requiredString(raw, 'id', where);
     if (id.includes('/') || id.includes('+') || id.includes('#')) {
-      throw new DevicesFileError(`${where}: id must not contain '/', '+' or '#' (it is part of the MQTT topic)`);
+      throw new DevicesFileError(
+        `${where}: id must not contain '/', '+' or '#' (it is part of the MQTT topic)`,
+      );
     }
     if (seen.has(id)) throw new DevicesFileError(`${where}: duplicate device id ${id}`);
     seen.add(id);

@@ -33,7 +33,9 @@ export function createLogger(options: LoggerOptions, bindings: LogFields = {}): 
   const base = { pid: process.pid, hostname: hostname(), name: 'devices-simulator' };
   const log = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (LEVEL_VALUES[level] < min) return;
-    write(JSON.stringify({ level: LEVEL_VALUES[level], time: now(), ...base, ...bindings, ...fields, msg }, serialise));
+    const core = { level: LEVEL_VALUES[level], time: now(), ...base };
+    // Fields never overwrite the pino keys, so log processors can rely on them.
+    write(JSON.stringify({ ...core, ...bindings, ...fields, ...core, msg }, serialise));
   };
   return {
     debug: log('debug'),

@@ -20,7 +20,9 @@ async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<D
       try {
         json = JSON.parse(text);
       } catch (error: unknown) {
-        throw new Error(`${source.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(
+          `${source.path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       return parseDevicesFile(json);
     }
@@ -35,7 +37,7 @@ async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<D
         onPatient: (patient, devices) =>
           logger.info('patient provisioned', {
             patientId: patient.id,
-            name: `${patient.givenName} ${patient.familyName}`,
+            patientName: `${patient.givenName} ${patient.familyName}`,
             devices: devices.map((d) => ({ id: d.id, kind: d.kind })),
           }),
       });
@@ -163,8 +165,11 @@ main(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), 2000).unref();
   },
   (error: unknown) => {
-    const err = error instanceof Error ? { type: error.name, message: error.message } : { message: String(error) };
-    process.stdout.write(`${JSON.stringify({ level: 60, time: Date.now(), name: 'devices-simulator', msg: 'simulator failed', err })}\n`);
+    const err =
+      error instanceof Error ? { type: error.name, message: error.message } : { message: String(error) };
+    process.stdout.write(
+      `${JSON.stringify({ level: 60, time: Date.now(), name: 'devices-simulator', msg: 'simulator failed', err })}\n`,
+    );
     process.exit(1);
   },
 );

@@ -51,7 +51,9 @@ describe('ReadingGenerator', () => {
         expect(message.messageId).toMatch(/^[A-Za-z0-9._:-]+$/);
         expect(message.messageId.length).toBeLessThanOrEqual(DEVICE_CONTRACT.maxMessageIdLength);
         expect(message.measuredAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-        expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(DEVICE_CONTRACT.maxPayloadBytes);
+        expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(
+          DEVICE_CONTRACT.maxPayloadBytes,
+        );
         expect(message.readings.map((r) => r.type)).toEqual(vitalsMeasuredBy(kind));
         expect(new Set(message.readings.map((r) => r.type)).size).toBe(message.readings.length);
         for (const reading of message.readings) {
@@ -97,12 +99,16 @@ describe('ReadingGenerator', () => {
   it('gives every message of a device its own messageId', () => {
     const gen = generator('0f3e2d1c-aaaa-bbbb-cccc-000000000001', 'bp_cuff');
     // Several readings within the same millisecond still differ by the counter.
-    const messages = Array.from({ length: 500 }, (_, i) => gen.next(new Date(START.getTime() + Math.floor(i / 10))));
+    const messages = Array.from({ length: 500 }, (_, i) =>
+      gen.next(new Date(START.getTime() + Math.floor(i / 10))),
+    );
     expect(new Set(messages.map((m) => m.messageId)).size).toBe(500);
   });
 
   it('keeps a patient baseline: weight drifts slowly rather than jumping', () => {
-    const weights = run(generator('scale-1', 'scale'), 96, 15 * MINUTE).map((m) => canonical(m, 'body_weight'));
+    const weights = run(generator('scale-1', 'scale'), 96, 15 * MINUTE).map((m) =>
+      canonical(m, 'body_weight'),
+    );
     const spread = Math.max(...weights) - Math.min(...weights);
     expect(spread).toBeLessThan(1.5);
     expect(spread).toBeGreaterThan(0);

@@ -159,7 +159,8 @@ export class ReadingGenerator {
     const cuffPulse = p.heartRate + 5 * morning + rng.normal(0, 4);
     const oximeterPulse = p.heartRate + 5 * morning + rng.normal(0, 5);
     // Weight wanders slowly (a ~11-day swing of ±0.35 kg) with scale noise on top.
-    const weight = p.weightKg + 0.35 * Math.sin((2 * Math.PI * days) / 11 + p.weightPhase) + rng.normal(0, 0.12);
+    const weight =
+      p.weightKg + 0.35 * Math.sin((2 * Math.PI * days) / 11 + p.weightPhase) + rng.normal(0, 0.12);
     const spo2 = Math.min(100, Math.max(NORMAL_FLOOR.spo2, p.spo2 + rng.normal(0, 0.8)));
     const glucose = p.glucoseMgDl + 15 * hourBell(hour, 6.5, 1.5) + rng.normal(0, 10);
     const temperature = p.temperatureCel + 0.2 * hourBell(hour, 17, 3) + rng.normal(0, 0.15);

@@ -26,13 +26,20 @@ const DEVICES: SimulatedDeviceRef[] = [
   { id: 'p3-ox', kind: 'pulse_oximeter', patientId: 'p3' },
 ];
 
-function effectsFor(name: ScenarioName, devices = DEVICES): { deviceId?: string; effects: readonly ScenarioEffect[] } {
+function effectsFor(
+  name: ScenarioName,
+  devices = DEVICES,
+): { deviceId?: string; effects: readonly ScenarioEffect[] } {
   const [assignment] = assignScenarios([name], devices);
   if (!assignment) throw new Error(`${name} assigned nothing`);
   return assignment;
 }
 
-function generatorFor(device: SimulatedDeviceRef, effects: readonly ScenarioEffect[], seed = 'spec'): ReadingGenerator {
+function generatorFor(
+  device: SimulatedDeviceRef,
+  effects: readonly ScenarioEffect[],
+  seed = 'spec',
+): ReadingGenerator {
   return new ReadingGenerator({
     deviceId: device.id,
     kind: device.kind,
@@ -53,7 +60,9 @@ function value(message: DeviceMessageV1, type: VitalType): number {
 
 describe('scenario table', () => {
   it('offers the documented scenarios, each described', () => {
-    expect(SCENARIO_NAMES).toEqual(expect.arrayContaining(['none', 'hypertensive-crisis', 'hypoxia', 'weight-gain']));
+    expect(SCENARIO_NAMES).toEqual(
+      expect.arrayContaining(['none', 'hypertensive-crisis', 'hypoxia', 'weight-gain']),
+    );
     for (const name of SCENARIO_NAMES) expect(SCENARIOS[name].description.length).toBeGreaterThan(10);
   });
 
@@ -73,7 +82,12 @@ describe('hypertensive-crisis', () => {
       const { effects } = effectsFor('hypertensive-crisis');
       const gen = generatorFor(DEVICES[0] as SimulatedDeviceRef, effects, seed);
       const messages = [0, 1, 2, 3].map((i) => gen.next(new Date(START.getTime() + i * 15_000)));
-      const [first, second, third, fourth] = messages as [DeviceMessageV1, DeviceMessageV1, DeviceMessageV1, DeviceMessageV1];
+      const [first, second, third, fourth] = messages as [
+        DeviceMessageV1,
+        DeviceMessageV1,
+        DeviceMessageV1,
+        DeviceMessageV1,
+      ];
       expect(value(second, 'blood_pressure_systolic')).toBe(186);
       expect(value(second, 'blood_pressure_diastolic')).toBe(124);
       expect(value(second, 'blood_pressure_systolic')).toBeGreaterThanOrEqual(180);
@@ -90,7 +104,9 @@ describe('hypoxia', () => {
     const { deviceId, effects } = effectsFor('hypoxia');
     expect(deviceId).toBe('p2-ox');
     const gen = generatorFor(DEVICES[5] as SimulatedDeviceRef, effects);
-    const spo2 = Array.from({ length: 8 }, (_, i) => value(gen.next(new Date(START.getTime() + i * 15_000)), 'oxygen_saturation'));
+    const spo2 = Array.from({ length: 8 }, (_, i) =>
+      value(gen.next(new Date(START.getTime() + i * 15_000)), 'oxygen_saturation'),
+    );
     expect(spo2[0]).toBeGreaterThanOrEqual(93);
     expect(spo2[1]).toBeLessThan(spo2[0] as number);
     expect(spo2.slice(3)).toEqual([86, 86, 86, 86, 86]);
@@ -130,11 +146,9 @@ describe('assignScenarios', () => {
 
   it('wraps around with a single patient', () => {
     const one = DEVICES.filter((d) => d.patientId === 'p1');
-    expect(assignScenarios(['hypertensive-crisis', 'hypoxia', 'weight-gain'], one).map((a) => a.deviceId)).toEqual([
-      'p1-bp',
-      'p1-ox',
-      'p1-scale',
-    ]);
+    expect(
+      assignScenarios(['hypertensive-crisis', 'hypoxia', 'weight-gain'], one).map((a) => a.deviceId),
+    ).toEqual(['p1-bp', 'p1-ox', 'p1-scale']);
   });
 
   it('reports a scenario without a device that can carry it', () => {

@@ -29,7 +29,14 @@ export const SCENARIOS = {
   'hypertensive-crisis': {
     description: "The first patient's BP cuff sends 186/124 on its second reading (critical BP alert).",
     target: { patient: 0, measures: 'blood_pressure_systolic' },
-    effects: [{ kind: 'set', from: 2, to: 2, values: { blood_pressure_systolic: 186, blood_pressure_diastolic: 124 } }],
+    effects: [
+      {
+        kind: 'set',
+        from: 2,
+        to: 2,
+        values: { blood_pressure_systolic: 186, blood_pressure_diastolic: 124 },
+      },
+    ],
   },
   hypoxia: {
     description: "The second patient's SpO2 falls to 86 % over readings 2-4 and stays there.",

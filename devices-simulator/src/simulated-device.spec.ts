@@ -48,7 +48,11 @@ const DEVICE: ResolvedDevice = {
 };
 const INTERVAL_MS = 10_000;
 
-function setup(count?: number): { device: SimulatedDevice; transport: () => FakeTransport; logs: Record<string, unknown>[] } {
+function setup(count?: number): {
+  device: SimulatedDevice;
+  transport: () => FakeTransport;
+  logs: Record<string, unknown>[];
+} {
   let transport: FakeTransport | undefined;
   const factory: TransportFactory = (_target, events) => (transport = new FakeTransport(events));
   const logs: Record<string, unknown>[] = [];
@@ -64,7 +68,10 @@ function setup(count?: number): { device: SimulatedDevice; transport: () => Fake
     intervalMs: INTERVAL_MS,
     seed: 'spec',
     count,
-    logger: createLogger({ minLevel: 'debug', write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>) }),
+    logger: createLogger({
+      minLevel: 'debug',
+      write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
+    }),
     transport: factory,
   });
   return {
@@ -136,7 +143,9 @@ describe('SimulatedDevice', () => {
     transport().goOnline();
     const again = transport().sent.find((s) => s.message.messageId === first.message.messageId);
     expect(again?.message).toEqual(first.message);
-    expect(logs.some((l) => l.msg === 'reading republished' && l.messageId === first.message.messageId)).toBe(true);
+    expect(logs.some((l) => l.msg === 'reading republished' && l.messageId === first.message.messageId)).toBe(
+      true,
+    );
   });
 
   it('leaves in-flight readings to the MQTT client on reconnect instead of sending duplicates', () => {

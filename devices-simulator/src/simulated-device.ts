@@ -84,7 +84,11 @@ export class SimulatedDevice {
 
   start(): void {
     const { device } = this.options;
-    this.log.info('device connecting', { mqttUrl: device.mqttUrl, patientId: device.patientId, label: device.label });
+    this.log.info('device connecting', {
+      mqttUrl: device.mqttUrl,
+      patientId: device.patientId,
+      label: device.label,
+    });
     this.transport = (this.options.transport ?? mqttTransport)(device, {
       connect: () => this.onConnect(),
       close: () => this.onClose(),
@@ -101,7 +105,10 @@ export class SimulatedDevice {
     clearTimeout(this.retryTimer);
     const unacknowledged = this.outbox.messageIds();
     if (this.transport) await this.transport.end(unacknowledged.length > 0);
-    this.log.info('device stopped', { acknowledged: this.acknowledged, unacknowledged: unacknowledged.length });
+    this.log.info('device stopped', {
+      acknowledged: this.acknowledged,
+      unacknowledged: unacknowledged.length,
+    });
     return {
       deviceId: this.deviceId,
       measured: this.options.generator.produced,
@@ -120,7 +127,8 @@ export class SimulatedDevice {
     const at = this.now();
     const message = this.options.generator.next(at);
     const dropped = this.outbox.add(message, at.getTime());
-    if (dropped) this.log.warn('outbox full, oldest reading dropped', { messageId: dropped.message.messageId });
+    if (dropped)
+      this.log.warn('outbox full, oldest reading dropped', { messageId: dropped.message.messageId });
     this.log.info('reading measured', {
       messageId: message.messageId,
       measuredAt: message.measuredAt,
@@ -146,7 +154,11 @@ export class SimulatedDevice {
     const { messageId } = entry.message;
     if (entry.attempts > 0) {
       this.republished += 1;
-      this.log.info('reading republished', { messageId, measuredAt: entry.message.measuredAt, attempt: entry.attempts + 1 });
+      this.log.info('reading republished', {
+        messageId,
+        measuredAt: entry.message.measuredAt,
+        attempt: entry.attempts + 1,
+      });
     }
     this.outbox.markSent(messageId, this.now().getTime());
     this.transport?.publish(this.topic, entry.payload, (error) => this.onPublishDone(messageId, error));

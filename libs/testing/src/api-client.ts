@@ -1,0 +1,45 @@
+/** A small HTTP client for the API under test. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private token?: string,
+  ) {}
+
+  async login(email: string, password: string): Promise<ApiClient> {
+    const response = await this.request('POST', '/api/auth/login', { email, password });
+    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return new ApiClient(this.baseUrl, (response.body as { accessToken: string }).accessToken);
+  }
+
+  get accessToken(): string {
+    if (!this.token) throw new Error('not logged in');
+    return this.token;
+  }
+
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  async createPatient(givenName = 'Ada', familyName = 'Lovelace'): Promise<{ id: string }> {
+    const response = await this.request<{ id: string }>('POST', '/api/patients', { givenName, familyName, birthDate: '1950-04-01' });
+    if (response.status !== 201) throw new Error(`create patient: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+
+  async registerDevice(patientId: string, kind = 'bp_cuff'): Promise<{ id: string; secret: string; mqttUrl: string }> {
+    const response = await this.request<{ id: string; secret: string; mqttUrl: string }>('POST', `/api/patients/${patientId}/devices`, { kind });
+    if (response.status !== 201) throw new Error(`register device: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body;
+  }
+}

@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { waitFor } from './ports';
+
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+
+export type AppName = 'api' | 'ingest' | 'worker' | 'homeward';
+
+/** A built Homeward app running as a real child process, with its log kept for assertions. */
+export class AppProcess {
+  private child?: ChildProcess;
+  log = '';
+
+  constructor(
+    readonly name: AppName,
+    private readonly env: Record<string, string>,
+    private readonly args: string[] = [],
+  ) {}
+
+  static entry(name: AppName): string {
+    const entry = resolve(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
+    if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build before the end-to-end tests`);
+    return entry;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  /** Starts the process and resolves once its log shows `readyLine`. */
+  async start(readyLine: string, timeoutMs = 30_000): Promise<void> {
+    const child = spawn(process.execPath, [AppProcess.entry(this.name), ...this.args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const append = (chunk: Buffer) => {
+      this.log += chunk.toString();
+      if (this.log.length > 2_000_000) this.log = this.log.slice(-1_000_000);
+    };
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+    await waitFor(
+      () => {
+        if (!this.running) throw new Error(`${this.name} exited early:\n${this.log.slice(-4000)}`);
+        return this.log.includes(readyLine);
+      },
+      { what: `${this.name} to log "${readyLine}"`, timeoutMs },
+    );
+  }
+
+  /** SIGKILL: no shutdown hooks, nothing flushed. */
+  async kill(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  private async signal(signal: NodeJS.Signals): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export const READY_LINES: Record<AppName, string> = {
+  api: 'Homeward API listening',
+  ingest: 'Homeward ingest consuming',
+  worker: 'Homeward worker processing jobs',
+  homeward: 'Homeward listening',
+};

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
+import { hashPassword } from '@homeward/core';
+import type { UserRole } from '@homeward/db';
+
+export interface TestUser {
+  id: string;
+  organizationId: string;
+  email: string;
+  password: string;
+  role: UserRole;
+}
+
+export async function createOrganization(pool: Pool, name = 'Test Org'): Promise<string> {
+  const slug = `org-${randomBytes(5).toString('hex')}`;
+  const { rows } = await pool.query<{ id: string }>('INSERT INTO organizations (slug, name) VALUES ($1, $2) RETURNING id', [slug, name]);
+  return rows[0].id;
+}
+
+export async function createUser(pool: Pool, organizationId: string, role: UserRole): Promise<TestUser> {
+  const email = `${role}-${randomBytes(5).toString('hex')}@test.homeward.test`;
+  const password = randomBytes(12).toString('base64url');
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO users (organization_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [organizationId, email, `Test ${role}`, role, await hashPassword(password)],
+  );
+  return { id: rows[0].id, organizationId, email, password, role };
+}

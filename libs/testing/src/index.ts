@@ -1,0 +1,7 @@
+export * from './api-client';
+export * from './app-process';
+export * from './factories';
+export * from './mosquitto';
+export * from './ports';
+export * from './stack';
+export * from './test-database';

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { AppProcess, READY_LINES, type AppName } from './app-process';
+import { startMosquitto, type TestBroker } from './mosquitto';
+import { freePort } from './ports';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+export interface StackOptions {
+  apps: Array<Exclude<AppName, 'homeward'>>;
+  env?: Record<string, string>;
+}
+
+/**
+ * The platform as separate real processes over real PostgreSQL, Redis and Mosquitto, isolated
+ * from anything else on the machine: its own database, Redis prefix, broker and client ids.
+ */
+export class TestStack {
+  readonly apps = new Map<string, AppProcess>();
+  readonly runId = randomBytes(4).toString('hex');
+
+  private constructor(
+    readonly database: TestDatabase,
+    readonly broker: TestBroker,
+    readonly port: number,
+    private readonly extraEnv: Record<string, string>,
+  ) {}
+
+  static async start(options: StackOptions): Promise<TestStack> {
+    const [database, broker, port] = await Promise.all([createTestDatabase(), startMosquitto(), freePort()]);
+    const stack = new TestStack(database, broker, port, options.env ?? {});
+    await Promise.all(options.apps.map((name) => stack.startApp(name)));
+    return stack;
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  env(): Record<string, string> {
+    return {
+      DATABASE_URL: this.database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: `hwtest-${this.runId}`,
+      MQTT_URL: this.broker.url,
+      MQTT_CLIENT_ID: `ingest-test-${this.runId}`,
+      MQTT_SHARE_GROUP: `ingest${this.runId}`,
+      JWT_SECRET: `test-secret-${this.runId}-0123456789abcdef0123456789`,
+      PORT: String(this.port),
+      INGEST_FLUSH_MS: '10',
+      ...this.extraEnv,
+    };
+  }
+
+  async startApp(name: Exclude<AppName, 'homeward'>): Promise<AppProcess> {
+    const app = new AppProcess(name, this.env());
+    this.apps.set(name, app);
+    await app.start(READY_LINES[name]);
+    return app;
+  }
+
+  app(name: string): AppProcess {
+    const app = this.apps.get(name);
+    if (!app) throw new Error(`${name} is not running`);
+    return app;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.apps.values()].map((app) => app.stop()));
+    await this.broker.stop();
+    await this.database.drop();
+  }
+}

@@ -1,0 +1,188 @@
+import type { MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
+import type { AlertDto } from '@homeward/contracts';
+import { ApiClient, TestStack, createOrganization, createUser, sleep, waitFor } from '@homeward/testing';
+import { bpMessage, connectDevice, publishRaw } from './mqtt-helpers';
+
+describe('device reading to coordinator alert (api, ingest and worker processes; PostgreSQL, Redis, Mosquitto)', () => {
+  let stack: TestStack;
+  let coordinatorA: ApiClient;
+  let coordinatorB: ApiClient;
+  let patientId: string;
+  let device: { id: string; secret: string; mqttUrl: string };
+  let mqtt: MqttClient;
+  const sockets: Socket[] = [];
+
+  const openAlertSocket = async (api: ApiClient, received: AlertDto[]): Promise<Socket> => {
+    const socket = io(`${stack.apiUrl}/alerts`, { auth: { token: api.accessToken }, transports: ['websocket'], reconnection: false });
+    sockets.push(socket);
+    socket.on('alert.created', (alert: AlertDto) => received.push(alert));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return socket;
+  };
+
+  const readingCount = async (messageId: string) =>
+    Number((await stack.database.pool.query('SELECT count(*) FROM readings WHERE message_id = $1', [messageId])).rows[0].count);
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ apps: ['api', 'ingest', 'worker'] });
+    const orgA = await createOrganization(stack.database.pool, 'Org A');
+    const orgB = await createOrganization(stack.database.pool, 'Org B');
+    const userA = await createUser(stack.database.pool, orgA, 'coordinator');
+    const userB = await createUser(stack.database.pool, orgB, 'coordinator');
+    coordinatorA = await new ApiClient(stack.apiUrl).login(userA.email, userA.password);
+    coordinatorB = await new ApiClient(stack.apiUrl).login(userB.email, userB.password);
+    patientId = (await coordinatorA.createPatient('Maria', 'Alvarez')).id;
+    device = await coordinatorA.registerDevice(patientId, 'bp_cuff');
+    mqtt = await connectDevice(stack.broker.url, device);
+  });
+
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.disconnect());
+    await mqtt?.endAsync();
+    await stack?.stop();
+  });
+
+  it('registers a device with a one-time secret, stored only as a hash, and the broker URL in use', async () => {
+    expect(device.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(device.mqttUrl).toBe(stack.broker.url);
+    const { rows } = await stack.database.pool.query<{ secret_hash: Buffer }>('SELECT secret_hash FROM devices WHERE id = $1', [device.id]);
+    expect(rows[0].secret_hash.length).toBe(32);
+    expect(rows[0].secret_hash.toString('utf8')).not.toContain(device.secret);
+  });
+
+  it('stores a critical BP reading and pushes alert.created to coordinators of the same organisation only', async () => {
+    const receivedA: AlertDto[] = [];
+    const receivedB: AlertDto[] = [];
+    await openAlertSocket(coordinatorA, receivedA);
+    await openAlertSocket(coordinatorB, receivedB);
+
+    const measuredAt = new Date(Date.now() - 60_000);
+    await publishRaw(mqtt, device.id, bpMessage('crisis-1', 186, 124, measuredAt));
+
+    await waitFor(async () => (await readingCount('crisis-1')) === 3, { what: 'the reading rows', timeoutMs: 5000 });
+    const alert = await waitFor(() => receivedA.find((a) => a.trigger.messageId === 'crisis-1'), { what: 'alert.created', timeoutMs: 5000 });
+    expect(alert).toMatchObject({
+      patientId,
+      severity: 'critical',
+      status: 'open',
+      rule: { id: 'default.bp.crisis', kind: 'threshold' },
+      trigger: { type: 'blood_pressure_systolic', value: 186, unit: 'mm[Hg]', deviceId: device.id, measuredAt: measuredAt.toISOString() },
+    });
+    expect(typeof alert.id).toBe('string');
+    expect(Date.parse(alert.createdAt)).not.toBeNaN();
+
+    await sleep(1000);
+    expect(receivedB).toEqual([]);
+    // One measurement, one alert: the diastolic breach does not raise a second one.
+    expect(receivedA.filter((a) => a.trigger.messageId === 'crisis-1')).toHaveLength(1);
+
+    const listA = await coordinatorA.request<{ items: AlertDto[] }>('GET', '/api/alerts?status=open');
+    expect(listA.body.items.map((a) => a.id)).toContain(alert.id);
+    const listB = await coordinatorB.request<{ items: AlertDto[] }>('GET', '/api/alerts?status=open');
+    expect(listB.body.items).toEqual([]);
+  });
+
+  it('lists the patient vitals newest first with LOINC-coded types and UCUM units', async () => {
+    await publishRaw(mqtt, device.id, bpMessage('normal-1', 128, 82, new Date(Date.now() - 30_000)));
+    await waitFor(async () => (await readingCount('normal-1')) === 3, { what: 'normal reading' });
+    const response = await coordinatorA.request<{ items: Array<Record<string, unknown>> }>('GET', `/api/patients/${patientId}/vitals?type=blood_pressure_systolic`);
+    expect(response.status).toBe(200);
+    expect(response.body.items.map((i) => [i.messageId, i.value])).toEqual([
+      ['normal-1', 128],
+      ['crisis-1', 186],
+    ]);
+    expect(response.body.items[0]).toMatchObject({ type: 'blood_pressure_systolic', unit: 'mm[Hg]', loinc: '8480-6', deviceId: device.id });
+    const other = await coordinatorB.request('GET', `/api/patients/${patientId}/vitals`);
+    expect(other.status).toBe(404);
+  });
+
+  it('stores a repeated messageId once and raises its alert once', async () => {
+    const measuredAt = new Date(Date.now() - 20_000);
+    const payload = bpMessage('dup-1', 190, 100, measuredAt);
+    await publishRaw(mqtt, device.id, payload);
+    await publishRaw(mqtt, device.id, payload);
+    await waitFor(async () => (await readingCount('dup-1')) >= 3, { what: 'duplicate reading' });
+    await sleep(1500);
+    await publishRaw(mqtt, device.id, payload);
+    await sleep(1000);
+    expect(await readingCount('dup-1')).toBe(3);
+    const alerts = await stack.database.pool.query('SELECT id FROM alerts WHERE trigger_message_id = $1', ['dup-1']);
+    expect(alerts.rowCount).toBe(1);
+  });
+
+  it('records each malformed payload with a specific reason and keeps storing valid readings', async () => {
+    const now = Date.now();
+    const valid = (readings: unknown[], extra: Record<string, unknown> = {}) =>
+      JSON.stringify({ messageId: `m-${Math.random().toString(36).slice(2)}`, measuredAt: new Date(now - 5000).toISOString(), readings, ...extra });
+    const sys = (value: unknown, unit = 'mm[Hg]') => ({ type: 'blood_pressure_systolic', value, unit });
+    const cases: Array<{ reason: string; payload: string | Buffer; topic?: string }> = [
+      { reason: 'invalid_json', payload: '{"messageId": "x", ' },
+      { reason: 'invalid_json', payload: '{"messageId":"nan-1","measuredAt":"2026-11-25T07:00:00Z","readings":[{"type":"heart_rate","value":NaN,"unit":"/min"}]}' },
+      { reason: 'invalid_encoding', payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) },
+      { reason: 'payload_too_large', payload: valid([sys(120)], { padding: 'x'.repeat(17 * 1024) }) },
+      { reason: 'schema_violation', payload: JSON.stringify({ measuredAt: new Date(now).toISOString(), readings: [sys(120)] }) },
+      { reason: 'schema_violation', payload: valid([sys('120')]) },
+      { reason: 'schema_violation', payload: valid([]) },
+      { reason: 'unknown_type', payload: valid([{ type: 'blood_ketones', value: 1, unit: 'mmol/L' }]) },
+      { reason: 'unsupported_unit', payload: valid([{ type: 'body_weight', value: 80, unit: 'stone' }]) },
+      { reason: 'non_finite_value', payload: valid([sys(120)]).replace('"value":120', '"value":1e400') },
+      { reason: 'implausible_value', payload: valid([sys(420)]) },
+      { reason: 'invalid_timestamp', payload: valid([sys(120)], { measuredAt: 'yesterday' }) },
+      { reason: 'measured_at_in_future', payload: valid([sys(120)], { measuredAt: new Date(now + 3_600_000).toISOString() }) },
+      { reason: 'duplicate_type', payload: valid([sys(120), sys(125)]) },
+      { reason: 'systolic_not_above_diastolic', payload: valid([sys(80), { type: 'blood_pressure_diastolic', value: 95, unit: 'mm[Hg]' }]) },
+      { reason: 'unknown_device', payload: valid([sys(120)]), topic: 'v1/devices/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f/readings' },
+      { reason: 'invalid_device_id', payload: valid([sys(120)]), topic: 'v1/devices/not-a-device/readings' },
+    ];
+    const before = Number((await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count);
+    for (const c of cases) await publishRaw(mqtt, device.id, c.payload, c.topic);
+    await publishRaw(mqtt, device.id, bpMessage('after-bad', 131, 85, new Date(now - 1000)));
+
+    await waitFor(async () => (await readingCount('after-bad')) === 3, { what: 'the valid reading after the bad ones' });
+    const { rows } = await stack.database.pool.query<{ reason: string; detail: string; payload_excerpt: string; payload_bytes: number }>(
+      'SELECT reason, detail, payload_excerpt, payload_bytes FROM reading_rejections ORDER BY id OFFSET $1',
+      [before],
+    );
+    expect(rows.map((r) => r.reason)).toEqual(cases.map((c) => c.reason));
+    for (const row of rows) {
+      expect(row.detail.length).toBeGreaterThan(5);
+      expect(row.payload_excerpt.length).toBeLessThanOrEqual(4096);
+      expect(row.payload_bytes).toBeGreaterThan(0);
+    }
+    expect(rows.find((r) => r.reason === 'implausible_value')?.detail).toContain('420');
+    expect(rows.find((r) => r.reason === 'unsupported_unit')?.detail).toContain('stone');
+    expect(stack.app('ingest').running).toBe(true);
+  });
+
+  it('converts alternative units to the catalogue unit and keeps the source value', async () => {
+    const scale = await coordinatorA.registerDevice(patientId, 'scale');
+    const client = await connectDevice(stack.broker.url, scale);
+    await publishRaw(
+      client,
+      scale.id,
+      JSON.stringify({ messageId: 'lb-1', measuredAt: new Date(Date.now() - 1000).toISOString(), readings: [{ type: 'body_weight', value: 176.4, unit: '[lb_av]' }] }),
+    );
+    await client.endAsync();
+    const row = await waitFor(async () => (await stack.database.pool.query('SELECT value, unit, source_value, source_unit, loinc FROM readings WHERE message_id = $1', ['lb-1'])).rows[0]);
+    expect(row).toEqual({ value: 80.01, unit: 'kg', source_value: 176.4, source_unit: '[lb_av]', loinc: '29463-7' });
+  });
+
+  it('replays alerts a coordinator missed when the socket reconnects with its last sequence', async () => {
+    const list = await coordinatorA.request<{ items: AlertDto[] }>('GET', '/api/alerts');
+    const oldest = Math.min(...list.body.items.map((a) => a.sequence));
+    const replayed: AlertDto[] = [];
+    const socket = io(`${stack.apiUrl}/alerts`, {
+      auth: { token: coordinatorA.accessToken, lastSequence: oldest - 1 },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    sockets.push(socket);
+    socket.on('alert.created', (alert: AlertDto) => replayed.push(alert));
+    await waitFor(() => replayed.length === list.body.items.length, { what: 'replayed alerts' });
+    expect(replayed.map((a) => a.sequence)).toEqual([...list.body.items.map((a) => a.sequence)].sort((a, b) => a - b));
+  });
+});
