@@ -45,7 +45,7 @@ Devices:
 
 Readings:
   --interval SECONDS    mean time between a device's readings, jittered ±15% (default ${DEFAULT_INTERVAL_SECONDS});
-                        the first reading goes out within 2 s of connecting
+                        the first reading is taken 0.2-2 s after start
   --seed TEXT           seed for baselines and noise; same seed, same readings (default "${DEFAULT_SEED}")
   --scenario NAME       repeatable or comma-separated: ${SCENARIO_NAMES.join(', ')} (default none)
 

@@ -1,0 +1,353 @@
+import { DEVICE_CONTRACT, VITALS, readingsTopic, type RejectionReason } from '@homeward/contracts';
+import {
+  parseDeviceMessage,
+  payloadExcerpt,
+  type AcceptedMessage,
+  type ParsedMessage,
+  type RejectedMessage,
+} from './device-message.parser';
+
+const DEVICE_ID = '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f';
+const TOPIC = readingsTopic(DEVICE_ID);
+const NOW = new Date('2026-11-25T08:00:00Z');
+const MEASURED_AT = '2026-11-25T07:02:11Z';
+const MINUTE = 60 * 1000;
+
+interface ReadingInput {
+  type: string;
+  value: unknown;
+  unit: string;
+}
+
+function bp(systolic: number, diastolic: number, unit = 'mm[Hg]'): ReadingInput[] {
+  return [
+    { type: 'blood_pressure_systolic', value: systolic, unit },
+    { type: 'blood_pressure_diastolic', value: diastolic, unit },
+  ];
+}
+
+function message(readings: ReadingInput[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { messageId: 'msg-1', measuredAt: MEASURED_AT, readings, ...overrides };
+}
+
+function parse(body: unknown, options: { topic?: string; now?: Date } = {}): ParsedMessage {
+  const payload = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  return parseDeviceMessage(options.topic ?? TOPIC, payload, options.now ?? NOW);
+}
+
+function accepted(result: ParsedMessage): AcceptedMessage {
+  if (!result.ok) throw new Error(`expected acceptance, got ${result.reason}: ${result.detail}`);
+  return result;
+}
+
+function rejected(result: ParsedMessage): RejectedMessage {
+  if (result.ok) throw new Error(`expected a rejection, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+function reasonFor(body: unknown, options: { topic?: string; now?: Date } = {}): RejectionReason {
+  return rejected(parse(body, options)).reason;
+}
+
+function singleValue(reading: ReadingInput): number {
+  const result = accepted(parse(message([reading])));
+  expect(result.readings).toHaveLength(1);
+  return result.readings[0].value;
+}
+
+describe('parseDeviceMessage', () => {
+  describe('a valid blood pressure message', () => {
+    it('is accepted with LOINC-coded readings in catalogue units', () => {
+      const result = accepted(parse(message([...bp(152, 96), { type: 'heart_rate', value: 71, unit: '/min' }])));
+
+      expect(result).toEqual({
+        ok: true,
+        deviceId: DEVICE_ID,
+        messageId: 'msg-1',
+        measuredAt: new Date(MEASURED_AT),
+        readings: [
+          { type: 'blood_pressure_systolic', loinc: '8480-6', value: 152, unit: 'mm[Hg]', sourceValue: 152, sourceUnit: 'mm[Hg]' },
+          { type: 'blood_pressure_diastolic', loinc: '8462-4', value: 96, unit: 'mm[Hg]', sourceValue: 96, sourceUnit: 'mm[Hg]' },
+          { type: 'heart_rate', loinc: '8867-4', value: 71, unit: '/min', sourceValue: 71, sourceUnit: '/min' },
+        ],
+      });
+      for (const reading of result.readings) expect(reading.loinc).toBe(VITALS[reading.type].loinc);
+    });
+
+    it('stores the device id in lower case when the topic uses upper case', () => {
+      const result = accepted(parse(message(bp(130, 85)), { topic: readingsTopic(DEVICE_ID.toUpperCase()) }));
+      expect(result.deviceId).toBe(DEVICE_ID);
+    });
+
+    it('reads a measurement time with a UTC offset as the same instant', () => {
+      const result = accepted(parse(message(bp(130, 85), { measuredAt: '2026-11-25T08:02:11+01:00' })));
+      expect(result.measuredAt.toISOString()).toBe('2026-11-25T07:02:11.000Z');
+    });
+
+    it('accepts a payload of exactly the size limit', () => {
+      const json = JSON.stringify(message(bp(130, 85)));
+      const padded = json + ' '.repeat(DEVICE_CONTRACT.maxPayloadBytes - Buffer.byteLength(json));
+      expect(Buffer.byteLength(padded)).toBe(DEVICE_CONTRACT.maxPayloadBytes);
+      expect(parse(padded).ok).toBe(true);
+    });
+  });
+
+  describe('unit conversion', () => {
+    it('converts pounds to kilograms, keeping two decimals', () => {
+      const result = accepted(parse(message([{ type: 'body_weight', value: 154.3, unit: '[lb_av]' }])));
+      expect(result.readings[0]).toMatchObject({ value: 69.99, unit: 'kg', sourceValue: 154.3, sourceUnit: '[lb_av]' });
+    });
+
+    it('converts grams to kilograms', () => {
+      expect(singleValue({ type: 'body_weight', value: 72450, unit: 'g' })).toBe(72.45);
+    });
+
+    it('converts mmol/L glucose to whole mg/dL', () => {
+      const result = accepted(parse(message([{ type: 'blood_glucose', value: 7.2, unit: 'mmol/L' }])));
+      // 7.2 × 18.016 = 129.7152
+      expect(result.readings[0]).toMatchObject({ value: 130, unit: 'mg/dL', loinc: '41653-7', sourceValue: 7.2 });
+    });
+
+    it('converts Fahrenheit to Celsius with one decimal', () => {
+      expect(singleValue({ type: 'body_temperature', value: 98.6, unit: '[degF]' })).toBe(37);
+      // (101.3 − 32) × 5 / 9 = 38.5
+      const result = accepted(parse(message([{ type: 'body_temperature', value: 101.3, unit: '[degF]' }])));
+      expect(result.readings[0]).toMatchObject({ value: 38.5, unit: 'Cel', sourceUnit: '[degF]' });
+    });
+
+    it('converts kPa blood pressure to whole mm[Hg]', () => {
+      const result = accepted(parse(message(bp(20, 12, 'kPa'))));
+      // 20 kPa = 150.01 mm[Hg], 12 kPa = 90.007 mm[Hg]
+      expect(result.readings.map((r) => [r.value, r.unit, r.sourceValue, r.sourceUnit])).toEqual([
+        [150, 'mm[Hg]', 20, 'kPa'],
+        [90, 'mm[Hg]', 12, 'kPa'],
+      ]);
+    });
+
+    it('accepts the alternative heart-rate unit unchanged', () => {
+      const result = accepted(parse(message([{ type: 'heart_rate', value: 64, unit: '{beats}/min' }])));
+      expect(result.readings[0]).toMatchObject({ value: 64, unit: '/min', sourceUnit: '{beats}/min' });
+    });
+  });
+
+  describe('rejections', () => {
+    it('rejects a payload over the size limit', () => {
+      const result = rejected(parse(Buffer.alloc(DEVICE_CONTRACT.maxPayloadBytes + 1, 0x20)));
+      expect(result.reason).toBe('payload_too_large');
+      expect(result.detail).toContain(String(DEVICE_CONTRACT.maxPayloadBytes));
+      expect(result.deviceRef).toBe(DEVICE_ID);
+    });
+
+    it('rejects a payload that is not valid UTF-8', () => {
+      const json = Buffer.from(JSON.stringify(message(bp(130, 85))));
+      const corrupt = Buffer.concat([json.subarray(0, 5), Buffer.from([0xc3, 0x28]), json.subarray(5)]);
+      expect(reasonFor(corrupt)).toBe('invalid_encoding');
+    });
+
+    it('rejects a payload that is not JSON, without a message id', () => {
+      const result = rejected(parse('{"messageId":"msg-1",'));
+      expect(result.reason).toBe('invalid_json');
+      expect(result.messageId).toBeNull();
+    });
+
+    describe('schema violations', () => {
+      it('rejects a message without measuredAt and names the missing field', () => {
+        const result = rejected(parse({ messageId: 'msg-1', readings: bp(130, 85) }));
+        expect(result).toMatchObject({ reason: 'schema_violation', messageId: 'msg-1' });
+        expect(result.detail).toContain('measuredAt');
+      });
+
+      it('rejects a reading value sent as a string', () => {
+        const result = rejected(parse(message([{ type: 'heart_rate', value: '71', unit: '/min' }])));
+        expect(result.reason).toBe('schema_violation');
+        expect(result.detail).toContain('/readings/0/value');
+      });
+
+      it('rejects an extra property and names it', () => {
+        const result = rejected(parse(message(bp(130, 85), { battery: 80 })));
+        expect(result.reason).toBe('schema_violation');
+        expect(result.detail).toContain('battery');
+      });
+
+      it('rejects an extra property on a reading', () => {
+        const result = rejected(parse(message([{ type: 'heart_rate', value: 71, unit: '/min', quality: 'good' } as ReadingInput])));
+        expect(result.reason).toBe('schema_violation');
+        expect(result.detail).toContain('quality');
+      });
+
+      it('rejects a message without readings', () => {
+        expect(reasonFor(message([]))).toBe('schema_violation');
+      });
+
+      it('rejects more than 32 readings, while 32 pass the count limit', () => {
+        const reading = { type: 'heart_rate', value: 71, unit: '/min' };
+        const tooMany = Array.from({ length: DEVICE_CONTRACT.maxReadingsPerMessage + 1 }, () => reading);
+        const result = rejected(parse(message(tooMany)));
+        expect(result.reason).toBe('schema_violation');
+        expect(result.detail).toContain('/readings');
+
+        // 32 readings pass the schema; as copies of one type they then fail as duplicates.
+        const atLimit = tooMany.slice(0, DEVICE_CONTRACT.maxReadingsPerMessage);
+        expect(reasonFor(message(atLimit))).toBe('duplicate_type');
+      });
+
+      it.each(['msg 1', 'msg/1', 'msg#1', 'mésage', ''])('rejects the message id %j', (messageId) => {
+        expect(reasonFor(message(bp(130, 85), { messageId }))).toBe('schema_violation');
+      });
+
+      it('rejects a message id longer than 128 characters, reporting its first 128', () => {
+        const longId = 'a'.repeat(DEVICE_CONTRACT.maxMessageIdLength + 1);
+        const result = rejected(parse(message(bp(130, 85), { messageId: longId })));
+        expect(result.reason).toBe('schema_violation');
+        expect(result.messageId).toBe('a'.repeat(DEVICE_CONTRACT.maxMessageIdLength));
+      });
+
+      it('accepts every character the contract allows in a message id', () => {
+        expect(accepted(parse(message(bp(130, 85), { messageId: 'Hub_7:2026-11-25.0001' }))).messageId).toBe(
+          'Hub_7:2026-11-25.0001',
+        );
+      });
+
+      it('rejects a JSON array body', () => {
+        expect(reasonFor([message(bp(130, 85))])).toBe('schema_violation');
+      });
+    });
+
+    it.each([
+      ['an id that is not a UUID', 'v1/devices/cuff-1/readings', 'cuff-1'],
+      ['a topic that is not a readings topic', `v1/devices/${DEVICE_ID}/status`, null],
+      ['an extra topic level', `v1/devices/${DEVICE_ID}/x/readings`, null],
+    ])('rejects %s as invalid_device_id', (_label, topic, deviceRef) => {
+      const result = rejected(parse(message(bp(130, 85)), { topic }));
+      expect(result.reason).toBe('invalid_device_id');
+      expect(result.deviceRef).toBe(deviceRef);
+    });
+
+    it('rejects an unknown reading type and quotes it', () => {
+      const result = rejected(parse(message([{ type: 'respiratory_rate', value: 16, unit: '/min' }])));
+      expect(result).toMatchObject({ reason: 'unknown_type', messageId: 'msg-1' });
+      expect(result.detail).toContain('"respiratory_rate"');
+    });
+
+    it.each([
+      ['body weight in mm[Hg]', { type: 'body_weight', value: 80, unit: 'mm[Hg]' }],
+      ['body weight in lbs (not UCUM)', { type: 'body_weight', value: 180, unit: 'lbs' }],
+      ['temperature in Fahrenheit spelled F', { type: 'body_temperature', value: 98.6, unit: 'F' }],
+      ['oxygen saturation as a fraction', { type: 'oxygen_saturation', value: 0.97, unit: '1' }],
+    ])('rejects %s as unsupported_unit', (_label, reading) => {
+      const result = rejected(parse(message([reading])));
+      expect(result).toMatchObject({ reason: 'unsupported_unit', messageId: 'msg-1' });
+      expect(result.detail).toContain(JSON.stringify(reading.unit));
+    });
+
+    it.each(['1e400', '-1e400'])('rejects the overflowing value %s as non_finite_value', (literal) => {
+      const payload = `{"messageId":"msg-1","measuredAt":"${MEASURED_AT}","readings":[{"type":"heart_rate","value":${literal},"unit":"/min"}]}`;
+      const result = rejected(parse(payload));
+      expect(result).toMatchObject({ reason: 'non_finite_value', messageId: 'msg-1' });
+      expect(result.detail).toContain('/readings/0/value');
+    });
+
+    it.each([
+      ['a heart rate of 500 /min', { type: 'heart_rate', value: 500, unit: '/min' }],
+      ['an oxygen saturation of 101 %', { type: 'oxygen_saturation', value: 101, unit: '%' }],
+      ['a negative body weight', { type: 'body_weight', value: -70, unit: 'kg' }],
+      ['2000 lb, over 500 kg once converted', { type: 'body_weight', value: 2000, unit: '[lb_av]' }],
+      ['a temperature of 212 [degF]', { type: 'body_temperature', value: 212, unit: '[degF]' }],
+    ])('rejects %s as implausible_value', (_label, reading) => {
+      expect(rejected(parse(message([reading])))).toMatchObject({ reason: 'implausible_value', messageId: 'msg-1' });
+    });
+
+    it('accepts values on the edges of the plausible range', () => {
+      const { min, max } = VITALS.oxygen_saturation.plausible;
+      expect(singleValue({ type: 'oxygen_saturation', value: min, unit: '%' })).toBe(min);
+      expect(singleValue({ type: 'oxygen_saturation', value: max, unit: '%' })).toBe(max);
+    });
+
+    it.each([
+      ['a word', 'yesterday'],
+      ['a date without a time zone', '2026-11-25T07:02:11'],
+      ['a date without a time', '2026-11-25'],
+      ['a day that does not exist', '2026-02-30T07:02:11Z'],
+      ['a Unix timestamp string', '1795590131'],
+      ['a leap second the server clock cannot represent', '2026-12-31T23:59:60Z'],
+      ['an offset of hours only', '2026-11-25T07:02:11+01'],
+    ])('rejects %s as invalid_timestamp', (_label, measuredAt) => {
+      const result = rejected(parse(message(bp(130, 85), { measuredAt })));
+      expect(result).toMatchObject({ reason: 'invalid_timestamp', messageId: 'msg-1' });
+    });
+
+    it('rejects a measurement stamped more than 5 minutes ahead of the server clock', () => {
+      const ahead = new Date(NOW.getTime() + 5 * MINUTE + 1000).toISOString();
+      const result = rejected(parse(message(bp(130, 85), { measuredAt: ahead })));
+      expect(result).toMatchObject({ reason: 'measured_at_in_future', messageId: 'msg-1' });
+    });
+
+    it('tolerates device clocks running up to 5 minutes fast', () => {
+      for (const skew of [4 * MINUTE, 5 * MINUTE]) {
+        const ahead = new Date(NOW.getTime() + skew);
+        expect(accepted(parse(message(bp(130, 85), { measuredAt: ahead.toISOString() }))).measuredAt).toEqual(ahead);
+      }
+    });
+
+    it('rejects a measurement from before 2000 and accepts one from the first second of 2000', () => {
+      const result = rejected(parse(message(bp(130, 85), { measuredAt: '1999-12-31T23:59:59Z' })));
+      expect(result).toMatchObject({ reason: 'measured_at_too_old', messageId: 'msg-1' });
+      expect(parse(message(bp(130, 85), { measuredAt: '2000-01-01T00:00:00Z' })).ok).toBe(true);
+    });
+
+    it('rejects a message with the same reading type twice', () => {
+      const result = rejected(parse(message([...bp(130, 85), { type: 'blood_pressure_systolic', value: 131, unit: 'mm[Hg]' }])));
+      expect(result).toMatchObject({ reason: 'duplicate_type', messageId: 'msg-1' });
+      expect(result.detail).toContain('blood_pressure_systolic');
+    });
+
+    it.each([
+      ['equal to', 90, 90, 'mm[Hg]'],
+      ['below', 80, 95, 'mm[Hg]'],
+      ['equal, once converted from kPa, to', 12, 12.0001, 'kPa'],
+    ])('rejects a systolic value %s the diastolic one', (_label, systolic, diastolic, unit) => {
+      expect(rejected(parse(message(bp(systolic, diastolic, unit))))).toMatchObject({
+        reason: 'systolic_not_above_diastolic',
+        messageId: 'msg-1',
+      });
+    });
+
+    it('accepts a systolic reading without a diastolic one', () => {
+      expect(parse(message([{ type: 'blood_pressure_systolic', value: 128, unit: 'mm[Hg]' }])).ok).toBe(true);
+    });
+
+    it('reports no message id when the message id is not a string', () => {
+      const result = rejected(parse(message(bp(130, 85), { messageId: 42 })));
+      expect(result).toMatchObject({ reason: 'schema_violation', messageId: null });
+    });
+
+    it('carries the device reference from the topic on every rejection', () => {
+      const result = rejected(parse(message(bp(80, 95))));
+      expect(result.deviceRef).toBe(DEVICE_ID);
+    });
+  });
+});
+
+describe('payloadExcerpt', () => {
+  it('keeps a short payload as it is', () => {
+    expect(payloadExcerpt(Buffer.from('{"messageId":"msg-1"}'))).toBe('{"messageId":"msg-1"}');
+  });
+
+  it('caps a long payload at 4096 characters by default', () => {
+    expect(payloadExcerpt(Buffer.alloc(20_000, 'a'))).toBe('a'.repeat(4096));
+  });
+
+  it('caps at the requested number of characters, counting multi-byte characters once', () => {
+    expect(payloadExcerpt(Buffer.from('ééééé'), 3)).toBe('ééé');
+  });
+
+  it('replaces NUL characters, which PostgreSQL text cannot store', () => {
+    const excerpt = payloadExcerpt(Buffer.from('{"a":"x\u0000y"}\u0000'));
+    expect(excerpt).not.toContain('\u0000');
+    expect(excerpt).toBe('{"a":"x\uFFFDy"}\uFFFD');
+  });
+
+  it('still produces text from bytes that are not UTF-8', () => {
+    expect(payloadExcerpt(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))).toBe('{\uFFFD(}');
+  });
+});

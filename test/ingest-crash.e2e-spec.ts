@@ -1,0 +1,70 @@
+import { connect, type MqttClient } from 'mqtt';
+import { ApiClient, TestStack, createOrganization, createUser, sleep, waitFor } from '@homeward/testing';
+import { bpMessage } from './mqtt-helpers';
+
+const MESSAGES = 3000;
+const READINGS_PER_MESSAGE = 3;
+
+describe('ingest killed mid-stream', () => {
+  let stack: TestStack;
+  let publisher: MqttClient;
+  let deviceId: string;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ apps: ['api', 'ingest'] });
+    const org = await createOrganization(stack.database.pool);
+    const user = await createUser(stack.database.pool, org, 'coordinator');
+    const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    const patient = await api.createPatient();
+    const device = await api.registerDevice(patient.id, 'bp_cuff');
+    deviceId = device.id;
+    publisher = connect(stack.broker.url, { clientId: `device-${device.id}`, username: device.id, password: device.secret, protocolVersion: 4 });
+    await new Promise((resolve) => publisher.once('connect', resolve));
+  });
+
+  afterAll(async () => {
+    await publisher?.endAsync();
+    await stack?.stop();
+  });
+
+  it('loses no acknowledged reading and stores none twice after SIGKILL and restart', async () => {
+    const ingest = stack.app('ingest');
+    const base = Date.now() - 3_600_000;
+    let acknowledged = 0;
+    let killedAt = -1;
+    const publishing = (async () => {
+      for (let i = 0; i < MESSAGES; i++) {
+        await publisher.publishAsync(`v1/devices/${deviceId}/readings`, bpMessage(`crash-${i}`, 120 + (i % 30), 80, new Date(base + i * 1000)), { qos: 1 });
+        acknowledged += 1;
+        if (i % 50 === 0) await sleep(5);
+      }
+    })();
+
+    // Kill once part of the stream is committed, while messages are still arriving.
+    await waitFor(async () => Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count) > 600, {
+      what: 'part of the stream stored',
+      intervalMs: 5,
+    });
+    killedAt = acknowledged;
+    await ingest.kill();
+    const storedAtKill = Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count);
+    await sleep(500);
+    await ingest.start('Homeward ingest consuming');
+    await publishing;
+
+    expect(killedAt).toBeGreaterThan(0);
+    expect(killedAt).toBeLessThan(MESSAGES);
+    expect(storedAtKill).toBeLessThan(MESSAGES * READINGS_PER_MESSAGE);
+    const expected = MESSAGES * READINGS_PER_MESSAGE;
+    await waitFor(async () => Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count) >= expected, {
+      what: 'every acknowledged reading stored',
+      timeoutMs: 30_000,
+    });
+    const { rows } = await stack.database.pool.query<{ total: string; distinct_messages: string }>(
+      'SELECT count(*) AS total, count(DISTINCT message_id) AS distinct_messages FROM readings',
+    );
+    expect(Number(rows[0].total)).toBe(expected);
+    expect(Number(rows[0].distinct_messages)).toBe(MESSAGES);
+    expect(Number((await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count)).toBe(0);
+  });
+});
