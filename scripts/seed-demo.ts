@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const config = loadConfig('worker');
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'homeward-seed' });
 
-  @Module({ imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, AccessModule] })
+  @Module({
+    imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, AccessModule],
+  })
   class SeedModule {}
 
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: false });

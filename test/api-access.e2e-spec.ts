@@ -28,25 +28,39 @@ describe('API access: login, authentication, roles and organisation boundaries',
   });
 
   it('logs in with email and password and returns a JWT naming the user', async () => {
-    const response = await anonymous().request<{ accessToken: string; user: { id: string; role: string } }>('POST', '/api/auth/login', {
-      email: coordinatorA.email.toUpperCase(),
-      password: coordinatorA.password,
-    });
+    const response = await anonymous().request<{ accessToken: string; user: { id: string; role: string } }>(
+      'POST',
+      '/api/auth/login',
+      {
+        email: coordinatorA.email.toUpperCase(),
+        password: coordinatorA.password,
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.body.accessToken.split('.')).toHaveLength(3);
     expect(response.body.user).toMatchObject({ id: coordinatorA.id, role: 'coordinator' });
   });
 
   it('refuses a wrong password and an unknown email alike', async () => {
-    const wrong = await anonymous().request<{ code: string }>('POST', '/api/auth/login', { email: coordinatorA.email, password: 'nope-nope' });
-    const unknown = await anonymous().request<{ code: string }>('POST', '/api/auth/login', { email: 'nobody@x.test', password: 'nope-nope' });
+    const wrong = await anonymous().request<{ code: string }>('POST', '/api/auth/login', {
+      email: coordinatorA.email,
+      password: 'nope-nope',
+    });
+    const unknown = await anonymous().request<{ code: string }>('POST', '/api/auth/login', {
+      email: 'nobody@x.test',
+      password: 'nope-nope',
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body).toEqual(unknown.body);
   });
 
   it('rejects a malformed login body with the field at fault', async () => {
-    const response = await anonymous().request<{ message: string[] }>('POST', '/api/auth/login', { email: 'not-an-email', password: 'x', extra: 1 });
+    const response = await anonymous().request<{ message: string[] }>('POST', '/api/auth/login', {
+      email: 'not-an-email',
+      password: 'x',
+      extra: 1,
+    });
     expect(response.status).toBe(400);
     expect(response.body.message.join(' ')).toMatch(/email must be an email/);
     expect(response.body.message.join(' ')).toMatch(/property extra should not exist/);
@@ -62,7 +76,9 @@ describe('API access: login, authentication, roles and organisation boundaries',
       ['POST', `/api/patients/${patientA}/devices`],
     ]) {
       expect((await anonymous().request(method, path, method === 'POST' ? {} : undefined)).status).toBe(401);
-      expect((await new ApiClient(stack.apiUrl, 'forged.token.value').request(method, path)).status).toBe(401);
+      expect((await new ApiClient(stack.apiUrl, 'forged.token.value').request(method, path)).status).toBe(
+        401,
+      );
     }
   });
 
@@ -70,7 +86,9 @@ describe('API access: login, authentication, roles and organisation boundaries',
     expect((await apiA.request('GET', `/api/patients/${patientA}`)).status).toBe(200);
     expect((await apiB.request('GET', `/api/patients/${patientA}`)).status).toBe(404);
     expect((await apiB.request('GET', `/api/patients/${patientA}/vitals`)).status).toBe(404);
-    expect((await apiB.request('POST', `/api/patients/${patientA}/devices`, { kind: 'scale' })).status).toBe(404);
+    expect((await apiB.request('POST', `/api/patients/${patientA}/devices`, { kind: 'scale' })).status).toBe(
+      404,
+    );
     const listB = await apiB.request<{ items: Array<{ id: string }> }>('GET', '/api/patients');
     expect(listB.body.items.map((p) => p.id)).not.toContain(patientA);
   });
@@ -78,15 +96,31 @@ describe('API access: login, authentication, roles and organisation boundaries',
   it('lets clinicians read but not register patients or devices', async () => {
     const clinician = await anonymous().login(clinicianA.email, clinicianA.password);
     expect((await clinician.request('GET', `/api/patients/${patientA}`)).status).toBe(200);
-    expect((await clinician.request('POST', '/api/patients', { givenName: 'A', familyName: 'B', birthDate: '1950-01-01' })).status).toBe(403);
-    expect((await clinician.request('POST', `/api/patients/${patientA}/devices`, { kind: 'scale' })).status).toBe(403);
+    expect(
+      (
+        await clinician.request('POST', '/api/patients', {
+          givenName: 'A',
+          familyName: 'B',
+          birthDate: '1950-01-01',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await clinician.request('POST', `/api/patients/${patientA}/devices`, { kind: 'scale' })).status,
+    ).toBe(403);
   });
 
   it('validates patient and device input', async () => {
-    const badDate = await apiA.request<{ message: string[] }>('POST', '/api/patients', { givenName: 'A', familyName: 'B', birthDate: '1950-02-30' });
+    const badDate = await apiA.request<{ message: string[] }>('POST', '/api/patients', {
+      givenName: 'A',
+      familyName: 'B',
+      birthDate: '1950-02-30',
+    });
     expect(badDate.status).toBe(400);
     expect(badDate.body.message.join(' ')).toMatch(/birthDate/);
-    const badKind = await apiA.request<{ message: string[] }>('POST', `/api/patients/${patientA}/devices`, { kind: 'toaster' });
+    const badKind = await apiA.request<{ message: string[] }>('POST', `/api/patients/${patientA}/devices`, {
+      kind: 'toaster',
+    });
     expect(badKind.status).toBe(400);
     expect((await apiA.request('GET', '/api/patients/not-a-uuid')).status).toBe(400);
   });
@@ -108,24 +142,56 @@ describe('API access: login, authentication, roles and organisation boundaries',
 
   it('serves liveness, readiness over PostgreSQL, Redis and MQTT, and the OpenAPI document', async () => {
     expect((await anonymous().request('GET', '/api/health/live')).status).toBe(200);
-    const ready = await anonymous().request<{ status: string; info: Record<string, { status: string }> }>('GET', '/api/health/ready');
+    const ready = await anonymous().request<{ status: string; info: Record<string, { status: string }> }>(
+      'GET',
+      '/api/health/ready',
+    );
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.info).sort()).toEqual(['database', 'mqtt', 'redis']);
     const docs = await anonymous().request<{ paths: Record<string, unknown> }>('GET', '/api/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(
-      expect.arrayContaining(['/api/auth/login', '/api/patients', '/api/patients/{patientId}/devices', '/api/patients/{patientId}/vitals', '/api/alerts']),
+      expect.arrayContaining([
+        '/api/auth/login',
+        '/api/patients',
+        '/api/patients/{patientId}/devices',
+        '/api/patients/{patientId}/vitals',
+        '/api/alerts',
+      ]),
     );
   });
 
   it('answers the broker’s authentication callbacks with the device credential rules', async () => {
     const device = await apiA.registerDevice(patientA, 'bp_cuff');
     const auth = anonymous();
-    expect((await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: device.secret })).status).toBe(200);
-    expect((await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: 'wrong' })).status).toBe(403);
-    expect((await auth.request('POST', '/api/mqtt/auth/acl', { username: device.id, topic: `v1/devices/${device.id}/readings`, acc: 2 })).status).toBe(200);
+    expect(
+      (await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: device.secret }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: 'wrong' })).status,
+    ).toBe(403);
+    expect(
+      (
+        await auth.request('POST', '/api/mqtt/auth/acl', {
+          username: device.id,
+          topic: `v1/devices/${device.id}/readings`,
+          acc: 2,
+        })
+      ).status,
+    ).toBe(200);
     const other = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
-    expect((await auth.request('POST', '/api/mqtt/auth/acl', { username: device.id, topic: `v1/devices/${other}/readings`, acc: 2 })).status).toBe(403);
-    expect((await auth.request('POST', '/api/mqtt/auth/superuser', { username: device.id })).status).toBe(403);
+    expect(
+      (
+        await auth.request('POST', '/api/mqtt/auth/acl', {
+          username: device.id,
+          topic: `v1/devices/${other}/readings`,
+          acc: 2,
+        })
+      ).status,
+    ).toBe(403);
+    expect((await auth.request('POST', '/api/mqtt/auth/superuser', { username: device.id })).status).toBe(
+      403,
+    );
   });
 });

@@ -14,7 +14,11 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
   const sockets: Socket[] = [];
 
   const openAlertSocket = async (api: ApiClient, received: AlertDto[]): Promise<Socket> => {
-    const socket = io(`${stack.apiUrl}/alerts`, { auth: { token: api.accessToken }, transports: ['websocket'], reconnection: false });
+    const socket = io(`${stack.apiUrl}/alerts`, {
+      auth: { token: api.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     sockets.push(socket);
     socket.on('alert.created', (alert: AlertDto) => received.push(alert));
     await new Promise<void>((resolve, reject) => {
@@ -25,7 +29,10 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
   };
 
   const readingCount = async (messageId: string) =>
-    Number((await stack.database.pool.query('SELECT count(*) FROM readings WHERE message_id = $1', [messageId])).rows[0].count);
+    Number(
+      (await stack.database.pool.query('SELECT count(*) FROM readings WHERE message_id = $1', [messageId]))
+        .rows[0].count,
+    );
 
   beforeAll(async () => {
     stack = await TestStack.start({ apps: ['api', 'ingest', 'worker'] });
@@ -49,7 +56,10 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
   it('registers a device with a one-time secret, stored only as a hash, and the broker URL in use', async () => {
     expect(device.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(device.mqttUrl).toBe(stack.broker.url);
-    const { rows } = await stack.database.pool.query<{ secret_hash: Buffer }>('SELECT secret_hash FROM devices WHERE id = $1', [device.id]);
+    const { rows } = await stack.database.pool.query<{ secret_hash: Buffer }>(
+      'SELECT secret_hash FROM devices WHERE id = $1',
+      [device.id],
+    );
     expect(rows[0].secret_hash.length).toBe(32);
     expect(rows[0].secret_hash.toString('utf8')).not.toContain(device.secret);
   });
@@ -63,14 +73,26 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     const measuredAt = new Date(Date.now() - 60_000);
     await publishRaw(mqtt, device.id, bpMessage('crisis-1', 186, 124, measuredAt));
 
-    await waitFor(async () => (await readingCount('crisis-1')) === 3, { what: 'the reading rows', timeoutMs: 5000 });
-    const alert = await waitFor(() => receivedA.find((a) => a.trigger.messageId === 'crisis-1'), { what: 'alert.created', timeoutMs: 5000 });
+    await waitFor(async () => (await readingCount('crisis-1')) === 3, {
+      what: 'the reading rows',
+      timeoutMs: 5000,
+    });
+    const alert = await waitFor(() => receivedA.find((a) => a.trigger.messageId === 'crisis-1'), {
+      what: 'alert.created',
+      timeoutMs: 5000,
+    });
     expect(alert).toMatchObject({
       patientId,
       severity: 'critical',
       status: 'open',
       rule: { id: 'default.bp.crisis', kind: 'threshold' },
-      trigger: { type: 'blood_pressure_systolic', value: 186, unit: 'mm[Hg]', deviceId: device.id, measuredAt: measuredAt.toISOString() },
+      trigger: {
+        type: 'blood_pressure_systolic',
+        value: 186,
+        unit: 'mm[Hg]',
+        deviceId: device.id,
+        measuredAt: measuredAt.toISOString(),
+      },
     });
     expect(typeof alert.id).toBe('string');
     expect(Date.parse(alert.createdAt)).not.toBeNaN();
@@ -89,13 +111,21 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
   it('lists the patient vitals newest first with LOINC-coded types and UCUM units', async () => {
     await publishRaw(mqtt, device.id, bpMessage('normal-1', 128, 82, new Date(Date.now() - 30_000)));
     await waitFor(async () => (await readingCount('normal-1')) === 3, { what: 'normal reading' });
-    const response = await coordinatorA.request<{ items: Array<Record<string, unknown>> }>('GET', `/api/patients/${patientId}/vitals?type=blood_pressure_systolic`);
+    const response = await coordinatorA.request<{ items: Array<Record<string, unknown>> }>(
+      'GET',
+      `/api/patients/${patientId}/vitals?type=blood_pressure_systolic`,
+    );
     expect(response.status).toBe(200);
     expect(response.body.items.map((i) => [i.messageId, i.value])).toEqual([
       ['normal-1', 128],
       ['crisis-1', 186],
     ]);
-    expect(response.body.items[0]).toMatchObject({ type: 'blood_pressure_systolic', unit: 'mm[Hg]', loinc: '8480-6', deviceId: device.id });
+    expect(response.body.items[0]).toMatchObject({
+      type: 'blood_pressure_systolic',
+      unit: 'mm[Hg]',
+      loinc: '8480-6',
+      deviceId: device.id,
+    });
     const other = await coordinatorB.request('GET', `/api/patients/${patientId}/vitals`);
     expect(other.status).toBe(404);
   });
@@ -110,21 +140,35 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     await publishRaw(mqtt, device.id, payload);
     await sleep(1000);
     expect(await readingCount('dup-1')).toBe(3);
-    const alerts = await stack.database.pool.query('SELECT id FROM alerts WHERE trigger_message_id = $1', ['dup-1']);
+    const alerts = await stack.database.pool.query('SELECT id FROM alerts WHERE trigger_message_id = $1', [
+      'dup-1',
+    ]);
     expect(alerts.rowCount).toBe(1);
   });
 
   it('records each malformed payload with a specific reason and keeps storing valid readings', async () => {
     const now = Date.now();
     const valid = (readings: unknown[], extra: Record<string, unknown> = {}) =>
-      JSON.stringify({ messageId: `m-${Math.random().toString(36).slice(2)}`, measuredAt: new Date(now - 5000).toISOString(), readings, ...extra });
+      JSON.stringify({
+        messageId: `m-${Math.random().toString(36).slice(2)}`,
+        measuredAt: new Date(now - 5000).toISOString(),
+        readings,
+        ...extra,
+      });
     const sys = (value: unknown, unit = 'mm[Hg]') => ({ type: 'blood_pressure_systolic', value, unit });
     const cases: Array<{ reason: string; payload: string | Buffer; topic?: string }> = [
       { reason: 'invalid_json', payload: '{"messageId": "x", ' },
-      { reason: 'invalid_json', payload: '{"messageId":"nan-1","measuredAt":"2026-11-25T07:00:00Z","readings":[{"type":"heart_rate","value":NaN,"unit":"/min"}]}' },
+      {
+        reason: 'invalid_json',
+        payload:
+          '{"messageId":"nan-1","measuredAt":"2026-11-25T07:00:00Z","readings":[{"type":"heart_rate","value":NaN,"unit":"/min"}]}',
+      },
       { reason: 'invalid_encoding', payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) },
       { reason: 'payload_too_large', payload: valid([sys(120)], { padding: 'x'.repeat(17 * 1024) }) },
-      { reason: 'schema_violation', payload: JSON.stringify({ measuredAt: new Date(now).toISOString(), readings: [sys(120)] }) },
+      {
+        reason: 'schema_violation',
+        payload: JSON.stringify({ measuredAt: new Date(now).toISOString(), readings: [sys(120)] }),
+      },
       { reason: 'schema_violation', payload: valid([sys('120')]) },
       { reason: 'schema_violation', payload: valid([]) },
       { reason: 'unknown_type', payload: valid([{ type: 'blood_ketones', value: 1, unit: 'mmol/L' }]) },
@@ -132,18 +176,37 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
       { reason: 'non_finite_value', payload: valid([sys(120)]).replace('"value":120', '"value":1e400') },
       { reason: 'implausible_value', payload: valid([sys(420)]) },
       { reason: 'invalid_timestamp', payload: valid([sys(120)], { measuredAt: 'yesterday' }) },
-      { reason: 'measured_at_in_future', payload: valid([sys(120)], { measuredAt: new Date(now + 3_600_000).toISOString() }) },
+      {
+        reason: 'measured_at_in_future',
+        payload: valid([sys(120)], { measuredAt: new Date(now + 3_600_000).toISOString() }),
+      },
       { reason: 'duplicate_type', payload: valid([sys(120), sys(125)]) },
-      { reason: 'systolic_not_above_diastolic', payload: valid([sys(80), { type: 'blood_pressure_diastolic', value: 95, unit: 'mm[Hg]' }]) },
-      { reason: 'unknown_device', payload: valid([sys(120)]), topic: 'v1/devices/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f/readings' },
+      {
+        reason: 'systolic_not_above_diastolic',
+        payload: valid([sys(80), { type: 'blood_pressure_diastolic', value: 95, unit: 'mm[Hg]' }]),
+      },
+      {
+        reason: 'unknown_device',
+        payload: valid([sys(120)]),
+        topic: 'v1/devices/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f/readings',
+      },
       { reason: 'invalid_device_id', payload: valid([sys(120)]), topic: 'v1/devices/not-a-device/readings' },
     ];
-    const before = Number((await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count);
+    const before = Number(
+      (await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count,
+    );
     for (const c of cases) await publishRaw(mqtt, device.id, c.payload, c.topic);
     await publishRaw(mqtt, device.id, bpMessage('after-bad', 131, 85, new Date(now - 1000)));
 
-    await waitFor(async () => (await readingCount('after-bad')) === 3, { what: 'the valid reading after the bad ones' });
-    const { rows } = await stack.database.pool.query<{ reason: string; detail: string; payload_excerpt: string; payload_bytes: number }>(
+    await waitFor(async () => (await readingCount('after-bad')) === 3, {
+      what: 'the valid reading after the bad ones',
+    });
+    const { rows } = await stack.database.pool.query<{
+      reason: string;
+      detail: string;
+      payload_excerpt: string;
+      payload_bytes: number;
+    }>(
       'SELECT reason, detail, payload_excerpt, payload_bytes FROM reading_rejections ORDER BY id OFFSET $1',
       [before],
     );
@@ -164,11 +227,29 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     await publishRaw(
       client,
       scale.id,
-      JSON.stringify({ messageId: 'lb-1', measuredAt: new Date(Date.now() - 1000).toISOString(), readings: [{ type: 'body_weight', value: 176.4, unit: '[lb_av]' }] }),
+      JSON.stringify({
+        messageId: 'lb-1',
+        measuredAt: new Date(Date.now() - 1000).toISOString(),
+        readings: [{ type: 'body_weight', value: 176.4, unit: '[lb_av]' }],
+      }),
     );
     await client.endAsync();
-    const row = await waitFor(async () => (await stack.database.pool.query('SELECT value, unit, source_value, source_unit, loinc FROM readings WHERE message_id = $1', ['lb-1'])).rows[0]);
-    expect(row).toEqual({ value: 80.01, unit: 'kg', source_value: 176.4, source_unit: '[lb_av]', loinc: '29463-7' });
+    const row = await waitFor(
+      async () =>
+        (
+          await stack.database.pool.query<Record<string, unknown>>(
+            'SELECT value, unit, source_value, source_unit, loinc FROM readings WHERE message_id = $1',
+            ['lb-1'],
+          )
+        ).rows[0],
+    );
+    expect(row).toEqual({
+      value: 80.01,
+      unit: 'kg',
+      source_value: 176.4,
+      source_unit: '[lb_av]',
+      loinc: '29463-7',
+    });
   });
 
   it('replays alerts a coordinator missed when the socket reconnects with its last sequence', async () => {
@@ -183,6 +264,8 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     sockets.push(socket);
     socket.on('alert.created', (alert: AlertDto) => replayed.push(alert));
     await waitFor(() => replayed.length === list.body.items.length, { what: 'replayed alerts' });
-    expect(replayed.map((a) => a.sequence)).toEqual([...list.body.items.map((a) => a.sequence)].sort((a, b) => a - b));
+    expect(replayed.map((a) => a.sequence)).toEqual(
+      [...list.body.items.map((a) => a.sequence)].sort((a, b) => a - b),
+    );
   });
 });

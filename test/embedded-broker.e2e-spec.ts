@@ -3,7 +3,17 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
-import { AppProcess, ApiClient, TEST_REDIS_URL, createTestDatabase, freePort, startMosquitto, waitFor, type TestBroker, type TestDatabase } from '@homeward/testing';
+import {
+  AppProcess,
+  ApiClient,
+  TEST_REDIS_URL,
+  createTestDatabase,
+  freePort,
+  startMosquitto,
+  waitFor,
+  type TestBroker,
+  type TestDatabase,
+} from '@homeward/testing';
 import { bpMessage } from './mqtt-helpers';
 
 interface DemoDevices {
@@ -49,7 +59,13 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
 
   const tryConnect = (username: string, password: string) =>
     new Promise<string>((resolve) => {
-      const client = connect(demo.mqttUrl, { username, password, clientId: `t-${randomBytes(4).toString('hex')}`, reconnectPeriod: 0, protocolVersion: 4 });
+      const client = connect(demo.mqttUrl, {
+        username,
+        password,
+        clientId: `t-${randomBytes(4).toString('hex')}`,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      });
       client.once('connect', () => client.end(true, () => resolve('connected')));
       client.once('error', (error) => client.end(true, () => resolve(error.message)));
     });
@@ -63,7 +79,10 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
 
   it('seeds the demo coordinator and clinician with DEMO_PASSWORD', async () => {
     for (const email of ['coordinator@demo.homeward.test', 'clinician@demo.homeward.test']) {
-      const response = await new ApiClient(`http://127.0.0.1:${port}`).request('POST', '/api/auth/login', { email, password: 'demo-password-for-tests' });
+      const response = await new ApiClient(`http://127.0.0.1:${port}`).request('POST', '/api/auth/login', {
+        email,
+        password: 'demo-password-for-tests',
+      });
       expect(response.status).toBe(200);
     }
     expect(demo.devices).toHaveLength(6);
@@ -72,19 +91,35 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
   it('refuses devices with a wrong secret or an unknown id', async () => {
     const device = demo.devices[0];
     expect(await tryConnect(device.id, 'wrong-secret')).toMatch(/Bad username or password|Not authorized/i);
-    expect(await tryConnect(randomBytes(16).toString('hex'), 'x')).toMatch(/Bad username or password|Not authorized/i);
+    expect(await tryConnect(randomBytes(16).toString('hex'), 'x')).toMatch(
+      /Bad username or password|Not authorized/i,
+    );
     expect(await tryConnect(device.id, device.secret)).toBe('connected');
   });
 
   it('stores what a device publishes to its own topic, and nothing it publishes to another device’s', async () => {
     const [mine, other] = demo.devices;
-    const client = connect(demo.mqttUrl, { username: mine.id, password: mine.secret, clientId: `device-${mine.id}`, protocolVersion: 4, reconnectPeriod: 0 });
-    await new Promise((resolve) => client.once('connect', resolve));
-    await client.publishAsync(`v1/devices/${mine.id}/readings`, bpMessage('embedded-1', 140, 90, new Date(Date.now() - 1000)), { qos: 1 });
-    client.publish(`v1/devices/${other.id}/readings`, bpMessage('spoofed-1', 140, 90), { qos: 0 });
-    await waitFor(async () => (await database.pool.query("SELECT 1 FROM readings WHERE message_id = 'embedded-1'")).rowCount === 3, {
-      what: 'reading from the embedded broker',
+    const client = connect(demo.mqttUrl, {
+      username: mine.id,
+      password: mine.secret,
+      clientId: `device-${mine.id}`,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
     });
+    await new Promise((resolve) => client.once('connect', resolve));
+    await client.publishAsync(
+      `v1/devices/${mine.id}/readings`,
+      bpMessage('embedded-1', 140, 90, new Date(Date.now() - 1000)),
+      { qos: 1 },
+    );
+    client.publish(`v1/devices/${other.id}/readings`, bpMessage('spoofed-1', 140, 90), { qos: 0 });
+    await waitFor(
+      async () =>
+        (await database.pool.query("SELECT 1 FROM readings WHERE message_id = 'embedded-1'")).rowCount === 3,
+      {
+        what: 'reading from the embedded broker',
+      },
+    );
     const spoofed = await database.pool.query("SELECT 1 FROM readings WHERE message_id = 'spoofed-1'");
     expect(spoofed.rowCount).toBe(0);
     client.end(true);

@@ -28,7 +28,16 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
   // Each test has its own share group: Mosquitto keeps routing a share of the stream to an
   // offline persistent member (TRAPS.md 6), which would starve the next test.
   const consumer = (clientId: string, onBatch: (messages: InboundMessage[]) => Promise<void>) =>
-    new HeldAckMqttConsumer({ url: broker.url, clientId, filter, shareGroup: `g${clientId.slice(5)}`, batchSize: 100, flushMs: 5, onBatch, logger });
+    new HeldAckMqttConsumer({
+      url: broker.url,
+      clientId,
+      filter,
+      shareGroup: `g${clientId.slice(5)}`,
+      batchSize: 100,
+      flushMs: 5,
+      onBatch,
+      logger,
+    });
 
   const forceDisconnect = async (c: HeldAckMqttConsumer) => {
     const client = (c as unknown as { client: MqttClient }).client;
@@ -48,8 +57,9 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
     await forceDisconnect(first);
 
     const redelivered: string[] = [];
-    const second = consumer(clientId, async (messages) => {
+    const second = consumer(clientId, (messages) => {
       redelivered.push(...messages.map((m) => m.payload.toString()));
+      return Promise.resolve();
     });
     await second.start();
     await waitFor(() => redelivered.length === 5, { what: 'redelivery' });
@@ -66,15 +76,18 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
     });
     await first.start();
     const sent = Array.from({ length: 300 }, (_, i) => `c${i}`);
-    await Promise.all(sent.map((payload) => publisher.publishAsync('held-test/d2/readings', payload, { qos: 1 })));
+    await Promise.all(
+      sent.map((payload) => publisher.publishAsync('held-test/d2/readings', payload, { qos: 1 })),
+    );
     await waitFor(() => committed.length === sent.length, { what: 'all committed' });
     expect(committed).toEqual(sent);
     await sleep(200);
     await forceDisconnect(first);
 
     const again: string[] = [];
-    const second = consumer(clientId, async (messages) => {
+    const second = consumer(clientId, (messages) => {
       again.push(...messages.map((m) => m.payload.toString()));
+      return Promise.resolve();
     });
     await second.start();
     await sleep(1000);

@@ -18,7 +18,12 @@ describe('ingest killed mid-stream', () => {
     const patient = await api.createPatient();
     const device = await api.registerDevice(patient.id, 'bp_cuff');
     deviceId = device.id;
-    publisher = connect(stack.broker.url, { clientId: `device-${device.id}`, username: device.id, password: device.secret, protocolVersion: 4 });
+    publisher = connect(stack.broker.url, {
+      clientId: `device-${device.id}`,
+      username: device.id,
+      password: device.secret,
+      protocolVersion: 4,
+    });
     await new Promise((resolve) => publisher.once('connect', resolve));
   });
 
@@ -34,20 +39,30 @@ describe('ingest killed mid-stream', () => {
     let killedAt = -1;
     const publishing = (async () => {
       for (let i = 0; i < MESSAGES; i++) {
-        await publisher.publishAsync(`v1/devices/${deviceId}/readings`, bpMessage(`crash-${i}`, 120 + (i % 30), 80, new Date(base + i * 1000)), { qos: 1 });
+        await publisher.publishAsync(
+          `v1/devices/${deviceId}/readings`,
+          bpMessage(`crash-${i}`, 120 + (i % 30), 80, new Date(base + i * 1000)),
+          { qos: 1 },
+        );
         acknowledged += 1;
         if (i % 50 === 0) await sleep(5);
       }
     })();
 
     // Kill once part of the stream is committed, while messages are still arriving.
-    await waitFor(async () => Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count) > 600, {
-      what: 'part of the stream stored',
-      intervalMs: 5,
-    });
+    await waitFor(
+      async () =>
+        Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count) > 600,
+      {
+        what: 'part of the stream stored',
+        intervalMs: 5,
+      },
+    );
     killedAt = acknowledged;
     await ingest.kill();
-    const storedAtKill = Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count);
+    const storedAtKill = Number(
+      (await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count,
+    );
     await sleep(500);
     await ingest.start('Homeward ingest consuming');
     await publishing;
@@ -56,15 +71,21 @@ describe('ingest killed mid-stream', () => {
     expect(killedAt).toBeLessThan(MESSAGES);
     expect(storedAtKill).toBeLessThan(MESSAGES * READINGS_PER_MESSAGE);
     const expected = MESSAGES * READINGS_PER_MESSAGE;
-    await waitFor(async () => Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count) >= expected, {
-      what: 'every acknowledged reading stored',
-      timeoutMs: 30_000,
-    });
+    await waitFor(
+      async () =>
+        Number((await stack.database.pool.query('SELECT count(*) FROM readings')).rows[0].count) >= expected,
+      {
+        what: 'every acknowledged reading stored',
+        timeoutMs: 30_000,
+      },
+    );
     const { rows } = await stack.database.pool.query<{ total: string; distinct_messages: string }>(
       'SELECT count(*) AS total, count(DISTINCT message_id) AS distinct_messages FROM readings',
     );
     expect(Number(rows[0].total)).toBe(expected);
     expect(Number(rows[0].distinct_messages)).toBe(MESSAGES);
-    expect(Number((await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count)).toBe(0);
+    expect(
+      Number((await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count),
+    ).toBe(0);
   });
 });

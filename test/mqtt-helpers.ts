@@ -2,7 +2,10 @@ import { connect, type MqttClient } from 'mqtt';
 import { readingsTopic } from '@homeward/contracts';
 
 /** A device as the contract describes it: its id as username, its secret as password. */
-export async function connectDevice(url: string, device: { id: string; secret: string }): Promise<MqttClient> {
+export async function connectDevice(
+  url: string,
+  device: { id: string; secret: string },
+): Promise<MqttClient> {
   const client = connect(url, {
     clientId: `device-${device.id}`,
     username: device.id,
@@ -17,11 +20,21 @@ export async function connectDevice(url: string, device: { id: string; secret: s
   return client;
 }
 
-export async function publishRaw(client: MqttClient, deviceId: string, payload: string | Buffer, topic = readingsTopic(deviceId)): Promise<void> {
+export async function publishRaw(
+  client: MqttClient,
+  deviceId: string,
+  payload: string | Buffer,
+  topic = readingsTopic(deviceId),
+): Promise<void> {
   await client.publishAsync(topic, payload, { qos: 1 });
 }
 
-export function bpMessage(messageId: string, systolic: number, diastolic: number, measuredAt = new Date()): string {
+export function bpMessage(
+  messageId: string,
+  systolic: number,
+  diastolic: number,
+  measuredAt = new Date(),
+): string {
   return JSON.stringify({
     messageId,
     measuredAt: measuredAt.toISOString(),

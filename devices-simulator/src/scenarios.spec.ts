@@ -80,7 +80,7 @@ describe('hypertensive-crisis', () => {
     'sends a critical reading (systolic >= 180, diastolic >= 120) on the second BP reading only (seed %s)',
     (seed) => {
       const { effects } = effectsFor('hypertensive-crisis');
-      const gen = generatorFor(DEVICES[0] as SimulatedDeviceRef, effects, seed);
+      const gen = generatorFor(DEVICES[0], effects, seed);
       const messages = [0, 1, 2, 3].map((i) => gen.next(new Date(START.getTime() + i * 15_000)));
       const [first, second, third, fourth] = messages as [
         DeviceMessageV1,
@@ -103,12 +103,12 @@ describe('hypoxia', () => {
   it("drives the second patient's SpO2 down to 86 and holds it there", () => {
     const { deviceId, effects } = effectsFor('hypoxia');
     expect(deviceId).toBe('p2-ox');
-    const gen = generatorFor(DEVICES[5] as SimulatedDeviceRef, effects);
+    const gen = generatorFor(DEVICES[5], effects);
     const spo2 = Array.from({ length: 8 }, (_, i) =>
       value(gen.next(new Date(START.getTime() + i * 15_000)), 'oxygen_saturation'),
     );
     expect(spo2[0]).toBeGreaterThanOrEqual(93);
-    expect(spo2[1]).toBeLessThan(spo2[0] as number);
+    expect(spo2[1]).toBeLessThan(spo2[0]);
     expect(spo2.slice(3)).toEqual([86, 86, 86, 86, 86]);
   });
 
@@ -125,7 +125,7 @@ describe('weight-gain', () => {
   it("adds 0.8 kg per day to the third patient's scale", () => {
     const { deviceId, effects } = effectsFor('weight-gain');
     expect(deviceId).toBe('p3-scale');
-    const device = DEVICES[7] as SimulatedDeviceRef;
+    const device = DEVICES[7];
     const withGain = generatorFor(device, effects);
     const without = generatorFor(device, []);
     for (const day of [0, 1, 2, 5]) {

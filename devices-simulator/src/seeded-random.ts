@@ -46,7 +46,7 @@ export function createSeededRandom(seed: string): SeededRandom {
     chance: (probability) => next() < probability,
     pick: <T>(items: readonly T[]): T => {
       if (items.length === 0) throw new Error('pick from an empty list');
-      return items[Math.floor(next() * items.length)] as T;
+      return items[Math.floor(next() * items.length)];
     },
   };
 }

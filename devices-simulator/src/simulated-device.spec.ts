@@ -112,7 +112,7 @@ describe('SimulatedDevice', () => {
       while (transport().sent.length === before) jest.advanceTimersByTime(100);
       times.push(Date.now());
     }
-    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(INTERVAL_MS * 0.85 - 100);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(INTERVAL_MS * 1.15 + 100);
     expect(new Set(gaps).size).toBeGreaterThan(1);

@@ -10,7 +10,13 @@ export class ApiAppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, MessagingModule, HttpApiModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule,
+        MessagingModule,
+        HttpApiModule,
+      ],
     };
   }
 }

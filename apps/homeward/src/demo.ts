@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEMO_USERS, DemoSeedService } from '@homeward/core';
+import { DEMO_USERS, type DemoSeedService } from '@homeward/core';
 import type { Logger } from '@homeward/observability';
 
 export interface DemoOptions {
@@ -14,7 +14,11 @@ export interface DemoOptions {
 }
 
 /** Seeds the demo organisation and starts the device simulator against the running platform. */
-export async function startDemo(seed: DemoSeedService, options: DemoOptions, logger: Logger): Promise<ChildProcess | undefined> {
+export async function startDemo(
+  seed: DemoSeedService,
+  options: DemoOptions,
+  logger: Logger,
+): Promise<ChildProcess | undefined> {
   const password = options.password ?? randomBytes(9).toString('base64url');
   const coordinator = await seed.seedUsers(password);
   const devices = await seed.seedPatients(coordinator, options.patients);
@@ -29,9 +33,13 @@ export async function startDemo(seed: DemoSeedService, options: DemoOptions, log
   );
   if (!options.simulate) return undefined;
   const simulator = resolve(__dirname, '..', '..', '..', 'devices-simulator', 'src', 'main.js');
-  const child = spawn(process.execPath, [simulator, '--devices-file', devicesFile, '--scenario', 'hypertensive-crisis', '--quiet'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [simulator, '--devices-file', devicesFile, '--scenario', 'hypertensive-crisis', '--quiet'],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   child.on('exit', (code, signal) => logger.info({ code, signal }, 'Device simulator exited'));
   return child;
 }

@@ -8,7 +8,11 @@ import type { Logger } from '@homeward/observability';
  * Starts the in-process broker when no MQTT_URL is configured, on MQTT_PORT or, when another
  * broker already holds that port, on a free one. Points the process's own clients at it.
  */
-export async function startEmbeddedBroker(config: AppConfig, devices: DeviceService, logger: Logger): Promise<EmbeddedBroker> {
+export async function startEmbeddedBroker(
+  config: AppConfig,
+  devices: DeviceService,
+  logger: Logger,
+): Promise<EmbeddedBroker> {
   config.MQTT_USERNAME ??= 'homeward-service';
   config.MQTT_PASSWORD ??= randomBytes(24).toString('base64url');
   // aedes has no shared subscriptions: the single consumer subscribes to the plain filter.
@@ -27,7 +31,10 @@ export async function startEmbeddedBroker(config: AppConfig, devices: DeviceServ
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     port = await broker.listen(0);
-    logger.warn({ wanted: config.MQTT_PORT, port }, `MQTT port ${config.MQTT_PORT} is taken; the embedded broker listens on ${port}`);
+    logger.warn(
+      { wanted: config.MQTT_PORT, port },
+      `MQTT port ${config.MQTT_PORT} is taken; the embedded broker listens on ${port}`,
+    );
   }
   config.MQTT_URL = `mqtt://127.0.0.1:${port}`;
   devices.setPublicMqttUrl(config.MQTT_PUBLIC_URL ?? `mqtt://localhost:${port}`);

@@ -30,7 +30,10 @@ runProcess('all', async (config, logger) => {
   if (!config.MQTT_URL) broker = await startEmbeddedBroker(config, app.get(DeviceService), logger);
   configureHttpApp(app);
   await app.listen(config.PORT);
-  logger.info({ port: config.PORT, mqttUrl: config.MQTT_URL, embeddedBroker: Boolean(broker) }, 'Homeward listening');
+  logger.info(
+    { port: config.PORT, mqttUrl: config.MQTT_URL, embeddedBroker: Boolean(broker) },
+    'Homeward listening',
+  );
   process.stdout.write(
     `\nHomeward is running\n  API and docs: http://localhost:${config.PORT}/api/docs\n  Devices connect to: ${config.MQTT_PUBLIC_URL ?? config.MQTT_URL?.replace('127.0.0.1', 'localhost')}\n`,
   );

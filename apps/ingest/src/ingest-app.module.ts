@@ -10,7 +10,13 @@ export class IngestAppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: IngestAppModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, MessagingModule, IngestConsumerModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule,
+        MessagingModule,
+        IngestConsumerModule,
+      ],
     };
   }
 }

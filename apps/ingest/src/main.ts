@@ -8,5 +8,8 @@ runProcess('ingest', async (config, logger) => {
   });
   app.enableShutdownHooks();
   await app.init();
-  logger.info({ clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP || null }, 'Homeward ingest consuming');
+  logger.info(
+    { clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP || null },
+    'Homeward ingest consuming',
+  );
 });

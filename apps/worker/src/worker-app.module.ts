@@ -10,7 +10,13 @@ export class WorkerAppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerAppModule,
-      imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, MessagingModule, JobProcessorsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(logger),
+        DatabaseModule,
+        MessagingModule,
+        JobProcessorsModule,
+      ],
     };
   }
 }

@@ -16,8 +16,13 @@ export class AppConfig extends EnvDto {
 
 /** Reads and validates the environment for `role`, failing with every bad variable at once. */
 export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const config = plainToInstance(AppConfig, present, { enableImplicitConversion: false, excludeExtraneousValues: false });
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const config = plainToInstance(AppConfig, present, {
+    enableImplicitConversion: false,
+    excludeExtraneousValues: false,
+  });
   const errors = validateSync(config, { groups: [role], whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigError(

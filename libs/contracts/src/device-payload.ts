@@ -13,7 +13,14 @@ export interface DeviceMessageV1 {
   readings: DeviceReadingV1[];
 }
 
-export const DEVICE_KINDS = ['bp_cuff', 'scale', 'pulse_oximeter', 'glucometer', 'thermometer', 'hub'] as const;
+export const DEVICE_KINDS = [
+  'bp_cuff',
+  'scale',
+  'pulse_oximeter',
+  'glucometer',
+  'thermometer',
+  'hub',
+] as const;
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 export const DEVICE_CONTRACT = {

@@ -6,13 +6,25 @@ export class ResourceNotFoundError extends NotFoundException {
     readonly resource: string,
     readonly id: string,
   ) {
-    super({ statusCode: 404, error: 'Not Found', code: 'not_found', message: `${resource} ${id} not found`, resource, id });
+    super({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'not_found',
+      message: `${resource} ${id} not found`,
+      resource,
+      id,
+    });
   }
 }
 
 export class InvalidCredentialsError extends UnauthorizedException {
   constructor() {
-    super({ statusCode: 401, error: 'Unauthorized', code: 'invalid_credentials', message: 'Invalid email or password' });
+    super({
+      statusCode: 401,
+      error: 'Unauthorized',
+      code: 'invalid_credentials',
+      message: 'Invalid email or password',
+    });
   }
 }
 

@@ -33,7 +33,8 @@ const REPOSITORIES = [
           connectionString: config.DATABASE_URL,
           max: config.DATABASE_POOL_MAX,
           applicationName: `homeward-${config.role}`,
-          onError: (error) => logger.error({ err: error }, 'PostgreSQL connection lost; the pool reconnects on demand'),
+          onError: (error) =>
+            logger.error({ err: error }, 'PostgreSQL connection lost; the pool reconnects on demand'),
         }),
     },
     ...REPOSITORIES,
@@ -48,7 +49,10 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.db.query('SELECT 1 FROM pgmigrations LIMIT 1');
     } catch (error) {
-      const reason = (error as { code?: string }).code === '42P01' ? 'the schema is not migrated (run npm run migrate)' : (error as Error).message;
+      const reason =
+        (error as { code?: string }).code === '42P01'
+          ? 'the schema is not migrated (run npm run migrate)'
+          : (error as Error).message;
       throw new Error(`PostgreSQL check failed: ${reason}`);
     }
   }

@@ -2,7 +2,10 @@ import { Pool, type PoolClient, type QueryResultRow } from 'pg';
 
 /** Anything a repository method can run a query on: the pool or a transaction's client. */
 export interface Queryable {
-  query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  query<R extends QueryResultRow = QueryResultRow>(
+    text: string,
+    values?: unknown[],
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
 }
 
 export interface DatabaseOptions {

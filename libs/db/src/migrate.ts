@@ -4,7 +4,10 @@ import { runner } from 'node-pg-migrate';
 
 /** Migrations live beside the sources; compiled code finds them from dist/ too. */
 export function migrationsDir(): string {
-  const candidates = [join(__dirname, '..', 'migrations'), join(__dirname, '..', '..', '..', '..', 'libs', 'db', 'migrations')];
+  const candidates = [
+    join(__dirname, '..', 'migrations'),
+    join(__dirname, '..', '..', '..', '..', 'libs', 'db', 'migrations'),
+  ];
   const found = candidates.find((dir) => existsSync(dir));
   if (!found) throw new Error(`Migrations folder not found (looked in ${candidates.join(', ')})`);
   return found;
@@ -14,7 +17,10 @@ export function migrationsDir(): string {
  * Applies pending migrations. node-pg-migrate takes an advisory lock, so several processes
  * starting at once apply each migration exactly once.
  */
-export async function runMigrations(databaseUrl: string, log: (message: string) => void = () => undefined): Promise<string[]> {
+export async function runMigrations(
+  databaseUrl: string,
+  log: (message: string) => void = () => undefined,
+): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
     dir: migrationsDir(),

@@ -21,7 +21,8 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       logger: logger.child({ component: 'http' }),
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        const id =
+          typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
         res.setHeader('x-request-id', id);
         return id;
       },
@@ -36,7 +37,9 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
     app,
     new DocumentBuilder()
       .setTitle('Homeward API')
-      .setDescription('Remote patient monitoring and care coordination. Authenticate with POST /api/auth/login.')
+      .setDescription(
+        'Remote patient monitoring and care coordination. Authenticate with POST /api/auth/login.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

@@ -28,10 +28,16 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         await this.evaluation.evaluateBatch(batchId, correlationId);
       },
     };
-    this.workers = new JobWorkers(this.redis, this.config.REDIS_PREFIX, this.logger.child({ component: 'jobs' }));
+    this.workers = new JobWorkers(
+      this.redis,
+      this.config.REDIS_PREFIX,
+      this.logger.child({ component: 'jobs' }),
+    );
     this.workers.start(handlers, 4);
     this.sweepTimer = setInterval(() => {
-      this.evaluation.sweepPending(SWEEP_AFTER_MS).catch((error: unknown) => this.logger.warn({ err: error }, 'Outbox sweep failed'));
+      this.evaluation
+        .sweepPending(SWEEP_AFTER_MS)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'Outbox sweep failed'));
     }, SWEEP_EVERY_MS);
     this.sweepTimer.unref();
   }

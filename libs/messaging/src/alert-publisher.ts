@@ -1,6 +1,11 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
-import { ALERTS_NAMESPACE, organizationRoom, type AlertDto, type ServerToClientEvents } from '@homeward/contracts';
+import {
+  ALERTS_NAMESPACE,
+  organizationRoom,
+  type AlertDto,
+  type ServerToClientEvents,
+} from '@homeward/contracts';
 
 /** Channel key shared by the API's socket.io Redis adapter and every emitter. */
 export function socketIoKey(prefix: string): string {

@@ -38,14 +38,17 @@ export class EmbeddedBroker {
             usernames.set(client, user);
             return done(null, true);
           }
-          this.logger.warn({ clientId: client.id, username: user }, 'MQTT connection refused: bad credentials');
+          this.logger.warn(
+            { clientId: client.id, username: user },
+            'MQTT connection refused: bad credentials',
+          );
           const error = Object.assign(new Error('Bad username or password'), { returnCode: 4 });
-          done(error as never, false);
+          done(error, false);
         })
         .catch((error: unknown) => {
           this.logger.error({ err: error }, 'MQTT authentication failed');
           const failure = Object.assign(new Error('Server unavailable'), { returnCode: 3 });
-          done(failure as never, false);
+          done(failure, false);
         });
     };
     this.aedes.authorizePublish = (client: Client | null, packet, done) => {
@@ -54,7 +57,8 @@ export class EmbeddedBroker {
       done(new Error(`Publishing to ${packet.topic} is not allowed`));
     };
     this.aedes.authorizeSubscribe = (client: Client | null, subscription, done) => {
-      if (client && this.authorizer.canSubscribe(usernameOf(client), subscription.topic)) return done(null, subscription);
+      if (client && this.authorizer.canSubscribe(usernameOf(client), subscription.topic))
+        return done(null, subscription);
       done(new Error(`Subscribing to ${subscription.topic} is not allowed`), null);
     };
   }

@@ -86,7 +86,12 @@ export class HeldAckMqttConsumer {
       resubscribe: true,
       manualConnect: true,
       ...(protocolVersion === 5
-        ? { properties: { sessionExpiryInterval: SESSION_EXPIRY_SECONDS, receiveMaximum: Math.min(65535, options.batchSize * 4) } }
+        ? {
+            properties: {
+              sessionExpiryInterval: SESSION_EXPIRY_SECONDS,
+              receiveMaximum: Math.min(65535, options.batchSize * 4),
+            },
+          }
         : {}),
     };
     const client = connect(options.url, clientOptions);
@@ -183,7 +188,10 @@ export class HeldAckMqttConsumer {
           this.retryDelayMs = 100;
         })
         .catch((error: unknown) => {
-          this.options.logger.error({ err: error, retryInMs: this.retryDelayMs }, 'Ingest batch failed; retrying, nothing acknowledged');
+          this.options.logger.error(
+            { err: error, retryInMs: this.retryDelayMs },
+            'Ingest batch failed; retrying, nothing acknowledged',
+          );
           this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_DELAY_MS);
           return new Promise<void>((resolve) => setTimeout(resolve, this.retryDelayMs));
         })
@@ -208,7 +216,8 @@ export class HeldAckMqttConsumer {
     while (this.ackQueue.length > 0 && this.ackQueue[0].committed) {
       const slot = this.ackQueue.shift()!;
       this.heldById.delete(slot.messageId);
-      if (slot.generation === this.generation && slot.puback && this.client?.connected) this.releaseAck(slot.puback);
+      if (slot.generation === this.generation && slot.puback && this.client?.connected)
+        this.releaseAck(slot.puback);
     }
   }
 }

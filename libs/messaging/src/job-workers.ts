@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOB_NAMES, type JobName, type JobPayloads } from '@homeward/contracts';
 
-export type JobHandlers = { [N in JobName]: (data: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<void> };
+export type JobHandlers = {
+  [N in JobName]: (data: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<void>;
+};
 
 /**
  * One BullMQ worker per job in the catalogue. Start-up fails when a job has no handler, so a

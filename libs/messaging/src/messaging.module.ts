@@ -44,7 +44,9 @@ export class MessagingModule implements OnModuleInit, OnApplicationShutdown {
 
   /** Start-up fails loud when Redis is unreachable. */
   async onModuleInit(): Promise<void> {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref(),
+    );
     try {
       await Promise.race([this.redis.ping(), timeout]);
     } catch (error) {

@@ -12,7 +12,15 @@ export function createLogger(options: { level: string; name: string }): Logger {
     name: options.name,
     level: options.level,
     // Credentials and tokens never reach the logs, whatever object carries them.
-    redact: ['password', 'secret', 'accessToken', 'token', '*.password', '*.secret', 'req.headers.authorization'],
+    redact: [
+      'password',
+      'secret',
+      'accessToken',
+      'token',
+      '*.password',
+      '*.secret',
+      'req.headers.authorization',
+    ],
   });
 }
 

@@ -6,7 +6,10 @@ import { createLogger } from './logger';
  * Runs a process entry point: validates the configuration (exiting with the list of bad
  * variables), creates the logger, and turns start-up failures into one clear log line and exit 1.
  */
-export function runProcess(role: ProcessRole, main: (config: AppConfig, logger: Logger) => Promise<void>): void {
+export function runProcess(
+  role: ProcessRole,
+  main: (config: AppConfig, logger: Logger) => Promise<void>,
+): void {
   let config: AppConfig;
   try {
     config = loadConfig(role);

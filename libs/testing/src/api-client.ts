@@ -7,7 +7,8 @@ export class ApiClient {
 
   async login(email: string, password: string): Promise<ApiClient> {
     const response = await this.request('POST', '/api/auth/login', { email, password });
-    if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 200)
+      throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
     return new ApiClient(this.baseUrl, (response.body as { accessToken: string }).accessToken);
   }
 
@@ -16,11 +17,19 @@ export class ApiClient {
     return this.token;
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -32,14 +41,27 @@ export class ApiClient {
   }
 
   async createPatient(givenName = 'Ada', familyName = 'Lovelace'): Promise<{ id: string }> {
-    const response = await this.request<{ id: string }>('POST', '/api/patients', { givenName, familyName, birthDate: '1950-04-01' });
-    if (response.status !== 201) throw new Error(`create patient: ${response.status} ${JSON.stringify(response.body)}`);
+    const response = await this.request<{ id: string }>('POST', '/api/patients', {
+      givenName,
+      familyName,
+      birthDate: '1950-04-01',
+    });
+    if (response.status !== 201)
+      throw new Error(`create patient: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   }
 
-  async registerDevice(patientId: string, kind = 'bp_cuff'): Promise<{ id: string; secret: string; mqttUrl: string }> {
-    const response = await this.request<{ id: string; secret: string; mqttUrl: string }>('POST', `/api/patients/${patientId}/devices`, { kind });
-    if (response.status !== 201) throw new Error(`register device: ${response.status} ${JSON.stringify(response.body)}`);
+  async registerDevice(
+    patientId: string,
+    kind = 'bp_cuff',
+  ): Promise<{ id: string; secret: string; mqttUrl: string }> {
+    const response = await this.request<{ id: string; secret: string; mqttUrl: string }>(
+      'POST',
+      `/api/patients/${patientId}/devices`,
+      { kind },
+    );
+    if (response.status !== 201)
+      throw new Error(`register device: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body;
   }
 }

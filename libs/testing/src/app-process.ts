@@ -20,7 +20,8 @@ export class AppProcess {
 
   static entry(name: AppName): string {
     const entry = resolve(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
-    if (!existsSync(entry)) throw new Error(`${entry} is missing: run npm run build before the end-to-end tests`);
+    if (!existsSync(entry))
+      throw new Error(`${entry} is missing: run npm run build before the end-to-end tests`);
     return entry;
   }
 

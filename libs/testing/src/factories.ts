@@ -13,7 +13,10 @@ export interface TestUser {
 
 export async function createOrganization(pool: Pool, name = 'Test Org'): Promise<string> {
   const slug = `org-${randomBytes(5).toString('hex')}`;
-  const { rows } = await pool.query<{ id: string }>('INSERT INTO organizations (slug, name) VALUES ($1, $2) RETURNING id', [slug, name]);
+  const { rows } = await pool.query<{ id: string }>(
+    'INSERT INTO organizations (slug, name) VALUES ($1, $2) RETURNING id',
+    [slug, name],
+  );
   return rows[0].id;
 }
 

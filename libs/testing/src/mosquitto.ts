@@ -30,8 +30,11 @@ export async function startMosquitto(): Promise<TestBroker> {
     `include_dir ${join(REPO_ROOT, 'docker', 'mosquitto', 'conf.d')}`,
   ].join('\n');
   writeFileSync(join(dir, 'mosquitto.conf'), `${config}\n`);
-  const binary = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => existsSync(path)) ?? 'mosquitto';
-  const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const binary =
+    ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => existsSync(path)) ?? 'mosquitto';
+  const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `mqtt://127.0.0.1:${port}`;

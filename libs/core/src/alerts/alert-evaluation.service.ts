@@ -55,7 +55,16 @@ export class AlertEvaluationService {
     for (const row of inserted) {
       alertsRaised.inc({ severity: row.severity });
       this.publisher.alertCreated(mapAlert(row));
-      this.logger.info({ alertId: row.id, patientId: row.patientId, ruleId: row.ruleId, severity: row.severity, correlationId }, 'Alert raised');
+      this.logger.info(
+        {
+          alertId: row.id,
+          patientId: row.patientId,
+          ruleId: row.ruleId,
+          severity: row.severity,
+          correlationId,
+        },
+        'Alert raised',
+      );
     }
     await this.batches.markEvaluated(batchId);
     return { raised: inserted.length };
@@ -65,7 +74,11 @@ export class AlertEvaluationService {
   async sweepPending(olderThanMs: number): Promise<number> {
     const pending = await this.batches.findPending(olderThanMs, 500);
     for (const batch of pending) {
-      await this.jobs.enqueue('readings.evaluate', { batchId: batch.id, correlationId: batch.correlationId }, batch.id);
+      await this.jobs.enqueue(
+        'readings.evaluate',
+        { batchId: batch.id, correlationId: batch.correlationId },
+        batch.id,
+      );
     }
     if (pending.length > 0) {
       await this.batches.markEnqueued(pending.map((batch) => batch.id));

@@ -9,8 +9,14 @@ import { mapAlert } from './alert.mapper';
 export class AlertService {
   constructor(private readonly alerts: AlertRepository) {}
 
-  async list(principal: Principal, filter: { status?: string; patientId?: string; limit: number }): Promise<AlertDto[]> {
-    const rows = await this.alerts.listInOrganization({ organizationId: principal.organizationId, ...filter });
+  async list(
+    principal: Principal,
+    filter: { status?: string; patientId?: string; limit: number },
+  ): Promise<AlertDto[]> {
+    const rows = await this.alerts.listInOrganization({
+      organizationId: principal.organizationId,
+      ...filter,
+    });
     return rows.map(mapAlert);
   }
 

@@ -25,7 +25,10 @@ export class AuthService implements OnModuleInit {
     this.decoyHash = await hashPassword('decoy-password-never-matches');
   }
 
-  async login(email: string, password: string): Promise<{ accessToken: string; expiresIn: number; principal: Principal }> {
+  async login(
+    email: string,
+    password: string,
+  ): Promise<{ accessToken: string; expiresIn: number; principal: Principal }> {
     const user = await this.users.findByEmail(email);
     const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
     if (!user || !valid || user.disabledAt) throw new InvalidCredentialsError();

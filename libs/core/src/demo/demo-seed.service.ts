@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind } from '@homeward/contracts';
-import { DeviceRepository, OrganizationRepository, PatientRepository, UserRepository, type UserRole } from '@homeward/db';
+import {
+  DeviceRepository,
+  OrganizationRepository,
+  PatientRepository,
+  UserRepository,
+  type UserRole,
+} from '@homeward/db';
 import { hashPassword } from '../auth/password';
 import { DeviceService } from '../devices/device.service';
 import type { Principal } from '../principal';
@@ -47,7 +53,8 @@ export class DemoSeedService {
     let coordinator: Principal | undefined;
     for (const user of DEMO_USERS) {
       const row = await this.users.upsert({ ...user, organizationId: organization.id, passwordHash });
-      if (user.role === 'coordinator') coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
+      if (user.role === 'coordinator')
+        coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
     }
     return coordinator!;
   }
@@ -60,14 +67,29 @@ export class DemoSeedService {
     const existing = await this.patients.listInOrganization(coordinator.organizationId, count, 0);
     const patients = [...existing];
     for (const template of DEMO_PATIENTS.slice(existing.length, count)) {
-      patients.push(await this.patients.create({ ...template, organizationId: coordinator.organizationId, createdBy: coordinator.userId }));
+      patients.push(
+        await this.patients.create({
+          ...template,
+          organizationId: coordinator.organizationId,
+          createdBy: coordinator.userId,
+        }),
+      );
     }
     const devices: DemoDevice[] = [];
     for (const patient of patients.slice(0, count)) {
       await this.devices.revokeForPatient(patient.id);
       for (const kind of DEMO_DEVICE_KINDS) {
-        const { device, secret } = await this.deviceService.register(coordinator, patient.id, { kind, label: `Demo ${kind}` });
-        devices.push({ id: device.id, secret, kind, patientId: patient.id, label: `${patient.givenName} ${patient.familyName}` });
+        const { device, secret } = await this.deviceService.register(coordinator, patient.id, {
+          kind,
+          label: `Demo ${kind}`,
+        });
+        devices.push({
+          id: device.id,
+          secret,
+          kind,
+          patientId: patient.id,
+          label: `${patient.givenName} ${patient.familyName}`,
+        });
       }
     }
     return devices;

@@ -41,7 +41,11 @@ export class DeviceService {
     this.publicMqttUrl = url;
   }
 
-  async register(principal: Principal, patientId: string, input: { kind: DeviceKind; label?: string }): Promise<RegisteredDevice> {
+  async register(
+    principal: Principal,
+    patientId: string,
+    input: { kind: DeviceKind; label?: string },
+  ): Promise<RegisteredDevice> {
     await this.patients.get(principal, patientId);
     const secret = randomBytes(32).toString('base64url');
     const device = await this.devices.create({

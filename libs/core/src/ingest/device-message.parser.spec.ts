@@ -31,7 +31,9 @@ function message(readings: ReadingInput[], overrides: Record<string, unknown> = 
 }
 
 function parse(body: unknown, options: { topic?: string; now?: Date } = {}): ParsedMessage {
-  const payload = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  const payload = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   return parseDeviceMessage(options.topic ?? TOPIC, payload, options.now ?? NOW);
 }
 
@@ -58,7 +60,9 @@ function singleValue(reading: ReadingInput): number {
 describe('parseDeviceMessage', () => {
   describe('a valid blood pressure message', () => {
     it('is accepted with LOINC-coded readings in catalogue units', () => {
-      const result = accepted(parse(message([...bp(152, 96), { type: 'heart_rate', value: 71, unit: '/min' }])));
+      const result = accepted(
+        parse(message([...bp(152, 96), { type: 'heart_rate', value: 71, unit: '/min' }])),
+      );
 
       expect(result).toEqual({
         ok: true,
@@ -66,9 +70,30 @@ describe('parseDeviceMessage', () => {
         messageId: 'msg-1',
         measuredAt: new Date(MEASURED_AT),
         readings: [
-          { type: 'blood_pressure_systolic', loinc: '8480-6', value: 152, unit: 'mm[Hg]', sourceValue: 152, sourceUnit: 'mm[Hg]' },
-          { type: 'blood_pressure_diastolic', loinc: '8462-4', value: 96, unit: 'mm[Hg]', sourceValue: 96, sourceUnit: 'mm[Hg]' },
-          { type: 'heart_rate', loinc: '8867-4', value: 71, unit: '/min', sourceValue: 71, sourceUnit: '/min' },
+          {
+            type: 'blood_pressure_systolic',
+            loinc: '8480-6',
+            value: 152,
+            unit: 'mm[Hg]',
+            sourceValue: 152,
+            sourceUnit: 'mm[Hg]',
+          },
+          {
+            type: 'blood_pressure_diastolic',
+            loinc: '8462-4',
+            value: 96,
+            unit: 'mm[Hg]',
+            sourceValue: 96,
+            sourceUnit: 'mm[Hg]',
+          },
+          {
+            type: 'heart_rate',
+            loinc: '8867-4',
+            value: 71,
+            unit: '/min',
+            sourceValue: 71,
+            sourceUnit: '/min',
+          },
         ],
       });
       for (const reading of result.readings) expect(reading.loinc).toBe(VITALS[reading.type].loinc);
@@ -95,7 +120,12 @@ describe('parseDeviceMessage', () => {
   describe('unit conversion', () => {
     it('converts pounds to kilograms, keeping two decimals', () => {
       const result = accepted(parse(message([{ type: 'body_weight', value: 154.3, unit: '[lb_av]' }])));
-      expect(result.readings[0]).toMatchObject({ value: 69.99, unit: 'kg', sourceValue: 154.3, sourceUnit: '[lb_av]' });
+      expect(result.readings[0]).toMatchObject({
+        value: 69.99,
+        unit: 'kg',
+        sourceValue: 154.3,
+        sourceUnit: '[lb_av]',
+      });
     });
 
     it('converts grams to kilograms', () => {
@@ -105,7 +135,12 @@ describe('parseDeviceMessage', () => {
     it('converts mmol/L glucose to whole mg/dL', () => {
       const result = accepted(parse(message([{ type: 'blood_glucose', value: 7.2, unit: 'mmol/L' }])));
       // 7.2 × 18.016 = 129.7152
-      expect(result.readings[0]).toMatchObject({ value: 130, unit: 'mg/dL', loinc: '41653-7', sourceValue: 7.2 });
+      expect(result.readings[0]).toMatchObject({
+        value: 130,
+        unit: 'mg/dL',
+        loinc: '41653-7',
+        sourceValue: 7.2,
+      });
     });
 
     it('converts Fahrenheit to Celsius with one decimal', () => {
@@ -170,7 +205,9 @@ describe('parseDeviceMessage', () => {
       });
 
       it('rejects an extra property on a reading', () => {
-        const result = rejected(parse(message([{ type: 'heart_rate', value: 71, unit: '/min', quality: 'good' } as ReadingInput])));
+        const result = rejected(
+          parse(message([{ type: 'heart_rate', value: 71, unit: '/min', quality: 'good' } as ReadingInput])),
+        );
         expect(result.reason).toBe('schema_violation');
         expect(result.detail).toContain('quality');
       });
@@ -254,7 +291,10 @@ describe('parseDeviceMessage', () => {
       ['2000 lb, over 500 kg once converted', { type: 'body_weight', value: 2000, unit: '[lb_av]' }],
       ['a temperature of 212 [degF]', { type: 'body_temperature', value: 212, unit: '[degF]' }],
     ])('rejects %s as implausible_value', (_label, reading) => {
-      expect(rejected(parse(message([reading])))).toMatchObject({ reason: 'implausible_value', messageId: 'msg-1' });
+      expect(rejected(parse(message([reading])))).toMatchObject({
+        reason: 'implausible_value',
+        messageId: 'msg-1',
+      });
     });
 
     it('accepts values on the edges of the plausible range', () => {
@@ -285,7 +325,9 @@ describe('parseDeviceMessage', () => {
     it('tolerates device clocks running up to 5 minutes fast', () => {
       for (const skew of [4 * MINUTE, 5 * MINUTE]) {
         const ahead = new Date(NOW.getTime() + skew);
-        expect(accepted(parse(message(bp(130, 85), { measuredAt: ahead.toISOString() }))).measuredAt).toEqual(ahead);
+        expect(accepted(parse(message(bp(130, 85), { measuredAt: ahead.toISOString() }))).measuredAt).toEqual(
+          ahead,
+        );
       }
     });
 
@@ -296,7 +338,9 @@ describe('parseDeviceMessage', () => {
     });
 
     it('rejects a message with the same reading type twice', () => {
-      const result = rejected(parse(message([...bp(130, 85), { type: 'blood_pressure_systolic', value: 131, unit: 'mm[Hg]' }])));
+      const result = rejected(
+        parse(message([...bp(130, 85), { type: 'blood_pressure_systolic', value: 131, unit: 'mm[Hg]' }])),
+      );
       expect(result).toMatchObject({ reason: 'duplicate_type', messageId: 'msg-1' });
       expect(result.detail).toContain('blood_pressure_systolic');
     });

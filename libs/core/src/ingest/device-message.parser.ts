@@ -53,7 +53,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): ParsedMessage {
   const deviceRef = deviceIdFromTopic(topic) ?? null;
-  const reject = (reason: RejectionReason, detail: string, messageId: string | null = null): RejectedMessage => ({
+  const reject = (
+    reason: RejectionReason,
+    detail: string,
+    messageId: string | null = null,
+  ): RejectedMessage => ({
     ok: false,
     reason,
     detail,
@@ -61,9 +65,13 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
     messageId,
   });
 
-  if (!deviceRef || !UUID.test(deviceRef)) return reject('invalid_device_id', `topic ${topic} does not name a device id`);
+  if (!deviceRef || !UUID.test(deviceRef))
+    return reject('invalid_device_id', `topic ${topic} does not name a device id`);
   if (payload.length > DEVICE_CONTRACT.maxPayloadBytes) {
-    return reject('payload_too_large', `payload is ${payload.length} bytes; the limit is ${DEVICE_CONTRACT.maxPayloadBytes}`);
+    return reject(
+      'payload_too_large',
+      `payload is ${payload.length} bytes; the limit is ${DEVICE_CONTRACT.maxPayloadBytes}`,
+    );
   }
   let text: string;
   try {
@@ -86,35 +94,69 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
     const error = validateSchema.errors?.[0];
     const path = error?.instancePath || '/';
     if (error?.keyword === 'enum' && path.endsWith('/type')) {
-      return reject('unknown_type', `${path}: unknown reading type ${JSON.stringify(valueAt(body, path))}`, messageId);
+      return reject(
+        'unknown_type',
+        `${path}: unknown reading type ${JSON.stringify(valueAt(body, path))}`,
+        messageId,
+      );
     }
     if (error?.keyword === 'enum' && path.endsWith('/unit')) {
-      return reject('unsupported_unit', `${path}: unit ${JSON.stringify(valueAt(body, path))} is not accepted for this type`, messageId);
+      return reject(
+        'unsupported_unit',
+        `${path}: unit ${JSON.stringify(valueAt(body, path))} is not accepted for this type`,
+        messageId,
+      );
     }
     if (error?.keyword === 'format' && path === '/measuredAt') {
-      return reject('invalid_timestamp', `measuredAt ${JSON.stringify(valueAt(body, path))} is not an RFC 3339 date-time`, messageId);
+      return reject(
+        'invalid_timestamp',
+        `measuredAt ${JSON.stringify(valueAt(body, path))} is not an RFC 3339 date-time`,
+        messageId,
+      );
     }
-    const extra = error?.params && 'additionalProperty' in error.params ? ` (${String(error.params.additionalProperty)})` : '';
-    return reject('schema_violation', `${path}: ${error?.message ?? 'does not match the device contract'}${extra}`, messageId);
+    const extra =
+      error?.params && 'additionalProperty' in error.params
+        ? ` (${String(error.params.additionalProperty)})`
+        : '';
+    return reject(
+      'schema_violation',
+      `${path}: ${error?.message ?? 'does not match the device contract'}${extra}`,
+      messageId,
+    );
   }
 
   const measuredAtMs = Date.parse(body.measuredAt);
-  if (Number.isNaN(measuredAtMs)) return reject('invalid_timestamp', `measuredAt ${body.measuredAt} is not a valid time`, messageId);
+  if (Number.isNaN(measuredAtMs))
+    return reject('invalid_timestamp', `measuredAt ${body.measuredAt} is not a valid time`, messageId);
   if (measuredAtMs > now.getTime() + DEVICE_CONTRACT.maxFutureSkewMs) {
-    return reject('measured_at_in_future', `measuredAt ${body.measuredAt} is ahead of the server clock (${now.toISOString()})`, messageId);
+    return reject(
+      'measured_at_in_future',
+      `measuredAt ${body.measuredAt} is ahead of the server clock (${now.toISOString()})`,
+      messageId,
+    );
   }
   if (measuredAtMs < EARLIEST) {
-    return reject('measured_at_too_old', `measuredAt ${body.measuredAt} is before ${DEVICE_CONTRACT.earliestMeasuredAt}`, messageId);
+    return reject(
+      'measured_at_too_old',
+      `measuredAt ${body.measuredAt} is before ${DEVICE_CONTRACT.earliestMeasuredAt}`,
+      messageId,
+    );
   }
 
   const readings: NormalisedReading[] = [];
   const seen = new Set<VitalType>();
   for (const reading of body.readings) {
-    if (seen.has(reading.type)) return reject('duplicate_type', `${reading.type} appears more than once`, messageId);
+    if (seen.has(reading.type))
+      return reject('duplicate_type', `${reading.type} appears more than once`, messageId);
     seen.add(reading.type);
     const def = VITALS[reading.type];
     const value = toCanonicalUnit(reading.type, reading.value, reading.unit);
-    if (value === undefined) return reject('unsupported_unit', `unit ${reading.unit} is not accepted for ${reading.type}`, messageId);
+    if (value === undefined)
+      return reject(
+        'unsupported_unit',
+        `unit ${reading.unit} is not accepted for ${reading.type}`,
+        messageId,
+      );
     if (value < def.plausible.min || value > def.plausible.max) {
       return reject(
         'implausible_value',
@@ -122,21 +164,38 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
         messageId,
       );
     }
-    readings.push({ type: reading.type, loinc: def.loinc, value, unit: def.unit, sourceValue: reading.value, sourceUnit: reading.unit });
+    readings.push({
+      type: reading.type,
+      loinc: def.loinc,
+      value,
+      unit: def.unit,
+      sourceValue: reading.value,
+      sourceUnit: reading.unit,
+    });
   }
 
   const systolic = readings.find((r) => r.type === 'blood_pressure_systolic');
   const diastolic = readings.find((r) => r.type === 'blood_pressure_diastolic');
   if (systolic && diastolic && systolic.value <= diastolic.value) {
-    return reject('systolic_not_above_diastolic', `systolic ${systolic.value} is not above diastolic ${diastolic.value}`, messageId);
+    return reject(
+      'systolic_not_above_diastolic',
+      `systolic ${systolic.value} is not above diastolic ${diastolic.value}`,
+      messageId,
+    );
   }
 
-  return { ok: true, deviceId: deviceRef.toLowerCase(), messageId: body.messageId, measuredAt: new Date(measuredAtMs), readings };
+  return {
+    ok: true,
+    deviceId: deviceRef.toLowerCase(),
+    messageId: body.messageId,
+    measuredAt: new Date(measuredAtMs),
+    readings,
+  };
 }
 
 function messageIdOf(body: unknown): string | null {
   if (body && typeof body === 'object' && 'messageId' in body) {
-    const id = (body as { messageId: unknown }).messageId;
+    const id = body.messageId;
     if (typeof id === 'string') return id.slice(0, DEVICE_CONTRACT.maxMessageIdLength);
   }
   return null;
@@ -144,11 +203,13 @@ function messageIdOf(body: unknown): string | null {
 
 /** JSON.parse turns 1e400 into Infinity; the schema would only call it "not a number". */
 function findNonFiniteValue(body: unknown): string | undefined {
-  if (!body || typeof body !== 'object' || !Array.isArray((body as { readings?: unknown }).readings)) return undefined;
+  if (!body || typeof body !== 'object' || !Array.isArray((body as { readings?: unknown }).readings))
+    return undefined;
   const readings = (body as { readings: unknown[] }).readings;
   for (let i = 0; i < readings.length; i++) {
     const value = (readings[i] as { value?: unknown } | null)?.value;
-    if (typeof value === 'number' && !Number.isFinite(value)) return `/readings/${i}/value is not a finite number`;
+    if (typeof value === 'number' && !Number.isFinite(value))
+      return `/readings/${i}/value is not a finite number`;
   }
   return undefined;
 }
@@ -157,10 +218,17 @@ function valueAt(body: unknown, pointer: string): unknown {
   return pointer
     .split('/')
     .slice(1)
-    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body);
+    .reduce<unknown>(
+      (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      body,
+    );
 }
 
 /** The stored excerpt of a rejected payload: capped, NUL-free (PostgreSQL text cannot hold NUL). */
 export function payloadExcerpt(payload: Buffer, maxChars = 4096): string {
-  return payload.subarray(0, maxChars * 4).toString('utf8').slice(0, maxChars).replace(/\u0000/g, '\uFFFD');
+  return payload
+    .subarray(0, maxChars * 4)
+    .toString('utf8')
+    .slice(0, maxChars)
+    .replaceAll(String.fromCharCode(0), '\uFFFD');
 }

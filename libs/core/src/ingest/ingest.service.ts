@@ -49,15 +49,30 @@ export class IngestService {
     const stopTimer = ingestBatchSeconds.startTimer();
     const now = new Date();
     const batchId = randomUUID();
-    const parsed = messages.map((message) => ({ message, result: parseDeviceMessage(message.topic, message.payload, now) }));
-    const routes = await this.resolveRoutes(parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])));
+    const parsed = messages.map((message) => ({
+      message,
+      result: parseDeviceMessage(message.topic, message.payload, now),
+    }));
+    const routes = await this.resolveRoutes(
+      parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
+    );
 
     const rows: NewReadingRow[] = [];
     const rejected: NewRejectionRow[] = [];
     for (const { message, result } of parsed) {
-      const base = { topic: message.topic, payloadBytes: message.payload.length, payloadExcerpt: payloadExcerpt(message.payload) };
+      const base = {
+        topic: message.topic,
+        payloadBytes: message.payload.length,
+        payloadExcerpt: payloadExcerpt(message.payload),
+      };
       if (!result.ok) {
-        rejected.push({ ...base, deviceRef: result.deviceRef, messageId: result.messageId, reason: result.reason, detail: result.detail });
+        rejected.push({
+          ...base,
+          deviceRef: result.deviceRef,
+          messageId: result.messageId,
+          reason: result.reason,
+          detail: result.detail,
+        });
         continue;
       }
       const route = routes.get(result.deviceId);
@@ -72,7 +87,13 @@ export class IngestService {
         continue;
       }
       for (const reading of result.readings) {
-        rows.push({ ...reading, measuredAt: result.measuredAt, patientId: route.patientId, deviceId: route.id, messageId: result.messageId });
+        rows.push({
+          ...reading,
+          measuredAt: result.measuredAt,
+          patientId: route.patientId,
+          deviceId: route.id,
+          messageId: result.messageId,
+        });
       }
     }
 
@@ -81,7 +102,13 @@ export class IngestService {
       await this.rejections.insertMany(ingestClientId, rejected, tx);
       if (stored > 0) {
         await this.batches.create(
-          { id: batchId, ingestClientId, correlationId: batchId, storedCount: stored, rejectedCount: rejected.length },
+          {
+            id: batchId,
+            ingestClientId,
+            correlationId: batchId,
+            storedCount: stored,
+            rejectedCount: rejected.length,
+          },
           tx,
         );
       }
@@ -92,7 +119,13 @@ export class IngestService {
     ingestMessages.inc({ outcome: 'accepted' }, messages.length - rejected.length);
     for (const rejection of rejected) {
       this.logger.warn(
-        { topic: rejection.topic, reason: rejection.reason, detail: rejection.detail, messageId: rejection.messageId, batchId },
+        {
+          topic: rejection.topic,
+          reason: rejection.reason,
+          detail: rejection.detail,
+          messageId: rejection.messageId,
+          batchId,
+        },
         'Device message rejected',
       );
     }
@@ -114,7 +147,9 @@ export class IngestService {
     this.jobs
       .enqueue('readings.evaluate', { batchId, correlationId: batchId }, batchId)
       .then(() => this.batches.markEnqueued([batchId]))
-      .catch((error: unknown) => this.logger.warn({ err: error, batchId }, 'Evaluation enqueue failed; the sweep will retry'));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, batchId }, 'Evaluation enqueue failed; the sweep will retry'),
+      );
   }
 
   private async resolveRoutes(deviceIds: string[]): Promise<Map<string, DeviceRouteRow>> {
@@ -133,7 +168,8 @@ export class IngestService {
         found.set(row.id, row);
         this.routes.set(row.id, { route: row, expires: now + ROUTE_TTL_MS });
       }
-      for (const id of missing) if (!found.has(id)) this.routes.set(id, { route: null, expires: now + UNKNOWN_TTL_MS });
+      for (const id of missing)
+        if (!found.has(id)) this.routes.set(id, { route: null, expires: now + UNKNOWN_TTL_MS });
     }
     return found;
   }

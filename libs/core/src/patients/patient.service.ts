@@ -7,8 +7,15 @@ import type { Principal } from '../principal';
 export class PatientService {
   constructor(private readonly patients: PatientRepository) {}
 
-  create(principal: Principal, input: { givenName: string; familyName: string; birthDate: string }): Promise<PatientRow> {
-    return this.patients.create({ ...input, organizationId: principal.organizationId, createdBy: principal.userId });
+  create(
+    principal: Principal,
+    input: { givenName: string; familyName: string; birthDate: string },
+  ): Promise<PatientRow> {
+    return this.patients.create({
+      ...input,
+      organizationId: principal.organizationId,
+      createdBy: principal.userId,
+    });
   }
 
   /** The patient if it is in the caller's organisation; otherwise 404, never 403, so ids do not leak. */

@@ -2,10 +2,13 @@ import type { ThresholdRule } from './threshold.rule';
 
 const ACC_AHA_2017 =
   '2017 ACC/AHA Guideline for High Blood Pressure in Adults (Whelton et al., Hypertension 2018;71:e13-e115): hypertensive crisis >180 and/or >120 mm Hg';
-const ESH_2018 = '2018 ESC/ESH Guidelines for arterial hypertension (Williams et al., Eur Heart J 2018;39:3021): grade 2 >=160 and/or >=100 mm Hg';
+const ESH_2018 =
+  '2018 ESC/ESH Guidelines for arterial hypertension (Williams et al., Eur Heart J 2018;39:3021): grade 2 >=160 and/or >=100 mm Hg';
 const NEWS2 = 'Royal College of Physicians, National Early Warning Score (NEWS) 2, 2017';
-const ADA_2024 = 'ADA Standards of Care in Diabetes 2024, section 6: level 1 hypoglycaemia <70 mg/dL, level 2 <54 mg/dL';
-const ADA_CRISES = 'ADA consensus report on hyperglycaemic crises in adults (Umpierrez et al., Diabetes Care 2024;47:1257)';
+const ADA_2024 =
+  'ADA Standards of Care in Diabetes 2024, section 6: level 1 hypoglycaemia <70 mg/dL, level 2 <54 mg/dL';
+const ADA_CRISES =
+  'ADA consensus report on hyperglycaemic crises in adults (Umpierrez et al., Diabetes Care 2024;47:1257)';
 
 /**
  * Thresholds every patient gets until a care plan says otherwise. Values are in catalogue
@@ -30,7 +33,8 @@ export const DEFAULT_THRESHOLD_RULES: readonly ThresholdRule[] = [
     kind: 'threshold',
     group: 'bp.high',
     severity: 'warning',
-    description: 'Blood pressure in the grade 2 hypertension range (systolic >= 160 or diastolic >= 100 mm[Hg])',
+    description:
+      'Blood pressure in the grade 2 hypertension range (systolic >= 160 or diastolic >= 100 mm[Hg])',
     source: ESH_2018,
     anyOf: [
       { type: 'blood_pressure_systolic', op: '>=', value: 160 },

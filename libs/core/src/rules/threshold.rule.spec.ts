@@ -7,11 +7,22 @@ const DEVICE_ID = 'device-1';
 const MEASURED_AT = new Date('2026-11-25T07:02:11Z');
 
 function reading(type: VitalType, value: number, messageId = 'msg-1'): RuleReading {
-  return { patientId: PATIENT_ID, deviceId: DEVICE_ID, messageId, measuredAt: MEASURED_AT, type, value, unit: VITALS[type].unit };
+  return {
+    patientId: PATIENT_ID,
+    deviceId: DEVICE_ID,
+    messageId,
+    measuredAt: MEASURED_AT,
+    type,
+    value,
+    unit: VITALS[type].unit,
+  };
 }
 
 function bp(systolic: number, diastolic: number, messageId = 'msg-1'): RuleReading[] {
-  return [reading('blood_pressure_systolic', systolic, messageId), reading('blood_pressure_diastolic', diastolic, messageId)];
+  return [
+    reading('blood_pressure_systolic', systolic, messageId),
+    reading('blood_pressure_diastolic', diastolic, messageId),
+  ];
 }
 
 function evaluate(readings: RuleReading[]): RuleFinding[] {
@@ -87,7 +98,10 @@ describe('evaluateThresholds with the default rules', () => {
     });
 
     it('does not combine the systolic of one measurement with the diastolic of another', () => {
-      const readings = [reading('blood_pressure_systolic', 130, 'msg-1'), reading('blood_pressure_diastolic', 125, 'msg-2')];
+      const readings = [
+        reading('blood_pressure_systolic', 130, 'msg-1'),
+        reading('blood_pressure_diastolic', 125, 'msg-2'),
+      ];
       const findings = evaluate(readings);
       expect(findings).toHaveLength(1);
       expect(findings[0].rule.id).toBe('default.bp.crisis');
@@ -95,7 +109,10 @@ describe('evaluateThresholds with the default rules', () => {
     });
 
     it('treats the same message id at another time as another measurement', () => {
-      const later = { ...reading('blood_pressure_systolic', 186), measuredAt: new Date(MEASURED_AT.getTime() + 60_000) };
+      const later = {
+        ...reading('blood_pressure_systolic', 186),
+        measuredAt: new Date(MEASURED_AT.getTime() + 60_000),
+      };
       expect(alerts([reading('blood_pressure_systolic', 186), later])).toEqual([
         'critical default.bp.crisis',
         'critical default.bp.crisis',

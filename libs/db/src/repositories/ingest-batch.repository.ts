@@ -11,7 +11,13 @@ export class IngestBatchRepository {
   constructor(private readonly db: Database) {}
 
   async create(
-    batch: { id: string; ingestClientId: string; correlationId: string; storedCount: number; rejectedCount: number },
+    batch: {
+      id: string;
+      ingestClientId: string;
+      correlationId: string;
+      storedCount: number;
+      rejectedCount: number;
+    },
     q: Queryable = this.db,
   ): Promise<void> {
     await q.query(
@@ -22,11 +28,17 @@ export class IngestBatchRepository {
   }
 
   async markEnqueued(ids: string[]): Promise<void> {
-    await this.db.query(`UPDATE ingest_batches SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND enqueued_at IS NULL`, [ids]);
+    await this.db.query(
+      `UPDATE ingest_batches SET enqueued_at = now() WHERE id = ANY($1::uuid[]) AND enqueued_at IS NULL`,
+      [ids],
+    );
   }
 
   async findById(id: string): Promise<IngestBatchRow | undefined> {
-    const { rows } = await this.db.query<IngestBatchRow>(`SELECT ${COLUMNS} FROM ingest_batches WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<IngestBatchRow>(
+      `SELECT ${COLUMNS} FROM ingest_batches WHERE id = $1`,
+      [id],
+    );
     return rows[0];
   }
 
@@ -42,6 +54,9 @@ export class IngestBatchRepository {
   }
 
   async markEvaluated(id: string): Promise<void> {
-    await this.db.query(`UPDATE ingest_batches SET evaluated_at = now() WHERE id = $1 AND evaluated_at IS NULL`, [id]);
+    await this.db.query(
+      `UPDATE ingest_batches SET evaluated_at = now() WHERE id = $1 AND evaluated_at IS NULL`,
+      [id],
+    );
   }
 }

@@ -6,7 +6,11 @@ import type { NewRejectionRow, RejectionRow } from '../rows';
 export class RejectionRepository {
   constructor(private readonly db: Database) {}
 
-  async insertMany(ingestClientId: string, rejections: NewRejectionRow[], q: Queryable = this.db): Promise<void> {
+  async insertMany(
+    ingestClientId: string,
+    rejections: NewRejectionRow[],
+    q: Queryable = this.db,
+  ): Promise<void> {
     if (rejections.length === 0) return;
     await q.query(
       `INSERT INTO reading_rejections (ingest_client_id, topic, device_ref, message_id, reason, detail, payload_bytes, payload_excerpt)

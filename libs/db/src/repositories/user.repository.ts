@@ -10,7 +10,10 @@ export class UserRepository {
   constructor(private readonly db: Database) {}
 
   async findByEmail(email: string): Promise<UserRow | undefined> {
-    const { rows } = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`, [email]);
+    const { rows } = await this.db.query<UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1)`,
+      [email],
+    );
     return rows[0];
   }
 
@@ -21,7 +24,13 @@ export class UserRepository {
 
   /** Creates the user, or resets role, name and password of the one with that email. */
   async upsert(
-    user: { organizationId: string; email: string; displayName: string; role: UserRole; passwordHash: string },
+    user: {
+      organizationId: string;
+      email: string;
+      displayName: string;
+      role: UserRole;
+      passwordHash: string;
+    },
     q: Queryable = this.db,
   ): Promise<UserRow> {
     const { rows } = await q.query<UserRow>(

@@ -34,7 +34,10 @@ export class AlertsController {
 
   @Get()
   @ApiOkResponse({ description: "The organisation's alerts, newest first" })
-  async list(@CurrentPrincipal() principal: Principal, @Query() query: AlertQueryDto): Promise<{ items: AlertDto[] }> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: AlertQueryDto,
+  ): Promise<{ items: AlertDto[] }> {
     return { items: await this.alerts.list(principal, query) };
   }
 }

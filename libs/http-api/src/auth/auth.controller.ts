@@ -19,6 +19,10 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address' })
   async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
     const { accessToken, expiresIn, principal } = await this.auth.login(body.email, body.password);
-    return { accessToken, expiresIn, user: { id: principal.userId, organizationId: principal.organizationId, role: principal.role } };
+    return {
+      accessToken,
+      expiresIn,
+      user: { id: principal.userId, organizationId: principal.organizationId, role: principal.role },
+    };
   }
 }

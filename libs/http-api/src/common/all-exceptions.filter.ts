@@ -13,10 +13,21 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<Request>();
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      response.status(exception.getStatus()).json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
+      response
+        .status(exception.getStatus())
+        .json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
       return;
     }
-    this.logger.error({ err: exception, method: request.method, url: request.originalUrl }, 'Unhandled error');
-    response.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'Something went wrong; it has been logged' });
+    this.logger.error(
+      { err: exception, method: request.method, url: request.originalUrl },
+      'Unhandled error',
+    );
+    response
+      .status(500)
+      .json({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'Something went wrong; it has been logged',
+      });
   }
 }

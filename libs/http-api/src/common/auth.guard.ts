@@ -1,4 +1,10 @@
-import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthService } from '@homeward/core';
 import type { UserRole } from '@homeward/db';
@@ -17,15 +23,26 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization;
-    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const token =
+      typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const principal = token ? await this.auth.verify(token) : undefined;
     if (!principal) {
-      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', code: 'invalid_token', message: 'A valid access token is required' });
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        code: 'invalid_token',
+        message: 'A valid access token is required',
+      });
     }
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', code: 'role_not_allowed', message: `Requires role ${roles.join(' or ')}` });
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        code: 'role_not_allowed',
+        message: `Requires role ${roles.join(' or ')}`,
+      });
     }
     return true;
   }

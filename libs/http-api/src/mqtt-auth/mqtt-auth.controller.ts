@@ -19,7 +19,8 @@ export class MqttAclCheckDto {
   @IsOptional() @IsString() @MaxLength(256) clientid?: string;
 }
 
-const deny = () => new ForbiddenException({ statusCode: 403, error: 'Forbidden', code: 'mqtt_denied', message: 'denied' });
+const deny = () =>
+  new ForbiddenException({ statusCode: 403, error: 'Forbidden', code: 'mqtt_denied', message: 'denied' });
 
 /**
  * The deployed broker's authentication backend (mosquitto-go-auth HTTP backend, status mode):
@@ -55,7 +56,8 @@ export class MqttAuthController {
         ? this.devices.canPublish(body.username, body.topic)
         : body.acc === 1 || body.acc === 4
           ? this.devices.canSubscribe(body.username, body.topic)
-          : this.devices.canPublish(body.username, body.topic) && this.devices.canSubscribe(body.username, body.topic);
+          : this.devices.canPublish(body.username, body.topic) &&
+            this.devices.canSubscribe(body.username, body.topic);
     if (!allowed) throw deny();
     return { ok: true };
   }

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { DEVICE_KINDS, VITAL_TYPES, type DeviceKind, type VitalType } from '@homeward/contracts';
 import type { DeviceRow, PatientRow, ReadingRow } from '@homeward/db';
 
@@ -32,7 +44,13 @@ export class PatientResponseDto {
 }
 
 export function mapPatient(row: PatientRow): PatientResponseDto {
-  return { id: row.id, givenName: row.givenName, familyName: row.familyName, birthDate: row.birthDate, createdAt: row.createdAt.toISOString() };
+  return {
+    id: row.id,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    birthDate: row.birthDate,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 export class PageQueryDto {

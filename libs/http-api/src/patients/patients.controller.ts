@@ -1,5 +1,11 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { DeviceService, PatientService, VitalsService, type Principal } from '@homeward/core';
 import { readingsTopic } from '@homeward/contracts';
 import { CurrentPrincipal, Roles } from '../common/principal.decorator';
@@ -32,20 +38,29 @@ export class PatientsController {
   @Post()
   @Roles('admin', 'coordinator')
   @ApiCreatedResponse({ type: PatientResponseDto })
-  async create(@CurrentPrincipal() principal: Principal, @Body() body: PatientCreateDto): Promise<PatientResponseDto> {
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PatientCreateDto,
+  ): Promise<PatientResponseDto> {
     return mapPatient(await this.patients.create(principal, body));
   }
 
   @Get()
   @ApiOkResponse({ description: "The organisation's patients" })
-  async list(@CurrentPrincipal() principal: Principal, @Query() page: PageQueryDto): Promise<{ items: PatientResponseDto[] }> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() page: PageQueryDto,
+  ): Promise<{ items: PatientResponseDto[] }> {
     return { items: (await this.patients.list(principal, page)).map(mapPatient) };
   }
 
   @Get(':patientId')
   @ApiOkResponse({ type: PatientResponseDto })
   @ApiNotFoundResponse({ description: 'No such patient in your organisation' })
-  async get(@CurrentPrincipal() principal: Principal, @PatientId() patientId: string): Promise<PatientResponseDto> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @PatientId() patientId: string,
+  ): Promise<PatientResponseDto> {
     return mapPatient(await this.patients.get(principal, patientId));
   }
 
@@ -64,7 +79,10 @@ export class PatientsController {
 
   @Get(':patientId/devices')
   @ApiOkResponse({ type: [DeviceResponseDto] })
-  async listDevices(@CurrentPrincipal() principal: Principal, @PatientId() patientId: string): Promise<{ items: DeviceResponseDto[] }> {
+  async listDevices(
+    @CurrentPrincipal() principal: Principal,
+    @PatientId() patientId: string,
+  ): Promise<{ items: DeviceResponseDto[] }> {
     return { items: (await this.devices.listForPatient(principal, patientId)).map(mapDevice) };
   }
 

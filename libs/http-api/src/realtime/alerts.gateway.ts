@@ -1,6 +1,11 @@
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { ALERTS_NAMESPACE, organizationRoom, type ClientToServerEvents, type ServerToClientEvents } from '@homeward/contracts';
+import {
+  ALERTS_NAMESPACE,
+  organizationRoom,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@homeward/contracts';
 import { AlertService, AuthService, type Principal } from '@homeward/core';
 import { InjectLogger, type Logger } from '@homeward/observability';
 
@@ -20,7 +25,12 @@ const REPLAY_LIMIT = 500;
 @WebSocketGateway({ namespace: ALERTS_NAMESPACE, cors: { origin: false } })
 export class AlertsGateway implements OnGatewayInit {
   @WebSocketServer()
-  private readonly namespace!: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  private readonly namespace!: Namespace<
+    ClientToServerEvents,
+    ServerToClientEvents,
+    Record<string, never>,
+    SocketData
+  >;
 
   constructor(
     private readonly auth: AuthService,
@@ -28,10 +38,13 @@ export class AlertsGateway implements OnGatewayInit {
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
-  afterInit(namespace: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>): void {
+  afterInit(
+    namespace: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>,
+  ): void {
     namespace.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
-      if (typeof token !== 'string' || token.length === 0) return next(new Error('unauthorized: missing token'));
+      if (typeof token !== 'string' || token.length === 0)
+        return next(new Error('unauthorized: missing token'));
       this.auth
         .verify(token)
         .then((principal) => {
@@ -55,7 +68,8 @@ export class AlertsGateway implements OnGatewayInit {
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
     const lastSequence = Number(socket.handshake.auth?.lastSequence);
     if (Number.isSafeInteger(lastSequence) && lastSequence >= 0) {
-      for (const alert of await this.alerts.listAfter(principal, lastSequence, REPLAY_LIMIT)) socket.emit('alert.created', alert);
+      for (const alert of await this.alerts.listAfter(principal, lastSequence, REPLAY_LIMIT))
+        socket.emit('alert.created', alert);
     }
   }
 

@@ -23,7 +23,7 @@ export class RedisIoAdapter extends IoAdapter {
       // engine.io accepts 1 MB messages by default; clients only send small control messages.
       maxHttpBufferSize: 16 * 1024,
       serveClient: false,
-    } as ServerOptions) as Server;
+    }) as Server;
     const pub = this.redis.duplicate();
     const sub = this.redis.duplicate();
     this.clients.push(pub, sub);

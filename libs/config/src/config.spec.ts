@@ -1,0 +1,165 @@
+import { ConfigError, loadConfig } from './config';
+import type { ProcessRole } from './env.dto';
+
+const SECRET = 'a-jwt-secret-of-at-least-32-chars!';
+
+/** The least each process needs: its stores, plus a signing secret (api) and a broker (ingest). */
+const BASE: NodeJS.ProcessEnv = {
+  DATABASE_URL: 'postgres://homeward:homeward@localhost:5432/homeward_test',
+  REDIS_URL: 'redis://localhost:6379/3',
+};
+
+function problemsOf(role: ProcessRole, env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(role, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error(`expected loadConfig('${role}') to fail`);
+}
+
+/** The variable names a ConfigError complains about. */
+function badVariables(role: ProcessRole, env: NodeJS.ProcessEnv): string[] {
+  return problemsOf(role, env)
+    .map((problem) => problem.split(':')[0])
+    .sort();
+}
+
+describe('loadConfig', () => {
+  it('fills in defaults for everything optional', () => {
+    const config = loadConfig('worker', BASE);
+    expect(config).toMatchObject({
+      role: 'worker',
+      NODE_ENV: 'development',
+      PORT: 3000,
+      DATABASE_POOL_MAX: 10,
+      REDIS_PREFIX: 'homeward',
+      MQTT_PORT: 1883,
+      MQTT_SHARE_GROUP: 'ingest',
+      MQTT_CLIENT_ID: 'ingest-0',
+      INGEST_BATCH_SIZE: 500,
+      INGEST_FLUSH_MS: 20,
+      JWT_TTL_SECONDS: 3600,
+      LOG_LEVEL: 'info',
+      LOGIN_RATE_LIMIT: 10,
+    });
+    expect(config.JWT_SECRET).toBeUndefined();
+    expect(config.MQTT_URL).toBeUndefined();
+  });
+
+  it('turns numeric variables into numbers', () => {
+    const config = loadConfig('api', {
+      ...BASE,
+      JWT_SECRET: SECRET,
+      PORT: '8080',
+      DATABASE_POOL_MAX: '25',
+      INGEST_BATCH_SIZE: '1000',
+      JWT_TTL_SECONDS: '900',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.DATABASE_POOL_MAX).toBe(25);
+    expect(config.INGEST_BATCH_SIZE).toBe(1000);
+    expect(config.JWT_TTL_SECONDS).toBe(900);
+    expect(typeof config.PORT).toBe('number');
+  });
+
+  it('treats an empty variable as unset and uses the default', () => {
+    expect(loadConfig('worker', { ...BASE, PORT: '', MQTT_SHARE_GROUP: '' })).toMatchObject({
+      PORT: 3000,
+      MQTT_SHARE_GROUP: 'ingest',
+    });
+  });
+
+  it.each<ProcessRole>(['api', 'all'])('requires JWT_SECRET for the %s process', (role) => {
+    expect(problemsOf(role, BASE).some((problem) => problem.startsWith('JWT_SECRET:'))).toBe(true);
+    expect(loadConfig(role, { ...BASE, JWT_SECRET: SECRET }).JWT_SECRET).toBe(SECRET);
+  });
+
+  it.each<ProcessRole>(['api', 'all', 'worker'])(
+    'refuses a JWT_SECRET shorter than 32 characters for %s',
+    (role) => {
+      const problems = problemsOf(role, { ...BASE, JWT_SECRET: 'x'.repeat(31) });
+      expect(problems).toEqual(['JWT_SECRET: JWT_SECRET must be at least 32 characters']);
+    },
+  );
+
+  it('accepts a JWT_SECRET of exactly 32 characters', () => {
+    expect(loadConfig('api', { ...BASE, JWT_SECRET: 'x'.repeat(32) }).JWT_SECRET).toHaveLength(32);
+  });
+
+  it.each<ProcessRole>(['worker', 'ingest'])('does not need JWT_SECRET for the %s process', (role) => {
+    const env = role === 'ingest' ? { ...BASE, MQTT_URL: 'mqtt://localhost:1883' } : BASE;
+    expect(loadConfig(role, env).role).toBe(role);
+  });
+
+  it('requires MQTT_URL for the ingest process', () => {
+    expect(badVariables('ingest', BASE)).toEqual(['MQTT_URL']);
+    expect(loadConfig('ingest', { ...BASE, MQTT_URL: 'mqtt://broker:1883' }).MQTT_URL).toBe(
+      'mqtt://broker:1883',
+    );
+  });
+
+  it.each<ProcessRole>(['api', 'worker', 'all'])('runs the %s process without MQTT_URL', (role) => {
+    expect(loadConfig(role, { ...BASE, JWT_SECRET: SECRET }).MQTT_URL).toBeUndefined();
+  });
+
+  it('refuses an MQTT_URL that is not a broker URL', () => {
+    expect(badVariables('all', { ...BASE, JWT_SECRET: SECRET, MQTT_URL: 'http://broker' })).toEqual([
+      'MQTT_URL',
+    ]);
+  });
+
+  it('requires the database and Redis for every process', () => {
+    for (const role of ['api', 'ingest', 'worker', 'all'] as const) {
+      const env = { JWT_SECRET: SECRET, MQTT_URL: 'mqtt://localhost:1883' };
+      expect(badVariables(role, env)).toEqual(['DATABASE_URL', 'REDIS_URL']);
+    }
+  });
+
+  it('names every bad variable at once', () => {
+    let thrown: unknown;
+    try {
+      loadConfig('api', {
+        ...BASE,
+        JWT_SECRET: SECRET,
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://localhost/homeward',
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const error = thrown as ConfigError;
+    expect(error.name).toBe('ConfigError');
+    expect(error.problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'PORT']);
+    expect(error.problems).toContain('DATABASE_URL: DATABASE_URL must be a postgres:// URL');
+    expect(error.message).toContain('PORT');
+    expect(error.message).toContain('DATABASE_URL');
+  });
+
+  it.each([
+    ['PORT', '70000'],
+    ['PORT', '3000.5'],
+    ['PORT', '-1'],
+    ['DATABASE_POOL_MAX', '0'],
+    ['INGEST_BATCH_SIZE', '10001'],
+    ['JWT_TTL_SECONDS', '30'],
+    ['LOG_LEVEL', 'verbose'],
+    ['NODE_ENV', 'staging'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_PREFIX', 'home ward'],
+    ['MQTT_CLIENT_ID', 'ingest/0'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(badVariables('worker', { ...BASE, [name]: value })).toEqual([name]);
+  });
+
+  it('accepts postgresql:// and rediss:// URLs', () => {
+    const config = loadConfig('worker', {
+      DATABASE_URL: 'postgresql://db.internal/homeward',
+      REDIS_URL: 'rediss://cache.internal:6380',
+    });
+    expect(config.DATABASE_URL).toBe('postgresql://db.internal/homeward');
+    expect(config.REDIS_URL).toBe('rediss://cache.internal:6380');
+  });
+});
