@@ -22,12 +22,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
       { err: exception, method: request.method, url: request.originalUrl },
       'Unhandled error',
     );
-    response
-      .status(500)
-      .json({
-        statusCode: 500,
-        error: 'Internal Server Error',
-        message: 'Something went wrong; it has been logged',
-      });
+    response.status(500).json({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Something went wrong; it has been logged',
+    });
   }
 }
