@@ -27,7 +27,8 @@ for (let i = 0; i < 20_000; i++) parseDeviceMessage(topic, payloads[i % payloads
 const heapBefore = process.memoryUsage().heapUsed;
 const start = performance.now();
 let accepted = 0;
-for (let i = 0; i < COUNT; i++) if (parseDeviceMessage(topic, payloads[i % payloads.length], now).ok) accepted++;
+for (let i = 0; i < COUNT; i++)
+  if (parseDeviceMessage(topic, payloads[i % payloads.length], now).ok) accepted++;
 const elapsedMs = performance.now() - start;
 const heapAfter = process.memoryUsage().heapUsed;
 
