@@ -7,6 +7,7 @@ import {
   AppProcess,
   ApiClient,
   TEST_REDIS_URL,
+  deleteRedisKeys,
   createTestDatabase,
   freePort,
   startMosquitto,
@@ -29,6 +30,7 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
   let port: number;
   const stateDir = join(tmpdir(), `homeward-demo-${randomBytes(4).toString('hex')}`);
   let demo: DemoDevices;
+  const redisPrefix = `hwtest-demo-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
     [database, occupier, port] = await Promise.all([createTestDatabase(), startMosquitto(), freePort()]);
@@ -37,7 +39,7 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
       {
         DATABASE_URL: database.url,
         REDIS_URL: TEST_REDIS_URL,
-        REDIS_PREFIX: `hwtest-demo-${randomBytes(4).toString('hex')}`,
+        REDIS_PREFIX: redisPrefix,
         JWT_SECRET: randomBytes(32).toString('hex'),
         PORT: String(port),
         // Another broker holds this port: the process must pick a free one and say so.
@@ -54,6 +56,7 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
     await app?.stop();
     await occupier?.stop();
     await database?.drop();
+    await deleteRedisKeys(redisPrefix);
     rmSync(stateDir, { recursive: true, force: true });
   });
 

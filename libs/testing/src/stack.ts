@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { AppProcess, READY_LINES, type AppName } from './app-process';
 import { startMosquitto, type TestBroker } from './mosquitto';
 import { freePort } from './ports';
@@ -69,5 +70,22 @@ export class TestStack {
     await Promise.all([...this.apps.values()].map((app) => app.stop()));
     await this.broker.stop();
     await this.database.drop();
+    await deleteRedisKeys(this.env().REDIS_PREFIX);
+  }
+}
+
+/** Removes a suite's BullMQ keys so test runs leave nothing behind in the shared Redis. */
+export async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
