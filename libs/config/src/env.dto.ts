@@ -86,6 +86,18 @@ export class EnvDto {
   @Max(5000, { always: true })
   INGEST_FLUSH_MS = 20;
 
+  /** Age after which an unevaluated ingest batch is re-enqueued (its job was lost). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  EVALUATION_SWEEP_AFTER_MS = 30_000;
+
+  /** How often the worker looks for such batches. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  EVALUATION_SWEEP_EVERY_MS = 15_000;
+
   @IsDefined({ groups: API })
   @IsOptional({ groups: ['ingest', 'worker'] })
   @IsString({ always: true })

@@ -5,10 +5,6 @@ import { AlertEvaluationService } from '@homeward/core';
 import { JobWorkers, REDIS, type JobHandlers } from '@homeward/messaging';
 import { InjectLogger, type Logger } from '@homeward/observability';
 
-/** How old an unevaluated batch must be before the sweep re-enqueues it. */
-const SWEEP_AFTER_MS = 30_000;
-const SWEEP_EVERY_MS = 15_000;
-
 /** Runs the BullMQ processors and the outbox sweep of a worker process. */
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -36,9 +32,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     this.workers.start(handlers, 4);
     this.sweepTimer = setInterval(() => {
       this.evaluation
-        .sweepPending(SWEEP_AFTER_MS)
+        .sweepPending(this.config.EVALUATION_SWEEP_AFTER_MS)
         .catch((error: unknown) => this.logger.warn({ err: error }, 'Outbox sweep failed'));
-    }, SWEEP_EVERY_MS);
+    }, this.config.EVALUATION_SWEEP_EVERY_MS);
     this.sweepTimer.unref();
   }
 
