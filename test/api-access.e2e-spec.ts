@@ -93,6 +93,49 @@ describe('API access: login, authentication, roles and organisation boundaries',
     expect(listB.body.items.map((p) => p.id)).not.toContain(patientA);
   });
 
+  it('audits every access to patient data, allowed or denied, with the request id', async () => {
+    const { rows: last } = await stack.database.pool.query<{ max: string | null }>(
+      'SELECT max(id)::text AS max FROM audit_events',
+    );
+    const since = last[0].max ?? '0';
+    expect(
+      (
+        await apiA.request('GET', `/api/patients/${patientA}/vitals`, undefined, {
+          'x-request-id': 'audit-req-1',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await apiB.request('GET', `/api/patients/${patientA}`, undefined, { 'x-request-id': 'audit-req-2' }))
+        .status,
+    ).toBe(404);
+    const { rows } = await stack.database.pool.query(
+      `SELECT action, outcome, actor_user_id, organization_id, patient_id, resource_id, request_id
+       FROM audit_events WHERE id > $1 ORDER BY id`,
+      [since],
+    );
+    expect(rows).toEqual([
+      {
+        action: 'vitals.read',
+        outcome: 'allowed',
+        actor_user_id: coordinatorA.id,
+        organization_id: coordinatorA.organizationId,
+        patient_id: patientA,
+        resource_id: patientA,
+        request_id: 'audit-req-1',
+      },
+      {
+        action: 'patient.read',
+        outcome: 'denied',
+        actor_user_id: coordinatorB.id,
+        organization_id: coordinatorB.organizationId,
+        patient_id: null,
+        resource_id: patientA,
+        request_id: 'audit-req-2',
+      },
+    ]);
+  });
+
   it('lets clinicians read but not register patients or devices', async () => {
     const clinician = await anonymous().login(clinicianA.email, clinicianA.password);
     expect((await clinician.request('GET', `/api/patients/${patientA}`)).status).toBe(200);

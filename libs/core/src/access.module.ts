@@ -2,13 +2,22 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@homeward/config';
 import { AlertService } from './alerts/alert.service';
+import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { DeviceService } from './devices/device.service';
 import { PatientService } from './patients/patient.service';
 import { VitalsService } from './vitals/vitals.service';
 
-const SERVICES = [AlertService, AuthService, DemoSeedService, DeviceService, PatientService, VitalsService];
+const SERVICES = [
+  AlertService,
+  AuditService,
+  AuthService,
+  DemoSeedService,
+  DeviceService,
+  PatientService,
+  VitalsService,
+];
 
 /** People, patients, devices and the queries coordinators run; every call is scoped to an organisation. */
 @Module({

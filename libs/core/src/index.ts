@@ -6,6 +6,7 @@ export * from './principal';
 export * from './alerts/alert.service';
 export * from './alerts/alert-evaluation.service';
 export * from './alerts/alert.mapper';
+export * from './audit/audit.service';
 export * from './auth/auth.service';
 export * from './auth/password';
 export * from './demo/demo-seed.service';

@@ -5,6 +5,8 @@ export interface Principal {
   userId: string;
   organizationId: string;
   role: UserRole;
+  /** Correlates audit events and logs with the request or socket that caused them. */
+  requestId?: string;
 }
 
 export const USER_ROLES: readonly UserRole[] = ['admin', 'coordinator', 'clinician'];

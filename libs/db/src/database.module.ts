@@ -3,6 +3,7 @@ import { AppConfig } from '@homeward/config';
 import { LOGGER, type Logger } from '@homeward/observability';
 import { Database } from './database';
 import { AlertRepository } from './repositories/alert.repository';
+import { AuditRepository } from './repositories/audit.repository';
 import { DeviceRepository } from './repositories/device.repository';
 import { IngestBatchRepository } from './repositories/ingest-batch.repository';
 import { OrganizationRepository } from './repositories/organization.repository';
@@ -13,6 +14,7 @@ import { UserRepository } from './repositories/user.repository';
 
 const REPOSITORIES = [
   AlertRepository,
+  AuditRepository,
   DeviceRepository,
   IngestBatchRepository,
   OrganizationRepository,

@@ -3,6 +3,7 @@ export * from './database.module';
 export * from './migrate';
 export * from './rows';
 export * from './repositories/alert.repository';
+export * from './repositories/audit.repository';
 export * from './repositories/device.repository';
 export * from './repositories/ingest-batch.repository';
 export * from './repositories/organization.repository';

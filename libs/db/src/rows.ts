@@ -117,3 +117,15 @@ export interface AlertRow extends NewAlertRow {
   status: 'open' | 'acknowledged' | 'resolved';
   createdAt: Date;
 }
+
+export interface NewAuditEventRow {
+  organizationId: string;
+  actorUserId: string;
+  actorRole: UserRole;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  patientId: string | null;
+  outcome: 'allowed' | 'denied';
+  requestId: string | null;
+}

@@ -46,7 +46,7 @@ export class DeviceService {
     patientId: string,
     input: { kind: DeviceKind; label?: string },
   ): Promise<RegisteredDevice> {
-    await this.patients.get(principal, patientId);
+    await this.patients.get(principal, patientId, 'device.register');
     const secret = randomBytes(32).toString('base64url');
     const device = await this.devices.create({
       organizationId: principal.organizationId,
@@ -59,7 +59,7 @@ export class DeviceService {
   }
 
   async listForPatient(principal: Principal, patientId: string): Promise<DeviceRow[]> {
-    await this.patients.get(principal, patientId);
+    await this.patients.get(principal, patientId, 'device.list');
     return this.devices.listForPatient(principal.organizationId, patientId);
   }
 

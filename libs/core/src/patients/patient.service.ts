@@ -1,31 +1,52 @@
 import { Injectable } from '@nestjs/common';
 import { PatientRepository, type PatientRow } from '@homeward/db';
+import { AuditService, type AuditAction } from '../audit/audit.service';
 import { ResourceNotFoundError } from '../errors';
 import type { Principal } from '../principal';
 
 @Injectable()
 export class PatientService {
-  constructor(private readonly patients: PatientRepository) {}
+  constructor(
+    private readonly patients: PatientRepository,
+    private readonly audit: AuditService,
+  ) {}
 
-  create(
+  async create(
     principal: Principal,
     input: { givenName: string; familyName: string; birthDate: string },
   ): Promise<PatientRow> {
-    return this.patients.create({
+    const patient = await this.patients.create({
       ...input,
       organizationId: principal.organizationId,
       createdBy: principal.userId,
     });
+    await this.audit.record(principal, 'patient.create', {
+      resourceType: 'patient',
+      resourceId: patient.id,
+      patientId: patient.id,
+    });
+    return patient;
   }
 
-  /** The patient if it is in the caller's organisation; otherwise 404, never 403, so ids do not leak. */
-  async get(principal: Principal, id: string): Promise<PatientRow> {
+  /**
+   * The patient if it is in the caller's organisation; otherwise 404, never 403, so ids do not
+   * leak. Either way the attempt is audited under `action`.
+   */
+  async get(principal: Principal, id: string, action: AuditAction = 'patient.read'): Promise<PatientRow> {
     const patient = await this.patients.findInOrganization(principal.organizationId, id);
+    await this.audit.record(principal, action, {
+      resourceType: 'patient',
+      resourceId: id,
+      patientId: patient ? id : null,
+      outcome: patient ? 'allowed' : 'denied',
+    });
     if (!patient) throw new ResourceNotFoundError('Patient', id);
     return patient;
   }
 
-  list(principal: Principal, page: { limit: number; offset: number }): Promise<PatientRow[]> {
-    return this.patients.listInOrganization(principal.organizationId, page.limit, page.offset);
+  async list(principal: Principal, page: { limit: number; offset: number }): Promise<PatientRow[]> {
+    const rows = await this.patients.listInOrganization(principal.organizationId, page.limit, page.offset);
+    await this.audit.record(principal, 'patient.list', { resourceType: 'patient' });
+    return rows;
   }
 }

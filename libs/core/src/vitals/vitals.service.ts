@@ -16,7 +16,7 @@ export class VitalsService {
     patientId: string,
     filter: { type?: string; from?: Date; to?: Date; limit: number },
   ): Promise<ReadingRow[]> {
-    await this.patients.get(principal, patientId);
+    await this.patients.get(principal, patientId, 'vitals.read');
     return this.readings.listForPatient({ patientId, ...filter });
   }
 }

@@ -34,7 +34,7 @@ export class AuthGuard implements CanActivate {
         message: 'A valid access token is required',
       });
     }
-    request.principal = principal;
+    request.principal = { ...principal, requestId: typeof request.id === 'string' ? request.id : undefined };
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
       throw new ForbiddenException({

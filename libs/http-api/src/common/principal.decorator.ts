@@ -12,6 +12,8 @@ export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES, roles);
 
 export interface AuthenticatedRequest {
   principal?: Principal;
+  /** Set by pino-http from X-Request-Id or a fresh uuid. */
+  id?: unknown;
   headers: Record<string, string | string[] | undefined>;
 }
 

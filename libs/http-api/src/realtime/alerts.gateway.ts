@@ -49,7 +49,7 @@ export class AlertsGateway implements OnGatewayInit {
         .verify(token)
         .then((principal) => {
           if (!principal) return next(new Error('unauthorized: invalid or expired token'));
-          socket.data.principal = principal;
+          socket.data.principal = { ...principal, requestId: `socket:${socket.id}` };
           next();
         })
         .catch((error: unknown) => next(error instanceof Error ? error : new Error('unauthorized')));
@@ -64,6 +64,7 @@ export class AlertsGateway implements OnGatewayInit {
 
   private async onConnection(socket: AlertsSocket): Promise<void> {
     const { principal } = socket.data;
+    await this.alerts.recordStreamOpened(principal);
     await socket.join(organizationRoom(principal.organizationId));
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
     const lastSequence = Number(socket.handshake.auth?.lastSequence);
