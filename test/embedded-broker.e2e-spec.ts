@@ -127,4 +127,21 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
     expect(spoofed.rowCount).toBe(0);
     client.end(true);
   });
+
+  it('rate-limits login attempts from one address', async () => {
+    const client = new ApiClient(`http://127.0.0.1:${port}`);
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push(
+        (
+          await client.request('POST', '/api/auth/login', {
+            email: 'coordinator@demo.homeward.test',
+            password: `guess-${i}`,
+          })
+        ).status,
+      );
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.slice(0, statuses.indexOf(429)).every((status) => status === 401)).toBe(true);
+  });
 });

@@ -1,6 +1,5 @@
-import { Body, Controller, ForbiddenException, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DeviceService } from '@homeward/core';
 import { Public } from '../common/principal.decorator';
@@ -28,8 +27,8 @@ const deny = () =>
  * the same rules. Serve it only on the internal network.
  */
 @ApiExcludeController()
+// Not rate-limited: every device connect goes through here from the broker's one address.
 @Public()
-@UseGuards(ThrottlerGuard)
 @Controller('mqtt/auth')
 export class MqttAuthController {
   constructor(private readonly devices: DeviceService) {}
