@@ -1,5 +1,13 @@
 import { connect, type MqttClient } from 'mqtt';
-import { ApiClient, TestStack, createOrganization, createUser, sleep, waitFor } from '@homeward/testing';
+import {
+  ApiClient,
+  TestStack,
+  createOrganization,
+  createUser,
+  freePort,
+  sleep,
+  waitFor,
+} from '@homeward/testing';
 import { bpMessage } from './mqtt-helpers';
 
 const MESSAGES = 3000;
@@ -9,9 +17,11 @@ describe('ingest killed mid-stream', () => {
   let stack: TestStack;
   let publisher: MqttClient;
   let deviceId: string;
+  let opsPort: number;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ apps: ['api', 'ingest'] });
+    opsPort = await freePort();
+    stack = await TestStack.start({ apps: ['api', 'ingest'], env: { OPS_PORT: String(opsPort) } });
     const org = await createOrganization(stack.database.pool);
     const user = await createUser(stack.database.pool, org, 'coordinator');
     const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
@@ -87,5 +97,18 @@ describe('ingest killed mid-stream', () => {
     expect(
       Number((await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count),
     ).toBe(0);
+  });
+
+  it('reports readiness and its counters on the ingest process’s ops port', async () => {
+    const ready = await fetch(`http://127.0.0.1:${opsPort}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ok',
+      details: { database: { status: 'up' }, redis: { status: 'up' }, mqtt: { status: 'up' } },
+    });
+    const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
+    const accepted = /homeward_ingest_messages_total\{outcome="accepted"\} (\d+)/.exec(metrics);
+    expect(Number(accepted?.[1])).toBeGreaterThan(0);
+    expect(metrics).toContain('homeward_ingest_batch_commit_seconds_bucket');
   });
 });

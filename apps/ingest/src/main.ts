@@ -1,5 +1,9 @@
 import { NestFactory } from '@nestjs/core';
-import { PinoNestLogger, runProcess } from '@homeward/observability';
+import type { Redis } from 'ioredis';
+import { Database } from '@homeward/db';
+import { MqttIngestRunner } from '@homeward/ingest-consumer';
+import { REDIS } from '@homeward/messaging';
+import { OpsServer, PinoNestLogger, runProcess } from '@homeward/observability';
 import { IngestAppModule } from './ingest-app.module';
 
 runProcess('ingest', async (config, logger) => {
@@ -8,6 +12,18 @@ runProcess('ingest', async (config, logger) => {
   });
   app.enableShutdownHooks();
   await app.init();
+  if (config.OPS_PORT !== undefined) {
+    const runner = app.get(MqttIngestRunner);
+    const ops = new OpsServer({
+      database: async () => void (await app.get(Database).query('SELECT 1')),
+      redis: async () => void (await app.get<Redis>(REDIS).ping()),
+      mqtt: () => {
+        if (!runner.connected) throw new Error('not connected to the broker');
+      },
+    });
+    const port = await ops.listen(config.OPS_PORT);
+    logger.info({ port }, 'Health and metrics listening');
+  }
   logger.info(
     { clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP || null },
     'Homeward ingest consuming',

@@ -1,5 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import { PinoNestLogger, runProcess } from '@homeward/observability';
+import type { Redis } from 'ioredis';
+import { Database } from '@homeward/db';
+import { REDIS } from '@homeward/messaging';
+import { OpsServer, PinoNestLogger, runProcess } from '@homeward/observability';
 import { WorkerAppModule } from './worker-app.module';
 
 runProcess('worker', async (config, logger) => {
@@ -8,5 +11,13 @@ runProcess('worker', async (config, logger) => {
   });
   app.enableShutdownHooks();
   await app.init();
+  if (config.OPS_PORT !== undefined) {
+    const ops = new OpsServer({
+      database: async () => void (await app.get(Database).query('SELECT 1')),
+      redis: async () => void (await app.get<Redis>(REDIS).ping()),
+    });
+    const port = await ops.listen(config.OPS_PORT);
+    logger.info({ port }, 'Health and metrics listening');
+  }
   logger.info('Homeward worker processing jobs');
 });

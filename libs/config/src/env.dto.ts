@@ -113,6 +113,14 @@ export class EnvDto {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { always: true })
   LOG_LEVEL = 'info';
 
+  /** Port of the health and metrics endpoints of ingest and worker processes (unset: none). */
+  @IsOptional({ always: true })
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(65535, { always: true })
+  OPS_PORT?: number;
+
   /** Login attempts allowed per client address per minute. */
   @Type(() => Number)
   @IsInt({ always: true })
