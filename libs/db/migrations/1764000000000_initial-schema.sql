@@ -123,13 +123,24 @@ CREATE INDEX alerts_organization_status_idx ON alerts (organization_id, status, 
 CREATE INDEX alerts_organization_sequence_idx ON alerts (organization_id, sequence);
 CREATE INDEX alerts_patient_idx ON alerts (patient_id, created_at DESC);
 
--- Time-series storage: a TimescaleDB hypertable where the extension is installed and
--- preloaded, otherwise a plain table with a BRIN index on time (cheap for append-only data).
+-- Time-series storage: a TimescaleDB hypertable where the extension can be created, otherwise
+-- a plain table with a BRIN index on time (cheap for append-only data).
+-- Whether CREATE EXTENSION succeeds is the test: reading shared_preload_libraries needs
+-- pg_read_all_settings, which a migration role may lack, and a package installed but not
+-- preloaded fails here (and falls back, with a warning) rather than half-way through.
 DO $$
+DECLARE
+  use_timescaledb boolean := false;
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
-     AND current_setting('shared_preload_libraries', true) LIKE '%timescaledb%' THEN
-    CREATE EXTENSION IF NOT EXISTS timescaledb;
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS timescaledb;
+      use_timescaledb := true;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE WARNING 'timescaledb is installed but cannot be used (%); readings stay a plain table', SQLERRM;
+    END;
+  END IF;
+  IF use_timescaledb THEN
     PERFORM create_hypertable('readings', 'measured_at', chunk_time_interval => interval '7 days', migrate_data => true);
     -- Compression and retention are Timescale License features: skipped on the Apache-2.0 build.
     IF current_setting('timescaledb.license', true) IS DISTINCT FROM 'apache' THEN
