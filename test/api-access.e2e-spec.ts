@@ -12,7 +12,10 @@ describe('API access: login, authentication, roles and organisation boundaries',
   const anonymous = () => new ApiClient(stack.apiUrl);
 
   beforeAll(async () => {
-    stack = await TestStack.start({ apps: ['api'], env: { LOGIN_RATE_LIMIT: '1000' } });
+    stack = await TestStack.start({
+      apps: ['api'],
+      env: { LOGIN_RATE_LIMIT: '1000', MQTT_AUTH_RATE_LIMIT: '8' },
+    });
     const orgA = await createOrganization(stack.database.pool, 'Org A');
     const orgB = await createOrganization(stack.database.pool, 'Org B');
     coordinatorA = await createUser(stack.database.pool, orgA, 'coordinator');
@@ -236,5 +239,24 @@ describe('API access: login, authentication, roles and organisation boundaries',
     expect((await auth.request('POST', '/api/mqtt/auth/superuser', { username: device.id })).status).toBe(
       403,
     );
+  });
+
+  it('slows password guessing through the broker callbacks per username, not per broker', async () => {
+    const target = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const auth = anonymous();
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      statuses.push(
+        (await auth.request('POST', '/api/mqtt/auth/user', { username: target, password: `guess-${i}` }))
+          .status,
+      );
+    }
+    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(403));
+    expect(statuses.slice(8)).toEqual([429, 429]);
+    const device = await apiA.registerDevice(patientA, 'scale');
+    expect(
+      (await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: device.secret }))
+        .status,
+    ).toBe(200);
   });
 });

@@ -121,6 +121,12 @@ export class EnvDto {
   @Max(65535, { always: true })
   OPS_PORT?: number;
 
+  /** Broker authentication checks allowed per MQTT username per minute (the broker caches answers). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  MQTT_AUTH_RATE_LIMIT = 30;
+
   /** Login attempts allowed per client address per minute. */
   @Type(() => Number)
   @IsInt({ always: true })

@@ -20,7 +20,10 @@ import { AlertsGateway } from './realtime/alerts.gateway';
     TerminusModule.forRoot({ logger: false }),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => [{ name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT }],
+      useFactory: (config: AppConfig) => [
+        { name: 'login', ttl: 60_000, limit: config.LOGIN_RATE_LIMIT },
+        { name: 'mqttAuth', ttl: 60_000, limit: config.MQTT_AUTH_RATE_LIMIT },
+      ],
     }),
   ],
   controllers: [AuthController, PatientsController, AlertsController, HealthController, MqttAuthController],

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'mqtt';
@@ -20,6 +20,8 @@ export interface TestBroker {
 export async function startMosquitto(): Promise<TestBroker> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'homeward-mosquitto-'));
+  // Started as root, mosquitto drops to its own user, which must be able to save here.
+  chmodSync(dir, 0o777);
   const config = [
     `listener ${port} 127.0.0.1`,
     'allow_anonymous true',

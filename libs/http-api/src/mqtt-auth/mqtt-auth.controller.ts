@@ -1,8 +1,10 @@
-import { Body, Controller, ForbiddenException, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DeviceService } from '@homeward/core';
 import { Public } from '../common/principal.decorator';
+import { UsernameThrottlerGuard } from './username-throttler.guard';
 
 export class MqttUserCheckDto {
   @IsString() @MaxLength(256) username!: string;
@@ -27,8 +29,10 @@ const deny = () =>
  * the same rules. Serve it only on the internal network.
  */
 @ApiExcludeController()
-// Not rate-limited: every device connect goes through here from the broker's one address.
+// Limited per username, so guessing one account's password is slow while devices connect freely.
 @Public()
+@UseGuards(UsernameThrottlerGuard)
+@SkipThrottle({ login: true })
 @Controller('mqtt/auth')
 export class MqttAuthController {
   constructor(private readonly devices: DeviceService) {}
