@@ -21,7 +21,12 @@ describe('ingest killed mid-stream', () => {
 
   beforeAll(async () => {
     opsPort = await freePort();
-    stack = await TestStack.start({ apps: ['api', 'ingest'], env: { OPS_PORT: String(opsPort) } });
+    // A long flush keeps many received-but-uncommitted messages in the process when it is
+    // killed: acknowledging any of them early would lose them, and this test would see it.
+    stack = await TestStack.start({
+      apps: ['api', 'ingest'],
+      env: { OPS_PORT: String(opsPort), INGEST_FLUSH_MS: '200' },
+    });
     const org = await createOrganization(stack.database.pool);
     const user = await createUser(stack.database.pool, org, 'coordinator');
     const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
