@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { waitFor } from './ports';
+import { repoRoot, waitFor } from './ports';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+const REPO_ROOT = repoRoot();
 
 export type AppName = 'api' | 'ingest' | 'worker' | 'homeward';
 

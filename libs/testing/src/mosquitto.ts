@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { connect } from 'mqtt';
-import { freePort, waitFor } from './ports';
+import { freePort, repoRoot, waitFor } from './ports';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+const REPO_ROOT = repoRoot();
 
 export interface TestBroker {
   url: string;
@@ -28,7 +28,7 @@ export async function startMosquitto(): Promise<TestBroker> {
     'persistence true',
     `persistence_location ${dir}/`,
     'autosave_on_changes true',
-    'autosave_interval 1',
+    'autosave_interval 1000',
     `include_dir ${join(REPO_ROOT, 'docker', 'mosquitto', 'conf.d')}`,
   ].join('\n');
   writeFileSync(join(dir, 'mosquitto.conf'), `${config}\n`);

@@ -1,4 +1,17 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+
+/** The repository root (the folder holding nest-cli.json), from sources or compiled code. */
+export function repoRoot(from: string = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'nest-cli.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No nest-cli.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 /** A TCP port free on loopback right now. */
 export async function freePort(): Promise<number> {
