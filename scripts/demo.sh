@@ -24,4 +24,9 @@ fi
 
 node scripts/check-services.js
 npm run --silent build
-exec node dist/apps/homeward/src/main.js --demo "$@"
+if [ -t 1 ]; then
+  # On a terminal, readable log lines instead of JSON.
+  node dist/apps/homeward/src/main.js --demo "$@" | node_modules/.bin/pino-pretty --ignore pid,hostname --translateTime SYS:HH:MM:ss
+else
+  exec node dist/apps/homeward/src/main.js --demo "$@"
+fi

@@ -27,8 +27,9 @@ export function createLogger(options: { level: string; name: string }): Logger {
 /** Routes Nest's own log lines into pino, so a process writes one structured stream. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
+  /** Nest's own "log" lines are start-up chatter (modules, routes): debug, not info. */
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    this.logger.debug({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));
