@@ -67,15 +67,19 @@ describe('resilience: lost jobs and dropped database connections', () => {
     connection.disconnect();
 
     await stack.startApp('worker');
-    await waitFor(async () => (await alertsFor('lost-job-1')) === 1, {
-      what: 'the swept batch evaluated',
-      timeoutMs: 15_000,
-    });
-    const { rows } = await stack.database.pool.query<{ evaluated_at: Date | null }>(
-      'SELECT evaluated_at FROM ingest_batches WHERE id = $1',
-      [batchId],
+    // The alert is written before the batch is marked evaluated: wait for both.
+    const evaluatedAt = await waitFor(
+      async () =>
+        (
+          await stack.database.pool.query<{ evaluated_at: Date | null }>(
+            'SELECT evaluated_at FROM ingest_batches WHERE id = $1',
+            [batchId],
+          )
+        ).rows[0].evaluated_at ?? undefined,
+      { what: 'the swept batch marked evaluated', timeoutMs: 15_000 },
     );
-    expect(rows[0].evaluated_at).not.toBeNull();
+    expect(evaluatedAt).toBeInstanceOf(Date);
+    expect(await alertsFor('lost-job-1')).toBe(1);
   });
 
   it('keeps ingesting, evaluating and serving after PostgreSQL drops every connection', async () => {
