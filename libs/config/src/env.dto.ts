@@ -106,7 +106,7 @@ export class EnvDto {
 
   @Type(() => Number)
   @IsInt({ always: true })
-  @Min(60, { always: true })
+  @Min(1, { always: true })
   @Max(86400, { always: true })
   JWT_TTL_SECONDS = 3600;
 

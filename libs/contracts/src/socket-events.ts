@@ -26,6 +26,8 @@ export interface AlertDto {
 
 export interface ServerToClientEvents {
   'alert.created': (alert: AlertDto) => void;
+  /** The access token expired; the server disconnects right after. */
+  'session.expired': () => void;
 }
 
 export interface ClientToServerEvents {

@@ -41,10 +41,20 @@ export class AuthService implements OnModuleInit {
 
   /** The principal of a valid, unexpired access token; undefined otherwise. */
   async verify(token: string): Promise<Principal | undefined> {
+    return (await this.verifySession(token))?.principal;
+  }
+
+  /** As `verify`, with the token's expiry, for connections that outlive a request. */
+  async verifySession(token: string): Promise<{ principal: Principal; expiresAt: Date } | undefined> {
     try {
-      const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token, { algorithms: ['HS256'] });
-      if (!claims.sub || !claims.org || !claims.role) return undefined;
-      return { userId: claims.sub, organizationId: claims.org, role: claims.role };
+      const claims = await this.jwt.verifyAsync<AccessTokenClaims & { exp: number }>(token, {
+        algorithms: ['HS256'],
+      });
+      if (!claims.sub || !claims.org || !claims.role || !claims.exp) return undefined;
+      return {
+        principal: { userId: claims.sub, organizationId: claims.org, role: claims.role },
+        expiresAt: new Date(claims.exp * 1000),
+      };
     } catch {
       return undefined;
     }

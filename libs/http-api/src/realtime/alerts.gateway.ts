@@ -11,6 +11,7 @@ import { InjectLogger, type Logger } from '@homeward/observability';
 
 interface SocketData {
   principal: Principal;
+  expiresAt: Date;
 }
 
 type AlertsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -46,10 +47,11 @@ export class AlertsGateway implements OnGatewayInit {
       if (typeof token !== 'string' || token.length === 0)
         return next(new Error('unauthorized: missing token'));
       this.auth
-        .verify(token)
-        .then((principal) => {
-          if (!principal) return next(new Error('unauthorized: invalid or expired token'));
-          socket.data.principal = { ...principal, requestId: `socket:${socket.id}` };
+        .verifySession(token)
+        .then((session) => {
+          if (!session) return next(new Error('unauthorized: invalid or expired token'));
+          socket.data.principal = { ...session.principal, requestId: `socket:${socket.id}` };
+          socket.data.expiresAt = session.expiresAt;
           next();
         })
         .catch((error: unknown) => next(error instanceof Error ? error : new Error('unauthorized')));
@@ -63,7 +65,17 @@ export class AlertsGateway implements OnGatewayInit {
   }
 
   private async onConnection(socket: AlertsSocket): Promise<void> {
-    const { principal } = socket.data;
+    const { principal, expiresAt } = socket.data;
+    // A socket lives no longer than its token: the client reconnects with a fresh one and
+    // its last sequence, and is authorised again.
+    const expiry = setTimeout(
+      () => {
+        socket.emit('session.expired');
+        socket.disconnect(true);
+      },
+      Math.max(0, expiresAt.getTime() - Date.now()),
+    );
+    socket.once('disconnect', () => clearTimeout(expiry));
     await this.alerts.recordStreamOpened(principal);
     await socket.join(organizationRoom(principal.organizationId));
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
