@@ -65,6 +65,8 @@ export class HeldAckMqttConsumer {
   private flushing?: Promise<void>;
   private stopped = false;
   private retryDelayMs = 100;
+  /** The client's own packet writer, for held PUBACKs; set when the client is created. */
+  private releaseAck: (packet: Packet) => void = () => undefined;
 
   constructor(private readonly options: HeldAckConsumerOptions) {}
 
@@ -157,8 +159,6 @@ export class HeldAckMqttConsumer {
     };
     this.releaseAck = (packet) => send(packet);
   }
-
-  private releaseAck: (packet: Packet) => void = () => undefined;
 
   private accept(packet: IPublishPacket): void {
     const message: InboundMessage = {

@@ -16,10 +16,7 @@ export const JOB_OPTIONS: Record<JobName, JobsOptions> = {
 export class JobQueue {
   private readonly queues = new Map<JobName, Queue>();
 
-  constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
-  ) {
+  constructor(connection: Redis, prefix: string) {
     for (const name of JOB_NAMES) this.queues.set(name, new Queue(name, { connection, prefix }));
   }
 
@@ -28,7 +25,7 @@ export class JobQueue {
     await this.queue(name).add(name, data, { ...JOB_OPTIONS[name], jobId });
   }
 
-  queue(name: JobName): Queue {
+  private queue(name: JobName): Queue {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`No queue for job ${name}`);
     return queue;
@@ -36,13 +33,5 @@ export class JobQueue {
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
-  }
-
-  get redisPrefix(): string {
-    return this.prefix;
-  }
-
-  get redis(): Redis {
-    return this.connection;
   }
 }

@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
-import { LOGGER, type Logger } from '@homeward/observability';
+import { LOGGER, withTimeout, type Logger } from '@homeward/observability';
 import { AlertPublisher } from './alert-publisher';
 import { JobQueue } from './job-queue';
 import { createRedis } from './redis';
@@ -44,11 +44,8 @@ export class MessagingModule implements OnModuleInit, OnApplicationShutdown {
 
   /** Start-up fails loud when Redis is unreachable. */
   async onModuleInit(): Promise<void> {
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref(),
-    );
     try {
-      await Promise.race([this.redis.ping(), timeout]);
+      await withTimeout(this.redis.ping(), 5000);
     } catch (error) {
       throw new Error(`Redis check failed: ${(error as Error).message}`);
     }

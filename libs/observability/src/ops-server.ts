@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { metricsRegistry } from './metrics';
+import { withTimeout } from './timeout';
 
 export type ReadinessChecks = Record<string, () => Promise<void> | void>;
 
@@ -53,12 +54,7 @@ export class OpsServer {
     await Promise.all(
       Object.entries(this.checks).map(async ([name, check]) => {
         try {
-          await Promise.race([
-            Promise.resolve(check()),
-            new Promise<never>((_, reject) =>
-              setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
-            ),
-          ]);
+          await withTimeout(check(), TIMEOUT_MS);
           details[name] = { status: 'up' };
         } catch (error) {
           details[name] = { status: 'down', message: (error as Error).message };

@@ -31,11 +31,10 @@ export class AlertEvaluationService {
     if (batch.evaluatedAt) return { raised: 0 };
 
     const readings = await this.readings.findByBatch(batchId);
-    const organizationOf = new Map(readings.map((r) => [r.patientId, r.organizationId]));
     const findings = evaluateThresholds(readings, DEFAULT_THRESHOLD_RULES);
     const inserted = await this.alerts.insertNew(
       findings.map(({ rule, trigger }) => ({
-        organizationId: organizationOf.get(trigger.patientId)!,
+        organizationId: trigger.organizationId,
         patientId: trigger.patientId,
         ruleId: rule.id,
         ruleKind: rule.kind,

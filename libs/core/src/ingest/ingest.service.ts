@@ -59,15 +59,16 @@ export class IngestService {
 
     const rows: NewReadingRow[] = [];
     const rejected: NewRejectionRow[] = [];
+    // Only rejected messages keep their raw payload, so only they pay for the excerpt.
+    const raw = (message: InboundMessage) => ({
+      topic: message.topic,
+      payloadBytes: message.payload.length,
+      payloadExcerpt: payloadExcerpt(message.payload),
+    });
     for (const { message, result } of parsed) {
-      const base = {
-        topic: message.topic,
-        payloadBytes: message.payload.length,
-        payloadExcerpt: payloadExcerpt(message.payload),
-      };
       if (!result.ok) {
         rejected.push({
-          ...base,
+          ...raw(message),
           deviceRef: result.deviceRef,
           messageId: result.messageId,
           reason: result.reason,
@@ -78,7 +79,7 @@ export class IngestService {
       const route = routes.get(result.deviceId);
       if (!route) {
         rejected.push({
-          ...base,
+          ...raw(message),
           deviceRef: result.deviceId,
           messageId: result.messageId,
           reason: 'unknown_device',

@@ -34,9 +34,10 @@ export interface RuleReading {
   unit: string;
 }
 
-export interface RuleFinding {
+/** A rule that fired, with the reading that triggered it (the caller's own reading object). */
+export interface RuleFinding<R extends RuleReading = RuleReading> {
   rule: ThresholdRule;
-  trigger: RuleReading;
+  trigger: R;
 }
 
 function holds(condition: ThresholdCondition, value: number): boolean {
@@ -57,8 +58,11 @@ function holds(condition: ThresholdCondition, value: number): boolean {
  * as systolic, diastolic and pulse from one cuff inflation). Deterministic: the same readings
  * always give the same findings and triggers, so a re-run maps onto the alerts already raised.
  */
-export function evaluateThresholds(readings: RuleReading[], rules: readonly ThresholdRule[]): RuleFinding[] {
-  const measurements = new Map<string, RuleReading[]>();
+export function evaluateThresholds<R extends RuleReading>(
+  readings: R[],
+  rules: readonly ThresholdRule[],
+): RuleFinding<R>[] {
+  const measurements = new Map<string, R[]>();
   for (const reading of readings) {
     const key = `${reading.deviceId}|${reading.messageId}|${reading.measuredAt.toISOString()}`;
     const group = measurements.get(key);
@@ -66,9 +70,9 @@ export function evaluateThresholds(readings: RuleReading[], rules: readonly Thre
     else measurements.set(key, [reading]);
   }
 
-  const findings: RuleFinding[] = [];
+  const findings: RuleFinding<R>[] = [];
   for (const measurement of measurements.values()) {
-    const strongest = new Map<string, RuleFinding>();
+    const strongest = new Map<string, RuleFinding<R>>();
     for (const rule of rules) {
       const trigger = firstTrigger(rule, measurement);
       if (!trigger) continue;
@@ -82,7 +86,7 @@ export function evaluateThresholds(readings: RuleReading[], rules: readonly Thre
   return findings;
 }
 
-function firstTrigger(rule: ThresholdRule, measurement: RuleReading[]): RuleReading | undefined {
+function firstTrigger<R extends RuleReading>(rule: ThresholdRule, measurement: R[]): R | undefined {
   for (const condition of rule.anyOf) {
     const reading = measurement.find((r) => r.type === condition.type && holds(condition, r.value));
     if (reading) return reading;

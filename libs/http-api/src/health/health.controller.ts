@@ -9,15 +9,9 @@ import {
 import type { Redis } from 'ioredis';
 import { Database } from '@homeward/db';
 import { REDIS } from '@homeward/messaging';
-import { metricsRegistry } from '@homeward/observability';
+import { metricsRegistry, withTimeout } from '@homeward/observability';
 import { Public } from '../common/principal.decorator';
 import { MqttMonitor } from './mqtt-monitor';
-
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)),
-  ]);
 
 @ApiTags('health')
 @Public()

@@ -1,4 +1,4 @@
-import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
   ALERTS_NAMESPACE,
@@ -25,14 +25,6 @@ const REPLAY_LIMIT = 500;
  */
 @WebSocketGateway({ namespace: ALERTS_NAMESPACE, cors: { origin: false } })
 export class AlertsGateway implements OnGatewayInit {
-  @WebSocketServer()
-  private readonly namespace!: Namespace<
-    ClientToServerEvents,
-    ServerToClientEvents,
-    Record<string, never>,
-    SocketData
-  >;
-
   constructor(
     private readonly auth: AuthService,
     private readonly alerts: AlertService,
@@ -84,10 +76,5 @@ export class AlertsGateway implements OnGatewayInit {
       for (const alert of await this.alerts.listAfter(principal, lastSequence, REPLAY_LIMIT))
         socket.emit('alert.created', alert);
     }
-  }
-
-  /** Number of sockets connected to this instance (for tests and metrics). */
-  get localConnections(): number {
-    return this.namespace.sockets.size;
   }
 }
