@@ -1,5 +1,6 @@
 import { Socket } from 'node:net';
 import { connect } from 'mqtt';
+import { deviceClientId } from '@homeward/contracts';
 
 /** What a simulated device needs from an MQTT connection; tests substitute a fake. */
 export interface DeviceTransport {
@@ -27,7 +28,7 @@ export type TransportFactory = (target: TransportTarget, events: TransportEvents
 /** Device contract v1 connection: username = device id, password = secret, MQTT 3.1.1. */
 export const mqttTransport: TransportFactory = (target, events) => {
   const client = connect(target.mqttUrl, {
-    clientId: `device-${target.id}`,
+    clientId: deviceClientId(target.id),
     username: target.id,
     password: target.secret,
     // The embedded broker (aedes) refuses MQTT 5 (trap 19).

@@ -19,7 +19,7 @@ export async function startEmbeddedBroker(
   config.MQTT_SHARE_GROUP = '';
   const broker = new EmbeddedBroker(
     {
-      authenticate: (username, password) => devices.authenticateMqtt(username, password),
+      authenticate: (username, password, clientId) => devices.authenticateMqtt(username, password, clientId),
       canPublish: (username, topic) => devices.canPublish(username, topic),
       canSubscribe: (username, topic) => devices.canSubscribe(username, topic),
     },

@@ -36,6 +36,13 @@ export const DEVICE_CONTRACT = {
   earliestMeasuredAt: '2000-01-01T00:00:00Z',
 } as const;
 
+/** The MQTT client id a device must connect with: `device-{deviceId}` (brokers refuse any other). */
+export const DEVICE_CLIENT_ID_PREFIX = 'device-';
+
+export function deviceClientId(deviceId: string): string {
+  return `${DEVICE_CLIENT_ID_PREFIX}${deviceId.toLowerCase()}`;
+}
+
 export function readingsTopic(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/readings`;
 }

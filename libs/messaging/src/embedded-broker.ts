@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 
 /** Decides who may connect, publish and subscribe; the same rules the deployed broker asks the API. */
 export interface BrokerAuthorizer {
-  authenticate(username: string, password: string): Promise<boolean>;
+  authenticate(username: string, password: string, clientId: string): Promise<boolean>;
   canPublish(username: string, topic: string): boolean;
   canSubscribe(username: string, topic: string): boolean;
 }
@@ -32,7 +32,7 @@ export class EmbeddedBroker {
     this.aedes.authenticate = (client, username, password, done) => {
       const user = username ?? '';
       this.authorizer
-        .authenticate(user, password ? password.toString('utf8') : '')
+        .authenticate(user, password ? password.toString('utf8') : '', client.id)
         .then((ok) => {
           if (ok) {
             usernames.set(client, user);

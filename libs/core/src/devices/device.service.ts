@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { readingsTopic, type DeviceKind } from '@homeward/contracts';
+import { DEVICE_CLIENT_ID_PREFIX, deviceClientId, readingsTopic, type DeviceKind } from '@homeward/contracts';
 import { DeviceRepository, type DeviceRow } from '@homeward/db';
 import type { Principal } from '../principal';
 import { PatientService } from '../patients/patient.service';
@@ -21,6 +21,17 @@ function sha256(value: string): Buffer {
 
 function sameSecret(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function isDeviceClientId(deviceId: string, clientId: string): boolean {
+  return clientId.toLowerCase() === deviceClientId(deviceId);
+}
+
+/** Service accounts own every client id outside the devices' space (`ingest-0`, ...). */
+export function isServiceClientId(clientId: string): boolean {
+  return (
+    clientId.length > 0 && !clientId.toLowerCase().startsWith(DEVICE_CLIENT_ID_PREFIX) && !UUID.test(clientId)
+  );
 }
 
 /** Device registration, and the broker's authentication and authorisation decisions. */
@@ -67,12 +78,19 @@ export class DeviceService {
     return Boolean(this.config.MQTT_USERNAME) && username === this.config.MQTT_USERNAME;
   }
 
-  /** MQTT CONNECT check: the platform's service account, or a registered, unrevoked device. */
-  async authenticateMqtt(username: string, password: string): Promise<boolean> {
+  /**
+   * MQTT CONNECT check: the platform's service account, or a registered, unrevoked device.
+   * The client id is bound to the credentials (a broker hands a persistent session to whoever
+   * presents its client id): a device connects only as `device-{its id}`, and the service
+   * account never inside the devices' client-id space, so no device can take over the
+   * ingest consumer's session or knock another device offline.
+   */
+  async authenticateMqtt(username: string, password: string, clientId: string): Promise<boolean> {
     if (this.isServiceAccount(username)) {
+      if (!isServiceClientId(clientId)) return false;
       return sameSecret(sha256(password), sha256(this.config.MQTT_PASSWORD ?? ''));
     }
-    if (!UUID.test(username)) return false;
+    if (!UUID.test(username) || !isDeviceClientId(username, clientId)) return false;
     const credential = await this.devices.findCredential(username.toLowerCase());
     if (!credential || credential.revokedAt) return false;
     return sameSecret(sha256(password), credential.secretHash);

@@ -40,7 +40,7 @@ export class MqttAuthController {
   @Post('user')
   @HttpCode(200)
   async user(@Body() body: MqttUserCheckDto): Promise<{ ok: true }> {
-    if (!(await this.devices.authenticateMqtt(body.username, body.password ?? ''))) throw deny();
+    if (!(await this.devices.authenticateMqtt(body.username, body.password ?? '', body.clientid ?? ''))) throw deny();
     return { ok: true };
   }
 
