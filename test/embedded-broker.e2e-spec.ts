@@ -60,12 +60,12 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
     rmSync(stateDir, { recursive: true, force: true });
   });
 
-  const tryConnect = (username: string, password: string) =>
+  const tryConnect = (username: string, password: string, clientId = `device-${username}`) =>
     new Promise<string>((resolve) => {
       const client = connect(demo.mqttUrl, {
         username,
         password,
-        clientId: `t-${randomBytes(4).toString('hex')}`,
+        clientId,
         reconnectPeriod: 0,
         protocolVersion: 4,
       });
@@ -98,6 +98,20 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
       /Bad username or password|Not authorized/i,
     );
     expect(await tryConnect(device.id, device.secret)).toBe('connected');
+  });
+
+  it('refuses a device presenting any client id but its own device-{id}', async () => {
+    const [device, other] = demo.devices;
+    for (const clientId of [
+      'ingest-0',
+      `device-${other.id}`,
+      device.id,
+      `t-${randomBytes(4).toString('hex')}`,
+    ])
+      expect(await tryConnect(device.id, device.secret, clientId)).toMatch(
+        /Bad username or password|Not authorized/i,
+      );
+    expect(await tryConnect(device.id.toUpperCase(), device.secret, `device-${device.id}`)).toBe('connected');
   });
 
   it('stores what a device publishes to its own topic, and nothing it publishes to another device’s', async () => {

@@ -35,6 +35,7 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
       shareGroup: `g${clientId.slice(5)}`,
       batchSize: 100,
       flushMs: 5,
+      maxHeld: 400,
       onBatch,
       logger,
     });

@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DemoSeedService, DeviceService } from '@homeward/core';
 import { runMigrations } from '@homeward/db';
 import { configureHttpApp } from '@homeward/http-api';
+import { EmbeddedBrokerIngest } from '@homeward/ingest-consumer';
 import type { EmbeddedBroker } from '@homeward/messaging';
 import { PinoNestLogger, runProcess } from '@homeward/observability';
 import { startDemo } from './demo';
@@ -27,7 +28,8 @@ runProcess('all', async (config, logger) => {
     logger: new PinoNestLogger(logger),
   });
   let broker: EmbeddedBroker | undefined;
-  if (!config.MQTT_URL) broker = await startEmbeddedBroker(config, app.get(DeviceService), logger);
+  if (!config.MQTT_URL)
+    broker = await startEmbeddedBroker(config, app.get(DeviceService), app.get(EmbeddedBrokerIngest), logger);
   configureHttpApp(app);
   await app.listen(config.PORT);
   logger.info(

@@ -20,6 +20,7 @@ runProcess('ingest', async (config, logger) => {
       mqtt: () => {
         if (!runner.connected) throw new Error('not connected to the broker');
       },
+      ingest: () => runner.checkNotStuck(),
     });
     const port = await ops.listen(config.OPS_PORT);
     logger.info({ port }, 'Health and metrics listening');

@@ -40,6 +40,8 @@ describe('loadConfig', () => {
       MQTT_CLIENT_ID: 'ingest-0',
       INGEST_BATCH_SIZE: 500,
       INGEST_FLUSH_MS: 20,
+      INGEST_MAX_HELD: 2000,
+      INGEST_STUCK_AFTER_MS: 60_000,
       JWT_TTL_SECONDS: 3600,
       LOG_LEVEL: 'info',
       LOGIN_RATE_LIMIT: 10,
@@ -104,6 +106,17 @@ describe('loadConfig', () => {
     expect(loadConfig(role, { ...BASE, JWT_SECRET: SECRET }).MQTT_URL).toBeUndefined();
   });
 
+  it('refuses an ingest consumer that may hold fewer messages than one batch', () => {
+    const env = {
+      ...BASE,
+      MQTT_URL: 'mqtt://broker:1883',
+      INGEST_BATCH_SIZE: '1000',
+      INGEST_MAX_HELD: '500',
+    };
+    expect(problemsOf('ingest', env)).toEqual(['INGEST_MAX_HELD: must be at least INGEST_BATCH_SIZE']);
+    expect(loadConfig('ingest', { ...env, INGEST_MAX_HELD: '1000' }).INGEST_MAX_HELD).toBe(1000);
+  });
+
   it('refuses an MQTT_URL that is not a broker URL', () => {
     expect(badVariables('all', { ...BASE, JWT_SECRET: SECRET, MQTT_URL: 'http://broker' })).toEqual([
       'MQTT_URL',
@@ -162,5 +175,21 @@ describe('loadConfig', () => {
     });
     expect(config.DATABASE_URL).toBe('postgresql://db.internal/homeward');
     expect(config.REDIS_URL).toBe('rediss://cache.internal:6380');
+  });
+
+  it('provisions devices on dynamic security only when told to, with a broker and its admin', () => {
+    const api = { ...BASE, JWT_SECRET: SECRET };
+    const broker = { MQTT_URL: 'mqtt://broker:1883', MQTT_USERNAME: 'svc', MQTT_PASSWORD: 'pw' };
+    expect(loadConfig('api', api).MQTT_DYNSEC).toBe(false);
+    expect(loadConfig('api', { ...api, ...broker, MQTT_DYNSEC: 'true' }).MQTT_DYNSEC).toBe(true);
+    expect(loadConfig('api', { ...api, ...broker, MQTT_DYNSEC: 'false' }).MQTT_DYNSEC).toBe(false);
+    expect(badVariables('api', { ...api, ...broker, MQTT_DYNSEC: 'yes' })).toEqual(['MQTT_DYNSEC']);
+    // The all-in-one process embeds its broker when MQTT_URL is unset: nothing to provision on.
+    expect(
+      badVariables('all', { ...api, MQTT_USERNAME: 'svc', MQTT_PASSWORD: 'pw', MQTT_DYNSEC: 'true' }),
+    ).toEqual(['MQTT_DYNSEC']);
+    expect(badVariables('api', { ...api, MQTT_URL: broker.MQTT_URL, MQTT_DYNSEC: 'true' })).toEqual([
+      'MQTT_DYNSEC',
+    ]);
   });
 });

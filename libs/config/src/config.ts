@@ -12,6 +12,11 @@ export class ConfigError extends Error {
 /** The validated configuration of one process; injected wherever settings are read. */
 export class AppConfig extends EnvDto {
   role!: ProcessRole;
+  /**
+   * Set by the all-in-one process when it embeds the broker: devices' messages are then stored
+   * inside the broker's publish hook, and no MQTT ingest consumer runs.
+   */
+  ingestInEmbeddedBroker = false;
 }
 
 /** Reads and validates the environment for `role`, failing with every bad variable at once. */
@@ -24,11 +29,17 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     excludeExtraneousValues: false,
   });
   const errors = validateSync(config, { groups: [role], whitelist: false, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`),
+  const problems = errors.map(
+    (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+  );
+  // A consumer that may hold fewer messages than one batch would never fill a batch.
+  if (problems.length === 0 && config.INGEST_MAX_HELD < config.INGEST_BATCH_SIZE)
+    problems.push('INGEST_MAX_HELD: must be at least INGEST_BATCH_SIZE');
+  if (config.MQTT_DYNSEC === true && !(config.MQTT_URL && config.MQTT_USERNAME && config.MQTT_PASSWORD))
+    problems.push(
+      'MQTT_DYNSEC: needs MQTT_URL, MQTT_USERNAME and MQTT_PASSWORD (the dynamic-security admin)',
     );
-  }
+  if (problems.length > 0) throw new ConfigError(problems);
   config.role = role;
   return config;
 }

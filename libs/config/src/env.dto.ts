@@ -53,6 +53,10 @@ export class EnvDto {
   @IsString({ always: true })
   MQTT_PASSWORD?: string;
 
+  /** Interface the embedded broker listens on: loopback unless devices elsewhere must reach it. */
+  @IsString({ always: true })
+  MQTT_BIND_HOST = '127.0.0.1';
+
   /** Broker URL handed to devices at registration; defaults to the broker in use. */
   @IsOptional({ always: true })
   @Matches(/^(mqtts?|wss?|tcp):\/\//, { always: true, message: 'MQTT_PUBLIC_URL must be an mqtt:// URL' })
@@ -85,6 +89,22 @@ export class EnvDto {
   @Min(1, { always: true })
   @Max(5000, { always: true })
   INGEST_FLUSH_MS = 20;
+
+  /**
+   * Most device messages one ingest consumer holds unacknowledged; above it, it stops reading
+   * from the broker until a batch commits. At least INGEST_BATCH_SIZE (checked at start-up).
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(65535, { always: true })
+  INGEST_MAX_HELD = 2000;
+
+  /** Readiness fails when the oldest uncommitted device message is older than this: ingest is stuck. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1000, { always: true })
+  INGEST_STUCK_AFTER_MS = 60_000;
 
   /** Age after which an unevaluated ingest batch is re-enqueued (its job was lost). */
   @Type(() => Number)

@@ -28,6 +28,12 @@ export const DEVICE_CONTRACT = {
   /** MQTT topic filter the ingest consumer subscribes to. */
   readingsFilter: 'v1/devices/+/readings',
   maxPayloadBytes: 16 * 1024,
+  /**
+   * Largest MQTT packet a broker accepts (Mosquitto's message_size_limit plus headroom for the
+   * topic): above maxPayloadBytes so an oversized reading is recorded as payload_too_large
+   * rather than dropped silently, yet small enough that no client can make a broker buffer megabytes.
+   */
+  maxPacketBytes: 64 * 1024 + 1024,
   maxReadingsPerMessage: 32,
   maxMessageIdLength: 128,
   /** How far ahead of the server clock a measurement may be stamped (device clock drift). */

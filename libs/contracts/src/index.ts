@@ -4,3 +4,4 @@ export * from './device-payload.schema';
 export * from './rejection-reasons';
 export * from './jobs';
 export * from './socket-events';
+export * from './storable-text';

@@ -15,6 +15,12 @@ export const REJECTION_REASONS = [
   'measured_at_too_old',
   'duplicate_type',
   'systolic_not_above_diastolic',
+  /** A string or property name holds NUL or an invalid code point (a lone UTF-16 surrogate). */
+  'invalid_characters',
+  /** The same messageId from the same device arrived before with other contents. */
+  'conflicting_duplicate',
+  /** Storing the message failed for a reason no validation foresaw; set aside so the rest are stored. */
+  'processing_failed',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

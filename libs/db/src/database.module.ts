@@ -5,6 +5,7 @@ import { Database } from './database';
 import { AlertRepository } from './repositories/alert.repository';
 import { AuditRepository } from './repositories/audit.repository';
 import { DeviceRepository } from './repositories/device.repository';
+import { DeviceMessageRepository } from './repositories/device-message.repository';
 import { IngestBatchRepository } from './repositories/ingest-batch.repository';
 import { OrganizationRepository } from './repositories/organization.repository';
 import { PatientRepository } from './repositories/patient.repository';
@@ -16,6 +17,7 @@ const REPOSITORIES = [
   AlertRepository,
   AuditRepository,
   DeviceRepository,
+  DeviceMessageRepository,
   IngestBatchRepository,
   OrganizationRepository,
   PatientRepository,

@@ -70,6 +70,21 @@ export interface BatchReadingRow extends ReadingRow {
   organizationId: string;
 }
 
+export interface NewDeviceMessageRow {
+  deviceId: string;
+  messageId: string;
+  contentHash: Buffer;
+  measuredAt: Date;
+}
+
+export interface DeviceMessageClaimRow {
+  deviceId: string;
+  messageId: string;
+  claimed: boolean;
+  /** The contents hash stored by an earlier message with the same id; null when unknown. */
+  existingHash: Buffer | null;
+}
+
 export interface NewRejectionRow {
   topic: string;
   deviceRef: string | null;

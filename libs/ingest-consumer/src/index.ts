@@ -1,2 +1,3 @@
 export * from './ingest-consumer.module';
 export * from './mqtt-ingest.runner';
+export * from './embedded-broker-ingest';

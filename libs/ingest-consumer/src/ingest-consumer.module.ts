@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { IngestCoreModule } from '@homeward/core';
+import { EmbeddedBrokerIngest } from './embedded-broker-ingest';
 import { MqttIngestRunner } from './mqtt-ingest.runner';
 
-@Module({ imports: [IngestCoreModule], providers: [MqttIngestRunner], exports: [MqttIngestRunner] })
+@Module({
+  imports: [IngestCoreModule],
+  providers: [MqttIngestRunner, EmbeddedBrokerIngest],
+  exports: [MqttIngestRunner, EmbeddedBrokerIngest],
+})
 export class IngestConsumerModule {}

@@ -3,7 +3,7 @@ import { AppConfig } from '@homeward/config';
 import { DEVICE_CONTRACT } from '@homeward/contracts';
 import { IngestService } from '@homeward/core';
 import { HeldAckMqttConsumer } from '@homeward/messaging';
-import { InjectLogger, type Logger } from '@homeward/observability';
+import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
 
 /** Feeds device messages from the broker into the ingest service, acknowledging after commit. */
 @Injectable()
@@ -20,11 +20,19 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
     return this.consumer?.connected ?? false;
   }
 
+  /** Throws when the oldest held message has waited longer than INGEST_STUCK_AFTER_MS. */
+  checkNotStuck(): void {
+    const ageMs = this.consumer?.oldestHeldAgeMs() ?? 0;
+    if (ageMs > this.config.INGEST_STUCK_AFTER_MS)
+      throw new Error(`stuck: the oldest uncommitted message has waited ${Math.round(ageMs / 1000)} s`);
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
+    if (config.ingestInEmbeddedBroker) return;
     if (!config.MQTT_URL) throw new Error('MQTT_URL is required to run the ingest consumer');
     const clientId = config.MQTT_CLIENT_ID;
-    this.consumer = new HeldAckMqttConsumer({
+    const consumer = new HeldAckMqttConsumer({
       url: config.MQTT_URL,
       clientId,
       username: config.MQTT_USERNAME,
@@ -33,13 +41,16 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       shareGroup: config.MQTT_SHARE_GROUP,
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,
+      maxHeld: config.INGEST_MAX_HELD,
       logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
       onBatch: async (messages) => {
         const outcome = await this.ingest.storeBatch(messages, clientId);
         this.logger.debug(outcome, 'Ingest batch committed');
       },
     });
-    await this.consumer.start();
+    this.consumer = consumer;
+    reportIngestBacklog({ held: () => consumer.held, oldestHeldAgeMs: () => consumer.oldestHeldAgeMs() });
+    await consumer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -9,6 +9,24 @@ export interface BrokerAuthorizer {
   canSubscribe(username: string, topic: string): boolean;
 }
 
+export interface EmbeddedBrokerOptions {
+  /**
+   * Stores an authorised publish before the publisher gets its PUBACK (aedes acknowledges on
+   * receipt and keeps messages in memory, TRAPS 24). Rejecting disconnects the publisher,
+   * which resends: nothing it was told is safe is lost.
+   */
+  storeBeforeAck?: (topic: string, payload: Buffer) => Promise<void>;
+  /** Largest MQTT packet accepted; a larger one closes the connection before it is buffered. */
+  maxPacketBytes: number;
+}
+
+/** The parser aedes gives each client (mqtt-packet, pinned with aedes): checked by the e2e suite. */
+interface PacketParser {
+  packet: { length: number };
+  _parseLength(): boolean;
+  _emitError(error: Error): void;
+}
+
 const usernames = new WeakMap<Client, string>();
 
 /** aedes does not keep the CONNECT username on the client; the broker records it at auth time. */
@@ -27,6 +45,7 @@ export class EmbeddedBroker {
   constructor(
     private readonly authorizer: BrokerAuthorizer,
     private readonly logger: Logger,
+    private readonly options: EmbeddedBrokerOptions,
   ) {
     this.aedes = new Aedes();
     this.aedes.authenticate = (client, username, password, done) => {
@@ -53,8 +72,22 @@ export class EmbeddedBroker {
     };
     this.aedes.authorizePublish = (client: Client | null, packet, done) => {
       const user = usernameOf(client);
-      if (client && this.authorizer.canPublish(user, packet.topic)) return done(null);
-      done(new Error(`Publishing to ${packet.topic} is not allowed`));
+      if (!client || !this.authorizer.canPublish(user, packet.topic))
+        return done(new Error(`Publishing to ${packet.topic} is not allowed`));
+      const store = this.options.storeBeforeAck;
+      if (!store) return done(null);
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      // aedes writes the PUBACK only after this callback: the message is committed by then.
+      store(packet.topic, payload).then(
+        () => done(null),
+        (error: unknown) => {
+          this.logger.warn(
+            { err: error, clientId: client.id },
+            'Publish not stored; disconnecting the publisher',
+          );
+          done(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     };
     this.aedes.authorizeSubscribe = (client: Client | null, subscription, done) => {
       if (client && this.authorizer.canSubscribe(usernameOf(client), subscription.topic))
@@ -64,8 +97,8 @@ export class EmbeddedBroker {
   }
 
   /** Listens on `port` (0 picks a free one) and resolves with the port in use. */
-  async listen(port: number, host = '0.0.0.0'): Promise<number> {
-    const server = createServer(this.aedes.handle);
+  async listen(port: number, host: string): Promise<number> {
+    const server = createServer((socket) => this.limitPacketSize(this.aedes.handle(socket)));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -76,6 +109,30 @@ export class EmbeddedBroker {
     });
     const address = server.address();
     return typeof address === 'object' && address ? address.port : port;
+  }
+
+  /**
+   * aedes has no packet size limit: a client could make it buffer any amount. The parser
+   * learns each packet's length from its fixed header, before the body arrives; refuse there.
+   */
+  private limitPacketSize(client: Client): void {
+    const parser = (client as unknown as { _parser?: PacketParser })._parser;
+    if (!parser || typeof parser._parseLength !== 'function')
+      throw new Error('aedes internals changed: the client has no packet parser');
+    const parseLength = parser._parseLength.bind(parser);
+    const max = this.options.maxPacketBytes;
+    parser._parseLength = () => {
+      const complete = parseLength();
+      if (complete && parser.packet.length > max) {
+        this.logger.warn(
+          { bytes: parser.packet.length, max },
+          'MQTT packet over the size limit; closing the connection',
+        );
+        parser._emitError(new Error(`packet of ${parser.packet.length} bytes exceeds the limit of ${max}`));
+        return false;
+      }
+      return complete;
+    };
   }
 
   async close(): Promise<void> {

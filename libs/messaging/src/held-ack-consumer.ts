@@ -1,5 +1,6 @@
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import type { Logger } from 'pino';
+import { CommitQueue } from './commit-queue';
 
 export interface InboundMessage {
   topic: string;
@@ -18,6 +19,11 @@ export interface HeldAckConsumerOptions {
   shareGroup: string;
   batchSize: number;
   flushMs: number;
+  /**
+   * Most messages held unacknowledged at once. Above it the consumer stops reading from the
+   * socket (TCP backpressure) whatever the broker sends, so memory stays bounded.
+   */
+  maxHeld: number;
   /** Stores a batch durably; throwing keeps the batch and retries it. */
   onBatch: (messages: InboundMessage[]) => Promise<void>;
   logger: Logger;
@@ -27,10 +33,12 @@ interface AckSlot {
   generation: number;
   messageId: number;
   committed: boolean;
+  /** A later message arrived with the same packet id: only the latest may carry the PUBACK. */
+  superseded: boolean;
   puback?: Packet;
 }
 
-interface Pending {
+interface Held {
   message: InboundMessage;
   slot?: AckSlot;
 }
@@ -38,7 +46,6 @@ interface Pending {
 type SendPacket = (packet: Packet, cb?: (error?: Error) => void, ...rest: unknown[]) => void;
 
 const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
-const MAX_RETRY_DELAY_MS = 5000;
 
 /**
  * MQTT consumer that acknowledges a QoS 1 message to the broker only after the batch holding
@@ -47,31 +54,63 @@ const MAX_RETRY_DELAY_MS = 5000;
  * 1. mqtt.js sends the PUBACK as soon as `handleMessage` calls back, and hands over the next
  *    message only after that PUBACK is written. Calling back after each commit would allow
  *    one message per flush, so `handleMessage` calls back at once ...
- * 2. ... and the PUBACK it produces is caught in the client's packet writer and held.
+ * 2. ... and every PUBACK mqtt.js writes is caught in the client's packet writer. Only the
+ *    release loop below sends PUBACKs: none can leave before its own message is committed.
  * 3. When a batch commits, held PUBACKs are released from the head of the arrival-order
  *    queue: MQTT requires QoS 1 acknowledgements in the order the messages arrived.
- * 4. A reconnect drops every held PUBACK: the persistent session makes the broker redeliver
+ * 4. If the broker reuses a packet id that is still held (a redelivery, or a broker that
+ *    counts differently), the earlier slot is superseded: the one PUBACK for that id goes out
+ *    when the later message, and so everything before it, is committed.
+ * 5. Above `maxHeld` uncommitted messages, `handleMessage` stops calling back: mqtt.js then
+ *    reads nothing more from the socket until a batch commits.
+ * 6. A reconnect drops every held PUBACK: the persistent session makes the broker redeliver
  *    those messages, and storage is idempotent.
  * This leans on mqtt.js internals (`handleMessage`, `_sendPacket`): the version is pinned and
- * test/ingest-acknowledgement.e2e-spec.ts fails if the behaviour changes.
+ * test/held-ack-consumer.e2e-spec.ts fails if the behaviour changes.
  */
 export class HeldAckMqttConsumer {
   private client?: MqttClient;
   private generation = 0;
-  private readonly ackQueue: AckSlot[] = [];
+  /** Arrival-order queue of acknowledgement slots; `ackHead` instead of shift(), which is O(n) (TRAPS 26). */
+  private ackQueue: AckSlot[] = [];
+  private ackHead = 0;
   private readonly heldById = new Map<number, AckSlot>();
-  private pending: Pending[] = [];
-  private flushTimer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
-  private stopped = false;
-  private retryDelayMs = 100;
-  /** The client's own packet writer, for held PUBACKs; set when the client is created. */
-  private releaseAck: (packet: Packet) => void = () => undefined;
+  private readonly queue: CommitQueue<Held>;
+  private maxHeldSeen = 0;
+  /** The client's own packet writer, for released PUBACKs; set when the client is created. */
+  private sendAck: (packet: Packet) => void = () => undefined;
 
-  constructor(private readonly options: HeldAckConsumerOptions) {}
+  constructor(private readonly options: HeldAckConsumerOptions) {
+    this.queue = new CommitQueue<Held>({
+      batchSize: options.batchSize,
+      flushMs: options.flushMs,
+      commit: (batch) => options.onBatch(batch.map((entry) => entry.message)),
+      onCommitted: (batch) => {
+        for (const entry of batch) if (entry.slot) entry.slot.committed = true;
+        this.releaseCommittedAcks();
+      },
+      arrivedAt: (entry) => entry.message.receivedAt.getTime(),
+      logger: options.logger,
+    });
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** Messages received and not yet committed. */
+  get held(): number {
+    return this.queue.size;
+  }
+
+  /** The most messages held at once since start: stays at or below `maxHeld`. */
+  get peakHeld(): number {
+    return this.maxHeldSeen;
+  }
+
+  /** Age of the oldest uncommitted message; grows without bound when ingest is stuck. */
+  oldestHeldAgeMs(now = Date.now()): number {
+    return this.queue.oldestAgeMs(now);
   }
 
   async start(): Promise<void> {
@@ -91,7 +130,7 @@ export class HeldAckMqttConsumer {
         ? {
             properties: {
               sessionExpiryInterval: SESSION_EXPIRY_SECONDS,
-              receiveMaximum: Math.min(65535, options.batchSize * 4),
+              receiveMaximum: Math.min(65535, options.maxHeld),
             },
           }
         : {}),
@@ -101,15 +140,25 @@ export class HeldAckMqttConsumer {
     this.interceptPubacks(client);
     client.handleMessage = (packet, callback) => {
       this.accept(packet);
-      callback();
+      if (this.queue.size < options.maxHeld) return callback();
+      void this.queue.whenBelow(options.maxHeld).then(() => callback());
     };
     const topic = options.shareGroup ? `$share/${options.shareGroup}/${options.filter}` : options.filter;
     client.on('connect', (connack) => {
       // A new connection: acknowledgements held for the old one can no longer be sent.
       this.generation += 1;
-      this.ackQueue.length = 0;
+      this.ackQueue = [];
+      this.ackHead = 0;
       this.heldById.clear();
-      options.logger.info({ topic, sessionPresent: connack.sessionPresent }, 'MQTT consumer connected');
+      // With the session kept, the broker redelivers every unacknowledged message: drop the
+      // old copies still waiting so they are not held twice (the batch in flight completes).
+      const dropped = connack.sessionPresent
+        ? this.queue.drop((entry) => entry.slot !== undefined && entry.slot.generation !== this.generation)
+        : 0;
+      options.logger.info(
+        { topic, sessionPresent: connack.sessionPresent, dropped },
+        'MQTT consumer connected',
+      );
       if (!connack.sessionPresent) {
         client.subscribe(topic, { qos: 1 }, (error) => {
           if (error) options.logger.error({ err: error, topic }, 'MQTT subscribe failed');
@@ -133,12 +182,9 @@ export class HeldAckMqttConsumer {
     });
   }
 
-  /** Flushes what is buffered, then disconnects; unflushed messages are redelivered later. */
+  /** Commits what is held, then disconnects; uncommitted messages are redelivered later. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    await this.flushing;
-    if (this.pending.length > 0) await this.flush().catch(() => undefined);
+    await this.queue.stop();
     await this.client?.endAsync();
   }
 
@@ -147,17 +193,17 @@ export class HeldAckMqttConsumer {
     const send = internals._sendPacket.bind(client);
     if (typeof send !== 'function') throw new Error('mqtt.js internals changed: _sendPacket missing');
     internals._sendPacket = (packet, cb, ...rest) => {
-      if (packet.cmd === 'puback' && packet.messageId !== undefined) {
-        const slot = this.heldById.get(packet.messageId);
-        if (slot && !slot.committed) {
-          slot.puback = packet;
-          cb?.();
-          return;
-        }
+      if (packet.cmd === 'puback') {
+        // Kept for the release loop; a PUBACK for an id no longer held (a callback that ran
+        // after a reconnect) is dropped, since the id may now name another message.
+        const slot = packet.messageId === undefined ? undefined : this.heldById.get(packet.messageId);
+        if (slot) slot.puback = packet;
+        cb?.();
+        return;
       }
       send(packet, cb, ...rest);
     };
-    this.releaseAck = (packet) => send(packet);
+    this.sendAck = (packet) => send(packet);
   }
 
   private accept(packet: IPublishPacket): void {
@@ -168,56 +214,39 @@ export class HeldAckMqttConsumer {
     };
     let slot: AckSlot | undefined;
     if (packet.qos === 1 && packet.messageId !== undefined) {
-      slot = { generation: this.generation, messageId: packet.messageId, committed: false };
+      slot = {
+        generation: this.generation,
+        messageId: packet.messageId,
+        committed: false,
+        superseded: false,
+      };
+      const earlier = this.heldById.get(packet.messageId);
+      if (earlier) {
+        earlier.superseded = true;
+        this.options.logger.warn(
+          { messageId: packet.messageId, dup: packet.dup },
+          'Broker reused a packet id that is still held; one PUBACK will follow both commits',
+        );
+      }
       this.ackQueue.push(slot);
       this.heldById.set(packet.messageId, slot);
     }
-    this.pending.push({ message, slot });
-    if (this.pending.length >= this.options.batchSize) this.scheduleFlush(0);
-    else this.scheduleFlush(this.options.flushMs);
-  }
-
-  private scheduleFlush(delayMs: number): void {
-    if (this.flushing) return;
-    if (this.flushTimer && delayMs > 0) return;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flushing = this.flush()
-        .then(() => {
-          this.retryDelayMs = 100;
-        })
-        .catch((error: unknown) => {
-          this.options.logger.error(
-            { err: error, retryInMs: this.retryDelayMs },
-            'Ingest batch failed; retrying, nothing acknowledged',
-          );
-          this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_RETRY_DELAY_MS);
-          return new Promise<void>((resolve) => setTimeout(resolve, this.retryDelayMs));
-        })
-        .finally(() => {
-          this.flushing = undefined;
-          if (this.pending.length > 0 && !this.stopped) this.scheduleFlush(0);
-        });
-    }, delayMs);
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending.slice(0, this.options.batchSize);
-    if (batch.length === 0) return;
-    await this.options.onBatch(batch.map((entry) => entry.message));
-    // Committed: only now may the broker forget these messages.
-    this.pending = this.pending.slice(batch.length);
-    for (const entry of batch) if (entry.slot) entry.slot.committed = true;
-    this.releaseCommittedAcks();
+    this.queue.add({ message, slot });
+    if (this.queue.size > this.maxHeldSeen) this.maxHeldSeen = this.queue.size;
   }
 
   private releaseCommittedAcks(): void {
-    while (this.ackQueue.length > 0 && this.ackQueue[0].committed) {
-      const slot = this.ackQueue.shift()!;
+    const queue = this.ackQueue;
+    while (this.ackHead < queue.length && queue[this.ackHead].committed) {
+      const slot = queue[this.ackHead++];
+      if (slot.superseded || slot.generation !== this.generation) continue;
       this.heldById.delete(slot.messageId);
-      if (slot.generation === this.generation && slot.puback && this.client?.connected)
-        this.releaseAck(slot.puback);
+      if (this.client?.connected) this.sendAck(slot.puback ?? { cmd: 'puback', messageId: slot.messageId });
+    }
+    // Compact now and then, so the array does not grow for the life of the connection.
+    if (this.ackHead > 1024 && this.ackHead * 2 > queue.length) {
+      this.ackQueue = queue.slice(this.ackHead);
+      this.ackHead = 0;
     }
   }
 }

@@ -1,4 +1,5 @@
 export * from './alert-publisher';
+export * from './commit-queue';
 export * from './embedded-broker';
 export * from './held-ack-consumer';
 export * from './job-queue';

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one process; served by the API at /api/metrics. */
 export const metricsRegistry = new Registry();
@@ -23,4 +23,35 @@ export const alertsRaised = new Counter({
   help: 'Alerts raised by the rule engine, by severity',
   labelNames: ['severity'] as const,
   registers: [metricsRegistry],
+});
+
+/** What an ingest path holds uncommitted; set by whichever path runs in the process. */
+export interface IngestBacklog {
+  held(): number;
+  oldestHeldAgeMs(): number;
+}
+
+let ingestBacklog: IngestBacklog | undefined;
+
+/** Points the backlog gauges at the process's ingest path (the MQTT consumer or the embedded broker). */
+export function reportIngestBacklog(source: IngestBacklog): void {
+  ingestBacklog = source;
+}
+
+export const ingestHeldMessages = new Gauge({
+  name: 'homeward_ingest_held_messages',
+  help: 'Device messages received and not yet committed (their acknowledgement is held)',
+  registers: [metricsRegistry],
+  collect() {
+    this.set(ingestBacklog?.held() ?? 0);
+  },
+});
+
+export const ingestOldestHeldAge = new Gauge({
+  name: 'homeward_ingest_oldest_held_message_age_seconds',
+  help: 'Age of the oldest device message not yet committed; keeps growing when ingest is stuck',
+  registers: [metricsRegistry],
+  collect() {
+    this.set((ingestBacklog?.oldestHeldAgeMs() ?? 0) / 1000);
+  },
 });

@@ -1,8 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { DEVICE_CLIENT_ID_PREFIX, deviceClientId, readingsTopic, type DeviceKind } from '@homeward/contracts';
 import { DeviceRepository, type DeviceRow } from '@homeward/db';
+import { DEVICE_BROKER_ACCESS, type DeviceBrokerAccess } from '@homeward/messaging';
+import { InjectLogger, type Logger } from '@homeward/observability';
+import { BrokerProvisioningError } from '../errors';
 import type { Principal } from '../principal';
 import { PatientService } from '../patients/patient.service';
 
@@ -24,7 +27,7 @@ function sameSecret(a: Buffer, b: Buffer): boolean {
 }
 
 export function isDeviceClientId(deviceId: string, clientId: string): boolean {
-  return clientId.toLowerCase() === deviceClientId(deviceId);
+  return clientId === deviceClientId(deviceId);
 }
 
 /** Service accounts own every client id outside the devices' space (`ingest-0`, ...). */
@@ -44,6 +47,8 @@ export class DeviceService {
     private readonly devices: DeviceRepository,
     private readonly patients: PatientService,
     private readonly config: AppConfig,
+    @Inject(DEVICE_BROKER_ACCESS) private readonly brokerAccess: DeviceBrokerAccess,
+    @InjectLogger() private readonly logger: Logger,
   ) {
     this.publicMqttUrl = config.MQTT_PUBLIC_URL ?? config.MQTT_URL ?? `mqtt://localhost:${config.MQTT_PORT}`;
   }
@@ -66,6 +71,17 @@ export class DeviceService {
       label: input.label ?? null,
       secretHash: sha256(secret),
     });
+    try {
+      await this.brokerAccess.provisionDevice({ id: device.id, secret });
+    } catch (error) {
+      // A device the broker would refuse is no device: undo the registration.
+      this.logger.error(
+        { err: error, deviceId: device.id },
+        'Broker refused a new device; registration undone',
+      );
+      await this.devices.delete(device.id);
+      throw new BrokerProvisioningError();
+    }
     return { device, secret, mqttUrl: this.publicMqttUrl };
   }
 

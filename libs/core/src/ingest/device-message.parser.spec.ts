@@ -372,6 +372,47 @@ describe('parseDeviceMessage', () => {
   });
 });
 
+describe('text PostgreSQL cannot store', () => {
+  const poisoned: Array<[string, string]> = [
+    ['a NUL in messageId', '{"messageId":"m\\u0000x","measuredAt":"2026-11-25T07:02:11Z","readings":[]}'],
+    [
+      'a NUL in the name of an extra field',
+      '{"messageId":"m1","measuredAt":"2026-11-25T07:02:11Z","readings":[{"type":"body_weight","value":80,"unit":"kg"}],"x\\u0000":1}',
+    ],
+    [
+      'a lone high surrogate in a reading type',
+      '{"messageId":"m1","measuredAt":"2026-11-25T07:02:11Z","readings":[{"type":"\\ud800","value":80,"unit":"kg"}]}',
+    ],
+    [
+      'a lone low surrogate in messageId',
+      '{"messageId":"\\udc00","measuredAt":"2026-11-25T07:02:11Z","readings":[]}',
+    ],
+  ];
+
+  it.each(poisoned)('rejects %s as invalid_characters, naming where it is', (_name, payload) => {
+    const result = rejected(parse(payload));
+    expect(result.reason).toBe('invalid_characters');
+    expect(result.detail).toMatch(/^\/.* contains NUL or an invalid code point/);
+    // What is kept for the rejection row is itself storable.
+    expect(`${result.detail}${result.messageId ?? ''}`).not.toMatch(/\u0000|[\uD800-\uDFFF]/);
+  });
+
+  it('keeps the poisoned messageId readable, with the NUL escaped', () => {
+    const result = rejected(
+      parse('{"messageId":"m\\u0000x","measuredAt":"2026-11-25T07:02:11Z","readings":[]}'),
+    );
+    expect(result.messageId).toBe('m\\u0000x');
+  });
+
+  it('accepts a message whose \\u escapes are storable', () => {
+    const payload = JSON.stringify(message(bp(120, 80), { messageId: 'cafe' })).replace(
+      '"cafe"',
+      '"caf\\u0065"',
+    );
+    expect(accepted(parse(payload)).messageId).toBe('cafe');
+  });
+});
+
 describe('payloadExcerpt', () => {
   it('keeps a short payload as it is', () => {
     expect(payloadExcerpt(Buffer.from('{"messageId":"msg-1"}'))).toBe('{"messageId":"msg-1"}');
@@ -385,10 +426,15 @@ describe('payloadExcerpt', () => {
     expect(payloadExcerpt(Buffer.from('ééééé'), 3)).toBe('ééé');
   });
 
-  it('replaces NUL characters, which PostgreSQL text cannot store', () => {
+  it('writes NUL characters, which PostgreSQL text cannot store, as visible escapes', () => {
     const excerpt = payloadExcerpt(Buffer.from('{"a":"x\u0000y"}\u0000'));
     expect(excerpt).not.toContain('\u0000');
-    expect(excerpt).toBe('{"a":"x\uFFFDy"}\uFFFD');
+    expect(excerpt).toBe('{"a":"x\\u0000y"}\\u0000');
+  });
+
+  it('escapes a surrogate pair cut in half by the cap', () => {
+    const excerpt = payloadExcerpt(Buffer.from('ab😀'), 3);
+    expect(excerpt).toBe('ab\\ud83d');
   });
 
   it('still produces text from bytes that are not UTF-8', () => {

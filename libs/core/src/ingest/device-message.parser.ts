@@ -5,6 +5,8 @@ import {
   VITALS,
   deviceIdFromTopic,
   deviceMessageSchemaV1,
+  escapeUnstorableText,
+  findUnstorableText,
   toCanonicalUnit,
   type DeviceMessageV1,
   type RejectionReason,
@@ -84,6 +86,18 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
     body = JSON.parse(text);
   } catch (error) {
     return reject('invalid_json', `payload is not JSON: ${(error as Error).message}`);
+  }
+  // NUL and lone surrogates only reach a parsed string through a \u escape (JSON forbids raw
+  // control characters in strings, and the bytes were checked as UTF-8), so most messages skip the walk.
+  if (text.includes('\\u')) {
+    const at = findUnstorableText(body);
+    if (at !== undefined) {
+      return reject(
+        'invalid_characters',
+        `${at}: contains NUL or an invalid code point, which cannot be stored`,
+        messageIdOf(body),
+      );
+    }
   }
   const messageId = messageIdOf(body);
 
@@ -196,7 +210,7 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
 function messageIdOf(body: unknown): string | null {
   if (body && typeof body === 'object' && 'messageId' in body) {
     const id = body.messageId;
-    if (typeof id === 'string') return id.slice(0, DEVICE_CONTRACT.maxMessageIdLength);
+    if (typeof id === 'string') return escapeUnstorableText(id.slice(0, DEVICE_CONTRACT.maxMessageIdLength));
   }
   return null;
 }
@@ -224,11 +238,10 @@ function valueAt(body: unknown, pointer: string): unknown {
     );
 }
 
-/** The stored excerpt of a rejected payload: capped, NUL-free (PostgreSQL text cannot hold NUL). */
+/**
+ * The stored excerpt of a rejected payload: capped, with what PostgreSQL text cannot hold (NUL,
+ * a surrogate cut in half by the cap) written as a visible `\uXXXX` escape.
+ */
 export function payloadExcerpt(payload: Buffer, maxChars = 4096): string {
-  return payload
-    .subarray(0, maxChars * 4)
-    .toString('utf8')
-    .slice(0, maxChars)
-    .replaceAll(String.fromCharCode(0), '\uFFFD');
+  return escapeUnstorableText(payload.subarray(0, maxChars * 4).toString('utf8').slice(0, maxChars));
 }

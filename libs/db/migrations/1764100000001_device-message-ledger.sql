@@ -1,0 +1,25 @@
+-- Up Migration
+
+-- A message id is a message's identity for its device: stored once, whatever its measuredAt.
+-- readings cannot carry that key itself (TimescaleDB wants the time column in every unique
+-- index on a hypertable), so this plain table is the ledger ingest claims each message in.
+-- content_hash tells a redelivery (same contents: a duplicate) from a different message
+-- under a reused id (recorded as a conflicting_duplicate rejection).
+CREATE TABLE device_messages (
+  device_id uuid NOT NULL,
+  message_id text NOT NULL,
+  -- NULL for messages stored before the ledger existed: they count as plain duplicates.
+  content_hash bytea,
+  measured_at timestamptz NOT NULL,
+  batch_id uuid NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (device_id, message_id)
+);
+
+INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id, received_at)
+SELECT DISTINCT ON (device_id, message_id) device_id, message_id, NULL, measured_at, batch_id, received_at
+FROM readings
+ORDER BY device_id, message_id, measured_at;
+
+-- Down Migration
+-- Forward-only: schema changes are undone by a new migration, never by dropping clinical data.
