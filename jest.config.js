@@ -1,4 +1,8 @@
-/** Unit tests sit beside the code; end-to-end suites in test/ run the built apps against real services. */
+/**
+ * Unit tests sit beside the code; integration specs (*.int-spec.ts) beside it too, running a
+ * domain's services and repositories against real PostgreSQL and Redis; end-to-end suites in
+ * test/ run the built apps against real services.
+ */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const moduleNameMapper = { '^@homeward/(.*)$': '<rootDir>/libs/$1/src' };
 
@@ -16,6 +20,13 @@ module.exports = {
         '<rootDir>/apps/**/*.spec.ts',
         '<rootDir>/devices-simulator/**/*.spec.ts',
       ],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/libs/**/*.int-spec.ts', '<rootDir>/apps/**/*.int-spec.ts'],
     },
     {
       displayName: 'e2e',

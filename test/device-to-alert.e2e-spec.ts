@@ -263,9 +263,15 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     });
     sockets.push(socket);
     socket.on('alert.created', (alert: AlertDto) => replayed.push(alert));
-    await waitFor(() => replayed.length === list.body.items.length, { what: 'replayed alerts' });
+    let completed = false;
+    socket.on('alert.replay.complete', () => (completed = true));
+    await waitFor(() => completed, { what: 'alert.replay.complete' });
+    // Critical first, newest first within a severity.
+    const rank = { critical: 0, warning: 1, info: 2 };
     expect(replayed.map((a) => a.sequence)).toEqual(
-      [...list.body.items.map((a) => a.sequence)].sort((a, b) => a - b),
+      [...list.body.items]
+        .sort((a, b) => rank[a.severity] - rank[b.severity] || b.sequence - a.sequence)
+        .map((a) => a.sequence),
     );
   });
 });

@@ -1,9 +1,58 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import { IsDefined, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { isIP } from 'node:net';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 
 export const PROCESS_ROLES = ['api', 'ingest', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+/** Express's named address ranges, usable in TRUST_PROXY. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+}
+
+/**
+ * Express's `trust proxy` from TRUST_PROXY: a hop count, or the proxies' addresses and ranges.
+ * `true` (trust every hop) is refused: the client writes the left end of X-Forwarded-For.
+ */
+export function trustProxySetting(value: string | undefined): number | string[] | false {
+  if (value === undefined) return false;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
+}
+
+const IsTrustProxy = () =>
+  ValidateBy(
+    {
+      name: 'isTrustProxy',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          (/^\d{1,2}$/.test(value) || value.split(',').every((entry) => isProxyAddress(entry.trim()))),
+        defaultMessage: () =>
+          'TRUST_PROXY must be the number of proxies in front of the API, or a comma-separated list of their addresses or ranges (CIDR, loopback, linklocal, uniquelocal)',
+      },
+    },
+    { always: true },
+  );
 
 /** Validation groups: a variable marked with a role's group is required when that role runs. */
 const API = ['api', 'all'];
@@ -78,6 +127,14 @@ export class EnvDto {
   @Matches(/^[A-Za-z0-9_-]{1,64}$/, { always: true })
   MQTT_CLIENT_ID = 'ingest-0';
 
+  /**
+   * Provision each registered device on Mosquitto's dynamic-security plugin, so the broker itself
+   * binds its client id and topics; administered as MQTT_USERNAME on MQTT_URL (both required).
+   */
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ always: true, message: 'MQTT_DYNSEC must be true or false' })
+  MQTT_DYNSEC = false;
+
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(1, { always: true })
@@ -133,7 +190,7 @@ export class EnvDto {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { always: true })
   LOG_LEVEL = 'info';
 
-  /** Port of the health and metrics endpoints of ingest and worker processes (unset: none). */
+  /** Port of every process's internal /health/live, /health/ready and /metrics (unset: none). */
   @IsOptional({ always: true })
   @Type(() => Number)
   @IsInt({ always: true })
@@ -141,13 +198,28 @@ export class EnvDto {
   @Max(65535, { always: true })
   OPS_PORT?: number;
 
-  /** Broker authentication checks allowed per MQTT username per minute (the broker caches answers). */
+  /**
+   * Internal port of the broker's authentication callbacks (mosquitto-go-auth HTTP backend),
+   * /api/mqtt/auth/*, served by api and all-in-one processes; never on PORT (unset: none).
+   */
+  @IsOptional({ always: true })
   @Type(() => Number)
   @IsInt({ always: true })
-  @Min(1, { always: true })
-  MQTT_AUTH_RATE_LIMIT = 30;
+  @Min(0, { always: true })
+  @Max(65535, { always: true })
+  BROKER_AUTH_PORT?: number;
 
-  /** Login attempts allowed per client address per minute. */
+  /** Address the broker callbacks bind to: loopback unless the broker runs elsewhere. */
+  @IsString({ always: true })
+  @Matches(/^[A-Za-z0-9.:_-]+$/, { always: true })
+  BROKER_AUTH_HOST = '127.0.0.1';
+
+  /** Reverse proxies whose X-Forwarded-For the API believes (see trustProxySetting; unset: none). */
+  @IsOptional({ always: true })
+  @IsTrustProxy()
+  TRUST_PROXY?: string;
+
+  /** Login attempts allowed per client address per minute, counted in Redis across replicas. */
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(1, { always: true })

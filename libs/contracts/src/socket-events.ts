@@ -24,8 +24,34 @@ export interface AlertDto {
   createdAt: string;
 }
 
+/** Most alerts one replay sends; the rest of a longer absence is read through `GET /api/alerts`. */
+export const ALERT_REPLAY_MAX = 5000;
+
+/** A `GET /api/alerts` query (pages newest first; continue with `beforeSequence` = the last one seen). */
+export interface AlertPageQuery {
+  severity: AlertSeverity;
+  /** Exclusive lower bound: the client's `lastSequence`. */
+  afterSequence: number;
+  /** Exclusive upper bound, absent for no bound. */
+  beforeSequence?: number;
+}
+
+/** Sent once a replay requested with `auth.lastSequence` has emitted every `alert.created` it will. */
+export interface AlertReplayComplete {
+  /** Alerts replayed. */
+  count: number;
+  /** Highest sequence replayed; null when nothing was missed. */
+  highestSequence: number | null;
+  /** The absence held more than `ALERT_REPLAY_MAX` alerts; `remaining` returns the rest. */
+  truncated: boolean;
+  /** The `GET /api/alerts` queries that return what was not replayed, in replay order; empty unless truncated. */
+  remaining: AlertPageQuery[];
+}
+
 export interface ServerToClientEvents {
+  /** A new alert, or, after connecting with `auth.lastSequence`, a missed one (critical first, newest first). */
   'alert.created': (alert: AlertDto) => void;
+  'alert.replay.complete': (summary: AlertReplayComplete) => void;
   /** The access token expired; the server disconnects right after. */
   'session.expired': () => void;
 }

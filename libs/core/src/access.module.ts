@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@homeward/config';
+import { DeviceBrokerAccessModule } from '@homeward/messaging';
 import { AlertService } from './alerts/alert.service';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
@@ -22,6 +23,7 @@ const SERVICES = [
 /** People, patients, devices and the queries coordinators run; every call is scoped to an organisation. */
 @Module({
   imports: [
+    DeviceBrokerAccessModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -1,4 +1,9 @@
-import { ConflictException, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import {
+  ConflictException,
+  NotFoundException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+} from '@nestjs/common';
 
 /** A record that does not exist, or that the caller's organisation may not see: both read as 404. */
 export class ResourceNotFoundError extends NotFoundException {
@@ -34,5 +39,18 @@ export class DuplicateResourceError extends ConflictException {
     detail: string,
   ) {
     super({ statusCode: 409, error: 'Conflict', code: 'duplicate', message: detail, resource });
+  }
+}
+
+/** The broker did not take a new device's credentials, so the device was not registered. */
+export class BrokerProvisioningError extends ServiceUnavailableException {
+  constructor() {
+    super({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'broker_provisioning_failed',
+      message:
+        'The MQTT broker did not accept the device’s credentials; the device was not registered. Try again.',
+    });
   }
 }

@@ -4,9 +4,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import pinoHttp from 'pino-http';
-import { AppConfig } from '@homeward/config';
+import { AppConfig, trustProxySetting } from '@homeward/config';
 import { REDIS } from '@homeward/messaging';
 import { LOGGER, type Logger } from '@homeward/observability';
+import { StorableTextPipe } from './common/storable-text.pipe';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
 /** Everything an HTTP process sets up around the module: prefix, security, validation, docs, sockets. */
@@ -14,8 +15,11 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   const config = app.get(AppConfig);
   const logger = app.get<Logger>(LOGGER);
   app.setGlobalPrefix('api');
+  // The client address (login throttling, logs) comes from X-Forwarded-For only through trusted proxies.
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.use(helmet());
   app.useBodyParser('json', { limit: '64kb' });
+  app.useBodyParser('urlencoded', { limit: '64kb', extended: true });
   app.use(
     pinoHttp({
       logger: logger.child({ component: 'http' }),
@@ -29,7 +33,10 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/api/health')) },
     }),
   );
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new StorableTextPipe(),
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   app.useWebSocketAdapter(new RedisIoAdapter(app, app.get<Redis>(REDIS), config.REDIS_PREFIX));
   app.enableShutdownHooks();
 

@@ -29,3 +29,21 @@ export async function createUser(pool: Pool, organizationId: string, role: UserR
   );
   return { id: rows[0].id, organizationId, email, password, role };
 }
+
+export async function createPatient(pool: Pool, organizationId: string): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO patients (organization_id, given_name, family_name, birth_date)
+     VALUES ($1, 'Test', $2, '1950-01-01') RETURNING id`,
+    [organizationId, `Patient-${randomBytes(3).toString('hex')}`],
+  );
+  return rows[0].id;
+}
+
+/** A registered device row (its secret is irrelevant to code that never authenticates it). */
+export async function createDevice(pool: Pool, organizationId: string, patientId: string): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO devices (organization_id, patient_id, kind, secret_hash) VALUES ($1, $2, 'bp_cuff', $3) RETURNING id`,
+    [organizationId, patientId, randomBytes(32)],
+  );
+  return rows[0].id;
+}

@@ -10,6 +10,12 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 export interface StackOptions {
   apps: Array<Exclude<AppName, 'homeward'>>;
   env?: Record<string, string>;
+  /**
+   * `dynamic-security`: Mosquitto as docker/mosquitto/dynsec.conf deploys it, the processes
+   * signing in with its admin service account and the API provisioning devices on it.
+   * Default `anonymous`.
+   */
+  broker?: 'anonymous' | 'dynamic-security';
 }
 
 /**
@@ -28,7 +34,15 @@ export class TestStack {
   ) {}
 
   static async start(options: StackOptions): Promise<TestStack> {
-    const [database, broker, port] = await Promise.all([createTestDatabase(), startMosquitto(), freePort()]);
+    const dynamicSecurity =
+      options.broker === 'dynamic-security'
+        ? { username: 'homeward-service', password: randomBytes(18).toString('base64url') }
+        : undefined;
+    const [database, broker, port] = await Promise.all([
+      createTestDatabase(),
+      startMosquitto({ dynamicSecurity }),
+      freePort(),
+    ]);
     const stack = new TestStack(database, broker, port, options.env ?? {});
     await Promise.all(options.apps.map((name) => stack.startApp(name)));
     return stack;
@@ -39,6 +53,7 @@ export class TestStack {
   }
 
   env(): Record<string, string> {
+    const account = this.broker.serviceAccount;
     return {
       DATABASE_URL: this.database.url,
       REDIS_URL: TEST_REDIS_URL,
@@ -49,6 +64,9 @@ export class TestStack {
       JWT_SECRET: `test-secret-${this.runId}-0123456789abcdef0123456789`,
       PORT: String(this.port),
       INGEST_FLUSH_MS: '10',
+      ...(account
+        ? { MQTT_USERNAME: account.username, MQTT_PASSWORD: account.password, MQTT_DYNSEC: 'true' }
+        : {}),
       ...this.extraEnv,
     };
   }

@@ -1,9 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import type { AlertDto } from '@homeward/contracts';
+import {
+  ALERT_REPLAY_MAX,
+  type AlertDto,
+  type AlertPageQuery,
+  type AlertReplayComplete,
+  type AlertSeverity,
+  type AlertStatus,
+} from '@homeward/contracts';
 import { AlertRepository } from '@homeward/db';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../principal';
 import { mapAlert } from './alert.mapper';
+
+/** The order a coordinator back from an absence needs: the worst first. */
+const REPLAY_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
+const REPLAY_PAGE_SIZE = 500;
+
+export interface AlertListQuery {
+  status?: AlertStatus;
+  patientId?: string;
+  severity?: AlertSeverity;
+  afterSequence?: number;
+  beforeSequence?: number;
+  limit: number;
+}
 
 /** Alert queries, always within the caller's organisation, and audited. */
 @Injectable()
@@ -13,29 +33,75 @@ export class AlertService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(
-    principal: Principal,
-    filter: { status?: string; patientId?: string; limit: number },
-  ): Promise<AlertDto[]> {
+  /** Newest first; `beforeSequence` set to the last alert seen reads the next page. */
+  async list(principal: Principal, query: AlertListQuery): Promise<AlertDto[]> {
     const rows = await this.alerts.listInOrganization({
       organizationId: principal.organizationId,
-      ...filter,
+      status: query.status,
+      patientId: query.patientId,
+      severity: query.severity,
+      afterSequence: query.afterSequence === undefined ? undefined : String(query.afterSequence),
+      beforeSequence: query.beforeSequence === undefined ? undefined : String(query.beforeSequence),
+      limit: query.limit,
     });
     await this.audit.record(principal, 'alert.list', {
       resourceType: 'alert',
-      patientId: filter.patientId ?? null,
+      patientId: query.patientId ?? null,
     });
     return rows.map(mapAlert);
   }
 
-  /** What a reconnecting client missed after `sequence`, oldest first. */
-  async listAfter(principal: Principal, sequence: number, limit: number): Promise<AlertDto[]> {
-    const rows = await this.alerts.listAfterSequence(principal.organizationId, String(sequence), limit);
+  /**
+   * Hands `deliver` what a reconnecting client missed after `afterSequence`, page by page:
+   * critical, then warning, then info, newest first within each. Stops after
+   * `ALERT_REPLAY_MAX` alerts and then names the `GET /api/alerts` queries for the rest.
+   */
+  async replayAfter(
+    principal: Principal,
+    afterSequence: number,
+    deliver: (alerts: AlertDto[]) => void,
+  ): Promise<AlertReplayComplete> {
     await this.audit.record(principal, 'alert.replay', {
       resourceType: 'alert',
-      resourceId: `after:${sequence}`,
+      resourceId: `after:${afterSequence}`,
     });
-    return rows.map(mapAlert);
+    let count = 0;
+    let highestSequence: number | null = null;
+    for (const [index, severity] of REPLAY_SEVERITIES.entries()) {
+      let beforeSequence: string | undefined;
+      for (;;) {
+        // One row beyond the budget tells a cut-short replay from one that ended exactly there.
+        const budget = ALERT_REPLAY_MAX - count;
+        const limit = Math.min(REPLAY_PAGE_SIZE, budget + 1);
+        const rows = await this.alerts.listInOrganization({
+          organizationId: principal.organizationId,
+          severity,
+          afterSequence: String(afterSequence),
+          beforeSequence,
+          limit,
+        });
+        const page = rows.slice(0, budget).map(mapAlert);
+        if (page.length > 0) {
+          deliver(page);
+          count += page.length;
+          highestSequence = Math.max(highestSequence ?? 0, page[0].sequence);
+          beforeSequence = String(page[page.length - 1].sequence);
+        }
+        if (rows.length > page.length) {
+          const remaining: AlertPageQuery[] = [
+            {
+              severity,
+              afterSequence,
+              ...(beforeSequence === undefined ? {} : { beforeSequence: Number(beforeSequence) }),
+            },
+            ...REPLAY_SEVERITIES.slice(index + 1).map((lower) => ({ severity: lower, afterSequence })),
+          ];
+          return { count, highestSequence, truncated: true, remaining };
+        }
+        if (rows.length < limit) break;
+      }
+    }
+    return { count, highestSequence, truncated: false, remaining: [] };
   }
 
   /** A live alert stream was opened: every alert of the organisation will be pushed to it. */

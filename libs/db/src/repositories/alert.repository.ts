@@ -2,11 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '../database';
 import type { AlertRow, NewAlertRow } from '../rows';
 
-const COLUMNS = `id, sequence::text, organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
+const COLUMNS = `id, sequence::text AS sequence, organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
   rule_kind AS "ruleKind", rule_description AS "ruleDescription", severity, status, trigger_type AS "triggerType",
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", created_at AS "createdAt"`;
+
+export interface AlertListFilter {
+  organizationId: string;
+  status?: AlertRow['status'];
+  patientId?: string;
+  severity?: AlertRow['severity'];
+  /** Exclusive bounds on `sequence`, as bigint text. */
+  afterSequence?: string;
+  beforeSequence?: string;
+  limit: number;
+}
 
 @Injectable()
 export class AlertRepository {
@@ -43,26 +54,27 @@ export class AlertRepository {
     return rows;
   }
 
-  async listInOrganization(filter: {
-    organizationId: string;
-    status?: string;
-    patientId?: string;
-    limit: number;
-  }): Promise<AlertRow[]> {
+  /**
+   * An organisation's alerts, newest first, optionally within a status, patient, severity and
+   * an exclusive sequence range (`beforeSequence` is the keyset cursor of the next page).
+   */
+  async listInOrganization(filter: AlertListFilter): Promise<AlertRow[]> {
+    // Ordered by the table column: the select list's `sequence` is text (TRAPS 27).
     const { rows } = await this.db.query<AlertRow>(
       `SELECT ${COLUMNS} FROM alerts
        WHERE organization_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR patient_id = $3)
-       ORDER BY sequence DESC LIMIT $4`,
-      [filter.organizationId, filter.status ?? null, filter.patientId ?? null, filter.limit],
-    );
-    return rows;
-  }
-
-  /** Alerts of an organisation after `sequence`, oldest first: what a reconnecting client missed. */
-  async listAfterSequence(organizationId: string, sequence: string, limit: number): Promise<AlertRow[]> {
-    const { rows } = await this.db.query<AlertRow>(
-      `SELECT ${COLUMNS} FROM alerts WHERE organization_id = $1 AND sequence > $2::bigint ORDER BY sequence LIMIT $3`,
-      [organizationId, sequence, limit],
+         AND ($4::text IS NULL OR severity = $4)
+         AND ($5::bigint IS NULL OR alerts.sequence > $5) AND ($6::bigint IS NULL OR alerts.sequence < $6)
+       ORDER BY alerts.sequence DESC LIMIT $7`,
+      [
+        filter.organizationId,
+        filter.status ?? null,
+        filter.patientId ?? null,
+        filter.severity ?? null,
+        filter.afterSequence ?? null,
+        filter.beforeSequence ?? null,
+        filter.limit,
+      ],
     );
     return rows;
   }

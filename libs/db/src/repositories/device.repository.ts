@@ -24,6 +24,11 @@ export class DeviceRepository {
     return rows[0];
   }
 
+  /** Removes a device that never went into service (its registration failed). */
+  async delete(id: string): Promise<void> {
+    await this.db.query(`DELETE FROM devices WHERE id = $1`, [id]);
+  }
+
   async listForPatient(organizationId: string, patientId: string): Promise<DeviceRow[]> {
     const { rows } = await this.db.query<DeviceRow>(
       `SELECT ${COLUMNS} FROM devices WHERE organization_id = $1 AND patient_id = $2 ORDER BY created_at`,

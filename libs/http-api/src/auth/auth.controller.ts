@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { AuthService } from '@homeward/core';
 import { Public } from '../common/principal.decorator';
 import { LoginDto, LoginResponseDto } from './auth.dto';
@@ -14,7 +14,6 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
-  @SkipThrottle({ mqttAuth: true })
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Unknown email or wrong password' })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address' })

@@ -6,6 +6,10 @@ export const IS_PUBLIC = 'homeward:public';
 /** Marks a route that needs no access token (login, health, the broker's auth callbacks). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
+export const INTERNAL_ONLY = 'homeward:internal-only';
+/** Serves a route only on the internal listener (BROKER_AUTH_PORT); the public port answers 404. */
+export const InternalOnly = () => SetMetadata(INTERNAL_ONLY, true);
+
 export const ROLES = 'homeward:roles';
 /** Restricts a route to the given roles. */
 export const Roles = (...roles: UserRole[]) => SetMetadata(ROLES, roles);

@@ -1,18 +1,22 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
   HealthIndicatorService,
   type HealthCheckResult,
 } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
-import { Database } from '@homeward/db';
-import { REDIS } from '@homeward/messaging';
-import { metricsRegistry, withTimeout } from '@homeward/observability';
+import { InjectLogger, withTimeout, type Logger } from '@homeward/observability';
 import { Public } from '../common/principal.decorator';
-import { MqttMonitor } from './mqtt-monitor';
+import { ReadinessChecks } from './readiness-checks';
 
+const TIMEOUT_MS = 2000;
+
+/**
+ * Public liveness and readiness. Anyone may ask, so answers are status words only: why a
+ * dependency is down goes to the log and to /health/ready on OPS_PORT, never to the caller.
+ * Metrics are served on OPS_PORT only.
+ */
 @ApiTags('health')
 @Public()
 @Controller()
@@ -20,9 +24,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly db: Database,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly mqtt: MqttMonitor,
+    private readonly readiness: ReadinessChecks,
+    @InjectLogger() private readonly logger: Logger,
   ) {}
 
   @Get('health/live')
@@ -34,39 +37,19 @@ export class HealthController {
   @Get(['health', 'health/ready'])
   @HealthCheck()
   @ApiOkResponse({ description: 'PostgreSQL, Redis and MQTT are reachable' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which, not why' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([
-      async () => {
-        const check = this.indicators.check('database');
+    return this.health.check(
+      Object.entries(this.readiness.checks).map(([name, check]) => async () => {
+        const indicator = this.indicators.check(name);
         try {
-          await withTimeout(this.db.query('SELECT 1'), 2000);
-          return check.up();
+          await withTimeout(check(), TIMEOUT_MS);
+          return indicator.up();
         } catch (error) {
-          return check.down({ message: (error as Error).message });
+          this.logger.warn({ err: error, dependency: name }, 'Readiness check failed');
+          return indicator.down();
         }
-      },
-      async () => {
-        const check = this.indicators.check('redis');
-        try {
-          await withTimeout(this.redis.ping(), 2000);
-          return check.up();
-        } catch (error) {
-          return check.down({ message: (error as Error).message });
-        }
-      },
-      () => {
-        const check = this.indicators.check('mqtt');
-        if (!this.mqtt.configured) return check.down({ message: 'MQTT_URL is not set' });
-        return this.mqtt.connected ? check.up() : check.down({ message: 'not connected to the broker' });
-      },
-    ]);
-  }
-
-  @Get('metrics')
-  @ApiExcludeEndpoint()
-  @Header('Content-Type', metricsRegistry.contentType)
-  metrics(): Promise<string> {
-    return metricsRegistry.metrics();
+      }),
+    );
   }
 }

@@ -16,12 +16,17 @@ interface SocketData {
 
 type AlertsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-const REPLAY_LIMIT = 500;
+/** `auth.lastSequence` as a non-negative integer (a number or its decimal text), else undefined. */
+function parseLastSequence(value: unknown): number | undefined {
+  const parsed = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof parsed === 'number' && Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : undefined;
+}
 
 /**
  * The coordinators' live alert queue. A connection without a valid token in
  * `auth.token` is refused before it joins anything. Delivery is at-most-once, so a client
- * that passes `auth.lastSequence` first receives every alert of its organisation after it.
+ * that passes `auth.lastSequence` is replayed the alerts of its organisation after it
+ * (critical first, newest first) and then told `alert.replay.complete`.
  */
 @WebSocketGateway({ namespace: ALERTS_NAMESPACE, cors: { origin: false } })
 export class AlertsGateway implements OnGatewayInit {
@@ -71,10 +76,11 @@ export class AlertsGateway implements OnGatewayInit {
     await this.alerts.recordStreamOpened(principal);
     await socket.join(organizationRoom(principal.organizationId));
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
-    const lastSequence = Number(socket.handshake.auth?.lastSequence);
-    if (Number.isSafeInteger(lastSequence) && lastSequence >= 0) {
-      for (const alert of await this.alerts.listAfter(principal, lastSequence, REPLAY_LIMIT))
-        socket.emit('alert.created', alert);
-    }
+    const lastSequence = parseLastSequence(socket.handshake.auth?.lastSequence);
+    if (lastSequence === undefined) return;
+    const summary = await this.alerts.replayAfter(principal, lastSequence, (alerts) => {
+      for (const alert of alerts) socket.emit('alert.created', alert);
+    });
+    socket.emit('alert.replay.complete', summary);
   }
 }

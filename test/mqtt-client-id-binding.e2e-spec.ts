@@ -1,0 +1,311 @@
+import { randomBytes } from 'node:crypto';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Pool } from 'pg';
+import { readingsTopic } from '@homeward/contracts';
+import {
+  AppProcess,
+  ApiClient,
+  TEST_REDIS_URL,
+  TestStack,
+  createOrganization,
+  createTestDatabase,
+  createUser,
+  deleteRedisKeys,
+  freePort,
+  sleep,
+  waitFor,
+  type TestDatabase,
+} from '@homeward/testing';
+import { bpMessage, connectDevice } from './mqtt-helpers';
+
+interface Device {
+  id: string;
+  secret: string;
+  mqttUrl: string;
+}
+
+/** The ingest consumer's stable client id, whose persistent session holds the readings queue. */
+const INGEST_CLIENT_ID = 'ingest-0';
+const REFUSED = /Not authorized|Bad username or password/i;
+
+/** Connects as given; a connection that succeeds is kept for `holdMs` (long enough to be handed a session). */
+function tryConnect(url: string, options: IClientOptions, holdMs = 0): Promise<string> {
+  return new Promise((resolve) => {
+    const client = connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, ...options });
+    client.once('connect', () => {
+      setTimeout(() => client.end(true, () => resolve('connected')), holdMs);
+    });
+    client.once('error', (error) => client.end(true, () => resolve(error.message)));
+  });
+}
+
+async function storedMessages(pool: Pool, deviceId: string, prefix: string): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>(
+    'SELECT count(DISTINCT message_id) AS count FROM readings WHERE device_id = $1 AND message_id LIKE $2',
+    [deviceId, `${prefix}-%`],
+  );
+  return Number(rows[0].count);
+}
+
+/** Waits until `expected` messages are stored (or the time is up) and returns how many are. */
+async function settledCount(pool: Pool, deviceId: string, prefix: string, expected: number): Promise<number> {
+  try {
+    await waitFor(async () => (await storedMessages(pool, deviceId, prefix)) >= expected, {
+      what: `${expected} messages stored`,
+      timeoutMs: 20_000,
+    });
+  } catch {
+    // The count below says what is missing.
+  }
+  return storedMessages(pool, deviceId, prefix);
+}
+
+/**
+ * `attacker` keeps trying to connect with its own secret but `clientId` (persistent session, as
+ * the ingest consumer's) while `publisher` streams QoS 1 readings. Resolves with every attempt's
+ * outcome once the stream is acknowledged.
+ */
+async function attackWhileStreaming(
+  url: string,
+  attacker: Device,
+  clientId: string,
+  publisher: MqttClient,
+  publisherId: string,
+  prefix: string,
+  messages: number,
+): Promise<string[]> {
+  const outcomes: string[] = [];
+  let streaming = true;
+  const attacking = (async () => {
+    while (streaming) {
+      outcomes.push(
+        await tryConnect(
+          url,
+          { clientId, username: attacker.id, password: attacker.secret, clean: false },
+          // A taken-over session delivers its queue to whoever holds it.
+          300,
+        ),
+      );
+      await sleep(20);
+    }
+  })();
+  const base = Date.now() - 3_600_000;
+  for (let i = 0; i < messages; i++) {
+    await publisher.publishAsync(
+      readingsTopic(publisherId),
+      bpMessage(`${prefix}-${i}`, 120 + (i % 30), 80, new Date(base + i * 1000)),
+      { qos: 1 },
+    );
+    if (i % 20 === 0) await sleep(15);
+  }
+  streaming = false;
+  await attacking;
+  return outcomes;
+}
+
+describe('MQTT client ids bound to device credentials on Mosquitto with dynamic security', () => {
+  const MESSAGES = 300;
+  let stack: TestStack;
+  let api: ApiClient;
+  let patientId: string;
+  let attacker: Device;
+  let victim: Device;
+  let victimClient: MqttClient;
+  let victimClosed = 0;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({
+      apps: ['api', 'ingest'],
+      broker: 'dynamic-security',
+      // The suite's own broker: the consumer may use the deployed client id.
+      env: { MQTT_CLIENT_ID: INGEST_CLIENT_ID },
+    });
+    const org = await createOrganization(stack.database.pool);
+    const user = await createUser(stack.database.pool, org, 'coordinator');
+    api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    patientId = (await api.createPatient()).id;
+    attacker = await api.registerDevice(patientId, 'bp_cuff');
+    victim = await api.registerDevice(patientId, 'scale');
+    victimClient = await connectDevice(stack.broker.url, victim);
+    victimClient.on('close', () => (victimClosed += 1));
+  });
+
+  afterAll(async () => {
+    await victimClient?.endAsync(true);
+    await stack?.stop();
+  });
+
+  it('refuses a device that connects as the ingest consumer, and stores every reading other devices send meanwhile', async () => {
+    const outcomes = await attackWhileStreaming(
+      stack.broker.url,
+      attacker,
+      INGEST_CLIENT_ID,
+      victimClient,
+      victim.id,
+      'while-ingest-attacked',
+      MESSAGES,
+    );
+
+    expect(await settledCount(stack.database.pool, victim.id, 'while-ingest-attacked', MESSAGES)).toBe(
+      MESSAGES,
+    );
+    expect(outcomes.length).toBeGreaterThanOrEqual(3);
+    expect(outcomes.filter((outcome) => !REFUSED.test(outcome))).toEqual([]);
+  });
+
+  it('refuses a device that uses another device’s client id, and leaves that device connected', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(
+        await tryConnect(stack.broker.url, {
+          clientId: `device-${victim.id}`,
+          username: attacker.id,
+          password: attacker.secret,
+        }),
+      ).toMatch(REFUSED);
+    }
+    await sleep(200);
+    expect(victimClosed).toBe(0);
+    expect(victimClient.connected).toBe(true);
+    await victimClient.publishAsync(readingsTopic(victim.id), bpMessage('still-here-0', 118, 76), { qos: 1 });
+    expect(await settledCount(stack.database.pool, victim.id, 'still-here', 1)).toBe(1);
+  });
+
+  it('accepts a device with its own client id and stores its readings', async () => {
+    const client = await connectDevice(stack.broker.url, attacker);
+    try {
+      for (let i = 0; i < 5; i++)
+        await client.publishAsync(readingsTopic(attacker.id), bpMessage(`own-id-${i}`, 130, 85), { qos: 1 });
+    } finally {
+      await client.endAsync();
+    }
+    expect(await settledCount(stack.database.pool, attacker.id, 'own-id', 5)).toBe(5);
+  });
+
+  it('refuses a device’s own client id with a wrong secret', async () => {
+    const wrong = randomBytes(32).toString('base64url');
+    expect(
+      await tryConnect(stack.broker.url, {
+        clientId: `device-${attacker.id}`,
+        username: attacker.id,
+        password: wrong,
+      }),
+    ).toMatch(REFUSED);
+  });
+
+  it('lets a device publish only to its own readings and subscribe only below its own topics', async () => {
+    const client = await connectDevice(stack.broker.url, attacker);
+    try {
+      // Mosquitto acknowledges a denied QoS 1 publish on MQTT 3.1.1 and drops it.
+      await client.publishAsync(readingsTopic(victim.id), bpMessage('spoofed-0', 190, 120), { qos: 1 });
+      await client.publishAsync(readingsTopic(attacker.id), bpMessage('after-spoof-0', 131, 85), {
+        qos: 1,
+      });
+      expect(await settledCount(stack.database.pool, attacker.id, 'after-spoof', 1)).toBe(1);
+      expect(await storedMessages(stack.database.pool, victim.id, 'spoofed')).toBe(0);
+
+      for (const filter of ['#', `v1/devices/${victim.id}/#`, 'v1/devices/+/readings']) {
+        await expect(client.subscribeAsync(filter)).rejects.toThrow(/Subscribe error/);
+      }
+      const [granted] = await client.subscribeAsync(`v1/devices/${attacker.id}/receipts`, { qos: 1 });
+      expect(granted.qos).toBe(1);
+    } finally {
+      await client.endAsync(true);
+    }
+  });
+
+  // Last: it stops the suite's broker.
+  it('fails a registration the broker cannot take, leaving no device behind', async () => {
+    const devicesBefore = await api.request<unknown[]>('GET', `/api/patients/${patientId}/devices`);
+    await stack.broker.stop();
+
+    const response = await api.request<{ code: string; message: string }>(
+      'POST',
+      `/api/patients/${patientId}/devices`,
+      { kind: 'thermometer' },
+    );
+
+    expect(response.status).toBe(503);
+    expect(response.body.code).toBe('broker_provisioning_failed');
+    const devicesAfter = await api.request<unknown[]>('GET', `/api/patients/${patientId}/devices`);
+    expect(devicesAfter.body).toEqual(devicesBefore.body);
+  });
+});
+
+/** The quick start's process: every role and an embedded broker that enforces the same binding. */
+describe('MQTT client ids bound to device credentials on the all-in-one process’s embedded broker', () => {
+  const MESSAGES = 200;
+  let database: TestDatabase;
+  let app: AppProcess;
+  let api: ApiClient;
+  let attacker: Device;
+  let victim: Device;
+  let victimClient: MqttClient;
+  let victimClosed = 0;
+  const redisPrefix = `hwtest-bind-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    let port: number;
+    let mqttPort: number;
+    [database, port, mqttPort] = await Promise.all([createTestDatabase(), freePort(), freePort()]);
+    app = new AppProcess('homeward', {
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      PORT: String(port),
+      MQTT_PORT: String(mqttPort),
+      MQTT_CLIENT_ID: INGEST_CLIENT_ID,
+    });
+    await app.start('Homeward listening', 60_000);
+    const org = await createOrganization(database.pool);
+    const user = await createUser(database.pool, org, 'coordinator');
+    api = await new ApiClient(`http://127.0.0.1:${port}`).login(user.email, user.password);
+    const patientId = (await api.createPatient()).id;
+    attacker = await api.registerDevice(patientId, 'bp_cuff');
+    victim = await api.registerDevice(patientId, 'scale');
+    victimClient = await connectDevice(victim.mqttUrl, victim);
+    victimClient.on('close', () => (victimClosed += 1));
+  });
+
+  afterAll(async () => {
+    await victimClient?.endAsync(true);
+    await app?.stop();
+    await database?.drop();
+    await deleteRedisKeys(redisPrefix);
+  });
+
+  it('refuses a device that connects as the ingest consumer, and stores every reading other devices send meanwhile', async () => {
+    const outcomes = await attackWhileStreaming(
+      victim.mqttUrl,
+      attacker,
+      INGEST_CLIENT_ID,
+      victimClient,
+      victim.id,
+      'embedded-while-attacked',
+      MESSAGES,
+    );
+
+    expect(await settledCount(database.pool, victim.id, 'embedded-while-attacked', MESSAGES)).toBe(MESSAGES);
+    expect(outcomes.length).toBeGreaterThanOrEqual(3);
+    expect(outcomes.filter((outcome) => !REFUSED.test(outcome))).toEqual([]);
+  });
+
+  it('refuses a device that uses another device’s client id, and leaves that device connected', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect(
+        await tryConnect(victim.mqttUrl, {
+          clientId: `device-${victim.id}`,
+          username: attacker.id,
+          password: attacker.secret,
+        }),
+      ).toMatch(REFUSED);
+    }
+    await sleep(200);
+    expect(victimClosed).toBe(0);
+    expect(victimClient.connected).toBe(true);
+    await victimClient.publishAsync(readingsTopic(victim.id), bpMessage('embedded-still-here-0', 118, 76), {
+      qos: 1,
+    });
+    expect(await settledCount(database.pool, victim.id, 'embedded-still-here', 1)).toBe(1);
+  });
+});
