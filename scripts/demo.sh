@@ -15,9 +15,14 @@ export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/homeward
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export PORT="${PORT:-3000}"
 mkdir -p .homeward
+chmod 700 .homeward
 if [ -z "${JWT_SECRET:-}" ]; then
-  # Kept between runs so sessions survive a restart; demo only.
-  [ -s .homeward/jwt-secret ] || node -e "process.stdout.write(require('crypto').randomBytes(32).toString('hex'))" > .homeward/jwt-secret
+  # Kept between runs so sessions survive a restart; demo only. Readable by its owner only:
+  # whoever reads it can sign tokens for any demo user.
+  if [ ! -s .homeward/jwt-secret ]; then
+    (umask 077 && node -e "process.stdout.write(require('crypto').randomBytes(32).toString('hex'))" > .homeward/jwt-secret)
+  fi
+  chmod 600 .homeward/jwt-secret
   JWT_SECRET="$(cat .homeward/jwt-secret)"
   export JWT_SECRET
 fi

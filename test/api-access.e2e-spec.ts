@@ -14,7 +14,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
   beforeAll(async () => {
     stack = await TestStack.start({
       apps: ['api'],
-      env: { LOGIN_RATE_LIMIT: '1000', MQTT_AUTH_RATE_LIMIT: '8' },
+      env: { LOGIN_RATE_LIMIT: '1000' },
     });
     const orgA = await createOrganization(stack.database.pool, 'Org A');
     const orgB = await createOrganization(stack.database.pool, 'Org B');
@@ -205,58 +205,5 @@ describe('API access: login, authentication, roles and organisation boundaries',
         '/api/alerts',
       ]),
     );
-  });
-
-  it('answers the broker’s authentication callbacks with the device credential rules', async () => {
-    const device = await apiA.registerDevice(patientA, 'bp_cuff');
-    const auth = anonymous();
-    expect(
-      (await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: device.secret }))
-        .status,
-    ).toBe(200);
-    expect(
-      (await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: 'wrong' })).status,
-    ).toBe(403);
-    expect(
-      (
-        await auth.request('POST', '/api/mqtt/auth/acl', {
-          username: device.id,
-          topic: `v1/devices/${device.id}/readings`,
-          acc: 2,
-        })
-      ).status,
-    ).toBe(200);
-    const other = '6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f';
-    expect(
-      (
-        await auth.request('POST', '/api/mqtt/auth/acl', {
-          username: device.id,
-          topic: `v1/devices/${other}/readings`,
-          acc: 2,
-        })
-      ).status,
-    ).toBe(403);
-    expect((await auth.request('POST', '/api/mqtt/auth/superuser', { username: device.id })).status).toBe(
-      403,
-    );
-  });
-
-  it('slows password guessing through the broker callbacks per username, not per broker', async () => {
-    const target = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
-    const auth = anonymous();
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      statuses.push(
-        (await auth.request('POST', '/api/mqtt/auth/user', { username: target, password: `guess-${i}` }))
-          .status,
-      );
-    }
-    expect(statuses.slice(0, 8)).toEqual(Array(8).fill(403));
-    expect(statuses.slice(8)).toEqual([429, 429]);
-    const device = await apiA.registerDevice(patientA, 'scale');
-    expect(
-      (await auth.request('POST', '/api/mqtt/auth/user', { username: device.id, password: device.secret }))
-        .status,
-    ).toBe(200);
   });
 });

@@ -340,7 +340,6 @@ describe('API input faults: client mistakes answer 4xx, never 500', () => {
         { numRuns: RUNS_PER_ROUTE, endOnFailure: true },
       );
     }
-    const h: Record<string, number> = {}; for (const e of seen) h[e] = (h[e] ?? 0) + 1; console.log(JSON.stringify(h, null, 1));
     expect(seen.length).toBe(routes.length * RUNS_PER_ROUTE);
     // Not vacuous: the generated requests reach handlers and are refused for their content.
     expect(seen.some((entry) => entry.endsWith(' 400'))).toBe(true);

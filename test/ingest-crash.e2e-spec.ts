@@ -25,7 +25,8 @@ describe('ingest killed mid-stream', () => {
     // killed: acknowledging any of them early would lose them, and this test would see it.
     stack = await TestStack.start({
       apps: ['api', 'ingest'],
-      env: { OPS_PORT: String(opsPort), INGEST_FLUSH_MS: '200' },
+      env: { INGEST_FLUSH_MS: '200' },
+      appEnv: { ingest: { OPS_PORT: String(opsPort) } },
     });
     const org = await createOrganization(stack.database.pool);
     const user = await createUser(stack.database.pool, org, 'coordinator');

@@ -35,7 +35,8 @@ describe('ingest under poison messages and a stuck database', () => {
     opsPort = await freePort();
     stack = await TestStack.start({
       apps: ['api', 'ingest'],
-      env: { OPS_PORT: String(opsPort), INGEST_STUCK_AFTER_MS: '1500' },
+      env: { INGEST_STUCK_AFTER_MS: '1500' },
+      appEnv: { ingest: { OPS_PORT: String(opsPort) } },
     });
     const org = await createOrganization(stack.database.pool);
     const user = await createUser(stack.database.pool, org, 'coordinator');

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config';
-import type { ProcessRole } from './env.dto';
+import { trustProxySetting, type ProcessRole } from './env.dto';
 
 const SECRET = 'a-jwt-secret-of-at-least-32-chars!';
 
@@ -167,6 +167,35 @@ describe('loadConfig', () => {
   ])('refuses %s=%s', (name, value) => {
     expect(badVariables('worker', { ...BASE, [name]: value })).toEqual([name]);
   });
+
+  it('keeps the broker callbacks off unless BROKER_AUTH_PORT is set, and on loopback unless told otherwise', () => {
+    const config = loadConfig('api', { ...BASE, JWT_SECRET: SECRET });
+    expect(config.BROKER_AUTH_PORT).toBeUndefined();
+    expect(config.BROKER_AUTH_HOST).toBe('127.0.0.1');
+    expect(
+      loadConfig('api', { ...BASE, JWT_SECRET: SECRET, BROKER_AUTH_PORT: '3001' }).BROKER_AUTH_PORT,
+    ).toBe(3001);
+    expect(badVariables('api', { ...BASE, JWT_SECRET: SECRET, BROKER_AUTH_PORT: 'x' })).toEqual([
+      'BROKER_AUTH_PORT',
+    ]);
+  });
+
+  it('trusts no proxy by default, and a hop count or proxy addresses when TRUST_PROXY says so', () => {
+    expect(trustProxySetting(loadConfig('api', { ...BASE, JWT_SECRET: SECRET }).TRUST_PROXY)).toBe(false);
+    const setting = (value: string) =>
+      trustProxySetting(loadConfig('api', { ...BASE, JWT_SECRET: SECRET, TRUST_PROXY: value }).TRUST_PROXY);
+    expect(setting('1')).toBe(1);
+    expect(setting('10.0.0.0/8, loopback,2001:db8::1')).toEqual(['10.0.0.0/8', 'loopback', '2001:db8::1']);
+  });
+
+  it.each(['true', 'false', 'all', '10.0.0.0/33', 'proxy.internal', '1,2', '100'])(
+    'refuses TRUST_PROXY=%s',
+    (value) => {
+      expect(badVariables('api', { ...BASE, JWT_SECRET: SECRET, TRUST_PROXY: value })).toEqual([
+        'TRUST_PROXY',
+      ]);
+    },
+  );
 
   it('accepts postgresql:// and rediss:// URLs', () => {
     const config = loadConfig('worker', {

@@ -10,6 +10,8 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 export interface StackOptions {
   apps: Array<Exclude<AppName, 'homeward'>>;
   env?: Record<string, string>;
+  /** Variables for one app only (OPS_PORT, say, which two processes cannot share). */
+  appEnv?: Partial<Record<Exclude<AppName, 'homeward'>, Record<string, string>>>;
   /**
    * `dynamic-security`: Mosquitto as docker/mosquitto/dynsec.conf deploys it, the processes
    * signing in with its admin service account and the API provisioning devices on it.
@@ -31,6 +33,7 @@ export class TestStack {
     readonly broker: TestBroker,
     readonly port: number,
     private readonly extraEnv: Record<string, string>,
+    private readonly appEnv: NonNullable<StackOptions['appEnv']>,
   ) {}
 
   static async start(options: StackOptions): Promise<TestStack> {
@@ -43,7 +46,7 @@ export class TestStack {
       startMosquitto({ dynamicSecurity }),
       freePort(),
     ]);
-    const stack = new TestStack(database, broker, port, options.env ?? {});
+    const stack = new TestStack(database, broker, port, options.env ?? {}, options.appEnv ?? {});
     await Promise.all(options.apps.map((name) => stack.startApp(name)));
     return stack;
   }
@@ -72,7 +75,7 @@ export class TestStack {
   }
 
   async startApp(name: Exclude<AppName, 'homeward'>): Promise<AppProcess> {
-    const app = new AppProcess(name, this.env());
+    const app = new AppProcess(name, { ...this.env(), ...this.appEnv[name] });
     this.apps.set(name, app);
     await app.start(READY_LINES[name]);
     return app;
