@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { Database } from '@homeward/db';
 import { MqttIngestRunner } from '@homeward/ingest-consumer';
 import { REDIS } from '@homeward/messaging';
-import { OpsServer, PinoNestLogger, runProcess } from '@homeward/observability';
+import { OpsServer, PinoNestLogger, assertIngestNotStuck, runProcess } from '@homeward/observability';
 import { IngestAppModule } from './ingest-app.module';
 
 runProcess('ingest', async (config, logger) => {
@@ -20,7 +20,7 @@ runProcess('ingest', async (config, logger) => {
       mqtt: () => {
         if (!runner.connected) throw new Error('not connected to the broker');
       },
-      ingest: () => runner.checkNotStuck(),
+      ingest: () => assertIngestNotStuck(config.INGEST_STUCK_AFTER_MS),
     });
     const port = await ops.listen(config.OPS_PORT);
     logger.info({ port }, 'Health and metrics listening');

@@ -20,13 +20,6 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
     return this.consumer?.connected ?? false;
   }
 
-  /** Throws when the oldest held message has waited longer than INGEST_STUCK_AFTER_MS. */
-  checkNotStuck(): void {
-    const ageMs = this.consumer?.oldestHeldAgeMs() ?? 0;
-    if (ageMs > this.config.INGEST_STUCK_AFTER_MS)
-      throw new Error(`stuck: the oldest uncommitted message has waited ${Math.round(ageMs / 1000)} s`);
-  }
-
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
     if (config.ingestInEmbeddedBroker) return;

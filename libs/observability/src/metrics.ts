@@ -38,6 +38,13 @@ export function reportIngestBacklog(source: IngestBacklog): void {
   ingestBacklog = source;
 }
 
+/** Readiness: throws when the process's ingest path has held a message longer than `maxAgeMs`. */
+export function assertIngestNotStuck(maxAgeMs: number): void {
+  const ageMs = ingestBacklog?.oldestHeldAgeMs() ?? 0;
+  if (ageMs > maxAgeMs)
+    throw new Error(`stuck: the oldest uncommitted device message has waited ${Math.round(ageMs / 1000)} s`);
+}
+
 export const ingestHeldMessages = new Gauge({
   name: 'homeward_ingest_held_messages',
   help: 'Device messages received and not yet committed (their acknowledgement is held)',

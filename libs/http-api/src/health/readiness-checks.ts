@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { AppConfig } from '@homeward/config';
 import { Database } from '@homeward/db';
 import { REDIS } from '@homeward/messaging';
-import type { ReadinessChecks as Checks } from '@homeward/observability';
+import { assertIngestNotStuck, type ReadinessChecks as Checks } from '@homeward/observability';
 import { MqttMonitor } from './mqtt-monitor';
 
 /** What the API needs to serve: each check throws, with the reason, when its dependency does not answer. */
@@ -12,6 +13,7 @@ export class ReadinessChecks {
     private readonly db: Database,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly mqtt: MqttMonitor,
+    private readonly config: AppConfig,
   ) {}
 
   get checks(): Checks {
@@ -22,6 +24,10 @@ export class ReadinessChecks {
         if (!this.mqtt.configured) throw new Error('MQTT_URL is not set');
         if (!this.mqtt.connected) throw new Error('not connected to the broker');
       },
+      // The all-in-one process ingests inside its embedded broker: a stuck ingest is its problem too.
+      ...(this.config.role === 'all'
+        ? { ingest: () => assertIngestNotStuck(this.config.INGEST_STUCK_AFTER_MS) }
+        : {}),
     };
   }
 }

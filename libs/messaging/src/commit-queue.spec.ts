@@ -1,0 +1,93 @@
+import pino from 'pino';
+import { CommitQueue } from './commit-queue';
+
+interface Item {
+  id: number;
+  at: number;
+}
+
+const logger = pino({ level: 'silent' });
+
+function queue(commit: (items: Item[]) => Promise<void>, batchSize = 3) {
+  const committed: number[][] = [];
+  const q = new CommitQueue<Item>({
+    batchSize,
+    flushMs: 1,
+    commit,
+    onCommitted: (items) => committed.push(items.map((item) => item.id)),
+    arrivedAt: (item) => item.at,
+    logger,
+  });
+  return { q, committed };
+}
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+};
+
+describe('CommitQueue', () => {
+  it('commits in arrival order, in batches of at most batchSize', async () => {
+    const { q, committed } = queue(() => Promise.resolve());
+    for (let id = 1; id <= 7; id++) q.add({ id, at: Date.now() });
+    await until(() => committed.flat().length === 7);
+    expect(committed.flat()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(committed.every((batch) => batch.length <= 3)).toBe(true);
+    expect(q.size).toBe(0);
+  });
+
+  it('retries a failed batch first and commits nothing behind it meanwhile', async () => {
+    let failures = 2;
+    const attempts: number[][] = [];
+    const { q, committed } = queue((items) => {
+      attempts.push(items.map((item) => item.id));
+      return failures-- > 0 ? Promise.reject(new Error('database down')) : Promise.resolve();
+    });
+    for (let id = 1; id <= 4; id++) q.add({ id, at: Date.now() });
+    await until(() => committed.flat().length === 4);
+    expect(attempts.slice(0, 3)).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(committed).toEqual([[1, 2, 3], [4]]);
+  });
+
+  it('reports the age of the oldest uncommitted item, also while it is being committed', async () => {
+    let release: () => void = () => undefined;
+    const { q } = queue(() => new Promise<void>((resolve) => (release = resolve)));
+    q.add({ id: 1, at: 1_000 });
+    q.add({ id: 2, at: 5_000 });
+    expect(q.oldestAgeMs(11_000)).toBe(10_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(q.oldestAgeMs(11_000)).toBe(10_000);
+    release();
+    await until(() => q.size === 0);
+    expect(q.oldestAgeMs()).toBe(0);
+  });
+
+  it('makes a producer wait while too much is held, and lets it go once a batch commits', async () => {
+    let release: () => void = () => undefined;
+    const { q } = queue(() => new Promise<void>((resolve) => (release = resolve)), 2);
+    for (let id = 1; id <= 4; id++) q.add({ id, at: Date.now() });
+    let resumed = false;
+    void q.whenBelow(4).then(() => (resumed = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(resumed).toBe(false);
+    release();
+    await until(() => resumed);
+    expect(q.size).toBeLessThan(4);
+    release();
+  });
+
+  it('drops waiting items on request but never the batch being committed', async () => {
+    let release: () => void = () => undefined;
+    const { q, committed } = queue(() => new Promise<void>((resolve) => (release = resolve)), 2);
+    for (let id = 1; id <= 5; id++) q.add({ id, at: Date.now() });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(q.drop(() => true)).toBe(3);
+    release();
+    await until(() => committed.length === 1);
+    expect(committed).toEqual([[1, 2]]);
+  });
+});
