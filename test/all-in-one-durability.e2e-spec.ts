@@ -202,9 +202,6 @@ describe('all-in-one process: acknowledged readings survive SIGKILL', () => {
     await publishing;
     publisher.end(true);
     const acknowledgedIds = [...acknowledged].map((i) => `durable-${i}`);
-    process.stderr.write(
-      `DEBUG sent=${sentAtKill} acked=${acknowledgedAtKill} ackedAll=${acknowledgedIds.length} stored=${storedAtKill}\n`,
-    );
 
     // Restarted on the same database (without --demo, which would issue fresh device credentials).
     homeward.app = new AppProcess('homeward', homeward.env, ['--state-dir', homeward.stateDir]);
@@ -213,7 +210,6 @@ describe('all-in-one process: acknowledged readings survive SIGKILL', () => {
     const stored = await readingsPerMessage(database, device.id);
     expect(acknowledgedIds.filter((id) => stored.get(id) !== READINGS_PER_MESSAGE)).toEqual([]);
     expect([...stored].filter(([, rows]) => rows !== READINGS_PER_MESSAGE)).toEqual([]);
-    process.stderr.write(`DEBUG after: acked=${acknowledged.size} storedMsgs=${stored.size}\n`);
     const { rows: ledger } = await database.pool.query<{ message_id: string }>(
       'SELECT message_id FROM device_messages WHERE device_id = $1',
       [device.id],
@@ -243,7 +239,7 @@ describe('all-in-one process: acknowledged readings survive SIGKILL', () => {
 
     // The kill came mid-stream, with messages sent and not yet acknowledged.
     expect(storedAtKill).toBeLessThan(MESSAGES);
-    expect(sentAtKill - acknowledgedAtKill).toBeGreaterThan(0);
+    expect(sentAtKill - acknowledgedAtKill).toBeGreaterThanOrEqual(IN_FLIGHT / 2);
   });
 });
 
@@ -372,15 +368,18 @@ describe('all-in-one process: embedded broker limits', () => {
     // broker binds every interface: so probe the machine's own non-loopback addresses (or,
     // without any, 127.0.0.2: loopback, yet not the bound 127.0.0.1) on both processes.
     const external = Object.values(networkInterfaces())
-      .flat()
-      .filter((address) => address && !address.internal && address.family === 'IPv4')
-      .map((address) => address!.address);
-    const addresses = external.length > 0 ? external : ['127.0.0.2'];
+      .flatMap((addresses) => addresses ?? [])
+      .filter((address) => !address.internal);
+    const externalV4 = external.filter((address) => address.family === 'IPv4').map((a) => a.address);
+    const addresses = externalV4.length > 0 ? externalV4 : ['127.0.0.2'];
+    // Link-local IPv6 needs a scope id to be dialled; the others are probed as they are.
+    const externalV6 = external
+      .filter((address) => address.family === 'IPv6' && address.scopeid === 0)
+      .map((a) => a.address);
     const port = mqttPortOf(printedMqttUrl(homeward.app));
     expect(await tcpProbe('127.0.0.1', port)).toBe('connected');
-    for (const address of addresses)
+    for (const address of [...addresses, ...externalV6, '::1'])
       expect([address, await tcpProbe(address, port)]).toEqual([address, 'ECONNREFUSED']);
-    expect(await tcpProbe('::1', port)).toBe('ECONNREFUSED');
 
     wildcard = await startHomeward({ MQTT_BIND_HOST: '0.0.0.0' });
     const url = printedMqttUrl(wildcard.app);

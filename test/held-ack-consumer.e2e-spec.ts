@@ -27,7 +27,11 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
 
   // Each test has its own share group: Mosquitto keeps routing a share of the stream to an
   // offline persistent member (TRAPS.md 6), which would starve the next test.
-  const consumer = (clientId: string, onBatch: (messages: InboundMessage[]) => Promise<void>) =>
+  const consumer = (
+    clientId: string,
+    onBatch: (messages: InboundMessage[]) => Promise<void>,
+    maxHeld = 400,
+  ) =>
     new HeldAckMqttConsumer({
       url: broker.url,
       clientId,
@@ -35,7 +39,7 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
       shareGroup: `g${clientId.slice(5)}`,
       batchSize: 100,
       flushMs: 5,
-      maxHeld: 400,
+      maxHeld,
       onBatch,
       logger,
     });
@@ -94,5 +98,69 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
     await sleep(1000);
     expect(again).toEqual([]);
     await second.stop();
+  });
+
+  // Mosquitto 2.0.11 lets far more than receiveMaximum into flight once a backlog is queued
+  // (each PUBACK for the oldest in-flight message moves up to receiveMaximum queued messages
+  // into flight), so only the consumer's own bound keeps what it holds in check.
+  it('holds at most maxHeld messages while draining a 20,000-message backlog, committing each once, in order', async () => {
+    const clientId = `held-${randomBytes(4).toString('hex')}`;
+    const maxHeld = 500;
+    // 1. Subscribe once, so that the persistent session exists, and go away.
+    const subscriber = consumer(clientId, () => Promise.resolve(), maxHeld);
+    await subscriber.start();
+    await subscriber.stop();
+
+    // 2. The backlog forms in that session's queue at the broker.
+    const sent = Array.from({ length: 20_000 }, (_, i) => `b${i}`);
+    for (let i = 0; i < sent.length; i += 1000)
+      await Promise.all(
+        sent.slice(i, i + 1000).map((p) => publisher.publishAsync('held-test/d3/readings', p, { qos: 1 })),
+      );
+
+    // 3. A slow consumer drains it; what it holds is sampled throughout.
+    const committed: string[] = [];
+    let heldSampled = 0;
+    const draining: HeldAckMqttConsumer = consumer(
+      clientId,
+      async (messages) => {
+        heldSampled = Math.max(heldSampled, draining.held);
+        await sleep(10);
+        committed.push(...messages.map((m) => m.payload.toString()));
+      },
+      maxHeld,
+    );
+    const sampler = setInterval(() => (heldSampled = Math.max(heldSampled, draining.held)), 1);
+    try {
+      await draining.start();
+      await waitFor(() => committed.length >= sent.length, { what: 'backlog committed', timeoutMs: 60_000 });
+      await sleep(300); // the last PUBACKs reach the broker
+    } finally {
+      clearInterval(sampler);
+      await forceDisconnect(draining);
+    }
+    expect(heldSampled).toBeLessThanOrEqual(maxHeld);
+    expect(draining.peakHeld).toBeLessThanOrEqual(maxHeld);
+    // The backlog did press against the bound: it was reached, not merely never approached.
+    expect(draining.peakHeld).toBe(maxHeld);
+    expect(committed.length).toBe(sent.length);
+    expect(committed).toEqual(sent);
+
+    const again: string[] = [];
+    const after = consumer(
+      clientId,
+      (messages) => {
+        again.push(...messages.map((m) => m.payload.toString()));
+        return Promise.resolve();
+      },
+      maxHeld,
+    );
+    try {
+      await after.start();
+      await sleep(1500);
+    } finally {
+      await after.stop();
+    }
+    expect(again).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * UTF-8 form (the driver would silently store U+FFFD instead). JSON's `\u0000` and `\ud800`
  * escapes produce exactly these, so every input path checks for them before SQL (TRAPS 22).
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 

@@ -78,9 +78,8 @@ export class EmbeddedBroker {
       if (!store) return done(null);
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       // aedes writes the PUBACK only after this callback: the message is committed by then.
-      done(null);
       store(packet.topic, payload).then(
-        () => undefined,
+        () => done(null),
         (error: unknown) => {
           this.logger.warn(
             { err: error, clientId: client.id },

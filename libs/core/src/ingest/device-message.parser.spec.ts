@@ -1,4 +1,10 @@
-import { DEVICE_CONTRACT, VITALS, readingsTopic, type RejectionReason } from '@homeward/contracts';
+import {
+  DEVICE_CONTRACT,
+  VITALS,
+  isStorableText,
+  readingsTopic,
+  type RejectionReason,
+} from '@homeward/contracts';
 import {
   parseDeviceMessage,
   payloadExcerpt,
@@ -394,7 +400,7 @@ describe('text PostgreSQL cannot store', () => {
     expect(result.reason).toBe('invalid_characters');
     expect(result.detail).toMatch(/^\/.* contains NUL or an invalid code point/);
     // What is kept for the rejection row is itself storable.
-    expect(`${result.detail}${result.messageId ?? ''}`).not.toMatch(/\u0000|[\uD800-\uDFFF]/);
+    expect(isStorableText(`${result.detail}${result.messageId ?? ''}`)).toBe(true);
   });
 
   it('keeps the poisoned messageId readable, with the NUL escaped', () => {
