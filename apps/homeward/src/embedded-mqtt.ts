@@ -45,8 +45,13 @@ export async function startEmbeddedBroker(
       `MQTT port ${config.MQTT_PORT} is taken; the embedded broker listens on ${port}`,
     );
   }
+  // Devices on this machine reach a loopback or wildcard bind as localhost; a specific
+  // address only where it is bound.
   const wildcard = host === '0.0.0.0' || host === '::';
-  config.MQTT_URL = `mqtt://${wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}`;
-  devices.setPublicMqttUrl(config.MQTT_PUBLIC_URL ?? `mqtt://localhost:${port}`);
+  const local = wildcard || host === '127.0.0.1' || host === '::1' || host === 'localhost';
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  config.MQTT_URL = `mqtt://${wildcard ? '127.0.0.1' : hostInUrl}:${port}`;
+  config.MQTT_PUBLIC_URL ??= `mqtt://${local ? 'localhost' : hostInUrl}:${port}`;
+  devices.setPublicMqttUrl(config.MQTT_PUBLIC_URL);
   return broker;
 }

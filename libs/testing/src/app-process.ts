@@ -35,6 +35,8 @@ export class AppProcess {
 
   /** Starts the process and resolves once its log shows `readyLine`. */
   async start(readyLine: string, timeoutMs = 30_000): Promise<void> {
+    // A restart waits for the new process's ready line, not the one its predecessor logged.
+    this.log = '';
     const child = spawn(process.execPath, [AppProcess.entry(this.name), ...this.args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...this.env },
