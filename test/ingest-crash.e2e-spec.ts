@@ -1,13 +1,5 @@
 import { connect, type MqttClient } from 'mqtt';
-import {
-  ApiClient,
-  TestStack,
-  createOrganization,
-  createUser,
-  freePort,
-  sleep,
-  waitFor,
-} from '@homeward/testing';
+import { TestStack, freePort, registerDevices, sleep, waitFor } from '@homeward/testing';
 import { bpMessage } from './mqtt-helpers';
 
 const MESSAGES = 3000;
@@ -28,11 +20,7 @@ describe('ingest killed mid-stream', () => {
       env: { INGEST_FLUSH_MS: '200' },
       appEnv: { ingest: { OPS_PORT: String(opsPort) } },
     });
-    const org = await createOrganization(stack.database.pool);
-    const user = await createUser(stack.database.pool, org, 'coordinator');
-    const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
-    const patient = await api.createPatient();
-    const device = await api.registerDevice(patient.id, 'bp_cuff');
+    const [device] = await registerDevices(stack, ['bp_cuff']);
     deviceId = device.id;
     publisher = connect(stack.broker.url, {
       clientId: `device-${device.id}`,
@@ -110,7 +98,12 @@ describe('ingest killed mid-stream', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ok',
-      details: { database: { status: 'up' }, redis: { status: 'up' }, mqtt: { status: 'up' } },
+      details: {
+        database: { status: 'up' },
+        redis: { status: 'up' },
+        mqtt: { status: 'up' },
+        ingest: { status: 'up' },
+      },
     });
     const metrics = await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text();
     const accepted = /homeward_ingest_messages_total\{outcome="accepted"\} (\d+)/.exec(metrics);

@@ -1,14 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import type { PoolClient } from 'pg';
-import {
-  ApiClient,
-  TestStack,
-  createOrganization,
-  createUser,
-  freePort,
-  sleep,
-  waitFor,
-} from '@homeward/testing';
+import { TestStack, freePort, registerDevices, sleep, waitFor } from '@homeward/testing';
 import { bpMessage, connectDevice, publishRaw } from './mqtt-helpers';
 
 /** One bad message, or a database that stops answering, must not stop every patient's monitoring. */
@@ -38,14 +30,7 @@ describe('ingest under poison messages and a stuck database', () => {
       env: { INGEST_STUCK_AFTER_MS: '1500' },
       appEnv: { ingest: { OPS_PORT: String(opsPort) } },
     });
-    const org = await createOrganization(stack.database.pool);
-    const user = await createUser(stack.database.pool, org, 'coordinator');
-    const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
-    const patient = await api.createPatient();
-    const [a, b] = [
-      await api.registerDevice(patient.id, 'bp_cuff'),
-      await api.registerDevice(patient.id, 'scale'),
-    ];
+    const [a, b] = await registerDevices(stack, ['bp_cuff', 'scale']);
     poisonDevice = a.id;
     healthyDevice = b.id;
     poisoner = await connectDevice(stack.broker.url, a);

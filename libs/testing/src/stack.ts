@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { ApiClient } from './api-client';
 import { AppProcess, READY_LINES, type AppName } from './app-process';
+import { createOrganization, createUser } from './factories';
 import { startMosquitto, type TestBroker } from './mosquitto';
 import { freePort } from './ports';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -109,4 +111,26 @@ export async function deleteRedisKeys(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+export interface RegisteredTestDevice {
+  id: string;
+  secret: string;
+  mqttUrl: string;
+  patientId: string;
+}
+
+/**
+ * A new organisation with a coordinator who registers one patient and, through the real API,
+ * a device of each kind given: what most ingest suites start from.
+ */
+export async function registerDevices(stack: TestStack, kinds: string[]): Promise<RegisteredTestDevice[]> {
+  const organization = await createOrganization(stack.database.pool);
+  const coordinator = await createUser(stack.database.pool, organization, 'coordinator');
+  const api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
+  const patient = await api.createPatient();
+  const devices: RegisteredTestDevice[] = [];
+  for (const kind of kinds)
+    devices.push({ ...(await api.registerDevice(patient.id, kind)), patientId: patient.id });
+  return devices;
 }
