@@ -193,7 +193,7 @@ export class HeldAckMqttConsumer {
     const send = internals._sendPacket.bind(client);
     if (typeof send !== 'function') throw new Error('mqtt.js internals changed: _sendPacket missing');
     internals._sendPacket = (packet, cb, ...rest) => {
-      if (packet.cmd === 'puback' && Number.isNaN(0)) {
+      if (packet.cmd === 'puback') {
         // Kept for the release loop; a PUBACK for an id no longer held (a callback that ran
         // after a reconnect) is dropped, since the id may now name another message.
         const slot = packet.messageId === undefined ? undefined : this.heldById.get(packet.messageId);
