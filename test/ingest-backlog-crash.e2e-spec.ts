@@ -1,14 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { readingsTopic } from '@homeward/contracts';
-import {
-  ApiClient,
-  TestStack,
-  createOrganization,
-  createUser,
-  freePort,
-  sleep,
-  waitFor,
-} from '@homeward/testing';
+import { TestStack, freePort, registerDevices, sleep, waitFor } from '@homeward/testing';
 import { connectDevice } from './mqtt-helpers';
 
 const MESSAGES = 50_000;
@@ -54,11 +46,7 @@ describe('ingest killed repeatedly while a 50,000-message backlog drains', () =>
       env: { INGEST_MAX_HELD: String(MAX_HELD) },
       appEnv: { ingest: { OPS_PORT: String(opsPort) } },
     });
-    const org = await createOrganization(stack.database.pool);
-    const user = await createUser(stack.database.pool, org, 'coordinator');
-    const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
-    const patient = await api.createPatient();
-    const scale = await api.registerDevice(patient.id, 'scale');
+    const [scale] = await registerDevices(stack, ['scale']);
     deviceId = scale.id;
     device = await connectDevice(stack.broker.url, scale);
   });
