@@ -243,5 +243,10 @@ function valueAt(body: unknown, pointer: string): unknown {
  * a surrogate cut in half by the cap) written as a visible `\uXXXX` escape.
  */
 export function payloadExcerpt(payload: Buffer, maxChars = 4096): string {
-  return escapeUnstorableText(payload.subarray(0, maxChars * 4).toString('utf8').slice(0, maxChars));
+  return escapeUnstorableText(
+    payload
+      .subarray(0, maxChars * 4)
+      .toString('utf8')
+      .slice(0, maxChars),
+  );
 }
