@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     MQTT_SHARE_GROUP: `bench${prefix.slice(8)}`,
     INGEST_BATCH_SIZE: process.env.INGEST_BATCH_SIZE ?? '1000',
     INGEST_FLUSH_MS: process.env.INGEST_FLUSH_MS ?? '20',
+    INGEST_MAX_HELD: process.env.INGEST_MAX_HELD ?? '4000',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   });
   const clients: MqttClient[] = [];

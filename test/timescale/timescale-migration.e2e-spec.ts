@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /*
@@ -13,26 +13,25 @@ import { join } from 'node:path';
  * product.
  */
 
-const MIGRATION_FILE = join(
-  __dirname,
-  '..',
-  '..',
-  'libs',
-  'db',
-  'migrations',
-  '1764000000000_initial-schema.sql',
-);
+const MIGRATIONS_DIR = join(__dirname, '..', '..', 'libs', 'db', 'migrations');
 const UP_MARKER = '-- Up Migration';
 const DOWN_MARKER = '-- Down Migration';
 
-/** The text node-pg-migrate runs for `up`: between the Up and Down markers. */
-function upSection(): string {
-  const sql = readFileSync(MIGRATION_FILE, 'utf8');
+/** The text node-pg-migrate runs for `up` of one file: between the Up and Down markers. */
+function upSection(file: string): string {
+  const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
   const start = sql.indexOf(UP_MARKER);
   const end = sql.indexOf(DOWN_MARKER);
-  if (start < 0 || end < start)
-    throw new Error(`${MIGRATION_FILE}: no "${UP_MARKER}" before "${DOWN_MARKER}"`);
+  if (start < 0 || end < start) throw new Error(`${file}: no "${UP_MARKER}" before "${DOWN_MARKER}"`);
   return sql.slice(start + UP_MARKER.length, end);
+}
+
+/** Every migration's Up section, in the order node-pg-migrate applies them. */
+function upSections(): string[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((file) => file.endsWith('.sql'))
+    .sort()
+    .map(upSection);
 }
 
 /*
@@ -161,30 +160,36 @@ async function count(db: PgliteProcess, sql: string, params: unknown[] = []): Pr
   return result.rows[0].n;
 }
 
-interface Reading {
+interface Message {
   measuredAt: Date;
   deviceId: string;
   messageId: string;
-  type?: string;
+  types?: string[];
 }
 
-/** The ingest path's insert, reduced to the de-duplication key; returns the rows stored. */
-async function insertReading(db: PgliteProcess, reading: Reading): Promise<number> {
-  const result = await db.query(
-    `INSERT INTO readings
-       (measured_at, patient_id, device_id, message_id, type, loinc, value, unit, source_value, source_unit, batch_id)
-     VALUES ($1, $2, $3, $4, $5, '8867-4', 72, '/min', 72, '/min', $6)
-     ON CONFLICT (device_id, message_id, type, measured_at) DO NOTHING`,
-    [
-      reading.measuredAt,
-      randomUUID(),
-      reading.deviceId,
-      reading.messageId,
-      reading.type ?? 'heart_rate',
-      randomUUID(),
-    ],
+/**
+ * The ingest path's writes, reduced to de-duplication: claim the message in the ledger, and
+ * store its readings only when the claim was new. Returns the readings stored.
+ */
+async function insertMessage(db: PgliteProcess, message: Message): Promise<number> {
+  const batchId = randomUUID();
+  const claim = await db.query(
+    `INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id)
+     VALUES ($1, $2, '\\x00', $3, $4) ON CONFLICT (device_id, message_id) DO NOTHING RETURNING message_id`,
+    [message.deviceId, message.messageId, message.measuredAt, batchId],
   );
-  return result.affectedRows ?? 0;
+  if (claim.rows.length === 0) return 0;
+  let stored = 0;
+  for (const type of message.types ?? ['heart_rate']) {
+    const result = await db.query(
+      `INSERT INTO readings
+         (measured_at, patient_id, device_id, message_id, type, loinc, value, unit, source_value, source_unit, batch_id)
+       VALUES ($1, $2, $3, $4, $5, '8867-4', 72, '/min', 72, '/min', $6)`,
+      [message.measuredAt, randomUUID(), message.deviceId, message.messageId, type, batchId],
+    );
+    stored += result.affectedRows ?? 0;
+  }
+  return stored;
 }
 
 // Both databases start at once (each takes a few seconds to boot); each suite below uses one.
@@ -202,9 +207,9 @@ afterAll(async () => {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-describe('initial migration, TimescaleDB branch (pglite with TimescaleDB; dev-only smoke test)', () => {
+describe('migrations, TimescaleDB branch (pglite with TimescaleDB; dev-only smoke test)', () => {
   beforeAll(async () => {
-    await withTimescale.migrate(upSection());
+    for (const sql of upSections()) await withTimescale.migrate(sql);
   });
 
   it('creates the extension, and the build is not Apache-only, so compression and retention ran', async () => {
@@ -284,26 +289,35 @@ describe('initial migration, TimescaleDB branch (pglite with TimescaleDB; dev-on
     ).toBe(0);
   });
 
-  it('stores a redelivered reading once: the de-duplication key works on the hypertable', async () => {
-    const reading = {
+  it('stores a redelivered message once: the ledger is the key, and the hypertable has no unique index', async () => {
+    const message = {
       measuredAt: new Date('2025-03-03T08:00:00Z'),
       deviceId: randomUUID(),
       messageId: 'm-1',
+      types: ['heart_rate', 'oxygen_saturation'],
     };
-    expect(await insertReading(withTimescale, reading)).toBe(1);
-    expect(await insertReading(withTimescale, reading)).toBe(0);
-    // Same message, another vital: part of the key, so stored.
-    expect(await insertReading(withTimescale, { ...reading, type: 'spo2' })).toBe(1);
+    expect(await insertMessage(withTimescale, message)).toBe(2);
+    expect(await insertMessage(withTimescale, message)).toBe(0);
+    // Another measuredAt under the same id is the same message id: not stored again.
     expect(
-      await count(withTimescale, 'SELECT count(*) FROM readings WHERE device_id = $1', [reading.deviceId]),
+      await insertMessage(withTimescale, { ...message, measuredAt: new Date('2025-03-04T08:00:00Z') }),
+    ).toBe(0);
+    expect(
+      await count(withTimescale, 'SELECT count(*) FROM readings WHERE device_id = $1', [message.deviceId]),
     ).toBe(2);
+    expect(
+      await count(
+        withTimescale,
+        "SELECT count(*) FROM pg_indexes WHERE tablename = 'readings' AND indexdef LIKE 'CREATE UNIQUE%'",
+      ),
+    ).toBe(0);
   });
 
   it('splits readings spanning more than 7 days into more than one chunk', async () => {
     const deviceId = randomUUID();
     const start = Date.parse('2025-06-02T00:00:00Z');
     for (const day of [0, 8, 16]) {
-      await insertReading(withTimescale, {
+      await insertMessage(withTimescale, {
         measuredAt: new Date(start + day * DAY_MS),
         deviceId,
         messageId: `d${day}`,
@@ -323,13 +337,13 @@ describe('initial migration, TimescaleDB branch (pglite with TimescaleDB; dev-on
     ).toBeGreaterThan(1);
   });
 
-  it('still de-duplicates a late redelivery into a compressed chunk', async () => {
-    const reading = {
+  it('refuses a late redelivery and takes a late new message into a compressed chunk', async () => {
+    const message = {
       measuredAt: new Date('2024-01-10T12:00:00Z'),
       deviceId: randomUUID(),
       messageId: 'late',
     };
-    expect(await insertReading(withTimescale, reading)).toBe(1);
+    expect(await insertMessage(withTimescale, message)).toBe(1);
     // What the compression policy would do after 30 days; pglite has no background worker to run it.
     await withTimescale.query(
       `SELECT compress_chunk(c) FROM show_chunks('readings', older_than => timestamptz '2024-01-20') c`,
@@ -341,19 +355,20 @@ describe('initial migration, TimescaleDB branch (pglite with TimescaleDB; dev-on
           WHERE hypertable_name = 'readings' AND is_compressed AND range_end <= timestamptz '2024-01-20'`,
       ),
     ).toBe(1);
-    expect(await insertReading(withTimescale, reading)).toBe(0);
+    expect(await insertMessage(withTimescale, message)).toBe(0);
+    expect(await insertMessage(withTimescale, { ...message, messageId: 'late-2' })).toBe(1);
     expect(
-      await count(withTimescale, 'SELECT count(*) FROM readings WHERE device_id = $1', [reading.deviceId]),
-    ).toBe(1);
+      await count(withTimescale, 'SELECT count(*) FROM readings WHERE device_id = $1', [message.deviceId]),
+    ).toBe(2);
   });
 });
 
-describe('initial migration, plain PostgreSQL branch (pglite without TimescaleDB)', () => {
-  it('runs the Up section unchanged and indexes readings.measured_at with BRIN', async () => {
+describe('migrations, plain PostgreSQL branch (pglite without TimescaleDB)', () => {
+  it('runs every Up section unchanged and indexes readings.measured_at with BRIN', async () => {
     expect(
       await count(plain, "SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'"),
     ).toBe(0);
-    await plain.migrate(upSection());
+    for (const sql of upSections()) await plain.migrate(sql);
 
     const brin = await plain.query<{ indexdef: string }>(
       "SELECT indexdef FROM pg_indexes WHERE tablename = 'readings' AND indexname = 'readings_measured_at_brin'",

@@ -77,12 +77,14 @@ export interface NewDeviceMessageRow {
   measuredAt: Date;
 }
 
-export interface DeviceMessageClaimRow {
+export interface DeviceMessageKey {
   deviceId: string;
   messageId: string;
-  claimed: boolean;
-  /** The contents hash stored by an earlier message with the same id; null when unknown. */
-  existingHash: Buffer | null;
+}
+
+export interface DeviceMessageHashRow extends DeviceMessageKey {
+  /** Null for messages stored before the ledger existed. */
+  contentHash: Buffer | null;
 }
 
 export interface NewRejectionRow {

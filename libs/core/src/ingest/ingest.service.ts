@@ -190,7 +190,7 @@ export class IngestService {
     const repeats: Array<{ entry: PreparedMessage; first: PreparedMessage }> = [];
     for (const entry of prepared) {
       if (!entry.accepted) continue;
-      const key = `${entry.accepted.deviceId}/${entry.accepted.messageId}`;
+      const key = keyOf(entry.accepted);
       const first = firstByKey.get(key);
       if (first) repeats.push({ entry, first });
       else firstByKey.set(key, entry);
@@ -223,14 +223,25 @@ export class IngestService {
         })),
         tx,
       );
-      const claimed = new Map(claims.map((claim) => [`${claim.deviceId}/${claim.messageId}`, claim]));
+      const claimed = new Set(claims.map(keyOf));
       const rows: NewReadingRow[] = [];
+      const taken: PreparedMessage[] = [];
       for (const entry of candidates) {
-        const claim = claimed.get(`${entry.accepted!.deviceId}/${entry.accepted!.messageId}`);
-        if (claim?.claimed) rows.push(...entry.accepted!.readings);
-        else if (claim?.existingHash && !claim.existingHash.equals(entry.accepted!.contentHash))
-          conflicting(entry);
-        else duplicateMessages += 1;
+        if (claimed.has(keyOf(entry.accepted!))) rows.push(...entry.accepted!.readings);
+        else taken.push(entry);
+      }
+      // Ids used before: the same contents is a redelivery, other contents a conflict.
+      if (taken.length > 0) {
+        const stored = await this.deviceMessages.findHashes(
+          taken.map(({ accepted }) => ({ deviceId: accepted!.deviceId, messageId: accepted!.messageId })),
+          tx,
+        );
+        const hashes = new Map(stored.map((row) => [keyOf(row), row.contentHash]));
+        for (const entry of taken) {
+          const hash = hashes.get(keyOf(entry.accepted!));
+          if (hash && !hash.equals(entry.accepted!.contentHash)) conflicting(entry);
+          else duplicateMessages += 1;
+        }
       }
       const stored = await this.readings.insertBatch(batchId, rows, tx);
       await this.rejections.insertMany(ingestClientId, rejected, tx);
@@ -326,6 +337,10 @@ function contentHash(message: AcceptedMessage): Buffer {
     .sort()
     .join(';');
   return createHash('sha256').update(`${message.measuredAt.getTime()}|${readings}`).digest().subarray(0, 16);
+}
+
+function keyOf(key: { deviceId: string; messageId: string }): string {
+  return `${key.deviceId}/${key.messageId}`;
 }
 
 function sum(parts: Committed[], key: 'storedReadings' | 'duplicateMessages' | 'rejectedMessages'): number {

@@ -1,37 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '../database';
-import type { DeviceMessageClaimRow, NewDeviceMessageRow } from '../rows';
+import type { DeviceMessageKey, DeviceMessageHashRow, NewDeviceMessageRow } from '../rows';
 
 @Injectable()
 export class DeviceMessageRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Claims each (device, messageId) for this batch. Claimed rows are new; an unclaimed row
-   * comes back with the contents hash stored before it (null when unknown), so the caller can
-   * tell a redelivery from a different message reusing the id. Keys must be unique in `messages`.
+   * Claims each (device, messageId) for this batch; returns the keys that were new. A key
+   * another transaction is claiming waits for it, so a message is claimed exactly once.
+   * Keys must be unique in `messages`.
    */
   async claim(
     batchId: string,
     messages: NewDeviceMessageRow[],
     q: Queryable = this.db,
-  ): Promise<DeviceMessageClaimRow[]> {
+  ): Promise<DeviceMessageKey[]> {
     if (messages.length === 0) return [];
-    const { rows } = await q.query<DeviceMessageClaimRow>(
-      `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::timestamptz[])
-           AS t(device_id, message_id, content_hash, measured_at)
-       ), claimed AS (
-         INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id)
-         SELECT device_id, message_id, content_hash, measured_at, $5::uuid FROM input
-         ON CONFLICT (device_id, message_id) DO NOTHING
-         RETURNING device_id, message_id
-       )
-       SELECT i.device_id AS "deviceId", i.message_id AS "messageId", c.device_id IS NOT NULL AS claimed,
-              d.content_hash AS "existingHash"
-       FROM input i
-       LEFT JOIN claimed c ON c.device_id = i.device_id AND c.message_id = i.message_id
-       LEFT JOIN device_messages d ON d.device_id = i.device_id AND d.message_id = i.message_id`,
+    const { rows } = await q.query<DeviceMessageKey>(
+      `INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id)
+       SELECT *, $5::uuid FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::timestamptz[])
+       ON CONFLICT (device_id, message_id) DO NOTHING
+       RETURNING device_id AS "deviceId", message_id AS "messageId"`,
       [
         messages.map((m) => m.deviceId),
         messages.map((m) => m.messageId),
@@ -39,6 +29,18 @@ export class DeviceMessageRepository {
         messages.map((m) => m.measuredAt),
         batchId,
       ],
+    );
+    return rows;
+  }
+
+  /** The contents hashes stored for already-claimed keys (null where stored before the ledger). */
+  async findHashes(keys: DeviceMessageKey[], q: Queryable = this.db): Promise<DeviceMessageHashRow[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await q.query<DeviceMessageHashRow>(
+      `SELECT d.device_id AS "deviceId", d.message_id AS "messageId", d.content_hash AS "contentHash"
+       FROM unnest($1::uuid[], $2::text[]) AS k(device_id, message_id)
+       JOIN device_messages d ON d.device_id = k.device_id AND d.message_id = k.message_id`,
+      [keys.map((k) => k.deviceId), keys.map((k) => k.messageId)],
     );
     return rows;
   }

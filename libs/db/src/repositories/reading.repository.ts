@@ -11,8 +11,8 @@ export class ReadingRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Inserts a batch with one statement (arrays through unnest) and skips readings already
-   * stored under the same de-duplication key. Returns how many rows were new.
+   * Inserts a batch with one statement (arrays through unnest). De-duplication is the caller's:
+   * only readings of messages just claimed in `device_messages`, in the same transaction.
    */
   async insertBatch(batchId: string, readings: NewReadingRow[], q: Queryable = this.db): Promise<number> {
     if (readings.length === 0) return 0;
@@ -20,8 +20,7 @@ export class ReadingRepository {
       `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
                              source_value, source_unit, batch_id)
        SELECT r.*, $11::uuid FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
-                                        $6::text[], $7::float8[], $8::text[], $9::float8[], $10::text[]) AS r
-       ON CONFLICT (device_id, message_id, type, measured_at) DO NOTHING`,
+                                        $6::text[], $7::float8[], $8::text[], $9::float8[], $10::text[]) AS r`,
       [
         readings.map((r) => r.measuredAt),
         readings.map((r) => r.patientId),
