@@ -56,9 +56,8 @@ export interface ServerToClientEvents {
   'session.expired': () => void;
 }
 
-export interface ClientToServerEvents {
-  ping: () => void;
-}
+/** Clients send nothing over the socket today: actions go through the REST API. */
+export type ClientToServerEvents = Record<string, never>;
 
 /** Room that every socket of an organisation joins. */
 export function organizationRoom(organizationId: string): string {

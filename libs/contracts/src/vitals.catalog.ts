@@ -99,10 +99,6 @@ export const VITALS: Readonly<Record<VitalType, VitalDefinition>> = {
   },
 };
 
-export function isVitalType(value: string): value is VitalType {
-  return Object.prototype.hasOwnProperty.call(VITALS, value);
-}
-
 /** Every unit a device may send for `type`, canonical first. */
 export function acceptedUnits(type: VitalType): string[] {
   const def = VITALS[type];

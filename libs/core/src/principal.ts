@@ -9,4 +9,3 @@ export interface Principal {
   requestId?: string;
 }
 
-export const USER_ROLES: readonly UserRole[] = ['admin', 'coordinator', 'clinician'];

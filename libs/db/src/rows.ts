@@ -97,12 +97,6 @@ export interface NewRejectionRow {
   payloadExcerpt: string;
 }
 
-export interface RejectionRow extends NewRejectionRow {
-  id: string;
-  receivedAt: Date;
-  ingestClientId: string;
-}
-
 export interface IngestBatchRow {
   id: string;
   correlationId: string;

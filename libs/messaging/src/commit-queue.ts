@@ -67,7 +67,13 @@ export class CommitQueue<T> {
     this.stopped = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
     await this.flushing;
-    if (this.size > 0) await this.flushOnce().catch(() => undefined);
+    if (this.size > 0)
+      await this.flushOnce().catch((error: unknown) =>
+        this.options.logger.warn(
+          { err: error, held: this.size },
+          'Final commit at shutdown failed; the broker redelivers what was not acknowledged',
+        ),
+      );
     for (const waiter of this.spaceWaiters.splice(0)) waiter.resolve();
   }
 

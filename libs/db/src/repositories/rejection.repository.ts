@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { escapeUnstorableText } from '@homeward/contracts';
 import { Database, type Queryable } from '../database';
-import type { NewRejectionRow, RejectionRow } from '../rows';
+import type { NewRejectionRow } from '../rows';
 
 @Injectable()
 export class RejectionRepository {
@@ -33,13 +33,4 @@ export class RejectionRepository {
     );
   }
 
-  async listRecent(limit: number): Promise<RejectionRow[]> {
-    const { rows } = await this.db.query<RejectionRow>(
-      `SELECT id::text, received_at AS "receivedAt", ingest_client_id AS "ingestClientId", topic, device_ref AS "deviceRef",
-              message_id AS "messageId", reason, detail, payload_bytes AS "payloadBytes", payload_excerpt AS "payloadExcerpt"
-       FROM reading_rejections ORDER BY received_at DESC, id DESC LIMIT $1`,
-      [limit],
-    );
-    return rows;
-  }
 }

@@ -58,18 +58,25 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw exception;
-    const response = host.switchToHttp().getResponse<Response>();
-    const request = host.switchToHttp().getRequest<Request>();
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    // Every error names its request (X-Request-Id), so a user's report finds the log lines.
+    const requestId = typeof request.id === 'string' ? request.id : undefined;
+    const reply = (status: number, body: object): void => {
+      http
+        .getResponse<Response>()
+        .status(status)
+        .json({ ...body, requestId });
+    };
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
-      response
-        .status(exception.getStatus())
-        .json(typeof body === 'string' ? { statusCode: exception.getStatus(), message: body } : body);
+      const status = exception.getStatus();
+      reply(status, typeof body === 'string' ? { statusCode: status, message: body } : body);
       return;
     }
     const clientFault = clientHttpError(exception);
     if (clientFault) {
-      response.status(clientFault.statusCode).json(clientFault);
+      reply(clientFault.statusCode, clientFault);
       return;
     }
     const dataFault = databaseDataException(exception);
@@ -80,14 +87,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
         { sqlState: code, reason: message, method: request.method, url: request.originalUrl },
         'Request refused by a PostgreSQL data exception',
       );
-      response.status(400).json(dataFault);
+      reply(400, dataFault);
       return;
     }
     this.logger.error(
       { err: exception, method: request.method, url: request.originalUrl },
       'Unhandled error',
     );
-    response.status(500).json({
+    reply(500, {
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'Something went wrong; it has been logged',
