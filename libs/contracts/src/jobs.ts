@@ -4,8 +4,10 @@
  */
 export interface JobPayloads {
   'readings.evaluate': { batchId: string; correlationId: string };
+  /** Re-enqueues outbox batches whose evaluation job was lost; scheduled once per cluster. */
+  'readings.sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES: readonly JobName[] = ['readings.evaluate'];
+export const JOB_NAMES: readonly JobName[] = ['readings.evaluate', 'readings.sweep'];

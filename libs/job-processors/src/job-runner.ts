@@ -2,26 +2,29 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
 import { AlertEvaluationService } from '@homeward/core';
-import { JobWorkers, REDIS, type JobHandlers } from '@homeward/messaging';
+import { JOB_QUEUE, JobWorkers, REDIS, type JobHandlers, type JobQueue } from '@homeward/messaging';
 import { InjectLogger, type Logger } from '@homeward/observability';
 
-/** Runs the BullMQ processors and the outbox sweep of a worker process. */
+/** Runs the BullMQ processors of a worker process, and schedules the cluster-wide outbox sweep. */
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private workers?: JobWorkers;
-  private sweepTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
     private readonly evaluation: AlertEvaluationService,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(JOB_QUEUE) private readonly jobs: JobQueue,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const handlers: JobHandlers = {
       'readings.evaluate': async ({ batchId, correlationId }) => {
         await this.evaluation.evaluateBatch(batchId, correlationId);
+      },
+      'readings.sweep': async () => {
+        await this.evaluation.sweepPending(this.config.EVALUATION_SWEEP_AFTER_MS);
       },
     };
     this.workers = new JobWorkers(
@@ -30,16 +33,10 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       this.logger.child({ component: 'jobs' }),
     );
     this.workers.start(handlers, 4);
-    this.sweepTimer = setInterval(() => {
-      this.evaluation
-        .sweepPending(this.config.EVALUATION_SWEEP_AFTER_MS)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'Outbox sweep failed'));
-    }, this.config.EVALUATION_SWEEP_EVERY_MS);
-    this.sweepTimer.unref();
+    await this.jobs.schedule('readings.sweep', this.config.EVALUATION_SWEEP_EVERY_MS, {});
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.workers?.close();
   }
 }
