@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { ApiClient, TestStack, createOrganization, createUser, type TestUser } from '@homeward/testing';
 
@@ -8,6 +9,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
   let coordinatorB: TestUser;
   let apiA: ApiClient;
   let apiB: ApiClient;
+  let orgA: string;
   let patientA: string;
   const anonymous = () => new ApiClient(stack.apiUrl);
 
@@ -16,7 +18,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
       apps: ['api'],
       env: { LOGIN_RATE_LIMIT: '1000' },
     });
-    const orgA = await createOrganization(stack.database.pool, 'Org A');
+    orgA = await createOrganization(stack.database.pool, 'Org A');
     const orgB = await createOrganization(stack.database.pool, 'Org B');
     coordinatorA = await createUser(stack.database.pool, orgA, 'coordinator');
     clinicianA = await createUser(stack.database.pool, orgA, 'clinician');
@@ -55,7 +57,20 @@ describe('API access: login, authentication, roles and organisation boundaries',
     });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
-    expect(wrong.body).toEqual(unknown.body);
+    // Only the request id tells them apart.
+    const { requestId: wrongId, ...wrongBody } = wrong.body as { requestId?: string };
+    const { requestId: unknownId, ...unknownBody } = unknown.body as { requestId?: string };
+    expect(wrongBody).toEqual(unknownBody);
+    expect(wrongId).not.toEqual(unknownId);
+  });
+
+  it('names the request in every error body, as in the X-Request-Id header', async () => {
+    const response = await fetch(`${stack.apiUrl}/api/patients`, {
+      headers: { 'x-request-id': 'support-ticket-42' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-request-id')).toBe('support-ticket-42');
+    expect(await response.json()).toMatchObject({ statusCode: 401, requestId: 'support-ticket-42' });
   });
 
   it('rejects a malformed login body with the field at fault', async () => {
@@ -204,6 +219,153 @@ describe('API access: login, authentication, roles and organisation boundaries',
         '/api/patients/{patientId}/vitals',
         '/api/alerts',
       ]),
+    );
+  });
+  it('returns each vital with the value and unit the device sent beside the canonical ones', async () => {
+    const deviceId = randomUUID();
+    await stack.database.pool.query(
+      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
+                             source_value, source_unit, batch_id)
+       VALUES ('2026-11-20T08:00:00Z', $1, $2, 'temp-1', 'body_temperature', '8310-5', 37, 'Cel',
+               98.6, '[degF]', $3)`,
+      [patientA, deviceId, randomUUID()],
+    );
+    const vitals = await apiA.request<{ items: Record<string, unknown>[] }>(
+      'GET',
+      `/api/patients/${patientA}/vitals?type=body_temperature`,
+    );
+    expect(vitals.status).toBe(200);
+    expect(vitals.body.items).toEqual([
+      {
+        type: 'body_temperature',
+        loinc: '8310-5',
+        value: 37,
+        unit: 'Cel',
+        sourceValue: 98.6,
+        sourceUnit: '[degF]',
+        measuredAt: '2026-11-20T08:00:00.000Z',
+        deviceId,
+        messageId: 'temp-1',
+        receivedAt: expect.any(String),
+      },
+    ]);
+  });
+
+  it('lets Swagger UI load its assets over plain HTTP while the API keeps upgrade-insecure-requests', async () => {
+    const csp = async (path: string) => {
+      const response = await fetch(`${stack.apiUrl}${path}`);
+      await response.arrayBuffer();
+      return { status: response.status, csp: response.headers.get('content-security-policy') ?? '' };
+    };
+    for (const path of ['/api/docs', '/api/docs/swagger-ui-init.js', '/api/docs-json']) {
+      const docs = await csp(path);
+      expect({ path, status: docs.status }).toEqual({ path, status: 200 });
+      expect(docs.csp).toMatch(/default-src 'self'/);
+      expect(docs.csp).not.toMatch(/upgrade-insecure-requests/);
+    }
+    for (const path of ['/api/health/live', '/api/patients', '/api/docsx']) {
+      expect({ path, csp: (await csp(path)).csp }).toEqual({
+        path,
+        csp: expect.stringContaining('upgrade-insecure-requests'),
+      });
+    }
+  });
+
+  interface Schema {
+    type?: string;
+    $ref?: string;
+    items?: Schema;
+    properties?: Record<string, Schema>;
+  }
+  interface OpenApiDocument {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; in: string; schema?: Schema }[];
+          responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
+        }
+      >
+    >;
+    components: { schemas: Record<string, Schema> };
+  }
+  const openApi = async () => {
+    const document = (await anonymous().request<OpenApiDocument>('GET', '/api/docs-json')).body;
+    const resolve = (schema: Schema | undefined): Schema | undefined =>
+      schema?.$ref ? document.components.schemas[schema.$ref.split('/').pop()!] : schema;
+    return { document, resolve };
+  };
+
+  it('documents paging query parameters such as limit as integers', async () => {
+    const { document } = await openApi();
+    const queryType = (path: string, name: string) =>
+      document.paths[path].get.parameters?.find((p) => p.in === 'query' && p.name === name)?.schema?.type;
+    expect({
+      alerts: queryType('/api/alerts', 'limit'),
+      afterSequence: queryType('/api/alerts', 'afterSequence'),
+      patients: queryType('/api/patients', 'limit'),
+      offset: queryType('/api/patients', 'offset'),
+      vitals: queryType('/api/patients/{patientId}/vitals', 'limit'),
+    }).toEqual({
+      alerts: 'integer',
+      afterSequence: 'integer',
+      patients: 'integer',
+      offset: 'integer',
+      vitals: 'integer',
+    });
+  });
+
+  it('documents the alert response in the OpenAPI document exactly as the API serves it', async () => {
+    const { document, resolve } = await openApi();
+    const list = resolve(
+      document.paths['/api/alerts'].get.responses['200'].content?.['application/json'].schema,
+    );
+    const alert = resolve(list?.properties?.items.items);
+    expect(alert?.properties).toBeDefined();
+
+    const patientId = (await apiA.createPatient('Alert', 'Shape')).id;
+    await stack.database.pool.query(
+      `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity,
+                           trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
+                           trigger_message_id, batch_id, correlation_id)
+       VALUES ($1, $2, 'spo2-low', 'threshold', 'SpO2 below 90 %', 'critical', 'oxygen_saturation', 87, '%',
+               '2026-11-20T08:00:00Z', $3, 'spo2-1', $4, 'test')`,
+      [orgA, patientId, randomUUID(), randomUUID()],
+    );
+    const alerts = await apiA.request<{ items: Record<string, unknown>[] }>(
+      'GET',
+      `/api/alerts?patientId=${patientId}`,
+    );
+    expect(alerts.status).toBe(200);
+    const [served] = alerts.body.items;
+    const documented = (schema: Schema | undefined): unknown =>
+      Object.fromEntries(
+        Object.entries(resolve(schema)?.properties ?? {}).map(([name, property]) => [
+          name,
+          resolve(property)?.properties ? documented(property) : true,
+        ]),
+      );
+    const shape = (value: Record<string, unknown>): unknown =>
+      Object.fromEntries(
+        Object.entries(value).map(([name, field]) => [
+          name,
+          field !== null && typeof field === 'object' ? shape(field as Record<string, unknown>) : true,
+        ]),
+      );
+    expect(documented(alert)).toEqual(shape(served));
+    expect(Object.keys(served).sort()).toEqual(
+      [
+        'createdAt',
+        'id',
+        'organizationId',
+        'patientId',
+        'rule',
+        'sequence',
+        'severity',
+        'status',
+        'trigger',
+      ].sort(),
     );
   });
 });

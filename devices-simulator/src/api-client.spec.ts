@@ -46,7 +46,7 @@ function fakeApi(options: { loginStatus?: number } = {}): { fetch: FetchLike; ca
 }
 
 describe('provisionDevices', () => {
-  it('logs in, creates each patient and registers a BP cuff, a scale and an oximeter for each', async () => {
+  it('logs in, creates each patient and registers a BP cuff, a scale, an oximeter, a glucometer and a thermometer for each', async () => {
     const api = fakeApi();
     const file = await provisionDevices({
       baseUrl: 'http://localhost:3000',
@@ -63,7 +63,11 @@ describe('provisionDevices', () => {
       'http://localhost:3000/api/patients/patient-1/devices',
       'http://localhost:3000/api/patients/patient-1/devices',
       'http://localhost:3000/api/patients/patient-1/devices',
+      'http://localhost:3000/api/patients/patient-1/devices',
+      'http://localhost:3000/api/patients/patient-1/devices',
       'http://localhost:3000/api/patients',
+      'http://localhost:3000/api/patients/patient-2/devices',
+      'http://localhost:3000/api/patients/patient-2/devices',
       'http://localhost:3000/api/patients/patient-2/devices',
       'http://localhost:3000/api/patients/patient-2/devices',
       'http://localhost:3000/api/patients/patient-2/devices',
@@ -72,9 +76,12 @@ describe('provisionDevices', () => {
     expect(api.calls[0]?.headers.authorization).toBeUndefined();
     expect(api.calls.slice(1).every((c) => c.headers.authorization === 'Bearer token-1')).toBe(true);
     expect(api.calls[1]?.body).toEqual(simulatedPatient(0, 'spec'));
-    expect(api.calls.slice(2, 5).map((c) => c.body)).toEqual(PROVISIONED_KINDS.map((kind) => ({ kind })));
+    expect(api.calls.slice(2, 7).map((c) => c.body)).toEqual(
+      ['bp_cuff', 'scale', 'pulse_oximeter', 'glucometer', 'thermometer'].map((kind) => ({ kind })),
+    );
+    expect(PROVISIONED_KINDS).toHaveLength(5);
 
-    expect(file.devices).toHaveLength(6);
+    expect(file.devices).toHaveLength(10);
     expect(file.devices[0]).toMatchObject({
       id: 'device-1',
       secret: 'secret-1',
@@ -83,12 +90,8 @@ describe('provisionDevices', () => {
       mqttUrl: 'mqtt://broker:1883',
     });
     expect(file.devices.map((d) => d.patientId)).toEqual([
-      'patient-1',
-      'patient-1',
-      'patient-1',
-      'patient-2',
-      'patient-2',
-      'patient-2',
+      ...Array<string>(5).fill('patient-1'),
+      ...Array<string>(5).fill('patient-2'),
     ]);
   });
 

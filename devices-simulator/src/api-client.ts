@@ -9,7 +9,13 @@ export type FetchLike = (
 ) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 
 /** The kinds registered for every patient created through the API. */
-export const PROVISIONED_KINDS: readonly DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter'];
+export const PROVISIONED_KINDS: readonly DeviceKind[] = [
+  'bp_cuff',
+  'scale',
+  'pulse_oximeter',
+  'glucometer',
+  'thermometer',
+];
 
 const REQUEST_TIMEOUT_MS = 10_000;
 

@@ -37,7 +37,7 @@ Simulates Homeward home devices publishing readings over MQTT (device contract v
 Devices:
   --devices-file PATH   JSON {"mqttUrl": "...", "devices": [{"id","secret","kind","patientId","label"?}]}
   --api URL             Homeward API base URL (e.g. http://localhost:3000): log in, create patients
-                        and register a bp_cuff, a scale and a pulse_oximeter for each
+                        and register a bp_cuff, scale, pulse_oximeter, glucometer and thermometer for each
   --email EMAIL         API login e-mail (with --api)
   --password PASSWORD   API login password (with --api; default: $${PASSWORD_ENV})
   --patients N          patients to create with --api (default ${DEFAULT_PATIENTS})

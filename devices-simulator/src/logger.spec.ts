@@ -1,4 +1,5 @@
-import { createLogger } from './logger';
+import { PassThrough } from 'node:stream';
+import { createLogger, streamWriter } from './logger';
 
 describe('createLogger', () => {
   it('writes one pino-shaped JSON line per event, with bindings and fields', () => {
@@ -39,5 +40,30 @@ describe('createLogger', () => {
       name: 'devices-simulator',
       err: { type: 'Error', message: 'read ECONNRESET' },
     });
+  });
+});
+
+describe('streamWriter', () => {
+  const epipe = () => Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+
+  it('drops later lines and reports once, without crashing, when the reader has gone (EPIPE)', () => {
+    const stream = new PassThrough();
+    const write = jest.spyOn(stream, 'write');
+    const onClosed = jest.fn();
+    const logger = createLogger({ minLevel: 'info', write: streamWriter(stream, onClosed) });
+    logger.info('simulator started');
+    stream.emit('error', epipe());
+    stream.emit('error', epipe());
+    logger.info('reading acknowledged');
+    expect(onClosed).toHaveBeenCalledTimes(1);
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+
+  it('still raises errors other than a closed reader', () => {
+    const stream = new PassThrough();
+    streamWriter(stream, () => undefined);
+    expect(() => stream.emit('error', Object.assign(new Error('disk full'), { code: 'ENOSPC' }))).toThrow(
+      'disk full',
+    );
   });
 });

@@ -25,6 +25,24 @@ function serialise(_key: string, value: unknown): unknown {
   return value;
 }
 
+/**
+ * Writes lines to a stream such as stdout. When its reader goes away (`| head` exits: EPIPE), the
+ * following lines are dropped and `onClosed` runs once, instead of an unhandled 'error' event
+ * crashing the process; any other error still does.
+ */
+export function streamWriter(stream: NodeJS.WritableStream, onClosed: () => void): (line: string) => void {
+  let open = true;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    if (!open) return;
+    open = false;
+    onClosed();
+  });
+  return (line) => {
+    if (open) stream.write(`${line}\n`);
+  };
+}
+
 /** One JSON object per line on stdout, pino-shaped: {level, time, pid, hostname, name, msg, ...fields}. */
 export function createLogger(options: LoggerOptions, bindings: LogFields = {}): Logger {
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { provisionDevices } from './api-client';
 import { CliUsageError, USAGE, parseCommandLine, type SimulatorOptions } from './cli-options';
 import { parseDevicesFile, resolveBrokerUrls, type DevicesFile } from './devices-file';
-import { createLogger, type Logger } from './logger';
+import { createLogger, streamWriter, type Logger } from './logger';
 import { createPatientProfile, type PatientProfile } from './patient-profile';
 import { ReadingGenerator } from './reading-generator';
 import { assignScenarios, type ScenarioEffect } from './scenarios';
@@ -10,6 +10,10 @@ import { SimulatedDevice } from './simulated-device';
 
 /** How long a stopping device waits for outstanding PUBACKs before it disconnects anyway. */
 const DRAIN_TIMEOUT_MS = 5000;
+
+/** Aborted when stdout's reader has gone (e.g. `| head` exited): the simulator then stops as on SIGTERM. */
+const outputClosed = new AbortController();
+const writeLine = streamWriter(process.stdout, () => outputClosed.abort());
 
 async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<DevicesFile> {
   const { source } = options;
@@ -44,12 +48,15 @@ async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<D
   }
 }
 
-type StopReason = 'count' | 'duration' | 'SIGINT' | 'SIGTERM';
+type StopReason = 'count' | 'duration' | 'SIGINT' | 'SIGTERM' | 'output closed';
 
 function waitForStop(options: SimulatorOptions, devices: readonly SimulatedDevice[]): Promise<StopReason> {
   return new Promise((resolve) => {
     const timers: NodeJS.Timeout[] = [];
+    let stopping = false;
     const finish = (reason: StopReason): void => {
+      if (stopping) return;
+      stopping = true;
       timers.forEach(clearTimeout);
       process.removeListener('SIGINT', onSigint);
       process.removeListener('SIGTERM', onSigterm);
@@ -62,6 +69,8 @@ function waitForStop(options: SimulatorOptions, devices: readonly SimulatedDevic
     const onSigterm = (): void => finish('SIGTERM');
     process.once('SIGINT', onSigint);
     process.once('SIGTERM', onSigterm);
+    if (outputClosed.signal.aborted) finish('output closed');
+    outputClosed.signal.addEventListener('abort', () => finish('output closed'), { once: true });
     if (options.durationSeconds !== undefined) {
       timers.push(setTimeout(() => finish('duration'), options.durationSeconds * 1000));
     }
@@ -72,7 +81,7 @@ function waitForStop(options: SimulatorOptions, devices: readonly SimulatedDevic
 }
 
 async function run(options: SimulatorOptions): Promise<number> {
-  const logger = createLogger({ minLevel: options.quiet ? 'warn' : 'info' });
+  const logger = createLogger({ minLevel: options.quiet ? 'warn' : 'info', write: writeLine });
   const devices = resolveBrokerUrls(await loadDevices(options, logger), options.mqttUrl);
   const startedAt = new Date();
 
@@ -167,8 +176,14 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const err =
       error instanceof Error ? { type: error.name, message: error.message } : { message: String(error) };
-    process.stdout.write(
-      `${JSON.stringify({ level: 60, time: Date.now(), name: 'devices-simulator', msg: 'simulator failed', err })}\n`,
+    writeLine(
+      JSON.stringify({
+        level: 60,
+        time: Date.now(),
+        name: 'devices-simulator',
+        msg: 'simulator failed',
+        err,
+      }),
     );
     process.exit(1);
   },

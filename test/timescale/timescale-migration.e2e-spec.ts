@@ -192,17 +192,19 @@ async function insertMessage(db: PgliteProcess, message: Message): Promise<numbe
   return stored;
 }
 
-// Both databases start at once (each takes a few seconds to boot); each suite below uses one.
+// The databases start at once (each takes a few seconds to boot); each suite below uses one.
 let withTimescale: PgliteProcess;
 let plain: PgliteProcess;
+let probedOff: PgliteProcess;
 
 beforeAll(() => {
   withTimescale = new PgliteProcess({ timescaledb: true });
   plain = new PgliteProcess({ timescaledb: false });
+  probedOff = new PgliteProcess({ timescaledb: true });
 });
 
 afterAll(async () => {
-  await Promise.all([withTimescale?.close(), plain?.close()]);
+  await Promise.all([withTimescale?.close(), plain?.close(), probedOff?.close()]);
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -376,5 +378,24 @@ describe('migrations, plain PostgreSQL branch (pglite without TimescaleDB)', () 
     expect(brin.rows).toHaveLength(1);
     expect(brin.rows[0].indexdef).toMatch(/USING brin \(measured_at\)/);
     expect(await count(plain, "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")).toBe(0);
+  });
+});
+
+describe('migrations when runMigrations probed TimescaleDB as unusable (pglite with TimescaleDB)', () => {
+  it('leaves the extension alone and keeps readings a plain table with BRIN', async () => {
+    expect(
+      await count(probedOff, "SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'"),
+    ).toBe(1);
+    // What runMigrations sets on its connection when the probe's CREATE EXTENSION failed.
+    await probedOff.exec("SELECT set_config('homeward.timescaledb', 'off', false)");
+    for (const sql of upSections()) await probedOff.migrate(sql);
+
+    expect(await count(probedOff, "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")).toBe(0);
+    expect(
+      await count(
+        probedOff,
+        "SELECT count(*) FROM pg_indexes WHERE tablename = 'readings' AND indexname = 'readings_measured_at_brin'",
+      ),
+    ).toBe(1);
   });
 });

@@ -46,6 +46,7 @@ runProcess('all', async (config, logger) => {
         {
           patients: Math.max(1, Math.min(6, Number(args.patients) || 4)),
           password: process.env.DEMO_PASSWORD || undefined,
+          apiUrl: `http://localhost:${config.PORT}`,
           mqttUrl: config.MQTT_PUBLIC_URL ?? config.MQTT_URL!.replace('127.0.0.1', 'localhost'),
           stateDir: args['state-dir'],
           simulate: !args['no-simulator'],

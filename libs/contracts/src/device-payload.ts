@@ -38,9 +38,28 @@ export const DEVICE_CONTRACT = {
   maxMessageIdLength: 128,
   /** How far ahead of the server clock a measurement may be stamped (device clock drift). */
   maxFutureSkewMs: 5 * 60 * 1000,
-  /** Oldest accepted measurement: hubs upload backlogs, but not from before this date. */
-  earliestMeasuredAt: '2000-01-01T00:00:00Z',
+  /**
+   * How long readings are kept: the retention policy in the initial migration (a unit test in
+   * libs/db compares them). The oldest accepted measuredAt derives from it, so nothing is
+   * acknowledged that retention will drop (TRAPS 29).
+   */
+  retentionYears: 10,
+  /**
+   * How long an accepted reading is kept at the least: the oldest accepted measuredAt is this much
+   * younger than the retention horizon. Retention drops whole 7-day chunks once a day, by the
+   * database's clock; a month covers both and any drift between ingest's clock and the database's.
+   */
+  minRetainedDays: 30,
 } as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The oldest measuredAt accepted at `now`: retention horizon plus DEVICE_CONTRACT.minRetainedDays. */
+export function oldestAcceptedMeasuredAt(now: Date): Date {
+  const horizon = new Date(now.getTime());
+  horizon.setUTCFullYear(horizon.getUTCFullYear() - DEVICE_CONTRACT.retentionYears);
+  return new Date(horizon.getTime() + DEVICE_CONTRACT.minRetainedDays * DAY_MS);
+}
 
 /** The MQTT client id a device must connect with: `device-{deviceId}` (brokers refuse any other). */
 export const DEVICE_CLIENT_ID_PREFIX = 'device-';

@@ -126,13 +126,17 @@ CREATE INDEX alerts_patient_idx ON alerts (patient_id, created_at DESC);
 -- Time-series storage: a TimescaleDB hypertable where the extension can be created, otherwise
 -- a plain table with a BRIN index on time (cheap for append-only data).
 -- Whether CREATE EXTENSION succeeds is the test: reading shared_preload_libraries needs
--- pg_read_all_settings, which a migration role may lack, and a package installed but not
--- preloaded fails here (and falls back, with a warning) rather than half-way through.
+-- pg_read_all_settings, which a migration role may lack. On a server where the extension is
+-- installed but not preloaded, CREATE EXTENSION raises FATAL and ends the connection, which no
+-- EXCEPTION block survives; so runMigrations tries it first on a connection of its own and
+-- passes the answer in the session setting homeward.timescaledb ('on' or 'off'). Unset (this SQL
+-- run by another tool), the extension is tried here; 'off' is explained in runMigrations' log.
 DO $$
 DECLARE
+  probed text := current_setting('homeward.timescaledb', true);
   use_timescaledb boolean := false;
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+  IF probed IS DISTINCT FROM 'off' AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
     BEGIN
       CREATE EXTENSION IF NOT EXISTS timescaledb;
       use_timescaledb := true;
@@ -146,7 +150,9 @@ BEGIN
     IF current_setting('timescaledb.license', true) IS DISTINCT FROM 'apache' THEN
       EXECUTE 'ALTER TABLE readings SET (timescaledb.compress, timescaledb.compress_segmentby = ''patient_id, type'', timescaledb.compress_orderby = ''measured_at DESC'')';
       PERFORM add_compression_policy('readings', interval '30 days');
-      -- Medical-record retention is a legal minimum in most jurisdictions: keep ten years.
+      -- Medical-record retention is a legal minimum in most jurisdictions: keep ten years. The
+      -- device contract derives its oldest accepted measuredAt from the same figure
+      -- (DEVICE_CONTRACT.retentionYears; a unit test compares the two).
       PERFORM add_retention_policy('readings', interval '10 years');
     END IF;
   ELSE

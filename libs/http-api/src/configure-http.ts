@@ -1,5 +1,6 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -10,6 +11,13 @@ import { LOGGER, type Logger } from '@homeward/observability';
 import { StorableTextPipe } from './common/storable-text.pipe';
 import { RedisIoAdapter } from './realtime/redis-io.adapter';
 
+const DOCS_PATH = 'api/docs';
+
+/** Swagger UI, its assets and the OpenAPI document (`/api/docs-json`, `/api/docs-yaml`). */
+function isDocsPath(path: string): boolean {
+  return path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`) || path.startsWith(`/${DOCS_PATH}-`);
+}
+
 /** Everything an HTTP process sets up around the module: prefix, security, validation, docs, sockets. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   const config = app.get(AppConfig);
@@ -17,7 +25,14 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.setGlobalPrefix('api');
   // The client address (login throttling, logs) comes from X-Forwarded-For only through trusted proxies.
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
-  app.use(helmet());
+  // Swagger UI is often opened over plain HTTP from another host (a LAN demo); there
+  // `upgrade-insecure-requests` would send its own script and styles to https and leave the page
+  // blank. Only the docs routes drop that directive; every other response keeps helmet's defaults.
+  const apiHeaders = helmet();
+  const docsHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (isDocsPath(req.path) ? docsHeaders : apiHeaders)(req, res, next),
+  );
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: true });
   app.use(
@@ -51,6 +66,6 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
   return app;
 }

@@ -13,6 +13,8 @@ export type JobHandlers = {
  */
 export class JobWorkers {
   private readonly workers: Worker[] = [];
+  /** BullMQ does not close a connection it was given: these are ours to close. */
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly connection: Redis,
@@ -25,8 +27,10 @@ export class JobWorkers {
     if (missing.length > 0) throw new Error(`No handler for job(s): ${missing.join(', ')}`);
     for (const name of JOB_NAMES) {
       const handle = handlers[name] as (data: unknown, job: Job) => Promise<void>;
+      const connection = this.connection.duplicate();
+      this.connections.push(connection);
       const worker = new Worker(name, (job) => handle(job.data, job), {
-        connection: this.connection.duplicate(),
+        connection,
         prefix: this.prefix,
         concurrency,
       });
@@ -41,5 +45,8 @@ export class JobWorkers {
   /** Closes workers before anything else, letting running jobs finish. */
   async close(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(
+      this.connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
+    );
   }
 }

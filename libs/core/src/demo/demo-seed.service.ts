@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind } from '@homeward/contracts';
 import {
-  DeviceRepository,
   OrganizationRepository,
   PatientRepository,
   UserRepository,
+  type DeviceRow,
   type UserRole,
 } from '@homeward/db';
 import { hashPassword } from '../auth/password';
@@ -18,13 +18,15 @@ export const DEMO_USERS: ReadonlyArray<{ email: string; displayName: string; rol
   { email: 'admin@demo.homeward.test', displayName: 'Avery Admin', role: 'admin' },
 ];
 
+// `demoKey` marks a patient as the demo's own (patients.demo_key): the seed finds its patients
+// by it and never touches a patient without one.
 const DEMO_PATIENTS = [
-  { givenName: 'Maria', familyName: 'Alvarez', birthDate: '1948-03-14' },
-  { givenName: 'James', familyName: 'Okafor', birthDate: '1955-09-02' },
-  { givenName: 'Ruth', familyName: 'Lindqvist', birthDate: '1940-12-21' },
-  { givenName: 'Wei', familyName: 'Chen', birthDate: '1962-06-30' },
-  { givenName: 'Samuel', familyName: 'Brooks', birthDate: '1951-01-17' },
-  { givenName: 'Aisha', familyName: 'Rahman', birthDate: '1958-11-05' },
+  { demoKey: 'maria-alvarez', givenName: 'Maria', familyName: 'Alvarez', birthDate: '1948-03-14' },
+  { demoKey: 'james-okafor', givenName: 'James', familyName: 'Okafor', birthDate: '1955-09-02' },
+  { demoKey: 'ruth-lindqvist', givenName: 'Ruth', familyName: 'Lindqvist', birthDate: '1940-12-21' },
+  { demoKey: 'wei-chen', givenName: 'Wei', familyName: 'Chen', birthDate: '1962-06-30' },
+  { demoKey: 'samuel-brooks', givenName: 'Samuel', familyName: 'Brooks', birthDate: '1951-01-17' },
+  { demoKey: 'aisha-rahman', givenName: 'Aisha', familyName: 'Rahman', birthDate: '1958-11-05' },
 ];
 const DEMO_DEVICE_KINDS: DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter'];
 
@@ -36,14 +38,13 @@ export interface DemoDevice {
   label: string;
 }
 
-/** Creates the demo organisation, its users and (optionally) patients with fresh device credentials. */
+/** Creates the demo organisation, its users and (optionally) its patients and their devices. */
 @Injectable()
 export class DemoSeedService {
   constructor(
     private readonly organizations: OrganizationRepository,
     private readonly users: UserRepository,
     private readonly patients: PatientRepository,
-    private readonly devices: DeviceRepository,
     private readonly deviceService: DeviceService,
   ) {}
 
@@ -60,38 +61,54 @@ export class DemoSeedService {
   }
 
   /**
-   * Ensures `count` demo patients exist and gives each a fresh set of devices (earlier demo
-   * credentials are revoked: secrets are stored hashed and cannot be shown again).
+   * Ensures the first `count` demo patients exist, each with one device of every demo kind.
+   * A device from `previous` (the last run's credentials) is kept when it is still active on
+   * that patient and its secret still authenticates; only missing ones are registered. Secrets
+   * are stored hashed, so `previous` is the only place they can come from.
    */
-  async seedPatients(coordinator: Principal, count: number): Promise<DemoDevice[]> {
-    const existing = await this.patients.listInOrganization(coordinator.organizationId, count, 0);
-    const patients = [...existing];
-    for (const template of DEMO_PATIENTS.slice(existing.length, count)) {
-      patients.push(
-        await this.patients.create({
-          ...template,
-          organizationId: coordinator.organizationId,
-          createdBy: coordinator.userId,
-        }),
-      );
-    }
+  async seedPatients(
+    coordinator: Principal,
+    count: number,
+    previous: readonly DemoDevice[] = [],
+  ): Promise<DemoDevice[]> {
     const devices: DemoDevice[] = [];
-    for (const patient of patients.slice(0, count)) {
-      await this.devices.revokeForPatient(patient.id);
+    for (const template of DEMO_PATIENTS.slice(0, count)) {
+      const patient = await this.patients.upsertDemo({
+        ...template,
+        organizationId: coordinator.organizationId,
+        createdBy: coordinator.userId,
+      });
+      const label = `${patient.givenName} ${patient.familyName}`;
+      const active = (await this.deviceService.listForPatient(coordinator, patient.id)).filter(
+        (device) => !device.revokedAt,
+      );
       for (const kind of DEMO_DEVICE_KINDS) {
+        const kept = await this.reusable(previous, active, patient.id, kind);
+        if (kept) {
+          devices.push({ ...kept, label });
+          continue;
+        }
         const { device, secret } = await this.deviceService.register(coordinator, patient.id, {
           kind,
           label: `Demo ${kind}`,
         });
-        devices.push({
-          id: device.id,
-          secret,
-          kind,
-          patientId: patient.id,
-          label: `${patient.givenName} ${patient.familyName}`,
-        });
+        devices.push({ id: device.id, secret, kind, patientId: patient.id, label });
       }
     }
     return devices;
+  }
+
+  private async reusable(
+    previous: readonly DemoDevice[],
+    active: readonly DeviceRow[],
+    patientId: string,
+    kind: DeviceKind,
+  ): Promise<DemoDevice | undefined> {
+    for (const candidate of previous) {
+      if (candidate.patientId !== patientId || candidate.kind !== kind) continue;
+      if (!active.some((device) => device.id === candidate.id && device.kind === kind)) continue;
+      if (await this.deviceService.hasSecret(candidate.id, candidate.secret)) return candidate;
+    }
+    return undefined;
   }
 }

@@ -90,6 +90,12 @@ export class DeviceService {
     return this.devices.listForPatient(principal.organizationId, patientId);
   }
 
+  /** Whether `secret` is the secret of the active device `deviceId`. */
+  async hasSecret(deviceId: string, secret: string): Promise<boolean> {
+    const credential = await this.devices.findCredential(deviceId);
+    return Boolean(credential && !credential.revokedAt && sameSecret(sha256(secret), credential.secretHash));
+  }
+
   isServiceAccount(username: string): boolean {
     return Boolean(this.config.MQTT_USERNAME) && username === this.config.MQTT_USERNAME;
   }

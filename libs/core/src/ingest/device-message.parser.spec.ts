@@ -337,10 +337,29 @@ describe('parseDeviceMessage', () => {
       }
     });
 
-    it('rejects a measurement from before 2000 and accepts one from the first second of 2000', () => {
-      const result = rejected(parse(message(bp(130, 85), { measuredAt: '1999-12-31T23:59:59Z' })));
+    // NOW is 2026-11-25T08:00:00Z: retention keeps ten years, and a reading is kept 30 days at least.
+    it('rejects a measurement that the 10-year retention would drop within 30 days, and accepts the first one it keeps longer', () => {
+      const oldest = '2016-12-25T08:00:00.000Z';
+      const tooOld = rejected(parse(message(bp(130, 85), { measuredAt: '2016-12-25T07:59:59.999Z' })));
+      expect(tooOld).toMatchObject({ reason: 'measured_at_too_old', messageId: 'msg-1' });
+      expect(tooOld.detail).toContain(oldest);
+      expect(accepted(parse(message(bp(130, 85), { measuredAt: oldest }))).measuredAt).toEqual(
+        new Date(oldest),
+      );
+    });
+
+    it('rejects a backlog reading from 2012, which the retention policy would delete', () => {
+      const result = rejected(parse(message(bp(130, 85), { measuredAt: '2012-06-01T09:00:00Z' })));
       expect(result).toMatchObject({ reason: 'measured_at_too_old', messageId: 'msg-1' });
-      expect(parse(message(bp(130, 85), { measuredAt: '2000-01-01T00:00:00Z' })).ok).toBe(true);
+    });
+
+    it('moves the oldest accepted time with the clock', () => {
+      const measuredAt = '2017-01-10T00:00:00Z';
+      expect(parse(message(bp(130, 85), { measuredAt })).ok).toBe(true);
+      const later = new Date('2027-01-01T00:00:00Z');
+      expect(rejected(parse(message(bp(130, 85), { measuredAt }), { now: later }))).toMatchObject({
+        reason: 'measured_at_too_old',
+      });
     });
 
     it('rejects a message with the same reading type twice', () => {

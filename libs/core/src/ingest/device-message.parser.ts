@@ -7,6 +7,7 @@ import {
   deviceMessageSchemaV1,
   escapeUnstorableText,
   findUnstorableText,
+  oldestAcceptedMeasuredAt,
   toCanonicalUnit,
   type DeviceMessageV1,
   type RejectionReason,
@@ -41,7 +42,6 @@ export interface RejectedMessage {
 export type ParsedMessage = AcceptedMessage | RejectedMessage;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EARLIEST = Date.parse(DEVICE_CONTRACT.earliestMeasuredAt);
 
 const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: false });
 addFormats(ajv, ['date-time']);
@@ -149,10 +149,11 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
       messageId,
     );
   }
-  if (measuredAtMs < EARLIEST) {
+  const oldest = oldestAcceptedMeasuredAt(now);
+  if (measuredAtMs < oldest.getTime()) {
     return reject(
       'measured_at_too_old',
-      `measuredAt ${body.measuredAt} is before ${DEVICE_CONTRACT.earliestMeasuredAt}`,
+      `measuredAt ${body.measuredAt} is before ${oldest.toISOString()}: readings are kept ${DEVICE_CONTRACT.retentionYears} years`,
       messageId,
     );
   }

@@ -54,13 +54,4 @@ export class DeviceRepository {
     );
     return rows;
   }
-
-  /** Revokes every active device of a patient (credential rotation). */
-  async revokeForPatient(patientId: string): Promise<number> {
-    const result = await this.db.query(
-      `UPDATE devices SET revoked_at = now() WHERE patient_id = $1 AND revoked_at IS NULL`,
-      [patientId],
-    );
-    return result.rowCount ?? 0;
-  }
 }

@@ -24,6 +24,37 @@ export class PatientRepository {
     return rows[0];
   }
 
+  /**
+   * The demo patient marked `demoKey` in the organisation, created on first use. Only rows
+   * carrying a demo key are ever returned, so a user's own patients are never taken for one.
+   */
+  async upsertDemo(patient: {
+    organizationId: string;
+    demoKey: string;
+    givenName: string;
+    familyName: string;
+    birthDate: string;
+    createdBy: string;
+  }): Promise<PatientRow> {
+    // DO UPDATE (a no-op write) rather than DO NOTHING, so RETURNING also yields an existing row.
+    const { rows } = await this.db.query<PatientRow>(
+      `INSERT INTO patients (organization_id, demo_key, given_name, family_name, birth_date, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (organization_id, demo_key) WHERE demo_key IS NOT NULL
+       DO UPDATE SET demo_key = EXCLUDED.demo_key
+       RETURNING ${COLUMNS}`,
+      [
+        patient.organizationId,
+        patient.demoKey,
+        patient.givenName,
+        patient.familyName,
+        patient.birthDate,
+        patient.createdBy,
+      ],
+    );
+    return rows[0];
+  }
+
   /** The patient, only when it belongs to `organizationId`. */
   async findInOrganization(organizationId: string, id: string): Promise<PatientRow | undefined> {
     const { rows } = await this.db.query<PatientRow>(

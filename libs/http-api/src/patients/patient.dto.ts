@@ -54,7 +54,7 @@ export function mapPatient(row: PatientRow): PatientResponseDto {
 }
 
 export class PageQueryDto {
-  @ApiPropertyOptional({ default: 50, maximum: 500 })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -62,7 +62,7 @@ export class PageQueryDto {
   @Max(500)
   limit = 50;
 
-  @ApiPropertyOptional({ default: 0, maximum: Number.MAX_SAFE_INTEGER })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -128,7 +128,7 @@ export class VitalsQueryDto {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ default: 500, maximum: 5000 })
+  @ApiPropertyOptional({ type: 'integer', default: 500, minimum: 1, maximum: 5000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -140,8 +140,10 @@ export class VitalsQueryDto {
 export class VitalDto {
   @ApiProperty({ enum: VITAL_TYPES }) type!: string;
   @ApiProperty() loinc!: string;
-  @ApiProperty() value!: number;
+  @ApiProperty({ description: 'In the canonical unit' }) value!: number;
   @ApiProperty({ description: 'UCUM unit' }) unit!: string;
+  @ApiProperty({ description: 'The value as the device sent it' }) sourceValue!: number;
+  @ApiProperty({ description: 'The unit the device sent', example: '[degF]' }) sourceUnit!: string;
   @ApiProperty() measuredAt!: string;
   @ApiProperty() deviceId!: string;
   @ApiProperty() messageId!: string;
@@ -158,6 +160,8 @@ export function mapVital(row: ReadingRow): VitalDto {
     loinc: row.loinc,
     value: row.value,
     unit: row.unit,
+    sourceValue: row.sourceValue,
+    sourceUnit: row.sourceUnit,
     measuredAt: row.measuredAt.toISOString(),
     deviceId: row.deviceId,
     messageId: row.messageId,
