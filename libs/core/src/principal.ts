@@ -8,4 +8,3 @@ export interface Principal {
   /** Correlates audit events and logs with the request or socket that caused them. */
   requestId?: string;
 }
-
