@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditRepository } from '@homeward/db';
+import { AuditRepository, type Queryable } from '@homeward/db';
 import type { Principal } from '../principal';
 
 export type AuditAction =
@@ -30,17 +30,22 @@ export class AuditService {
       patientId?: string | null;
       outcome?: 'allowed' | 'denied';
     },
+    /** The transaction of the change being recorded, so the change and its audit row commit together. */
+    q?: Queryable,
   ): Promise<void> {
-    await this.audit.insert({
-      organizationId: principal.organizationId,
-      actorUserId: principal.userId,
-      actorRole: principal.role,
-      action,
-      resourceType: target.resourceType,
-      resourceId: target.resourceId ?? null,
-      patientId: target.patientId ?? null,
-      outcome: target.outcome ?? 'allowed',
-      requestId: principal.requestId ?? null,
-    });
+    await this.audit.insert(
+      {
+        organizationId: principal.organizationId,
+        actorUserId: principal.userId,
+        actorRole: principal.role,
+        action,
+        resourceType: target.resourceType,
+        resourceId: target.resourceId ?? null,
+        patientId: target.patientId ?? null,
+        outcome: target.outcome ?? 'allowed',
+        requestId: principal.requestId ?? null,
+      },
+      q,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PatientRepository, type PatientRow } from '@homeward/db';
+import { Database, PatientRepository, type PatientRow } from '@homeward/db';
 import { AuditService, type AuditAction } from '../audit/audit.service';
 import { ResourceNotFoundError } from '../errors';
 import type { Principal } from '../principal';
@@ -7,6 +7,7 @@ import type { Principal } from '../principal';
 @Injectable()
 export class PatientService {
   constructor(
+    private readonly db: Database,
     private readonly patients: PatientRepository,
     private readonly audit: AuditService,
   ) {}
@@ -15,17 +16,20 @@ export class PatientService {
     principal: Principal,
     input: { givenName: string; familyName: string; birthDate: string },
   ): Promise<PatientRow> {
-    const patient = await this.patients.create({
-      ...input,
-      organizationId: principal.organizationId,
-      createdBy: principal.userId,
+    // The patient and its audit row commit together: no record without its trail.
+    return this.db.transaction(async (tx) => {
+      const patient = await this.patients.create(
+        { ...input, organizationId: principal.organizationId, createdBy: principal.userId },
+        tx,
+      );
+      await this.audit.record(
+        principal,
+        'patient.create',
+        { resourceType: 'patient', resourceId: patient.id, patientId: patient.id },
+        tx,
+      );
+      return patient;
     });
-    await this.audit.record(principal, 'patient.create', {
-      resourceType: 'patient',
-      resourceId: patient.id,
-      patientId: patient.id,
-    });
-    return patient;
   }
 
   /**

@@ -17,6 +17,6 @@ export class VitalsService {
     filter: { type?: string; from?: Date; to?: Date; limit: number },
   ): Promise<ReadingRow[]> {
     await this.patients.get(principal, patientId, 'vitals.read');
-    return this.readings.listForPatient({ patientId, ...filter });
+    return this.readings.listForPatient({ organizationId: principal.organizationId, patientId, ...filter });
   }
 }

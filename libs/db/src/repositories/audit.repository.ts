@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database';
+import { Database, type Queryable } from '../database';
 import type { NewAuditEventRow } from '../rows';
 
 @Injectable()
 export class AuditRepository {
   constructor(private readonly db: Database) {}
 
-  async insert(event: NewAuditEventRow): Promise<void> {
-    await this.db.query(
+  async insert(event: NewAuditEventRow, q: Queryable = this.db): Promise<void> {
+    await q.query(
       `INSERT INTO audit_events (organization_id, actor_user_id, actor_role, action, resource_type, resource_id, patient_id, outcome, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [

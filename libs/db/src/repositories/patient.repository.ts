@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../database';
+import { Database, type Queryable } from '../database';
 import type { PatientRow } from '../rows';
 
 const COLUMNS = `id, organization_id AS "organizationId", given_name AS "givenName", family_name AS "familyName",
@@ -9,14 +9,17 @@ const COLUMNS = `id, organization_id AS "organizationId", given_name AS "givenNa
 export class PatientRepository {
   constructor(private readonly db: Database) {}
 
-  async create(patient: {
-    organizationId: string;
-    givenName: string;
-    familyName: string;
-    birthDate: string;
-    createdBy: string | null;
-  }): Promise<PatientRow> {
-    const { rows } = await this.db.query<PatientRow>(
+  async create(
+    patient: {
+      organizationId: string;
+      givenName: string;
+      familyName: string;
+      birthDate: string;
+      createdBy: string | null;
+    },
+    q: Queryable = this.db,
+  ): Promise<PatientRow> {
+    const { rows } = await q.query<PatientRow>(
       `INSERT INTO patients (organization_id, given_name, family_name, birth_date, created_by)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
       [patient.organizationId, patient.givenName, patient.familyName, patient.birthDate, patient.createdBy],

@@ -49,8 +49,9 @@ export class ReadingRepository {
     return rows;
   }
 
-  /** A patient's readings, newest first. */
+  /** A patient's readings, newest first; none unless the patient belongs to `organizationId`. */
   async listForPatient(filter: {
+    organizationId: string;
     patientId: string;
     type?: string;
     from?: Date;
@@ -63,8 +64,16 @@ export class ReadingRepository {
          AND ($2::text IS NULL OR r.type = $2)
          AND ($3::timestamptz IS NULL OR r.measured_at >= $3)
          AND ($4::timestamptz IS NULL OR r.measured_at <= $4)
+         AND EXISTS (SELECT 1 FROM patients p WHERE p.id = $1 AND p.organization_id = $6)
        ORDER BY r.measured_at DESC, r.type LIMIT $5`,
-      [filter.patientId, filter.type ?? null, filter.from ?? null, filter.to ?? null, filter.limit],
+      [
+        filter.patientId,
+        filter.type ?? null,
+        filter.from ?? null,
+        filter.to ?? null,
+        filter.limit,
+        filter.organizationId,
+      ],
     );
     return rows;
   }
