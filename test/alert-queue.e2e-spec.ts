@@ -4,7 +4,7 @@ import {
   type AlertDto,
   type AlertPageQuery,
   type AlertReplayComplete,
-  type AlertSeverity,
+  type Severity,
   type AlertStatus,
   type ClientToServerEvents,
   type ServerToClientEvents,
@@ -14,11 +14,11 @@ import { ApiClient, TestStack, createOrganization, createUser } from '@homeward/
 interface SeededAlert {
   sequence: number;
   organizationId: string;
-  severity: AlertSeverity;
+  severity: Severity;
   status: AlertStatus;
 }
 
-const SEVERITY_RANK: Record<AlertSeverity, number> = { critical: 0, warning: 1, info: 2 };
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** The order a coordinator back from an absence must see: critical first, newest first within. */
 const replayOrder = (alerts: SeededAlert[]): number[] =>
@@ -38,12 +38,12 @@ describe('alert queue order and replay after reconnect (api process; PostgreSQL,
 
   /** Alerts written straight to the suite's database, in order: many alerts, quickly. */
   const seed = async (
-    specs: Array<{ organizationId: string; severity: AlertSeverity; status?: AlertStatus }>,
+    specs: Array<{ organizationId: string; severity: Severity; status?: AlertStatus }>,
   ): Promise<SeededAlert[]> => {
     const { rows } = await stack.database.pool.query<{
       sequence: string;
       organization_id: string;
-      severity: AlertSeverity;
+      severity: Severity;
       status: AlertStatus;
     }>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, status,

@@ -1,5 +1,6 @@
 export * from './vitals.catalog';
 export * from './device-payload';
+export * from './domain-values';
 export * from './device-payload.schema';
 export * from './rejection-reasons';
 export * from './jobs';

@@ -1,8 +1,7 @@
+import type { AlertStatus, Severity } from './domain-values';
+
 /** socket.io namespace and events for the coordinators' live alert queue. */
 export const ALERTS_NAMESPACE = '/alerts';
-
-export type AlertSeverity = 'info' | 'warning' | 'critical';
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
 export interface AlertDto {
   id: string;
@@ -10,7 +9,7 @@ export interface AlertDto {
   sequence: number;
   organizationId: string;
   patientId: string;
-  severity: AlertSeverity;
+  severity: Severity;
   status: AlertStatus;
   rule: { id: string; kind: string; description: string };
   trigger: {
@@ -29,7 +28,7 @@ export const ALERT_REPLAY_MAX = 5000;
 
 /** A `GET /api/alerts` query (pages newest first; continue with `beforeSequence` = the last one seen). */
 export interface AlertPageQuery {
-  severity: AlertSeverity;
+  severity: Severity;
   /** Exclusive lower bound: the client's `lastSequence`. */
   afterSequence: number;
   /** Exclusive upper bound, absent for no bound. */

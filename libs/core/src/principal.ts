@@ -1,4 +1,4 @@
-import type { UserRole } from '@homeward/db';
+import type { UserRole } from '@homeward/contracts';
 
 /** The authenticated user a request or socket acts for. */
 export interface Principal {

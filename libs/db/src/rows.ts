@@ -1,5 +1,7 @@
 /** Row types returned by the repositories: the db lib's own shapes, never HTTP DTOs. */
-export type UserRole = 'admin' | 'coordinator' | 'clinician';
+import type { AlertStatus, Severity, UserRole } from '@homeward/contracts';
+
+export type { UserRole };
 
 export interface OrganizationRow {
   id: string;
@@ -111,7 +113,7 @@ export interface NewAlertRow {
   ruleId: string;
   ruleKind: string;
   ruleDescription: string;
-  severity: 'info' | 'warning' | 'critical';
+  severity: Severity;
   triggerType: string;
   triggerValue: number;
   triggerUnit: string;
@@ -125,7 +127,7 @@ export interface NewAlertRow {
 export interface AlertRow extends NewAlertRow {
   id: string;
   sequence: string;
-  status: 'open' | 'acknowledged' | 'resolved';
+  status: AlertStatus;
   createdAt: Date;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { hashPassword } from '@homeward/core';
-import type { UserRole } from '@homeward/db';
+import type { UserRole } from '@homeward/contracts';
 
 export interface TestUser {
   id: string;

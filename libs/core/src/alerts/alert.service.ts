@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import {
   ALERT_REPLAY_MAX,
+  SEVERITIES,
   type AlertDto,
   type AlertPageQuery,
   type AlertReplayComplete,
-  type AlertSeverity,
+  type Severity,
   type AlertStatus,
 } from '@homeward/contracts';
 import { AlertRepository } from '@homeward/db';
@@ -13,13 +14,14 @@ import type { Principal } from '../principal';
 import { mapAlert } from './alert.mapper';
 
 /** The order a coordinator back from an absence needs: the worst first. */
-const REPLAY_SEVERITIES: readonly AlertSeverity[] = ['critical', 'warning', 'info'];
+/** Most severe first. */
+const REPLAY_SEVERITIES: readonly Severity[] = [...SEVERITIES].reverse();
 const REPLAY_PAGE_SIZE = 500;
 
 export interface AlertListQuery {
   status?: AlertStatus;
   patientId?: string;
-  severity?: AlertSeverity;
+  severity?: Severity;
   afterSequence?: number;
   beforeSequence?: number;
   limit: number;

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { UserRepository, type UserRole } from '@homeward/db';
+import type { UserRole } from '@homeward/contracts';
+import { UserRepository } from '@homeward/db';
 import { InvalidCredentialsError } from '../errors';
 import type { Principal } from '../principal';
 import { hashPassword, verifyPassword } from './password';

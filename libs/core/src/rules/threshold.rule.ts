@@ -1,6 +1,5 @@
-import type { VitalType } from '@homeward/contracts';
+import type { Severity, VitalType } from '@homeward/contracts';
 
-export type Severity = 'info' | 'warning' | 'critical';
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
 export interface ThresholdCondition {

@@ -1,12 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
-import type { AlertDto, AlertSeverity, AlertStatus } from '@homeward/contracts';
+import {
+  ALERT_STATUSES,
+  SEVERITIES,
+  type AlertDto,
+  type AlertStatus,
+  type Severity,
+} from '@homeward/contracts';
 
 export class AlertQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'acknowledged', 'resolved'] })
+  @ApiPropertyOptional({ enum: ALERT_STATUSES })
   @IsOptional()
-  @IsIn(['open', 'acknowledged', 'resolved'])
+  @IsIn(ALERT_STATUSES)
   status?: AlertStatus;
 
   @ApiPropertyOptional()
@@ -14,10 +20,10 @@ export class AlertQueryDto {
   @IsUUID('4')
   patientId?: string;
 
-  @ApiPropertyOptional({ enum: ['critical', 'warning', 'info'] })
+  @ApiPropertyOptional({ enum: SEVERITIES })
   @IsOptional()
-  @IsIn(['critical', 'warning', 'info'])
-  severity?: AlertSeverity;
+  @IsIn(SEVERITIES)
+  severity?: Severity;
 
   @ApiPropertyOptional({
     type: 'integer',
@@ -75,8 +81,8 @@ export class AlertResponseDto implements AlertDto {
   sequence!: number;
   @ApiProperty() organizationId!: string;
   @ApiProperty() patientId!: string;
-  @ApiProperty({ enum: ['critical', 'warning', 'info'] }) severity!: AlertSeverity;
-  @ApiProperty({ enum: ['open', 'acknowledged', 'resolved'] }) status!: AlertStatus;
+  @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
+  @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty({ type: AlertRuleDto }) rule!: AlertRuleDto;
   @ApiProperty({ type: AlertTriggerDto }) trigger!: AlertTriggerDto;
   @ApiProperty() createdAt!: string;

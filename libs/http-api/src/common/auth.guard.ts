@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthService } from '@homeward/core';
-import type { UserRole } from '@homeward/db';
+import type { UserRole } from '@homeward/contracts';
 import { IS_PUBLIC, ROLES, type AuthenticatedRequest } from './principal.decorator';
 
 /** Every route requires a valid access token unless marked @Public; @Roles narrows further. */

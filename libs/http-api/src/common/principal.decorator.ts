@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Principal } from '@homeward/core';
-import type { UserRole } from '@homeward/db';
+import type { UserRole } from '@homeward/contracts';
 
 export const IS_PUBLIC = 'homeward:public';
 /** Marks a route that needs no access token (login, health, the broker's auth callbacks). */
