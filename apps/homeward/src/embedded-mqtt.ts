@@ -6,33 +6,21 @@ import type { EmbeddedBrokerIngest } from '@homeward/ingest-consumer';
 import { EmbeddedBroker } from '@homeward/messaging';
 import type { Logger } from '@homeward/observability';
 
+export interface ListeningBroker {
+  broker: EmbeddedBroker;
+  /** What the process's configuration takes from the broker: its URLs and service account. */
+  env: Record<string, string>;
+}
+
 /**
- * Starts the in-process broker when no MQTT_URL is configured, on MQTT_BIND_HOST:MQTT_PORT
- * or, when another broker already holds that port, on a free one. Device messages are stored
- * inside the broker before their PUBACK, so no MQTT ingest consumer runs in this process.
- * Must run before the app initialises (the consumer checks `ingestInEmbeddedBroker`).
+ * Starts the in-process broker (no MQTT_URL configured) on MQTT_BIND_HOST:MQTT_PORT or, when
+ * another broker holds that port, on a free one. It refuses clients until `serveDevices`: the
+ * process first folds the broker's address into its configuration, which is then fixed.
  */
-export async function startEmbeddedBroker(
-  config: AppConfig,
-  devices: DeviceService,
-  ingest: EmbeddedBrokerIngest,
-  logger: Logger,
-): Promise<EmbeddedBroker> {
-  config.MQTT_USERNAME ??= 'homeward-service';
-  config.MQTT_PASSWORD ??= randomBytes(24).toString('base64url');
-  config.ingestInEmbeddedBroker = true;
-  const broker = new EmbeddedBroker(
-    {
-      authenticate: (username, password, clientId) => devices.authenticateMqtt(username, password, clientId),
-      canPublish: (username, topic) => devices.canPublish(username, topic),
-      canSubscribe: (username, topic) => devices.canSubscribe(username, topic),
-    },
-    logger.child({ component: 'embedded-mqtt' }),
-    {
-      storeBeforeAck: (topic, payload) => ingest.storeBeforeAck(topic, payload),
-      maxPacketBytes: DEVICE_CONTRACT.maxPacketBytes,
-    },
-  );
+export async function listenEmbeddedBroker(config: AppConfig, logger: Logger): Promise<ListeningBroker> {
+  const broker = new EmbeddedBroker(logger.child({ component: 'embedded-mqtt' }), {
+    maxPacketBytes: DEVICE_CONTRACT.maxPacketBytes,
+  });
   const host = config.MQTT_BIND_HOST;
   let port: number;
   try {
@@ -50,8 +38,29 @@ export async function startEmbeddedBroker(
   const wildcard = host === '0.0.0.0' || host === '::';
   const local = wildcard || host === '127.0.0.1' || host === '::1' || host === 'localhost';
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
-  config.MQTT_URL = `mqtt://${wildcard ? '127.0.0.1' : hostInUrl}:${port}`;
-  config.MQTT_PUBLIC_URL ??= `mqtt://${local ? 'localhost' : hostInUrl}:${port}`;
-  devices.setPublicMqttUrl(config.MQTT_PUBLIC_URL);
-  return broker;
+  return {
+    broker,
+    env: {
+      MQTT_URL: `mqtt://${wildcard ? '127.0.0.1' : hostInUrl}:${port}`,
+      MQTT_PUBLIC_URL: config.MQTT_PUBLIC_URL ?? `mqtt://${local ? 'localhost' : hostInUrl}:${port}`,
+      MQTT_USERNAME: config.MQTT_USERNAME ?? 'homeward-service',
+      MQTT_PASSWORD: config.MQTT_PASSWORD ?? randomBytes(24).toString('base64url'),
+    },
+  };
+}
+
+/** Hands the broker the platform's device rules, and stores each device message before its PUBACK. */
+export function serveDevices(
+  broker: EmbeddedBroker,
+  devices: DeviceService,
+  ingest: EmbeddedBrokerIngest,
+): void {
+  broker.serve({
+    authorizer: {
+      authenticate: (username, password, clientId) => devices.authenticateMqtt(username, password, clientId),
+      canPublish: (username, topic) => devices.canPublish(username, topic),
+      canSubscribe: (username, topic) => devices.canSubscribe(username, topic),
+    },
+    storeBeforeAck: (topic, payload) => ingest.storeBeforeAck(topic, payload),
+  });
 }

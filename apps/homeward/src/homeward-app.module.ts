@@ -10,7 +10,7 @@ import { LoggerModule, type Logger } from '@homeward/observability';
 /** Every role in one process: for development and the demo. */
 @Module({})
 export class HomewardAppModule {
-  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+  static forRoot(config: AppConfig, logger: Logger, options: { embeddedBroker: boolean }): DynamicModule {
     return {
       module: HomewardAppModule,
       imports: [
@@ -19,7 +19,7 @@ export class HomewardAppModule {
         DatabaseModule,
         MessagingModule,
         HttpApiModule,
-        IngestConsumerModule,
+        IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer'),
         JobProcessorsModule,
       ],
     };

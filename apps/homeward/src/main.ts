@@ -6,9 +6,10 @@ import { runMigrations } from '@homeward/db';
 import { configureHttpApp } from '@homeward/http-api';
 import { EmbeddedBrokerIngest } from '@homeward/ingest-consumer';
 import type { EmbeddedBroker } from '@homeward/messaging';
+import { loadConfig } from '@homeward/config';
 import { PinoNestLogger, runProcess } from '@homeward/observability';
 import { startDemo } from './demo';
-import { startEmbeddedBroker } from './embedded-mqtt';
+import { listenEmbeddedBroker, serveDevices } from './embedded-mqtt';
 import { HomewardAppModule } from './homeward-app.module';
 
 const { values: args } = parseArgs({
@@ -20,16 +21,24 @@ const { values: args } = parseArgs({
   },
 });
 
-runProcess('all', async (config, logger) => {
-  const applied = await runMigrations(config.DATABASE_URL, (message) => logger.debug(message));
+runProcess('all', async (environment, logger) => {
+  const applied = await runMigrations(environment.DATABASE_URL, (message) => logger.debug(message));
   if (applied.length > 0) logger.info({ migrations: applied }, 'Database migrated');
 
-  const app = await NestFactory.create<NestExpressApplication>(HomewardAppModule.forRoot(config, logger), {
-    logger: new PinoNestLogger(logger),
-  });
+  // Without MQTT_URL the process embeds a broker; where it listens becomes part of the
+  // configuration before anything reads it.
   let broker: EmbeddedBroker | undefined;
-  if (!config.MQTT_URL)
-    broker = await startEmbeddedBroker(config, app.get(DeviceService), app.get(EmbeddedBrokerIngest), logger);
+  let config = environment;
+  if (!environment.MQTT_URL) {
+    const listening = await listenEmbeddedBroker(environment, logger);
+    broker = listening.broker;
+    config = loadConfig('all', { ...process.env, ...listening.env });
+  }
+  const app = await NestFactory.create<NestExpressApplication>(
+    HomewardAppModule.forRoot(config, logger, { embeddedBroker: Boolean(broker) }),
+    { logger: new PinoNestLogger(logger) },
+  );
+  if (broker) serveDevices(broker, app.get(DeviceService), app.get(EmbeddedBrokerIngest));
   configureHttpApp(app);
   await app.listen(config.PORT);
   logger.info(
@@ -45,7 +54,7 @@ runProcess('all', async (config, logger) => {
         app.get(DemoSeedService),
         {
           patients: Math.max(1, Math.min(6, Number(args.patients) || 4)),
-          password: process.env.DEMO_PASSWORD || undefined,
+          password: config.DEMO_PASSWORD,
           apiUrl: `http://localhost:${config.PORT}`,
           mqttUrl: config.MQTT_PUBLIC_URL ?? config.MQTT_URL!.replace('127.0.0.1', 'localhost'),
           stateDir: args['state-dir'],

@@ -15,7 +15,7 @@ export class IngestAppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule,
         MessagingModule,
-        IngestConsumerModule,
+        IngestConsumerModule.forRoot('mqtt-consumer'),
       ],
     };
   }

@@ -50,6 +50,15 @@ describe('loadConfig', () => {
     expect(config.MQTT_URL).toBeUndefined();
   });
 
+  it('returns a configuration nothing can change after start-up', () => {
+    const config = loadConfig('worker', BASE);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { MQTT_URL?: string }).MQTT_URL = 'mqtt://elsewhere:1883';
+    }).toThrow(TypeError);
+    expect(config.MQTT_URL).toBeUndefined();
+  });
+
   it('turns numeric variables into numbers', () => {
     const config = loadConfig('api', {
       ...BASE,

@@ -12,11 +12,6 @@ export class ConfigError extends Error {
 /** The validated configuration of one process; injected wherever settings are read. */
 export class AppConfig extends EnvDto {
   role!: ProcessRole;
-  /**
-   * Set by the all-in-one process when it embeds the broker: devices' messages are then stored
-   * inside the broker's publish hook, and no MQTT ingest consumer runs.
-   */
-  ingestInEmbeddedBroker = false;
 }
 
 /** Reads and validates the environment for `role`, failing with every bad variable at once. */
@@ -41,5 +36,6 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     );
   if (problems.length > 0) throw new ConfigError(problems);
   config.role = role;
-  return config;
+  // Read once, never changed: whatever a process derives at start-up goes into `env` first.
+  return Object.freeze(config);
 }

@@ -190,6 +190,12 @@ export class EnvDto {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { always: true })
   LOG_LEVEL = 'info';
 
+  /** The demo users' password (all-in-one `--demo` only); generated and kept in the state dir when unset. */
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  @MinLength(8, { always: true, message: 'DEMO_PASSWORD must be at least 8 characters' })
+  DEMO_PASSWORD?: string;
+
   /** Port of every process's internal /health/live, /health/ready and /metrics (unset: none). */
   @IsOptional({ always: true })
   @Type(() => Number)

@@ -20,6 +20,12 @@ const SERVICES = [
   VitalsService,
 ];
 
+/** Only the processes that serve the API load this module, and their config requires the secret. */
+function requireJwtSecret(config: AppConfig): string {
+  if (!config.JWT_SECRET) throw new Error('JWT_SECRET is required wherever the API runs');
+  return config.JWT_SECRET;
+}
+
 /** People, patients, devices and the queries coordinators run; every call is scoped to an organisation. */
 @Module({
   imports: [
@@ -27,8 +33,7 @@ const SERVICES = [
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        // Processes without JWT_SECRET (ingest, worker) never sign or verify tokens.
-        secret: config.JWT_SECRET ?? 'unused-outside-the-api',
+        secret: requireJwtSecret(config),
         signOptions: { algorithm: 'HS256', expiresIn: config.JWT_TTL_SECONDS, issuer: 'homeward' },
         verifyOptions: { algorithms: ['HS256'], issuer: 'homeward' },
       }),

@@ -1,11 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { IngestCoreModule } from '@homeward/core';
 import { EmbeddedBrokerIngest } from './embedded-broker-ingest';
 import { MqttIngestRunner } from './mqtt-ingest.runner';
 
-@Module({
-  imports: [IngestCoreModule],
-  providers: [MqttIngestRunner, EmbeddedBrokerIngest],
-  exports: [MqttIngestRunner, EmbeddedBrokerIngest],
-})
-export class IngestConsumerModule {}
+/**
+ * How device messages reach the ingest service: an MQTT consumer of an external broker, or
+ * (the all-in-one process) the embedded broker's publish hook, which stores before its PUBACK.
+ */
+@Module({})
+export class IngestConsumerModule {
+  static forRoot(source: 'mqtt-consumer' | 'embedded-broker'): DynamicModule {
+    const provider = source === 'mqtt-consumer' ? MqttIngestRunner : EmbeddedBrokerIngest;
+    return {
+      module: IngestConsumerModule,
+      imports: [IngestCoreModule],
+      providers: [provider],
+      exports: [provider],
+    };
+  }
+}

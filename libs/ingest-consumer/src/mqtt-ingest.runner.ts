@@ -22,7 +22,6 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
-    if (config.ingestInEmbeddedBroker) return;
     if (!config.MQTT_URL) throw new Error('MQTT_URL is required to run the ingest consumer');
     const clientId = config.MQTT_CLIENT_ID;
     const consumer = new HeldAckMqttConsumer({

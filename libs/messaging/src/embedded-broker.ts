@@ -10,14 +10,18 @@ export interface BrokerAuthorizer {
 }
 
 export interface EmbeddedBrokerOptions {
+  /** Largest MQTT packet accepted; a larger one closes the connection before it is buffered. */
+  maxPacketBytes: number;
+}
+
+export interface EmbeddedBrokerAccess {
+  authorizer: BrokerAuthorizer;
   /**
    * Stores an authorised publish before the publisher gets its PUBACK (aedes acknowledges on
    * receipt and keeps messages in memory, TRAPS 24). Rejecting disconnects the publisher,
    * which resends: nothing it was told is safe is lost.
    */
   storeBeforeAck?: (topic: string, payload: Buffer) => Promise<void>;
-  /** Largest MQTT packet accepted; a larger one closes the connection before it is buffered. */
-  maxPacketBytes: number;
 }
 
 /** The parser aedes gives each client (mqtt-packet, pinned with aedes): checked by the e2e suite. */
@@ -36,21 +40,26 @@ function usernameOf(client: Client | null): string {
 
 /**
  * In-process MQTT broker for development and the demo (aedes: MQTT 3.1.1 only, no shared
- * subscriptions). Enforces device credentials through `authorizer`.
+ * subscriptions). It listens first, so the process knows its address before its configuration
+ * is fixed, and refuses every client ("server unavailable") until `serve` hands it the rules.
  */
 export class EmbeddedBroker {
   private readonly aedes: Aedes;
   private server?: Server;
+  private access?: EmbeddedBrokerAccess;
 
   constructor(
-    private readonly authorizer: BrokerAuthorizer,
     private readonly logger: Logger,
     private readonly options: EmbeddedBrokerOptions,
   ) {
     this.aedes = new Aedes();
     this.aedes.authenticate = (client, username, password, done) => {
       const user = username ?? '';
-      this.authorizer
+      if (!this.access) {
+        const unavailable = Object.assign(new Error('Server unavailable'), { returnCode: 3 });
+        return done(unavailable, false);
+      }
+      this.access.authorizer
         .authenticate(user, password ? password.toString('utf8') : '', client.id)
         .then((ok) => {
           if (ok) {
@@ -72,9 +81,9 @@ export class EmbeddedBroker {
     };
     this.aedes.authorizePublish = (client: Client | null, packet, done) => {
       const user = usernameOf(client);
-      if (!client || !this.authorizer.canPublish(user, packet.topic))
+      if (!client || !this.access?.authorizer.canPublish(user, packet.topic))
         return done(new Error(`Publishing to ${packet.topic} is not allowed`));
-      const store = this.options.storeBeforeAck;
+      const store = this.access.storeBeforeAck;
       if (!store) return done(null);
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
       // aedes writes the PUBACK only after this callback: the message is committed by then.
@@ -90,10 +99,15 @@ export class EmbeddedBroker {
       );
     };
     this.aedes.authorizeSubscribe = (client: Client | null, subscription, done) => {
-      if (client && this.authorizer.canSubscribe(usernameOf(client), subscription.topic))
+      if (client && this.access?.authorizer.canSubscribe(usernameOf(client), subscription.topic))
         return done(null, subscription);
       done(new Error(`Subscribing to ${subscription.topic} is not allowed`), null);
     };
+  }
+
+  /** Starts accepting clients under these rules. */
+  serve(access: EmbeddedBrokerAccess): void {
+    this.access = access;
   }
 
   /** Listens on `port` (0 picks a free one) and resolves with the port in use. */

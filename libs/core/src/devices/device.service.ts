@@ -40,8 +40,8 @@ export function isServiceClientId(clientId: string): boolean {
 /** Device registration, and the broker's authentication and authorisation decisions. */
 @Injectable()
 export class DeviceService {
-  /** Broker URL handed to devices; the all-in-one process sets it once its embedded broker listens. */
-  private publicMqttUrl: string;
+  /** Broker URL handed to devices at registration. */
+  private readonly publicMqttUrl: string;
 
   constructor(
     private readonly devices: DeviceRepository,
@@ -51,10 +51,6 @@ export class DeviceService {
     @InjectLogger() private readonly logger: Logger,
   ) {
     this.publicMqttUrl = config.MQTT_PUBLIC_URL ?? config.MQTT_URL ?? `mqtt://localhost:${config.MQTT_PORT}`;
-  }
-
-  setPublicMqttUrl(url: string): void {
-    this.publicMqttUrl = url;
   }
 
   async register(
