@@ -1,17 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
 import { Queue, QueueEvents } from 'bullmq';
-import pino from 'pino';
-import { ConfigModule, loadConfig } from '@homeward/config';
-import { DatabaseModule } from '@homeward/db';
-import { MessagingModule } from '@homeward/messaging';
-import { LoggerModule } from '@homeward/observability';
 import {
   TEST_REDIS_URL,
+  createIntegrationModule,
   createTestDatabase,
   deleteRedisKeys,
   sleep,
   waitFor,
+  type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
 import { JobProcessorsModule } from './job-processors.module';
@@ -21,31 +17,26 @@ const SWEEP_EVERY_MS = 300;
 /** Two worker replicas on one Redis: the outbox sweep must run once per interval, not once per replica. */
 describe('JobRunner: the outbox sweep as a cluster-wide BullMQ schedule', () => {
   let database: TestDatabase;
-  const replicas: TestingModule[] = [];
+  const replicas: IntegrationModule[] = [];
   const prefix = `hwint-${randomBytes(4).toString('hex')}`;
   const connection = { url: TEST_REDIS_URL };
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const config = loadConfig('worker', {
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: prefix,
-      EVALUATION_SWEEP_EVERY_MS: String(SWEEP_EVERY_MS),
-      EVALUATION_SWEEP_AFTER_MS: '100',
-    });
+    // Two replicas: two Nest applications on one database and one Redis prefix.
     for (let i = 0; i < 2; i++) {
-      const replica = await Test.createTestingModule({
-        imports: [
-          ConfigModule.forRoot(config),
-          LoggerModule.forRoot(pino({ level: 'silent' })),
-          DatabaseModule,
-          MessagingModule,
-          JobProcessorsModule,
-        ],
-      }).compile();
-      await replica.init();
-      replicas.push(replica);
+      replicas.push(
+        await createIntegrationModule({
+          role: 'worker',
+          database,
+          env: {
+            REDIS_PREFIX: prefix,
+            EVALUATION_SWEEP_EVERY_MS: String(SWEEP_EVERY_MS),
+            EVALUATION_SWEEP_AFTER_MS: '100',
+          },
+          imports: [JobProcessorsModule],
+        }),
+      );
     }
   });
 

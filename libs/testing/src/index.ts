@@ -5,3 +5,4 @@ export * from './mosquitto';
 export * from './ports';
 export * from './stack';
 export * from './test-database';
+export * from './integration-module';

@@ -1,18 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
-import pino from 'pino';
-import { ConfigModule, loadConfig } from '@homeward/config';
+import type { TestingModule } from '@nestjs/testing';
 import { readingsTopic } from '@homeward/contracts';
-import { DatabaseModule } from '@homeward/db';
-import { MessagingModule, type InboundMessage } from '@homeward/messaging';
-import { LoggerModule } from '@homeward/observability';
+import type { InboundMessage } from '@homeward/messaging';
 import {
-  TEST_REDIS_URL,
   createDevice,
+  createIntegrationModule,
   createOrganization,
   createPatient,
-  createTestDatabase,
-  deleteRedisKeys,
+  type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
 import { IngestCoreModule } from '../ingest.module';
@@ -41,7 +35,7 @@ describe('IngestService against PostgreSQL and Redis', () => {
   let ingest: IngestService;
   let deviceA: string;
   let deviceB: string;
-  const redisPrefix = `hwint-${randomBytes(4).toString('hex')}`;
+  let integration: IntegrationModule;
 
   const count = async (sql: string, values: unknown[] = []) =>
     Number((await database.pool.query<{ count: string }>(sql, values)).rows[0].count);
@@ -56,23 +50,12 @@ describe('IngestService against PostgreSQL and Redis', () => {
     ).rows;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const config = loadConfig('ingest', {
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: redisPrefix,
-      MQTT_URL: 'mqtt://127.0.0.1:1',
+    integration = await createIntegrationModule({
+      role: 'ingest',
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1' },
+      imports: [IngestCoreModule],
     });
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot(pino({ level: 'silent' })),
-        DatabaseModule,
-        MessagingModule,
-        IngestCoreModule,
-      ],
-    }).compile();
-    await moduleRef.init();
+    ({ moduleRef, database } = integration);
     ingest = moduleRef.get(IngestService);
     const org = await createOrganization(database.pool);
     const patient = await createPatient(database.pool, org);
@@ -81,9 +64,7 @@ describe('IngestService against PostgreSQL and Redis', () => {
   });
 
   afterAll(async () => {
-    await moduleRef?.close();
-    await database?.drop();
-    await deleteRedisKeys(redisPrefix);
+    await integration?.close();
   });
 
   beforeEach(async () => {

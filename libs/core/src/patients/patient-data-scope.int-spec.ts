@@ -1,17 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Test, type TestingModule } from '@nestjs/testing';
-import pino from 'pino';
-import { ConfigModule, loadConfig } from '@homeward/config';
-import { DatabaseModule, ReadingRepository } from '@homeward/db';
-import { MessagingModule } from '@homeward/messaging';
-import { LoggerModule } from '@homeward/observability';
+import type { TestingModule } from '@nestjs/testing';
+import { ReadingRepository } from '@homeward/db';
 import {
-  TEST_REDIS_URL,
+  createIntegrationModule,
   createOrganization,
   createPatient,
-  createTestDatabase,
   createUser,
-  deleteRedisKeys,
+  type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
 import { AccessModule } from '../access.module';
@@ -23,29 +18,18 @@ describe('patient data: audited with the change, scoped by organisation in the q
   let moduleRef: TestingModule;
   let principal: Principal;
   let otherOrganization: string;
-  const redisPrefix = `hwint-${randomBytes(4).toString('hex')}`;
+  let integration: IntegrationModule;
 
   const count = async (sql: string) =>
     Number((await database.pool.query<{ count: string }>(sql)).rows[0].count);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const config = loadConfig('api', {
-      DATABASE_URL: database.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_PREFIX: redisPrefix,
-      JWT_SECRET: randomBytes(32).toString('hex'),
+    integration = await createIntegrationModule({
+      role: 'api',
+      env: { JWT_SECRET: randomBytes(32).toString('hex') },
+      imports: [AccessModule],
     });
-    moduleRef = await Test.createTestingModule({
-      imports: [
-        ConfigModule.forRoot(config),
-        LoggerModule.forRoot(pino({ level: 'silent' })),
-        DatabaseModule,
-        MessagingModule,
-        AccessModule,
-      ],
-    }).compile();
-    await moduleRef.init();
+    ({ moduleRef, database } = integration);
     const organization = await createOrganization(database.pool);
     const user = await createUser(database.pool, organization, 'coordinator');
     principal = { userId: user.id, organizationId: organization, role: 'coordinator' };
@@ -53,9 +37,7 @@ describe('patient data: audited with the change, scoped by organisation in the q
   });
 
   afterAll(async () => {
-    await moduleRef?.close();
-    await database?.drop();
-    await deleteRedisKeys(redisPrefix);
+    await integration?.close();
   });
 
   it('creates no patient when its audit row cannot be written', async () => {
