@@ -1,10 +1,69 @@
 // Lint is a gate: strict type-aware rules, no floating promises, exhaustive switches, type-only
-// imports, and no relative or deep imports across libs (import a lib by its @homeward alias).
+// imports, no relative or deep imports across libs, and dependencies that run one way.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * Libs from the bottom up. A lib imports only libs before it: the foundations know no domain,
+ * and the domains run identity → patients → monitoring → alerting → the areas still to come.
+ * What must flow back goes through jobs or socket events. Later areas are listed so that
+ * their place is fixed before their code arrives.
+ */
+export const LIB_LAYERS = [
+  'contracts',
+  'config',
+  'observability',
+  'platform',
+  'identity',
+  'patients',
+  'monitoring',
+  'alerting',
+  'care',
+  'telehealth',
+  'billing',
+  'interop',
+];
+
+const BASE_PATTERNS = [
+  {
+    group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'],
+    message: 'Import a lib by its @homeward/* alias.',
+  },
+  {
+    group: ['@homeward/*/*'],
+    message: 'No deep imports: use the lib root alias (it exports only services).',
+  },
+  { group: ['**/apps/*'], message: 'Apps never import each other, and libs never import apps.' },
+];
+const NO_TESTING = { group: ['@homeward/testing'], message: '@homeward/testing is for tests only.' };
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts'];
+
+function restrictedImports(patterns) {
+  return { 'no-restricted-imports': ['error', { patterns }] };
+}
+
+/** For each lib: its later libs are off limits, in its code and in its tests alike. */
+const layerRules = LIB_LAYERS.flatMap((lib, index) => {
+  const later = LIB_LAYERS.slice(index + 1);
+  const upward = later.length
+    ? [
+        {
+          group: later.map((name) => `@homeward/${name}`),
+          message: `@homeward/${lib} may import only ${LIB_LAYERS.slice(0, index).join(', ') || 'no other lib'}: dependencies run one way (see README, Layout).`,
+        },
+      ]
+    : [];
+  return [
+    { files: [`libs/${lib}/**/*.ts`], rules: restrictedImports([...BASE_PATTERNS, ...upward, NO_TESTING]) },
+    {
+      files: TEST_FILES.map((glob) => `libs/${lib}/${glob}`),
+      rules: restrictedImports([...BASE_PATTERNS, ...upward]),
+    },
+  ];
+});
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -19,23 +78,24 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['../../libs/*', '../../../libs/*', '**/libs/*/src/*'],
-              message: 'Import a lib by its @homeward/* alias.',
-            },
-            { group: ['@homeward/*/*'], message: 'No deep imports: use the lib root alias.' },
-            { group: ['**/apps/*'], message: 'Apps never import each other.' },
-          ],
-        },
-      ],
+      ...restrictedImports(BASE_PATTERNS),
     },
   },
+  { files: ['apps/**/*.ts'], ignores: TEST_FILES, rules: restrictedImports([...BASE_PATTERNS, NO_TESTING]) },
   {
-    files: ['**/*.spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts'],
+    files: ['devices-simulator/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: restrictedImports([
+      ...BASE_PATTERNS,
+      {
+        group: ['@homeward/*', '!@homeward/contracts'],
+        message: 'The simulator is a stand-alone device: it imports the device contract only.',
+      },
+    ]),
+  },
+  ...layerRules,
+  {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -19,6 +19,7 @@ module.exports = {
         '<rootDir>/libs/**/*.spec.ts',
         '<rootDir>/apps/**/*.spec.ts',
         '<rootDir>/devices-simulator/**/*.spec.ts',
+        '<rootDir>/test/**/*.spec.ts',
       ],
     },
     {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { parseDeviceMessage } from '@homeward/core';
+import { parseDeviceMessage } from '@homeward/monitoring';
 
 /**
  * Ingest hot-path benchmark: validation and normalisation of device messages (JSON parse,

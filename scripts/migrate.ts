@@ -1,4 +1,4 @@
-import { runMigrations } from '@homeward/db';
+import { runMigrations } from '@homeward/platform';
 
 /** Applies pending migrations and exits: the deployment's one-shot `migrate` step. */
 async function main(): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import pino from 'pino';
-import { HeldAckMqttConsumer, type InboundMessage } from '@homeward/messaging';
+import { HeldAckMqttConsumer, type InboundMessage } from '@homeward/platform';
 import { sleep, startMosquitto, waitFor, type TestBroker } from '@homeward/testing';
 
 /**

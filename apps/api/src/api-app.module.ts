@@ -1,10 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertingHttpModule } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
-import { DatabaseModule } from '@homeward/db';
-import { HttpApiModule } from '@homeward/http-api';
-import { MessagingModule } from '@homeward/messaging';
+import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
+import { MonitoringHttpModule } from '@homeward/monitoring';
 import { LoggerModule, type Logger } from '@homeward/observability';
+import { PatientsHttpModule } from '@homeward/patients';
+import { DatabaseModule, HealthModule, HttpPlatformModule, RedisModule } from '@homeward/platform';
 
+/** The REST API and the alert socket: each domain's HTTP module over the platform's HTTP pipeline. */
 @Module({})
 export class ApiAppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
@@ -14,8 +17,13 @@ export class ApiAppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule,
-        MessagingModule,
-        HttpApiModule,
+        RedisModule,
+        HttpPlatformModule.forRoot({ imports: [AuthModule], guards: [AuthGuard] }),
+        HealthModule,
+        IdentityHttpModule,
+        PatientsHttpModule,
+        MonitoringHttpModule,
+        AlertingHttpModule,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { configureHttpApp } from '@homeward/http-api';
+import { configureHttpApp } from '@homeward/platform';
 import { PinoNestLogger, runProcess } from '@homeward/observability';
 import { ApiAppModule } from './api-app.module';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '@homeward/config';
 import { DEVICE_CONTRACT } from '@homeward/contracts';
-import type { DeviceService } from '@homeward/core';
-import type { EmbeddedBrokerIngest } from '@homeward/ingest-consumer';
-import { EmbeddedBroker } from '@homeward/messaging';
+import type { EmbeddedBrokerIngest } from '@homeward/monitoring';
 import type { Logger } from '@homeward/observability';
+import type { DeviceService } from '@homeward/patients';
+import { EmbeddedBroker } from '@homeward/platform';
 
 export interface ListeningBroker {
   broker: EmbeddedBroker;

@@ -1,13 +1,21 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertingHttpModule, AlertingJobsModule } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
-import { DatabaseModule } from '@homeward/db';
-import { HttpApiModule } from '@homeward/http-api';
-import { IngestConsumerModule } from '@homeward/ingest-consumer';
-import { JobProcessorsModule } from '@homeward/job-processors';
-import { MessagingModule } from '@homeward/messaging';
+import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
+import { IngestConsumerModule, MonitoringHttpModule, MonitoringJobsModule } from '@homeward/monitoring';
 import { LoggerModule, type Logger } from '@homeward/observability';
+import { PatientsHttpModule } from '@homeward/patients';
+import {
+  DatabaseModule,
+  HealthModule,
+  HttpPlatformModule,
+  JobWorkersModule,
+  RealtimeModule,
+  RedisModule,
+} from '@homeward/platform';
+import { DemoModule } from './demo/demo.module';
 
-/** Every role in one process: for development and the demo. */
+/** Every role in one process (API, ingest, worker): for development and the demo. */
 @Module({})
 export class HomewardAppModule {
   static forRoot(config: AppConfig, logger: Logger, options: { embeddedBroker: boolean }): DynamicModule {
@@ -17,10 +25,19 @@ export class HomewardAppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule,
-        MessagingModule,
-        HttpApiModule,
+        RedisModule,
+        RealtimeModule,
+        HttpPlatformModule.forRoot({ imports: [AuthModule], guards: [AuthGuard] }),
+        HealthModule,
+        IdentityHttpModule,
+        PatientsHttpModule,
+        MonitoringHttpModule,
+        AlertingHttpModule,
         IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer'),
-        JobProcessorsModule,
+        JobWorkersModule,
+        MonitoringJobsModule,
+        AlertingJobsModule,
+        DemoModule,
       ],
     };
   }

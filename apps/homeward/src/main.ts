@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DemoSeedService, DeviceService } from '@homeward/core';
-import { runMigrations } from '@homeward/db';
-import { configureHttpApp } from '@homeward/http-api';
-import { EmbeddedBrokerIngest } from '@homeward/ingest-consumer';
-import type { EmbeddedBroker } from '@homeward/messaging';
 import { loadConfig } from '@homeward/config';
+import { EmbeddedBrokerIngest } from '@homeward/monitoring';
 import { PinoNestLogger, runProcess } from '@homeward/observability';
-import { startDemo } from './demo';
+import { DeviceService } from '@homeward/patients';
+import { configureHttpApp, runMigrations, type EmbeddedBroker } from '@homeward/platform';
+import { DemoSeedService } from './demo/demo-seed.service';
+import { startDemo } from './demo/demo';
 import { listenEmbeddedBroker, serveDevices } from './embedded-mqtt';
 import { HomewardAppModule } from './homeward-app.module';
 

@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '@homeward/config';
-import { DatabaseModule } from '@homeward/db';
-import { IngestConsumerModule } from '@homeward/ingest-consumer';
-import { MessagingModule } from '@homeward/messaging';
+import { IngestConsumerModule } from '@homeward/monitoring';
 import { LoggerModule, type Logger } from '@homeward/observability';
+import { DatabaseModule, RedisModule } from '@homeward/platform';
 
 @Module({})
 export class IngestAppModule {
@@ -14,7 +13,7 @@ export class IngestAppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule,
-        MessagingModule,
+        RedisModule,
         IngestConsumerModule.forRoot('mqtt-consumer'),
       ],
     };

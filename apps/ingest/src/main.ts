@@ -1,8 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { Redis } from 'ioredis';
-import { Database } from '@homeward/db';
-import { MqttIngestRunner } from '@homeward/ingest-consumer';
-import { REDIS } from '@homeward/messaging';
+import { MqttIngestRunner } from '@homeward/monitoring';
+import { Database, REDIS } from '@homeward/platform';
 import { OpsServer, PinoNestLogger, assertIngestNotStuck, runProcess } from '@homeward/observability';
 import { IngestAppModule } from './ingest-app.module';
 
@@ -14,14 +13,17 @@ runProcess('ingest', async (config, logger) => {
   await app.init();
   if (config.OPS_PORT !== undefined) {
     const runner = app.get(MqttIngestRunner);
-    const ops = new OpsServer({
-      database: async () => void (await app.get(Database).query('SELECT 1')),
-      redis: async () => void (await app.get<Redis>(REDIS).ping()),
-      mqtt: () => {
-        if (!runner.connected) throw new Error('not connected to the broker');
+    const ops = new OpsServer(
+      {
+        database: async () => void (await app.get(Database).query('SELECT 1')),
+        redis: async () => void (await app.get<Redis>(REDIS).ping()),
+        mqtt: () => {
+          if (!runner.connected) throw new Error('not connected to the broker');
+        },
+        ingest: () => assertIngestNotStuck(config.INGEST_STUCK_AFTER_MS),
       },
-      ingest: () => assertIngestNotStuck(config.INGEST_STUCK_AFTER_MS),
-    });
+      config.HEALTH_CHECK_TIMEOUT_MS,
+    );
     const port = await ops.listen(config.OPS_PORT);
     logger.info({ port }, 'Health and metrics listening');
   }

@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { Redis } from 'ioredis';
-import { Database } from '@homeward/db';
-import { REDIS } from '@homeward/messaging';
+import { Database, REDIS } from '@homeward/platform';
 import { OpsServer, PinoNestLogger, runProcess } from '@homeward/observability';
 import { WorkerAppModule } from './worker-app.module';
 
@@ -12,10 +11,13 @@ runProcess('worker', async (config, logger) => {
   app.enableShutdownHooks();
   await app.init();
   if (config.OPS_PORT !== undefined) {
-    const ops = new OpsServer({
-      database: async () => void (await app.get(Database).query('SELECT 1')),
-      redis: async () => void (await app.get<Redis>(REDIS).ping()),
-    });
+    const ops = new OpsServer(
+      {
+        database: async () => void (await app.get(Database).query('SELECT 1')),
+        redis: async () => void (await app.get<Redis>(REDIS).ping()),
+      },
+      config.HEALTH_CHECK_TIMEOUT_MS,
+    );
     const port = await ops.listen(config.OPS_PORT);
     logger.info({ port }, 'Health and metrics listening');
   }

@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertingJobsModule } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
-import { DatabaseModule } from '@homeward/db';
-import { JobProcessorsModule } from '@homeward/job-processors';
-import { MessagingModule } from '@homeward/messaging';
+import { MonitoringJobsModule } from '@homeward/monitoring';
 import { LoggerModule, type Logger } from '@homeward/observability';
+import { DatabaseModule, JobWorkersModule, RealtimeModule, RedisModule } from '@homeward/platform';
 
+/** Every domain's job processors; start-up fails if a queue some module provides has none. */
 @Module({})
 export class WorkerAppModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
@@ -14,8 +15,11 @@ export class WorkerAppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),
         DatabaseModule,
-        MessagingModule,
-        JobProcessorsModule,
+        RedisModule,
+        RealtimeModule,
+        JobWorkersModule,
+        MonitoringJobsModule,
+        AlertingJobsModule,
       ],
     };
   }

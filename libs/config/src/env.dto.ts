@@ -175,6 +175,40 @@ export class EnvDto {
   @Min(100, { always: true })
   EVALUATION_SWEEP_EVERY_MS = 15_000;
 
+  /** Most lost batches one sweep re-enqueues; the next run takes the rest. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  EVALUATION_SWEEP_BATCH_LIMIT = 500;
+
+  /** Jobs of each kind one worker process runs at once. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(256, { always: true })
+  JOB_CONCURRENCY = 4;
+
+  /**
+   * How long ingest remembers which patient a device reports for. A revoked device's messages
+   * may still be stored for this long, so keep it short.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  DEVICE_ROUTE_CACHE_MS = 60_000;
+
+  /** How long ingest remembers that a device id is unknown (or revoked) before asking again. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  UNKNOWN_DEVICE_CACHE_MS = 5_000;
+
+  /** How long one readiness check may take before its dependency counts as down. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  HEALTH_CHECK_TIMEOUT_MS = 2000;
+
   @IsDefined({ groups: API })
   @IsOptional({ groups: ['ingest', 'worker'] })
   @IsString({ always: true })
@@ -225,9 +259,21 @@ export class EnvDto {
   @IsTrustProxy()
   TRUST_PROXY?: string;
 
-  /** Login attempts allowed per client address per minute, counted in Redis across replicas. */
+  /** Login attempts allowed per client address per LOGIN_RATE_WINDOW_MS, counted in Redis across replicas. */
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(1, { always: true })
   LOGIN_RATE_LIMIT = 10;
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1000, { always: true })
+  LOGIN_RATE_WINDOW_MS = 60_000;
+
+  /** Largest message a browser may send over the alert socket (it sends none today). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1024, { always: true })
+  @Max(1024 * 1024, { always: true })
+  SOCKET_MAX_MESSAGE_BYTES = 16 * 1024;
 }

@@ -3,6 +3,5 @@ export * from './device-payload';
 export * from './domain-values';
 export * from './device-payload.schema';
 export * from './rejection-reasons';
-export * from './jobs';
 export * from './socket-events';
 export * from './storable-text';

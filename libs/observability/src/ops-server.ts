@@ -4,8 +4,6 @@ import { withTimeout } from './timeout';
 
 export type ReadinessChecks = Record<string, () => Promise<void> | void>;
 
-const TIMEOUT_MS = 2000;
-
 /**
  * Liveness, readiness and Prometheus metrics for processes without an HTTP API (ingest,
  * worker): GET /health/live, /health/ready (every check must pass), /metrics.
@@ -13,7 +11,11 @@ const TIMEOUT_MS = 2000;
 export class OpsServer {
   private server?: Server;
 
-  constructor(private readonly checks: ReadinessChecks) {}
+  constructor(
+    private readonly checks: ReadinessChecks,
+    /** How long one check may take before its dependency counts as down. */
+    private readonly timeoutMs = 2000,
+  ) {}
 
   async listen(port: number, host = '0.0.0.0'): Promise<number> {
     const server = createServer((req, res) => {
@@ -54,7 +56,7 @@ export class OpsServer {
     await Promise.all(
       Object.entries(this.checks).map(async ([name, check]) => {
         try {
-          await withTimeout(check(), TIMEOUT_MS);
+          await withTimeout(check(), this.timeoutMs);
           details[name] = { status: 'up' };
         } catch (error) {
           details[name] = { status: 'down', message: (error as Error).message };

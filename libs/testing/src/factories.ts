@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import { hashPassword } from '@homeward/core';
+import { hashPassword } from '@homeward/identity';
 import type { UserRole } from '@homeward/contracts';
 
 export interface TestUser {

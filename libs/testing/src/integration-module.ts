@@ -3,9 +3,8 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import pino from 'pino';
 import { ConfigModule, loadConfig, type ProcessRole } from '@homeward/config';
-import { DatabaseModule } from '@homeward/db';
-import { MessagingModule } from '@homeward/messaging';
 import { LoggerModule } from '@homeward/observability';
+import { DatabaseModule, RealtimeModule, RedisModule } from '@homeward/platform';
 import { deleteRedisKeys, TEST_REDIS_URL } from './stack';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -38,11 +37,20 @@ export async function createIntegrationModule(options: {
       ConfigModule.forRoot(config),
       LoggerModule.forRoot(pino({ level: 'silent' })),
       DatabaseModule,
-      MessagingModule,
+      RedisModule,
+      RealtimeModule,
       ...options.imports,
     ],
   }).compile();
-  await moduleRef.init();
+  try {
+    await moduleRef.init();
+  } catch (error) {
+    // A module that fails to start must not leave connections behind for jest to wait on.
+    await moduleRef.close().catch(() => undefined);
+    if (!options.database) await database.drop();
+    await deleteRedisKeys(redisPrefix);
+    throw error;
+  }
   return {
     moduleRef,
     database,

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import type { DeviceKind, UserRole } from '@homeward/contracts';
+import { OrganizationService, UserService, type Principal } from '@homeward/identity';
+import { DeviceService, PatientService } from '@homeward/patients';
+
+type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
+
+export const DEMO_ORGANIZATION = { slug: 'demo', name: 'Demo Community Care' };
+export const DEMO_USERS: ReadonlyArray<{ email: string; displayName: string; role: UserRole }> = [
+  { email: 'coordinator@demo.homeward.test', displayName: 'Casey Coordinator', role: 'coordinator' },
+  { email: 'clinician@demo.homeward.test', displayName: 'Dr. Morgan Clinician', role: 'clinician' },
+  { email: 'admin@demo.homeward.test', displayName: 'Avery Admin', role: 'admin' },
+];
+
+// `demoKey` marks a patient as the demo's own (patients.demo_key): the seed finds its patients
+// by it and never touches a patient without one.
+const DEMO_PATIENTS = [
+  { demoKey: 'maria-alvarez', givenName: 'Maria', familyName: 'Alvarez', birthDate: '1948-03-14' },
+  { demoKey: 'james-okafor', givenName: 'James', familyName: 'Okafor', birthDate: '1955-09-02' },
+  { demoKey: 'ruth-lindqvist', givenName: 'Ruth', familyName: 'Lindqvist', birthDate: '1940-12-21' },
+  { demoKey: 'wei-chen', givenName: 'Wei', familyName: 'Chen', birthDate: '1962-06-30' },
+  { demoKey: 'samuel-brooks', givenName: 'Samuel', familyName: 'Brooks', birthDate: '1951-01-17' },
+  { demoKey: 'aisha-rahman', givenName: 'Aisha', familyName: 'Rahman', birthDate: '1958-11-05' },
+];
+const DEMO_DEVICE_KINDS: DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter'];
+
+export interface DemoDevice {
+  id: string;
+  secret: string;
+  kind: DeviceKind;
+  patientId: string;
+  label: string;
+}
+
+/** Creates the demo organisation, its users and (optionally) its patients and their devices. */
+@Injectable()
+export class DemoSeedService {
+  constructor(
+    private readonly organizations: OrganizationService,
+    private readonly users: UserService,
+    private readonly patients: PatientService,
+    private readonly deviceService: DeviceService,
+  ) {}
+
+  async seedUsers(password: string): Promise<Principal> {
+    const organization = await this.organizations.ensure(DEMO_ORGANIZATION.slug, DEMO_ORGANIZATION.name);
+    let coordinator: Principal | undefined;
+    for (const user of DEMO_USERS) {
+      const row = await this.users.upsert({ ...user, organizationId: organization.id, password });
+      if (user.role === 'coordinator')
+        coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
+    }
+    return coordinator!;
+  }
+
+  /**
+   * Ensures the first `count` demo patients exist, each with one device of every demo kind.
+   * A device from `previous` (the last run's credentials) is kept when it is still active on
+   * that patient and its secret still authenticates; only missing ones are registered. Secrets
+   * are stored hashed, so `previous` is the only place they can come from.
+   */
+  async seedPatients(
+    coordinator: Principal,
+    count: number,
+    previous: readonly DemoDevice[] = [],
+  ): Promise<DemoDevice[]> {
+    const devices: DemoDevice[] = [];
+    for (const template of DEMO_PATIENTS.slice(0, count)) {
+      const patient = await this.patients.ensureDemoPatient(coordinator, template);
+      const label = `${patient.givenName} ${patient.familyName}`;
+      const active = (await this.deviceService.listForPatient(coordinator, patient.id)).filter(
+        (device) => !device.revokedAt,
+      );
+      for (const kind of DEMO_DEVICE_KINDS) {
+        const kept = await this.reusable(previous, active, patient.id, kind);
+        if (kept) {
+          devices.push({ ...kept, label });
+          continue;
+        }
+        const { device, secret } = await this.deviceService.register(coordinator, patient.id, {
+          kind,
+          label: `Demo ${kind}`,
+        });
+        devices.push({ id: device.id, secret, kind, patientId: patient.id, label });
+      }
+    }
+    return devices;
+  }
+
+  private async reusable(
+    previous: readonly DemoDevice[],
+    active: readonly DeviceRow[],
+    patientId: string,
+    kind: DeviceKind,
+  ): Promise<DemoDevice | undefined> {
+    for (const candidate of previous) {
+      if (candidate.patientId !== patientId || candidate.kind !== kind) continue;
+      if (!active.some((device) => device.id === candidate.id && device.kind === kind)) continue;
+      if (await this.deviceService.hasSecret(candidate.id, candidate.secret)) return candidate;
+    }
+    return undefined;
+  }
+}

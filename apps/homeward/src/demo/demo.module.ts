@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { IdentityModule } from '@homeward/identity';
+import { PatientsModule } from '@homeward/patients';
+import { DemoSeedService } from './demo-seed.service';
+
+/** Seeds the demo organisation: only the all-in-one process and its seed script load it, never a deployment's API. */
+@Module({
+  imports: [IdentityModule, PatientsModule],
+  providers: [DemoSeedService],
+  exports: [DemoSeedService],
+})
+export class DemoModule {}

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ALERTS_NAMESPACE, deviceClientId, readingsTopic } from '@homeward/contracts';
+import type { Logger } from '@homeward/observability';
+import { DEMO_USERS, type DemoDevice, type DemoSeedService } from './demo-seed.service';
+
+export interface DemoOptions {
+  patients: number;
+  password?: string;
+  apiUrl: string;
+  mqttUrl: string;
+  stateDir: string;
+  simulate: boolean;
+}
+
+/**
+ * The generated demo password, kept in the state directory like scripts/demo.sh keeps the JWT
+ * secret: a restart must not lock out a user who already signed in with it. Owner-only.
+ */
+function keptPassword(stateDir: string): string {
+  const file = join(stateDir, 'demo-password');
+  if (existsSync(file)) {
+    chmodSync(file, 0o600);
+    const kept = readFileSync(file, 'utf8').trim();
+    if (kept) return kept;
+  }
+  const password = randomBytes(9).toString('base64url');
+  writeFileSync(file, password, { mode: 0o600 });
+  return password;
+}
+
+/** The last run's device credentials (secrets are stored hashed, so this file is their only copy). */
+function previousDevices(devicesFile: string, logger: Logger): DemoDevice[] {
+  if (!existsSync(devicesFile)) return [];
+  try {
+    const parsed = JSON.parse(readFileSync(devicesFile, 'utf8')) as { devices?: DemoDevice[] };
+    return Array.isArray(parsed.devices) ? parsed.devices : [];
+  } catch (error) {
+    logger.warn({ err: error, devicesFile }, 'Unreadable demo devices file; registering new demo devices');
+    return [];
+  }
+}
+
+function nextSteps(options: DemoOptions, password: string, device: DemoDevice, devicesFile: string): string {
+  const mqtt = new URL(options.mqttUrl);
+  // A password from DEMO_PASSWORD is never printed: the command reads it from the shell.
+  const login = options.password
+    ? `"{\\"email\\":\\"${DEMO_USERS[0].email}\\",\\"password\\":\\"$DEMO_PASSWORD\\"}"`
+    : `'${JSON.stringify({ email: DEMO_USERS[0].email, password })}'`;
+  const reading =
+    `'{"messageId":"manual-'$(date +%s)'","measuredAt":"'$(date -u +%Y-%m-%dT%H:%M:%SZ)'",` +
+    `"readings":[{"type":"heart_rate","value":72,"unit":"/min"}]}'`;
+  return (
+    `  Next steps:\n` +
+    `    Sign in (the token is valid for the REST API and the socket):\n` +
+    `      TOKEN=$(curl -s ${options.apiUrl}/api/auth/login -H 'content-type: application/json' \\\n` +
+    `        -d ${login} | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')\n` +
+    `      curl -s ${options.apiUrl}/api/patients -H "authorization: Bearer $TOKEN"\n` +
+    `    Watch alerts on the socket (from this checkout, which has socket.io-client):\n` +
+    `      node -e 'require("socket.io-client").io(process.argv[1], { auth: { token: process.argv[2] } })` +
+    `.on("alert.created", (a) => console.log(a))' ${options.apiUrl}${ALERTS_NAMESPACE} "$TOKEN"\n` +
+    `    Publish a reading as a device (${device.label}'s ${device.kind}; every device's credentials\n` +
+    `    are in ${devicesFile}; client id device-{id}, username = id, password = secret, QoS 1, MQTT 3.1.1):\n` +
+    `      mosquitto_pub -V mqttv311 -h ${mqtt.hostname} -p ${mqtt.port || '1883'} -q 1 \\\n` +
+    `        -i ${deviceClientId(device.id)} -u ${device.id} -P '${device.secret}' \\\n` +
+    `        -t ${readingsTopic(device.id)} -m ${reading}\n`
+  );
+}
+
+/** Seeds the demo organisation and starts the device simulator against the running platform. */
+export async function startDemo(
+  seed: DemoSeedService,
+  options: DemoOptions,
+  logger: Logger,
+): Promise<ChildProcess | undefined> {
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  const password = options.password ?? keptPassword(options.stateDir);
+  const coordinator = await seed.seedUsers(password);
+  const devicesFile = join(options.stateDir, 'demo-devices.json');
+  const devices = await seed.seedPatients(
+    coordinator,
+    options.patients,
+    previousDevices(devicesFile, logger),
+  );
+  writeFileSync(devicesFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices }, null, 2), { mode: 0o600 });
+
+  const users = DEMO_USERS.map((user) => `    ${user.email.padEnd(34)} (${user.role})`).join('\n');
+  const passwordSource = options.password
+    ? 'from DEMO_PASSWORD'
+    : `"${password}" (kept in ${join(options.stateDir, 'demo-password')})`;
+  const publishing = options.simulate
+    ? `  ${devices.length} simulated devices for ${options.patients} patients publish to ${options.mqttUrl}\n`
+    : `  No simulator (--no-simulator): ${devices.length} demo devices for ${options.patients} patients are registered; nothing publishes until a device does (${options.mqttUrl})\n`;
+  process.stdout.write(
+    `\nHomeward demo ready\n  Users, password ${passwordSource}:\n${users}\n${publishing}` +
+      nextSteps(options, password, devices[devices.length - 1], devicesFile) +
+      '\n',
+  );
+  if (!options.simulate) return undefined;
+  const simulator = resolve(__dirname, '..', '..', '..', 'devices-simulator', 'src', 'main.js');
+  const child = spawn(
+    process.execPath,
+    [simulator, '--devices-file', devicesFile, '--scenario', 'hypertensive-crisis', '--quiet'],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  child.on('exit', (code, signal) => logger.info({ code, signal }, 'Device simulator exited'));
+  return child;
+}

@@ -1,0 +1,26 @@
+/** Row types of the alerts table. */
+import type { AlertStatus, Severity } from '@homeward/contracts';
+
+export interface NewAlertRow {
+  organizationId: string;
+  patientId: string;
+  ruleId: string;
+  ruleKind: string;
+  ruleDescription: string;
+  severity: Severity;
+  triggerType: string;
+  triggerValue: number;
+  triggerUnit: string;
+  triggerMeasuredAt: Date;
+  triggerDeviceId: string;
+  triggerMessageId: string;
+  batchId: string;
+  correlationId: string;
+}
+
+export interface AlertRow extends NewAlertRow {
+  id: string;
+  sequence: string;
+  status: AlertStatus;
+  createdAt: Date;
+}

@@ -1,0 +1,23 @@
+import type { AlertDto } from '@homeward/contracts';
+import type { AlertRow } from '../alerting.rows';
+
+export function mapAlert(row: AlertRow): AlertDto {
+  return {
+    id: row.id,
+    sequence: Number(row.sequence),
+    organizationId: row.organizationId,
+    patientId: row.patientId,
+    severity: row.severity,
+    status: row.status,
+    rule: { id: row.ruleId, kind: row.ruleKind, description: row.ruleDescription },
+    trigger: {
+      type: row.triggerType,
+      value: row.triggerValue,
+      unit: row.triggerUnit,
+      measuredAt: row.triggerMeasuredAt.toISOString(),
+      deviceId: row.triggerDeviceId,
+      messageId: row.triggerMessageId,
+    },
+    createdAt: row.createdAt.toISOString(),
+  };
+}

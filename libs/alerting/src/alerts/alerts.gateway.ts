@@ -1,0 +1,83 @@
+import { type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { ALERTS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@homeward/contracts';
+import { AccessPolicy, AuthService, type Principal } from '@homeward/identity';
+import { InjectLogger, type Logger } from '@homeward/observability';
+import { AlertService } from './alert.service';
+
+interface SocketData {
+  principal: Principal;
+  expiresAt: Date;
+}
+
+type AlertsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** `auth.lastSequence` as a non-negative integer (a number or its decimal text), else undefined. */
+function parseLastSequence(value: unknown): number | undefined {
+  const parsed = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof parsed === 'number' && Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : undefined;
+}
+
+/**
+ * The coordinators' live alert queue. A connection without a valid token in
+ * `auth.token` is refused before it joins anything. Delivery is at-most-once, so a client
+ * that passes `auth.lastSequence` is replayed the alerts of its organisation after it
+ * (critical first, newest first) and then told `alert.replay.complete`.
+ */
+@WebSocketGateway({ namespace: ALERTS_NAMESPACE, cors: { origin: false } })
+export class AlertsGateway implements OnGatewayInit {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly alerts: AlertService,
+    private readonly access: AccessPolicy,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  afterInit(
+    namespace: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>,
+  ): void {
+    namespace.use((socket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token !== 'string' || token.length === 0)
+        return next(new Error('unauthorized: missing token'));
+      this.auth
+        .verifySession(token)
+        .then((session) => {
+          if (!session) return next(new Error('unauthorized: invalid or expired token'));
+          socket.data.principal = { ...session.principal, requestId: `socket:${socket.id}` };
+          socket.data.expiresAt = session.expiresAt;
+          next();
+        })
+        .catch((error: unknown) => next(error instanceof Error ? error : new Error('unauthorized')));
+    });
+    namespace.on('connection', (socket: AlertsSocket) => {
+      this.onConnection(socket).catch((error: unknown) => {
+        this.logger.error({ err: error, socketId: socket.id }, 'Alert socket set-up failed');
+        socket.disconnect(true);
+      });
+    });
+  }
+
+  private async onConnection(socket: AlertsSocket): Promise<void> {
+    const { principal, expiresAt } = socket.data;
+    // A socket lives no longer than its token: the client reconnects with a fresh one and
+    // its last sequence, and is authorised again.
+    const expiry = setTimeout(
+      () => {
+        socket.emit('session.expired');
+        socket.disconnect(true);
+      },
+      Math.max(0, expiresAt.getTime() - Date.now()),
+    );
+    socket.once('disconnect', () => clearTimeout(expiry));
+    await this.alerts.recordStreamOpened(principal);
+    await socket.join(this.access.socketRooms(principal));
+    this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
+    const lastSequence = parseLastSequence(socket.handshake.auth?.lastSequence);
+    if (lastSequence === undefined) return;
+    const summary = await this.alerts.replayAfter(principal, lastSequence, (alerts) => {
+      for (const alert of alerts) socket.emit('alert.created', alert);
+    });
+    socket.emit('alert.replay.complete', summary);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './alerts/alert.service';
+export * from './alerts/alerts.gateway';
+export * from './rules';
+export * from './alerting.module';
+export * from './alerting-http.module';

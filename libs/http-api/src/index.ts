@@ -1,3 +1,0 @@
-export * from './configure-http';
-export * from './http-api.module';
-export * from './realtime/alerts.gateway';

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { Queryable } from '@homeward/platform';
+import type { Principal } from '../access/principal';
+import { AuditRepository } from './audit.repository';
+
+export type AuditAction =
+  | 'patient.create'
+  | 'patient.list'
+  | 'patient.read'
+  | 'device.register'
+  | 'device.list'
+  | 'vitals.read'
+  | 'alert.list'
+  | 'alert.replay'
+  | 'alert.stream';
+
+/**
+ * Records who touched which patient data. Written before the data is returned, and a failed
+ * write fails the request: an access that cannot be audited does not happen.
+ */
+@Injectable()
+export class AuditService {
+  constructor(private readonly audit: AuditRepository) {}
+
+  async record(
+    principal: Principal,
+    action: AuditAction,
+    target: {
+      resourceType: string;
+      resourceId?: string | null;
+      patientId?: string | null;
+      outcome?: 'allowed' | 'denied';
+    },
+    /** The transaction of the change being recorded, so the change and its audit row commit together. */
+    q?: Queryable,
+  ): Promise<void> {
+    await this.audit.insert(
+      {
+        organizationId: principal.organizationId,
+        actorUserId: principal.userId,
+        actorRole: principal.role,
+        action,
+        resourceType: target.resourceType,
+        resourceId: target.resourceId ?? null,
+        patientId: target.patientId ?? null,
+        outcome: target.outcome ?? 'allowed',
+        requestId: principal.requestId ?? null,
+      },
+      q,
+    );
+  }
+}

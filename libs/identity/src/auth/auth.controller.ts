@@ -1,0 +1,28 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Public } from '@homeward/platform';
+import { AuthService } from './auth.service';
+import { LoginDto, LoginResponseDto } from './auth.dto';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Unknown email or wrong password' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address' })
+  async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
+    const { accessToken, expiresIn, principal } = await this.auth.login(body.email, body.password);
+    return {
+      accessToken,
+      expiresIn,
+      user: { id: principal.userId, organizationId: principal.organizationId, role: principal.role },
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { UserRole } from '@homeward/contracts';
+import type { Principal } from '../access/principal';
+import { UserService } from '../users/user.service';
+import { InvalidCredentialsError } from './auth.errors';
+import { hashPassword, verifyPassword } from './password';
+
+interface AccessTokenClaims {
+  sub: string;
+  org: string;
+  role: UserRole;
+}
+
+@Injectable()
+export class AuthService implements OnModuleInit {
+  /** Verified when the email is unknown, so a miss costs as long as a wrong password. */
+  private decoyHash = '';
+
+  constructor(
+    private readonly users: UserService,
+    private readonly jwt: JwtService,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.decoyHash = await hashPassword('decoy-password-never-matches');
+  }
+
+  async login(
+    email: string,
+    password: string,
+  ): Promise<{ accessToken: string; expiresIn: number; principal: Principal }> {
+    const user = await this.users.findByEmail(email);
+    const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
+    if (!user || !valid || user.disabledAt) throw new InvalidCredentialsError();
+    const principal: Principal = { userId: user.id, organizationId: user.organizationId, role: user.role };
+    const claims: AccessTokenClaims = { sub: user.id, org: user.organizationId, role: user.role };
+    const accessToken = await this.jwt.signAsync(claims);
+    const decoded = this.jwt.decode<{ exp: number; iat: number }>(accessToken);
+    return { accessToken, expiresIn: decoded.exp - decoded.iat, principal };
+  }
+
+  /** The principal of a valid, unexpired access token; undefined otherwise. */
+  async verify(token: string): Promise<Principal | undefined> {
+    return (await this.verifySession(token))?.principal;
+  }
+
+  /** As `verify`, with the token's expiry, for connections that outlive a request. */
+  async verifySession(token: string): Promise<{ principal: Principal; expiresAt: Date } | undefined> {
+    try {
+      const claims = await this.jwt.verifyAsync<AccessTokenClaims & { exp: number }>(token, {
+        algorithms: ['HS256'],
+      });
+      if (!claims.sub || !claims.org || !claims.role || !claims.exp) return undefined;
+      return {
+        principal: { userId: claims.sub, organizationId: claims.org, role: claims.role },
+        expiresAt: new Date(claims.exp * 1000),
+      };
+    } catch {
+      return undefined;
+    }
+  }
+}

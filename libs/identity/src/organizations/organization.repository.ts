@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Queryable } from '@homeward/platform';
+import type { OrganizationRow } from '../identity.rows';
+
+@Injectable()
+export class OrganizationRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Creates the organisation, or returns the existing one with that slug. */
+  async upsert(slug: string, name: string, q: Queryable = this.db): Promise<OrganizationRow> {
+    const { rows } = await q.query<OrganizationRow>(
+      `INSERT INTO organizations (slug, name) VALUES ($1, $2)
+       ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name
+       RETURNING id, slug, name`,
+      [slug, name],
+    );
+    return rows[0];
+  }
+}

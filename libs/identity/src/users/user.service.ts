@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import type { UserRole } from '@homeward/contracts';
+import type { Queryable } from '@homeward/platform';
+import { hashPassword } from '../auth/password';
+import type { UserRow } from '../identity.rows';
+import { UserRepository } from './user.repository';
+
+@Injectable()
+export class UserService {
+  constructor(private readonly users: UserRepository) {}
+
+  findByEmail(email: string): Promise<UserRow | undefined> {
+    return this.users.findByEmail(email);
+  }
+
+  /** Creates the user, or resets role, name and password of the one with that email. */
+  async upsert(
+    user: { organizationId: string; email: string; displayName: string; role: UserRole; password: string },
+    q?: Queryable,
+  ): Promise<UserRow> {
+    const { password, ...rest } = user;
+    return this.users.upsert({ ...rest, passwordHash: await hashPassword(password) }, q);
+  }
+}

@@ -1,2 +1,0 @@
-export * from './job-processors.module';
-export * from './job-runner';

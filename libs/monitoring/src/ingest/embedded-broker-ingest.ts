@@ -1,0 +1,71 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@homeward/config';
+import { deviceIdFromTopic } from '@homeward/contracts';
+import { IngestService } from './ingest.service';
+import { CommitQueue, type InboundMessage } from '@homeward/platform';
+import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
+
+interface Waiting {
+  message: InboundMessage;
+  committed: () => void;
+}
+
+export const EMBEDDED_INGEST_CLIENT_ID = 'embedded-broker';
+
+/**
+ * Ingest inside the all-in-one process's embedded broker: each device publish is batched with
+ * others and committed before the broker sends the device its PUBACK (TRAPS 24), so a crash of
+ * the process loses nothing a device was told is stored.
+ */
+@Injectable()
+export class EmbeddedBrokerIngest implements OnApplicationShutdown {
+  private readonly queue: CommitQueue<Waiting>;
+
+  constructor(
+    private readonly config: AppConfig,
+    ingest: IngestService,
+    @InjectLogger() private readonly logger: Logger,
+  ) {
+    this.queue = new CommitQueue<Waiting>({
+      batchSize: config.INGEST_BATCH_SIZE,
+      flushMs: config.INGEST_FLUSH_MS,
+      commit: async (batch) => {
+        const outcome = await ingest.storeBatch(
+          batch.map((entry) => entry.message),
+          EMBEDDED_INGEST_CLIENT_ID,
+        );
+        this.logger.debug(outcome, 'Ingest batch committed');
+      },
+      onCommitted: (batch) => batch.forEach((entry) => entry.committed()),
+      arrivedAt: (entry) => entry.message.receivedAt.getTime(),
+      logger: logger.child({ component: 'embedded-ingest' }),
+    });
+    reportIngestBacklog(this);
+  }
+
+  held(): number {
+    return this.queue.size;
+  }
+
+  oldestHeldAgeMs(): number {
+    return this.queue.oldestAgeMs();
+  }
+
+  /**
+   * Resolves once the message is committed; other topics pass straight through. Refuses when
+   * too much is held already (the database is down), so the publisher retries later instead
+   * of growing this process's memory.
+   */
+  storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
+    if (!deviceIdFromTopic(topic)) return Promise.resolve();
+    if (this.queue.size >= this.config.INGEST_MAX_HELD)
+      return Promise.reject(new Error('ingest is behind; publish again later'));
+    return new Promise<void>((committed) =>
+      this.queue.add({ message: { topic, payload, receivedAt: new Date() }, committed }),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.stop();
+  }
+}

@@ -1,0 +1,150 @@
+import type { TestingModule } from '@nestjs/testing';
+import { readingsTopic } from '@homeward/contracts';
+import type { InboundMessage } from '@homeward/platform';
+import {
+  createDevice,
+  createIntegrationModule,
+  createOrganization,
+  createPatient,
+  type IntegrationModule,
+  type TestDatabase,
+} from '@homeward/testing';
+import { IngestModule } from '../monitoring.module';
+import { IngestService } from './ingest.service';
+
+const MEASURED_AT = new Date(Date.now() - 3_600_000);
+
+function weight(deviceId: string, messageId: string, kg = 80, measuredAt = MEASURED_AT): InboundMessage {
+  return raw(
+    deviceId,
+    JSON.stringify({
+      messageId,
+      measuredAt: measuredAt.toISOString(),
+      readings: [{ type: 'body_weight', value: kg, unit: 'kg' }],
+    }),
+  );
+}
+
+function raw(deviceId: string, payload: string): InboundMessage {
+  return { topic: readingsTopic(deviceId), payload: Buffer.from(payload), receivedAt: new Date() };
+}
+
+describe('IngestService against PostgreSQL and Redis', () => {
+  let database: TestDatabase;
+  let moduleRef: TestingModule;
+  let ingest: IngestService;
+  let deviceA: string;
+  let deviceB: string;
+  let integration: IntegrationModule;
+
+  const count = async (sql: string, values: unknown[] = []) =>
+    Number((await database.pool.query<{ count: string }>(sql, values)).rows[0].count);
+  const rejections = async () =>
+    (
+      await database.pool.query<{
+        reason: string;
+        message_id: string | null;
+        detail: string;
+        payload_excerpt: string;
+      }>('SELECT reason, message_id, detail, payload_excerpt FROM reading_rejections ORDER BY id')
+    ).rows;
+
+  beforeAll(async () => {
+    integration = await createIntegrationModule({
+      role: 'ingest',
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1' },
+      imports: [IngestModule],
+    });
+    ({ moduleRef, database } = integration);
+    ingest = moduleRef.get(IngestService);
+    const org = await createOrganization(database.pool);
+    const patient = await createPatient(database.pool, org);
+    deviceA = await createDevice(database.pool, org, patient);
+    deviceB = await createDevice(database.pool, org, patient);
+  });
+
+  afterAll(async () => {
+    await integration?.close();
+  });
+
+  beforeEach(async () => {
+    await database.pool.query('TRUNCATE readings, device_messages, reading_rejections, ingest_batches');
+  });
+
+  it('sets aside the one message the database refuses and stores the rest of its batch', async () => {
+    // A failure no validation foresees: the database refuses one row.
+    await database.pool.query(
+      "ALTER TABLE readings ADD CONSTRAINT test_poison CHECK (message_id <> 'poison-7')",
+    );
+    try {
+      const batch = Array.from({ length: 20 }, (_, i) => weight(i % 2 ? deviceA : deviceB, `poison-${i}`));
+      const outcome = await ingest.storeBatch(batch, 'ingest-test');
+
+      expect(outcome).toMatchObject({ messages: 20, storedReadings: 19, rejectedMessages: 1 });
+      expect(await count('SELECT count(*) FROM readings')).toBe(19);
+      expect(await count("SELECT count(*) FROM readings WHERE message_id = 'poison-7'")).toBe(0);
+      const [rejection] = await rejections();
+      expect(rejection).toMatchObject({ reason: 'processing_failed', message_id: 'poison-7' });
+      expect(rejection.detail).toContain('test_poison');
+      expect(rejection.detail).toContain('SQLSTATE 23514');
+      // Every committed part is queued for evaluation.
+      expect(await count('SELECT count(*) FROM ingest_batches')).toBe(outcome.batchIds.length);
+    } finally {
+      await database.pool.query('ALTER TABLE readings DROP CONSTRAINT test_poison');
+    }
+  });
+
+  it('stores the other devices’ messages when one carries NUL in its messageId or a field name', async () => {
+    const batch = [
+      raw(deviceA, `{"messageId":"nul\\u0000id","measuredAt":"${MEASURED_AT.toISOString()}","readings":[]}`),
+      raw(
+        deviceA,
+        `{"messageId":"nul-field","measuredAt":"${MEASURED_AT.toISOString()}","readings":[{"type":"body_weight","value":80,"unit":"kg"}],"x\\u0000":1}`,
+      ),
+      ...Array.from({ length: 20 }, (_, i) => weight(deviceB, `clean-${i}`)),
+    ];
+    const outcome = await ingest.storeBatch(batch, 'ingest-test');
+
+    expect(outcome).toMatchObject({ storedReadings: 20, rejectedMessages: 2 });
+    expect(outcome.batchIds).toHaveLength(1);
+    const stored = await rejections();
+    expect(stored.map((r) => r.reason)).toEqual(['invalid_characters', 'invalid_characters']);
+    expect(stored[0].message_id).toBe('nul\\u0000id');
+    expect(stored[1].payload_excerpt).toContain('"x\\u0000":1');
+  });
+
+  it('stores a messageId once per device: a redelivery is a duplicate, other contents a conflicting_duplicate', async () => {
+    await ingest.storeBatch([weight(deviceA, 'm-1', 80)], 'ingest-test');
+    const later = new Date(MEASURED_AT.getTime() + 60_000);
+    const outcome = await ingest.storeBatch(
+      [
+        weight(deviceA, 'm-1', 80), // the same message again
+        weight(deviceA, 'm-1', 81), // another body under the same id
+        weight(deviceA, 'm-1', 80, later), // another measuredAt under the same id
+        weight(deviceB, 'm-1', 90), // the same id from another device is another message
+      ],
+      'ingest-test',
+    );
+
+    expect(outcome).toMatchObject({ storedReadings: 1, duplicateMessages: 1, rejectedMessages: 2 });
+    expect(await count('SELECT count(*) FROM readings WHERE device_id = $1', [deviceA])).toBe(1);
+    const { rows } = await database.pool.query<{ value: number }>(
+      'SELECT value FROM readings WHERE device_id = $1',
+      [deviceA],
+    );
+    expect(rows[0].value).toBe(80);
+    expect((await rejections()).map((r) => [r.reason, r.message_id])).toEqual([
+      ['conflicting_duplicate', 'm-1'],
+      ['conflicting_duplicate', 'm-1'],
+    ]);
+  });
+
+  it('tells a duplicate from a conflict within one batch too', async () => {
+    const outcome = await ingest.storeBatch(
+      [weight(deviceA, 'twice', 70), weight(deviceA, 'twice', 70), weight(deviceA, 'twice', 71)],
+      'ingest-test',
+    );
+    expect(outcome).toMatchObject({ storedReadings: 1, duplicateMessages: 1, rejectedMessages: 1 });
+    expect((await rejections()).map((r) => r.reason)).toEqual(['conflicting_duplicate']);
+  });
+});

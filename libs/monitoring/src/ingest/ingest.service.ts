@@ -1,0 +1,345 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@homeward/config';
+import { DeviceLookupService } from '@homeward/patients';
+import { Database, isTransientDatabaseError, type InboundMessage } from '@homeward/platform';
+import { InjectLogger, ingestBatchSeconds, ingestMessages, type Logger } from '@homeward/observability';
+import type { NewReadingRow, NewRejectionRow } from '../monitoring.rows';
+import { ReadingJobs } from '../readings/reading.jobs';
+import { ReadingRepository } from '../readings/reading.repository';
+import { DeviceMessageRepository } from './device-message.repository';
+import { parseDeviceMessage, payloadExcerpt, type AcceptedMessage } from './device-message.parser';
+import { IngestBatchRepository } from './ingest-batch.repository';
+import { RejectionRepository } from './rejection.repository';
+
+type DeviceRoute = Awaited<ReturnType<DeviceLookupService['activeRoutes']>>[number];
+
+export interface BatchOutcome {
+  /** One per committed transaction: a batch split to isolate a failing message commits in parts. */
+  batchIds: string[];
+  messages: number;
+  storedReadings: number;
+  /** Redeliveries of messages already stored, with the same contents. */
+  duplicateMessages: number;
+  rejectedMessages: number;
+}
+
+/** A message after parsing and device lookup: either readings to store or a rejection. */
+interface PreparedMessage {
+  message: InboundMessage;
+  accepted?: {
+    deviceId: string;
+    messageId: string;
+    measuredAt: Date;
+    /** Identifies the message's contents, to tell a redelivery from a reused messageId. */
+    contentHash: Buffer;
+    readings: NewReadingRow[];
+  };
+  rejection?: NewRejectionRow;
+}
+
+/** What one transaction stored; a message set aside is recorded outside any batch. */
+type Committed = Omit<BatchOutcome, 'batchIds' | 'messages'> & { batchId?: string };
+
+/** Validates, normalises and durably stores batches of device messages. */
+@Injectable()
+export class IngestService {
+  private readonly routes = new Map<string, { route: DeviceRoute | null; expires: number }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly config: AppConfig,
+    private readonly devices: DeviceLookupService,
+    private readonly deviceMessages: DeviceMessageRepository,
+    private readonly readings: ReadingRepository,
+    private readonly rejections: RejectionRepository,
+    private readonly batches: IngestBatchRepository,
+    private readonly jobs: ReadingJobs,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Stores a batch: new readings (each message once per device and messageId), rejections
+   * with their reasons, and the outbox row that makes sure the batch gets evaluated. Resolves
+   * only once everything is committed; the caller acknowledges the messages after that. Throws
+   * only for failures a retry can cure (the database is unreachable).
+   */
+  async storeBatch(messages: InboundMessage[], ingestClientId: string): Promise<BatchOutcome> {
+    const stopTimer = ingestBatchSeconds.startTimer();
+    const prepared = await this.prepare(messages);
+    const parts = await this.storeIsolating(prepared, ingestClientId);
+    stopTimer();
+    const outcome: BatchOutcome = {
+      batchIds: parts.flatMap((part) => (part.batchId ? [part.batchId] : [])),
+      messages: messages.length,
+      storedReadings: sum(parts, 'storedReadings'),
+      duplicateMessages: sum(parts, 'duplicateMessages'),
+      rejectedMessages: sum(parts, 'rejectedMessages'),
+    };
+    ingestMessages.inc({ outcome: 'rejected' }, outcome.rejectedMessages);
+    ingestMessages.inc({ outcome: 'accepted' }, messages.length - outcome.rejectedMessages);
+    return outcome;
+  }
+
+  private async prepare(messages: InboundMessage[]): Promise<PreparedMessage[]> {
+    const now = new Date();
+    const parsed = messages.map((message) => ({
+      message,
+      result: parseDeviceMessage(message.topic, message.payload, now),
+    }));
+    const routes = await this.resolveRoutes(
+      parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
+    );
+    return parsed.map(({ message, result }): PreparedMessage => {
+      if (!result.ok) {
+        return {
+          message,
+          rejection: rejectionOf(message, result.reason, result.detail, result.deviceRef, result.messageId),
+        };
+      }
+      const route = routes.get(result.deviceId);
+      if (!route) {
+        return {
+          message,
+          rejection: rejectionOf(
+            message,
+            'unknown_device',
+            `device ${result.deviceId} is not registered or has been revoked`,
+            result.deviceId,
+            result.messageId,
+          ),
+        };
+      }
+      return {
+        message,
+        accepted: {
+          deviceId: route.id,
+          messageId: result.messageId,
+          measuredAt: result.measuredAt,
+          contentHash: contentHash(result),
+          readings: result.readings.map((reading) => ({
+            ...reading,
+            measuredAt: result.measuredAt,
+            patientId: route.patientId,
+            deviceId: route.id,
+            messageId: result.messageId,
+          })),
+        },
+      };
+    });
+  }
+
+  /**
+   * Commits the batch. When that fails for a reason a retry will not cure, splits the batch in
+   * halves until the message that breaks it is found, sets that message aside as
+   * `processing_failed` and stores the rest: one message never blocks every device's data.
+   * Transient failures propagate, so the caller retries the whole batch and acknowledges nothing.
+   */
+  private async storeIsolating(prepared: PreparedMessage[], ingestClientId: string): Promise<Committed[]> {
+    try {
+      return [await this.commit(prepared, ingestClientId)];
+    } catch (error) {
+      if (isTransientDatabaseError(error) || prepared.length === 0) throw error;
+      if (prepared.length === 1) return [await this.retryOrSetAside(prepared[0], ingestClientId)];
+      this.logger.warn(
+        { err: error, messages: prepared.length },
+        'Ingest batch failed for a reason a retry will not cure; splitting it to find the message',
+      );
+      const middle = Math.ceil(prepared.length / 2);
+      const first = await this.storeIsolating(prepared.slice(0, middle), ingestClientId);
+      const second = await this.storeIsolating(prepared.slice(middle), ingestClientId);
+      return [...first, ...second];
+    }
+  }
+
+  /** A lone failing message gets one more try (the first failure may have been a fluke), then is set aside. */
+  private async retryOrSetAside(entry: PreparedMessage, ingestClientId: string): Promise<Committed> {
+    try {
+      return await this.commit([entry], ingestClientId);
+    } catch (error) {
+      if (isTransientDatabaseError(error)) throw error;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      const code = (error as { code?: unknown } | null)?.code;
+      const { message, accepted } = entry;
+      const rejection = rejectionOf(
+        message,
+        'processing_failed',
+        `storing the message failed: ${failure.message}${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`,
+        accepted?.deviceId ?? entry.rejection?.deviceRef ?? null,
+        accepted?.messageId ?? entry.rejection?.messageId ?? null,
+      );
+      await this.rejections.insertMany(ingestClientId, [rejection]);
+      this.logger.error(
+        { err: failure, topic: message.topic, messageId: rejection.messageId },
+        'Device message set aside: it cannot be stored',
+      );
+      return { storedReadings: 0, duplicateMessages: 0, rejectedMessages: 1 };
+    }
+  }
+
+  /** One transaction: claim message ids, store new readings and rejections, write the outbox row. */
+  private async commit(prepared: PreparedMessage[], ingestClientId: string): Promise<Committed> {
+    const batchId = randomUUID();
+    const rejected = prepared.flatMap((entry) => (entry.rejection ? [entry.rejection] : []));
+    // A batch may hold the same message twice: the first claims the id, later ones compare with it.
+    const firstByKey = new Map<string, PreparedMessage>();
+    const repeats: Array<{ entry: PreparedMessage; first: PreparedMessage }> = [];
+    for (const entry of prepared) {
+      if (!entry.accepted) continue;
+      const key = keyOf(entry.accepted);
+      const first = firstByKey.get(key);
+      if (first) repeats.push({ entry, first });
+      else firstByKey.set(key, entry);
+    }
+    let duplicateMessages = 0;
+    const conflicting = (entry: PreparedMessage) =>
+      rejected.push(
+        rejectionOf(
+          entry.message,
+          'conflicting_duplicate',
+          `messageId ${entry.accepted!.messageId} was already used by this device for a message with other contents; the first one is kept`,
+          entry.accepted!.deviceId,
+          entry.accepted!.messageId,
+        ),
+      );
+    for (const { entry, first } of repeats) {
+      if (entry.accepted!.contentHash.equals(first.accepted!.contentHash)) duplicateMessages += 1;
+      else conflicting(entry);
+    }
+
+    const storedReadings = await this.db.transaction(async (tx) => {
+      const candidates = [...firstByKey.values()];
+      const claims = await this.deviceMessages.claim(
+        batchId,
+        candidates.map(({ accepted }) => ({
+          deviceId: accepted!.deviceId,
+          messageId: accepted!.messageId,
+          contentHash: accepted!.contentHash,
+          measuredAt: accepted!.measuredAt,
+        })),
+        tx,
+      );
+      const claimed = new Set(claims.map(keyOf));
+      const rows: NewReadingRow[] = [];
+      const taken: PreparedMessage[] = [];
+      for (const entry of candidates) {
+        if (claimed.has(keyOf(entry.accepted!))) rows.push(...entry.accepted!.readings);
+        else taken.push(entry);
+      }
+      // Ids used before: the same contents is a redelivery, other contents a conflict.
+      if (taken.length > 0) {
+        const stored = await this.deviceMessages.findHashes(
+          taken.map(({ accepted }) => ({ deviceId: accepted!.deviceId, messageId: accepted!.messageId })),
+          tx,
+        );
+        const hashes = new Map(stored.map((row) => [keyOf(row), row.contentHash]));
+        for (const entry of taken) {
+          const hash = hashes.get(keyOf(entry.accepted!));
+          if (hash && !hash.equals(entry.accepted!.contentHash)) conflicting(entry);
+          else duplicateMessages += 1;
+        }
+      }
+      const stored = await this.readings.insertBatch(batchId, rows, tx);
+      await this.rejections.insertMany(ingestClientId, rejected, tx);
+      if (stored > 0) {
+        await this.batches.create(
+          {
+            id: batchId,
+            ingestClientId,
+            correlationId: batchId,
+            storedCount: stored,
+            rejectedCount: rejected.length,
+          },
+          tx,
+        );
+      }
+      return stored;
+    });
+    for (const rejection of rejected) {
+      this.logger.warn(
+        {
+          topic: rejection.topic,
+          reason: rejection.reason,
+          detail: rejection.detail,
+          messageId: rejection.messageId,
+          batchId,
+        },
+        'Device message rejected',
+      );
+    }
+    if (storedReadings > 0) this.dispatchEvaluation(batchId);
+    return { batchId, storedReadings, duplicateMessages, rejectedMessages: rejected.length };
+  }
+
+  /**
+   * Enqueues evaluation without holding up acknowledgements. If Redis is unreachable the
+   * outbox row stays unenqueued and the worker's sweep enqueues it later.
+   */
+  private dispatchEvaluation(batchId: string): void {
+    this.jobs
+      .enqueue('readings.evaluate', { batchId, correlationId: batchId }, batchId)
+      .then(() => this.batches.markEnqueued([batchId]))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, batchId }, 'Evaluation enqueue failed; the sweep will retry'),
+      );
+  }
+
+  private async resolveRoutes(deviceIds: string[]): Promise<Map<string, DeviceRoute>> {
+    const now = Date.now();
+    const found = new Map<string, DeviceRoute>();
+    const missing = new Set<string>();
+    for (const id of deviceIds) {
+      const cached = this.routes.get(id);
+      if (cached && cached.expires > now) {
+        if (cached.route) found.set(id, cached.route);
+      } else missing.add(id);
+    }
+    if (missing.size > 0) {
+      const rows = await this.devices.activeRoutes([...missing]);
+      for (const row of rows) {
+        found.set(row.id, row);
+        this.routes.set(row.id, { route: row, expires: now + this.config.DEVICE_ROUTE_CACHE_MS });
+      }
+      for (const id of missing)
+        if (!found.has(id))
+          this.routes.set(id, { route: null, expires: now + this.config.UNKNOWN_DEVICE_CACHE_MS });
+    }
+    return found;
+  }
+}
+
+/** Only rejected messages keep their raw payload, so only they pay for the excerpt. */
+function rejectionOf(
+  message: InboundMessage,
+  reason: NewRejectionRow['reason'],
+  detail: string,
+  deviceRef: string | null,
+  messageId: string | null,
+): NewRejectionRow {
+  return {
+    topic: message.topic,
+    payloadBytes: message.payload.length,
+    payloadExcerpt: payloadExcerpt(message.payload),
+    deviceRef,
+    messageId,
+    reason,
+    detail,
+  };
+}
+
+/** What the message says, not how it was serialised: a re-encoded redelivery hashes the same. */
+function contentHash(message: AcceptedMessage): Buffer {
+  const readings = message.readings
+    .map((reading) => `${reading.type}=${reading.sourceValue} ${reading.sourceUnit}`)
+    .sort()
+    .join(';');
+  return createHash('sha256').update(`${message.measuredAt.getTime()}|${readings}`).digest().subarray(0, 16);
+}
+
+function keyOf(key: { deviceId: string; messageId: string }): string {
+  return `${key.deviceId}/${key.messageId}`;
+}
+
+function sum(parts: Committed[], key: 'storedReadings' | 'duplicateMessages' | 'rejectedMessages'): number {
+  return parts.reduce((total, part) => total + part[key], 0);
+}

@@ -1,0 +1,51 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '@homeward/config';
+import { DEVICE_CONTRACT } from '@homeward/contracts';
+import { IngestService } from './ingest.service';
+import { HeldAckMqttConsumer } from '@homeward/platform';
+import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
+
+/** Feeds device messages from the broker into the ingest service, acknowledging after commit. */
+@Injectable()
+export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer?: HeldAckMqttConsumer;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingest: IngestService,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  get connected(): boolean {
+    return this.consumer?.connected ?? false;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config } = this;
+    if (!config.MQTT_URL) throw new Error('MQTT_URL is required to run the ingest consumer');
+    const clientId = config.MQTT_CLIENT_ID;
+    const consumer = new HeldAckMqttConsumer({
+      url: config.MQTT_URL,
+      clientId,
+      username: config.MQTT_USERNAME,
+      password: config.MQTT_PASSWORD,
+      filter: DEVICE_CONTRACT.readingsFilter,
+      shareGroup: config.MQTT_SHARE_GROUP,
+      batchSize: config.INGEST_BATCH_SIZE,
+      flushMs: config.INGEST_FLUSH_MS,
+      maxHeld: config.INGEST_MAX_HELD,
+      logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
+      onBatch: async (messages) => {
+        const outcome = await this.ingest.storeBatch(messages, clientId);
+        this.logger.debug(outcome, 'Ingest batch committed');
+      },
+    });
+    this.consumer = consumer;
+    reportIngestBacklog({ held: () => consumer.held, oldestHeldAgeMs: () => consumer.oldestHeldAgeMs() });
+    await consumer.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+}

@@ -1,0 +1,51 @@
+import { Module } from '@nestjs/common';
+import { DeviceLookupModule, PatientsModule } from '@homeward/patients';
+import { DeviceMessageRepository } from './ingest/device-message.repository';
+import { IngestBatchRepository } from './ingest/ingest-batch.repository';
+import { IngestService } from './ingest/ingest.service';
+import { RejectionRepository } from './ingest/rejection.repository';
+import { ReadingBatchService } from './readings/reading-batch.service';
+import { ReadingJobs } from './readings/reading.jobs';
+import { ReadingRepository } from './readings/reading.repository';
+import { ReadingsSweepProcessor } from './readings/readings-sweep.processor';
+import { VitalsService } from './readings/vitals.service';
+
+/**
+ * Monitoring is cut into the modules each process needs, so an ingest process loads no
+ * sessions or broker administration and a worker no patient management. Repositories are
+ * provided where used and never exported.
+ */
+
+/** Validating, normalising and storing device messages: ingest processes and the all-in-one. */
+@Module({
+  imports: [DeviceLookupModule],
+  providers: [
+    IngestService,
+    ReadingJobs,
+    ReadingRepository,
+    DeviceMessageRepository,
+    RejectionRepository,
+    IngestBatchRepository,
+  ],
+  exports: [IngestService],
+})
+export class IngestModule {}
+
+/** Stored batches for their evaluators (alerting), and the outbox they announce themselves through. */
+@Module({
+  providers: [ReadingBatchService, ReadingJobs, ReadingRepository, IngestBatchRepository],
+  exports: [ReadingBatchService, ReadingJobs],
+})
+export class ReadingsModule {}
+
+/** A patient's readings for the people caring for them. */
+@Module({
+  imports: [PatientsModule],
+  providers: [VitalsService, ReadingRepository],
+  exports: [VitalsService],
+})
+export class VitalsModule {}
+
+/** Monitoring's job processors, for worker processes. */
+@Module({ imports: [ReadingsModule], providers: [ReadingsSweepProcessor] })
+export class MonitoringJobsModule {}

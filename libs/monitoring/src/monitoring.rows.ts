@@ -1,0 +1,58 @@
+/** Row types of readings, the device-message ledger, rejections and the evaluation outbox. */
+
+export interface NewReadingRow {
+  measuredAt: Date;
+  patientId: string;
+  deviceId: string;
+  messageId: string;
+  type: string;
+  loinc: string;
+  value: number;
+  unit: string;
+  sourceValue: number;
+  sourceUnit: string;
+}
+
+export interface ReadingRow extends NewReadingRow {
+  batchId: string;
+  receivedAt: Date;
+}
+
+export interface BatchReadingRow extends ReadingRow {
+  organizationId: string;
+}
+
+export interface NewDeviceMessageRow {
+  deviceId: string;
+  messageId: string;
+  contentHash: Buffer;
+  measuredAt: Date;
+}
+
+export interface DeviceMessageKey {
+  deviceId: string;
+  messageId: string;
+}
+
+export interface DeviceMessageHashRow extends DeviceMessageKey {
+  /** Null for messages stored before the ledger existed. */
+  contentHash: Buffer | null;
+}
+
+export interface NewRejectionRow {
+  topic: string;
+  deviceRef: string | null;
+  messageId: string | null;
+  reason: string;
+  detail: string;
+  payloadBytes: number;
+  payloadExcerpt: string;
+}
+
+export interface IngestBatchRow {
+  id: string;
+  correlationId: string;
+  createdAt: Date;
+  enqueuedAt: Date | null;
+  evaluatedAt: Date | null;
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { InjectLogger, type Logger } from '@homeward/observability';
+import { IngestBatchRepository } from '../ingest/ingest-batch.repository';
+import type { BatchReadingRow, IngestBatchRow } from '../monitoring.rows';
+import { ReadingJobs } from './reading.jobs';
+import { ReadingRepository } from './reading.repository';
+
+/**
+ * Stored batches of readings as their evaluators see them: the outbox row written with the
+ * readings, the readings themselves, and the sweep that re-announces a batch whose
+ * `readings.evaluate` job was lost.
+ */
+@Injectable()
+export class ReadingBatchService {
+  constructor(
+    private readonly batches: IngestBatchRepository,
+    private readonly readings: ReadingRepository,
+    private readonly jobs: ReadingJobs,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  find(batchId: string): Promise<IngestBatchRow | undefined> {
+    return this.batches.findById(batchId);
+  }
+
+  /** The batch's readings, each with its patient's organisation. */
+  readingsOf(batchId: string): Promise<BatchReadingRow[]> {
+    return this.readings.findByBatch(batchId);
+  }
+
+  async markEvaluated(batchId: string): Promise<void> {
+    await this.batches.markEvaluated(batchId);
+  }
+
+  /** Re-enqueues batches whose evaluation job was lost; job ids are the batch ids, so duplicates merge. */
+  async requeueUnevaluated(olderThanMs: number, limit: number): Promise<number> {
+    const pending = await this.batches.findPending(olderThanMs, limit);
+    for (const batch of pending) {
+      await this.jobs.enqueue(
+        'readings.evaluate',
+        { batchId: batch.id, correlationId: batch.correlationId },
+        batch.id,
+      );
+    }
+    if (pending.length > 0) {
+      await this.batches.markEnqueued(pending.map((batch) => batch.id));
+      this.logger.info({ count: pending.length }, 'Re-enqueued unevaluated batches');
+    }
+    return pending.length;
+  }
+}

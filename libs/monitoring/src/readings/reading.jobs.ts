@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '@homeward/config';
+import { JobQueue, REDIS, defineJob } from '@homeward/platform';
+
+/**
+ * Monitoring's jobs. `readings.evaluate` is monitoring's announcement that a batch is stored;
+ * whichever domain evaluates readings (alerting) provides its processor, so monitoring never
+ * depends on it.
+ */
+export const READING_JOBS = {
+  'readings.evaluate': defineJob<{ batchId: string; correlationId: string }>({
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 500 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  }),
+  /** Re-enqueues outbox batches whose evaluation job was lost; scheduled once per cluster. */
+  'readings.sweep': defineJob<Record<string, never>>({
+    // The next run comes soon enough: no retries, and little history.
+    attempts: 1,
+    removeOnComplete: { count: 10 },
+    removeOnFail: { count: 100 },
+  }),
+};
+
+@Injectable()
+export class ReadingJobs extends JobQueue<typeof READING_JOBS> {
+  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+    super(READING_JOBS, redis, config.REDIS_PREFIX);
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import type { PatientScope } from '@homeward/identity';
+import { Database, type Queryable } from '@homeward/platform';
+import type { BatchReadingRow, NewReadingRow, ReadingRow } from '../monitoring.rows';
+
+const COLUMNS = `r.measured_at AS "measuredAt", r.patient_id AS "patientId", r.device_id AS "deviceId",
+  r.message_id AS "messageId", r.type, r.loinc, r.value, r.unit, r.source_value AS "sourceValue",
+  r.source_unit AS "sourceUnit", r.batch_id AS "batchId", r.received_at AS "receivedAt"`;
+
+@Injectable()
+export class ReadingRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Inserts a batch with one statement (arrays through unnest). De-duplication is the caller's:
+   * only readings of messages just claimed in `device_messages`, in the same transaction.
+   */
+  async insertBatch(batchId: string, readings: NewReadingRow[], q: Queryable = this.db): Promise<number> {
+    if (readings.length === 0) return 0;
+    const result = await q.query(
+      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
+                             source_value, source_unit, batch_id)
+       SELECT r.*, $11::uuid FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
+                                        $6::text[], $7::float8[], $8::text[], $9::float8[], $10::text[]) AS r`,
+      [
+        readings.map((r) => r.measuredAt),
+        readings.map((r) => r.patientId),
+        readings.map((r) => r.deviceId),
+        readings.map((r) => r.messageId),
+        readings.map((r) => r.type),
+        readings.map((r) => r.loinc),
+        readings.map((r) => r.value),
+        readings.map((r) => r.unit),
+        readings.map((r) => r.sourceValue),
+        readings.map((r) => r.sourceUnit),
+        batchId,
+      ],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** A batch's readings with the organisation of each patient. */
+  async findByBatch(batchId: string): Promise<BatchReadingRow[]> {
+    const { rows } = await this.db.query<BatchReadingRow>(
+      `SELECT ${COLUMNS}, p.organization_id AS "organizationId"
+       FROM readings r JOIN patients p ON p.id = r.patient_id
+       WHERE r.batch_id = $1 ORDER BY r.patient_id, r.measured_at, r.type`,
+      [batchId],
+    );
+    return rows;
+  }
+
+  /** A patient's readings, newest first; none unless the patient is in `scope`. */
+  async listForPatient(
+    scope: PatientScope,
+    filter: {
+      patientId: string;
+      type?: string;
+      from?: Date;
+      to?: Date;
+      limit: number;
+    },
+  ): Promise<ReadingRow[]> {
+    const { rows } = await this.db.query<ReadingRow>(
+      `SELECT ${COLUMNS} FROM readings r
+       WHERE r.patient_id = $1
+         AND ($2::text IS NULL OR r.type = $2)
+         AND ($3::timestamptz IS NULL OR r.measured_at >= $3)
+         AND ($4::timestamptz IS NULL OR r.measured_at <= $4)
+         AND EXISTS (SELECT 1 FROM patients p WHERE p.id = $1 AND p.organization_id = $6)
+       ORDER BY r.measured_at DESC, r.type LIMIT $5`,
+      [
+        filter.patientId,
+        filter.type ?? null,
+        filter.from ?? null,
+        filter.to ?? null,
+        filter.limit,
+        scope.organizationId,
+      ],
+    );
+    return rows;
+  }
+}

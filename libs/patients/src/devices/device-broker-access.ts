@@ -1,0 +1,128 @@
+import { DEVICE_CONTRACT, deviceClientId, readingsTopic } from '@homeward/contracts';
+import type { Logger } from 'pino';
+import {
+  DynamicSecurityClient,
+  DynamicSecurityError,
+  type DynamicSecurityClientOptions,
+  type DynsecAcl,
+  type DynsecResult,
+} from '@homeward/platform';
+
+/** What the broker must be told about devices, so that it enforces their access itself. */
+export interface DeviceBrokerAccess {
+  /**
+   * Lets a newly registered device connect with its id as username, its secret as password and
+   * the client id `device-{id}` only, publish only to its readings topic and subscribe only below
+   * its own topics. Resolves once the broker will accept the device; rejects otherwise.
+   */
+  provisionDevice(device: { id: string; secret: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEVICE_BROKER_ACCESS = Symbol('DEVICE_BROKER_ACCESS');
+
+/**
+ * The embedded broker and brokers that ask the API on every connect (mosquitto-go-auth, EMQX
+ * HTTP authentication) check devices against the database: nothing to provision.
+ */
+export class PlatformCheckedDeviceAccess implements DeviceBrokerAccess {
+  async provisionDevice(): Promise<void> {}
+  async close(): Promise<void> {}
+}
+
+/**
+ * A device's own dynamic-security role. Mosquitto 2.0's plugin has no `%u`/`%c` substitution in
+ * ACL topics (checked with 2.0.11), so each device gets a role naming its topics; publishing and
+ * subscribing elsewhere falls to the default ACL access, which must deny both.
+ */
+export function deviceRoleAcls(deviceId: string): DynsecAcl[] {
+  return [
+    { acltype: 'publishClientSend', topic: readingsTopic(deviceId), allow: true },
+    { acltype: 'subscribePattern', topic: `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/#`, allow: true },
+  ];
+}
+
+/** Provisions devices on Mosquitto's dynamic-security plugin, as the platform's service account. */
+export class DynsecDeviceAccess implements DeviceBrokerAccess {
+  private constructor(
+    private readonly dynsec: DynamicSecurityClient,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Connects to the control API and checks that the plugin denies by default what device roles
+   * do not allow; start-up fails when either is not so.
+   */
+  static async start(options: DynamicSecurityClientOptions, logger: Logger): Promise<DynsecDeviceAccess> {
+    const dynsec = await DynamicSecurityClient.connect({ ...options, logger });
+    try {
+      const data = (await dynsec.run({ command: 'getDefaultACLAccess' })) as {
+        acls?: Array<{ acltype: string; allow: boolean }>;
+      };
+      const allowed = (data.acls ?? []).filter(
+        (acl) => acl.allow && (acl.acltype === 'publishClientSend' || acl.acltype === 'subscribe'),
+      );
+      if (allowed.length > 0)
+        throw new DynamicSecurityError(
+          'getDefaultACLAccess',
+          `default access allows ${allowed.map((acl) => acl.acltype).join(' and ')}; devices would not be confined to their topics (set it to deny)`,
+        );
+    } catch (error) {
+      await dynsec.close();
+      throw error;
+    }
+    return new DynsecDeviceAccess(dynsec, logger);
+  }
+
+  async provisionDevice(device: { id: string; secret: string }): Promise<void> {
+    const rolename = deviceClientId(device.id);
+    let results: DynsecResult[];
+    try {
+      results = await this.dynsec.execute([
+        { command: 'createRole', rolename, acls: deviceRoleAcls(device.id) },
+        {
+          command: 'createClient',
+          username: device.id,
+          password: device.secret,
+          clientid: deviceClientId(device.id),
+          roles: [{ rolename }],
+        },
+      ]);
+    } catch (error) {
+      await this.removeDevice(device.id, undefined);
+      throw error;
+    }
+    const failed = results.find((result) => result.error !== undefined);
+    if (failed) {
+      await this.removeDevice(device.id, results);
+      throw new DynamicSecurityError(failed.command, failed.error ?? 'refused');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dynsec.close();
+  }
+
+  /**
+   * Removes what a failed provisioning created, leaving the broker as it was: all of it when the
+   * request went unanswered (the id is new, so nothing under it belongs to anyone else).
+   */
+  private async removeDevice(deviceId: string, created: DynsecResult[] | undefined): Promise<void> {
+    const [role, client] = created ?? [undefined, undefined];
+    const commands = [
+      ...(client?.error === undefined ? [{ command: 'deleteClient' as const, username: deviceId }] : []),
+      ...(role?.error === undefined
+        ? [{ command: 'deleteRole' as const, rolename: deviceClientId(deviceId) }]
+        : []),
+    ];
+    if (commands.length === 0) return;
+    try {
+      await this.dynsec.execute(commands);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, deviceId },
+        'Could not remove a partly provisioned device from the broker; its secret was never handed out',
+      );
+    }
+  }
+}

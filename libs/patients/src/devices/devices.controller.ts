@@ -1,0 +1,44 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { readingsTopic } from '@homeward/contracts';
+import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { DeviceCreateDto, DeviceRegisteredDto, DeviceResponseDto, mapDevice } from './device.dto';
+import { DeviceService } from './device.service';
+
+const PatientId = () => Param('patientId', new ParseUUIDPipe({ version: '4' }));
+
+/** A patient's devices: registration hands out the device's secret once. */
+@ApiTags('patients')
+@ApiBearerAuth()
+@Controller('patients')
+export class DevicesController {
+  constructor(private readonly devices: DeviceService) {}
+
+  @Post(':patientId/devices')
+  @Roles('admin', 'coordinator')
+  @ApiCreatedResponse({ type: DeviceRegisteredDto, description: 'The secret is shown only in this response' })
+  @ApiNotFoundResponse({ description: 'No such patient in your organisation' })
+  async registerDevice(
+    @CurrentPrincipal() principal: Principal,
+    @PatientId() patientId: string,
+    @Body() body: DeviceCreateDto,
+  ): Promise<DeviceRegisteredDto> {
+    const { device, secret, mqttUrl } = await this.devices.register(principal, patientId, body);
+    return { ...mapDevice(device), secret, mqttUrl, topic: readingsTopic(device.id) };
+  }
+
+  @Get(':patientId/devices')
+  @ApiOkResponse({ type: [DeviceResponseDto] })
+  async listDevices(
+    @CurrentPrincipal() principal: Principal,
+    @PatientId() patientId: string,
+  ): Promise<{ items: DeviceResponseDto[] }> {
+    return { items: (await this.devices.listForPatient(principal, patientId)).map(mapDevice) };
+  }
+}

@@ -1,0 +1,5 @@
+export * from './devices/device-lookup.service';
+export * from './devices/device.service';
+export * from './patients/patient.service';
+export * from './patients.module';
+export * from './patients-http.module';

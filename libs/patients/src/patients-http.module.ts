@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { DevicesController } from './devices/devices.controller';
+import { MqttAuthController } from './devices/mqtt-auth.controller';
+import { PatientsController } from './patients/patients.controller';
+import { PatientsModule } from './patients.module';
+
+@Module({
+  imports: [PatientsModule],
+  controllers: [PatientsController, DevicesController, MqttAuthController],
+})
+export class PatientsHttpModule {}

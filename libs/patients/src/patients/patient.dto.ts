@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsDateString,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import type { PatientRow } from '../patients.rows';
+
+export class PatientCreateDto {
+  @ApiProperty({ example: 'Maria' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  givenName!: string;
+
+  @ApiProperty({ example: 'Alvarez' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  familyName!: string;
+
+  @ApiProperty({ example: '1948-03-14', description: 'YYYY-MM-DD' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be YYYY-MM-DD' })
+  @IsDateString({ strict: true }, { message: 'birthDate must be a real calendar date' })
+  birthDate!: string;
+}
+
+export class PatientResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() givenName!: string;
+  @ApiProperty() familyName!: string;
+  @ApiProperty() birthDate!: string;
+  @ApiProperty() createdAt!: string;
+}
+
+export function mapPatient(row: PatientRow): PatientResponseDto {
+  return {
+    id: row.id,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    birthDate: row.birthDate,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit = 50;
+
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: Number.MAX_SAFE_INTEGER })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  offset = 0;
+}

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { PatientScope } from '@homeward/identity';
+import { Database, type Queryable } from '@homeward/platform';
+import type { PatientRow } from '../patients.rows';
+
+const COLUMNS = `id, organization_id AS "organizationId", given_name AS "givenName", family_name AS "familyName",
+  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", created_at AS "createdAt"`;
+
+@Injectable()
+export class PatientRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(
+    patient: {
+      organizationId: string;
+      givenName: string;
+      familyName: string;
+      birthDate: string;
+      createdBy: string | null;
+    },
+    q: Queryable = this.db,
+  ): Promise<PatientRow> {
+    const { rows } = await q.query<PatientRow>(
+      `INSERT INTO patients (organization_id, given_name, family_name, birth_date, created_by)
+       VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      [patient.organizationId, patient.givenName, patient.familyName, patient.birthDate, patient.createdBy],
+    );
+    return rows[0];
+  }
+
+  /**
+   * The demo patient marked `demoKey` in the organisation, created on first use. Only rows
+   * carrying a demo key are ever returned, so a user's own patients are never taken for one.
+   */
+  async upsertDemo(patient: {
+    organizationId: string;
+    demoKey: string;
+    givenName: string;
+    familyName: string;
+    birthDate: string;
+    createdBy: string;
+  }): Promise<PatientRow> {
+    // DO UPDATE (a no-op write) rather than DO NOTHING, so RETURNING also yields an existing row.
+    const { rows } = await this.db.query<PatientRow>(
+      `INSERT INTO patients (organization_id, demo_key, given_name, family_name, birth_date, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (organization_id, demo_key) WHERE demo_key IS NOT NULL
+       DO UPDATE SET demo_key = EXCLUDED.demo_key
+       RETURNING ${COLUMNS}`,
+      [
+        patient.organizationId,
+        patient.demoKey,
+        patient.givenName,
+        patient.familyName,
+        patient.birthDate,
+        patient.createdBy,
+      ],
+    );
+    return rows[0];
+  }
+
+  /** The patient, only when it is in `scope`. */
+  async findInScope(scope: PatientScope, id: string): Promise<PatientRow | undefined> {
+    const { rows } = await this.db.query<PatientRow>(
+      `SELECT ${COLUMNS} FROM patients WHERE organization_id = $1 AND id = $2`,
+      [scope.organizationId, id],
+    );
+    return rows[0];
+  }
+
+  async listInScope(scope: PatientScope, limit: number, offset: number): Promise<PatientRow[]> {
+    const { rows } = await this.db.query<PatientRow>(
+      `SELECT ${COLUMNS} FROM patients WHERE organization_id = $1
+       ORDER BY family_name, given_name, id LIMIT $2 OFFSET $3`,
+      [scope.organizationId, limit, offset],
+    );
+    return rows;
+  }
+}

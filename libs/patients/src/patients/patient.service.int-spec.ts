@@ -1,0 +1,62 @@
+import type { TestingModule } from '@nestjs/testing';
+import {
+  createIntegrationModule,
+  createOrganization,
+  createUser,
+  type IntegrationModule,
+  type TestDatabase,
+} from '@homeward/testing';
+import type { Principal } from '@homeward/identity';
+import { PatientsModule } from '../patients.module';
+import { PatientService } from './patient.service';
+
+describe('PatientService: a patient and its audit row commit together', () => {
+  let database: TestDatabase;
+  let moduleRef: TestingModule;
+  let principal: Principal;
+  let integration: IntegrationModule;
+
+  const count = async (sql: string) =>
+    Number((await database.pool.query<{ count: string }>(sql)).rows[0].count);
+
+  beforeAll(async () => {
+    integration = await createIntegrationModule({
+      role: 'worker',
+      imports: [PatientsModule],
+    });
+    ({ moduleRef, database } = integration);
+    const organization = await createOrganization(database.pool);
+    const user = await createUser(database.pool, organization, 'coordinator');
+    principal = { userId: user.id, organizationId: organization, role: 'coordinator' };
+  });
+
+  afterAll(async () => {
+    await integration?.close();
+  });
+
+  it('creates no patient when its audit row cannot be written', async () => {
+    const patients = moduleRef.get(PatientService);
+    await database.pool.query(
+      "ALTER TABLE audit_events ADD CONSTRAINT test_no_create CHECK (action <> 'patient.create')",
+    );
+    try {
+      const before = await count('SELECT count(*) FROM patients');
+      await expect(
+        patients.create(principal, { givenName: 'Ada', familyName: 'Unaudited', birthDate: '1950-01-01' }),
+      ).rejects.toThrow(/test_no_create/);
+      expect(await count('SELECT count(*) FROM patients')).toBe(before);
+    } finally {
+      await database.pool.query('ALTER TABLE audit_events DROP CONSTRAINT test_no_create');
+    }
+    const created = await patients.create(principal, {
+      givenName: 'Ada',
+      familyName: 'Audited',
+      birthDate: '1950-01-01',
+    });
+    expect(
+      await count(
+        `SELECT count(*) FROM audit_events WHERE action = 'patient.create' AND patient_id = '${created.id}'`,
+      ),
+    ).toBe(1);
+  });
+});

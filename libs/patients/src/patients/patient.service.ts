@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { AccessPolicy, AuditService, type AuditAction, type Principal } from '@homeward/identity';
+import { Database, ResourceNotFoundError } from '@homeward/platform';
+import type { PatientRow } from '../patients.rows';
+import { PatientRepository } from './patient.repository';
+
+@Injectable()
+export class PatientService {
+  constructor(
+    private readonly db: Database,
+    private readonly patients: PatientRepository,
+    private readonly access: AccessPolicy,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(
+    principal: Principal,
+    input: { givenName: string; familyName: string; birthDate: string },
+  ): Promise<PatientRow> {
+    // The patient and its audit row commit together: no record without its trail.
+    return this.db.transaction(async (tx) => {
+      const patient = await this.patients.create(
+        { ...input, organizationId: principal.organizationId, createdBy: principal.userId },
+        tx,
+      );
+      await this.audit.record(
+        principal,
+        'patient.create',
+        { resourceType: 'patient', resourceId: patient.id, patientId: patient.id },
+        tx,
+      );
+      return patient;
+    });
+  }
+
+  /**
+   * The patient if it is in the caller's scope; otherwise 404, never 403, so ids do not leak.
+   * Either way the attempt is audited under `action`.
+   */
+  async get(principal: Principal, id: string, action: AuditAction = 'patient.read'): Promise<PatientRow> {
+    const patient = await this.patients.findInScope(this.access.patientScope(principal), id);
+    await this.audit.record(principal, action, {
+      resourceType: 'patient',
+      resourceId: id,
+      patientId: patient ? id : null,
+      outcome: patient ? 'allowed' : 'denied',
+    });
+    if (!patient) throw new ResourceNotFoundError('Patient', id);
+    return patient;
+  }
+
+  async list(principal: Principal, page: { limit: number; offset: number }): Promise<PatientRow[]> {
+    const rows = await this.patients.listInScope(
+      this.access.patientScope(principal),
+      page.limit,
+      page.offset,
+    );
+    await this.audit.record(principal, 'patient.list', { resourceType: 'patient' });
+    return rows;
+  }
+
+  /**
+   * The demo patient marked `demoKey` in the principal's organisation, created on first use.
+   * Patients without a demo key are never returned, so a user's own are never taken for one.
+   */
+  async ensureDemoPatient(
+    principal: Principal,
+    patient: { demoKey: string; givenName: string; familyName: string; birthDate: string },
+  ): Promise<PatientRow> {
+    return this.patients.upsertDemo({
+      ...patient,
+      organizationId: principal.organizationId,
+      createdBy: principal.userId,
+    });
+  }
+}

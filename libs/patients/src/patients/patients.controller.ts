@@ -1,0 +1,49 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { PatientService } from './patient.service';
+import { PageQueryDto, PatientCreateDto, PatientResponseDto, mapPatient } from './patient.dto';
+
+const PatientId = () => Param('patientId', new ParseUUIDPipe({ version: '4' }));
+
+@ApiTags('patients')
+@ApiBearerAuth()
+@Controller('patients')
+export class PatientsController {
+  constructor(private readonly patients: PatientService) {}
+
+  @Post()
+  @Roles('admin', 'coordinator')
+  @ApiCreatedResponse({ type: PatientResponseDto })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PatientCreateDto,
+  ): Promise<PatientResponseDto> {
+    return mapPatient(await this.patients.create(principal, body));
+  }
+
+  @Get()
+  @ApiOkResponse({ description: "The organisation's patients" })
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Query() page: PageQueryDto,
+  ): Promise<{ items: PatientResponseDto[] }> {
+    return { items: (await this.patients.list(principal, page)).map(mapPatient) };
+  }
+
+  @Get(':patientId')
+  @ApiOkResponse({ type: PatientResponseDto })
+  @ApiNotFoundResponse({ description: 'No such patient in your organisation' })
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @PatientId() patientId: string,
+  ): Promise<PatientResponseDto> {
+    return mapPatient(await this.patients.get(principal, patientId));
+  }
+}

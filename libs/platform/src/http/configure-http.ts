@@ -1,0 +1,73 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import pinoHttp from 'pino-http';
+import { AppConfig, trustProxySetting } from '@homeward/config';
+import { LOGGER, type Logger } from '@homeward/observability';
+import { REDIS } from '../jobs/redis.module';
+import { RedisIoAdapter } from '../realtime/redis-io.adapter';
+import { StorableTextPipe } from './storable-text.pipe';
+
+const DOCS_PATH = 'api/docs';
+
+/** Swagger UI, its assets and the OpenAPI document (`/api/docs-json`, `/api/docs-yaml`). */
+function isDocsPath(path: string): boolean {
+  return path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`) || path.startsWith(`/${DOCS_PATH}-`);
+}
+
+/** Everything an HTTP process sets up around the module: prefix, security, validation, docs, sockets. */
+export function configureHttpApp(app: NestExpressApplication): INestApplication {
+  const config = app.get(AppConfig);
+  const logger = app.get<Logger>(LOGGER);
+  app.setGlobalPrefix('api');
+  // The client address (login throttling, logs) comes from X-Forwarded-For only through trusted proxies.
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+  // Swagger UI is often opened over plain HTTP from another host (a LAN demo); there
+  // `upgrade-insecure-requests` would send its own script and styles to https and leave the page
+  // blank. Only the docs routes drop that directive; every other response keeps helmet's defaults.
+  const apiHeaders = helmet();
+  const docsHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (isDocsPath(req.path) ? docsHeaders : apiHeaders)(req, res, next),
+  );
+  app.useBodyParser('json', { limit: '64kb' });
+  app.useBodyParser('urlencoded', { limit: '64kb', extended: true });
+  app.use(
+    pinoHttp({
+      logger: logger.child({ component: 'http' }),
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id =
+          typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/api/health')) },
+    }),
+  );
+  app.useGlobalPipes(
+    new StorableTextPipe(),
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
+  app.useWebSocketAdapter(
+    new RedisIoAdapter(app, app.get<Redis>(REDIS), config.REDIS_PREFIX, config.SOCKET_MAX_MESSAGE_BYTES),
+  );
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Homeward API')
+      .setDescription(
+        'Remote patient monitoring and care coordination. Authenticate with POST /api/auth/login.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  return app;
+}

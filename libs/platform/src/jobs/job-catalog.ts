@@ -1,0 +1,24 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * One job of a domain's catalogue: its retries and retention, declared where the queue is, and
+ * its payload type, which producer and processor share so a wrong payload fails to compile.
+ * Payloads carry ids and a correlation id, never health data (Redis holds them in clear text).
+ */
+export interface JobDefinition<Payload> {
+  readonly options: JobsOptions;
+  /** Type-only: never set. */
+  readonly payload?: Payload;
+}
+
+export function defineJob<Payload>(options: JobsOptions): JobDefinition<Payload> {
+  return { options };
+}
+
+/** A domain's jobs by name; names read `domain.verb` (BullMQ queue names may not contain ':'). */
+export type JobCatalog = Record<string, JobDefinition<unknown>>;
+
+export type JobName<C extends JobCatalog> = keyof C & string;
+
+export type JobPayload<C extends JobCatalog, N extends JobName<C>> =
+  C[N] extends JobDefinition<infer Payload> ? Payload : never;
