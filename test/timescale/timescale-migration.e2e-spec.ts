@@ -13,7 +13,7 @@ import { join } from 'node:path';
  * product.
  */
 
-const MIGRATIONS_DIR = join(__dirname, '..', '..', 'libs', 'db', 'migrations');
+const MIGRATIONS_DIR = join(__dirname, '..', '..', 'libs', 'platform', 'migrations');
 const UP_MARKER = '-- Up Migration';
 const DOWN_MARKER = '-- Down Migration';
 

@@ -40,7 +40,7 @@ export const DEVICE_CONTRACT = {
   maxFutureSkewMs: 5 * 60 * 1000,
   /**
    * How long readings are kept: the retention policy in the initial migration (a unit test in
-   * libs/db compares them). The oldest accepted measuredAt derives from it, so nothing is
+   * the platform compares them). The oldest accepted measuredAt derives from it, so nothing is
    * acknowledged that retention will drop (TRAPS 29).
    */
   retentionYears: 10,

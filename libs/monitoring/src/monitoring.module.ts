@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@homeward/identity';
 import { DeviceLookupModule, PatientsModule } from '@homeward/patients';
 import { DeviceMessageRepository } from './ingest/device-message.repository';
 import { IngestBatchRepository } from './ingest/ingest-batch.repository';
@@ -40,7 +41,7 @@ export class ReadingsModule {}
 
 /** A patient's readings for the people caring for them. */
 @Module({
-  imports: [PatientsModule],
+  imports: [IdentityModule, PatientsModule],
   providers: [VitalsService, ReadingRepository],
   exports: [VitalsService],
 })

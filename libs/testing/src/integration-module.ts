@@ -45,8 +45,10 @@ export async function createIntegrationModule(options: {
   try {
     await moduleRef.init();
   } catch (error) {
-    // A module that fails to start must not leave connections behind for jest to wait on.
-    await moduleRef.close().catch(() => undefined);
+    // A module that fails to start must not leave connections behind for jest to wait on. Nest's
+    // close() first awaits the failed initialisation and rethrows its error, so forget it first.
+    (moduleRef as unknown as { initializationPromise?: Promise<void> }).initializationPromise = undefined;
+    await moduleRef.close();
     if (!options.database) await database.drop();
     await deleteRedisKeys(redisPrefix);
     throw error;
