@@ -6,13 +6,19 @@ import { IngestConsumerModule } from '@homeward/ingest-consumer';
 import { JobProcessorsModule } from '@homeward/job-processors';
 import { MessagingModule } from '@homeward/messaging';
 import { LoggerModule, type Logger } from '@homeward/observability';
+import { OutsideNestLifecycle } from './outside-nest.lifecycle';
 
 /** Every role in one process: for development and the demo. */
 @Module({})
 export class HomewardAppModule {
-  static forRoot(config: AppConfig, logger: Logger, options: { embeddedBroker: boolean }): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    logger: Logger,
+    options: { embeddedBroker: boolean; outside: OutsideNestLifecycle },
+  ): DynamicModule {
     return {
       module: HomewardAppModule,
+      providers: [{ provide: OutsideNestLifecycle, useValue: options.outside }],
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),

@@ -11,6 +11,7 @@ import { PinoNestLogger, runProcess } from '@homeward/observability';
 import { startDemo } from './demo';
 import { listenEmbeddedBroker, serveDevices } from './embedded-mqtt';
 import { HomewardAppModule } from './homeward-app.module';
+import { OutsideNestLifecycle } from './outside-nest.lifecycle';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,8 +35,10 @@ runProcess('all', async (environment, logger) => {
     broker = listening.broker;
     config = loadConfig('all', { ...process.env, ...listening.env });
   }
+  const outside = new OutsideNestLifecycle();
+  if (broker) outside.stopFirst(() => broker.close());
   const app = await NestFactory.create<NestExpressApplication>(
-    HomewardAppModule.forRoot(config, logger, { embeddedBroker: Boolean(broker) }),
+    HomewardAppModule.forRoot(config, logger, { embeddedBroker: Boolean(broker), outside }),
     { logger: new PinoNestLogger(logger) },
   );
   if (broker) serveDevices(broker, app.get(DeviceService), app.get(EmbeddedBrokerIngest));
@@ -49,27 +52,19 @@ runProcess('all', async (environment, logger) => {
     `\nHomeward is running\n  API and docs: http://localhost:${config.PORT}/api/docs\n  Devices connect to: ${config.MQTT_PUBLIC_URL ?? config.MQTT_URL?.replace('127.0.0.1', 'localhost')}\n`,
   );
 
-  const simulator = args.demo
-    ? await startDemo(
-        app.get(DemoSeedService),
-        {
-          patients: Math.max(1, Math.min(6, Number(args.patients) || 4)),
-          password: config.DEMO_PASSWORD,
-          apiUrl: `http://localhost:${config.PORT}`,
-          mqttUrl: config.MQTT_PUBLIC_URL ?? config.MQTT_URL!.replace('127.0.0.1', 'localhost'),
-          stateDir: args['state-dir'],
-          simulate: !args['no-simulator'],
-        },
-        logger,
-      )
-    : undefined;
-
-  const shutdown = async () => {
-    simulator?.kill('SIGTERM');
-    await app.close();
-    await broker?.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  if (args.demo) {
+    const simulator = await startDemo(
+      app.get(DemoSeedService),
+      {
+        patients: Math.max(1, Math.min(6, Number(args.patients) || 4)),
+        password: config.DEMO_PASSWORD,
+        apiUrl: `http://localhost:${config.PORT}`,
+        mqttUrl: config.MQTT_PUBLIC_URL ?? config.MQTT_URL!.replace('127.0.0.1', 'localhost'),
+        stateDir: args['state-dir'],
+        simulate: !args['no-simulator'],
+      },
+      logger,
+    );
+    if (simulator) outside.stopFirst(() => simulator.kill('SIGTERM'));
+  }
 });
