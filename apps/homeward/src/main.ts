@@ -6,10 +6,11 @@ import { runMigrations } from '@homeward/db';
 import { configureHttpApp } from '@homeward/http-api';
 import { EmbeddedBrokerIngest } from '@homeward/ingest-consumer';
 import type { EmbeddedBroker } from '@homeward/messaging';
-import { loadConfig } from '@homeward/config';
-import { PinoNestLogger, runProcess } from '@homeward/observability';
+import { loadConfig, type AppConfig } from '@homeward/config';
+import { PinoNestLogger, runProcess, type Logger } from '@homeward/observability';
 import { startDemo } from './demo';
 import { listenEmbeddedBroker, serveDevices } from './embedded-mqtt';
+import { chooseDemoDatabase, type DemoDatabase } from './embedded-postgres';
 import { HomewardAppModule } from './homeward-app.module';
 import { OutsideNestLifecycle } from './outside-nest.lifecycle';
 
@@ -22,7 +23,19 @@ const { values: args } = parseArgs({
   },
 });
 
-runProcess('all', async (environment, logger) => {
+function run(database: DemoDatabase | undefined): void {
+  const env = { ...process.env, ...database?.env };
+  runProcess('all', (environment, logger) => serve(environment, env, database, logger), env);
+}
+
+async function serve(
+  environment: AppConfig,
+  env: NodeJS.ProcessEnv,
+  database: DemoDatabase | undefined,
+  logger: Logger,
+): Promise<void> {
+  if (database)
+    logger.info({ database: database.summary, embedded: Boolean(database.embedded) }, 'Demo database chosen');
   const applied = await runMigrations(environment.DATABASE_URL, (message) => logger.debug(message));
   if (applied.length > 0) logger.info({ migrations: applied }, 'Database migrated');
 
@@ -33,9 +46,12 @@ runProcess('all', async (environment, logger) => {
   if (!environment.MQTT_URL) {
     const listening = await listenEmbeddedBroker(environment, logger);
     broker = listening.broker;
-    config = loadConfig('all', { ...process.env, ...listening.env });
+    config = loadConfig('all', { ...env, ...listening.env });
   }
   const outside = new OutsideNestLifecycle();
+  const embeddedDatabase = database?.embedded;
+  // After the pool is closed: PGlite writes its last changes on close.
+  if (embeddedDatabase) outside.stopLast(() => embeddedDatabase.close());
   if (broker) outside.stopFirst(() => broker.close());
   const app = await NestFactory.create<NestExpressApplication>(
     HomewardAppModule.forRoot(config, logger, { embeddedBroker: Boolean(broker), outside }),
@@ -49,7 +65,8 @@ runProcess('all', async (environment, logger) => {
     'Homeward listening',
   );
   process.stdout.write(
-    `\nHomeward is running\n  API and docs: http://localhost:${config.PORT}/api/docs\n  Devices connect to: ${config.MQTT_PUBLIC_URL ?? config.MQTT_URL?.replace('127.0.0.1', 'localhost')}\n`,
+    `\nHomeward is running\n  API and docs: http://localhost:${config.PORT}/api/docs\n  Devices connect to: ${config.MQTT_PUBLIC_URL ?? config.MQTT_URL?.replace('127.0.0.1', 'localhost')}\n` +
+      (database ? `  Database: ${database.summary}\n` : ''),
   );
 
   if (args.demo) {
@@ -67,4 +84,16 @@ runProcess('all', async (environment, logger) => {
     );
     if (simulator) outside.stopFirst(() => simulator.kill('SIGTERM'));
   }
-});
+}
+
+// The demo without DATABASE_URL settles its database (perhaps starting an embedded one) before
+// the configuration, which requires DATABASE_URL, is read and frozen.
+if (args.demo) {
+  const note = (line: string) => process.stdout.write(`${line}\n`);
+  void chooseDemoDatabase(process.env, args['state-dir'], note).then(run, (error: unknown) => {
+    process.stderr.write(`homeward-all: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+} else {
+  run(undefined);
+}
