@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Quick start: installs what is missing, checks PostgreSQL and Redis, builds, migrates,
-# seeds the demo organisation and runs every role in one process with an embedded MQTT
-# broker and simulated patients. Ctrl-C stops it all.
+# Quick start: installs what is missing, makes sure Redis answers (starting, or installing, a
+# redis-server when none does), builds, migrates, seeds the demo organisation and runs every role
+# in one process with an embedded MQTT broker and simulated patients. Without DATABASE_URL the
+# process uses the PostgreSQL on PGHOST:PGPORT (127.0.0.1:5432), or an embedded PostgreSQL with
+# its data in .homeward/pgdata when none answers there. Ctrl-C stops the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +13,6 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 [ -d node_modules ] || npm ci --no-audit --no-fund
 
-export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/homeward}"
-export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export PORT="${PORT:-3000}"
 mkdir -p .homeward
 chmod 700 .homeward
@@ -27,7 +27,9 @@ if [ -z "${JWT_SECRET:-}" ]; then
   export JWT_SECRET
 fi
 
+# Before REDIS_URL gets its default: only an unset REDIS_URL lets it start a redis-server.
 node scripts/check-services.js
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 npm run --silent build
 if [ -t 1 ]; then
   # On a terminal, readable log lines instead of JSON.

@@ -14,13 +14,19 @@ import {
   RedisModule,
 } from '@homeward/platform';
 import { DemoModule } from './demo/demo.module';
+import { OutsideNestLifecycle } from './outside-nest.lifecycle';
 
 /** Every role in one process (API, ingest, worker): for development and the demo. */
 @Module({})
 export class HomewardAppModule {
-  static forRoot(config: AppConfig, logger: Logger, options: { embeddedBroker: boolean }): DynamicModule {
+  static forRoot(
+    config: AppConfig,
+    logger: Logger,
+    options: { embeddedBroker: boolean; outside: OutsideNestLifecycle },
+  ): DynamicModule {
     return {
       module: HomewardAppModule,
+      providers: [{ provide: OutsideNestLifecycle, useValue: options.outside }],
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(logger),

@@ -5,14 +5,16 @@ import { createLogger } from './logger';
 /**
  * Runs a process entry point: validates the configuration (exiting with the list of bad
  * variables), creates the logger, and turns start-up failures into one clear log line and exit 1.
+ * `env` is the environment plus whatever the process settled before its configuration is read.
  */
 export function runProcess(
   role: ProcessRole,
   main: (config: AppConfig, logger: Logger) => Promise<void>,
+  env: NodeJS.ProcessEnv = process.env,
 ): void {
   let config: AppConfig;
   try {
-    config = loadConfig(role);
+    config = loadConfig(role, env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`homeward-${role}: ${error.message}\n`);
