@@ -99,7 +99,7 @@ export async function startDemo(
       '\n',
   );
   if (!options.simulate) return undefined;
-  const simulator = resolve(__dirname, '..', '..', '..', 'devices-simulator', 'src', 'main.js');
+  const simulator = resolve(__dirname, '..', '..', '..', '..', 'devices-simulator', 'src', 'main.js');
   const child = spawn(
     process.execPath,
     [simulator, '--devices-file', devicesFile, '--scenario', 'hypertensive-crisis', '--quiet'],

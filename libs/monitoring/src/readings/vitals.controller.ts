@@ -1,10 +1,11 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { UuidParam } from '@homeward/platform';
 import { CurrentPrincipal, type Principal } from '@homeward/identity';
 import { VitalListDto, VitalsQueryDto, mapVital } from './vital.dto';
 import { VitalsService } from './vitals.service';
 
-const PatientId = () => Param('patientId', new ParseUUIDPipe({ version: '4' }));
+const PatientId = () => UuidParam('patientId');
 
 @ApiTags('patients')
 @ApiBearerAuth()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -7,11 +7,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { readingsTopic } from '@homeward/contracts';
+import { UuidParam } from '@homeward/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
 import { DeviceCreateDto, DeviceRegisteredDto, DeviceResponseDto, mapDevice } from './device.dto';
 import { DeviceService } from './device.service';
 
-const PatientId = () => Param('patientId', new ParseUUIDPipe({ version: '4' }));
+const PatientId = () => UuidParam('patientId');
 
 /** A patient's devices: registration hands out the device's secret once. */
 @ApiTags('patients')

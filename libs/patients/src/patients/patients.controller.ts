@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -6,11 +6,12 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { UuidParam } from '@homeward/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
 import { PatientService } from './patient.service';
 import { PageQueryDto, PatientCreateDto, PatientResponseDto, mapPatient } from './patient.dto';
 
-const PatientId = () => Param('patientId', new ParseUUIDPipe({ version: '4' }));
+const PatientId = () => UuidParam('patientId');
 
 @ApiTags('patients')
 @ApiBearerAuth()
