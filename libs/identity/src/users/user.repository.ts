@@ -18,11 +18,6 @@ export class UserRepository {
     return rows[0];
   }
 
-  async findById(id: string): Promise<UserRow | undefined> {
-    const { rows } = await this.db.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
-    return rows[0];
-  }
-
   /** Creates the user, or resets role, name and password of the one with that email. */
   async upsert(
     user: {
