@@ -137,7 +137,7 @@ describe('alert queue order and replay after reconnect (api process; PostgreSQL,
 
   beforeEach(async () => {
     // Each test counts its sequences from 1, so the digit boundaries fall where it expects them.
-    await stack.database.pool.query('TRUNCATE alerts RESTART IDENTITY');
+    await stack.database.pool.query('TRUNCATE alert_events, alerts RESTART IDENTITY');
   });
 
   afterAll(async () => {

@@ -356,6 +356,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
     expect(documented(alert)).toEqual(shape(served));
     expect(Object.keys(served).sort()).toEqual(
       [
+        'assignedTo',
         'createdAt',
         'id',
         'organizationId',
@@ -363,8 +364,10 @@ describe('API access: login, authentication, roles and organisation boundaries',
         'rule',
         'sequence',
         'severity',
+        'snoozedUntil',
         'status',
         'trigger',
+        'updatedAt',
       ].sort(),
     );
   });

@@ -5,7 +5,13 @@ import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
 import { MonitoringHttpModule } from '@homeward/monitoring';
 import { LoggerModule, type Logger } from '@homeward/observability';
 import { PatientsHttpModule } from '@homeward/patients';
-import { DatabaseModule, HealthModule, HttpPlatformModule, RedisModule } from '@homeward/platform';
+import {
+  DatabaseModule,
+  HealthModule,
+  HttpPlatformModule,
+  RealtimeModule,
+  RedisModule,
+} from '@homeward/platform';
 
 /** The REST API and the alert socket: each domain's HTTP module over the platform's HTTP pipeline. */
 @Module({})
@@ -18,6 +24,7 @@ export class ApiAppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule,
         RedisModule,
+        RealtimeModule,
         HttpPlatformModule.forRoot({ imports: [AuthModule], guards: [AuthGuard] }),
         HealthModule,
         IdentityHttpModule,

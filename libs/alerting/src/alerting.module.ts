@@ -7,10 +7,10 @@ import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
 
-/** Alerts as coordinators query them. */
+/** Alerts as people query them and act on them. */
 @Module({
   imports: [IdentityModule],
-  providers: [AlertService, AlertRepository],
+  providers: [AlertService, AlertRepository, AlertPublisher],
   exports: [AlertService],
 })
 export class AlertingModule {}

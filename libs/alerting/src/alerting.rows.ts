@@ -22,5 +22,19 @@ export interface AlertRow extends NewAlertRow {
   id: string;
   sequence: string;
   status: AlertStatus;
+  assignedTo: string | null;
+  snoozedUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One action on an alert: its history. */
+export interface AlertEventRow {
+  id: string;
+  action: string;
+  actorUserId: string | null;
+  fromStatus: AlertStatus;
+  toStatus: AlertStatus;
+  detail: Record<string, unknown>;
   createdAt: Date;
 }

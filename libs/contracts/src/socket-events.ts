@@ -20,7 +20,12 @@ export interface AlertDto {
     deviceId: string;
     messageId: string;
   };
+  /** The user who owns the alert, if any. */
+  assignedTo: string | null;
+  /** Hidden from the queue until then (never for critical alerts). */
+  snoozedUntil: string | null;
   createdAt: string;
+  updatedAt: string;
 }
 
 /** Most alerts one replay sends; the rest of a longer absence is read through `GET /api/alerts`. */
@@ -50,6 +55,8 @@ export interface AlertReplayComplete {
 export interface ServerToClientEvents {
   /** A new alert, or, after connecting with `auth.lastSequence`, a missed one (critical first, newest first). */
   'alert.created': (alert: AlertDto) => void;
+  /** An alert changed (acknowledged, assigned, snoozed, escalated, resolved, ...): the whole alert. */
+  'alert.updated': (alert: AlertDto) => void;
   'alert.replay.complete': (summary: AlertReplayComplete) => void;
   /** The access token expired; the server disconnects right after. */
   'session.expired': () => void;

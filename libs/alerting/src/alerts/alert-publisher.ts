@@ -18,4 +18,12 @@ export class AlertPublisher {
     });
     this.emitter.emit(ALERTS_NAMESPACE, rooms, 'alert.created', alert);
   }
+
+  alertUpdated(alert: AlertDto): void {
+    const rooms = this.access.patientRooms({
+      organizationId: alert.organizationId,
+      patientId: alert.patientId,
+    });
+    this.emitter.emit(ALERTS_NAMESPACE, rooms, 'alert.updated', alert);
+  }
 }

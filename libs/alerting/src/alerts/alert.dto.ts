@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import {
+  ALERT_ACTIONS,
   ALERT_STATUSES,
   SEVERITIES,
   type AlertDto,
@@ -9,11 +23,25 @@ import {
   type Severity,
 } from '@homeward/contracts';
 
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value;
+
 export class AlertQueryDto {
-  @ApiPropertyOptional({ enum: ALERT_STATUSES })
+  @ApiPropertyOptional({
+    description: `Comma-separated statuses (${ALERT_STATUSES.join(', ')})`,
+    example: 'open,acknowledged',
+  })
   @IsOptional()
-  @IsIn(ALERT_STATUSES)
-  status?: AlertStatus;
+  @Transform(toList)
+  @IsArray()
+  @ArrayMaxSize(ALERT_STATUSES.length)
+  @IsIn(ALERT_STATUSES, { each: true })
+  status?: AlertStatus[];
+
+  @ApiPropertyOptional({ enum: ['me'], description: 'Only alerts assigned to the caller' })
+  @IsOptional()
+  @IsIn(['me'])
+  assignedTo?: 'me';
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -85,7 +113,47 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty({ type: AlertRuleDto }) rule!: AlertRuleDto;
   @ApiProperty({ type: AlertTriggerDto }) trigger!: AlertTriggerDto;
+  @ApiProperty({ type: String, nullable: true, description: 'The user who owns the alert' })
+  assignedTo!: string | null;
+  @ApiProperty({ type: String, nullable: true }) snoozedUntil!: string | null;
   @ApiProperty() createdAt!: string;
+  @ApiProperty() updatedAt!: string;
+}
+
+export class AlertHistoryEntryDto {
+  @ApiProperty({ enum: ['raise', ...ALERT_ACTIONS] }) action!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Who acted; null for the platform' })
+  actorUserId!: string | null;
+  @ApiProperty({ enum: ALERT_STATUSES }) fromStatus!: AlertStatus;
+  @ApiProperty({ enum: ALERT_STATUSES }) toStatus!: AlertStatus;
+  @ApiProperty({ description: 'What the action carried: assignee, note text, snooze end, reason' })
+  detail!: Record<string, unknown>;
+  @ApiProperty() at!: string;
+}
+
+export class AlertDetailDto extends AlertResponseDto {
+  @ApiProperty({ type: [AlertHistoryEntryDto], description: 'Every action, oldest first' })
+  history!: AlertHistoryEntryDto[];
+}
+
+export class AlertAssignDto {
+  @ApiProperty() @IsUUID('4') userId!: string;
+}
+
+export class AlertNoteDto {
+  @ApiProperty({ maxLength: 2000 }) @IsString() @MinLength(1) @MaxLength(2000) text!: string;
+}
+
+export class AlertSnoozeDto {
+  @ApiProperty({
+    description: 'ISO 8601; at most 24 h ahead for warnings, 72 h for info; never for critical',
+  })
+  @IsDateString({ strict: true })
+  until!: string;
+}
+
+export class AlertReasonDto {
+  @ApiProperty({ maxLength: 500 }) @IsString() @MinLength(1) @MaxLength(500) reason!: string;
 }
 
 export class AlertListDto {

@@ -18,6 +18,9 @@ export function mapAlert(row: AlertRow): AlertDto {
       deviceId: row.triggerDeviceId,
       messageId: row.triggerMessageId,
     },
+    assignedTo: row.assignedTo,
+    snoozedUntil: row.snoozedUntil ? row.snoozedUntil.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
   };
 }

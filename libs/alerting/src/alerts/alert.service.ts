@@ -8,7 +8,12 @@ import {
   type Severity,
   type AlertStatus,
 } from '@homeward/contracts';
-import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
+import { AccessPolicy, AuditService, UserService, type Principal } from '@homeward/identity';
+import { Database, ResourceNotFoundError } from '@homeward/platform';
+import type { AlertEventRow } from '../alerting.rows';
+import { planTransition } from './alert-lifecycle';
+import { AlertPublisher } from './alert-publisher';
+import { AlertActionRefusedError } from './alert.errors';
 import { mapAlert } from './alert.mapper';
 import { AlertRepository } from './alert.repository';
 
@@ -18,7 +23,8 @@ const REPLAY_SEVERITIES: readonly Severity[] = [...SEVERITIES].reverse();
 const REPLAY_PAGE_SIZE = 500;
 
 export interface AlertListQuery {
-  status?: AlertStatus;
+  status?: AlertStatus[];
+  assignedTo?: 'me';
   patientId?: string;
   severity?: Severity;
   afterSequence?: number;
@@ -26,19 +32,153 @@ export interface AlertListQuery {
   limit: number;
 }
 
+/** An action with what it carries, as the API receives it. */
+export type AlertActionInput =
+  | { action: 'acknowledge' | 'escalate' }
+  | { action: 'assign'; userId: string }
+  | { action: 'note'; text: string }
+  | { action: 'snooze'; until: Date }
+  | { action: 'resolve' | 'dismiss'; reason: string };
+
+export interface AlertHistoryEntry {
+  action: string;
+  actorUserId: string | null;
+  fromStatus: AlertStatus;
+  toStatus: AlertStatus;
+  detail: Record<string, unknown>;
+  at: string;
+}
+
+function actionDetail(input: AlertActionInput): Record<string, unknown> {
+  switch (input.action) {
+    case 'acknowledge':
+    case 'escalate':
+      return {};
+    case 'assign':
+      return { userId: input.userId };
+    case 'note':
+      return { text: input.text };
+    case 'snooze':
+      return { until: input.until.toISOString() };
+    case 'resolve':
+    case 'dismiss':
+      return { reason: input.reason };
+  }
+}
+
+function mapHistoryEntry(row: AlertEventRow): AlertHistoryEntry {
+  return {
+    action: row.action,
+    actorUserId: row.actorUserId,
+    fromStatus: row.fromStatus,
+    toStatus: row.toStatus,
+    detail: row.detail,
+    at: row.createdAt.toISOString(),
+  };
+}
+
 /** Alert queries, always within the caller's scope, and audited. */
 @Injectable()
 export class AlertService {
   constructor(
+    private readonly db: Database,
     private readonly alerts: AlertRepository,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly users: UserService,
+    private readonly publisher: AlertPublisher,
   ) {}
+
+  /** One alert with its history; 404 outside the caller's scope. Audited either way. */
+  async get(principal: Principal, id: string): Promise<AlertDto & { history: AlertHistoryEntry[] }> {
+    const row = await this.alerts.findInScope(this.access.patientScope(principal), id);
+    await this.audit.record(principal, 'alert.read', {
+      resourceType: 'alert',
+      resourceId: id,
+      patientId: row?.patientId ?? null,
+      outcome: row ? 'allowed' : 'denied',
+    });
+    if (!row) throw new ResourceNotFoundError('Alert', id);
+    const events = (await this.alerts.listEvents(id)).map(mapHistoryEntry);
+    // Raising is the platform's act, recorded by the alert row itself: the history starts there.
+    const raisedAs = events[0]?.fromStatus ?? row.status;
+    const raise: AlertHistoryEntry = {
+      action: 'raise',
+      actorUserId: null,
+      fromStatus: raisedAs,
+      toStatus: raisedAs,
+      detail: { ruleId: row.ruleId, severity: row.severity },
+      at: row.createdAt.toISOString(),
+    };
+    return { ...mapAlert(row), history: [raise, ...events] };
+  }
+
+  /**
+   * Takes `action` on an alert: checked against its state, applied only if nobody changed that
+   * state meanwhile (else 409 with the state that won), recorded in its history and the audit
+   * trail in the same transaction, then pushed as `alert.updated`.
+   */
+  async act(principal: Principal, id: string, action: AlertActionInput): Promise<AlertDto> {
+    const scope = this.access.patientScope(principal);
+    if (action.action === 'assign' && !(await this.users.isColleague(principal, action.userId)))
+      throw new ResourceNotFoundError('User', action.userId);
+    const updated = await this.db.transaction(async (tx) => {
+      const current = await this.alerts.findInScope(scope, id, tx);
+      if (!current) throw new ResourceNotFoundError('Alert', id);
+      const plan = planTransition(current, action.action, {
+        snoozeUntil: action.action === 'snooze' ? action.until : undefined,
+      });
+      if (!plan.allowed) throw new AlertActionRefusedError(action.action, current, plan.reason);
+      const row = await this.alerts.transition(
+        {
+          scope,
+          id,
+          fromStatuses: plan.from,
+          toStatus: plan.to === 'same' ? undefined : plan.to,
+          assignedTo:
+            action.action === 'assign'
+              ? action.userId
+              : action.action === 'acknowledge' && !current.assignedTo
+                ? principal.userId
+                : undefined,
+          snoozedUntil: action.action === 'snooze' ? action.until : undefined,
+        },
+        tx,
+      );
+      if (!row) {
+        const now = await this.alerts.findInScope(scope, id, tx);
+        throw new AlertActionRefusedError(action.action, now ?? current, 'state');
+      }
+      await this.alerts.insertEvent(
+        {
+          alertId: id,
+          organizationId: row.organizationId,
+          actorUserId: principal.userId,
+          action: action.action,
+          fromStatus: current.status,
+          toStatus: row.status,
+          detail: actionDetail(action),
+        },
+        tx,
+      );
+      await this.audit.record(
+        principal,
+        'alert.act',
+        { resourceType: 'alert', resourceId: id, patientId: row.patientId },
+        tx,
+      );
+      return row;
+    });
+    const alert = mapAlert(updated);
+    this.publisher.alertUpdated(alert);
+    return alert;
+  }
 
   /** Newest first; `beforeSequence` set to the last alert seen reads the next page. */
   async list(principal: Principal, query: AlertListQuery): Promise<AlertDto[]> {
     const rows = await this.alerts.listInScope(this.access.patientScope(principal), {
-      status: query.status,
+      statuses: query.status,
+      assignedTo: query.assignedTo === 'me' ? principal.userId : undefined,
       patientId: query.patientId,
       severity: query.severity,
       afterSequence: query.afterSequence === undefined ? undefined : String(query.afterSequence),

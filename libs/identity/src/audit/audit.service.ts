@@ -11,6 +11,8 @@ export type AuditAction =
   | 'device.list'
   | 'vitals.read'
   | 'alert.list'
+  | 'alert.read'
+  | 'alert.act'
   | 'alert.replay'
   | 'alert.stream';
 

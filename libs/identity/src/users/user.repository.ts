@@ -18,6 +18,14 @@ export class UserRepository {
     return rows[0];
   }
 
+  async findInOrganization(organizationId: string, id: string): Promise<UserRow | undefined> {
+    const { rows } = await this.db.query<UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE organization_id = $1 AND id = $2`,
+      [organizationId, id],
+    );
+    return rows[0];
+  }
+
   /** Creates the user, or resets role, name and password of the one with that email. */
   async upsert(
     user: {

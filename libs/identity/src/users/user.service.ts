@@ -13,6 +13,12 @@ export class UserService {
     return this.users.findByEmail(email);
   }
 
+  /** Whether `userId` is an active user of the principal's organisation (someone work can go to). */
+  async isColleague(principal: { organizationId: string }, userId: string): Promise<boolean> {
+    const user = await this.users.findInOrganization(principal.organizationId, userId);
+    return Boolean(user && !user.disabledAt);
+  }
+
   /** Creates the user, or resets role, name and password of the one with that email. */
   async upsert(
     user: { organizationId: string; email: string; displayName: string; role: UserRole; password: string },

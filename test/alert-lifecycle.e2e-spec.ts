@@ -1,0 +1,201 @@
+import { io, type Socket } from 'socket.io-client';
+import type { AlertDto, ClientToServerEvents, ServerToClientEvents, Severity } from '@homeward/contracts';
+import { ApiClient, TestStack, createOrganization, createUser, waitFor } from '@homeward/testing';
+
+interface AlertDetail extends AlertDto {
+  history: Array<{
+    action: string;
+    actorUserId: string | null;
+    fromStatus: string;
+    toStatus: string;
+    detail: Record<string, unknown>;
+  }>;
+}
+
+describe('alert lifecycle: actions, conflicts, history and live updates (api process; PostgreSQL, Redis)', () => {
+  let stack: TestStack;
+  let coordinator: ApiClient;
+  let clinician: ApiClient;
+  let outsider: ApiClient;
+  let coordinatorId: string;
+  let clinicianId: string;
+  let outsiderId: string;
+  let organization: string;
+  let patient: string;
+  const sockets: Socket[] = [];
+
+  const raise = async (severity: Severity): Promise<string> => {
+    const { rows } = await stack.database.pool.query<{ id: string }>(
+      `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity,
+                           trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
+                           trigger_message_id, batch_id, correlation_id)
+       VALUES ($1, $2, 'test.rule', 'threshold', 'test alert', $3, 'heart_rate', 131, '/min', now(),
+               gen_random_uuid(), gen_random_uuid()::text, gen_random_uuid(), 'test')
+       RETURNING id`,
+      [organization, patient, severity],
+    );
+    return rows[0].id;
+  };
+
+  const listen = async (api: ApiClient): Promise<AlertDto[]> => {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${stack.apiUrl}/alerts`, {
+      auth: { token: api.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    sockets.push(socket);
+    const updates: AlertDto[] = [];
+    socket.on('alert.updated', (alert) => updates.push(alert));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    return updates;
+  };
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ apps: ['api'] });
+    organization = await createOrganization(stack.database.pool, 'Lifecycle Org');
+    const other = await createOrganization(stack.database.pool, 'Other Org');
+    const coordinatorUser = await createUser(stack.database.pool, organization, 'coordinator');
+    const clinicianUser = await createUser(stack.database.pool, organization, 'clinician');
+    const outsiderUser = await createUser(stack.database.pool, other, 'coordinator');
+    [coordinatorId, clinicianId, outsiderId] = [coordinatorUser.id, clinicianUser.id, outsiderUser.id];
+    coordinator = await new ApiClient(stack.apiUrl).login(coordinatorUser.email, coordinatorUser.password);
+    clinician = await new ApiClient(stack.apiUrl).login(clinicianUser.email, clinicianUser.password);
+    outsider = await new ApiClient(stack.apiUrl).login(outsiderUser.email, outsiderUser.password);
+    patient = (await coordinator.createPatient('Ruth', 'Lindqvist')).id;
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await stack?.stop();
+  });
+
+  it('takes an alert from open through acknowledged and escalated to resolved, with its history and a push for each step', async () => {
+    const updates = await listen(clinician);
+    const id = await raise('warning');
+
+    const acknowledged = await coordinator.request<AlertDto>('POST', `/api/alerts/${id}/acknowledge`);
+    expect(acknowledged.status).toBe(200);
+    // Acknowledging takes ownership of an unassigned alert.
+    expect(acknowledged.body).toMatchObject({ status: 'acknowledged', assignedTo: coordinatorId });
+
+    const assigned = await coordinator.request<AlertDto>('POST', `/api/alerts/${id}/assign`, {
+      userId: clinicianId,
+    });
+    expect(assigned.body).toMatchObject({ status: 'acknowledged', assignedTo: clinicianId });
+    const noted = await clinician.request('POST', `/api/alerts/${id}/notes`, { text: 'Called the patient' });
+    expect(noted.status).toBe(200);
+    const escalated = await clinician.request<AlertDto>('POST', `/api/alerts/${id}/escalate`);
+    expect(escalated.body.status).toBe('escalated');
+    const resolved = await clinician.request<AlertDto>('POST', `/api/alerts/${id}/resolve`, {
+      reason: 'Medication adjusted',
+    });
+    expect(resolved.body.status).toBe('resolved');
+
+    const detail = await coordinator.request<AlertDetail>('GET', `/api/alerts/${id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.history.map((entry) => [entry.action, entry.fromStatus, entry.toStatus])).toEqual([
+      ['raise', 'open', 'open'],
+      ['acknowledge', 'open', 'acknowledged'],
+      ['assign', 'acknowledged', 'acknowledged'],
+      ['note', 'acknowledged', 'acknowledged'],
+      ['escalate', 'acknowledged', 'escalated'],
+      ['resolve', 'escalated', 'resolved'],
+    ]);
+    expect(detail.body.history[3]).toMatchObject({
+      actorUserId: clinicianId,
+      detail: { text: 'Called the patient' },
+    });
+    expect(detail.body.history[5].detail).toEqual({ reason: 'Medication adjusted' });
+
+    await waitFor(() => updates.filter((alert) => alert.id === id).length === 5, {
+      what: 'an alert.updated for each of the five actions',
+    });
+    expect(updates.filter((alert) => alert.id === id).map((alert) => alert.status)).toEqual([
+      'acknowledged',
+      'acknowledged',
+      'acknowledged',
+      'escalated',
+      'resolved',
+    ]);
+  });
+
+  it('lets exactly one of two simultaneous acknowledgements win; the other gets 409 with the state', async () => {
+    const id = await raise('critical');
+    const [first, second] = await Promise.all([
+      coordinator.request<AlertDto>('POST', `/api/alerts/${id}/acknowledge`),
+      clinician.request<AlertDto>('POST', `/api/alerts/${id}/acknowledge`),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const loser = first.status === 409 ? first : second;
+    expect(loser.body).toMatchObject({ code: 'alert_state_conflict', status: 'acknowledged' });
+    const { rows } = await stack.database.pool.query(
+      "SELECT count(*)::int AS n FROM alert_events WHERE alert_id = $1 AND action = 'acknowledge'",
+      [id],
+    );
+    expect(rows[0]).toEqual({ n: 1 });
+  });
+
+  it('refuses what the state or severity does not allow, with 409 and the reason', async () => {
+    const critical = await raise('critical');
+    const snoozeCritical = await coordinator.request('POST', `/api/alerts/${critical}/snooze`, {
+      until: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    expect(snoozeCritical.status).toBe(409);
+    expect(snoozeCritical.body).toMatchObject({ code: 'alert_severity', severity: 'critical' });
+
+    const warning = await raise('warning');
+    const tooLong = await coordinator.request('POST', `/api/alerts/${warning}/snooze`, {
+      until: new Date(Date.now() + 25 * 3600_000).toISOString(),
+    });
+    expect(tooLong.status).toBe(409);
+    const snoozed = await coordinator.request<AlertDto>('POST', `/api/alerts/${warning}/snooze`, {
+      until: new Date(Date.now() + 2 * 3600_000).toISOString(),
+    });
+    expect(snoozed.status).toBe(200);
+    expect(snoozed.body.snoozedUntil).not.toBeNull();
+
+    const dismissed = await coordinator.request('POST', `/api/alerts/${warning}/dismiss`, {
+      reason: 'Cuff misplaced',
+    });
+    expect(dismissed.status).toBe(200);
+    const again = await coordinator.request('POST', `/api/alerts/${warning}/acknowledge`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      status: 'dismissed',
+      message: 'Cannot acknowledge an alert that is dismissed',
+    });
+    expect((await coordinator.request('POST', `/api/alerts/${warning}/resolve`, {})).status).toBe(400);
+  });
+
+  it("keeps another organisation's users out, and assigns only to colleagues", async () => {
+    const id = await raise('info');
+    expect((await outsider.request('GET', `/api/alerts/${id}`)).status).toBe(404);
+    expect((await outsider.request('POST', `/api/alerts/${id}/acknowledge`)).status).toBe(404);
+    const toOutsider = await coordinator.request('POST', `/api/alerts/${id}/assign`, { userId: outsiderId });
+    expect(toOutsider.status).toBe(404);
+    const detail = await coordinator.request<AlertDetail>('GET', `/api/alerts/${id}`);
+    expect(detail.body).toMatchObject({ status: 'open', assignedTo: null });
+  });
+
+  it('lists by several statuses and by assignee', async () => {
+    const mine = await raise('warning');
+    await clinician.request('POST', `/api/alerts/${mine}/acknowledge`);
+    const page = await clinician.request<{ items: AlertDto[] }>(
+      'GET',
+      '/api/alerts?assignedTo=me&status=acknowledged,escalated',
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.items.length).toBeGreaterThan(0);
+    expect(page.body.items.every((alert) => alert.assignedTo === clinicianId)).toBe(true);
+    expect(page.body.items.map((alert) => alert.id)).toContain(mine);
+    const closed = await coordinator.request<{ items: AlertDto[] }>(
+      'GET',
+      '/api/alerts?status=resolved,dismissed',
+    );
+    expect(closed.body.items.every((alert) => ['resolved', 'dismissed'].includes(alert.status))).toBe(true);
+    expect((await coordinator.request('GET', '/api/alerts?status=open,bogus')).status).toBe(400);
+  });
+});
