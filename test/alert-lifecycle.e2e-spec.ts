@@ -28,9 +28,9 @@ describe('alert lifecycle: actions, conflicts, history and live updates (api pro
     const { rows } = await stack.database.pool.query<{ id: string }>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity,
                            trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
-                           trigger_message_id, batch_id, correlation_id)
+                           trigger_message_id, batch_id, correlation_id, episode_key, last_value, last_measured_at)
        VALUES ($1, $2, 'test.rule', 'threshold', 'test alert', $3, 'heart_rate', 131, '/min', now(),
-               gen_random_uuid(), gen_random_uuid()::text, gen_random_uuid(), 'test')
+               gen_random_uuid(), gen_random_uuid()::text, gen_random_uuid(), 'test', gen_random_uuid()::text, 131, now())
        RETURNING id`,
       [organization, patient, severity],
     );

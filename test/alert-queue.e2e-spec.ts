@@ -48,9 +48,10 @@ describe('alert queue order and replay after reconnect (api process; PostgreSQL,
     }>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, status,
                            trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
-                           trigger_message_id, batch_id, correlation_id)
+                           trigger_message_id, batch_id, correlation_id, episode_key, last_value, last_measured_at)
        SELECT s.organization_id, s.patient_id, 'test.seeded', 'threshold', 'seeded alert', s.severity, s.status,
-              'heart_rate', 131, '/min', now(), gen_random_uuid(), 'seed-' || s.n, gen_random_uuid(), 'test'
+              'heart_rate', 131, '/min', now(), gen_random_uuid(), 'seed-' || s.n, gen_random_uuid(), 'test',
+              gen_random_uuid()::text, 131, now()
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY
             AS s(organization_id, patient_id, severity, status, n)
        ORDER BY s.n
@@ -137,7 +138,7 @@ describe('alert queue order and replay after reconnect (api process; PostgreSQL,
 
   beforeEach(async () => {
     // Each test counts its sequences from 1, so the digit boundaries fall where it expects them.
-    await stack.database.pool.query('TRUNCATE alert_events, alerts RESTART IDENTITY');
+    await stack.database.pool.query('TRUNCATE alert_occurrences, alert_events, alerts RESTART IDENTITY');
   });
 
   afterAll(async () => {

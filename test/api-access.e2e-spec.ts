@@ -328,9 +328,9 @@ describe('API access: login, authentication, roles and organisation boundaries',
     await stack.database.pool.query(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity,
                            trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
-                           trigger_message_id, batch_id, correlation_id)
+                           trigger_message_id, batch_id, correlation_id, episode_key, last_value, last_measured_at)
        VALUES ($1, $2, 'spo2-low', 'threshold', 'SpO2 below 90 %', 'critical', 'oxygen_saturation', 87, '%',
-               '2026-11-20T08:00:00Z', $3, 'spo2-1', $4, 'test')`,
+               '2026-11-20T08:00:00Z', $3, 'spo2-1', $4, 'test', 'spo2.low', 87, '2026-11-20T08:00:00Z')`,
       [orgA, patientId, randomUUID(), randomUUID()],
     );
     const alerts = await apiA.request<{ items: Record<string, unknown>[] }>(
@@ -359,6 +359,9 @@ describe('API access: login, authentication, roles and organisation boundaries',
         'assignedTo',
         'createdAt',
         'id',
+        'lastMeasuredAt',
+        'lastValue',
+        'occurrences',
         'organizationId',
         'patientId',
         'rule',

@@ -140,10 +140,18 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     await publishRaw(mqtt, device.id, payload);
     await sleep(1000);
     expect(await readingCount('dup-1')).toBe(3);
-    const alerts = await stack.database.pool.query('SELECT id FROM alerts WHERE trigger_message_id = $1', [
-      'dup-1',
-    ]);
-    expect(alerts.rowCount).toBe(1);
+    // Linked once to the patient's open blood-pressure alert (opened by crisis-1): no second alert.
+    const linked = await stack.database.pool.query<{ alert_id: string }>(
+      'SELECT alert_id FROM alert_occurrences WHERE message_id = $1',
+      ['dup-1'],
+    );
+    expect(linked.rowCount).toBe(1);
+    const { rows } = await stack.database.pool.query<{ occurrences: number; n: number }>(
+      `SELECT max(occurrences) AS occurrences, count(*)::int AS n FROM alerts
+       WHERE patient_id = $1 AND episode_key = 'bp.high' AND status = 'open'`,
+      [patientId],
+    );
+    expect(rows[0]).toEqual({ occurrences: 2, n: 1 });
   });
 
   it('records each malformed payload with a specific reason and keeps storing valid readings', async () => {

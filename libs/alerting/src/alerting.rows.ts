@@ -16,9 +16,15 @@ export interface NewAlertRow {
   triggerMessageId: string;
   batchId: string;
   correlationId: string;
+  /** One active alert per patient and key: the rule group. */
+  episodeKey: string;
 }
 
 export interface AlertRow extends NewAlertRow {
+  /** Breaches attached, the first included. */
+  occurrences: number;
+  lastValue: number;
+  lastMeasuredAt: Date;
   id: string;
   sequence: string;
   status: AlertStatus;
@@ -37,4 +43,16 @@ export interface AlertEventRow {
   toStatus: AlertStatus;
   detail: Record<string, unknown>;
   createdAt: Date;
+}
+
+/** A breaching reading linked to an alert. */
+export interface AlertOccurrenceRow {
+  ruleId: string;
+  severity: Severity;
+  deviceId: string;
+  messageId: string;
+  type: string;
+  measuredAt: Date;
+  value: number;
+  unit: string;
 }

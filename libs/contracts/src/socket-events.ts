@@ -20,6 +20,11 @@ export interface AlertDto {
     deviceId: string;
     messageId: string;
   };
+  /** Breaches attached to this episode, the first included. */
+  occurrences: number;
+  /** The latest breaching value and when it was measured. */
+  lastValue: number;
+  lastMeasuredAt: string;
   /** The user who owns the alert, if any. */
   assignedTo: string | null;
   /** Hidden from the queue until then (never for critical alerts). */

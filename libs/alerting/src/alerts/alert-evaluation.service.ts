@@ -1,16 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { SEVERITIES, type Severity } from '@homeward/contracts';
 import { ReadingBatchService } from '@homeward/monitoring';
 import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability';
+import { Database } from '@homeward/platform';
+import type { AlertRow } from '../alerting.rows';
 import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
 import { evaluateThresholds } from '../rules/threshold.rule';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
 import { AlertRepository } from './alert.repository';
 
+const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((severity, rank) => [severity, rank])) as Record<
+  Severity,
+  number
+>;
+
 /** Evaluates stored batches against the rules and raises alerts. */
 @Injectable()
 export class AlertEvaluationService {
   constructor(
+    private readonly db: Database,
     private readonly batches: ReadingBatchService,
     private readonly alerts: AlertRepository,
     private readonly publisher: AlertPublisher,
@@ -18,8 +27,11 @@ export class AlertEvaluationService {
   ) {}
 
   /**
-   * Idempotent: a batch already evaluated is skipped, and alerts are unique per rule and
-   * triggering reading, so a retried or swept job raises nothing twice.
+   * Idempotent: a batch already evaluated is skipped, and each breaching reading is linked to
+   * an episode once (`alert_occurrences`), so a retried or swept job raises nothing twice.
+   * Against alarm fatigue, a breach while the patient has an active alert of the same rule
+   * group attaches to it (one more occurrence, the latest value, the worse severity) and is
+   * pushed as `alert.updated`; only a new episode is `alert.created`.
    */
   async evaluateBatch(batchId: string, correlationId: string): Promise<{ raised: number }> {
     const batch = await this.batches.find(batchId);
@@ -31,40 +43,100 @@ export class AlertEvaluationService {
 
     const readings = await this.batches.readingsOf(batchId);
     const findings = evaluateThresholds(readings, DEFAULT_THRESHOLD_RULES);
-    const inserted = await this.alerts.insertNew(
-      findings.map(({ rule, trigger }) => ({
-        organizationId: trigger.organizationId,
-        patientId: trigger.patientId,
-        ruleId: rule.id,
-        ruleKind: rule.kind,
-        ruleDescription: rule.description,
-        severity: rule.severity,
-        triggerType: trigger.type,
-        triggerValue: trigger.value,
-        triggerUnit: trigger.unit,
-        triggerMeasuredAt: trigger.measuredAt,
-        triggerDeviceId: trigger.deviceId,
-        triggerMessageId: trigger.messageId,
-        batchId,
-        correlationId,
-      })),
-    );
+    // One transaction for the batch: a retried job finds its occurrences linked and attaches
+    // nothing twice; an episode is locked while a breach attaches, so concurrent batches of
+    // one patient serialise on it.
+    const changes = await this.db.transaction(async (tx) => {
+      const changed: Array<{ row: AlertRow; opened: boolean; worse: boolean }> = [];
+      for (const { rule, trigger } of findings) {
+        const episodeKey = rule.group;
+        const occurrence = {
+          patientId: trigger.patientId,
+          episodeKey,
+          ruleId: rule.id,
+          severity: rule.severity,
+          deviceId: trigger.deviceId,
+          messageId: trigger.messageId,
+          type: trigger.type,
+          measuredAt: trigger.measuredAt,
+          value: trigger.value,
+          unit: trigger.unit,
+          batchId,
+        };
+        if (await this.alerts.occurrenceExists(occurrence, tx)) continue;
+        let row: AlertRow | undefined;
+        let opened = false;
+        let worse = false;
+        for (let attempt = 0; !row && attempt < 3; attempt++) {
+          const episode = await this.alerts.findActiveEpisodeForUpdate(trigger.patientId, episodeKey, tx);
+          if (episode) {
+            worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[episode.severity];
+            row = await this.alerts.attachToEpisode(
+              episode.id,
+              {
+                ruleId: rule.id,
+                ruleDescription: rule.description,
+                severity: rule.severity,
+                escalate: worse,
+                value: trigger.value,
+                measuredAt: trigger.measuredAt,
+              },
+              tx,
+            );
+          } else {
+            row = await this.alerts.insertEpisode(
+              {
+                organizationId: trigger.organizationId,
+                patientId: trigger.patientId,
+                ruleId: rule.id,
+                ruleKind: rule.kind,
+                ruleDescription: rule.description,
+                severity: rule.severity,
+                triggerType: trigger.type,
+                triggerValue: trigger.value,
+                triggerUnit: trigger.unit,
+                triggerMeasuredAt: trigger.measuredAt,
+                triggerDeviceId: trigger.deviceId,
+                triggerMessageId: trigger.messageId,
+                batchId,
+                correlationId,
+                episodeKey,
+              },
+              tx,
+            );
+            opened = Boolean(row);
+          }
+        }
+        if (!row)
+          throw new Error(`No episode for patient ${trigger.patientId} and ${episodeKey} after 3 attempts`);
+        await this.alerts.insertOccurrence({ ...occurrence, alertId: row.id }, tx);
+        changed.push({ row, opened, worse });
+      }
+      return changed;
+    });
     // Sockets are at-most-once: alerts live in PostgreSQL and clients replay what they missed.
-    for (const row of inserted) {
-      alertsRaised.inc({ severity: row.severity });
-      this.publisher.alertCreated(mapAlert(row));
+    // The last state of each alert is what is pushed.
+    const last = new Map(changes.map((change) => [change.row.id, change]));
+    for (const { row, opened, worse } of last.values()) {
+      const alert = mapAlert(row);
+      if (opened || changes.some((change) => change.row.id === row.id && change.opened)) {
+        alertsRaised.inc({ severity: row.severity });
+        this.publisher.alertCreated(alert);
+      } else this.publisher.alertUpdated(alert);
       this.logger.info(
         {
           alertId: row.id,
           patientId: row.patientId,
           ruleId: row.ruleId,
           severity: row.severity,
+          occurrences: row.occurrences,
+          worse,
           correlationId,
         },
-        'Alert raised',
+        opened ? 'Alert raised' : worse ? 'Alert severity rose' : 'Breach attached to an open alert',
       );
     }
     await this.batches.markEvaluated(batchId);
-    return { raised: inserted.length };
+    return { raised: changes.filter((change) => change.opened).length };
   }
 }

@@ -113,6 +113,10 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty({ type: AlertRuleDto }) rule!: AlertRuleDto;
   @ApiProperty({ type: AlertTriggerDto }) trigger!: AlertTriggerDto;
+  @ApiProperty({ type: 'integer', description: 'Breaches attached to this episode, the first included' })
+  occurrences!: number;
+  @ApiProperty({ description: 'The latest breaching value, in the unit of the trigger' }) lastValue!: number;
+  @ApiProperty() lastMeasuredAt!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The user who owns the alert' })
   assignedTo!: string | null;
   @ApiProperty({ type: String, nullable: true }) snoozedUntil!: string | null;
@@ -131,9 +135,25 @@ export class AlertHistoryEntryDto {
   @ApiProperty() at!: string;
 }
 
+export class AlertReadingDto {
+  @ApiProperty() ruleId!: string;
+  @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
+  @ApiProperty() deviceId!: string;
+  @ApiProperty() messageId!: string;
+  @ApiProperty() type!: string;
+  @ApiProperty() measuredAt!: string;
+  @ApiProperty() value!: number;
+  @ApiProperty() unit!: string;
+}
+
 export class AlertDetailDto extends AlertResponseDto {
   @ApiProperty({ type: [AlertHistoryEntryDto], description: 'Every action, oldest first' })
   history!: AlertHistoryEntryDto[];
+  @ApiProperty({
+    type: [AlertReadingDto],
+    description: 'The breaching readings that fed this alert, oldest first',
+  })
+  readings!: AlertReadingDto[];
 }
 
 export class AlertAssignDto {

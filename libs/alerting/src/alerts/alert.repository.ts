@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { PatientScope } from '@homeward/identity';
 import { Database, type Queryable } from '@homeward/platform';
-import type { AlertEventRow, AlertRow, NewAlertRow } from '../alerting.rows';
+import type { AlertEventRow, AlertOccurrenceRow, AlertRow, NewAlertRow } from '../alerting.rows';
 
 const COLUMNS = `id, sequence::text AS sequence, organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
   rule_kind AS "ruleKind", rule_description AS "ruleDescription", severity, status, trigger_type AS "triggerType",
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
+  episode_key AS "episodeKey", occurrences, last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+const ACTIVE = `('pending_confirmation', 'open', 'acknowledged', 'escalated')`;
 
 const CLOSED = ['resolved', 'dismissed'];
 
@@ -27,33 +30,150 @@ export interface AlertListFilter {
 export class AlertRepository {
   constructor(private readonly db: Database) {}
 
-  /** Inserts the alerts not raised before for the same rule and reading; returns only the new ones. */
-  async insertNew(alerts: NewAlertRow[]): Promise<AlertRow[]> {
-    if (alerts.length === 0) return [];
-    const { rows } = await this.db.query<AlertRow>(
+  /** The active episode of a patient and key, locked until the transaction ends. */
+  async findActiveEpisodeForUpdate(
+    patientId: string,
+    episodeKey: string,
+    q: Queryable,
+  ): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(
+      `SELECT ${COLUMNS} FROM alerts WHERE patient_id = $1 AND episode_key = $2 AND status IN ${ACTIVE}
+       FOR UPDATE`,
+      [patientId, episodeKey],
+    );
+    return rows[0];
+  }
+
+  /** Opens an episode; undefined when another worker opened one for the same patient and key first. */
+  async insertEpisode(alert: NewAlertRow, q: Queryable): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, trigger_type,
                            trigger_value, trigger_unit, trigger_measured_at, trigger_device_id, trigger_message_id,
-                           batch_id, correlation_id)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::float8[], $9::text[], $10::timestamptz[], $11::uuid[], $12::text[], $13::uuid[], $14::text[])
-       ON CONFLICT ON CONSTRAINT alerts_rule_trigger_key DO NOTHING
+                           batch_id, correlation_id, episode_key, last_value, last_measured_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $10)
+       ON CONFLICT (patient_id, episode_key) WHERE status IN ${ACTIVE} DO NOTHING
        RETURNING ${COLUMNS}`,
       [
-        alerts.map((a) => a.organizationId),
-        alerts.map((a) => a.patientId),
-        alerts.map((a) => a.ruleId),
-        alerts.map((a) => a.ruleKind),
-        alerts.map((a) => a.ruleDescription),
-        alerts.map((a) => a.severity),
-        alerts.map((a) => a.triggerType),
-        alerts.map((a) => a.triggerValue),
-        alerts.map((a) => a.triggerUnit),
-        alerts.map((a) => a.triggerMeasuredAt),
-        alerts.map((a) => a.triggerDeviceId),
-        alerts.map((a) => a.triggerMessageId),
-        alerts.map((a) => a.batchId),
-        alerts.map((a) => a.correlationId),
+        alert.organizationId,
+        alert.patientId,
+        alert.ruleId,
+        alert.ruleKind,
+        alert.ruleDescription,
+        alert.severity,
+        alert.triggerType,
+        alert.triggerValue,
+        alert.triggerUnit,
+        alert.triggerMeasuredAt,
+        alert.triggerDeviceId,
+        alert.triggerMessageId,
+        alert.batchId,
+        alert.correlationId,
+        alert.episodeKey,
       ],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Attaches a breach to its episode: one more occurrence, the latest value, and the rule and
+   * severity of the breach when it is worse than what the episode had.
+   */
+  async attachToEpisode(
+    id: string,
+    breach: {
+      ruleId: string;
+      ruleDescription: string;
+      severity: AlertRow['severity'];
+      escalate: boolean;
+      value: number;
+      measuredAt: Date;
+    },
+    q: Queryable,
+  ): Promise<AlertRow> {
+    const { rows } = await q.query<AlertRow>(
+      `UPDATE alerts SET
+         occurrences = occurrences + 1,
+         last_value = CASE WHEN $6 >= last_measured_at THEN $5 ELSE last_value END,
+         last_measured_at = GREATEST(last_measured_at, $6),
+         severity = CASE WHEN $7 THEN $4 ELSE severity END,
+         rule_id = CASE WHEN $7 THEN $2 ELSE rule_id END,
+         rule_description = CASE WHEN $7 THEN $3 ELSE rule_description END,
+         updated_at = now()
+       WHERE id = $1
+       RETURNING ${COLUMNS}`,
+      [
+        id,
+        breach.ruleId,
+        breach.ruleDescription,
+        breach.severity,
+        breach.value,
+        breach.measuredAt,
+        breach.escalate,
+      ],
+    );
+    return rows[0];
+  }
+
+  /** Links a breaching reading to its episode; false when it was linked before (a re-evaluated batch). */
+  async insertOccurrence(
+    occurrence: AlertOccurrenceRow & {
+      alertId: string;
+      patientId: string;
+      episodeKey: string;
+      batchId: string;
+    },
+    q: Queryable,
+  ): Promise<boolean> {
+    const result = await q.query(
+      `INSERT INTO alert_occurrences (alert_id, patient_id, episode_key, rule_id, severity, device_id, message_id, type,
+                                      measured_at, value, unit, batch_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+       ON CONFLICT DO NOTHING`,
+      [
+        occurrence.alertId,
+        occurrence.patientId,
+        occurrence.episodeKey,
+        occurrence.ruleId,
+        occurrence.severity,
+        occurrence.deviceId,
+        occurrence.messageId,
+        occurrence.type,
+        occurrence.measuredAt,
+        occurrence.value,
+        occurrence.unit,
+        occurrence.batchId,
+      ],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** Whether this breach was already linked to an episode of the patient and key. */
+  async occurrenceExists(
+    key: {
+      patientId: string;
+      episodeKey: string;
+      deviceId: string;
+      messageId: string;
+      type: string;
+      measuredAt: Date;
+    },
+    q: Queryable,
+  ): Promise<boolean> {
+    const { rowCount } = await q.query(
+      `SELECT 1 FROM alert_occurrences
+       WHERE patient_id = $1 AND episode_key = $2 AND device_id = $3 AND message_id = $4 AND type = $5 AND measured_at = $6`,
+      [key.patientId, key.episodeKey, key.deviceId, key.messageId, key.type, key.measuredAt],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** The readings that fed an alert, oldest first. */
+  async listOccurrences(alertId: string): Promise<AlertOccurrenceRow[]> {
+    const { rows } = await this.db.query<AlertOccurrenceRow>(
+      `SELECT rule_id AS "ruleId", severity, device_id AS "deviceId", message_id AS "messageId", type,
+              measured_at AS "measuredAt", value, unit
+       FROM alert_occurrences WHERE alert_id = $1 ORDER BY measured_at, type`,
+      [alertId],
     );
     return rows;
   }

@@ -40,6 +40,17 @@ export type AlertActionInput =
   | { action: 'snooze'; until: Date }
   | { action: 'resolve' | 'dismiss'; reason: string };
 
+export interface AlertReading {
+  ruleId: string;
+  severity: Severity;
+  deviceId: string;
+  messageId: string;
+  type: string;
+  measuredAt: string;
+  value: number;
+  unit: string;
+}
+
 export interface AlertHistoryEntry {
   action: string;
   actorUserId: string | null;
@@ -90,7 +101,10 @@ export class AlertService {
   ) {}
 
   /** One alert with its history; 404 outside the caller's scope. Audited either way. */
-  async get(principal: Principal, id: string): Promise<AlertDto & { history: AlertHistoryEntry[] }> {
+  async get(
+    principal: Principal,
+    id: string,
+  ): Promise<AlertDto & { history: AlertHistoryEntry[]; readings: AlertReading[] }> {
     const row = await this.alerts.findInScope(this.access.patientScope(principal), id);
     await this.audit.record(principal, 'alert.read', {
       resourceType: 'alert',
@@ -110,7 +124,11 @@ export class AlertService {
       detail: { ruleId: row.ruleId, severity: row.severity },
       at: row.createdAt.toISOString(),
     };
-    return { ...mapAlert(row), history: [raise, ...events] };
+    const readings = (await this.alerts.listOccurrences(id)).map((occurrence) => ({
+      ...occurrence,
+      measuredAt: occurrence.measuredAt.toISOString(),
+    }));
+    return { ...mapAlert(row), history: [raise, ...events], readings };
   }
 
   /**

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createDevice,
+  createIntegrationModule,
+  createOrganization,
+  createPatient,
+  type IntegrationModule,
+  type TestDatabase,
+} from '@homeward/testing';
+import { AlertingJobsModule } from '../alerting.module';
+import { AlertEvaluationService } from './alert-evaluation.service';
+
+interface EpisodeRow {
+  id: string;
+  status: string;
+  severity: string;
+  rule_id: string;
+  occurrences: number;
+  last_value: number;
+}
+
+/** Episodes: one active alert per patient and rule group, to which later breaches attach. */
+describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)', () => {
+  let integration: IntegrationModule;
+  let database: TestDatabase;
+  let evaluation: AlertEvaluationService;
+  let organization: string;
+  let patient: string;
+  let device: string;
+  let minute = 0;
+
+  /** A stored batch with one blood-pressure measurement, as ingest leaves it. */
+  const storeBatch = async (systolic: number, diastolic = 80): Promise<string> => {
+    const batchId = randomUUID();
+    const measuredAt = new Date(Date.UTC(2026, 10, 20, 8, minute++));
+    await database.pool.query(
+      `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
+       VALUES ($1::uuid, 'test', $1::text, 2, 0)`,
+      [batchId],
+    );
+    await database.pool.query(
+      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
+                             source_value, source_unit, batch_id)
+       VALUES ($1, $2, $3, $4, 'blood_pressure_systolic', '8480-6', $5, 'mm[Hg]', $5, 'mm[Hg]', $7),
+              ($1, $2, $3, $4, 'blood_pressure_diastolic', '8462-4', $6, 'mm[Hg]', $6, 'mm[Hg]', $7)`,
+      [measuredAt, patient, device, `m-${minute}`, systolic, diastolic, batchId],
+    );
+    return batchId;
+  };
+
+  const episodes = async (): Promise<EpisodeRow[]> =>
+    (
+      await database.pool.query<EpisodeRow>(
+        `SELECT id, status, severity, rule_id, occurrences, last_value FROM alerts
+         WHERE patient_id = $1 AND episode_key = 'bp.high' ORDER BY sequence`,
+        [patient],
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    integration = await createIntegrationModule({ role: 'worker', imports: [AlertingJobsModule] });
+    database = integration.database;
+    evaluation = integration.moduleRef.get(AlertEvaluationService);
+    organization = await createOrganization(database.pool);
+    patient = await createPatient(database.pool, organization);
+    device = await createDevice(database.pool, organization, patient);
+  });
+
+  afterAll(async () => {
+    await integration?.close();
+  });
+
+  it('attaches later breaches to the open alert, keeps the latest value and takes the worse severity', async () => {
+    expect(await evaluation.evaluateBatch(await storeBatch(165), 'c1')).toEqual({ raised: 1 });
+    expect(await evaluation.evaluateBatch(await storeBatch(170), 'c2')).toEqual({ raised: 0 });
+    expect(await episodes()).toEqual([
+      expect.objectContaining({ status: 'open', severity: 'warning', occurrences: 2, last_value: 170 }),
+    ]);
+
+    const crisis = await storeBatch(186, 124);
+    await evaluation.evaluateBatch(crisis, 'c3');
+    expect(await episodes()).toEqual([
+      expect.objectContaining({
+        severity: 'critical',
+        rule_id: 'default.bp.crisis',
+        occurrences: 3,
+        last_value: 186,
+      }),
+    ]);
+
+    // A re-run of a batch (a retried or swept job) attaches nothing twice.
+    await database.pool.query('UPDATE ingest_batches SET evaluated_at = NULL WHERE id = $1', [crisis]);
+    await evaluation.evaluateBatch(crisis, 'c3');
+    expect((await episodes())[0].occurrences).toBe(3);
+  });
+
+  it('opens a new episode once the previous one is closed', async () => {
+    const [previous] = await episodes();
+    await database.pool.query("UPDATE alerts SET status = 'resolved' WHERE id = $1", [previous.id]);
+    expect(await evaluation.evaluateBatch(await storeBatch(162), 'c4')).toEqual({ raised: 1 });
+    const all = await episodes();
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatchObject({ status: 'open', severity: 'warning', occurrences: 1 });
+  });
+
+  it('keeps one episode when batches of one patient are evaluated at the same time', async () => {
+    const [latest] = (await episodes()).slice(-1);
+    await database.pool.query("UPDATE alerts SET status = 'resolved' WHERE id = $1", [latest.id]);
+    const batches = await Promise.all([storeBatch(161), storeBatch(163), storeBatch(167), storeBatch(169)]);
+    const results = await Promise.all(batches.map((batchId) => evaluation.evaluateBatch(batchId, batchId)));
+    expect(results.reduce((sum, result) => sum + result.raised, 0)).toBe(1);
+    const open = (await episodes()).filter((episode) => episode.status === 'open');
+    expect(open).toEqual([expect.objectContaining({ occurrences: 4 })]);
+  });
+});
