@@ -1,12 +1,12 @@
 import { VITALS, type VitalType } from '@homeward/contracts';
-import { averagesOf, describeAverage } from './average.rule';
+import { averagesOf, judgeAverage, type RunningAverages } from './average.rule';
 import {
   meets,
   type AnyRuleDefinition,
   type AverageRuleCondition,
   type ThresholdRuleCondition,
 } from './rule-definition';
-import type { EngineReading, PreparedReading, RulePoint } from './rule-series';
+import { sameMeasurement, type EngineReading, type PreparedReading, type RulePoint } from './rule-series';
 
 /**
  * `any`: one point per measurement (readings sharing device, message and time) holding a
@@ -19,37 +19,47 @@ export function anyPoints<R extends EngineReading>(
   readings: readonly PreparedReading<R>[],
 ): RulePoint<R>[] {
   const types = new Set<VitalType>(rule.conditions.map((c) => c.type));
-  const averages = new Map<AverageRuleCondition, Map<PreparedReading<R>, number | null>>();
-  for (const condition of rule.conditions) {
-    if (condition.kind !== 'average') continue;
-    const series = readings.filter((r) => r.type === condition.type);
-    const values = averagesOf(condition, series);
-    averages.set(condition, new Map(series.map((r, i) => [r, values[i]])));
-  }
+  const averages = rule.conditions.map((condition) =>
+    condition.kind === 'average'
+      ? averagesOf(
+          condition,
+          readings.filter((r) => r.type === condition.type),
+        )
+      : undefined,
+  );
+  // The k-th reading of a type overall is the k-th of its own series, where its average sits.
+  const seen = new Map<VitalType, number>();
+  const positions = new Int32Array(readings.length);
 
   const points: RulePoint<R>[] = [];
+  const measurement: number[] = [];
   // prepareReadings sorts a measurement's readings next to each other.
   for (let start = 0; start < readings.length;) {
-    let end = start + 1;
-    while (end < readings.length && readings[end].measurementKey === readings[start].measurementKey) end++;
-    const measurement = readings.slice(start, end).filter((r) => types.has(r.type));
+    measurement.length = 0;
+    let end = start;
+    for (; end < readings.length && sameMeasurement(readings[end], readings[start]); end++) {
+      const r = readings[end];
+      if (!types.has(r.type)) continue;
+      const position = seen.get(r.type) ?? 0;
+      seen.set(r.type, position + 1);
+      positions[end] = position;
+      measurement.push(end);
+    }
     start = end;
     if (measurement.length === 0) continue;
 
     let first: RulePoint<R> | undefined;
     let fired: RulePoint<R> | undefined;
-    for (const condition of rule.conditions) {
-      const r = measurement.find((m) => m.type === condition.type);
-      if (!r) continue;
-      const point = conditionPoint(condition, r, averages.get(condition as AverageRuleCondition));
+    for (let c = 0; c < rule.conditions.length && !fired; c++) {
+      const condition = rule.conditions[c];
+      const index = measurement.find((m) => readings[m].type === condition.type);
+      if (index === undefined) continue;
+      const point = conditionPoint(condition, readings[index], averages[c], positions[index]);
       first ??= point;
-      if (point.breach) {
-        fired = point;
-        break;
-      }
+      if (point.breach) fired = point;
     }
-    if (fired) points.push(fired);
-    else if (first) points.push(first);
+    const point = fired ?? first;
+    if (point) points.push(point);
   }
   return points;
 }
@@ -57,24 +67,23 @@ export function anyPoints<R extends EngineReading>(
 function conditionPoint<R extends EngineReading>(
   condition: ThresholdRuleCondition | AverageRuleCondition,
   r: PreparedReading<R>,
-  averages: Map<PreparedReading<R>, number | null> | undefined,
+  running: RunningAverages | undefined,
+  position: number,
 ): RulePoint<R> {
-  if (condition.kind === 'average') {
-    const average = averages?.get(r) ?? null;
-    return {
-      trigger: r.reading,
-      atMs: r.atMs,
-      breach: average !== null && meets(condition.operator, average, condition.value),
-      value: average,
-      detail: describeAverage(condition, average, condition.lastN),
-    };
+  if (condition.kind === 'average' && running) {
+    const average = running.averages[position];
+    const { breach, detail } = judgeAverage(condition, average, running.counts[position]);
+    return { trigger: r.reading, atMs: r.atMs, value: average, breach, detail };
   }
   const unit = VITALS[condition.type].unit;
+  const breach = meets(condition.operator, r.value, condition.value);
   return {
     trigger: r.reading,
     atMs: r.atMs,
-    breach: meets(condition.operator, r.value, condition.value),
+    breach,
     value: r.value,
-    detail: `${condition.type} ${r.value} ${unit} ${condition.operator} ${condition.value} ${unit}`,
+    detail: breach
+      ? `${condition.type} ${r.value} ${unit} ${condition.operator} ${condition.value} ${unit}`
+      : '',
   };
 }

@@ -2,6 +2,13 @@ import { VITALS } from '@homeward/contracts';
 import { meets, tidy, type AverageRuleCondition, type AverageRuleDefinition } from './rule-definition';
 import { DAY_MS, type EngineReading, type PreparedReading, type RulePoint } from './rule-series';
 
+export interface RunningAverages {
+  /** The average ending at each reading; null while too few readings are there. */
+  averages: (number | null)[];
+  /** How many readings each average is over. */
+  counts: number[];
+}
+
 /**
  * The average ending at each reading of `readings` (all of the condition's type, in time
  * order): the mean of at most `lastN` readings up to and including it, measured less than
@@ -11,12 +18,13 @@ import { DAY_MS, type EngineReading, type PreparedReading, type RulePoint } from
 export function averagesOf(
   condition: AverageRuleCondition,
   readings: readonly PreparedReading[],
-): (number | null)[] {
+): RunningAverages {
   const windowMs = condition.windowDays === undefined ? Infinity : condition.windowDays * DAY_MS;
   const needed = condition.minReadings ?? condition.lastN;
   const prefix = new Float64Array(readings.length + 1);
   for (let i = 0; i < readings.length; i++) prefix[i + 1] = prefix[i] + readings[i].value;
   const averages: (number | null)[] = [];
+  const counts: number[] = [];
   let start = 0;
   for (let i = 0; i < readings.length; i++) {
     while (
@@ -25,22 +33,27 @@ export function averagesOf(
     )
       start++;
     const count = i - start + 1;
+    counts.push(count);
     averages.push(count >= needed ? tidy((prefix[i + 1] - prefix[start]) / count) : null);
   }
-  return averages;
+  return { averages, counts };
 }
 
-/** Describes an average for a clinician. */
-export function describeAverage(
+const NO_BREACH = Object.freeze({ breach: false, detail: '' });
+
+/** Whether an average breaches, and for a breach what a clinician reads. */
+export function judgeAverage(
   condition: AverageRuleCondition,
   average: number | null,
   count: number,
-): string {
+): { breach: boolean; detail: string } {
+  if (average === null || !meets(condition.operator, average, condition.value)) return NO_BREACH;
   const unit = VITALS[condition.type].unit;
   const span = condition.windowDays === undefined ? '' : ` within ${condition.windowDays} d`;
-  if (average === null)
-    return `fewer than ${condition.minReadings ?? condition.lastN} ${condition.type} readings${span}`;
-  return `average ${condition.type} ${average} ${unit} over the last ${Math.min(count, condition.lastN)} readings${span} ${condition.operator} ${condition.value} ${unit}`;
+  return {
+    breach: true,
+    detail: `average ${condition.type} ${average} ${unit} over the last ${count} readings${span} ${condition.operator} ${condition.value} ${unit}`,
+  };
 }
 
 /** `average`: one point per reading of the type, comparing the average ending there. */
@@ -49,15 +62,9 @@ export function averagePoints<R extends EngineReading>(
   readings: readonly PreparedReading<R>[],
 ): RulePoint<R>[] {
   const series = readings.filter((r) => r.type === rule.type);
-  const averages = averagesOf(rule, series);
+  const { averages, counts } = averagesOf(rule, series);
   return series.map((r, i) => {
-    const average = averages[i];
-    return {
-      trigger: r.reading,
-      atMs: r.atMs,
-      breach: average !== null && meets(rule.operator, average, rule.value),
-      value: average,
-      detail: describeAverage(rule, average, i + 1),
-    };
+    const { breach, detail } = judgeAverage(rule, averages[i], counts[i]);
+    return { trigger: r.reading, atMs: r.atMs, value: averages[i], breach, detail };
   });
 }

@@ -28,12 +28,16 @@ export function changePoints<R extends EngineReading>(
     if (baseline === undefined) return undefined;
     return series.map((r) => {
       const change = tidy(r.value - baseline);
+      const breach = sign * change > rule.amount;
+      const side = change >= 0 ? 'above' : 'below';
       return {
         trigger: r.reading,
         atMs: r.atMs,
-        breach: sign * change > rule.amount,
+        breach,
         value: change,
-        detail: `${rule.type} ${r.value} ${unit} is ${Math.abs(change)} ${unit} ${change >= 0 ? 'above' : 'below'} ${rule.baseline} ${baseline} ${unit}`,
+        detail: breach
+          ? `${rule.type} ${r.value} ${unit} is ${Math.abs(change)} ${unit} ${side} ${rule.baseline} ${baseline} ${unit}`
+          : '',
       };
     });
   }
@@ -55,23 +59,21 @@ export function changePoints<R extends EngineReading>(
     }
     while (deque.length > head && series[deque[head]].atMs < r.atMs - reachMs) head++;
     if (deque.length === head) {
-      points.push({
-        trigger: r.reading,
-        atMs: r.atMs,
-        breach: false,
-        value: null,
-        detail: 'no earlier reading in the window',
-      });
+      points.push({ trigger: r.reading, atMs: r.atMs, breach: false, value: null, detail: '' });
       continue;
     }
     const reference = series[deque[head]].value;
     const change = tidy(r.value - reference);
+    const breach = sign * change > rule.amount;
+    const verb = change >= 0 ? 'rose' : 'fell';
     points.push({
       trigger: r.reading,
       atMs: r.atMs,
-      breach: sign * change > rule.amount,
+      breach,
       value: change,
-      detail: `${rule.type} ${change >= 0 ? 'rose' : 'fell'} ${Math.abs(change)} ${unit} within ${rule.windowHours} h (${reference} → ${r.value} ${unit})`,
+      detail: breach
+        ? `${rule.type} ${verb} ${Math.abs(change)} ${unit} within ${rule.windowHours} h (${reference} → ${r.value} ${unit})`
+        : '',
     });
   }
   return points;

@@ -104,6 +104,11 @@ export interface ConfiguredRule<D extends RuleDefinition = RuleDefinition> {
 
 export const DEFAULT_CHANGE_GRACE_MINUTES = 180;
 
+/** The vital types a rule reads. */
+export function ruleTypes(rule: RuleDefinition): VitalType[] {
+  return rule.kind === 'any' ? [...new Set(rule.conditions.map((c) => c.type))] : [rule.type];
+}
+
 /**
  * A rule value in the catalogue unit. Not `toCanonicalUnit`: that rounds to the precision a
  * reading is stored at, which would turn "more than 2 lb" (0.907 kg) into "more than 0.91 kg".

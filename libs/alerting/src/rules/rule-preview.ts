@@ -1,5 +1,5 @@
 import { persistentBreaches } from './persistence.rule';
-import type { PatientBaselines, RuleDefinition } from './rule-definition';
+import { normaliseRule, ruleTypes, type PatientBaselines, type RuleDefinition } from './rule-definition';
 import { rulePoints } from './rule-engine';
 import { HOUR_MS, prepareReadings, type EngineReading } from './rule-series';
 
@@ -41,13 +41,16 @@ export function previewRule<R extends EngineReading>(
   options: PreviewOptions = {},
 ): PreviewResult {
   const cooldownMs = (options.cooldownHours ?? DEFAULT_COOLDOWN_HOURS) * HOUR_MS;
+  // Normalised once, not once per patient.
+  const normalised = normaliseRule(rule);
+  const types: ReadonlySet<string> = new Set(ruleTypes(rule));
   const entries: Array<[string, readonly R[]]> =
     readingsByPatient instanceof Map
       ? [...(readingsByPatient as ReadonlyMap<string, readonly R[]>).entries()]
       : Object.entries(readingsByPatient as Readonly<Record<string, readonly R[]>>);
   const byPatient = entries.map(([patientId, readings]) => ({
     patientId,
-    ...previewPatient(rule, readings, cooldownMs, options.baselines?.[patientId], options.now),
+    ...previewPatient(normalised, types, readings, cooldownMs, options.baselines?.[patientId], options.now),
   }));
   return {
     breaches: byPatient.reduce((sum, p) => sum + p.breaches, 0),
@@ -58,12 +61,13 @@ export function previewRule<R extends EngineReading>(
 
 function previewPatient(
   rule: RuleDefinition,
+  types: ReadonlySet<string>,
   readings: readonly EngineReading[],
   cooldownMs: number,
   baselines: PatientBaselines | undefined,
   now: Date | undefined,
 ): PreviewCounts {
-  const prepared = prepareReadings(readings);
+  const prepared = prepareReadings(readings, types);
   if (rule.kind === 'missed')
     return previewMissed(
       rule.hours * HOUR_MS,

@@ -12,8 +12,6 @@ export interface PreparedReading<R extends EngineReading = EngineReading> {
   type: VitalType;
   value: number;
   atMs: number;
-  /** Readings sharing it came from one measurement (systolic, diastolic and pulse of one cuff inflation). */
-  measurementKey: string;
 }
 
 /** One evaluation of a rule: at a reading (or a measurement, for `any`), breached or not. */
@@ -23,7 +21,7 @@ export interface RulePoint<R extends EngineReading = EngineReading> {
   breach: boolean;
   /** What was compared: the reading, the average or the change (catalogue unit); null when not computable. */
   value: number | null;
-  /** For a breach: what a clinician reads, e.g. "body_weight rose 1.2 kg in 24 h (80 → 81.2 kg)". */
+  /** For a breach, what a clinician reads ("body_weight rose 1.2 kg within 24 h (80 → 81.2 kg)"); else empty. */
   detail: string;
 }
 
@@ -33,10 +31,13 @@ const VITAL_TYPE_SET: ReadonlySet<string> = new Set(VITAL_TYPES);
  * Readings of known types in the catalogue unit, in time order. Ties are broken by device,
  * message and type so the same readings always give the same points, whatever order they came in.
  */
-export function prepareReadings<R extends EngineReading>(readings: Iterable<R>): PreparedReading<R>[] {
+export function prepareReadings<R extends EngineReading>(
+  readings: Iterable<R>,
+  only: ReadonlySet<string> = VITAL_TYPE_SET,
+): PreparedReading<R>[] {
   const prepared: PreparedReading<R>[] = [];
   for (const reading of readings) {
-    if (!VITAL_TYPE_SET.has(reading.type)) continue;
+    if (!only.has(reading.type) || !VITAL_TYPE_SET.has(reading.type)) continue;
     const type = reading.type as VitalType;
     const value = toCanonicalUnit(type, reading.value, reading.unit);
     if (value === undefined) continue;
@@ -46,10 +47,18 @@ export function prepareReadings<R extends EngineReading>(readings: Iterable<R>):
       type,
       value,
       atMs,
-      measurementKey: `${reading.deviceId}|${reading.messageId}|${atMs}`,
     });
   }
   return prepared.sort(compareReadings);
+}
+
+/** Readings of one measurement (systolic, diastolic and pulse of one cuff inflation) share all three. */
+export function sameMeasurement(a: PreparedReading, b: PreparedReading): boolean {
+  return (
+    a.atMs === b.atMs &&
+    a.reading.messageId === b.reading.messageId &&
+    a.reading.deviceId === b.reading.deviceId
+  );
 }
 
 function compareReadings(a: PreparedReading, b: PreparedReading): number {

@@ -12,13 +12,9 @@ export function thresholdPoints<R extends EngineReading>(
   for (const r of readings) {
     if (r.type !== rule.type) continue;
     const breach = meets(rule.operator, r.value, rule.value);
-    points.push({
-      trigger: r.reading,
-      atMs: r.atMs,
-      breach,
-      value: r.value,
-      detail: `${rule.type} ${r.value} ${unit} ${rule.operator} ${rule.value} ${unit}`,
-    });
+    // Details are built for breaches only: a backtest evaluates hundreds of thousands of points.
+    const detail = breach ? `${rule.type} ${r.value} ${unit} ${rule.operator} ${rule.value} ${unit}` : '';
+    points.push({ trigger: r.reading, atMs: r.atMs, breach, value: r.value, detail });
   }
   return points;
 }
