@@ -1,0 +1,176 @@
+import type { Severity, VitalType } from '@homeward/contracts';
+import { anyPoints } from './any.rule';
+import { averagePoints } from './average.rule';
+import { changePoints } from './change.rule';
+import { persistentBreaches } from './persistence.rule';
+import {
+  DEFAULT_CHANGE_GRACE_MINUTES,
+  normaliseRule,
+  type ConfiguredRule,
+  type PatientBaselines,
+  type RuleDefinition,
+  type RuleKind,
+} from './rule-definition';
+import {
+  MINUTE_MS,
+  prepareReadings,
+  readingKey,
+  type EngineReading,
+  type PreparedReading,
+  type RulePoint,
+} from './rule-series';
+import { thresholdPoints } from './threshold-series.rule';
+
+/** A reading is late when it reaches us more than this long after it was measured. */
+export const DEFAULT_LATE_AFTER_MINUTES = 60;
+
+export interface EvaluationInput<R extends EngineReading> {
+  /** The batch being evaluated: findings are raised only at these readings. One patient. */
+  newReadings: readonly R[];
+  /** The same patient's earlier readings, as `historyNeeded` describes; may overlap the batch. */
+  history?: readonly R[];
+  baselines?: PatientBaselines;
+  now: Date;
+  /** Horizon for `late`: measuredAt older than receivedAt (or `now`) by more than this. */
+  lateAfterMinutes?: number;
+}
+
+export interface EngineFinding<R extends EngineReading = EngineReading> {
+  ruleId: string;
+  kind: RuleKind;
+  severity: Severity;
+  trigger: R | null;
+  /** The reading, average or change compared (catalogue unit). */
+  value: number | null;
+  breachedAt: Date;
+  /** The trigger was measured long before it reached us: the alert describes the past. */
+  late: boolean;
+  detail: string;
+}
+
+export interface RuleEvaluation<R extends EngineReading = EngineReading> {
+  findings: EngineFinding<R>[];
+  /** Rules that could not be evaluated for this patient, e.g. a baseline the patient lacks. */
+  skipped: Array<{ ruleId: string; reason: string }>;
+}
+
+/** A rule's points over a patient's prepared readings, or why it cannot be evaluated. */
+export function rulePoints<R extends EngineReading>(
+  definition: RuleDefinition,
+  readings: readonly PreparedReading<R>[],
+  baselines: PatientBaselines = {},
+): RulePoint<R>[] | { reason: string } {
+  const rule = normaliseRule(definition);
+  switch (rule.kind) {
+    case 'threshold':
+      return thresholdPoints(rule, readings);
+    case 'any':
+      return anyPoints(rule, readings);
+    case 'average':
+      return averagePoints(rule, readings);
+    case 'change':
+      return (
+        changePoints(rule, readings, baselines) ?? {
+          reason: `the patient has no ${rule.baseline} baseline`,
+        }
+      );
+    case 'missed':
+      return { reason: 'missed rules are evaluated by the scheduled job (evaluateMissed)' };
+  }
+}
+
+/**
+ * Evaluates one patient's new readings against rules, with the history window rules need.
+ * Deterministic: the same rules, readings and `now` give the same findings in the same order
+ * (by trigger time, then rule order), whatever order the readings came in. `missed` rules are
+ * left to the scheduled job and are not reported as skipped.
+ */
+export function evaluateRules<R extends EngineReading>(
+  rules: readonly ConfiguredRule[],
+  input: EvaluationInput<R>,
+): RuleEvaluation<R> {
+  const fresh = new Set(input.newReadings.map(readingKey));
+  // The batch is usually stored before it is evaluated, so history may hold it already; the
+  // caller's new reading objects win so triggers are the objects it passed in.
+  const merged = new Map<string, R>();
+  for (const reading of input.history ?? []) merged.set(readingKey(reading), reading);
+  for (const reading of input.newReadings) merged.set(readingKey(reading), reading);
+  const readings = prepareReadings(merged.values());
+  const lateAfterMs = (input.lateAfterMinutes ?? DEFAULT_LATE_AFTER_MINUTES) * MINUTE_MS;
+
+  const findings: Array<EngineFinding<R> & { order: number }> = [];
+  const skipped: RuleEvaluation<R>['skipped'] = [];
+  rules.forEach((rule, order) => {
+    if (rule.definition.kind === 'missed') return;
+    const points = rulePoints(rule.definition, readings, input.baselines);
+    if (!Array.isArray(points)) {
+      skipped.push({ ruleId: rule.id, reason: points.reason });
+      return;
+    }
+    const fires = persistentBreaches(points, rule.definition);
+    points.forEach((point, i) => {
+      if (!fires[i] || !fresh.has(readingKey(point.trigger))) return;
+      const arrivedMs = (point.trigger.receivedAt ?? input.now).getTime();
+      findings.push({
+        ruleId: rule.id,
+        kind: rule.definition.kind,
+        severity: rule.definition.severity,
+        trigger: point.trigger,
+        value: point.value,
+        breachedAt: new Date(point.atMs),
+        late: arrivedMs - point.atMs > lateAfterMs,
+        detail: point.detail,
+        order,
+      });
+    });
+  });
+  findings.sort((a, b) => a.breachedAt.getTime() - b.breachedAt.getTime() || a.order - b.order);
+  return { findings: findings.map(({ order: _order, ...finding }) => finding), skipped };
+}
+
+/**
+ * How much of a patient's history a batch needs, per type: every reading measured within
+ * `hours` before the batch's earliest reading, plus the `count` readings before that. One
+ * query per batch covers every rule. For `consecutive` on a `change` rule the earliest
+ * earlier points may see part of their window only, which can delay (never invent) a finding.
+ */
+export interface HistoryNeed {
+  hours: number;
+  count: number;
+}
+
+export function historyNeeded(rules: readonly RuleDefinition[]): Partial<Record<VitalType, HistoryNeed>> {
+  const needs: Partial<Record<VitalType, HistoryNeed>> = {};
+  const need = (type: VitalType, hours: number, count: number) => {
+    const current = needs[type] ?? { hours: 0, count: 0 };
+    needs[type] = { hours: Math.max(current.hours, hours), count: Math.max(current.count, count) };
+  };
+  for (const rule of rules) {
+    if (rule.kind === 'missed') continue;
+    const extraHours = (rule.sustainedMinutes ?? 0) / 60;
+    const extraCount = (rule.consecutive ?? 1) - 1;
+    switch (rule.kind) {
+      case 'threshold':
+        need(rule.type, extraHours, extraCount);
+        break;
+      case 'average':
+        need(rule.type, extraHours, rule.lastN - 1 + extraCount);
+        break;
+      case 'change': {
+        const window =
+          rule.baseline === undefined
+            ? (rule.windowHours ?? 0) + (rule.graceMinutes ?? DEFAULT_CHANGE_GRACE_MINUTES) / 60
+            : 0;
+        need(rule.type, window + extraHours, extraCount);
+        break;
+      }
+      case 'any':
+        for (const condition of rule.conditions) {
+          const own = condition.kind === 'average' ? condition.lastN - 1 : 0;
+          need(condition.type, extraHours, own + extraCount);
+        }
+        break;
+    }
+  }
+  return needs;
+}
