@@ -220,16 +220,17 @@ describe('previewRule', () => {
     });
   });
 
-  it('previews 1,000 patients x 30 days x ~4 measurements a day well under a second', () => {
+  // How fast it answers for 1,000 patients x 30 days is measured by `npm run bench`.
+  it('answers for every patient of a 1,000-patient cohort, and its totals are the sum of theirs', () => {
     const large = cohort(1000, 30, 11);
     const readings = [...large.values()].reduce((sum, r) => sum + r.length, 0);
     expect(readings).toBeGreaterThan(1000 * 30 * 4);
     for (const id of ['hypertension.bp.home-average', 'heart_failure.weight.week', 'copd.spo2.low']) {
-      const started = performance.now();
       const result = previewRule(definition(id), large);
-      const ms = performance.now() - started;
       expect(result.byPatient).toHaveLength(1000);
-      expect(ms).toBeLessThan(1000);
+      expect(result.breaches).toBe(result.byPatient.reduce((sum, p) => sum + p.breaches, 0));
+      expect(result.alerts).toBe(result.byPatient.reduce((sum, p) => sum + p.alerts, 0));
+      expect(result.alerts).toBeLessThanOrEqual(result.breaches);
     }
   });
 });
