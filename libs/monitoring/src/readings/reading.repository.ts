@@ -80,4 +80,28 @@ export class ReadingRepository {
     );
     return rows;
   }
+
+  /** Ids of the patients in `scope`, all of them or those among `patientIds`. */
+  async patientIdsInScope(scope: PatientScope, patientIds?: readonly string[]): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `SELECT id FROM patients WHERE organization_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2)) ORDER BY id`,
+      [scope.organizationId, patientIds ?? null],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Every reading of the patients among `patientIds` in `scope` since `since`, oldest first per patient. */
+  async listForPatientsSince(
+    scope: PatientScope,
+    patientIds: readonly string[],
+    since: Date,
+  ): Promise<ReadingRow[]> {
+    const { rows } = await this.db.query<ReadingRow>(
+      `SELECT ${COLUMNS} FROM readings r JOIN patients p ON p.id = r.patient_id
+       WHERE p.organization_id = $1 AND r.patient_id = ANY($2::uuid[]) AND r.measured_at >= $3
+       ORDER BY r.patient_id, r.measured_at, r.type`,
+      [scope.organizationId, patientIds, since],
+    );
+    return rows;
+  }
 }

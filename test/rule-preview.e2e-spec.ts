@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ApiClient,
+  TestStack,
+  createDevice,
+  createOrganization,
+  createPatient,
+  createUser,
+} from '@homeward/testing';
+
+interface Figures {
+  breaches: number;
+  alerts: number;
+  byPatient: Array<{ patientId: string; breaches: number; alerts: number }>;
+}
+
+const HOUR = 3600_000;
+const RULE = {
+  kind: 'threshold',
+  type: 'blood_pressure_systolic',
+  operator: '>=',
+  value: 160,
+  severity: 'warning',
+};
+
+describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', () => {
+  let stack: TestStack;
+  let coordinator: ApiClient;
+  let patients: { steady: string; spiky: string; old: string; outsider: string };
+  /** Systolic values per patient, as stored: the brute-force count reads these. */
+  const stored = new Map<string, Array<{ value: number; hoursAgo: number }>>();
+
+  const store = async (
+    organization: string,
+    patient: string,
+    series: Array<{ value: number; hoursAgo: number }>,
+  ) => {
+    const device = await createDevice(stack.database.pool, organization, patient);
+    stored.set(patient, series);
+    for (const [i, point] of series.entries()) {
+      await stack.database.pool.query(
+        `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
+                               source_value, source_unit, batch_id)
+         VALUES ($1, $2, $3, $4, 'blood_pressure_systolic', '8480-6', $5, 'mm[Hg]', $5, 'mm[Hg]', $6),
+                ($1, $2, $3, $4, 'blood_pressure_diastolic', '8462-4', 80, 'mm[Hg]', 80, 'mm[Hg]', $6)`,
+        [new Date(Date.now() - point.hoursAgo * HOUR), patient, device, `m-${i}`, point.value, randomUUID()],
+      );
+    }
+  };
+
+  /** The obvious count: readings in the window at or above the cut-off. */
+  const bruteForceBreaches = (patient: string, days: number) =>
+    (stored.get(patient) ?? []).filter((p) => p.hoursAgo <= days * 24 && p.value >= 160).length;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ apps: ['api'] });
+    const organization = await createOrganization(stack.database.pool, 'Preview Org');
+    const other = await createOrganization(stack.database.pool, 'Other Org');
+    const user = await createUser(stack.database.pool, organization, 'coordinator');
+    coordinator = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    patients = {
+      steady: await createPatient(stack.database.pool, organization),
+      spiky: await createPatient(stack.database.pool, organization),
+      old: await createPatient(stack.database.pool, organization),
+      outsider: await createPatient(stack.database.pool, other),
+    };
+    // Two breaches in a row, a reading in range, a breach within the cool-down: one alert.
+    await store(organization, patients.spiky, [
+      { value: 150, hoursAgo: 30 },
+      { value: 165, hoursAgo: 29 },
+      { value: 170, hoursAgo: 28 },
+      { value: 150, hoursAgo: 27 },
+      { value: 162, hoursAgo: 26 },
+      // In range again, then a breach long after the cool-down: a second alert.
+      { value: 140, hoursAgo: 20 },
+      { value: 175, hoursAgo: 2 },
+    ]);
+    await store(organization, patients.steady, [
+      { value: 128, hoursAgo: 48 },
+      { value: 131, hoursAgo: 24 },
+    ]);
+    await store(organization, patients.old, [{ value: 190, hoursAgo: 40 * 24 }]);
+    await store(other, patients.outsider, [{ value: 200, hoursAgo: 5 }]);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("replays the organisation's readings through a proposed rule, per patient, beside the current rules", async () => {
+    const response = await coordinator.request<Figures & { current: Figures }>('POST', '/api/rules/preview', {
+      rule: RULE,
+      days: 30,
+    });
+    expect(response.status).toBe(200);
+    const byPatient = new Map(response.body.byPatient.map((row) => [row.patientId, row]));
+    // Every patient of the organisation, none of another's.
+    expect([...byPatient.keys()].sort()).toEqual([patients.steady, patients.spiky, patients.old].sort());
+    for (const patient of [patients.steady, patients.spiky, patients.old])
+      expect(byPatient.get(patient)?.breaches).toBe(bruteForceBreaches(patient, 30));
+    expect(byPatient.get(patients.spiky)).toMatchObject({ breaches: 4, alerts: 2 });
+    expect(byPatient.get(patients.old)).toMatchObject({ breaches: 0, alerts: 0 });
+    expect(response.body).toMatchObject({ breaches: 4, alerts: 2 });
+    // Today's defaults (grade 2 at systolic >= 160) see the same breaches on the same readings.
+    expect(response.body.current.byPatient.find((row) => row.patientId === patients.spiky)?.breaches).toBe(4);
+
+    const longer = await coordinator.request<Figures>('POST', '/api/rules/preview', { rule: RULE, days: 60 });
+    expect(longer.body.byPatient.find((row) => row.patientId === patients.old)?.breaches).toBe(
+      bruteForceBreaches(patients.old, 60),
+    );
+  });
+
+  it('limits the replay to the patients asked for, within the organisation', async () => {
+    const response = await coordinator.request<Figures>('POST', '/api/rules/preview', {
+      rule: RULE,
+      days: 30,
+      patientIds: [patients.spiky, patients.outsider],
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.byPatient.map((row) => row.patientId)).toEqual([patients.spiky]);
+  });
+
+  it('refuses a rule that cannot be evaluated, saying what is wrong and where', async () => {
+    const response = await coordinator.request<{ code: string; problems: Array<{ path: string }> }>(
+      'POST',
+      '/api/rules/preview',
+      { rule: { ...RULE, type: 'blood_sugar_level' }, days: 30 },
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('invalid_rule');
+    expect(response.body.problems.map((problem) => problem.path)).toContain('/type');
+    const inverted = await coordinator.request('POST', '/api/rules/preview', {
+      rule: {
+        kind: 'change',
+        type: 'body_weight',
+        direction: 'increase',
+        amount: -1,
+        unit: 'kg',
+        windowHours: 24,
+        severity: 'warning',
+      },
+      days: 30,
+    });
+    expect(inverted.status).toBe(400);
+  });
+});
