@@ -198,4 +198,77 @@ describe('alert lifecycle: actions, conflicts, history and live updates (api pro
     expect(closed.body.items.every((alert) => ['resolved', 'dismissed'].includes(alert.status))).toBe(true);
     expect((await coordinator.request('GET', '/api/alerts?status=open,bogus')).status).toBe(400);
   });
+
+  it('measures counts by severity and state, time to acknowledge and resolve, and alerts per patient per week', async () => {
+    const org = await createOrganization(stack.database.pool, 'Metrics Org');
+    const user = await createUser(stack.database.pool, org, 'admin');
+    const admin = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    const patientIds = [
+      (await admin.createPatient('A', 'One')).id,
+      (await admin.createPatient('B', 'Two')).id,
+    ];
+    const at = (minutes: number) => new Date(Date.UTC(2026, 10, 2, 8, 0) + minutes * 60_000);
+    // Minutes to acknowledgement 2, 4, 6, 8, 10 (median 6 min, p90 9.2 min); resolved after 30 and 90.
+    const seeded: Array<{ severity: Severity; status: string; ack?: number; closed?: number }> = [
+      { severity: 'critical', status: 'resolved', ack: 2, closed: 30 },
+      { severity: 'critical', status: 'acknowledged', ack: 4 },
+      { severity: 'warning', status: 'resolved', ack: 6, closed: 90 },
+      { severity: 'warning', status: 'acknowledged', ack: 8 },
+      { severity: 'warning', status: 'dismissed', ack: 10, closed: 11 },
+      { severity: 'info', status: 'open' },
+    ];
+    for (const [i, alert] of seeded.entries()) {
+      await stack.database.pool.query(
+        `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, status,
+                             trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
+                             trigger_message_id, batch_id, correlation_id, episode_key, last_value, last_measured_at,
+                             created_at, acknowledged_at, closed_at)
+         VALUES ($1, $2, 'test.rule', 'threshold', 'test', $3, $4, 'heart_rate', 131, '/min', $5, gen_random_uuid(),
+                 $6, gen_random_uuid(), 'test', $6, 131, $5, $5, $7, $8)`,
+        [
+          org,
+          patientIds[i % 2],
+          alert.severity,
+          alert.status,
+          at(i),
+          `metrics-${i}`,
+          alert.ack === undefined ? null : at(i + alert.ack),
+          alert.closed === undefined ? null : at(i + alert.closed),
+        ],
+      );
+    }
+    const response = await admin.request<Record<string, unknown>>(
+      'GET',
+      `/api/metrics/alerts?from=${at(-1).toISOString()}&to=${at(7 * 24 * 60 - 1).toISOString()}`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      total: 6,
+      timeToAcknowledge: { median: 360, p90: 552 },
+      timeToResolve: { median: 3600, p90: 5040 },
+      // 6 alerts, 2 patients, one week.
+      alertsPerPatientPerWeek: 3,
+    });
+    expect(response.body.counts).toEqual(
+      expect.arrayContaining([
+        { severity: 'critical', status: 'resolved', count: 1 },
+        { severity: 'warning', status: 'dismissed', count: 1 },
+        { severity: 'info', status: 'open', count: 1 },
+      ]),
+    );
+    // Another organisation's alerts are not counted.
+    const other = await coordinator.request<{ total: number }>(
+      'GET',
+      `/api/metrics/alerts?from=${at(-1).toISOString()}&to=${at(7 * 24 * 60 - 1).toISOString()}`,
+    );
+    expect(other.body.total).toBe(0);
+    expect(
+      (
+        await admin.request(
+          'GET',
+          `/api/metrics/alerts?from=${at(5).toISOString()}&to=${at(1).toISOString()}`,
+        )
+      ).status,
+    ).toBe(400);
+  });
 });

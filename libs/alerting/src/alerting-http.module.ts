@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, IdentityModule } from '@homeward/identity';
 import { VitalsModule } from '@homeward/monitoring';
+import { AlertMetricsController } from './alert-metrics/alert-metrics.controller';
+import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
+import { AlertRepository } from './alerts/alert.repository';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsGateway } from './alerts/alerts.gateway';
 import { RulePreviewService } from './rule-preview/rule-preview.service';
@@ -10,7 +13,7 @@ import { RulesController } from './rule-preview/rules.controller';
 /** The alert queue over REST and the live socket, and rule backtesting. */
 @Module({
   imports: [AlertingModule, IdentityModule, AuthModule, VitalsModule],
-  controllers: [AlertsController, RulesController],
-  providers: [AlertsGateway, RulePreviewService],
+  controllers: [AlertsController, RulesController, AlertMetricsController],
+  providers: [AlertsGateway, RulePreviewService, AlertMetricsService, AlertRepository],
 })
 export class AlertingHttpModule {}

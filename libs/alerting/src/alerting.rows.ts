@@ -56,3 +56,19 @@ export interface AlertOccurrenceRow {
   value: number;
   unit: string;
 }
+
+export interface AlertStateCountRow {
+  severity: Severity;
+  status: AlertStatus;
+  count: number;
+}
+
+/** Seconds; null when no alert of the period got there. */
+export interface AlertResponseTimesRow {
+  alerts: number;
+  patients: number;
+  acknowledgeP50: number | null;
+  acknowledgeP90: number | null;
+  resolveP50: number | null;
+  resolveP90: number | null;
+}

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { PatientScope } from '@homeward/identity';
 import { Database, type Queryable } from '@homeward/platform';
-import type { AlertEventRow, AlertOccurrenceRow, AlertRow, NewAlertRow } from '../alerting.rows';
+import type {
+  AlertEventRow,
+  AlertOccurrenceRow,
+  AlertResponseTimesRow,
+  AlertRow,
+  AlertStateCountRow,
+  NewAlertRow,
+} from '../alerting.rows';
 
 const COLUMNS = `id, sequence::text AS sequence, organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
   rule_kind AS "ruleKind", rule_description AS "ruleDescription", severity, status, trigger_type AS "triggerType",
@@ -288,5 +295,38 @@ export class AlertRepository {
       [alertId],
     );
     return rows;
+  }
+
+  /** Counts by severity and state of the alerts raised in [from, to) in `scope`. */
+  async countByState(scope: PatientScope, from: Date, to: Date): Promise<AlertStateCountRow[]> {
+    const { rows } = await this.db.query<AlertStateCountRow>(
+      `SELECT severity, status, count(*)::int AS count FROM alerts
+       WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3
+       GROUP BY severity, status ORDER BY severity, status`,
+      [scope.organizationId, from, to],
+    );
+    return rows;
+  }
+
+  /**
+   * Median and 90th percentile seconds from raising to acknowledgement and to resolution of the
+   * alerts raised in [from, to), with the number of alerts and of the scope's patients.
+   */
+  async responseTimes(scope: PatientScope, from: Date, to: Date): Promise<AlertResponseTimesRow> {
+    const { rows } = await this.db.query<AlertResponseTimesRow>(
+      `SELECT count(*)::int AS alerts,
+              (SELECT count(*)::int FROM patients WHERE organization_id = $1) AS patients,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - created_at))
+                AS "acknowledgeP50",
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - created_at))
+                AS "acknowledgeP90",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - created_at))
+                FILTER (WHERE status = 'resolved') AS "resolveP50",
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - created_at))
+                FILTER (WHERE status = 'resolved') AS "resolveP90"
+       FROM alerts WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3`,
+      [scope.organizationId, from, to],
+    );
+    return rows[0];
   }
 }
