@@ -143,4 +143,58 @@ describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', 
     });
     expect(inverted.status).toBe(400);
   });
+
+  it("lists the protocol templates, sets a patient's protocols and shows the rules that follow", async () => {
+    const protocols = await coordinator.request<{
+      items: Array<{ key: string; rules: Array<{ id: string; source: string }> }>;
+    }>('GET', '/api/protocols');
+    expect(protocols.status).toBe(200);
+    expect(protocols.body.items.map((p) => p.key)).toEqual([
+      'hypertension',
+      'heart_failure',
+      'copd',
+      'diabetes',
+    ]);
+    expect(
+      protocols.body.items.every((p) => p.rules.length > 0 && p.rules.every((r) => r.source.length > 0)),
+    ).toBe(true);
+
+    type Rules = {
+      protocols: string[];
+      items: Array<{ id: string; protocol: string | null; definition: { kind: string } }>;
+    };
+    const before = await coordinator.request<Rules>('GET', `/api/patients/${patients.steady}/rules`);
+    expect(before.body.protocols).toEqual([]);
+    expect(before.body.items.every((rule) => rule.protocol === null && rule.id.startsWith('default.'))).toBe(
+      true,
+    );
+
+    const set = await coordinator.request('PUT', `/api/patients/${patients.steady}/protocols`, {
+      keys: ['heart_failure'],
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ keys: ['heart_failure'] });
+    const after = await coordinator.request<Rules>('GET', `/api/patients/${patients.steady}/rules`);
+    expect(after.body.protocols).toEqual(['heart_failure']);
+    expect(after.body.items.map((rule) => rule.id)).toContain('heart_failure.weight.day');
+    expect(after.body.items.every((rule) => rule.protocol === 'heart_failure')).toBe(true);
+    expect(after.body.items.find((rule) => rule.id === 'heart_failure.weight.day')?.definition.kind).toBe(
+      'change',
+    );
+
+    expect(
+      (await coordinator.request('PUT', `/api/patients/${patients.steady}/protocols`, { keys: ['asthma'] }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await coordinator.request('PUT', `/api/patients/${patients.outsider}/protocols`, { keys: ['copd'] }))
+        .status,
+    ).toBe(404);
+    expect((await coordinator.request('GET', `/api/patients/${patients.outsider}/rules`)).status).toBe(404);
+    const audited = await stack.database.pool.query(
+      "SELECT 1 FROM audit_events WHERE action = 'patient.protocols.set' AND patient_id = $1",
+      [patients.steady],
+    );
+    expect(audited.rowCount).toBe(1);
+  });
 });

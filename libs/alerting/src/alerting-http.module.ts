@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, IdentityModule } from '@homeward/identity';
 import { VitalsModule } from '@homeward/monitoring';
+import { PatientsModule } from '@homeward/patients';
 import { AlertMetricsController } from './alert-metrics/alert-metrics.controller';
 import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
 import { AlertRepository } from './alerts/alert.repository';
+import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
+import { ProtocolService } from './protocols/protocol.service';
+import { ProtocolsController } from './protocols/protocols.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsGateway } from './alerts/alerts.gateway';
 import { RulePreviewService } from './rule-preview/rule-preview.service';
@@ -12,8 +16,15 @@ import { RulesController } from './rule-preview/rules.controller';
 
 /** The alert queue over REST and the live socket, and rule backtesting. */
 @Module({
-  imports: [AlertingModule, IdentityModule, AuthModule, VitalsModule],
-  controllers: [AlertsController, RulesController, AlertMetricsController],
-  providers: [AlertsGateway, RulePreviewService, AlertMetricsService, AlertRepository],
+  imports: [AlertingModule, IdentityModule, AuthModule, VitalsModule, PatientsModule],
+  controllers: [AlertsController, RulesController, AlertMetricsController, ProtocolsController],
+  providers: [
+    AlertsGateway,
+    RulePreviewService,
+    AlertMetricsService,
+    AlertRepository,
+    ProtocolService,
+    PatientProtocolRepository,
+  ],
 })
 export class AlertingHttpModule {}

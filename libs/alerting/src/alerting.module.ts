@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@homeward/identity';
 import { ReadingsModule } from '@homeward/monitoring';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
+import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
 import { AlertPublisher } from './alerts/alert-publisher';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
@@ -18,6 +19,12 @@ export class AlertingModule {}
 /** Raising alerts from stored readings, for worker processes: the `readings.evaluate` processor. */
 @Module({
   imports: [IdentityModule, ReadingsModule],
-  providers: [AlertEvaluationService, AlertPublisher, AlertRepository, ReadingsEvaluateProcessor],
+  providers: [
+    AlertEvaluationService,
+    AlertPublisher,
+    AlertRepository,
+    PatientProtocolRepository,
+    ReadingsEvaluateProcessor,
+  ],
 })
 export class AlertingJobsModule {}

@@ -4,8 +4,8 @@ import { ReadingBatchService } from '@homeward/monitoring';
 import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability';
 import { Database } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
-import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
-import { evaluateThresholds } from '../rules/threshold.rule';
+import { batchFindings, historyStart } from '../protocols/batch-findings';
+import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
 import { AlertRepository } from './alert.repository';
@@ -22,6 +22,7 @@ export class AlertEvaluationService {
     private readonly db: Database,
     private readonly batches: ReadingBatchService,
     private readonly alerts: AlertRepository,
+    private readonly protocols: PatientProtocolRepository,
     private readonly publisher: AlertPublisher,
     @InjectLogger() private readonly logger: Logger,
   ) {}
@@ -42,18 +43,29 @@ export class AlertEvaluationService {
     if (batch.evaluatedAt) return { raised: 0 };
 
     const readings = await this.batches.readingsOf(batchId);
-    const findings = evaluateThresholds(readings, DEFAULT_THRESHOLD_RULES);
+    const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
+    const protocols = patientIds.length > 0 ? await this.protocols.forPatients(patientIds) : new Map();
+    // Patients on protocols are evaluated with their history, loaded for all of them at once.
+    const history =
+      protocols.size > 0
+        ? await this.batches.historySince(
+            [...protocols.keys()],
+            historyStart(protocols, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
+          )
+        : [];
+    const findings = batchFindings(readings, protocols, history, new Date());
     // One transaction for the batch: a retried job finds its occurrences linked and attaches
     // nothing twice; an episode is locked while a breach attaches, so concurrent batches of
     // one patient serialise on it.
     const changes = await this.db.transaction(async (tx) => {
       const changed: Array<{ row: AlertRow; opened: boolean; worse: boolean }> = [];
-      for (const { rule, trigger } of findings) {
+      for (const rule of findings) {
+        const { trigger } = rule;
         const episodeKey = rule.group;
         const occurrence = {
           patientId: trigger.patientId,
           episodeKey,
-          ruleId: rule.id,
+          ruleId: rule.ruleId,
           severity: rule.severity,
           deviceId: trigger.deviceId,
           messageId: trigger.messageId,
@@ -74,8 +86,8 @@ export class AlertEvaluationService {
             row = await this.alerts.attachToEpisode(
               episode.id,
               {
-                ruleId: rule.id,
-                ruleDescription: rule.description,
+                ruleId: rule.ruleId,
+                ruleDescription: rule.ruleDescription,
                 severity: rule.severity,
                 escalate: worse,
                 value: trigger.value,
@@ -88,9 +100,9 @@ export class AlertEvaluationService {
               {
                 organizationId: trigger.organizationId,
                 patientId: trigger.patientId,
-                ruleId: rule.id,
-                ruleKind: rule.kind,
-                ruleDescription: rule.description,
+                ruleId: rule.ruleId,
+                ruleKind: rule.ruleKind,
+                ruleDescription: rule.ruleDescription,
                 severity: rule.severity,
                 triggerType: trigger.type,
                 triggerValue: trigger.value,

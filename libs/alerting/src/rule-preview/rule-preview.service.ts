@@ -1,26 +1,15 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Principal } from '@homeward/identity';
 import { VitalsService } from '@homeward/monitoring';
-import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
-import type { RuleDefinition } from '../rules/rule-definition';
+import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
+import { effectiveRules } from '../protocols/patient-rules';
 import { validateRuleDefinition } from '../rules/rule-definition.schema';
 import { previewRule, type PreviewResult } from '../rules/rule-preview';
 
 const DAY_MS = 24 * 3600_000;
 
-/** Today's rules for every patient, as definitions the engine previews. */
-const CURRENT_RULES: readonly RuleDefinition[] = DEFAULT_THRESHOLD_RULES.map((rule) => ({
-  kind: 'any',
-  severity: rule.severity,
-  conditions: rule.anyOf.map((condition) => ({
-    type: condition.type,
-    operator: condition.op,
-    value: condition.value,
-  })),
-}));
-
 export interface RulePreviewAnswer extends PreviewResult {
-  /** The same figures for the rules the patients have now, summed over those rules. */
+  /** The same figures for the rules each patient has now (protocols or defaults), summed over them. */
   current: PreviewResult;
 }
 
@@ -44,7 +33,10 @@ export class InvalidRuleError extends BadRequestException {
  */
 @Injectable()
 export class RulePreviewService {
-  constructor(private readonly vitals: VitalsService) {}
+  constructor(
+    private readonly vitals: VitalsService,
+    private readonly protocols: PatientProtocolRepository,
+  ) {}
 
   async preview(
     principal: Principal,
@@ -58,7 +50,15 @@ export class RulePreviewService {
       since: new Date(now.getTime() - request.days * DAY_MS),
     });
     const proposed = previewRule(validation.rule, readings, { now });
-    const current = CURRENT_RULES.map((rule) => previewRule(rule, readings, { now })).reduce(sumPreviews);
+    const keys = await this.protocols.forPatients([...readings.keys()]);
+    const empty: PreviewResult = { breaches: 0, alerts: 0, byPatient: [] };
+    const current = [...readings.entries()]
+      .flatMap(([patientId, rows]) =>
+        effectiveRules(keys.get(patientId) ?? []).map((rule) =>
+          previewRule(rule.definition, new Map([[patientId, rows]]), { now }),
+        ),
+      )
+      .reduce(sumPreviews, empty);
     return { ...proposed, current };
   }
 }

@@ -4,6 +4,13 @@ export const PROTOCOL_KEYS = ['hypertension', 'heart_failure', 'copd', 'diabetes
 export type ProtocolKey = (typeof PROTOCOL_KEYS)[number];
 
 export interface ProtocolRule extends ConfiguredRule {
+  /**
+   * Rules of one group describe one finding at different severities (or durations): a patient
+   * has one alert per group, which takes the worst severity. The groups of the default
+   * thresholds (`bp.high`, `spo2.low`, ...) are reused, so a patient keeps an open alert when
+   * protocols replace the defaults.
+   */
+  group: string;
   description: string;
   /** The clinical source of the cut-off, or a plain statement that it is a programme choice. */
   source: string;
@@ -48,6 +55,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
     rules: [
       {
         id: 'hypertension.bp.crisis',
+        group: 'bp.high',
         description:
           'Blood pressure at hypertensive-crisis level (systolic >= 180 or diastolic >= 120 mm[Hg])',
         source: `${ACC_AHA_2017}: hypertensive crisis >180 and/or >120 mm Hg; alerting at exactly 180/120 is the safer side`,
@@ -62,6 +70,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'hypertension.bp.grade2',
+        group: 'bp.high',
         description: 'Blood pressure in the grade 2 range (systolic >= 160 or diastolic >= 100 mm[Hg])',
         source: `${ESC_ESH_2018}: grade 2 >=160 and/or >=100 mm Hg`,
         definition: {
@@ -75,6 +84,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'hypertension.bp.home-average',
+        group: 'bp.home-average',
         description:
           'Home blood pressure above target: 7-day average systolic >= 135 or diastolic >= 85 mm[Hg] (at least 12 readings)',
         source: `${ESC_ESH_2018}: home BP hypertension >=135 and/or >=85 mm Hg; ${ESH_HOME_BP}: 7 days, morning and evening, at least 12 readings`,
@@ -105,6 +115,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'hypertension.bp.low',
+        group: 'bp.low',
         description: 'Systolic blood pressure below 90 mm[Hg] (hypotension, e.g. over-treatment)',
         source: `${NEWS2}: systolic <= 90 scores 3`,
         definition: {
@@ -123,6 +134,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
     rules: [
       {
         id: 'heart_failure.weight.day',
+        group: 'weight.gain',
         description: 'Body weight up more than 2 lb (0.9 kg) within 24 hours',
         source: HF_WEIGHT,
         definition: {
@@ -137,6 +149,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'heart_failure.weight.week',
+        group: 'weight.gain',
         description: 'Body weight up more than 5 lb (2.3 kg) within 7 days',
         source: HF_WEIGHT,
         definition: {
@@ -151,6 +164,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'heart_failure.weight.dry',
+        group: 'weight.dry',
         description: "Body weight more than 2 kg above the patient's dry weight, on two weighings in a row",
         source: `${ESC_HF_2021}. The 2 kg margin and the confirmation are a programme choice; set the dry weight per patient`,
         definition: {
@@ -166,6 +180,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'heart_failure.bp.low',
+        group: 'bp.low',
         description: 'Systolic blood pressure below 90 mm[Hg] (may limit guideline-directed therapy)',
         source: `${NEWS2}: systolic <= 90 scores 3; ${AHA_ACC_HFSA_2022}, symptomatic hypotension`,
         definition: {
@@ -178,6 +193,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'heart_failure.weight.missed',
+        group: 'weight.missed',
         description: 'No body weight for 48 hours',
         source: `${ADHERENCE}daily weighing is part of HF self-care (${AHA_ACC_HFSA_2022}); 48 h allows one missed morning`,
         definition: { kind: 'missed', type: 'body_weight', hours: 48, severity: 'info' },
@@ -190,6 +206,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
     rules: [
       {
         id: 'copd.spo2.critical',
+        group: 'spo2.low',
         description: 'Oxygen saturation <= 83 %',
         source: `${NEWS2} (SpO2 scale 2, for hypercapnic respiratory failure): <= 83 % scores 3`,
         definition: {
@@ -202,6 +219,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'copd.spo2.low',
+        group: 'spo2.low',
         description: 'Oxygen saturation below 88 % on two readings in a row',
         source: `${GOLD_2024}; ${BTS_O2}. A second reading confirms it, since a single low spot check is often a probe artefact`,
         definition: {
@@ -215,6 +233,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'copd.hr.high',
+        group: 'hr.high',
         description: 'Heart rate >= 111 /min',
         source: `${NEWS2}: pulse 111-130 scores 2`,
         definition: {
@@ -227,6 +246,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'copd.temp.high',
+        group: 'temp.high',
         description: 'Body temperature >= 38.1 Cel (possible infective exacerbation)',
         source: `${NEWS2}: temperature 38.1-39.0 scores 1`,
         definition: {
@@ -239,6 +259,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'copd.spo2.missed',
+        group: 'spo2.missed',
         description: 'No oxygen saturation for 48 hours',
         source: `${ADHERENCE}daily oximetry in the monitoring plan; 48 h allows one missed day`,
         definition: { kind: 'missed', type: 'oxygen_saturation', hours: 48, severity: 'info' },
@@ -251,6 +272,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
     rules: [
       {
         id: 'diabetes.glucose.hypo.level2',
+        group: 'glucose.low',
         description: 'Blood glucose below 54 mg/dL (level 2 hypoglycaemia)',
         source: ADA_2024,
         definition: {
@@ -263,6 +285,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'diabetes.glucose.hypo.level1',
+        group: 'glucose.low',
         description: 'Blood glucose below 70 mg/dL (level 1 hypoglycaemia)',
         source: ADA_2024,
         definition: {
@@ -275,6 +298,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'diabetes.glucose.hyper.severe',
+        group: 'glucose.high',
         description: 'Blood glucose >= 400 mg/dL (risk of hyperglycaemic crisis)',
         source: ADA_CRISES,
         definition: {
@@ -287,6 +311,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'diabetes.glucose.hyper',
+        group: 'glucose.high',
         description: 'Blood glucose >= 250 mg/dL (check ketones)',
         source: ADA_CRISES,
         definition: {
@@ -299,6 +324,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'diabetes.glucose.average',
+        group: 'glucose.average',
         description: '14-day average glucose >= 183 mg/dL (above the A1C 8 % goal; at least 14 readings)',
         source: ADA_EAG,
         definition: {
@@ -314,6 +340,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       },
       {
         id: 'diabetes.glucose.missed',
+        group: 'glucose.missed',
         description: 'No blood glucose for 72 hours',
         source: `${ADHERENCE}72 h allows a weekend without readings`,
         definition: { kind: 'missed', type: 'blood_glucose', hours: 72, severity: 'info' },

@@ -7,6 +7,7 @@ export type AuditAction =
   | 'patient.create'
   | 'patient.list'
   | 'patient.read'
+  | 'patient.protocols.set'
   | 'device.register'
   | 'device.list'
   | 'vitals.read'

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { IngestBatchRepository } from '../ingest/ingest-batch.repository';
-import type { BatchReadingRow, IngestBatchRow } from '../monitoring.rows';
+import type { BatchReadingRow, IngestBatchRow, ReadingRow } from '../monitoring.rows';
 import { ReadingJobs } from './reading.jobs';
 import { ReadingRepository } from './reading.repository';
 
@@ -26,6 +26,11 @@ export class ReadingBatchService {
   /** The batch's readings, each with its patient's organisation. */
   readingsOf(batchId: string): Promise<BatchReadingRow[]> {
     return this.readings.findByBatch(batchId);
+  }
+
+  /** Earlier readings of `patientIds` since `since`, in one query: what window rules look back on. */
+  historySince(patientIds: readonly string[], since: Date): Promise<ReadingRow[]> {
+    return this.readings.listSince(patientIds, since);
   }
 
   async markEvaluated(batchId: string): Promise<void> {

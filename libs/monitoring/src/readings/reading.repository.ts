@@ -104,4 +104,15 @@ export class ReadingRepository {
     );
     return rows;
   }
+
+  /** The readings of `patientIds` measured since `since`, oldest first: history for window rules. */
+  async listSince(patientIds: readonly string[], since: Date): Promise<ReadingRow[]> {
+    const { rows } = await this.db.query<ReadingRow>(
+      `SELECT ${COLUMNS} FROM readings r
+       WHERE r.patient_id = ANY($1::uuid[]) AND r.measured_at >= $2
+       ORDER BY r.patient_id, r.measured_at, r.type`,
+      [patientIds, since],
+    );
+    return rows;
+  }
 }

@@ -1,0 +1,108 @@
+import type { Severity } from '@homeward/contracts';
+import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
+import { evaluateRules, historyNeeded, type EvaluationInput } from '../rules/rule-engine';
+import type { EngineReading } from '../rules/rule-series';
+import type { ProtocolKey } from '../rules/protocols';
+import { evaluateThresholds } from '../rules/threshold.rule';
+import { effectiveRules } from './patient-rules';
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+const HOUR_MS = 3600_000;
+/** Count-based rules (the last N readings) look back at most this far. */
+export const MAX_HISTORY_DAYS = 30;
+
+/** A rule that fired on a reading of the batch, whatever kind of rule it is. */
+export interface BatchFinding<R extends EngineReading> {
+  /** One alert per patient and group. */
+  group: string;
+  ruleId: string;
+  ruleKind: string;
+  ruleDescription: string;
+  severity: Severity;
+  trigger: R;
+  /** The trigger was measured long before it arrived. */
+  late: boolean;
+}
+
+/** How far back the history of patients following `keys` must reach before `earliest`. */
+export function historyStart(
+  keysByPatient: ReadonlyMap<string, readonly ProtocolKey[]>,
+  earliest: Date,
+): Date {
+  let hours = 0;
+  for (const keys of keysByPatient.values()) {
+    const needs = historyNeeded(effectiveRules(keys).map((rule) => rule.definition));
+    for (const need of Object.values(needs)) {
+      hours = Math.max(hours, need.count > 0 ? MAX_HISTORY_DAYS * 24 : 0, need.hours);
+    }
+  }
+  return new Date(earliest.getTime() - Math.min(hours, MAX_HISTORY_DAYS * 24) * HOUR_MS);
+}
+
+/**
+ * The findings of a batch: patients without protocols by the default thresholds, the others by
+ * their protocols' rules over the batch and their history. Of the rules of one group that fire
+ * on one measurement, only the most severe is kept.
+ */
+export function batchFindings<R extends EngineReading>(
+  readings: readonly R[],
+  keysByPatient: ReadonlyMap<string, readonly ProtocolKey[]>,
+  history: readonly EngineReading[],
+  now: Date,
+  options: Pick<EvaluationInput<R>, 'lateAfterMinutes'> = {},
+): BatchFinding<R>[] {
+  const findings: BatchFinding<R>[] = [];
+  const byDefaults = readings.filter((reading) => !keysByPatient.get(reading.patientId)?.length);
+  for (const { rule, trigger } of evaluateThresholds([...byDefaults], DEFAULT_THRESHOLD_RULES)) {
+    findings.push({
+      group: rule.group,
+      ruleId: rule.id,
+      ruleKind: rule.kind,
+      ruleDescription: rule.description,
+      severity: rule.severity,
+      trigger,
+      late: false,
+    });
+  }
+
+  const byProtocol = new Map<string, R[]>();
+  for (const reading of readings) {
+    if (!keysByPatient.get(reading.patientId)?.length) continue;
+    byProtocol.set(reading.patientId, [...(byProtocol.get(reading.patientId) ?? []), reading]);
+  }
+  for (const [patientId, newReadings] of byProtocol) {
+    const rules = effectiveRules(keysByPatient.get(patientId) ?? []);
+    const byId = new Map(rules.map((rule) => [rule.id, rule]));
+    const readingKey = (r: EngineReading) =>
+      `${r.deviceId}|${r.messageId}|${r.type}|${r.measuredAt.toISOString()}`;
+    // Triggers are readings of the batch; found again here with their own (richer) type.
+    const fresh = new Map(newReadings.map((reading) => [readingKey(reading), reading]));
+    const evaluation = evaluateRules<EngineReading>(rules, {
+      newReadings,
+      history: history.filter((reading) => reading.patientId === patientId),
+      now,
+      ...options,
+    });
+    const strongest = new Map<string, BatchFinding<R>>();
+    for (const finding of evaluation.findings) {
+      const rule = byId.get(finding.ruleId);
+      // Missed-reading rules fire from their schedule, not from a batch.
+      const trigger = finding.trigger && fresh.get(readingKey(finding.trigger));
+      if (!rule || !trigger) continue;
+      const key = `${trigger.deviceId}|${trigger.messageId}|${trigger.measuredAt.toISOString()}|${rule.group}`;
+      const current = strongest.get(key);
+      if (current && SEVERITY_RANK[current.severity] >= SEVERITY_RANK[finding.severity]) continue;
+      strongest.set(key, {
+        group: rule.group,
+        ruleId: rule.id,
+        ruleKind: finding.kind,
+        ruleDescription: rule.description,
+        severity: finding.severity,
+        trigger,
+        late: finding.late,
+      });
+    }
+    findings.push(...strongest.values());
+  }
+  return findings;
+}

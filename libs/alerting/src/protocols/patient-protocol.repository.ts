@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Queryable } from '@homeward/platform';
+import type { ProtocolKey } from '../rules/protocols';
+
+@Injectable()
+export class PatientProtocolRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Replaces a patient's protocols with `keys`. */
+  async replace(
+    patient: { id: string; organizationId: string },
+    keys: readonly ProtocolKey[],
+    setBy: string,
+    q: Queryable,
+  ): Promise<void> {
+    await q.query('DELETE FROM patient_protocols WHERE patient_id = $1', [patient.id]);
+    if (keys.length === 0) return;
+    await q.query(
+      `INSERT INTO patient_protocols (patient_id, protocol_key, organization_id, set_by)
+       SELECT $1, key, $2, $3 FROM unnest($4::text[]) AS key`,
+      [patient.id, patient.organizationId, setBy, keys],
+    );
+  }
+
+  /** The protocol keys of each of `patientIds` that has any. */
+  async forPatients(patientIds: readonly string[]): Promise<Map<string, ProtocolKey[]>> {
+    const { rows } = await this.db.query<{ patientId: string; key: ProtocolKey }>(
+      `SELECT patient_id AS "patientId", protocol_key AS key FROM patient_protocols
+       WHERE patient_id = ANY($1::uuid[]) ORDER BY patient_id, protocol_key`,
+      [patientIds],
+    );
+    const byPatient = new Map<string, ProtocolKey[]>();
+    for (const row of rows) byPatient.set(row.patientId, [...(byPatient.get(row.patientId) ?? []), row.key]);
+    return byPatient;
+  }
+}
