@@ -138,6 +138,22 @@ describe('weight-gain', () => {
   });
 });
 
+describe('heart-failure-weight-gain', () => {
+  it("adds 0.6 kg per reading from the third patient's second weighing: over 0.9 kg by the third", () => {
+    const { deviceId, effects } = effectsFor('heart-failure-weight-gain');
+    expect(deviceId).toBe('p3-scale');
+    const device = DEVICES[7];
+    const withGain = generatorFor(device, effects);
+    const without = generatorFor(device, []);
+    const gained = [0, 1, 2, 3].map((i) => {
+      const at = new Date(START.getTime() + i * 15_000);
+      return value(withGain.next(at), 'body_weight') - value(without.next(at), 'body_weight');
+    });
+    // Both round to the scale's 0.1, so allow one step of rounding.
+    [0, 0.6, 1.2, 1.8].forEach((expected, i) => expect(Math.abs(gained[i] - expected)).toBeLessThan(0.11));
+  });
+});
+
 describe('assignScenarios', () => {
   it('puts combined scenarios on different patients when there are enough', () => {
     const assignments = assignScenarios(['hypertensive-crisis', 'hypoxia', 'weight-gain'], DEVICES);

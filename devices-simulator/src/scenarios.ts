@@ -11,7 +11,9 @@ export type ScenarioEffect =
   /** Move `type` linearly from its normal value to `target` over `over` readings from `from`, then hold. */
   | { kind: 'ramp'; type: VitalType; from: number; over: number; target: number }
   /** Add `perDay` × days since the simulator started. */
-  | { kind: 'trend'; type: VitalType; perDay: number };
+  | { kind: 'trend'; type: VitalType; perDay: number }
+  /** Add `perReading` × readings since `from` (time compressed: days of change within minutes). */
+  | { kind: 'step'; type: VitalType; from: number; perReading: number };
 
 export interface ScenarioDefinition {
   description: string;
@@ -47,6 +49,12 @@ export const SCENARIOS = {
     description: "The third patient's scale gains 0.8 kg/day (fluid retention in heart failure).",
     target: { patient: 2, measures: 'body_weight' },
     effects: [{ kind: 'trend', type: 'body_weight', perDay: 0.8 }],
+  },
+  'heart-failure-weight-gain': {
+    description:
+      "The third patient's scale gains 0.6 kg per reading from its second, in compressed time: more than 0.9 kg within 24 h by the third reading, so the heart_failure protocol raises a weight-gain alert within a minute (the demo puts that patient on it).",
+    target: { patient: 2, measures: 'body_weight' },
+    effects: [{ kind: 'step', type: 'body_weight', from: 2, perReading: 0.6 }],
   },
 } satisfies Record<string, ScenarioDefinition>;
 
@@ -118,6 +126,12 @@ export function applyScenarioEffects(
         if (current === undefined || readingNumber < effect.from) break;
         const progress = Math.min(1, (readingNumber - effect.from + 1) / effect.over);
         values.set(effect.type, current + (effect.target - current) * progress);
+        break;
+      }
+      case 'step': {
+        const current = values.get(effect.type);
+        if (current === undefined || readingNumber < effect.from) break;
+        values.set(effect.type, current + effect.perReading * (readingNumber - effect.from + 1));
         break;
       }
       case 'trend': {

@@ -7,7 +7,6 @@ import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
 import { AlertRepository } from './alerts/alert.repository';
 import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
-import { ProtocolService } from './protocols/protocol.service';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsGateway } from './alerts/alerts.gateway';
@@ -23,7 +22,6 @@ import { RulesController } from './rule-preview/rules.controller';
     RulePreviewService,
     AlertMetricsService,
     AlertRepository,
-    ProtocolService,
     PatientProtocolRepository,
   ],
 })

@@ -1,18 +1,20 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@homeward/identity';
 import { ReadingsModule } from '@homeward/monitoring';
+import { PatientsModule } from '@homeward/patients';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
 import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
+import { ProtocolService } from './protocols/protocol.service';
 import { AlertPublisher } from './alerts/alert-publisher';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
 
-/** Alerts as people query them and act on them. */
+/** Alerts as people query them and act on them, and the protocols patients' rules come from. */
 @Module({
-  imports: [IdentityModule],
-  providers: [AlertService, AlertRepository, AlertPublisher],
-  exports: [AlertService],
+  imports: [IdentityModule, PatientsModule],
+  providers: [AlertService, AlertRepository, AlertPublisher, ProtocolService, PatientProtocolRepository],
+  exports: [AlertService, ProtocolService],
 })
 export class AlertingModule {}
 

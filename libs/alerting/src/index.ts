@@ -1,5 +1,6 @@
 export * from './alerts/alert.service';
 export * from './alerts/alerts.gateway';
+export * from './protocols/protocol.service';
 export * from './rules';
 export * from './alerting.module';
 export * from './alerting-http.module';

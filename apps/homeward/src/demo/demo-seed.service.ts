@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, type Principal } from '@homeward/identity';
+import { ProtocolService, type ProtocolKey } from '@homeward/alerting';
 import { DeviceService, PatientService } from '@homeward/patients';
 
 type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
@@ -14,10 +15,23 @@ export const DEMO_USERS: ReadonlyArray<{ email: string; displayName: string; rol
 
 // `demoKey` marks a patient as the demo's own (patients.demo_key): the seed finds its patients
 // by it and never touches a patient without one.
-const DEMO_PATIENTS = [
+const DEMO_PATIENTS: ReadonlyArray<{
+  demoKey: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  protocols?: ProtocolKey[];
+}> = [
   { demoKey: 'maria-alvarez', givenName: 'Maria', familyName: 'Alvarez', birthDate: '1948-03-14' },
   { demoKey: 'james-okafor', givenName: 'James', familyName: 'Okafor', birthDate: '1955-09-02' },
-  { demoKey: 'ruth-lindqvist', givenName: 'Ruth', familyName: 'Lindqvist', birthDate: '1940-12-21' },
+  // Heart failure: the simulator's `heart-failure-weight-gain` scenario weighs her (the third patient).
+  {
+    demoKey: 'ruth-lindqvist',
+    givenName: 'Ruth',
+    familyName: 'Lindqvist',
+    birthDate: '1940-12-21',
+    protocols: ['heart_failure'],
+  },
   { demoKey: 'wei-chen', givenName: 'Wei', familyName: 'Chen', birthDate: '1962-06-30' },
   { demoKey: 'samuel-brooks', givenName: 'Samuel', familyName: 'Brooks', birthDate: '1951-01-17' },
   { demoKey: 'aisha-rahman', givenName: 'Aisha', familyName: 'Rahman', birthDate: '1958-11-05' },
@@ -40,6 +54,7 @@ export class DemoSeedService {
     private readonly users: UserService,
     private readonly patients: PatientService,
     private readonly deviceService: DeviceService,
+    private readonly protocols: ProtocolService,
   ) {}
 
   async seedUsers(password: string): Promise<Principal> {
@@ -66,7 +81,9 @@ export class DemoSeedService {
   ): Promise<DemoDevice[]> {
     const devices: DemoDevice[] = [];
     for (const template of DEMO_PATIENTS.slice(0, count)) {
-      const patient = await this.patients.ensureDemoPatient(coordinator, template);
+      const { protocols, ...identity } = template;
+      const patient = await this.patients.ensureDemoPatient(coordinator, identity);
+      if (protocols) await this.protocols.setForPatient(coordinator, patient.id, protocols);
       const label = `${patient.givenName} ${patient.familyName}`;
       const active = (await this.deviceService.listForPatient(coordinator, patient.id)).filter(
         (device) => !device.revokedAt,

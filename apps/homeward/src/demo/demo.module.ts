@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AlertingModule } from '@homeward/alerting';
 import { IdentityModule } from '@homeward/identity';
 import { PatientsModule } from '@homeward/patients';
 import { DemoSeedService } from './demo-seed.service';
 
 /** Seeds the demo organisation: only the all-in-one process and its seed script load it, never a deployment's API. */
 @Module({
-  imports: [IdentityModule, PatientsModule],
+  imports: [IdentityModule, PatientsModule, AlertingModule],
   providers: [DemoSeedService],
   exports: [DemoSeedService],
 })

@@ -102,7 +102,14 @@ export async function startDemo(
   const simulator = resolve(__dirname, '..', '..', '..', '..', 'devices-simulator', 'src', 'main.js');
   const child = spawn(
     process.execPath,
-    [simulator, '--devices-file', devicesFile, '--scenario', 'hypertensive-crisis', '--quiet'],
+    [
+      simulator,
+      '--devices-file',
+      devicesFile,
+      '--scenario',
+      'hypertensive-crisis,heart-failure-weight-gain',
+      '--quiet',
+    ],
     {
       stdio: ['ignore', 'inherit', 'inherit'],
     },
