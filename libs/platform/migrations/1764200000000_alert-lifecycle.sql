@@ -24,3 +24,6 @@ CREATE TABLE alert_events (
 );
 CREATE INDEX alert_events_alert_idx ON alert_events (alert_id, id);
 CREATE INDEX alerts_assigned_idx ON alerts (organization_id, assigned_to, sequence DESC) WHERE assigned_to IS NOT NULL;
+
+-- Down Migration
+-- Forward-only: schema changes are undone by a new migration, never by dropping clinical data.

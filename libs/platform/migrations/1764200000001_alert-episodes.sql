@@ -48,3 +48,6 @@ SELECT id, patient_id, episode_key, rule_id, severity, trigger_device_id, trigge
        trigger_measured_at, trigger_value, trigger_unit, batch_id, created_at
 FROM alerts
 ON CONFLICT DO NOTHING;
+
+-- Down Migration
+-- Forward-only: schema changes are undone by a new migration, never by dropping clinical data.

@@ -9,3 +9,6 @@ CREATE TABLE patient_protocols (
   set_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (patient_id, protocol_key)
 );
+
+-- Down Migration
+-- Forward-only: schema changes are undone by a new migration, never by dropping clinical data.
