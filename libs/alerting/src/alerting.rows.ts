@@ -23,6 +23,8 @@ export interface NewAlertRow {
 export interface AlertRow extends NewAlertRow {
   /** Breaches attached, the first included. */
   occurrences: number;
+  /** In-range readings since the last breach. */
+  clearCount: number;
   lastValue: number;
   lastMeasuredAt: Date;
   id: string;

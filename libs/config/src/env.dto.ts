@@ -181,6 +181,18 @@ export class EnvDto {
   @Min(1, { always: true })
   EVALUATION_SWEEP_BATCH_LIMIT = 500;
 
+  /** In-range readings after an alert's last breach that resolve it on their own ("all clear"); 0: never. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  ALERT_ALL_CLEAR_READINGS = 3;
+
+  /** After an alert closes, a breach within this many minutes re-opens it instead of raising a new one. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  ALERT_COOLDOWN_MINUTES = 360;
+
   /** Jobs of each kind one worker process runs at once. */
   @Type(() => Number)
   @IsInt({ always: true })

@@ -30,7 +30,11 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
   let minute = 0;
 
   /** A stored batch with one blood-pressure measurement, as ingest leaves it. */
-  const storeBatch = async (systolic: number, diastolic = 80): Promise<string> => {
+  const storeBatch = async (
+    systolic: number,
+    diastolic = 80,
+    who: { patient: string; device: string } = { patient, device },
+  ): Promise<string> => {
     const batchId = randomUUID();
     const measuredAt = new Date(Date.UTC(2026, 10, 20, 8, minute++));
     await database.pool.query(
@@ -43,22 +47,26 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
                              source_value, source_unit, batch_id)
        VALUES ($1, $2, $3, $4, 'blood_pressure_systolic', '8480-6', $5, 'mm[Hg]', $5, 'mm[Hg]', $7),
               ($1, $2, $3, $4, 'blood_pressure_diastolic', '8462-4', $6, 'mm[Hg]', $6, 'mm[Hg]', $7)`,
-      [measuredAt, patient, device, `m-${minute}`, systolic, diastolic, batchId],
+      [measuredAt, who.patient, who.device, `m-${minute}`, systolic, diastolic, batchId],
     );
     return batchId;
   };
 
-  const episodes = async (): Promise<EpisodeRow[]> =>
+  const episodes = async (of = patient): Promise<EpisodeRow[]> =>
     (
       await database.pool.query<EpisodeRow>(
         `SELECT id, status, severity, rule_id, occurrences, last_value FROM alerts
          WHERE patient_id = $1 AND episode_key = 'bp.high' ORDER BY sequence`,
-        [patient],
+        [of],
       )
     ).rows;
 
   beforeAll(async () => {
-    integration = await createIntegrationModule({ role: 'worker', imports: [AlertingJobsModule] });
+    integration = await createIntegrationModule({
+      role: 'worker',
+      imports: [AlertingJobsModule],
+      env: { ALERT_ALL_CLEAR_READINGS: '2', ALERT_COOLDOWN_MINUTES: '60' },
+    });
     database = integration.database;
     evaluation = integration.moduleRef.get(AlertEvaluationService);
     organization = await createOrganization(database.pool);
@@ -111,5 +119,43 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
     expect(results.reduce((sum, result) => sum + result.raised, 0)).toBe(1);
     const open = (await episodes()).filter((episode) => episode.status === 'open');
     expect(open).toEqual([expect.objectContaining({ occurrences: 4 })]);
+  });
+
+  it('resolves an alert after enough in-range readings (all clear), and a breach within the cool-down re-opens it', async () => {
+    const other = await createPatient(database.pool, organization);
+    const who = { patient: other, device: await createDevice(database.pool, organization, other) };
+    await evaluation.evaluateBatch(await storeBatch(165, 80, who), 'a1');
+    await evaluation.evaluateBatch(await storeBatch(128, 80, who), 'a2');
+    expect(await episodes(other)).toEqual([expect.objectContaining({ status: 'open', occurrences: 1 })]);
+    await evaluation.evaluateBatch(await storeBatch(131, 80, who), 'a3');
+    const [resolved] = await episodes(other);
+    expect(resolved.status).toBe('resolved');
+
+    // Within the cool-down: the same alert comes back instead of a new one.
+    expect(await evaluation.evaluateBatch(await storeBatch(170, 80, who), 'a4')).toEqual({ raised: 0 });
+    expect(await episodes(other)).toEqual([
+      expect.objectContaining({ id: resolved.id, status: 'open', occurrences: 2, last_value: 170 }),
+    ]);
+    const { rows } = await database.pool.query<{ action: string; actor_user_id: string | null }>(
+      'SELECT action, actor_user_id FROM alert_events WHERE alert_id = $1 ORDER BY id',
+      [resolved.id],
+    );
+    expect(rows).toEqual([
+      { action: 'auto_resolve', actor_user_id: null },
+      { action: 'reopen', actor_user_id: null },
+    ]);
+  });
+
+  it('opens a new alert for a breach after the cool-down', async () => {
+    const other = await createPatient(database.pool, organization);
+    const who = { patient: other, device: await createDevice(database.pool, organization, other) };
+    await evaluation.evaluateBatch(await storeBatch(165, 80, who), 'c1');
+    const [first] = await episodes(other);
+    await database.pool.query(
+      "UPDATE alerts SET status = 'resolved', closed_at = now() - interval '61 minutes' WHERE id = $1",
+      [first.id],
+    );
+    expect(await evaluation.evaluateBatch(await storeBatch(166, 80, who), 'c2')).toEqual({ raised: 1 });
+    expect((await episodes(other)).map((episode) => episode.status)).toEqual(['resolved', 'open']);
   });
 });

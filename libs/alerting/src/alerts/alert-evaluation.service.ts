@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { SEVERITIES, type Severity } from '@homeward/contracts';
 import { ReadingBatchService } from '@homeward/monitoring';
+import { AppConfig } from '@homeward/config';
 import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability';
-import { Database } from '@homeward/platform';
+import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { batchFindings, historyStart } from '../protocols/batch-findings';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
+import { GROUP_TYPES } from '../protocols/patient-rules';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
 import { AlertRepository } from './alert.repository';
+
+type BatchReading = Awaited<ReturnType<ReadingBatchService['readingsOf']>>[number];
 
 const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((severity, rank) => [severity, rank])) as Record<
   Severity,
@@ -24,6 +28,7 @@ export class AlertEvaluationService {
     private readonly alerts: AlertRepository,
     private readonly protocols: PatientProtocolRepository,
     private readonly publisher: AlertPublisher,
+    private readonly config: AppConfig,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -58,7 +63,7 @@ export class AlertEvaluationService {
     // nothing twice; an episode is locked while a breach attaches, so concurrent batches of
     // one patient serialise on it.
     const changes = await this.db.transaction(async (tx) => {
-      const changed: Array<{ row: AlertRow; opened: boolean; worse: boolean }> = [];
+      const changed: Array<{ row: AlertRow; opened: boolean; worse: boolean; reopened?: boolean }> = [];
       for (const rule of findings) {
         const { trigger } = rule;
         const episodeKey = rule.group;
@@ -79,12 +84,29 @@ export class AlertEvaluationService {
         let row: AlertRow | undefined;
         let opened = false;
         let worse = false;
+        let reopened: AlertRow | undefined;
         for (let attempt = 0; !row && attempt < 3; attempt++) {
           const episode = await this.alerts.findActiveEpisodeForUpdate(trigger.patientId, episodeKey, tx);
           if (episode) {
             worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[episode.severity];
             row = await this.alerts.attachToEpisode(
               episode.id,
+              {
+                ruleId: rule.ruleId,
+                ruleDescription: rule.ruleDescription,
+                severity: rule.severity,
+                escalate: worse,
+                value: trigger.value,
+                measuredAt: trigger.measuredAt,
+              },
+              tx,
+            );
+          } else if (
+            (reopened = await this.reopenWithinCooldown(trigger.patientId, episodeKey, batchId, tx))
+          ) {
+            worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[reopened.severity];
+            row = await this.alerts.attachToEpisode(
+              reopened.id,
               {
                 ruleId: rule.ruleId,
                 ruleDescription: rule.ruleDescription,
@@ -122,8 +144,12 @@ export class AlertEvaluationService {
         if (!row)
           throw new Error(`No episode for patient ${trigger.patientId} and ${episodeKey} after 3 attempts`);
         await this.alerts.insertOccurrence({ ...occurrence, alertId: row.id }, tx);
-        changed.push({ row, opened, worse });
+        changed.push({ row, opened, worse, reopened: Boolean(reopened) });
       }
+      for (const row of await this.countAllClear(readings, findings, tx))
+        changed.push({ row, opened: false, worse: false });
+      // With the changes, so a re-run of a committed batch counts nothing twice.
+      await this.batches.markEvaluated(batchId, tx);
       return changed;
     });
     // Sockets are at-most-once: alerts live in PostgreSQL and clients replay what they missed.
@@ -145,10 +171,95 @@ export class AlertEvaluationService {
           worse,
           correlationId,
         },
-        opened ? 'Alert raised' : worse ? 'Alert severity rose' : 'Breach attached to an open alert',
+        opened
+          ? 'Alert raised'
+          : row.status === 'resolved'
+            ? 'Alert resolved: all clear'
+            : worse
+              ? 'Alert severity rose'
+              : 'Breach attached to an open alert',
       );
     }
-    await this.batches.markEvaluated(batchId);
     return { raised: changes.filter((change) => change.opened).length };
+  }
+
+  /** Re-opens the patient's episode of `episodeKey` that closed within the cool-down, if any. */
+  private async reopenWithinCooldown(
+    patientId: string,
+    episodeKey: string,
+    batchId: string,
+    tx: Queryable,
+  ): Promise<AlertRow | undefined> {
+    if (this.config.ALERT_COOLDOWN_MINUTES === 0) return undefined;
+    const closed = await this.alerts.findRecentlyClosedForUpdate(
+      patientId,
+      episodeKey,
+      this.config.ALERT_COOLDOWN_MINUTES,
+      tx,
+    );
+    if (!closed) return undefined;
+    const row = await this.alerts.reopen(closed.id, tx);
+    if (!row) return undefined;
+    await this.alerts.insertEvent(
+      {
+        alertId: row.id,
+        organizationId: row.organizationId,
+        actorUserId: null,
+        action: 'reopen',
+        fromStatus: closed.status,
+        toStatus: 'open',
+        detail: { batchId, cooldownMinutes: this.config.ALERT_COOLDOWN_MINUTES },
+      },
+      tx,
+    );
+    return row;
+  }
+
+  /**
+   * Counts, on each active episode of the batch's patients, the batch's measurements of the
+   * episode's vital types that breached none of its rules; an episode reaching
+   * ALERT_ALL_CLEAR_READINGS is resolved ("all clear") and re-arms: the next breach opens a
+   * new one (or re-opens it within the cool-down). Returns the alerts it resolved.
+   */
+  private async countAllClear(
+    readings: readonly BatchReading[],
+    findings: ReadonlyArray<{ group: string; trigger: BatchReading }>,
+    tx: Queryable,
+  ): Promise<AlertRow[]> {
+    const resolveAt = this.config.ALERT_ALL_CLEAR_READINGS;
+    if (resolveAt === 0 || readings.length === 0) return [];
+    const measurement = (r: BatchReading) => `${r.deviceId}|${r.messageId}|${r.measuredAt.toISOString()}`;
+    const breached = new Set(
+      findings.map((f) => `${f.trigger.patientId}|${f.group}|${measurement(f.trigger)}`),
+    );
+    const patientIds = [...new Set(readings.map((r) => r.patientId))];
+    const resolved: AlertRow[] = [];
+    for (const episode of await this.alerts.activeEpisodesForUpdate(patientIds, tx)) {
+      const types = GROUP_TYPES.get(episode.episodeKey);
+      if (!types) continue;
+      const inRange = new Set(
+        readings
+          .filter((r) => r.patientId === episode.patientId && types.has(r.type))
+          .map(measurement)
+          .filter((m) => !breached.has(`${episode.patientId}|${episode.episodeKey}|${m}`)),
+      );
+      if (inRange.size === 0) continue;
+      const row = await this.alerts.countClear(episode.id, inRange.size, resolveAt, tx);
+      if (!row) continue;
+      await this.alerts.insertEvent(
+        {
+          alertId: row.id,
+          organizationId: row.organizationId,
+          actorUserId: null,
+          action: 'auto_resolve',
+          fromStatus: episode.status,
+          toStatus: 'resolved',
+          detail: { inRangeReadings: episode.clearCount + inRange.size },
+        },
+        tx,
+      );
+      resolved.push(row);
+    }
+    return resolved;
   }
 }

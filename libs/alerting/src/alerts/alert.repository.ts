@@ -15,7 +15,7 @@ const COLUMNS = `id, sequence::text AS sequence, organization_id AS "organizatio
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
-  episode_key AS "episodeKey", occurrences, last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
+  episode_key AS "episodeKey", occurrences, clear_count AS "clearCount", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const ACTIVE = `('pending_confirmation', 'open', 'acknowledged', 'escalated')`;
@@ -103,6 +103,7 @@ export class AlertRepository {
          last_value = CASE WHEN $6 >= last_measured_at THEN $5 ELSE last_value END,
          last_measured_at = GREATEST(last_measured_at, $6),
          severity = CASE WHEN $7 THEN $4 ELSE severity END,
+         clear_count = 0,
          rule_id = CASE WHEN $7 THEN $2 ELSE rule_id END,
          rule_description = CASE WHEN $7 THEN $3 ELSE rule_description END,
          updated_at = now()
@@ -263,7 +264,8 @@ export class AlertRepository {
     event: {
       alertId: string;
       organizationId: string;
-      actorUserId: string;
+      /** Null for the platform's own actions (re-opening, all clear). */
+      actorUserId: string | null;
       action: string;
       fromStatus: AlertRow['status'];
       toStatus: AlertRow['status'];
@@ -328,5 +330,70 @@ export class AlertRepository {
       [scope.organizationId, from, to],
     );
     return rows[0];
+  }
+
+  /** The patient's episode of `episodeKey` closed within the last `withinMinutes`, locked: a breach re-opens it. */
+  async findRecentlyClosedForUpdate(
+    patientId: string,
+    episodeKey: string,
+    withinMinutes: number,
+    q: Queryable,
+  ): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(
+      `SELECT ${COLUMNS} FROM alerts
+       WHERE patient_id = $1 AND episode_key = $2 AND closed_at IS NOT NULL
+         AND closed_at > now() - make_interval(mins => $3)
+         AND status IN ('resolved', 'dismissed')
+       ORDER BY closed_at DESC LIMIT 1
+       FOR UPDATE`,
+      [patientId, episodeKey, withinMinutes],
+    );
+    return rows[0];
+  }
+
+  /** Re-opens a closed episode; undefined when another one of the same key is active meanwhile. */
+  async reopen(id: string, q: Queryable): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(
+      `UPDATE alerts SET status = 'open', closed_at = NULL, clear_count = 0, assigned_to = NULL,
+              snoozed_until = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('resolved', 'dismissed')
+         AND NOT EXISTS (SELECT 1 FROM alerts b WHERE b.patient_id = alerts.patient_id
+                         AND b.episode_key = alerts.episode_key AND b.status IN ${ACTIVE})
+       RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /** The active episodes of `patientIds`, locked: the batch counts its in-range readings on them. */
+  async activeEpisodesForUpdate(patientIds: readonly string[], q: Queryable): Promise<AlertRow[]> {
+    const { rows } = await q.query<AlertRow>(
+      `SELECT ${COLUMNS} FROM alerts WHERE patient_id = ANY($1::uuid[]) AND status IN ${ACTIVE}
+       ORDER BY patient_id, episode_key FOR UPDATE`,
+      [patientIds],
+    );
+    return rows;
+  }
+
+  /**
+   * Counts `inRange` more in-range readings on an episode; at `resolveAt` (0: never) it is
+   * resolved, all clear. Returns the row when it was resolved.
+   */
+  async countClear(
+    id: string,
+    inRange: number,
+    resolveAt: number,
+    q: Queryable,
+  ): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(
+      `UPDATE alerts SET clear_count = clear_count + $2,
+              status = CASE WHEN $3 > 0 AND clear_count + $2 >= $3 THEN 'resolved' ELSE status END,
+              closed_at = CASE WHEN $3 > 0 AND clear_count + $2 >= $3 THEN now() ELSE closed_at END,
+              updated_at = CASE WHEN $3 > 0 AND clear_count + $2 >= $3 THEN now() ELSE updated_at END
+       WHERE id = $1
+       RETURNING ${COLUMNS}`,
+      [id, inRange, resolveAt],
+    );
+    return rows[0]?.status === 'resolved' ? rows[0] : undefined;
   }
 }

@@ -1,4 +1,6 @@
+import type { VitalType } from '@homeward/contracts';
 import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
+import type { RuleDefinition } from '../rules/rule-definition';
 import { PROTOCOLS, type ProtocolKey, type ProtocolRule } from '../rules/protocols';
 
 /** A rule as it applies to a patient, with where it comes from. */
@@ -35,3 +37,20 @@ export function effectiveRules(keys: readonly ProtocolKey[]): EffectiveRule[] {
   }
   return [...rules.values()];
 }
+
+function typesOf(definition: RuleDefinition): VitalType[] {
+  return definition.kind === 'any'
+    ? definition.conditions.map((condition) => condition.type)
+    : [definition.type];
+}
+
+/** The vital types each rule group looks at: readings of these types can clear its alert. */
+export const GROUP_TYPES: ReadonlyMap<string, ReadonlySet<string>> = (() => {
+  const groups = new Map<string, Set<string>>();
+  const add = (group: string, types: VitalType[]) =>
+    groups.set(group, new Set([...(groups.get(group) ?? []), ...types]));
+  for (const rule of DEFAULT_RULES) add(rule.group, typesOf(rule.definition));
+  for (const protocol of PROTOCOLS)
+    for (const rule of protocol.rules) add(rule.group, typesOf(rule.definition));
+  return groups;
+})();

@@ -53,10 +53,9 @@ export class IngestBatchRepository {
     return rows;
   }
 
-  async markEvaluated(id: string): Promise<void> {
-    await this.db.query(
-      `UPDATE ingest_batches SET evaluated_at = now() WHERE id = $1 AND evaluated_at IS NULL`,
-      [id],
-    );
+  async markEvaluated(id: string, q: Queryable = this.db): Promise<void> {
+    await q.query(`UPDATE ingest_batches SET evaluated_at = now() WHERE id = $1 AND evaluated_at IS NULL`, [
+      id,
+    ]);
   }
 }

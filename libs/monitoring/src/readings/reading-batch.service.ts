@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectLogger, type Logger } from '@homeward/observability';
+import type { Queryable } from '@homeward/platform';
 import { IngestBatchRepository } from '../ingest/ingest-batch.repository';
 import type { BatchReadingRow, IngestBatchRow, ReadingRow } from '../monitoring.rows';
 import { ReadingJobs } from './reading.jobs';
@@ -33,8 +34,9 @@ export class ReadingBatchService {
     return this.readings.listSince(patientIds, since);
   }
 
-  async markEvaluated(batchId: string): Promise<void> {
-    await this.batches.markEvaluated(batchId);
+  /** `q`: the evaluator's transaction, so the batch counts as evaluated exactly when its results commit. */
+  async markEvaluated(batchId: string, q?: Queryable): Promise<void> {
+    await this.batches.markEvaluated(batchId, q);
   }
 
   /** Re-enqueues batches whose evaluation job was lost; job ids are the batch ids, so duplicates merge. */
