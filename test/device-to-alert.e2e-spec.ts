@@ -108,6 +108,32 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     expect(listB.body.items).toEqual([]);
   });
 
+  it('stores a critical reading that arrives hours late as a late alert, and does not push it as new', async () => {
+    const received: AlertDto[] = [];
+    await openAlertSocket(coordinatorA, received);
+    const latePatient = (await coordinatorA.createPatient('Samuel', 'Brooks')).id;
+    const lateDevice = await coordinatorA.registerDevice(latePatient, 'bp_cuff');
+    const lateMqtt = await connectDevice(stack.broker.url, lateDevice);
+    try {
+      await publishRaw(
+        lateMqtt,
+        lateDevice.id,
+        bpMessage('late-1', 192, 118, new Date(Date.now() - 3 * 3600_000)),
+      );
+      const alert = await waitFor(
+        async () =>
+          (await coordinatorA.request<{ items: AlertDto[] }>('GET', `/api/alerts?patientId=${latePatient}`))
+            .body.items[0],
+        { what: 'the late alert in the queue', timeoutMs: 10_000 },
+      );
+      expect(alert).toMatchObject({ severity: 'critical', late: true, trigger: { messageId: 'late-1' } });
+      await sleep(1000);
+      expect(received.filter((pushed) => pushed.patientId === latePatient)).toEqual([]);
+    } finally {
+      await lateMqtt.endAsync();
+    }
+  });
+
   it('lists the patient vitals newest first with LOINC-coded types and UCUM units', async () => {
     await publishRaw(mqtt, device.id, bpMessage('normal-1', 128, 82, new Date(Date.now() - 30_000)));
     await waitFor(async () => (await readingCount('normal-1')) === 3, { what: 'normal reading' });

@@ -18,6 +18,8 @@ export interface NewAlertRow {
   correlationId: string;
   /** One active alert per patient and key: the rule group. */
   episodeKey: string;
+  /** Raised by a reading that arrived long after it was measured. */
+  late: boolean;
 }
 
 export interface AlertRow extends NewAlertRow {

@@ -193,6 +193,15 @@ export class EnvDto {
   @Min(0, { always: true })
   ALERT_COOLDOWN_MINUTES = 360;
 
+  /**
+   * A reading that arrives more than this many minutes after it was measured is late: the
+   * alert it raises says so and is not pushed as a new alert.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  ALERT_LATE_AFTER_MINUTES = 60;
+
   /** Jobs of each kind one worker process runs at once. */
   @Type(() => Number)
   @IsInt({ always: true })

@@ -20,6 +20,8 @@ export interface AlertDto {
     deviceId: string;
     messageId: string;
   };
+  /** Raised by a reading that arrived long after it was measured: it describes the past. */
+  late: boolean;
   /** Breaches attached to this episode, the first included. */
   occurrences: number;
   /** The latest breaching value and when it was measured. */

@@ -58,7 +58,9 @@ export class AlertEvaluationService {
             historyStart(protocols, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
           )
         : [];
-    const findings = batchFindings(readings, protocols, history, new Date());
+    const findings = batchFindings(readings, protocols, history, new Date(), {
+      lateAfterMinutes: this.config.ALERT_LATE_AFTER_MINUTES,
+    });
     // One transaction for the batch: a retried job finds its occurrences linked and attaches
     // nothing twice; an episode is locked while a breach attaches, so concurrent batches of
     // one patient serialise on it.
@@ -135,6 +137,7 @@ export class AlertEvaluationService {
                 batchId,
                 correlationId,
                 episodeKey,
+                late: rule.late,
               },
               tx,
             );
@@ -159,7 +162,8 @@ export class AlertEvaluationService {
       const alert = mapAlert(row);
       if (opened || changes.some((change) => change.row.id === row.id && change.opened)) {
         alertsRaised.inc({ severity: row.severity });
-        this.publisher.alertCreated(alert);
+        // A late alert describes the past: it waits in the queue instead of ringing as new.
+        if (!row.late) this.publisher.alertCreated(alert);
       } else this.publisher.alertUpdated(alert);
       this.logger.info(
         {
@@ -169,6 +173,7 @@ export class AlertEvaluationService {
           severity: row.severity,
           occurrences: row.occurrences,
           worse,
+          late: row.late,
           correlationId,
         },
         opened

@@ -113,6 +113,10 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty({ type: AlertRuleDto }) rule!: AlertRuleDto;
   @ApiProperty({ type: AlertTriggerDto }) trigger!: AlertTriggerDto;
+  @ApiProperty({
+    description: 'Raised by a reading that arrived long after it was measured; never pushed as a new alert',
+  })
+  late!: boolean;
   @ApiProperty({ type: 'integer', description: 'Breaches attached to this episode, the first included' })
   occurrences!: number;
   @ApiProperty({ description: 'The latest breaching value, in the unit of the trigger' }) lastValue!: number;

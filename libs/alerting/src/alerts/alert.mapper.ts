@@ -18,6 +18,7 @@ export function mapAlert(row: AlertRow): AlertDto {
       deviceId: row.triggerDeviceId,
       messageId: row.triggerMessageId,
     },
+    late: row.late,
     occurrences: row.occurrences,
     lastValue: row.lastValue,
     lastMeasuredAt: row.lastMeasuredAt.toISOString(),

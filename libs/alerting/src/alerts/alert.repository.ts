@@ -15,7 +15,7 @@ const COLUMNS = `id, sequence::text AS sequence, organization_id AS "organizatio
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
-  episode_key AS "episodeKey", occurrences, clear_count AS "clearCount", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
+  episode_key AS "episodeKey", late, occurrences, clear_count AS "clearCount", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const ACTIVE = `('pending_confirmation', 'open', 'acknowledged', 'escalated')`;
@@ -56,8 +56,8 @@ export class AlertRepository {
     const { rows } = await q.query<AlertRow>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, trigger_type,
                            trigger_value, trigger_unit, trigger_measured_at, trigger_device_id, trigger_message_id,
-                           batch_id, correlation_id, episode_key, last_value, last_measured_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $10)
+                           batch_id, correlation_id, episode_key, last_value, last_measured_at, late)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $10, $16)
        ON CONFLICT (patient_id, episode_key) WHERE status IN ${ACTIVE} DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -76,6 +76,7 @@ export class AlertRepository {
         alert.batchId,
         alert.correlationId,
         alert.episodeKey,
+        alert.late,
       ],
     );
     return rows[0];

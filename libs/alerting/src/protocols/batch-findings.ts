@@ -52,6 +52,7 @@ export function batchFindings<R extends EngineReading>(
   options: Pick<EvaluationInput<R>, 'lateAfterMinutes'> = {},
 ): BatchFinding<R>[] {
   const findings: BatchFinding<R>[] = [];
+  const lateAfterMs = (options.lateAfterMinutes ?? 60) * 60_000;
   const byDefaults = readings.filter((reading) => !keysByPatient.get(reading.patientId)?.length);
   for (const { rule, trigger } of evaluateThresholds([...byDefaults], DEFAULT_THRESHOLD_RULES)) {
     findings.push({
@@ -61,7 +62,7 @@ export function batchFindings<R extends EngineReading>(
       ruleDescription: rule.description,
       severity: rule.severity,
       trigger,
-      late: false,
+      late: (trigger.receivedAt ?? now).getTime() - trigger.measuredAt.getTime() > lateAfterMs,
     });
   }
 
