@@ -122,6 +122,32 @@ describe('alert lifecycle: actions, conflicts, history and live updates (api pro
     ]);
   });
 
+  it('replays, as alert.updated, the changes to alerts a client already had when it reconnects', async () => {
+    const id = await raise('warning');
+    const before = await clinician.request<AlertDetail>('GET', `/api/alerts/${id}`);
+    // The client saw the alert, then went away; meanwhile a colleague acknowledged it.
+    const lastSeen = before.body.changeSequence;
+    await coordinator.request('POST', `/api/alerts/${id}/acknowledge`);
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${stack.apiUrl}/alerts`, {
+      auth: { token: clinician.accessToken, lastSequence: lastSeen },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    sockets.push(socket);
+    const updated: AlertDto[] = [];
+    const created: AlertDto[] = [];
+    socket.on('alert.updated', (alert) => updated.push(alert));
+    socket.on('alert.created', (alert) => created.push(alert));
+    const complete = await new Promise<{ updated: number }>((resolve, reject) => {
+      socket.once('alert.replay.complete', resolve);
+      socket.once('connect_error', reject);
+    });
+    expect(created.map((alert) => alert.id)).not.toContain(id);
+    expect(updated).toEqual([expect.objectContaining({ id, status: 'acknowledged' })]);
+    expect(updated[0].changeSequence).toBeGreaterThan(lastSeen);
+    expect(complete.updated).toBe(1);
+  });
+
   it('lets exactly one of two simultaneous acknowledgements win; the other gets 409 with the state', async () => {
     const id = await raise('critical');
     const [first, second] = await Promise.all([

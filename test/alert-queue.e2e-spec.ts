@@ -224,12 +224,21 @@ describe('alert queue order and replay after reconnect (api process; PostgreSQL,
       highestSequence: 1100,
       truncated: false,
       remaining: [],
+      updated: 0,
+      updatesTruncated: false,
     });
 
     // Back at once with the highest sequence: nothing was missed, and the client is told so.
     const again = await reconnect(coordinatorA, complete.highestSequence ?? 0);
     expect(again.alerts).toEqual([]);
-    expect(again.complete).toEqual({ count: 0, highestSequence: null, truncated: false, remaining: [] });
+    expect(again.complete).toEqual({
+      count: 0,
+      highestSequence: null,
+      truncated: false,
+      remaining: [],
+      updated: 0,
+      updatesTruncated: false,
+    });
   });
 
   it("never replays another organisation's alerts", async () => {
@@ -274,6 +283,8 @@ describe('alert queue order and replay after reconnect (api process; PostgreSQL,
         { severity: 'warning', afterSequence: 0, beforeSequence: lastReplayed.sequence },
         { severity: 'info', afterSequence: 0 },
       ],
+      updated: 0,
+      updatesTruncated: false,
     });
 
     const rest: number[] = [];

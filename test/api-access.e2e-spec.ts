@@ -357,6 +357,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
     expect(Object.keys(served).sort()).toEqual(
       [
         'assignedTo',
+        'changeSequence',
         'createdAt',
         'id',
         'lastMeasuredAt',

@@ -31,6 +31,8 @@ export interface AlertRow extends NewAlertRow {
   lastMeasuredAt: Date;
   id: string;
   sequence: string;
+  /** bigint text: the number of the alert's last change, from the same sequence as `sequence`. */
+  changeSequence: string;
   status: AlertStatus;
   assignedTo: string | null;
   snoozedUntil: Date | null;

@@ -7,6 +7,11 @@ export interface AlertDto {
   id: string;
   /** Increases with every alert in the platform; clients resume from the last one they saw. */
   sequence: number;
+  /**
+   * The number of the alert's last change, from the same counter as `sequence`. A client
+   * reconnects with the highest `sequence` or `changeSequence` it has seen as `lastSequence`.
+   */
+  changeSequence: number;
   organizationId: string;
   patientId: string;
   severity: Severity;
@@ -57,6 +62,10 @@ export interface AlertReplayComplete {
   truncated: boolean;
   /** The `GET /api/alerts` queries that return what was not replayed, in replay order; empty unless truncated. */
   remaining: AlertPageQuery[];
+  /** Older alerts that changed while the client was away, replayed as `alert.updated` before this event. */
+  updated: number;
+  /** More changes than ALERT_REPLAY_MAX: re-read the queue through `GET /api/alerts`. */
+  updatesTruncated: boolean;
 }
 
 export interface ServerToClientEvents {

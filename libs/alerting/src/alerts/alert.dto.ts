@@ -107,6 +107,12 @@ export class AlertResponseDto implements AlertDto {
     description: 'Increases with every alert in the platform; clients resume from the last one they saw',
   })
   sequence!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Number of the last change, from the same counter as sequence; reconnect with the highest sequence or changeSequence seen',
+  })
+  changeSequence!: number;
   @ApiProperty() organizationId!: string;
   @ApiProperty() patientId!: string;
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;

@@ -5,6 +5,7 @@ export function mapAlert(row: AlertRow): AlertDto {
   return {
     id: row.id,
     sequence: Number(row.sequence),
+    changeSequence: Number(row.changeSequence),
     organizationId: row.organizationId,
     patientId: row.patientId,
     severity: row.severity,

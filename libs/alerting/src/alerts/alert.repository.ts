@@ -10,7 +10,7 @@ import type {
   NewAlertRow,
 } from '../alerting.rows';
 
-const COLUMNS = `id, sequence::text AS sequence, organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
+const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "changeSequence", organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
   rule_kind AS "ruleKind", rule_description AS "ruleDescription", severity, status, trigger_type AS "triggerType",
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
@@ -396,5 +396,19 @@ export class AlertRepository {
       [id, inRange, resolveAt],
     );
     return rows[0]?.status === 'resolved' ? rows[0] : undefined;
+  }
+
+  /**
+   * Alerts in `scope` raised at or before `afterSequence` and changed after it, oldest change
+   * first: what a reconnecting client has a stale copy of.
+   */
+  async listChangedAfter(scope: PatientScope, afterSequence: string, limit: number): Promise<AlertRow[]> {
+    const { rows } = await this.db.query<AlertRow>(
+      `SELECT ${COLUMNS} FROM alerts
+       WHERE organization_id = $1 AND alerts.sequence <= $2 AND alerts.change_sequence > $2
+       ORDER BY alerts.change_sequence LIMIT $3`,
+      [scope.organizationId, afterSequence, limit],
+    );
+    return rows;
   }
 }

@@ -213,17 +213,30 @@ export class AlertService {
   /**
    * Hands `deliver` what a reconnecting client missed after `afterSequence`, page by page:
    * critical, then warning, then info, newest first within each. Stops after
-   * `ALERT_REPLAY_MAX` alerts and then names the `GET /api/alerts` queries for the rest.
+   * `ALERT_REPLAY_MAX` alerts and then names the `GET /api/alerts` queries for the rest. Then
+   * hands `deliverUpdates` the older alerts that changed after `afterSequence`.
    */
   async replayAfter(
     principal: Principal,
     afterSequence: number,
     deliver: (alerts: AlertDto[]) => void,
+    deliverUpdates: (alerts: AlertDto[]) => void = () => undefined,
   ): Promise<AlertReplayComplete> {
     await this.audit.record(principal, 'alert.replay', {
       resourceType: 'alert',
       resourceId: `after:${afterSequence}`,
     });
+    // Alerts the client already had that changed meanwhile, oldest change first, before the summary.
+    const updates = async () => {
+      const changed = await this.alerts.listChangedAfter(
+        this.access.patientScope(principal),
+        String(afterSequence),
+        ALERT_REPLAY_MAX + 1,
+      );
+      const page = changed.slice(0, ALERT_REPLAY_MAX).map(mapAlert);
+      if (page.length > 0) deliverUpdates(page);
+      return { updated: page.length, updatesTruncated: changed.length > ALERT_REPLAY_MAX };
+    };
     let count = 0;
     let highestSequence: number | null = null;
     for (const [index, severity] of REPLAY_SEVERITIES.entries()) {
@@ -254,12 +267,12 @@ export class AlertService {
             },
             ...REPLAY_SEVERITIES.slice(index + 1).map((lower) => ({ severity: lower, afterSequence })),
           ];
-          return { count, highestSequence, truncated: true, remaining };
+          return { count, highestSequence, truncated: true, remaining, ...(await updates()) };
         }
         if (rows.length < limit) break;
       }
     }
-    return { count, highestSequence, truncated: false, remaining: [] };
+    return { count, highestSequence, truncated: false, remaining: [], ...(await updates()) };
   }
 
   /** A live alert stream was opened: every alert of the organisation will be pushed to it. */

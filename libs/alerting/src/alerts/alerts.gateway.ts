@@ -75,9 +75,16 @@ export class AlertsGateway implements OnGatewayInit {
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
     const lastSequence = parseLastSequence(socket.handshake.auth?.lastSequence);
     if (lastSequence === undefined) return;
-    const summary = await this.alerts.replayAfter(principal, lastSequence, (alerts) => {
-      for (const alert of alerts) socket.emit('alert.created', alert);
-    });
+    const summary = await this.alerts.replayAfter(
+      principal,
+      lastSequence,
+      (alerts) => {
+        for (const alert of alerts) socket.emit('alert.created', alert);
+      },
+      (alerts) => {
+        for (const alert of alerts) socket.emit('alert.updated', alert);
+      },
+    );
     socket.emit('alert.replay.complete', summary);
   }
 }
