@@ -88,27 +88,14 @@ export class AlertEvaluationService {
         let worse = false;
         let reopened: AlertRow | undefined;
         for (let attempt = 0; !row && attempt < 3; attempt++) {
-          const episode = await this.alerts.findActiveEpisodeForUpdate(trigger.patientId, episodeKey, tx);
+          // The active episode, else one closed within the cool-down (re-opened), else a new one.
+          const episode =
+            (await this.alerts.findActiveEpisodeForUpdate(trigger.patientId, episodeKey, tx)) ??
+            (reopened = await this.reopenWithinCooldown(trigger.patientId, episodeKey, batchId, tx));
           if (episode) {
             worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[episode.severity];
             row = await this.alerts.attachToEpisode(
               episode.id,
-              {
-                ruleId: rule.ruleId,
-                ruleDescription: rule.ruleDescription,
-                severity: rule.severity,
-                escalate: worse,
-                value: trigger.value,
-                measuredAt: trigger.measuredAt,
-              },
-              tx,
-            );
-          } else if (
-            (reopened = await this.reopenWithinCooldown(trigger.patientId, episodeKey, batchId, tx))
-          ) {
-            worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[reopened.severity];
-            row = await this.alerts.attachToEpisode(
-              reopened.id,
               {
                 ruleId: rule.ruleId,
                 ruleDescription: rule.ruleDescription,
