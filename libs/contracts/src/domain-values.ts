@@ -2,6 +2,8 @@
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** Higher is worse: compares severities wherever the worst one wins. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, critical: 2 };
 
 /**
  * An alert is an episode: `pending_confirmation` (waiting for a re-measurement), `open`,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind, UserRole } from '@homeward/contracts';
-import { OrganizationService, UserService, type Principal } from '@homeward/identity';
+import { OrganizationService, UserService, hashPassword, type Principal } from '@homeward/identity';
 import { ProtocolService, type ProtocolKey } from '@homeward/alerting';
 import { DeviceService, PatientService } from '@homeward/patients';
 
@@ -59,9 +59,10 @@ export class DemoSeedService {
 
   async seedUsers(password: string): Promise<Principal> {
     const organization = await this.organizations.ensure(DEMO_ORGANIZATION.slug, DEMO_ORGANIZATION.name);
+    const passwordHash = await hashPassword(password);
     let coordinator: Principal | undefined;
     for (const user of DEMO_USERS) {
-      const row = await this.users.upsert({ ...user, organizationId: organization.id, password });
+      const row = await this.users.upsert({ ...user, organizationId: organization.id, passwordHash });
       if (user.role === 'coordinator')
         coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
     }

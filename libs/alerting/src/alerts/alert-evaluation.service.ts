@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SEVERITIES, type Severity } from '@homeward/contracts';
+import { SEVERITY_RANK } from '@homeward/contracts';
 import { ReadingBatchService } from '@homeward/monitoring';
 import { AppConfig } from '@homeward/config';
 import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability';
@@ -8,16 +8,12 @@ import type { AlertRow } from '../alerting.rows';
 import { batchFindings, historyStart } from '../protocols/batch-findings';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
 import { GROUP_TYPES } from '../protocols/patient-rules';
+import { measurementKey } from '../rules/threshold.rule';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
 import { AlertRepository } from './alert.repository';
 
 type BatchReading = Awaited<ReturnType<ReadingBatchService['readingsOf']>>[number];
-
-const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((severity, rank) => [severity, rank])) as Record<
-  Severity,
-  number
->;
 
 /** Evaluates stored batches against the rules and raises alerts. */
 @Injectable()
@@ -143,11 +139,12 @@ export class AlertEvaluationService {
       return changed;
     });
     // Sockets are at-most-once: alerts live in PostgreSQL and clients replay what they missed.
-    // The last state of each alert is what is pushed.
+    // The last state of each alert is pushed, as new if this batch opened it.
     const last = new Map(changes.map((change) => [change.row.id, change]));
+    const openedIds = new Set(changes.filter((change) => change.opened).map((change) => change.row.id));
     for (const { row, opened, worse } of last.values()) {
       const alert = mapAlert(row);
-      if (opened || changes.some((change) => change.row.id === row.id && change.opened)) {
+      if (openedIds.has(row.id)) {
         alertsRaised.inc({ severity: row.severity });
         // A late alert describes the past: it waits in the queue instead of ringing as new.
         if (!row.late) this.publisher.alertCreated(alert);
@@ -172,7 +169,7 @@ export class AlertEvaluationService {
               : 'Breach attached to an open alert',
       );
     }
-    return { raised: changes.filter((change) => change.opened).length };
+    return { raised: openedIds.size };
   }
 
   /** Re-opens the patient's episode of `episodeKey` that closed within the cool-down, if any. */
@@ -220,9 +217,8 @@ export class AlertEvaluationService {
   ): Promise<AlertRow[]> {
     const resolveAt = this.config.ALERT_ALL_CLEAR_READINGS;
     if (resolveAt === 0 || readings.length === 0) return [];
-    const measurement = (r: BatchReading) => `${r.deviceId}|${r.messageId}|${r.measuredAt.toISOString()}`;
     const breached = new Set(
-      findings.map((f) => `${f.trigger.patientId}|${f.group}|${measurement(f.trigger)}`),
+      findings.map((f) => `${f.trigger.patientId}|${f.group}|${measurementKey(f.trigger)}`),
     );
     const patientIds = [...new Set(readings.map((r) => r.patientId))];
     const resolved: AlertRow[] = [];
@@ -232,7 +228,7 @@ export class AlertEvaluationService {
       const inRange = new Set(
         readings
           .filter((r) => r.patientId === episode.patientId && types.has(r.type))
-          .map(measurement)
+          .map(measurementKey)
           .filter((m) => !breached.has(`${episode.patientId}|${episode.episodeKey}|${m}`)),
       );
       if (inRange.size === 0) continue;

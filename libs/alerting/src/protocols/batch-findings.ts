@@ -1,12 +1,16 @@
-import type { Severity } from '@homeward/contracts';
+import { SEVERITY_RANK, type Severity } from '@homeward/contracts';
 import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
-import { evaluateRules, historyNeeded, type EvaluationInput } from '../rules/rule-engine';
+import {
+  DEFAULT_LATE_AFTER_MINUTES,
+  evaluateRules,
+  historyNeeded,
+  type EvaluationInput,
+} from '../rules/rule-engine';
 import type { EngineReading } from '../rules/rule-series';
-import type { ProtocolKey } from '../rules/protocols';
-import { evaluateThresholds } from '../rules/threshold.rule';
+import { PROTOCOL_KEYS, type ProtocolKey } from '../rules/protocols';
+import { evaluateThresholds, measurementKey } from '../rules/threshold.rule';
 import { effectiveRules } from './patient-rules';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 const HOUR_MS = 3600_000;
 /** Count-based rules (the last N readings) look back at most this far. */
 export const MAX_HISTORY_DAYS = 30;
@@ -30,14 +34,20 @@ export function historyStart(
   earliest: Date,
 ): Date {
   let hours = 0;
-  for (const keys of keysByPatient.values()) {
-    const needs = historyNeeded(effectiveRules(keys).map((rule) => rule.definition));
-    for (const need of Object.values(needs)) {
-      hours = Math.max(hours, need.count > 0 ? MAX_HISTORY_DAYS * 24 : 0, need.hours);
-    }
-  }
-  return new Date(earliest.getTime() - Math.min(hours, MAX_HISTORY_DAYS * 24) * HOUR_MS);
+  for (const keys of keysByPatient.values())
+    for (const key of keys) hours = Math.max(hours, HISTORY_HOURS[key]);
+  return new Date(earliest.getTime() - hours * HOUR_MS);
 }
+
+/** Hours of history each protocol's rules look back on; count-based rules get the whole cap. */
+const HISTORY_HOURS = Object.fromEntries(
+  PROTOCOL_KEYS.map((key) => {
+    let hours = 0;
+    for (const need of Object.values(historyNeeded(effectiveRules([key]).map((rule) => rule.definition))))
+      hours = Math.max(hours, need.count > 0 ? MAX_HISTORY_DAYS * 24 : 0, need.hours);
+    return [key, Math.min(hours, MAX_HISTORY_DAYS * 24)];
+  }),
+) as Record<ProtocolKey, number>;
 
 /**
  * The findings of a batch: patients without protocols by the default thresholds, the others by
@@ -52,7 +62,7 @@ export function batchFindings<R extends EngineReading>(
   options: Pick<EvaluationInput<R>, 'lateAfterMinutes'> = {},
 ): BatchFinding<R>[] {
   const findings: BatchFinding<R>[] = [];
-  const lateAfterMs = (options.lateAfterMinutes ?? 60) * 60_000;
+  const lateAfterMs = (options.lateAfterMinutes ?? DEFAULT_LATE_AFTER_MINUTES) * 60_000;
   const byDefaults = readings.filter((reading) => !keysByPatient.get(reading.patientId)?.length);
   for (const { rule, trigger } of evaluateThresholds([...byDefaults], DEFAULT_THRESHOLD_RULES)) {
     findings.push({
@@ -71,6 +81,9 @@ export function batchFindings<R extends EngineReading>(
     if (!keysByPatient.get(reading.patientId)?.length) continue;
     byProtocol.set(reading.patientId, [...(byProtocol.get(reading.patientId) ?? []), reading]);
   }
+  const historyOf = new Map<string, EngineReading[]>();
+  for (const reading of history)
+    historyOf.set(reading.patientId, [...(historyOf.get(reading.patientId) ?? []), reading]);
   for (const [patientId, newReadings] of byProtocol) {
     const rules = effectiveRules(keysByPatient.get(patientId) ?? []);
     const byId = new Map(rules.map((rule) => [rule.id, rule]));
@@ -80,7 +93,7 @@ export function batchFindings<R extends EngineReading>(
     const fresh = new Map(newReadings.map((reading) => [readingKey(reading), reading]));
     const evaluation = evaluateRules<EngineReading>(rules, {
       newReadings,
-      history: history.filter((reading) => reading.patientId === patientId),
+      history: historyOf.get(patientId) ?? [],
       now,
       ...options,
     });
@@ -90,7 +103,7 @@ export function batchFindings<R extends EngineReading>(
       // Missed-reading rules fire from their schedule, not from a batch.
       const trigger = finding.trigger && fresh.get(readingKey(finding.trigger));
       if (!rule || !trigger) continue;
-      const key = `${trigger.deviceId}|${trigger.messageId}|${trigger.measuredAt.toISOString()}|${rule.group}`;
+      const key = `${measurementKey(trigger)}|${rule.group}`;
       const current = strongest.get(key);
       if (current && SEVERITY_RANK[current.severity] >= SEVERITY_RANK[finding.severity]) continue;
       strongest.set(key, {

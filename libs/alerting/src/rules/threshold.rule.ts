@@ -1,6 +1,9 @@
-import type { Severity, VitalType } from '@homeward/contracts';
+import { SEVERITY_RANK, type Severity, type VitalType } from '@homeward/contracts';
 
-const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+/** One measurement: the readings a device took together (a cuff's systolic, diastolic and pulse). */
+export function measurementKey(reading: { deviceId: string; messageId: string; measuredAt: Date }): string {
+  return `${reading.deviceId}|${reading.messageId}|${reading.measuredAt.toISOString()}`;
+}
 
 export interface ThresholdCondition {
   type: VitalType;
@@ -63,7 +66,7 @@ export function evaluateThresholds<R extends RuleReading>(
 ): RuleFinding<R>[] {
   const measurements = new Map<string, R[]>();
   for (const reading of readings) {
-    const key = `${reading.deviceId}|${reading.messageId}|${reading.measuredAt.toISOString()}`;
+    const key = measurementKey(reading);
     const group = measurements.get(key);
     if (group) group.push(reading);
     else measurements.set(key, [reading]);

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { UserRole } from '@homeward/contracts';
 import type { Queryable } from '@homeward/platform';
-import { hashPassword } from '../auth/password';
 import type { UserRow } from '../identity.rows';
 import { UserRepository } from './user.repository';
 
@@ -19,12 +18,20 @@ export class UserService {
     return Boolean(user && !user.disabledAt);
   }
 
-  /** Creates the user, or resets role, name and password of the one with that email. */
-  async upsert(
-    user: { organizationId: string; email: string; displayName: string; role: UserRole; password: string },
+  /**
+   * Creates the user, or resets role, name and password of the one with that email. Takes the
+   * hash (`hashPassword`), so users sharing a password cost one hash, not one each.
+   */
+  upsert(
+    user: {
+      organizationId: string;
+      email: string;
+      displayName: string;
+      role: UserRole;
+      passwordHash: string;
+    },
     q?: Queryable,
   ): Promise<UserRow> {
-    const { password, ...rest } = user;
-    return this.users.upsert({ ...rest, passwordHash: await hashPassword(password) }, q);
+    return this.users.upsert(user, q);
   }
 }
