@@ -297,4 +297,95 @@ describe('alert lifecycle: actions, conflicts, history and live updates (api pro
       ).status,
     ).toBe(400);
   });
+
+  it('answers hostile input on the alert, rule and protocol routes with a specific 4xx and changes nothing', async () => {
+    const id = await raise('warning');
+    const outsiderPatient = (await outsider.createPatient('Out', 'Sider')).id;
+    const otherOrgAlert = await (async () => {
+      const { rows } = await stack.database.pool.query<{ id: string }>(
+        `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity,
+                             trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
+                             trigger_message_id, batch_id, correlation_id, episode_key, last_value, last_measured_at)
+         SELECT p.organization_id, p.id, 'test.rule', 'threshold', 'test', 'info', 'heart_rate', 131, '/min', now(),
+                gen_random_uuid(), 'x', gen_random_uuid(), 'test', gen_random_uuid()::text, 131, now()
+         FROM patients p WHERE p.id = $1
+         RETURNING id`,
+        [outsiderPatient],
+      );
+      return rows[0]?.id;
+    })();
+
+    // NUL bytes and oversized text.
+    const nul = await coordinator.request<{ code: string }>('POST', `/api/alerts/${id}/notes`, {
+      text: 'a\u0000b',
+    });
+    expect(nul.status).toBe(400);
+    expect(nul.body.code).toBe('unstorable_text');
+    expect(
+      (await coordinator.request('POST', `/api/alerts/${id}/notes`, { text: 'x'.repeat(2001) })).status,
+    ).toBe(400);
+    expect(
+      (await coordinator.request('POST', `/api/alerts/${id}/resolve`, { reason: 'x'.repeat(100_000) }))
+        .status,
+    ).toBe(413);
+    // Dates and numbers out of any sensible range.
+    expect(
+      (await coordinator.request('POST', `/api/alerts/${id}/snooze`, { until: '9999-12-31T00:00:00Z' }))
+        .status,
+    ).toBe(409);
+    expect(
+      (await coordinator.request('POST', `/api/alerts/${id}/snooze`, { until: 'tomorrow' })).status,
+    ).toBe(400);
+    expect(
+      (
+        await coordinator.request('POST', '/api/rules/preview', {
+          rule: { kind: 'threshold', type: 'heart_rate', operator: '>=', value: 1e308, severity: 'warning' },
+          days: 30,
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await coordinator.request('POST', '/api/rules/preview', { rule: { kind: 'threshold' }, days: 1e12 }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await coordinator.request('POST', '/api/rules/preview', {
+          rule: { kind: 'threshold', type: 'heart\u0000rate' },
+          days: 30,
+        })
+      ).status,
+    ).toBe(400);
+    // Ids that are not ids, and ids of another organisation.
+    expect((await coordinator.request('POST', '/api/alerts/not-a-uuid/acknowledge')).status).toBe(400);
+    expect(otherOrgAlert).toBeDefined();
+    for (const action of ['acknowledge', 'escalate'])
+      expect((await coordinator.request('POST', `/api/alerts/${otherOrgAlert}/${action}`)).status).toBe(404);
+    expect(
+      (await coordinator.request('POST', `/api/alerts/${otherOrgAlert}/notes`, { text: 'hi' })).status,
+    ).toBe(404);
+    expect((await coordinator.request('GET', `/api/metrics/alerts?from=not-a-date`)).status).toBe(400);
+    expect(
+      (await coordinator.request('PUT', `/api/patients/${outsiderPatient}/protocols`, { keys: ['copd'] }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await coordinator.request('POST', '/api/rules/preview', {
+          rule: { kind: 'threshold', type: 'heart_rate', operator: '>=', value: 120, severity: 'warning' },
+          days: 30,
+          patientIds: [outsiderPatient],
+        })
+      ).body,
+    ).toMatchObject({ byPatient: [] });
+
+    // Nothing happened to the alert, and another organisation's alert is as it was.
+    const detail = await coordinator.request<AlertDetail>('GET', `/api/alerts/${id}`);
+    expect(detail.body).toMatchObject({ status: 'open', snoozedUntil: null, assignedTo: null });
+    expect(detail.body.history.map((entry) => entry.action)).toEqual(['raise']);
+    const { rows } = await stack.database.pool.query('SELECT status FROM alerts WHERE id = $1', [
+      otherOrgAlert,
+    ]);
+    expect(rows[0]).toEqual({ status: 'open' });
+  });
 });

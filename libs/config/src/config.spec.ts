@@ -115,6 +115,37 @@ describe('loadConfig', () => {
     expect(loadConfig(role, { ...BASE, JWT_SECRET: SECRET }).MQTT_URL).toBeUndefined();
   });
 
+  it('refuses each of the limits that became configurable when it is out of range or not a number', () => {
+    expect(
+      badVariables('worker', {
+        ...BASE,
+        JOB_CONCURRENCY: '0',
+        EVALUATION_SWEEP_BATCH_LIMIT: '-5',
+        DEVICE_ROUTE_CACHE_MS: 'forever',
+        UNKNOWN_DEVICE_CACHE_MS: '-1',
+        HEALTH_CHECK_TIMEOUT_MS: '1e400',
+        LOGIN_RATE_WINDOW_MS: '10',
+        SOCKET_MAX_MESSAGE_BYTES: String(64 * 1024 * 1024),
+        ALERT_ALL_CLEAR_READINGS: '2.5',
+        ALERT_COOLDOWN_MINUTES: '\u0000',
+        ALERT_LATE_AFTER_MINUTES: '0',
+      }),
+    ).toEqual(
+      [
+        'ALERT_ALL_CLEAR_READINGS',
+        'ALERT_COOLDOWN_MINUTES',
+        'ALERT_LATE_AFTER_MINUTES',
+        'DEVICE_ROUTE_CACHE_MS',
+        'EVALUATION_SWEEP_BATCH_LIMIT',
+        'HEALTH_CHECK_TIMEOUT_MS',
+        'JOB_CONCURRENCY',
+        'LOGIN_RATE_WINDOW_MS',
+        'SOCKET_MAX_MESSAGE_BYTES',
+        'UNKNOWN_DEVICE_CACHE_MS',
+      ].sort(),
+    );
+  });
+
   it('refuses an ingest consumer that may hold fewer messages than one batch', () => {
     const env = {
       ...BASE,
