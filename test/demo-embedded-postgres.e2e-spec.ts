@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, ApiClient, TEST_REDIS_URL, deleteRedisKeys, freePort, waitFor } from '@homeward/testing';
@@ -11,6 +11,20 @@ interface Vital {
 }
 
 const ADMIN = 'admin@demo.homeward.test';
+
+/** Whether a simulator started by a demo with `stateDir` is still running (Linux: /proc). */
+function simulatorRunningFor(stateDir: string): boolean {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .some((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return args.includes('devices-simulator') && args.includes(stateDir);
+      } catch {
+        return false;
+      }
+    });
+}
 
 /**
  * The quick start on a machine without PostgreSQL: no DATABASE_URL and nothing listening where
@@ -105,4 +119,28 @@ describe('the demo without a PostgreSQL server', () => {
     const patients = await admin.request<{ items: Array<{ id: string }> }>('GET', '/api/patients');
     expect(patients.body.items.map((patient) => patient.id)).toEqual([patientId]);
   });
+
+  it('keeps every reading it acknowledged when the process is SIGKILLed mid-stream', async () => {
+    const admin = await new ApiClient(`http://127.0.0.1:${port}`).login(ADMIN, password);
+    // Let the simulator publish for a while, then kill without warning.
+    const before = (await vitals(admin)).length;
+    await waitFor(async () => (await vitals(admin)).length > before, {
+      what: 'more readings',
+      timeoutMs: 30_000,
+    });
+    const stored = await vitals(admin);
+    const simulatorRunning = () => simulatorRunningFor(stateDir);
+    expect(simulatorRunning()).toBe(true);
+    await app.kill();
+    // Its simulator does not publish on as an orphan: it stops when the demo dies.
+    await waitFor(() => !simulatorRunning(), { what: 'the orphaned simulator to stop', timeoutMs: 10_000 });
+    // The data directory's lock belonged to a dead process: the next start takes it over.
+    await app.start('Homeward demo ready', 60_000);
+    const again = await new ApiClient(`http://127.0.0.1:${port}`).login(ADMIN, password);
+    const after = await vitals(again);
+    for (const reading of stored)
+      expect(after).toContainEqual(
+        expect.objectContaining({ messageId: reading.messageId, type: reading.type }),
+      );
+  }, 120_000);
 });

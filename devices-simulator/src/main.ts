@@ -48,7 +48,7 @@ async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<D
   }
 }
 
-type StopReason = 'count' | 'duration' | 'SIGINT' | 'SIGTERM' | 'output closed';
+type StopReason = 'count' | 'duration' | 'SIGINT' | 'SIGTERM' | 'output closed' | 'parent gone';
 
 function waitForStop(options: SimulatorOptions, devices: readonly SimulatedDevice[]): Promise<StopReason> {
   return new Promise((resolve) => {
@@ -69,6 +69,9 @@ function waitForStop(options: SimulatorOptions, devices: readonly SimulatedDevic
     const onSigterm = (): void => finish('SIGTERM');
     process.once('SIGINT', onSigint);
     process.once('SIGTERM', onSigterm);
+    // Started by another process over IPC (the demo): when that process dies, even by SIGKILL,
+    // the channel closes and the simulator stops instead of publishing on as an orphan.
+    if (process.send) process.once('disconnect', () => finish('parent gone'));
     if (outputClosed.signal.aborted) finish('output closed');
     outputClosed.signal.addEventListener('abort', () => finish('output closed'), { once: true });
     if (options.durationSeconds !== undefined) {

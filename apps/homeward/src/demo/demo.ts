@@ -111,7 +111,8 @@ export async function startDemo(
       '--quiet',
     ],
     {
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel closes when this process dies, even by SIGKILL: the simulator then stops.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
   child.on('exit', (code, signal) => logger.info({ code, signal }, 'Device simulator exited'));
