@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { isIP } from 'node:net';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
+  ArrayUnique,
   IsBoolean,
   IsDefined,
   IsIn,
@@ -201,6 +203,41 @@ export class EnvDto {
   @IsInt({ always: true })
   @Min(1, { always: true })
   ALERT_LATE_AFTER_MINUTES = 60;
+
+  /**
+   * Escalation for organisations without a policy of their own: a critical alert not
+   * acknowledged this many minutes after it became critical goes to the on-call clinician...
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1440, { always: true })
+  ESCALATION_FIRST_AFTER_MINUTES = 10;
+
+  /** ...and this many minutes later to the organisation's admins. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1440, { always: true })
+  ESCALATION_THEN_AFTER_MINUTES = 15;
+
+  /** How often the worker re-arms escalation steps and notifications whose jobs were lost. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  ESCALATION_SWEEP_EVERY_MS = 15_000;
+
+  /**
+   * Where notifications go, comma-separated: `socket` (the user's sockets), `email`, `sms`
+   * (email and SMS are logging transports for development until real providers are wired).
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((channel) => channel.trim()) : value,
+  )
+  @IsIn(['socket', 'email', 'sms'], { each: true, always: true })
+  @ArrayNotEmpty({ always: true })
+  @ArrayUnique({ always: true })
+  NOTIFICATION_CHANNELS: Array<'socket' | 'email' | 'sms'> = ['socket'];
 
   /** Jobs of each kind one worker process runs at once. */
   @Type(() => Number)

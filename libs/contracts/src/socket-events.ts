@@ -68,12 +68,30 @@ export interface AlertReplayComplete {
   updatesTruncated: boolean;
 }
 
+/** Kinds of notification; each names what happened, the payload only ids. */
+export const NOTIFICATION_KINDS = ['alert.escalated'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/**
+ * A notification as every transport receives it: ids and the step, never health data (email
+ * and SMS leave the platform); the recipient reads the alert itself through the API.
+ */
+export interface NotificationDto {
+  id: string;
+  kind: NotificationKind;
+  alertId: string | null;
+  payload: { step?: number; severity?: Severity; reason?: string };
+  createdAt: string;
+}
+
 export interface ServerToClientEvents {
   /** A new alert, or, after connecting with `auth.lastSequence`, a missed one (critical first, newest first). */
   'alert.created': (alert: AlertDto) => void;
   /** An alert changed (acknowledged, assigned, snoozed, escalated, resolved, ...): the whole alert. */
   'alert.updated': (alert: AlertDto) => void;
   'alert.replay.complete': (summary: AlertReplayComplete) => void;
+  /** Something for this user in particular (an escalated alert, say), sent to their own sockets. */
+  notification: (notification: NotificationDto) => void;
   /** The access token expired; the server disconnects right after. */
   'session.expired': () => void;
 }
@@ -84,4 +102,9 @@ export type ClientToServerEvents = Record<string, never>;
 /** Room that every socket of an organisation joins. */
 export function organizationRoom(organizationId: string): string {
   return `org:${organizationId}`;
+}
+
+/** Room that every socket of one user joins: notifications meant for them alone. */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
 }

@@ -15,7 +15,11 @@ export type AuditAction =
   | 'alert.read'
   | 'alert.act'
   | 'alert.replay'
-  | 'alert.stream';
+  | 'alert.stream'
+  | 'escalation.policy.read'
+  | 'escalation.policy.set'
+  | 'oncall.read'
+  | 'oncall.set';
 
 /**
  * Records who touched which patient data. Written before the data is returned, and a failed

@@ -23,9 +23,29 @@ export class JobQueue<C extends JobCatalog> implements OnApplicationShutdown {
     return Object.keys(this.catalog);
   }
 
-  /** Enqueues `name`; a job with the same `jobId` that still exists is not added twice. */
-  async enqueue<N extends JobName<C>>(name: N, data: JobPayload<C, N>, jobId: string): Promise<void> {
-    await this.queue(name).add(name, data, { ...this.catalog[name].options, jobId });
+  /**
+   * Enqueues `name`, to run after `delayMs` if given; a job with the same `jobId` that still
+   * exists is not added twice (BullMQ job ids may not contain ':').
+   */
+  async enqueue<N extends JobName<C>>(
+    name: N,
+    data: JobPayload<C, N>,
+    jobId: string,
+    delayMs?: number,
+  ): Promise<void> {
+    await this.queue(name).add(name, data, {
+      ...this.catalog[name].options,
+      jobId,
+      ...(delayMs !== undefined && delayMs > 0 ? { delay: Math.round(delayMs) } : {}),
+    });
+  }
+
+  /**
+   * Removes a job that has not started; false when it is running (BullMQ leaves a locked job
+   * alone). Use it as an optimisation: the processor's own re-check is the guarantee.
+   */
+  async remove<N extends JobName<C>>(name: N, jobId: string): Promise<boolean> {
+    return (await this.queue(name).remove(jobId)) === 1;
   }
 
   /**
