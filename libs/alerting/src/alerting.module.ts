@@ -9,16 +9,48 @@ import { AlertPublisher } from './alerts/alert-publisher';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
+import { AlertEscalationScheduler } from './escalation/alert-escalation.scheduler';
+import { AlertsEscalateProcessor, EscalationsSweepProcessor } from './escalation/escalation.processors';
+import { EscalationJobs } from './escalation/escalation.jobs';
+import { EscalationRepository } from './escalation/escalation.repository';
+import { EscalationService } from './escalation/escalation.service';
+import { NOTIFICATION_TRANSPORTS } from './notifications/notification-transport';
+import { NotificationJobs } from './notifications/notification.jobs';
+import { NotificationRepository } from './notifications/notification.repository';
+import { NotificationService } from './notifications/notification.service';
+import {
+  LoggingEmailTransport,
+  LoggingSmsTransport,
+  SocketNotificationTransport,
+} from './notifications/notification.transports';
+import {
+  NotificationsDeliverProcessor,
+  NotificationsSweepProcessor,
+} from './notifications/notifications.processors';
+
+/** Starting and stopping alerts' escalation clocks, wherever alerts change. */
+const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, EscalationJobs];
 
 /** Alerts as people query them and act on them, and the protocols patients' rules come from. */
 @Module({
   imports: [IdentityModule, PatientsModule],
-  providers: [AlertService, AlertRepository, AlertPublisher, ProtocolService, PatientProtocolRepository],
+  providers: [
+    AlertService,
+    AlertRepository,
+    AlertPublisher,
+    ProtocolService,
+    PatientProtocolRepository,
+    ...ESCALATION_SCHEDULING,
+  ],
   exports: [AlertService, ProtocolService],
 })
 export class AlertingModule {}
 
-/** Raising alerts from stored readings, for worker processes: the `readings.evaluate` processor. */
+/**
+ * Alerting's work in worker processes: raising alerts from stored readings (`readings.evaluate`),
+ * taking escalation steps when they fall due (`alerts.escalate`, `escalations.sweep`) and
+ * delivering notifications from the outbox (`notifications.deliver`, `notifications.sweep`).
+ */
 @Module({
   imports: [IdentityModule, ReadingsModule],
   providers: [
@@ -27,6 +59,23 @@ export class AlertingModule {}
     AlertRepository,
     PatientProtocolRepository,
     ReadingsEvaluateProcessor,
+    ...ESCALATION_SCHEDULING,
+    EscalationService,
+    AlertsEscalateProcessor,
+    EscalationsSweepProcessor,
+    NotificationService,
+    NotificationRepository,
+    NotificationJobs,
+    NotificationsDeliverProcessor,
+    NotificationsSweepProcessor,
+    SocketNotificationTransport,
+    LoggingEmailTransport,
+    LoggingSmsTransport,
+    {
+      provide: NOTIFICATION_TRANSPORTS,
+      inject: [SocketNotificationTransport, LoggingEmailTransport, LoggingSmsTransport],
+      useFactory: (...transports: unknown[]) => transports,
+    },
   ],
 })
 export class AlertingJobsModule {}

@@ -6,6 +6,7 @@ import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { batchFindings, historyStart } from '../protocols/batch-findings';
+import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
 import { GROUP_TYPES } from '../protocols/patient-rules';
 import { measurementKey } from '../rules/threshold.rule';
@@ -25,6 +26,7 @@ export class AlertEvaluationService {
     private readonly protocols: PatientProtocolRepository,
     private readonly publisher: AlertPublisher,
     private readonly config: AppConfig,
+    private readonly escalation: AlertEscalationScheduler,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -169,6 +171,8 @@ export class AlertEvaluationService {
               : 'Breach attached to an open alert',
       );
     }
+    // After the commit: critical alerts start their escalation clock, resolved ones stop it.
+    await this.escalation.afterChange([...last.values()].map((change) => change.row));
     return { raised: openedIds.size };
   }
 

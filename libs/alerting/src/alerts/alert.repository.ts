@@ -214,6 +214,12 @@ export class AlertRepository {
     return rows;
   }
 
+  /** An alert by id, locked until the transaction ends (the platform's own actions: escalation). */
+  async findForUpdate(id: string, q: Queryable): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0];
+  }
+
   async findInScope(scope: PatientScope, id: string, q: Queryable = this.db): Promise<AlertRow | undefined> {
     const { rows } = await q.query<AlertRow>(
       `SELECT ${COLUMNS} FROM alerts WHERE organization_id = $1 AND id = $2`,
