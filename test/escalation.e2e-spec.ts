@@ -218,22 +218,26 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
   });
 
   it('takes every pending step exactly once after the worker is SIGKILLed and a fresh one starts', async () => {
-    await setPolicy(6, 2);
+    // Long enough that both alerts are raised and planned before any step falls due.
+    await setPolicy(10, 2);
     const alertIds = await Promise.all([crisis('KilledFirst'), crisis('KilledSecond')]);
-    await waitFor(
-      async () =>
-        (
-          await stack.database.pool.query(
-            "SELECT 1 FROM alert_escalations WHERE alert_id = ANY($1::uuid[]) AND status = 'pending'",
-            [alertIds],
-          )
-        ).rowCount === 4,
-      { what: 'both alerts with their two steps planned' },
-    );
+    const stepsOf = async (condition: string) =>
+      (
+        await stack.database.pool.query(
+          `SELECT 1 FROM alert_escalations WHERE alert_id = ANY($1::uuid[]) AND ${condition}`,
+          [alertIds],
+        )
+      ).rowCount;
+    await waitFor(async () => (await stepsOf("status = 'pending'")) === 4, {
+      what: 'both alerts with their two steps planned, none taken',
+    });
     await stack.app('worker').kill();
     // The first steps fall due while no worker runs.
-    await sleep(7000);
-    expect(await escalateEvents(alertIds[0])).toEqual([]);
+    await waitFor(async () => (await stepsOf('step = 1 AND due_at < now()')) === 2, {
+      what: 'the first steps due',
+      timeoutMs: 20_000,
+    });
+    expect(await stepsOf("status = 'pending'")).toBe(4);
 
     await stack.startApp('worker');
     for (const alertId of alertIds)

@@ -41,8 +41,8 @@ export class JobQueue<C extends JobCatalog> implements OnApplicationShutdown {
   }
 
   /**
-   * Removes a job that has not started; false when it is running (BullMQ leaves a locked job
-   * alone). Use it as an optimisation: the processor's own re-check is the guarantee.
+   * Removes a job that has not started; true when it removed one (BullMQ leaves a running,
+   * locked job alone). An optimisation: the processor's own re-check is the guarantee.
    */
   async remove<N extends JobName<C>>(name: N, jobId: string): Promise<boolean> {
     return (await this.queue(name).remove(jobId)) === 1;
