@@ -54,6 +54,15 @@ export class AlertQueryDto {
   severity?: Severity;
 
   @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'Also list alerts snoozed until a time still to come (hidden from the queue by default)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeSnoozed?: 'true' | 'false';
+
+  @ApiPropertyOptional({
     type: 'integer',
     description: 'Only alerts with a higher sequence (e.g. the last one a client saw)',
   })

@@ -27,6 +27,8 @@ export interface AlertListFilter {
   assignedTo?: string;
   patientId?: string;
   severity?: AlertRow['severity'];
+  /** Unless true, alerts snoozed until a time still to come are left out. */
+  includeSnoozed?: boolean;
   /** Exclusive bounds on `sequence`, as bigint text. */
   afterSequence?: string;
   beforeSequence?: string;
@@ -104,6 +106,8 @@ export class AlertRepository {
          last_value = CASE WHEN $6 >= last_measured_at THEN $5 ELSE last_value END,
          last_measured_at = GREATEST(last_measured_at, $6),
          severity = CASE WHEN $7 THEN $4 ELSE severity END,
+         -- A worse breach brings a snoozed alert back to the queue at once.
+         snoozed_until = CASE WHEN $7 THEN NULL ELSE snoozed_until END,
          clear_count = 0,
          rule_id = CASE WHEN $7 THEN $2 ELSE rule_id END,
          rule_description = CASE WHEN $7 THEN $3 ELSE rule_description END,
@@ -199,6 +203,7 @@ export class AlertRepository {
          AND ($4::text IS NULL OR severity = $4)
          AND ($5::bigint IS NULL OR alerts.sequence > $5) AND ($6::bigint IS NULL OR alerts.sequence < $6)
          AND ($8::uuid IS NULL OR assigned_to = $8)
+         AND ($9 OR snoozed_until IS NULL OR snoozed_until <= now())
        ORDER BY alerts.sequence DESC LIMIT $7`,
       [
         scope.organizationId,
@@ -209,6 +214,7 @@ export class AlertRepository {
         filter.beforeSequence ?? null,
         filter.limit,
         filter.assignedTo ?? null,
+        filter.includeSnoozed ?? false,
       ],
     );
     return rows;
