@@ -4,17 +4,29 @@ import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
 import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
+import { PatientRuleSets } from './protocols/patient-rule-sets';
+import { RuleOverrideRepository } from './protocols/rule-override.repository';
+import { RuleOverrideService } from './protocols/rule-override.service';
 import { ProtocolService } from './protocols/protocol.service';
 import { AlertPublisher } from './alerts/alert-publisher';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
 
-/** Alerts as people query them and act on them, and the protocols patients' rules come from. */
+/** Alerts as people query them and act on them, and the protocols and overrides patients' rules come from. */
 @Module({
   imports: [IdentityModule, PatientsModule],
-  providers: [AlertService, AlertRepository, AlertPublisher, ProtocolService, PatientProtocolRepository],
-  exports: [AlertService, ProtocolService],
+  providers: [
+    AlertService,
+    AlertRepository,
+    AlertPublisher,
+    ProtocolService,
+    PatientProtocolRepository,
+    PatientRuleSets,
+    RuleOverrideRepository,
+    RuleOverrideService,
+  ],
+  exports: [AlertService, ProtocolService, RuleOverrideService, PatientRuleSets],
 })
 export class AlertingModule {}
 
@@ -26,6 +38,8 @@ export class AlertingModule {}
     AlertPublisher,
     AlertRepository,
     PatientProtocolRepository,
+    RuleOverrideRepository,
+    PatientRuleSets,
     ReadingsEvaluateProcessor,
   ],
 })

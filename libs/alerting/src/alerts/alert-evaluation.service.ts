@@ -6,7 +6,7 @@ import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { batchFindings, historyStart } from '../protocols/batch-findings';
-import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
+import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { GROUP_TYPES } from '../protocols/patient-rules';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertPublisher } from './alert-publisher';
@@ -22,7 +22,7 @@ export class AlertEvaluationService {
     private readonly db: Database,
     private readonly batches: ReadingBatchService,
     private readonly alerts: AlertRepository,
-    private readonly protocols: PatientProtocolRepository,
+    private readonly ruleSets: PatientRuleSets,
     private readonly publisher: AlertPublisher,
     private readonly config: AppConfig,
     @InjectLogger() private readonly logger: Logger,
@@ -45,16 +45,17 @@ export class AlertEvaluationService {
 
     const readings = await this.batches.readingsOf(batchId);
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
-    const protocols = patientIds.length > 0 ? await this.protocols.forPatients(patientIds) : new Map();
-    // Patients on protocols are evaluated with their history, loaded for all of them at once.
+    const now = new Date();
+    const ruleSets = await this.ruleSets.of(patientIds, now);
+    // Patients on protocols or overrides are evaluated with their history, loaded for all of them at once.
     const history =
-      protocols.size > 0
+      ruleSets.size > 0
         ? await this.batches.historySince(
-            [...protocols.keys()],
-            historyStart(protocols, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
+            [...ruleSets.keys()],
+            historyStart(ruleSets, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
           )
         : [];
-    const findings = batchFindings(readings, protocols, history, new Date(), {
+    const findings = batchFindings(readings, ruleSets, history, now, {
       lateAfterMinutes: this.config.ALERT_LATE_AFTER_MINUTES,
     });
     // One transaction for the batch: a retried job finds its occurrences linked and attaches
@@ -69,6 +70,7 @@ export class AlertEvaluationService {
           patientId: trigger.patientId,
           episodeKey,
           ruleId: rule.ruleId,
+          ruleVersion: rule.ruleVersion,
           severity: rule.severity,
           deviceId: trigger.deviceId,
           messageId: trigger.messageId,
@@ -94,6 +96,7 @@ export class AlertEvaluationService {
               episode.id,
               {
                 ruleId: rule.ruleId,
+                ruleVersion: rule.ruleVersion,
                 ruleDescription: rule.ruleDescription,
                 severity: rule.severity,
                 escalate: worse,
@@ -108,6 +111,7 @@ export class AlertEvaluationService {
                 organizationId: trigger.organizationId,
                 patientId: trigger.patientId,
                 ruleId: rule.ruleId,
+                ruleVersion: rule.ruleVersion,
                 ruleKind: rule.ruleKind,
                 ruleDescription: rule.ruleDescription,
                 severity: rule.severity,

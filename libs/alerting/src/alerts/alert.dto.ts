@@ -97,6 +97,8 @@ export class AlertRuleDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'threshold' }) kind!: string;
   @ApiProperty() description!: string;
+  @ApiProperty({ description: "0: the rule as published; n: the patient's override version n that fired it" })
+  version!: number;
 }
 
 export class AlertTriggerDto {
@@ -156,6 +158,7 @@ export class AlertHistoryEntryDto {
 
 export class AlertReadingDto {
   @ApiProperty() ruleId!: string;
+  @ApiProperty({ description: 'The version of the rule it breached' }) ruleVersion!: number;
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
   @ApiProperty() deviceId!: string;
   @ApiProperty() messageId!: string;

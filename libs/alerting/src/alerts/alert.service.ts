@@ -44,6 +44,7 @@ export type AlertActionInput =
 
 export interface AlertReading {
   ruleId: string;
+  ruleVersion: number;
   severity: Severity;
   deviceId: string;
   messageId: string;
