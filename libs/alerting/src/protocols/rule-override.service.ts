@@ -71,26 +71,11 @@ export class RuleOverrideService {
         'rule_override_owner',
         'ownerId must be a user of your organisation',
       );
-    await this.db.transaction(async (tx) => {
-      await this.overrides.append(
-        {
-          organizationId: patient.organizationId,
-          patientId,
-          ruleId,
-          definition,
-          reason: change.reason,
-          ownerId,
-          expiresAt: change.expiresAt ?? null,
-          createdBy: principal.userId,
-        },
-        tx,
-      );
-      await this.audit.record(
-        principal,
-        'patient.rule_override.set',
-        { resourceType: 'rule_override', resourceId: ruleId, patientId },
-        tx,
-      );
+    await this.appendVersion(principal, patient, ruleId, 'patient.rule_override.set', {
+      definition,
+      reason: change.reason,
+      ownerId,
+      expiresAt: change.expiresAt ?? null,
     });
     return this.current(patientId, ruleId);
   }
@@ -106,26 +91,11 @@ export class RuleOverrideService {
         code: 'rule_override_not_found',
         message: `No override of ${ruleId} is in force for this patient`,
       });
-    await this.db.transaction(async (tx) => {
-      await this.overrides.append(
-        {
-          organizationId: patient.organizationId,
-          patientId,
-          ruleId,
-          definition: null,
-          reason,
-          ownerId: null,
-          expiresAt: null,
-          createdBy: principal.userId,
-        },
-        tx,
-      );
-      await this.audit.record(
-        principal,
-        'patient.rule_override.end',
-        { resourceType: 'rule_override', resourceId: ruleId, patientId },
-        tx,
-      );
+    await this.appendVersion(principal, patient, ruleId, 'patient.rule_override.end', {
+      definition: null,
+      reason,
+      ownerId: null,
+      expiresAt: null,
     });
     return this.current(patientId, ruleId);
   }
@@ -140,6 +110,39 @@ export class RuleOverrideService {
       patientId,
     });
     return versions;
+  }
+
+  /** A new version and its audit row, in one transaction. */
+  private async appendVersion(
+    principal: Principal,
+    patient: { id: string; organizationId: string },
+    ruleId: string,
+    action: 'patient.rule_override.set' | 'patient.rule_override.end',
+    version: {
+      definition: RuleDefinition | null;
+      reason: string;
+      ownerId: string | null;
+      expiresAt: Date | null;
+    },
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.overrides.append(
+        {
+          ...version,
+          organizationId: patient.organizationId,
+          patientId: patient.id,
+          ruleId,
+          createdBy: principal.userId,
+        },
+        tx,
+      );
+      await this.audit.record(
+        principal,
+        action,
+        { resourceType: 'rule_override', resourceId: ruleId, patientId: patient.id },
+        tx,
+      );
+    });
   }
 
   private async current(patientId: string, ruleId: string): Promise<EffectiveRule> {
