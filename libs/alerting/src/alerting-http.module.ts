@@ -6,7 +6,6 @@ import { AlertMetricsController } from './alert-metrics/alert-metrics.controller
 import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
 import { AlertRepository } from './alerts/alert.repository';
-import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsGateway } from './alerts/alerts.gateway';
@@ -31,7 +30,6 @@ import { RulesController } from './rule-preview/rules.controller';
     RulePreviewService,
     AlertMetricsService,
     AlertRepository,
-    PatientProtocolRepository,
     EscalationSettingsService,
     EscalationRepository,
   ],

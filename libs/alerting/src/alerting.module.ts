@@ -4,6 +4,9 @@ import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
 import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
+import { PatientRuleSets } from './protocols/patient-rule-sets';
+import { RuleOverrideRepository } from './protocols/rule-override.repository';
+import { RuleOverrideService } from './protocols/rule-override.service';
 import { ProtocolService } from './protocols/protocol.service';
 import { AlertPublisher } from './alerts/alert-publisher';
 import { AlertRepository } from './alerts/alert.repository';
@@ -31,7 +34,7 @@ import {
 /** Starting and stopping alerts' escalation clocks, wherever alerts change. */
 const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, EscalationJobs];
 
-/** Alerts as people query them and act on them, and the protocols patients' rules come from. */
+/** Alerts as people query them and act on them, and the protocols and overrides patients' rules come from. */
 @Module({
   imports: [IdentityModule, PatientsModule],
   providers: [
@@ -40,9 +43,12 @@ const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, E
     AlertPublisher,
     ProtocolService,
     PatientProtocolRepository,
+    PatientRuleSets,
+    RuleOverrideRepository,
+    RuleOverrideService,
     ...ESCALATION_SCHEDULING,
   ],
-  exports: [AlertService, ProtocolService],
+  exports: [AlertService, ProtocolService, RuleOverrideService, PatientRuleSets],
 })
 export class AlertingModule {}
 
@@ -58,6 +64,8 @@ export class AlertingModule {}
     AlertPublisher,
     AlertRepository,
     PatientProtocolRepository,
+    RuleOverrideRepository,
+    PatientRuleSets,
     ReadingsEvaluateProcessor,
     ...ESCALATION_SCHEDULING,
     EscalationService,

@@ -5,6 +5,8 @@ export interface NewAlertRow {
   organizationId: string;
   patientId: string;
   ruleId: string;
+  /** 0: the rule as published; n: the patient's override version n. */
+  ruleVersion: number;
   ruleKind: string;
   ruleDescription: string;
   severity: Severity;
@@ -54,6 +56,7 @@ export interface AlertEventRow {
 /** A breaching reading linked to an alert. */
 export interface AlertOccurrenceRow {
   ruleId: string;
+  ruleVersion: number;
   severity: Severity;
   deviceId: string;
   messageId: string;

@@ -16,7 +16,8 @@ export interface AlertDto {
   patientId: string;
   severity: Severity;
   status: AlertStatus;
-  rule: { id: string; kind: string; description: string };
+  /** `version` 0: the rule as its protocol publishes it; n: the patient's override version n that fired it. */
+  rule: { id: string; kind: string; description: string; version: number };
   trigger: {
     type: string;
     value: number;

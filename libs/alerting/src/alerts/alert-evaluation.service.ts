@@ -7,7 +7,7 @@ import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { batchFindings, historyStart } from '../protocols/batch-findings';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
-import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
+import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { GROUP_TYPES } from '../protocols/patient-rules';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertPublisher } from './alert-publisher';
@@ -23,7 +23,7 @@ export class AlertEvaluationService {
     private readonly db: Database,
     private readonly batches: ReadingBatchService,
     private readonly alerts: AlertRepository,
-    private readonly protocols: PatientProtocolRepository,
+    private readonly ruleSets: PatientRuleSets,
     private readonly publisher: AlertPublisher,
     private readonly config: AppConfig,
     private readonly escalation: AlertEscalationScheduler,
@@ -47,16 +47,17 @@ export class AlertEvaluationService {
 
     const readings = await this.batches.readingsOf(batchId);
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
-    const protocols = patientIds.length > 0 ? await this.protocols.forPatients(patientIds) : new Map();
-    // Patients on protocols are evaluated with their history, loaded for all of them at once.
+    const now = new Date();
+    const ruleSets = await this.ruleSets.of(patientIds, now);
+    // Patients on protocols or overrides are evaluated with their history, loaded for all of them at once.
     const history =
-      protocols.size > 0
+      ruleSets.size > 0
         ? await this.batches.historySince(
-            [...protocols.keys()],
-            historyStart(protocols, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
+            [...ruleSets.keys()],
+            historyStart(ruleSets, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
           )
         : [];
-    const findings = batchFindings(readings, protocols, history, new Date(), {
+    const findings = batchFindings(readings, ruleSets, history, now, {
       lateAfterMinutes: this.config.ALERT_LATE_AFTER_MINUTES,
     });
     // One transaction for the batch: a retried job finds its occurrences linked and attaches
@@ -71,6 +72,7 @@ export class AlertEvaluationService {
           patientId: trigger.patientId,
           episodeKey,
           ruleId: rule.ruleId,
+          ruleVersion: rule.ruleVersion,
           severity: rule.severity,
           deviceId: trigger.deviceId,
           messageId: trigger.messageId,
@@ -96,6 +98,7 @@ export class AlertEvaluationService {
               episode.id,
               {
                 ruleId: rule.ruleId,
+                ruleVersion: rule.ruleVersion,
                 ruleDescription: rule.ruleDescription,
                 severity: rule.severity,
                 escalate: worse,
@@ -110,6 +113,7 @@ export class AlertEvaluationService {
                 organizationId: trigger.organizationId,
                 patientId: trigger.patientId,
                 ruleId: rule.ruleId,
+                ruleVersion: rule.ruleVersion,
                 ruleKind: rule.ruleKind,
                 ruleDescription: rule.ruleDescription,
                 severity: rule.severity,

@@ -54,6 +54,15 @@ export class AlertQueryDto {
   severity?: Severity;
 
   @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'Also list alerts snoozed until a time still to come (hidden from the queue by default)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeSnoozed?: 'true' | 'false';
+
+  @ApiPropertyOptional({
     type: 'integer',
     description: 'Only alerts with a higher sequence (e.g. the last one a client saw)',
   })
@@ -88,6 +97,8 @@ export class AlertRuleDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'threshold' }) kind!: string;
   @ApiProperty() description!: string;
+  @ApiProperty({ description: "0: the rule as published; n: the patient's override version n that fired it" })
+  version!: number;
 }
 
 export class AlertTriggerDto {
@@ -147,6 +158,7 @@ export class AlertHistoryEntryDto {
 
 export class AlertReadingDto {
   @ApiProperty() ruleId!: string;
+  @ApiProperty({ description: 'The version of the rule it breached' }) ruleVersion!: number;
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
   @ApiProperty() deviceId!: string;
   @ApiProperty() messageId!: string;

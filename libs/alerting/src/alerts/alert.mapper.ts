@@ -10,7 +10,7 @@ export function mapAlert(row: AlertRow): AlertDto {
     patientId: row.patientId,
     severity: row.severity,
     status: row.status,
-    rule: { id: row.ruleId, kind: row.ruleKind, description: row.ruleDescription },
+    rule: { id: row.ruleId, kind: row.ruleKind, description: row.ruleDescription, version: row.ruleVersion },
     trigger: {
       type: row.triggerType,
       value: row.triggerValue,

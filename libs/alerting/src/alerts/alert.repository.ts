@@ -10,7 +10,7 @@ import type {
   NewAlertRow,
 } from '../alerting.rows';
 
-const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "changeSequence", organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
+const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "changeSequence", organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId", rule_version AS "ruleVersion",
   rule_kind AS "ruleKind", rule_description AS "ruleDescription", severity, status, trigger_type AS "triggerType",
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
@@ -27,6 +27,8 @@ export interface AlertListFilter {
   assignedTo?: string;
   patientId?: string;
   severity?: AlertRow['severity'];
+  /** Unless true, alerts snoozed until a time still to come are left out. */
+  includeSnoozed?: boolean;
   /** Exclusive bounds on `sequence`, as bigint text. */
   afterSequence?: string;
   beforeSequence?: string;
@@ -56,8 +58,8 @@ export class AlertRepository {
     const { rows } = await q.query<AlertRow>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, trigger_type,
                            trigger_value, trigger_unit, trigger_measured_at, trigger_device_id, trigger_message_id,
-                           batch_id, correlation_id, episode_key, last_value, last_measured_at, late)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $10, $16)
+                           batch_id, correlation_id, episode_key, last_value, last_measured_at, late, rule_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $10, $16, $17)
        ON CONFLICT (patient_id, episode_key) WHERE status IN ${ACTIVE} DO NOTHING
        RETURNING ${COLUMNS}`,
       [
@@ -77,6 +79,7 @@ export class AlertRepository {
         alert.correlationId,
         alert.episodeKey,
         alert.late,
+        alert.ruleVersion,
       ],
     );
     return rows[0];
@@ -90,6 +93,7 @@ export class AlertRepository {
     id: string,
     breach: {
       ruleId: string;
+      ruleVersion: number;
       ruleDescription: string;
       severity: AlertRow['severity'];
       escalate: boolean;
@@ -104,9 +108,12 @@ export class AlertRepository {
          last_value = CASE WHEN $6 >= last_measured_at THEN $5 ELSE last_value END,
          last_measured_at = GREATEST(last_measured_at, $6),
          severity = CASE WHEN $7 THEN $4 ELSE severity END,
+         -- A worse breach brings a snoozed alert back to the queue at once.
+         snoozed_until = CASE WHEN $7 THEN NULL ELSE snoozed_until END,
          clear_count = 0,
          rule_id = CASE WHEN $7 THEN $2 ELSE rule_id END,
          rule_description = CASE WHEN $7 THEN $3 ELSE rule_description END,
+         rule_version = CASE WHEN $7 THEN $8 ELSE rule_version END,
          updated_at = now()
        WHERE id = $1
        RETURNING ${COLUMNS}`,
@@ -118,6 +125,7 @@ export class AlertRepository {
         breach.value,
         breach.measuredAt,
         breach.escalate,
+        breach.ruleVersion,
       ],
     );
     return rows[0];
@@ -135,8 +143,8 @@ export class AlertRepository {
   ): Promise<boolean> {
     const result = await q.query(
       `INSERT INTO alert_occurrences (alert_id, patient_id, episode_key, rule_id, severity, device_id, message_id, type,
-                                      measured_at, value, unit, batch_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                      measured_at, value, unit, batch_id, rule_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT DO NOTHING`,
       [
         occurrence.alertId,
@@ -151,6 +159,7 @@ export class AlertRepository {
         occurrence.value,
         occurrence.unit,
         occurrence.batchId,
+        occurrence.ruleVersion,
       ],
     );
     return (result.rowCount ?? 0) > 0;
@@ -179,7 +188,7 @@ export class AlertRepository {
   /** The readings that fed an alert, oldest first. */
   async listOccurrences(alertId: string): Promise<AlertOccurrenceRow[]> {
     const { rows } = await this.db.query<AlertOccurrenceRow>(
-      `SELECT rule_id AS "ruleId", severity, device_id AS "deviceId", message_id AS "messageId", type,
+      `SELECT rule_id AS "ruleId", rule_version AS "ruleVersion", severity, device_id AS "deviceId", message_id AS "messageId", type,
               measured_at AS "measuredAt", value, unit
        FROM alert_occurrences WHERE alert_id = $1 ORDER BY measured_at, type`,
       [alertId],
@@ -199,6 +208,7 @@ export class AlertRepository {
          AND ($4::text IS NULL OR severity = $4)
          AND ($5::bigint IS NULL OR alerts.sequence > $5) AND ($6::bigint IS NULL OR alerts.sequence < $6)
          AND ($8::uuid IS NULL OR assigned_to = $8)
+         AND ($9 OR snoozed_until IS NULL OR snoozed_until <= now())
        ORDER BY alerts.sequence DESC LIMIT $7`,
       [
         scope.organizationId,
@@ -209,6 +219,7 @@ export class AlertRepository {
         filter.beforeSequence ?? null,
         filter.limit,
         filter.assignedTo ?? null,
+        filter.includeSnoozed ?? false,
       ],
     );
     return rows;

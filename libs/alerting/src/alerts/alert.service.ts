@@ -28,6 +28,8 @@ export interface AlertListQuery {
   assignedTo?: 'me';
   patientId?: string;
   severity?: Severity;
+  /** Snoozed alerts are hidden from the queue until their snooze ends, unless asked for. */
+  includeSnoozed?: 'true' | 'false';
   afterSequence?: number;
   beforeSequence?: number;
   limit: number;
@@ -43,6 +45,7 @@ export type AlertActionInput =
 
 export interface AlertReading {
   ruleId: string;
+  ruleVersion: number;
   severity: Severity;
   deviceId: string;
   messageId: string;
@@ -203,6 +206,7 @@ export class AlertService {
       assignedTo: query.assignedTo === 'me' ? principal.userId : undefined,
       patientId: query.patientId,
       severity: query.severity,
+      includeSnoozed: query.includeSnoozed === 'true',
       afterSequence: query.afterSequence === undefined ? undefined : String(query.afterSequence),
       beforeSequence: query.beforeSequence === undefined ? undefined : String(query.beforeSequence),
       limit: query.limit,
