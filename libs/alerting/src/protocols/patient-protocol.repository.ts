@@ -33,4 +33,17 @@ export class PatientProtocolRepository {
     for (const row of rows) byPatient.set(row.patientId, [...(byPatient.get(row.patientId) ?? []), row.key]);
     return byPatient;
   }
+
+  /** The protocols of every patient of `organizationId` that has any, with when each was set. */
+  async forOrganization(organizationId: string): Promise<Map<string, Array<{ key: ProtocolKey; setAt: Date }>>> {
+    const { rows } = await this.db.query<{ patientId: string; key: ProtocolKey; setAt: Date }>(
+      `SELECT patient_id AS "patientId", protocol_key AS key, set_at AS "setAt" FROM patient_protocols
+       WHERE organization_id = $1 ORDER BY patient_id, protocol_key`,
+      [organizationId],
+    );
+    const byPatient = new Map<string, Array<{ key: ProtocolKey; setAt: Date }>>();
+    for (const { patientId, key, setAt } of rows)
+      byPatient.set(patientId, [...(byPatient.get(patientId) ?? []), { key, setAt }]);
+    return byPatient;
+  }
 }
