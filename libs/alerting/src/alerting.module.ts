@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@homeward/identity';
 import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
+import { AlertingJobs } from './alerting.jobs';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
 import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
 import { PatientRuleSets } from './protocols/patient-rule-sets';
@@ -12,6 +13,9 @@ import { AlertPublisher } from './alerts/alert-publisher';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
+import { MissedCheckProcessor, MissedReconcileProcessor } from './missed/missed-check.processor';
+import { MissedCheckService } from './missed/missed-check.service';
+import { MissedScheduleService } from './missed/missed-schedule.service';
 
 /** Alerts as people query them and act on them, and the protocols and overrides patients' rules come from. */
 @Module({
@@ -30,7 +34,10 @@ import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor'
 })
 export class AlertingModule {}
 
-/** Raising alerts from stored readings, for worker processes: the `readings.evaluate` processor. */
+/**
+ * Raising alerts, for worker processes: from stored readings (the `readings.evaluate`
+ * processor) and from missed readings (a scheduled `alerts.missed-check` per organisation).
+ */
 @Module({
   imports: [IdentityModule, ReadingsModule],
   providers: [
@@ -41,6 +48,11 @@ export class AlertingModule {}
     RuleOverrideRepository,
     PatientRuleSets,
     ReadingsEvaluateProcessor,
+    AlertingJobs,
+    MissedCheckService,
+    MissedScheduleService,
+    MissedCheckProcessor,
+    MissedReconcileProcessor,
   ],
 })
 export class AlertingJobsModule {}

@@ -132,7 +132,8 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({
     type: AlertTriggerDto,
     nullable: true,
-    description: 'The reading that raised the alert; null for a missed-reading alert, which no one reading raises',
+    description:
+      'The reading that raised the alert; null for a missed-reading alert, which no one reading raises',
   })
   trigger!: AlertTriggerDto | null;
   @ApiProperty({

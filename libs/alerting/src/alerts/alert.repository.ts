@@ -430,4 +430,30 @@ export class AlertRepository {
     );
     return rows;
   }
+
+  /**
+   * For the missed-reading check: per patient of `organizationId` among `patientIds` and key
+   * among `episodeKeys`, whether an alert is active and the latest gap one was raised for.
+   */
+  async missedEpisodeStates(
+    organizationId: string,
+    patientIds: readonly string[],
+    episodeKeys: readonly string[],
+  ): Promise<
+    Array<{ patientId: string; episodeKey: string; active: boolean; lastMissedSince: Date | null }>
+  > {
+    const { rows } = await this.db.query<{
+      patientId: string;
+      episodeKey: string;
+      active: boolean;
+      lastMissedSince: Date | null;
+    }>(
+      `SELECT patient_id AS "patientId", episode_key AS "episodeKey", bool_or(status IN ${ACTIVE}) AS active,
+              max(missed_since) AS "lastMissedSince"
+       FROM alerts WHERE organization_id = $1 AND patient_id = ANY($2::uuid[]) AND episode_key = ANY($3::text[])
+       GROUP BY patient_id, episode_key`,
+      [organizationId, patientIds, episodeKeys],
+    );
+    return rows;
+  }
 }

@@ -35,7 +35,9 @@ export class PatientProtocolRepository {
   }
 
   /** The protocols of every patient of `organizationId` that has any, with when each was set. */
-  async forOrganization(organizationId: string): Promise<Map<string, Array<{ key: ProtocolKey; setAt: Date }>>> {
+  async forOrganization(
+    organizationId: string,
+  ): Promise<Map<string, Array<{ key: ProtocolKey; setAt: Date }>>> {
     const { rows } = await this.db.query<{ patientId: string; key: ProtocolKey; setAt: Date }>(
       `SELECT patient_id AS "patientId", protocol_key AS key, set_at AS "setAt" FROM patient_protocols
        WHERE organization_id = $1 ORDER BY patient_id, protocol_key`,

@@ -47,10 +47,10 @@ export class JobQueue<C extends JobCatalog> implements OnApplicationShutdown {
     );
   }
 
-  /** The ids of `name`'s schedulers. */
-  async schedulerIds<N extends JobName<C>>(name: N): Promise<string[]> {
+  /** `name`'s schedules: their ids and intervals. */
+  async schedules<N extends JobName<C>>(name: N): Promise<Array<{ id: string; everyMs: number | null }>> {
     const schedulers = await this.queue(name).getJobSchedulers(0, -1);
-    return schedulers.map((scheduler) => scheduler.key);
+    return schedulers.map((scheduler) => ({ id: scheduler.key, everyMs: scheduler.every ?? null }));
   }
 
   /** Stops a schedule; false when there was none. */
