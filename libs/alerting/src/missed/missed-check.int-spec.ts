@@ -82,25 +82,20 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
   let check: MissedCheckService;
   let evaluation: AlertEvaluationService;
   let organization: string;
-  const created: AlertDto[] = [];
-  const updated: AlertDto[] = [];
+  let pushedCreated: jest.SpyInstance<void, [AlertDto]>;
+  let pushedUpdated: jest.SpyInstance<void, [AlertDto]>;
+  const created = () => pushedCreated.mock.calls.map(([alert]) => alert);
+  const updated = () => pushedUpdated.mock.calls.map(([alert]) => alert);
   const { patientOn, weigh, alertsOf } = fixtures(() => integration.database.pool);
 
   beforeAll(async () => {
     integration = await createIntegrationModule({ role: 'worker', imports: [AlertingJobsModule] });
     check = integration.moduleRef.get(MissedCheckService);
     evaluation = integration.moduleRef.get(AlertEvaluationService);
-    // The pushes still go out through Redis; the spies only record what was pushed.
+    // Spies call through: the pushes still go out through Redis, and are recorded.
     const publisher = integration.moduleRef.get(AlertPublisher);
-    const { alertCreated, alertUpdated } = publisher;
-    jest.spyOn(publisher, 'alertCreated').mockImplementation((alert) => {
-      created.push(alert);
-      alertCreated.call(publisher, alert);
-    });
-    jest.spyOn(publisher, 'alertUpdated').mockImplementation((alert) => {
-      updated.push(alert);
-      alertUpdated.call(publisher, alert);
-    });
+    pushedCreated = jest.spyOn(publisher, 'alertCreated');
+    pushedUpdated = jest.spyOn(publisher, 'alertUpdated');
     organization = await createOrganization(integration.database.pool);
   });
 
@@ -127,7 +122,7 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
         batch_id: null,
       }),
     ]);
-    const pushed = created.find((alert) => alert.patientId === hf.patient);
+    const pushed = created().find((alert) => alert.patientId === hf.patient);
     expect(pushed).toMatchObject({
       rule: { id: 'heart_failure.weight.missed', kind: 'missed', description: 'No body weight for 48 hours' },
       trigger: null,
@@ -171,9 +166,11 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
         detail: { reading: expect.objectContaining({ type: 'body_weight', messageId: arrived.messageId }) },
       },
     ]);
-    expect(updated.filter((alert) => alert.id === missed.id).map((alert) => alert.status)).toEqual([
-      'resolved',
-    ]);
+    expect(
+      updated()
+        .filter((alert) => alert.id === missed.id)
+        .map((alert) => alert.status),
+    ).toEqual(['resolved']);
     // The weight just arrived: nothing is missing now.
     await check.check(organization, 'check-6');
     expect(await alertsOf(hf.patient)).toHaveLength(1);
@@ -194,7 +191,7 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
     await check.check(organization, 'check-8');
     const [missed] = await alertsOf(never.patient);
     expect(missed).toMatchObject({ rule_kind: 'missed', status: 'open' });
-    expect(created.find((alert) => alert.id === missed.id)?.lastMeasuredAt).toBeNull();
+    expect(created().find((alert) => alert.id === missed.id)?.lastMeasuredAt).toBeNull();
 
     await integration.database.pool.query(
       "UPDATE alerts SET status = 'dismissed', closed_at = now() WHERE id = $1",
