@@ -10,6 +10,7 @@ import {
   createOrganization,
   createPatient,
   createTestDatabase,
+  createUser,
   deleteRedisKeys,
   waitFor,
   type IntegrationModule,
@@ -18,6 +19,7 @@ import {
 import { AlertingJobsModule } from '../alerting.module';
 import { AlertEvaluationService } from '../alerts/alert-evaluation.service';
 import { AlertPublisher } from '../alerts/alert-publisher';
+import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
 import { MissedCheckService } from './missed-check.service';
 
 const HOUR = 3600_000;
@@ -199,6 +201,25 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
     );
     expect(await check.check(organization, 'check-9')).toEqual({ raised: 0 });
     expect(await alertsOf(never.patient)).toHaveLength(1);
+  });
+
+  it("keeps counting from when a protocol was first set when the patient's protocols are saved again", async () => {
+    const never = await patientOn(organization, ['heart_failure'], 49);
+    // Saved again with diabetes added (as an edit, or the demo seed at every start, does).
+    const coordinator = await createUser(integration.database.pool, organization, 'coordinator');
+    await integration.moduleRef
+      .get(PatientProtocolRepository)
+      .replace(
+        { id: never.patient, organizationId: organization },
+        ['diabetes', 'heart_failure'],
+        coordinator.id,
+        integration.database.pool,
+      );
+    await check.check(organization, 'check-12');
+    // Heart failure has been monitored for 49 h: its weight is missed; diabetes only just started.
+    expect((await alertsOf(never.patient)).map((alert) => alert.rule_id)).toEqual([
+      'heart_failure.weight.missed',
+    ]);
   });
 
   it("checks one organisation only: another organisation's patients are left to their own check", async () => {

@@ -6,18 +6,25 @@ import type { ProtocolKey } from '../rules/protocols';
 export class PatientProtocolRepository {
   constructor(private readonly db: Database) {}
 
-  /** Replaces a patient's protocols with `keys`. */
+  /**
+   * Replaces a patient's protocols with `keys`. A protocol the patient keeps keeps its `set_at`:
+   * monitoring by its rules started then, and missed-reading rules count from it.
+   */
   async replace(
     patient: { id: string; organizationId: string },
     keys: readonly ProtocolKey[],
     setBy: string,
     q: Queryable,
   ): Promise<void> {
-    await q.query('DELETE FROM patient_protocols WHERE patient_id = $1', [patient.id]);
+    await q.query('DELETE FROM patient_protocols WHERE patient_id = $1 AND protocol_key <> ALL($2::text[])', [
+      patient.id,
+      keys,
+    ]);
     if (keys.length === 0) return;
     await q.query(
       `INSERT INTO patient_protocols (patient_id, protocol_key, organization_id, set_by)
-       SELECT $1, key, $2, $3 FROM unnest($4::text[]) AS key`,
+       SELECT $1, key, $2, $3 FROM unnest($4::text[]) AS key
+       ON CONFLICT (patient_id, protocol_key) DO NOTHING`,
       [patient.id, patient.organizationId, setBy, keys],
     );
   }
