@@ -222,6 +222,28 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
     ]);
   });
 
+  it("follows the patient's override of the missed rule, and records its version on the alert", async () => {
+    const hf = await patientOn(organization, ['heart_failure']);
+    await weigh(hf, 30);
+    const clinician = await createUser(integration.database.pool, organization, 'clinician');
+    await integration.database.pool.query(
+      `INSERT INTO patient_rule_overrides (organization_id, patient_id, rule_id, version, definition, reason, created_by)
+       VALUES ($1, $2, 'heart_failure.weight.missed', 1, $3, 'Daily weights are critical after discharge', $4)`,
+      [
+        organization,
+        hf.patient,
+        JSON.stringify({ kind: 'missed', type: 'body_weight', hours: 24, severity: 'warning' }),
+        clinician.id,
+      ],
+    );
+    await check.check(organization, 'check-13');
+    const { rows } = await integration.database.pool.query<{ rule_version: number; severity: string }>(
+      'SELECT rule_version, severity FROM alerts WHERE patient_id = $1',
+      [hf.patient],
+    );
+    expect(rows).toEqual([{ rule_version: 1, severity: 'warning' }]);
+  });
+
   it("checks one organisation only: another organisation's patients are left to their own check", async () => {
     const other = await createOrganization(integration.database.pool, 'Other Org');
     const elsewhere = await patientOn(other, ['heart_failure']);

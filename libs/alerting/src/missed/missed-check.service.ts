@@ -7,19 +7,21 @@ import { AlertPublisher } from '../alerts/alert-publisher';
 import { mapAlert } from '../alerts/alert.mapper';
 import { AlertRepository } from '../alerts/alert.repository';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
+import { RuleOverrideRepository } from '../protocols/rule-override.repository';
 import { missedRules, pairKey, selectMissed, type MissedCandidate } from './missed-selection';
 
 /**
  * `missed` rules: no reading of a type for N hours. Checked per organisation by a scheduled job
  * rather than by any request, in a fixed number of queries whatever the number of patients:
- * the organisation's protocols, the last reading of each (patient, type), the state of the
- * missed alerts, then one insert per alert raised.
+ * the organisation's protocols, the overrides in force, the last reading of each (patient,
+ * type), the state of the missed alerts, then one insert per alert raised.
  */
 @Injectable()
 export class MissedCheckService {
   constructor(
     private readonly db: Database,
     private readonly protocols: PatientProtocolRepository,
+    private readonly overrides: RuleOverrideRepository,
     private readonly batches: ReadingBatchService,
     private readonly alerts: AlertRepository,
     private readonly publisher: AlertPublisher,
@@ -34,19 +36,29 @@ export class MissedCheckService {
    */
   async check(organizationId: string, correlationId: string, now = new Date()): Promise<{ raised: number }> {
     const byPatient = await this.protocols.forOrganization(organizationId);
+    // Patients whose protocols have missed rules; overrides may change those rules, never add one.
+    const monitored = [...byPatient].filter(
+      ([, protocols]) => missedRules(protocols.map((protocol) => protocol.key)).length > 0,
+    );
+    if (monitored.length === 0) return { raised: 0 };
+    const overrides = await this.overrides.inForce(
+      monitored.map(([patientId]) => patientId),
+      now,
+    );
     const candidates: MissedCandidate[] = [];
     const pairs: Array<{ patientId: string; type: string }> = [];
     const groups = new Set<string>();
-    for (const [patientId, protocols] of byPatient) {
-      const rules = missedRules(protocols.map((protocol) => protocol.key));
-      if (rules.length === 0) continue;
-      candidates.push({ patientId, protocols });
-      for (const rule of rules) {
+    for (const [patientId, protocols] of monitored) {
+      const candidate = { patientId, protocols, overrides: overrides.get(patientId) };
+      candidates.push(candidate);
+      for (const rule of missedRules(
+        protocols.map((protocol) => protocol.key),
+        candidate.overrides,
+      )) {
         pairs.push({ patientId, type: rule.definition.type });
         groups.add(rule.group);
       }
     }
-    if (candidates.length === 0) return { raised: 0 };
 
     const patientIds = candidates.map((candidate) => candidate.patientId);
     const [latest, states] = await Promise.all([
@@ -69,6 +81,7 @@ export class MissedCheckService {
             organizationId,
             patientId,
             ruleId: rule.id,
+            ruleVersion: rule.version,
             ruleKind: 'missed',
             ruleDescription: rule.description,
             severity: rule.definition.severity,

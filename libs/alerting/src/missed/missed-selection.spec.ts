@@ -80,6 +80,37 @@ describe('which missed readings the scheduled check raises', () => {
     ]);
   });
 
+  it("follows the patient's override of a missed rule: 72 hours instead of 48, recorded as its version", () => {
+    const overridden: MissedCandidate = {
+      ...onHeartFailure(),
+      overrides: new Map([
+        [
+          'heart_failure.weight.missed',
+          {
+            version: 2,
+            definition: { kind: 'missed', type: 'body_weight', hours: 72, severity: 'warning' },
+            reason: 'Weighs every other day',
+            ownerId: null,
+            expiresAt: null,
+            createdBy: 'u1',
+            createdAt: hoursAgo(100),
+          },
+        ],
+      ]),
+    };
+    const due = (hours: number) =>
+      selectMissed({
+        candidates: [overridden],
+        lastReadings: new Map([[pairKey('p1', 'body_weight'), hoursAgo(hours)]]),
+        episodes: new Map(),
+        now,
+      });
+    expect(due(49)).toEqual([]);
+    expect(due(72).map(({ rule }) => [rule.id, rule.version, rule.definition.severity])).toEqual([
+      ['heart_failure.weight.missed', 2, 'warning'],
+    ]);
+  });
+
   it('keeps patients apart', () => {
     const other: MissedCandidate = { ...onHeartFailure(), patientId: 'p4' };
     const readings = {

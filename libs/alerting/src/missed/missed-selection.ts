@@ -1,13 +1,15 @@
 import { SEVERITY_RANK, type Severity } from '@homeward/contracts';
-import { effectiveRules, type EffectiveRule } from '../protocols/patient-rules';
+import { effectiveRules, type EffectiveRule, type RuleOverride } from '../protocols/patient-rules';
 import { evaluateMissed } from '../rules/missed.rule';
 import type { MissedRuleDefinition } from '../rules/rule-definition';
 import type { ProtocolKey } from '../rules/protocols';
 
-/** A patient's protocols with when each was set: monitoring by its rules started then. */
+/** A patient's protocols with when each was set (monitoring by its rules started then), and overrides in force. */
 export interface MissedCandidate {
   patientId: string;
   protocols: ReadonlyArray<{ key: ProtocolKey; setAt: Date }>;
+  /** By rule id: a missed rule's override stays a missed rule (hours, type, severity may change). */
+  overrides?: ReadonlyMap<string, RuleOverride>;
 }
 
 export type MissedRule = EffectiveRule & { definition: MissedRuleDefinition };
@@ -30,10 +32,20 @@ export interface MissedDue {
   since: Date;
 }
 
-/** `missed` rules of a patient's protocols; the default thresholds have none. */
-export function missedRules(keys: readonly ProtocolKey[]): MissedRule[] {
+const NO_OVERRIDES: ReadonlyMap<string, RuleOverride> = new Map();
+
+/**
+ * `missed` rules of a patient's protocols, with the patient's overrides in force; the default
+ * thresholds have none, and an override never turns a reading rule into a missed one.
+ */
+export function missedRules(
+  keys: readonly ProtocolKey[],
+  overrides: ReadonlyMap<string, RuleOverride> = NO_OVERRIDES,
+): MissedRule[] {
   if (keys.length === 0) return [];
-  return effectiveRules(keys).filter((rule): rule is MissedRule => rule.definition.kind === 'missed');
+  return effectiveRules({ keys, overrides }).filter(
+    (rule): rule is MissedRule => rule.definition.kind === 'missed',
+  );
 }
 
 export const pairKey = (patientId: string, typeOrGroup: string): string => `${patientId}|${typeOrGroup}`;
@@ -55,10 +67,13 @@ export function selectMissed(input: {
   now: Date;
 }): MissedDue[] {
   const due: MissedDue[] = [];
-  for (const { patientId, protocols } of input.candidates) {
+  for (const { patientId, protocols, overrides } of input.candidates) {
     const setAt = new Map(protocols.map((protocol) => [protocol.key, protocol.setAt]));
     const byGroup = new Map<string, MissedDue>();
-    for (const rule of missedRules(protocols.map((protocol) => protocol.key))) {
+    for (const rule of missedRules(
+      protocols.map((protocol) => protocol.key),
+      overrides,
+    )) {
       const started = rule.protocol ? setAt.get(rule.protocol) : undefined;
       if (!started) continue;
       const lastReadingAt = input.lastReadings.get(pairKey(patientId, rule.definition.type)) ?? null;
