@@ -51,10 +51,8 @@ export class MissedCheckService {
     for (const [patientId, protocols] of monitored) {
       const candidate = { patientId, protocols, overrides: overrides.get(patientId) };
       candidates.push(candidate);
-      for (const rule of missedRules(
-        protocols.map((protocol) => protocol.key),
-        candidate.overrides,
-      )) {
+      const keys = protocols.map((protocol) => protocol.key);
+      for (const rule of missedRules(keys, candidate.overrides)) {
         pairs.push({ patientId, type: rule.definition.type });
         groups.add(rule.group);
       }

@@ -70,10 +70,8 @@ export function selectMissed(input: {
   for (const { patientId, protocols, overrides } of input.candidates) {
     const setAt = new Map(protocols.map((protocol) => [protocol.key, protocol.setAt]));
     const byGroup = new Map<string, MissedDue>();
-    for (const rule of missedRules(
-      protocols.map((protocol) => protocol.key),
-      overrides,
-    )) {
+    const keys = protocols.map((protocol) => protocol.key);
+    for (const rule of missedRules(keys, overrides)) {
       const started = rule.protocol ? setAt.get(rule.protocol) : undefined;
       if (!started) continue;
       const lastReadingAt = input.lastReadings.get(pairKey(patientId, rule.definition.type)) ?? null;
