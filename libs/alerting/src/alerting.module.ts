@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@homeward/identity';
 import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
+import { AlertingJobs } from './alerting.jobs';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
 import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
 import { PatientRuleSets } from './protocols/patient-rule-sets';
@@ -17,6 +18,9 @@ import { AlertsEscalateProcessor, EscalationsSweepProcessor } from './escalation
 import { EscalationJobs } from './escalation/escalation.jobs';
 import { EscalationRepository } from './escalation/escalation.repository';
 import { EscalationService } from './escalation/escalation.service';
+import { MissedCheckProcessor, MissedReconcileProcessor } from './missed/missed-check.processor';
+import { MissedCheckService } from './missed/missed-check.service';
+import { MissedScheduleService } from './missed/missed-schedule.service';
 import { NOTIFICATION_TRANSPORTS } from './notifications/notification-transport';
 import { NotificationJobs } from './notifications/notification.jobs';
 import { NotificationRepository } from './notifications/notification.repository';
@@ -53,9 +57,10 @@ const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, E
 export class AlertingModule {}
 
 /**
- * Alerting's work in worker processes: raising alerts from stored readings (`readings.evaluate`),
- * taking escalation steps when they fall due (`alerts.escalate`, `escalations.sweep`) and
- * delivering notifications from the outbox (`notifications.deliver`, `notifications.sweep`).
+ * Alerting's work in worker processes: raising alerts from stored readings (`readings.evaluate`)
+ * and from missed readings (a scheduled `alerts.missed-check` per organisation), taking
+ * escalation steps when they fall due (`alerts.escalate`, `escalations.sweep`) and delivering
+ * notifications from the outbox (`notifications.deliver`, `notifications.sweep`).
  */
 @Module({
   imports: [IdentityModule, ReadingsModule],
@@ -67,6 +72,11 @@ export class AlertingModule {}
     RuleOverrideRepository,
     PatientRuleSets,
     ReadingsEvaluateProcessor,
+    AlertingJobs,
+    MissedCheckService,
+    MissedScheduleService,
+    MissedCheckProcessor,
+    MissedReconcileProcessor,
     ...ESCALATION_SCHEDULING,
     EscalationService,
     AlertsEscalateProcessor,

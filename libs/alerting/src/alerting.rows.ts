@@ -10,18 +10,25 @@ export interface NewAlertRow {
   ruleKind: string;
   ruleDescription: string;
   severity: Severity;
-  triggerType: string;
-  triggerValue: number;
-  triggerUnit: string;
-  triggerMeasuredAt: Date;
-  triggerDeviceId: string;
-  triggerMessageId: string;
-  batchId: string;
+  /** The reading that raised the alert: all null for alerts no one reading raises (`missed`). */
+  triggerType: string | null;
+  triggerValue: number | null;
+  triggerUnit: string | null;
+  triggerMeasuredAt: Date | null;
+  triggerDeviceId: string | null;
+  triggerMessageId: string | null;
+  /** The evaluated batch; null for alerts of the scheduled checks. */
+  batchId: string | null;
   correlationId: string;
   /** One active alert per patient and key: the rule group. */
   episodeKey: string;
   /** Raised by a reading that arrived long after it was measured. */
   late: boolean;
+  /** Defaults to the trigger's value and time. */
+  lastValue?: number | null;
+  lastMeasuredAt?: Date | null;
+  /** `missed` alerts: the start of the gap (last reading, else monitoring start); one alert per gap. */
+  missedSince?: Date | null;
 }
 
 export interface AlertRow extends NewAlertRow {
@@ -29,8 +36,9 @@ export interface AlertRow extends NewAlertRow {
   occurrences: number;
   /** In-range readings since the last breach. */
   clearCount: number;
-  lastValue: number;
-  lastMeasuredAt: Date;
+  lastValue: number | null;
+  lastMeasuredAt: Date | null;
+  missedSince: Date | null;
   id: string;
   sequence: string;
   /** bigint text: the number of the alert's last change, from the same sequence as `sequence`. */

@@ -146,6 +146,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('checks missed readings every 15 minutes unless told otherwise, and refuses a nonsensical interval', () => {
+    expect(loadConfig('worker', BASE).MISSED_CHECK_EVERY_MS).toBe(900_000);
+    expect(loadConfig('worker', { ...BASE, MISSED_CHECK_EVERY_MS: '60000' }).MISSED_CHECK_EVERY_MS).toBe(
+      60_000,
+    );
+    for (const bad of ['0', '-1', '1.5', 'hourly', String(2 * 86_400_000), '\u0000'])
+      expect(badVariables('worker', { ...BASE, MISSED_CHECK_EVERY_MS: bad })).toEqual([
+        'MISSED_CHECK_EVERY_MS',
+      ]);
+  });
+
   it('escalates after 10 then 15 minutes and notifies over the socket unless configured otherwise', () => {
     expect(loadConfig('worker', BASE)).toMatchObject({
       ESCALATION_FIRST_AFTER_MINUTES: 10,

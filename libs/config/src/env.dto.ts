@@ -183,6 +183,16 @@ export class EnvDto {
   @Min(1, { always: true })
   EVALUATION_SWEEP_BATCH_LIMIT = 500;
 
+  /**
+   * How often each organisation's `missed` rules are checked (one BullMQ schedule per
+   * organisation). A missed-reading alert comes at most this long after its rule's hours.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  @Max(86_400_000, { always: true })
+  MISSED_CHECK_EVERY_MS = 900_000;
+
   /** In-range readings after an alert's last breach that resolve it on their own ("all clear"); 0: never. */
   @Type(() => Number)
   @IsInt({ always: true })

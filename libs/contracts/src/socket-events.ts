@@ -18,6 +18,11 @@ export interface AlertDto {
   status: AlertStatus;
   /** `version` 0: the rule as its protocol publishes it; n: the patient's override version n that fired it. */
   rule: { id: string; kind: string; description: string; version: number };
+  /**
+   * The reading that raised the alert. Null when no one reading did: a `missed` alert (no
+   * reading of a type for N hours, raised by the scheduled check). An alert is an episode keyed
+   * by patient and rule group, never by its trigger.
+   */
   trigger: {
     type: string;
     value: number;
@@ -25,14 +30,17 @@ export interface AlertDto {
     measuredAt: string;
     deviceId: string;
     messageId: string;
-  };
+  } | null;
   /** Raised by a reading that arrived long after it was measured: it describes the past. */
   late: boolean;
   /** Breaches attached to this episode, the first included. */
   occurrences: number;
-  /** The latest breaching value and when it was measured. */
-  lastValue: number;
-  lastMeasuredAt: string;
+  /**
+   * The latest breaching value and when it was measured. A `missed` alert has no value (null)
+   * and `lastMeasuredAt` is the patient's last reading of the type, null if they never measured.
+   */
+  lastValue: number | null;
+  lastMeasuredAt: string | null;
   /** The user who owns the alert, if any. */
   assignedTo: string | null;
   /** Hidden from the queue until then (never for critical alerts). */

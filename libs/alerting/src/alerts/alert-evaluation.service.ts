@@ -16,6 +16,17 @@ import { AlertRepository } from './alert.repository';
 
 type BatchReading = Awaited<ReturnType<ReadingBatchService['readingsOf']>>[number];
 
+/** The reading that ended a missed-reading alert, as its history names it. */
+function newestReading(readings: readonly BatchReading[]): Record<string, string> {
+  const newest = readings.reduce((a, b) => (b.measuredAt > a.measuredAt ? b : a));
+  return {
+    type: newest.type,
+    measuredAt: newest.measuredAt.toISOString(),
+    deviceId: newest.deviceId,
+    messageId: newest.messageId,
+  };
+}
+
 /** Evaluates stored batches against the rules and raises alerts. */
 @Injectable()
 export class AlertEvaluationService {
@@ -216,7 +227,9 @@ export class AlertEvaluationService {
    * Counts, on each active episode of the batch's patients, the batch's measurements of the
    * episode's vital types that breached none of its rules; an episode reaching
    * ALERT_ALL_CLEAR_READINGS is resolved ("all clear") and re-arms: the next breach opens a
-   * new one (or re-opens it within the cool-down). Returns the alerts it resolved.
+   * new one (or re-opens it within the cool-down). A missed-reading episode resolves on the
+   * first reading of its type, whatever ALERT_ALL_CLEAR_READINGS says: the reading is what was
+   * missing. Returns the alerts it resolved.
    */
   private async countAllClear(
     readings: readonly BatchReading[],
@@ -224,7 +237,7 @@ export class AlertEvaluationService {
     tx: Queryable,
   ): Promise<AlertRow[]> {
     const resolveAt = this.config.ALERT_ALL_CLEAR_READINGS;
-    if (resolveAt === 0 || readings.length === 0) return [];
+    if (readings.length === 0) return [];
     const breached = new Set(
       findings.map((f) => `${f.trigger.patientId}|${f.group}|${measurementKey(f.trigger)}`),
     );
@@ -232,15 +245,16 @@ export class AlertEvaluationService {
     const resolved: AlertRow[] = [];
     for (const episode of await this.alerts.activeEpisodesForUpdate(patientIds, tx)) {
       const types = GROUP_TYPES.get(episode.episodeKey);
-      if (!types) continue;
+      const missed = episode.ruleKind === 'missed';
+      if (!types || (resolveAt === 0 && !missed)) continue;
+      const ofTypes = readings.filter((r) => r.patientId === episode.patientId && types.has(r.type));
       const inRange = new Set(
-        readings
-          .filter((r) => r.patientId === episode.patientId && types.has(r.type))
+        ofTypes
           .map(measurementKey)
           .filter((m) => !breached.has(`${episode.patientId}|${episode.episodeKey}|${m}`)),
       );
       if (inRange.size === 0) continue;
-      const row = await this.alerts.countClear(episode.id, inRange.size, resolveAt, tx);
+      const row = await this.alerts.countClear(episode.id, inRange.size, missed ? 1 : resolveAt, tx);
       if (!row) continue;
       await this.alerts.insertEvent(
         {
@@ -250,7 +264,9 @@ export class AlertEvaluationService {
           action: 'auto_resolve',
           fromStatus: episode.status,
           toStatus: 'resolved',
-          detail: { inRangeReadings: episode.clearCount + inRange.size },
+          detail: missed
+            ? { reading: newestReading(ofTypes) }
+            : { inRangeReadings: episode.clearCount + inRange.size },
         },
         tx,
       );

@@ -129,15 +129,32 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
   @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty({ type: AlertRuleDto }) rule!: AlertRuleDto;
-  @ApiProperty({ type: AlertTriggerDto }) trigger!: AlertTriggerDto;
+  @ApiProperty({
+    type: AlertTriggerDto,
+    nullable: true,
+    description:
+      'The reading that raised the alert; null for a missed-reading alert, which no one reading raises',
+  })
+  trigger!: AlertTriggerDto | null;
   @ApiProperty({
     description: 'Raised by a reading that arrived long after it was measured; never pushed as a new alert',
   })
   late!: boolean;
   @ApiProperty({ type: 'integer', description: 'Breaches attached to this episode, the first included' })
   occurrences!: number;
-  @ApiProperty({ description: 'The latest breaching value, in the unit of the trigger' }) lastValue!: number;
-  @ApiProperty() lastMeasuredAt!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The latest breaching value, in the unit of the trigger; null for a missed-reading alert',
+  })
+  lastValue!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'When the latest breaching value was measured; for a missed-reading alert the last reading of the type, null if none',
+  })
+  lastMeasuredAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The user who owns the alert' })
   assignedTo!: string | null;
   @ApiProperty({ type: String, nullable: true }) snoozedUntil!: string | null;

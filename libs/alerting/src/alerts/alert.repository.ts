@@ -16,7 +16,7 @@ const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "chang
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
   episode_key AS "episodeKey", late, occurrences, clear_count AS "clearCount", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
-  created_at AS "createdAt", updated_at AS "updatedAt"`;
+  missed_since AS "missedSince", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const ACTIVE = `('pending_confirmation', 'open', 'acknowledged', 'escalated')`;
 
@@ -53,14 +53,19 @@ export class AlertRepository {
     return rows[0];
   }
 
-  /** Opens an episode; undefined when another worker opened one for the same patient and key first. */
+  /**
+   * Opens an episode; undefined when another worker opened one for the same patient and key
+   * first, or (a `missed` alert) its gap was raised before.
+   */
   async insertEpisode(alert: NewAlertRow, q: Queryable): Promise<AlertRow | undefined> {
     const { rows } = await q.query<AlertRow>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, trigger_type,
                            trigger_value, trigger_unit, trigger_measured_at, trigger_device_id, trigger_message_id,
-                           batch_id, correlation_id, episode_key, last_value, last_measured_at, late, rule_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $10, $16, $17)
-       ON CONFLICT (patient_id, episode_key) WHERE status IN ${ACTIVE} DO NOTHING
+                           batch_id, correlation_id, episode_key, last_value, last_measured_at, late, rule_version,
+                           missed_since)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+       -- Any unique conflict: an active episode of the key, or (missed) an alert of the same gap.
+       ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         alert.organizationId,
@@ -78,8 +83,11 @@ export class AlertRepository {
         alert.batchId,
         alert.correlationId,
         alert.episodeKey,
+        alert.lastValue === undefined ? alert.triggerValue : alert.lastValue,
+        alert.lastMeasuredAt === undefined ? alert.triggerMeasuredAt : alert.lastMeasuredAt,
         alert.late,
         alert.ruleVersion,
+        alert.missedSince ?? null,
       ],
     );
     return rows[0];
@@ -425,6 +433,32 @@ export class AlertRepository {
        WHERE organization_id = $1 AND alerts.sequence <= $2 AND alerts.change_sequence > $2
        ORDER BY alerts.change_sequence LIMIT $3`,
       [scope.organizationId, afterSequence, limit],
+    );
+    return rows;
+  }
+
+  /**
+   * For the missed-reading check: per patient of `organizationId` among `patientIds` and key
+   * among `episodeKeys`, whether an alert is active and the latest gap one was raised for.
+   */
+  async missedEpisodeStates(
+    organizationId: string,
+    patientIds: readonly string[],
+    episodeKeys: readonly string[],
+  ): Promise<
+    Array<{ patientId: string; episodeKey: string; active: boolean; lastMissedSince: Date | null }>
+  > {
+    const { rows } = await this.db.query<{
+      patientId: string;
+      episodeKey: string;
+      active: boolean;
+      lastMissedSince: Date | null;
+    }>(
+      `SELECT patient_id AS "patientId", episode_key AS "episodeKey", bool_or(status IN ${ACTIVE}) AS active,
+              max(missed_since) AS "lastMissedSince"
+       FROM alerts WHERE organization_id = $1 AND patient_id = ANY($2::uuid[]) AND episode_key = ANY($3::text[])
+       GROUP BY patient_id, episode_key`,
+      [organizationId, patientIds, episodeKeys],
     );
     return rows;
   }

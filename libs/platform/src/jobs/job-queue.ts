@@ -51,13 +51,31 @@ export class JobQueue<C extends JobCatalog> implements OnApplicationShutdown {
   /**
    * Runs `name` every `everyMs` across the whole cluster: BullMQ keeps one scheduler per id, so
    * every worker replica may call this at start-up and the job still runs once per interval.
+   * `schedulerId` (default: the job's name; no ':') tells several schedules of one job apart.
    */
-  async schedule<N extends JobName<C>>(name: N, everyMs: number, data: JobPayload<C, N>): Promise<void> {
+  async schedule<N extends JobName<C>>(
+    name: N,
+    everyMs: number,
+    data: JobPayload<C, N>,
+    schedulerId: string = name,
+  ): Promise<void> {
+    if (schedulerId.includes(':')) throw new Error(`Scheduler id ${schedulerId} contains ':'`);
     await this.queue(name).upsertJobScheduler(
-      name,
+      schedulerId,
       { every: everyMs },
       { name, data, opts: this.catalog[name].options },
     );
+  }
+
+  /** `name`'s schedules: their ids and intervals. */
+  async schedules<N extends JobName<C>>(name: N): Promise<Array<{ id: string; everyMs: number | null }>> {
+    const schedulers = await this.queue(name).getJobSchedulers(0, -1);
+    return schedulers.map((scheduler) => ({ id: scheduler.key, everyMs: scheduler.every ?? null }));
+  }
+
+  /** Stops a schedule; false when there was none. */
+  async unschedule<N extends JobName<C>>(name: N, schedulerId: string): Promise<boolean> {
+    return this.queue(name).removeJobScheduler(schedulerId);
   }
 
   private queue(name: string): Queue {
