@@ -4,6 +4,7 @@ import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability
 import { Database } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { AlertPublisher } from '../alerts/alert-publisher';
+import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { mapAlert } from '../alerts/alert.mapper';
 import { AlertRepository } from '../alerts/alert.repository';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
@@ -25,6 +26,7 @@ export class MissedCheckService {
     private readonly batches: ReadingBatchService,
     private readonly alerts: AlertRepository,
     private readonly publisher: AlertPublisher,
+    private readonly escalation: AlertEscalationScheduler,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -105,7 +107,9 @@ export class MissedCheckService {
       }
       return rows;
     });
-    // After the commit: sockets are at-most-once, and clients replay from PostgreSQL.
+    // After the commit: a missed rule made critical by an override starts its escalation clock.
+    await this.escalation.afterChange(raised);
+    // Sockets are at-most-once, and clients replay from PostgreSQL.
     for (const row of raised) {
       alertsRaised.inc({ severity: row.severity });
       this.publisher.alertCreated(mapAlert(row));
