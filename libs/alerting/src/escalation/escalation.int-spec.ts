@@ -202,9 +202,20 @@ describe('escalation and notifications (worker jobs against PostgreSQL and Redis
       payload: { step: 1, severity: 'critical' },
       createdAt: expect.any(String),
     });
-    const { rows: outbox } = await database.pool.query<{ id: string; status: string; attempts: number }>(
-      'SELECT id, status, attempts FROM notification_outbox WHERE alert_id = $1 ORDER BY created_at',
-      [alertId],
+    // The transport hands over before the attempt's row commits: wait for the commit.
+    const outboxOf = async () =>
+      (
+        await database.pool.query<{ id: string; status: string; attempts: number }>(
+          'SELECT id, status, attempts FROM notification_outbox WHERE alert_id = $1 ORDER BY created_at',
+          [alertId],
+        )
+      ).rows;
+    const outbox = await waitFor(
+      async () => {
+        const rows = await outboxOf();
+        return rows.every((row) => row.status !== 'pending') ? rows : undefined;
+      },
+      { what: 'both outbox rows settled', timeoutMs: 10_000 },
     );
     expect(outbox.map((row) => [row.status, row.attempts])).toEqual([
       ['sent', 3],
