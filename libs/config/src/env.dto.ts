@@ -202,6 +202,17 @@ export class EnvDto {
   @Min(1, { always: true })
   ALERT_LATE_AFTER_MINUTES = 60;
 
+  /**
+   * A hypertensive-crisis reading first asks the patient to re-measure: its alert waits as
+   * `pending_confirmation` this long for the re-measurement, then becomes critical. 0: no
+   * re-measurement, the alert opens at once.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(3600, { always: true })
+  ALERT_CONFIRM_WITHIN_SECONDS = 300;
+
   /** Jobs of each kind one worker process runs at once. */
   @Type(() => Number)
   @IsInt({ always: true })

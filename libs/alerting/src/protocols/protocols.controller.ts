@@ -21,6 +21,12 @@ class RuleDto {
   @ApiProperty({ description: 'Clinical source of the cut-off' }) source!: string;
   @ApiProperty({ description: 'The rule as docs/rules.schema.json describes it' })
   definition!: object;
+  @ApiProperty({
+    required: false,
+    enum: [true],
+    description: 'A new alert from this rule first asks the patient to re-measure (pending_confirmation)',
+  })
+  remeasure?: true;
 }
 
 class ProtocolDto {
