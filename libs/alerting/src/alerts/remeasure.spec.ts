@@ -55,12 +55,18 @@ describe('deciding a pending crisis alert', () => {
 
   it('confirms when the re-measurement breaches again, up to the deadline itself', () => {
     const again = m(240, 300, 182);
-    expect(decideConfirmation(pending, [again], crisis, at(300))).toEqual({ outcome: 'confirmed', by: again });
+    expect(decideConfirmation(pending, [again], crisis, at(300))).toEqual({
+      outcome: 'confirmed',
+      by: again,
+    });
   });
 
   it('is not confirmed by a re-measurement below crisis level', () => {
     const lower = m(60, 61, 179);
-    expect(decideConfirmation(pending, [lower], crisis, at(61))).toEqual({ outcome: 'not_confirmed', by: lower });
+    expect(decideConfirmation(pending, [lower], crisis, at(61))).toEqual({
+      outcome: 'not_confirmed',
+      by: lower,
+    });
   });
 
   it('confirms when any of several re-measurements breaches', () => {

@@ -71,6 +71,7 @@ export function decideConfirmation<M extends Remeasurement>(
 /** The measurements (readings taken together) among `readings`, one entry each. */
 export function measurementsOf<R extends Remeasurement>(readings: readonly R[]): R[] {
   const byKey = new Map<string, R>();
-  for (const reading of readings) if (!byKey.has(measurementKey(reading))) byKey.set(measurementKey(reading), reading);
+  for (const reading of readings)
+    if (!byKey.has(measurementKey(reading))) byKey.set(measurementKey(reading), reading);
   return [...byKey.values()];
 }

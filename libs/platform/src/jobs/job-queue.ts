@@ -23,9 +23,21 @@ export class JobQueue<C extends JobCatalog> implements OnApplicationShutdown {
     return Object.keys(this.catalog);
   }
 
-  /** Enqueues `name`; a job with the same `jobId` that still exists is not added twice. */
-  async enqueue<N extends JobName<C>>(name: N, data: JobPayload<C, N>, jobId: string): Promise<void> {
-    await this.queue(name).add(name, data, { ...this.catalog[name].options, jobId });
+  /**
+   * Enqueues `name`; a job with the same `jobId` that still exists is not added twice.
+   * `delayMs`: runs no earlier than that (a deadline that depends on configuration).
+   */
+  async enqueue<N extends JobName<C>>(
+    name: N,
+    data: JobPayload<C, N>,
+    jobId: string,
+    options: { delayMs?: number } = {},
+  ): Promise<void> {
+    await this.queue(name).add(name, data, {
+      ...this.catalog[name].options,
+      jobId,
+      ...(options.delayMs ? { delay: options.delayMs } : {}),
+    });
   }
 
   /**

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '@homeward/config';
+import { JobQueue, REDIS, defineJob } from '@homeward/platform';
+
+/** Alerting's own jobs. Payloads carry ids only (TRAPS 9); job ids never contain ':' (TRAPS 10). */
+export const ALERTING_JOBS = {
+  /**
+   * Delayed until a pending crisis alert's deadline (job id `confirm-{alertId}`): opens it when
+   * no re-measurement came. Idempotent: an alert no longer pending is left alone.
+   */
+  'alerts.confirm': defineJob<{ alertId: string; correlationId: string }>({
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  }),
+  /**
+   * PostgreSQL is the source of truth: confirms pending alerts past their deadline whose delayed
+   * job was lost, and re-sends commands no broker took. Scheduled once per cluster.
+   */
+  'alerts.confirm-sweep': defineJob<Record<string, never>>({
+    attempts: 1,
+    removeOnComplete: { count: 10 },
+    removeOnFail: { count: 100 },
+  }),
+};
+
+@Injectable()
+export class AlertingJobs extends JobQueue<typeof ALERTING_JOBS> {
+  constructor(@Inject(REDIS) redis: Redis, config: AppConfig) {
+    super(ALERTING_JOBS, redis, config.REDIS_PREFIX);
+  }
+}
