@@ -87,15 +87,25 @@ export class AlertConfirmationService {
 
   /**
    * After the batch committed: publishes each command and schedules the alert's deadline. A
-   * crash before either leaves the command unsent and the alert pending in PostgreSQL, where the
-   * sweep finds both.
+   * failure or crash before either leaves the command unsent or the alert pending in
+   * PostgreSQL, where the sweep finds both; so nothing here fails the (already evaluated) batch.
    */
   async afterCommit(requests: readonly RemeasureRequest[]): Promise<void> {
     for (const { alert, command, correlationId } of requests) {
-      await this.jobs.enqueue('alerts.confirm', { alertId: alert.id, correlationId }, `confirm-${alert.id}`, {
-        delayMs: Math.max(0, (alert.confirmBy?.getTime() ?? 0) - Date.now()),
-      });
-      await this.send(command, correlationId);
+      try {
+        await this.send(command, correlationId);
+        await this.jobs.enqueue(
+          'alerts.confirm',
+          { alertId: alert.id, correlationId },
+          `confirm-${alert.id}`,
+          { delayMs: Math.max(0, (alert.confirmBy?.getTime() ?? 0) - Date.now()) },
+        );
+      } catch (error) {
+        this.logger.warn(
+          { err: error, alertId: alert.id, correlationId },
+          'Re-measure request not fully handed over; the confirmation sweep completes it',
+        );
+      }
     }
   }
 

@@ -150,7 +150,6 @@ export class AlertEvaluationService {
       await this.batches.markEvaluated(batchId, tx);
       return changed;
     });
-    await this.confirmation.afterCommit(remeasure);
     // Sockets are at-most-once: alerts live in PostgreSQL and clients replay what they missed.
     // The last state of each alert is pushed, as new if this batch opened it.
     const last = new Map(changes.map((change) => [change.row.id, change]));
@@ -185,6 +184,8 @@ export class AlertEvaluationService {
               : 'Breach attached to an open alert',
       );
     }
+    // After the pushes: the queue shows the pending alert while the device is being asked.
+    await this.confirmation.afterCommit(remeasure);
     return { raised: openedIds.size };
   }
 
