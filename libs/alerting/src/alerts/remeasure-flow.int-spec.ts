@@ -266,4 +266,26 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
       expect.objectContaining({ status: 'open', confirmation: 'unanswered' }),
     ]);
   });
+
+  it('asks again when a crisis re-opens a closed alert within the cool-down', async () => {
+    const who = await newPatient();
+    const evaluation = direct.moduleRef.get(AlertEvaluationService);
+    const confirmation = direct.moduleRef.get(AlertConfirmationService);
+    await evaluation.evaluateBatch(await storeBatch(who, 185, 90, 120), 'c14');
+    const [first] = await alertsOf(who.patient);
+    await confirmation.confirmUnanswered(first.id, 'c14');
+    await database.pool.query("UPDATE alerts SET status = 'resolved', closed_at = now() WHERE id = $1", [
+      first.id,
+    ]);
+
+    await evaluation.evaluateBatch(await storeBatch(who, 191, 100, 10), 'c15');
+    expect(await alertsOf(who.patient)).toEqual([
+      expect.objectContaining({ id: first.id, status: 'pending_confirmation', confirmation: 'pending' }),
+    ]);
+    expect((await historyOf(first.id)).map((event) => [event.action, event.to_status])).toEqual([
+      ['confirm', 'open'],
+      ['reopen', 'pending_confirmation'],
+    ]);
+    expect(await commandsFor(who.device)).toHaveLength(2);
+  });
 });
