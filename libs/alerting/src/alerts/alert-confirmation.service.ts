@@ -133,7 +133,12 @@ export class AlertConfirmationService {
           .map((f) => measurementKey(f.trigger)),
       );
       const decision = decideConfirmation(
-        { triggerMeasuredAt: episode.triggerMeasuredAt, confirmBy: episode.confirmBy },
+        {
+          triggerDeviceId: episode.triggerDeviceId,
+          triggerMessageId: episode.triggerMessageId,
+          triggerMeasuredAt: episode.triggerMeasuredAt,
+          confirmBy: episode.confirmBy,
+        },
         measurementsOf(ofEpisode),
         (m) => breached.has(measurementKey(m)),
         new Date(),

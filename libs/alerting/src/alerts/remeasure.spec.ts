@@ -43,7 +43,12 @@ describe('which findings ask for a re-measurement', () => {
 });
 
 describe('deciding a pending crisis alert', () => {
-  const pending = { triggerMeasuredAt: at(0), confirmBy: at(300) };
+  const pending = {
+    triggerDeviceId: 'd1',
+    triggerMessageId: 'm0',
+    triggerMeasuredAt: at(0),
+    confirmBy: at(300),
+  };
   const m = (measuredSecond: number, receivedSecond: number, value: number) => ({
     deviceId: 'd1',
     messageId: `m${measuredSecond}`,
@@ -74,7 +79,15 @@ describe('deciding a pending crisis alert', () => {
     expect(decision).toMatchObject({ outcome: 'confirmed', by: { value: 185 } });
   });
 
-  it('ignores readings measured before or with the trigger, and those received after the deadline', () => {
+  it('counts a re-measurement stamped in the same second as the trigger (devices stamping whole seconds)', () => {
+    const prompt = { ...m(0, 2, 186), messageId: 'm-again' };
+    expect(decideConfirmation(pending, [prompt], crisis, at(2))).toEqual({
+      outcome: 'confirmed',
+      by: prompt,
+    });
+  });
+
+  it('ignores the trigger itself, readings measured before it, and those received after the deadline', () => {
     const ignored = [m(0, 10, 150), m(-30, 10, 150), m(200, 301, 150)];
     expect(decideConfirmation(pending, ignored, crisis, at(299))).toEqual({ outcome: 'waiting' });
     expect(decideConfirmation(pending, ignored, crisis, at(300))).toEqual({ outcome: 'unanswered' });

@@ -24,6 +24,8 @@ export function needsRemeasure(
 }
 
 export interface PendingEpisode {
+  triggerDeviceId: string;
+  triggerMessageId: string;
   triggerMeasuredAt: Date;
   confirmBy: Date;
 }
@@ -43,8 +45,10 @@ export type ConfirmationDecision<M> =
   | { outcome: 'waiting' };
 
 /**
- * What the measurements of a batch decide for a pending episode. A re-measurement is measured
- * after the trigger (both on the device's clock) and received by the deadline (server clock);
+ * What the measurements of a batch decide for a pending episode. A re-measurement is another
+ * measurement than the trigger, measured no earlier (both on the device's clock: devices that
+ * stamp whole seconds give a prompt re-measurement the trigger's time) and received by the
+ * deadline (server clock);
  * any of them breaching the rule again confirms (the safer side), else the first one clears it.
  * Without one, the episode is unanswered once `now` reaches the deadline.
  */
@@ -57,7 +61,8 @@ export function decideConfirmation<M extends Remeasurement>(
   const remeasured = measurements
     .filter(
       (m) =>
-        m.measuredAt.getTime() > pending.triggerMeasuredAt.getTime() &&
+        !(m.deviceId === pending.triggerDeviceId && m.messageId === pending.triggerMessageId) &&
+        m.measuredAt.getTime() >= pending.triggerMeasuredAt.getTime() &&
         m.receivedAt.getTime() <= pending.confirmBy.getTime(),
     )
     .sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
