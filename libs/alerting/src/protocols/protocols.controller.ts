@@ -23,7 +23,7 @@ class RuleDto {
   definition!: object;
   @ApiProperty({
     required: false,
-    enum: [true],
+    type: Boolean,
     description: 'A new alert from this rule first asks the patient to re-measure (pending_confirmation)',
   })
   remeasure?: true;
