@@ -182,6 +182,15 @@ describe('alert lifecycle: actions, conflicts, history and live updates (api pro
     });
     expect(snoozed.status).toBe(200);
     expect(snoozed.body.snoozedUntil).not.toBeNull();
+    // Snoozed: out of the queue until the snooze ends, still there when asked for.
+    const queue = await coordinator.request<{ items: AlertDto[] }>('GET', '/api/alerts?limit=1000');
+    expect(queue.body.items.map((alert) => alert.id)).not.toContain(warning);
+    expect(queue.body.items.map((alert) => alert.id)).toContain(critical);
+    const withSnoozed = await coordinator.request<{ items: AlertDto[] }>(
+      'GET',
+      '/api/alerts?limit=1000&includeSnoozed=true',
+    );
+    expect(withSnoozed.body.items.map((alert) => alert.id)).toContain(warning);
 
     const dismissed = await coordinator.request('POST', `/api/alerts/${warning}/dismiss`, {
       reason: 'Cuff misplaced',

@@ -77,7 +77,7 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
       what: 'the reading rows',
       timeoutMs: 5000,
     });
-    const alert = await waitFor(() => receivedA.find((a) => a.trigger.messageId === 'crisis-1'), {
+    const alert = await waitFor(() => receivedA.find((a) => a.trigger?.messageId === 'crisis-1'), {
       what: 'alert.created',
       timeoutMs: 5000,
     });
@@ -102,7 +102,7 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     await sleep(1000);
     expect(receivedB).toEqual([]);
     // One measurement, one alert: the diastolic breach does not raise a second one.
-    expect(receivedA.filter((a) => a.trigger.messageId === 'crisis-1')).toHaveLength(1);
+    expect(receivedA.filter((a) => a.trigger?.messageId === 'crisis-1')).toHaveLength(1);
 
     const listA = await coordinatorA.request<{ items: AlertDto[] }>(
       'GET',

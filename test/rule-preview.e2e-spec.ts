@@ -26,6 +26,7 @@ const RULE = {
 describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', () => {
   let stack: TestStack;
   let coordinator: ApiClient;
+  let clinician: ApiClient;
   let patients: { steady: string; spiky: string; old: string; outsider: string };
   /** Systolic values per patient, as stored: the brute-force count reads these. */
   const stored = new Map<string, Array<{ value: number; hoursAgo: number }>>();
@@ -58,6 +59,8 @@ describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', 
     const other = await createOrganization(stack.database.pool, 'Other Org');
     const user = await createUser(stack.database.pool, organization, 'coordinator');
     coordinator = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    const doctor = await createUser(stack.database.pool, organization, 'clinician');
+    clinician = await new ApiClient(stack.apiUrl).login(doctor.email, doctor.password);
     patients = {
       steady: await createPatient(stack.database.pool, organization),
       spiky: await createPatient(stack.database.pool, organization),
@@ -196,5 +199,80 @@ describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', 
       [patients.steady],
     );
     expect(audited.rowCount).toBe(1);
+  });
+
+  it("overrides one of a patient's rules for clinicians, versioned, and lets coordinators only read it", async () => {
+    const route = `/api/patients/${patients.spiky}/rules/default.bp.grade2/override`;
+    const body = { definition: { ...RULE, value: 170 }, reason: 'Baseline systolic 165 on three agents' };
+    expect((await coordinator.request('PUT', route, body)).status).toBe(403);
+
+    const set = await clinician.request<{ id: string; version: number; description: string }>(
+      'PUT',
+      route,
+      body,
+    );
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({
+      id: 'default.bp.grade2',
+      version: 1,
+      description: 'Systolic ≥ 170 mm[Hg]',
+    });
+    const rules = await coordinator.request<{
+      items: Array<{ id: string; version: number; override: unknown }>;
+    }>('GET', `/api/patients/${patients.spiky}/rules`);
+    expect(rules.body.items.find((rule) => rule.id === 'default.bp.grade2')).toMatchObject({
+      version: 1,
+      override: { reason: 'Baseline systolic 165 on three agents', version: 1 },
+    });
+    // The current rules of the preview are the patient's: 170 and 175 breach the override.
+    const preview = await coordinator.request<Figures & { current: Figures }>('POST', '/api/rules/preview', {
+      rule: RULE,
+      patientIds: [patients.spiky],
+      days: 30,
+    });
+    expect(preview.body.breaches).toBe(4);
+    expect(preview.body.current.breaches).toBe(2);
+
+    const ended = await clinician.request<{ version: number }>('DELETE', route, {
+      reason: 'Medication changed',
+    });
+    expect(ended.status).toBe(200);
+    expect(ended.body.version).toBe(0);
+    expect((await clinician.request('DELETE', route, { reason: 'again' })).status).toBe(404);
+    const versions = await coordinator.request<{ items: Array<{ version: number; definition: unknown }> }>(
+      'GET',
+      `/api/patients/${patients.spiky}/rules/default.bp.grade2/versions`,
+    );
+    expect(versions.body.items.map((v) => [v.version, v.definition === null])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+  });
+
+  it('refuses overrides that cannot stand in for the rule, with a specific 400 or 404', async () => {
+    const route = (patient: string, rule = 'default.bp.grade2') =>
+      `/api/patients/${patient}/rules/${rule}/override`;
+    const put = (path: string, body: unknown) => clinician.request<{ code?: string }>('PUT', path, body);
+    const reason = 'test';
+    expect(
+      (await put(route(patients.old), { definition: { ...RULE, value: '170' }, reason })).body.code,
+    ).toBe('invalid_rule');
+    expect(
+      (await put(route(patients.old), { definition: { ...RULE, type: 'heart_rate' }, reason })).body.code,
+    ).toBe('rule_override_types');
+    expect((await put(route(patients.old), { definition: RULE })).status).toBe(400);
+    expect((await put(route(patients.old), { definition: RULE, reason: 'x'.repeat(501) })).status).toBe(400);
+    expect(
+      (await put(route(patients.old), { definition: RULE, reason, expiresAt: '2020-01-01T00:00:00Z' })).body
+        .code,
+    ).toBe('rule_override_expiry');
+    expect((await put(route(patients.old, 'copd.spo2.low'), { definition: RULE, reason })).body.code).toBe(
+      'rule_not_found',
+    );
+    expect((await put(route(patients.old, 'DROP TABLE'), { definition: RULE, reason })).body.code).toBe(
+      'invalid_rule_id',
+    );
+    expect((await put(route(patients.outsider), { definition: RULE, reason })).status).toBe(404);
+    expect((await put(route(patients.old), { definition: RULE, reason: 'nul \u0000' })).status).toBe(400);
   });
 });

@@ -6,23 +6,32 @@ import { AlertMetricsController } from './alert-metrics/alert-metrics.controller
 import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
 import { AlertRepository } from './alerts/alert.repository';
-import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsGateway } from './alerts/alerts.gateway';
+import { EscalationController } from './escalation/escalation.controller';
+import { EscalationRepository } from './escalation/escalation.repository';
+import { EscalationSettingsService } from './escalation/escalation-settings.service';
 import { RulePreviewService } from './rule-preview/rule-preview.service';
 import { RulesController } from './rule-preview/rules.controller';
 
 /** The alert queue over REST and the live socket, and rule backtesting. */
 @Module({
   imports: [AlertingModule, IdentityModule, AuthModule, VitalsModule, PatientsModule],
-  controllers: [AlertsController, RulesController, AlertMetricsController, ProtocolsController],
+  controllers: [
+    AlertsController,
+    RulesController,
+    AlertMetricsController,
+    ProtocolsController,
+    EscalationController,
+  ],
   providers: [
     AlertsGateway,
     RulePreviewService,
     AlertMetricsService,
     AlertRepository,
-    PatientProtocolRepository,
+    EscalationSettingsService,
+    EscalationRepository,
   ],
 })
 export class AlertingHttpModule {}

@@ -3,8 +3,28 @@ import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
 import { JobQueue, REDIS, defineJob } from '@homeward/platform';
 
-/** Alerting's own jobs. Payloads carry ids only (TRAPS 9); job ids never contain ':' (TRAPS 10). */
+/**
+ * Alerting's own jobs (it also processes monitoring's `readings.evaluate`). Payloads carry ids
+ * only (TRAPS 9); job ids never contain ':' (TRAPS 10).
+ */
 export const ALERTING_JOBS = {
+  /**
+   * One organisation's `missed` rules, on a schedule of its own (`missed-check-{organizationId}`).
+   * Idempotent: a retried or overlapping run raises no gap twice.
+   */
+  'alerts.missed-check': defineJob<{ organizationId: string }>({
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5000 },
+    removeOnComplete: { count: 100 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  }),
+  /** Gives every organisation its missed-check schedule and drops those of deleted ones; once per cluster. */
+  'alerts.missed-reconcile': defineJob<Record<string, never>>({
+    // The next run comes soon enough: no retries, and little history.
+    attempts: 1,
+    removeOnComplete: { count: 10 },
+    removeOnFail: { count: 100 },
+  }),
   /**
    * Delayed until a pending crisis alert's deadline (job id `confirm-{alertId}`): opens it when
    * no re-measurement came. Idempotent: an alert no longer pending is left alone.

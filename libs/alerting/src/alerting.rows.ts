@@ -5,21 +5,30 @@ export interface NewAlertRow {
   organizationId: string;
   patientId: string;
   ruleId: string;
+  /** 0: the rule as published; n: the patient's override version n. */
+  ruleVersion: number;
   ruleKind: string;
   ruleDescription: string;
   severity: Severity;
-  triggerType: string;
-  triggerValue: number;
-  triggerUnit: string;
-  triggerMeasuredAt: Date;
-  triggerDeviceId: string;
-  triggerMessageId: string;
-  batchId: string;
+  /** The reading that raised the alert: all null for alerts no one reading raises (`missed`). */
+  triggerType: string | null;
+  triggerValue: number | null;
+  triggerUnit: string | null;
+  triggerMeasuredAt: Date | null;
+  triggerDeviceId: string | null;
+  triggerMessageId: string | null;
+  /** The evaluated batch; null for alerts of the scheduled checks. */
+  batchId: string | null;
   correlationId: string;
   /** One active alert per patient and key: the rule group. */
   episodeKey: string;
   /** Raised by a reading that arrived long after it was measured. */
   late: boolean;
+  /** Defaults to the trigger's value and time. */
+  lastValue?: number | null;
+  lastMeasuredAt?: Date | null;
+  /** `missed` alerts: the start of the gap (last reading, else monitoring start); one alert per gap. */
+  missedSince?: Date | null;
 }
 
 /** How a re-measure request ended; null for alerts that never asked. */
@@ -30,8 +39,9 @@ export interface AlertRow extends NewAlertRow {
   occurrences: number;
   /** In-range readings since the last breach. */
   clearCount: number;
-  lastValue: number;
-  lastMeasuredAt: Date;
+  lastValue: number | null;
+  lastMeasuredAt: Date | null;
+  missedSince: Date | null;
   id: string;
   sequence: string;
   /** bigint text: the number of the alert's last change, from the same sequence as `sequence`. */
@@ -71,6 +81,7 @@ export interface AlertEventRow {
 /** A breaching reading linked to an alert. */
 export interface AlertOccurrenceRow {
   ruleId: string;
+  ruleVersion: number;
   severity: Severity;
   deviceId: string;
   messageId: string;

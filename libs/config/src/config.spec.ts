@@ -148,6 +148,61 @@ describe('loadConfig', () => {
     );
   });
 
+  it('checks missed readings every 15 minutes unless told otherwise, and refuses a nonsensical interval', () => {
+    expect(loadConfig('worker', BASE).MISSED_CHECK_EVERY_MS).toBe(900_000);
+    expect(loadConfig('worker', { ...BASE, MISSED_CHECK_EVERY_MS: '60000' }).MISSED_CHECK_EVERY_MS).toBe(
+      60_000,
+    );
+    for (const bad of ['0', '-1', '1.5', 'hourly', String(2 * 86_400_000), '\u0000'])
+      expect(badVariables('worker', { ...BASE, MISSED_CHECK_EVERY_MS: bad })).toEqual([
+        'MISSED_CHECK_EVERY_MS',
+      ]);
+  });
+
+  it('escalates after 10 then 15 minutes and notifies over the socket unless configured otherwise', () => {
+    expect(loadConfig('worker', BASE)).toMatchObject({
+      ESCALATION_FIRST_AFTER_MINUTES: 10,
+      ESCALATION_THEN_AFTER_MINUTES: 15,
+      ESCALATION_SWEEP_EVERY_MS: 15_000,
+      NOTIFICATION_CHANNELS: ['socket'],
+    });
+    expect(
+      loadConfig('worker', {
+        ...BASE,
+        ESCALATION_FIRST_AFTER_MINUTES: '5',
+        ESCALATION_THEN_AFTER_MINUTES: '20',
+        NOTIFICATION_CHANNELS: 'socket, email,sms',
+      }),
+    ).toMatchObject({
+      ESCALATION_FIRST_AFTER_MINUTES: 5,
+      ESCALATION_THEN_AFTER_MINUTES: 20,
+      NOTIFICATION_CHANNELS: ['socket', 'email', 'sms'],
+    });
+  });
+
+  it('refuses escalation delays and notification channels that cannot work', () => {
+    expect(
+      badVariables('worker', {
+        ...BASE,
+        ESCALATION_FIRST_AFTER_MINUTES: '0',
+        ESCALATION_THEN_AFTER_MINUTES: '2.5',
+        ESCALATION_SWEEP_EVERY_MS: '10',
+        NOTIFICATION_CHANNELS: 'socket,pager',
+      }),
+    ).toEqual([
+      'ESCALATION_FIRST_AFTER_MINUTES',
+      'ESCALATION_SWEEP_EVERY_MS',
+      'ESCALATION_THEN_AFTER_MINUTES',
+      'NOTIFICATION_CHANNELS',
+    ]);
+    expect(badVariables('worker', { ...BASE, NOTIFICATION_CHANNELS: 'email,email' })).toEqual([
+      'NOTIFICATION_CHANNELS',
+    ]);
+    expect(badVariables('worker', { ...BASE, ESCALATION_THEN_AFTER_MINUTES: '\u0000' })).toEqual([
+      'ESCALATION_THEN_AFTER_MINUTES',
+    ]);
+  });
+
   it('refuses an ingest consumer that may hold fewer messages than one batch', () => {
     const env = {
       ...BASE,

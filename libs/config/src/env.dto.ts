@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { isIP } from 'node:net';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
+  ArrayUnique,
   IsBoolean,
   IsDefined,
   IsIn,
@@ -181,6 +183,16 @@ export class EnvDto {
   @Min(1, { always: true })
   EVALUATION_SWEEP_BATCH_LIMIT = 500;
 
+  /**
+   * How often each organisation's `missed` rules are checked (one BullMQ schedule per
+   * organisation). A missed-reading alert comes at most this long after its rule's hours.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  @Max(86_400_000, { always: true })
+  MISSED_CHECK_EVERY_MS = 900_000;
+
   /** In-range readings after an alert's last breach that resolve it on their own ("all clear"); 0: never. */
   @Type(() => Number)
   @IsInt({ always: true })
@@ -212,6 +224,41 @@ export class EnvDto {
   @Min(0, { always: true })
   @Max(3600, { always: true })
   ALERT_CONFIRM_WITHIN_SECONDS = 300;
+
+  /**
+   * Escalation for organisations without a policy of their own: a critical alert not
+   * acknowledged this many minutes after it became critical goes to the on-call clinician...
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1440, { always: true })
+  ESCALATION_FIRST_AFTER_MINUTES = 10;
+
+  /** ...and this many minutes later to the organisation's admins. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1440, { always: true })
+  ESCALATION_THEN_AFTER_MINUTES = 15;
+
+  /** How often the worker re-arms escalation steps and notifications whose jobs were lost. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  ESCALATION_SWEEP_EVERY_MS = 15_000;
+
+  /**
+   * Where notifications go, comma-separated: `socket` (the user's sockets), `email`, `sms`
+   * (email and SMS are logging transports for development until real providers are wired).
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.split(',').map((channel) => channel.trim()) : value,
+  )
+  @IsIn(['socket', 'email', 'sms'], { each: true, always: true })
+  @ArrayNotEmpty({ always: true })
+  @ArrayUnique({ always: true })
+  NOTIFICATION_CHANNELS: Array<'socket' | 'email' | 'sms'> = ['socket'];
 
   /** Jobs of each kind one worker process runs at once. */
   @Type(() => Number)

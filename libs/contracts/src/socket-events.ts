@@ -16,7 +16,13 @@ export interface AlertDto {
   patientId: string;
   severity: Severity;
   status: AlertStatus;
-  rule: { id: string; kind: string; description: string };
+  /** `version` 0: the rule as its protocol publishes it; n: the patient's override version n that fired it. */
+  rule: { id: string; kind: string; description: string; version: number };
+  /**
+   * The reading that raised the alert. Null when no one reading did: a `missed` alert (no
+   * reading of a type for N hours, raised by the scheduled check). An alert is an episode keyed
+   * by patient and rule group, never by its trigger.
+   */
   trigger: {
     type: string;
     value: number;
@@ -24,14 +30,17 @@ export interface AlertDto {
     measuredAt: string;
     deviceId: string;
     messageId: string;
-  };
+  } | null;
   /** Raised by a reading that arrived long after it was measured: it describes the past. */
   late: boolean;
   /** Breaches attached to this episode, the first included. */
   occurrences: number;
-  /** The latest breaching value and when it was measured. */
-  lastValue: number;
-  lastMeasuredAt: string;
+  /**
+   * The latest breaching value and when it was measured. A `missed` alert has no value (null)
+   * and `lastMeasuredAt` is the patient's last reading of the type, null if they never measured.
+   */
+  lastValue: number | null;
+  lastMeasuredAt: string | null;
   /** The user who owns the alert, if any. */
   assignedTo: string | null;
   /** Hidden from the queue until then (never for critical alerts). */
@@ -68,12 +77,30 @@ export interface AlertReplayComplete {
   updatesTruncated: boolean;
 }
 
+/** Kinds of notification; each names what happened, the payload only ids. */
+export const NOTIFICATION_KINDS = ['alert.escalated'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/**
+ * A notification as every transport receives it: ids and the step, never health data (email
+ * and SMS leave the platform); the recipient reads the alert itself through the API.
+ */
+export interface NotificationDto {
+  id: string;
+  kind: NotificationKind;
+  alertId: string | null;
+  payload: { step?: number; severity?: Severity; reason?: string };
+  createdAt: string;
+}
+
 export interface ServerToClientEvents {
   /** A new alert, or, after connecting with `auth.lastSequence`, a missed one (critical first, newest first). */
   'alert.created': (alert: AlertDto) => void;
   /** An alert changed (acknowledged, assigned, snoozed, escalated, resolved, ...): the whole alert. */
   'alert.updated': (alert: AlertDto) => void;
   'alert.replay.complete': (summary: AlertReplayComplete) => void;
+  /** Something for this user in particular (an escalated alert, say), sent to their own sockets. */
+  notification: (notification: NotificationDto) => void;
   /** The access token expired; the server disconnects right after. */
   'session.expired': () => void;
 }
@@ -84,4 +111,9 @@ export type ClientToServerEvents = Record<string, never>;
 /** Room that every socket of an organisation joins. */
 export function organizationRoom(organizationId: string): string {
   return `org:${organizationId}`;
+}
+
+/** Room that every socket of one user joins: notifications meant for them alone. */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
 }

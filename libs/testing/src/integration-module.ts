@@ -23,6 +23,8 @@ export async function createIntegrationModule(options: {
   imports: Array<Type | DynamicModule>;
   env?: Record<string, string>;
   database?: TestDatabase;
+  /** Providers replaced by test doubles of our own interfaces (never PostgreSQL, Redis or the broker). */
+  overrides?: Array<{ provide: unknown; useValue: unknown }>;
 }): Promise<IntegrationModule> {
   const database = options.database ?? (await createTestDatabase());
   const redisPrefix = options.env?.REDIS_PREFIX ?? `hwint-${randomBytes(4).toString('hex')}`;
@@ -32,7 +34,7 @@ export async function createIntegrationModule(options: {
     ...options.env,
     REDIS_PREFIX: redisPrefix,
   });
-  const moduleRef = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [
       ConfigModule.forRoot(config),
       LoggerModule.forRoot(pino({ level: 'silent' })),
@@ -41,7 +43,10 @@ export async function createIntegrationModule(options: {
       RealtimeModule,
       ...options.imports,
     ],
-  }).compile();
+  });
+  for (const override of options.overrides ?? [])
+    builder.overrideProvider(override.provide).useValue(override.useValue);
+  const moduleRef = await builder.compile();
   try {
     await moduleRef.init();
   } catch (error) {

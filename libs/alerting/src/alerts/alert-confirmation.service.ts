@@ -6,6 +6,7 @@ import { InjectLogger, type Logger } from '@homeward/observability';
 import { Database, MqttPublisher, type Queryable } from '@homeward/platform';
 import { AlertingJobs } from '../alerting.jobs';
 import type { AlertRow, DeviceCommandRow } from '../alerting.rows';
+import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { GROUP_TYPES } from '../protocols/patient-rules';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertPublisher } from './alert-publisher';
@@ -44,6 +45,7 @@ export class AlertConfirmationService {
     private readonly jobs: AlertingJobs,
     private readonly mqtt: MqttPublisher,
     private readonly publisher: AlertPublisher,
+    private readonly escalation: AlertEscalationScheduler,
     private readonly config: AppConfig,
     @InjectLogger() private readonly logger: Logger,
   ) {}
@@ -62,6 +64,9 @@ export class AlertConfirmationService {
     correlationId: string,
     tx: Queryable,
   ): Promise<RemeasureRequest> {
+    // Only a reading's rule asks (missed-reading alerts have no trigger and never do).
+    if (!alert.triggerDeviceId) throw new Error(`Alert ${alert.id} has no triggering device to ask`);
+    const deviceId = alert.triggerDeviceId;
     const id = randomUUID();
     const expiresAt = alert.confirmBy ?? new Date();
     const payload: DeviceCommandV1 = {
@@ -74,7 +79,7 @@ export class AlertConfirmationService {
     const command = await this.commands.insert(
       {
         id,
-        deviceId: alert.triggerDeviceId,
+        deviceId,
         alertId: alert.id,
         command: 'remeasure',
         payload: { ...payload },
@@ -98,7 +103,7 @@ export class AlertConfirmationService {
           'alerts.confirm',
           { alertId: alert.id, correlationId },
           `confirm-${alert.id}`,
-          { delayMs: Math.max(0, (alert.confirmBy?.getTime() ?? 0) - Date.now()) },
+          Math.max(0, (alert.confirmBy?.getTime() ?? 0) - Date.now()),
         );
       } catch (error) {
         this.logger.warn(
@@ -125,7 +130,8 @@ export class AlertConfirmationService {
     const settled: AlertRow[] = [];
     for (const episode of await this.alerts.pendingConfirmationsForUpdate(patientIds, tx)) {
       const types = GROUP_TYPES.get(episode.episodeKey);
-      if (!types || !episode.confirmBy) continue;
+      const { triggerDeviceId, triggerMessageId, triggerMeasuredAt, confirmBy } = episode;
+      if (!types || !confirmBy || !triggerDeviceId || !triggerMessageId || !triggerMeasuredAt) continue;
       const ofEpisode = readings.filter((r) => r.patientId === episode.patientId && types.has(r.type));
       const breached = new Set(
         findings
@@ -133,12 +139,7 @@ export class AlertConfirmationService {
           .map((f) => measurementKey(f.trigger)),
       );
       const decision = decideConfirmation(
-        {
-          triggerDeviceId: episode.triggerDeviceId,
-          triggerMessageId: episode.triggerMessageId,
-          triggerMeasuredAt: episode.triggerMeasuredAt,
-          confirmBy: episode.confirmBy,
-        },
+        { triggerDeviceId, triggerMessageId, triggerMeasuredAt, confirmBy },
         measurementsOf(ofEpisode),
         (m) => breached.has(measurementKey(m)),
         new Date(),
@@ -176,6 +177,8 @@ export class AlertConfirmationService {
     });
     if (row) {
       this.publisher.alertUpdated(mapAlert(row));
+      // Confirmed critical: its escalation clock starts now, not when it was pending.
+      await this.escalation.afterChange([row]);
       this.logger.info(
         { alertId, patientId: row.patientId, severity: row.severity, correlationId },
         'Crisis not re-measured in time: alert opened',

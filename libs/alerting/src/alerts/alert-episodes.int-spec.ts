@@ -102,6 +102,27 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
     expect((await episodes())[0].occurrences).toBe(3);
   });
 
+  it('brings a snoozed alert back to the queue when a worse breach attaches to it', async () => {
+    const other = await createPatient(database.pool, organization);
+    const who = { patient: other, device: await createDevice(database.pool, organization, other) };
+    await evaluation.evaluateBatch(await storeBatch(165, 80, who), 's1');
+    await database.pool.query(
+      "UPDATE alerts SET snoozed_until = now() + interval '2 hours' WHERE patient_id = $1",
+      [other],
+    );
+    await evaluation.evaluateBatch(await storeBatch(168, 80, who), 's2');
+    const snoozed = await database.pool.query('SELECT snoozed_until FROM alerts WHERE patient_id = $1', [
+      other,
+    ]);
+    expect(snoozed.rows[0].snoozed_until).not.toBeNull();
+    await evaluation.evaluateBatch(await storeBatch(190, 125, who), 's3');
+    const woken = await database.pool.query(
+      'SELECT severity, snoozed_until FROM alerts WHERE patient_id = $1',
+      [other],
+    );
+    expect(woken.rows).toEqual([{ severity: 'critical', snoozed_until: null }]);
+  });
+
   it('opens a new episode once the previous one is closed', async () => {
     const [previous] = await episodes();
     await database.pool.query("UPDATE alerts SET status = 'resolved' WHERE id = $1", [previous.id]);

@@ -6,7 +6,8 @@ import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { batchFindings, historyStart } from '../protocols/batch-findings';
-import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
+import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
+import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { GROUP_TYPES } from '../protocols/patient-rules';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertConfirmationService, type RemeasureRequest } from './alert-confirmation.service';
@@ -16,6 +17,17 @@ import { AlertRepository } from './alert.repository';
 
 type BatchReading = Awaited<ReturnType<ReadingBatchService['readingsOf']>>[number];
 
+/** The reading that ended a missed-reading alert, as its history names it. */
+function newestReading(readings: readonly BatchReading[]): Record<string, string> {
+  const newest = readings.reduce((a, b) => (b.measuredAt > a.measuredAt ? b : a));
+  return {
+    type: newest.type,
+    measuredAt: newest.measuredAt.toISOString(),
+    deviceId: newest.deviceId,
+    messageId: newest.messageId,
+  };
+}
+
 /** Evaluates stored batches against the rules and raises alerts. */
 @Injectable()
 export class AlertEvaluationService {
@@ -23,10 +35,11 @@ export class AlertEvaluationService {
     private readonly db: Database,
     private readonly batches: ReadingBatchService,
     private readonly alerts: AlertRepository,
-    private readonly protocols: PatientProtocolRepository,
+    private readonly ruleSets: PatientRuleSets,
     private readonly publisher: AlertPublisher,
     private readonly confirmation: AlertConfirmationService,
     private readonly config: AppConfig,
+    private readonly escalation: AlertEscalationScheduler,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -47,16 +60,17 @@ export class AlertEvaluationService {
 
     const readings = await this.batches.readingsOf(batchId);
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
-    const protocols = patientIds.length > 0 ? await this.protocols.forPatients(patientIds) : new Map();
-    // Patients on protocols are evaluated with their history, loaded for all of them at once.
+    const now = new Date();
+    const ruleSets = await this.ruleSets.of(patientIds, now);
+    // Patients on protocols or overrides are evaluated with their history, loaded for all of them at once.
     const history =
-      protocols.size > 0
+      ruleSets.size > 0
         ? await this.batches.historySince(
-            [...protocols.keys()],
-            historyStart(protocols, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
+            [...ruleSets.keys()],
+            historyStart(ruleSets, new Date(Math.min(...readings.map((r) => r.measuredAt.getTime())))),
           )
         : [];
-    const findings = batchFindings(readings, protocols, history, new Date(), {
+    const findings = batchFindings(readings, ruleSets, history, now, {
       lateAfterMinutes: this.config.ALERT_LATE_AFTER_MINUTES,
     });
     // One transaction for the batch: a retried job finds its occurrences linked and attaches
@@ -76,6 +90,7 @@ export class AlertEvaluationService {
           patientId: trigger.patientId,
           episodeKey,
           ruleId: rule.ruleId,
+          ruleVersion: rule.ruleVersion,
           severity: rule.severity,
           deviceId: trigger.deviceId,
           messageId: trigger.messageId,
@@ -103,6 +118,7 @@ export class AlertEvaluationService {
               episode.id,
               {
                 ruleId: rule.ruleId,
+                ruleVersion: rule.ruleVersion,
                 ruleDescription: rule.ruleDescription,
                 severity: rule.severity,
                 escalate: worse,
@@ -117,6 +133,7 @@ export class AlertEvaluationService {
                 organizationId: trigger.organizationId,
                 patientId: trigger.patientId,
                 ruleId: rule.ruleId,
+                ruleVersion: rule.ruleVersion,
                 ruleKind: rule.ruleKind,
                 ruleDescription: rule.ruleDescription,
                 severity: rule.severity,
@@ -184,6 +201,8 @@ export class AlertEvaluationService {
               : 'Breach attached to an open alert',
       );
     }
+    // After the commit: critical alerts start their escalation clock, resolved ones stop it.
+    await this.escalation.afterChange([...last.values()].map((change) => change.row));
     // After the pushes: the queue shows the pending alert while the device is being asked.
     await this.confirmation.afterCommit(remeasure);
     return { raised: openedIds.size };
@@ -226,7 +245,9 @@ export class AlertEvaluationService {
    * Counts, on each active episode of the batch's patients, the batch's measurements of the
    * episode's vital types that breached none of its rules; an episode reaching
    * ALERT_ALL_CLEAR_READINGS is resolved ("all clear") and re-arms: the next breach opens a
-   * new one (or re-opens it within the cool-down). Returns the alerts it resolved.
+   * new one (or re-opens it within the cool-down). A missed-reading episode resolves on the
+   * first reading of its type, whatever ALERT_ALL_CLEAR_READINGS says: the reading is what was
+   * missing. Returns the alerts it resolved.
    */
   private async countAllClear(
     readings: readonly BatchReading[],
@@ -234,7 +255,7 @@ export class AlertEvaluationService {
     tx: Queryable,
   ): Promise<AlertRow[]> {
     const resolveAt = this.config.ALERT_ALL_CLEAR_READINGS;
-    if (resolveAt === 0 || readings.length === 0) return [];
+    if (readings.length === 0) return [];
     const breached = new Set(
       findings.map((f) => `${f.trigger.patientId}|${f.group}|${measurementKey(f.trigger)}`),
     );
@@ -242,15 +263,16 @@ export class AlertEvaluationService {
     const resolved: AlertRow[] = [];
     for (const episode of await this.alerts.activeEpisodesForUpdate(patientIds, tx)) {
       const types = GROUP_TYPES.get(episode.episodeKey);
-      if (!types) continue;
+      const missed = episode.ruleKind === 'missed';
+      if (!types || (resolveAt === 0 && !missed)) continue;
+      const ofTypes = readings.filter((r) => r.patientId === episode.patientId && types.has(r.type));
       const inRange = new Set(
-        readings
-          .filter((r) => r.patientId === episode.patientId && types.has(r.type))
+        ofTypes
           .map(measurementKey)
           .filter((m) => !breached.has(`${episode.patientId}|${episode.episodeKey}|${m}`)),
       );
       if (inRange.size === 0) continue;
-      const row = await this.alerts.countClear(episode.id, inRange.size, resolveAt, tx);
+      const row = await this.alerts.countClear(episode.id, inRange.size, missed ? 1 : resolveAt, tx);
       if (!row) continue;
       await this.alerts.insertEvent(
         {
@@ -260,7 +282,9 @@ export class AlertEvaluationService {
           action: 'auto_resolve',
           fromStatus: episode.status,
           toStatus: 'resolved',
-          detail: { inRangeReadings: episode.clearCount + inRange.size },
+          detail: missed
+            ? { reading: newestReading(ofTypes) }
+            : { inRangeReadings: episode.clearCount + inRange.size },
         },
         tx,
       );

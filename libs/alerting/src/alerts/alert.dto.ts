@@ -54,6 +54,15 @@ export class AlertQueryDto {
   severity?: Severity;
 
   @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description: 'Also list alerts snoozed until a time still to come (hidden from the queue by default)',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeSnoozed?: 'true' | 'false';
+
+  @ApiPropertyOptional({
     type: 'integer',
     description: 'Only alerts with a higher sequence (e.g. the last one a client saw)',
   })
@@ -88,6 +97,8 @@ export class AlertRuleDto {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'threshold' }) kind!: string;
   @ApiProperty() description!: string;
+  @ApiProperty({ description: "0: the rule as published; n: the patient's override version n that fired it" })
+  version!: number;
 }
 
 export class AlertTriggerDto {
@@ -118,15 +129,32 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
   @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty({ type: AlertRuleDto }) rule!: AlertRuleDto;
-  @ApiProperty({ type: AlertTriggerDto }) trigger!: AlertTriggerDto;
+  @ApiProperty({
+    type: AlertTriggerDto,
+    nullable: true,
+    description:
+      'The reading that raised the alert; null for a missed-reading alert, which no one reading raises',
+  })
+  trigger!: AlertTriggerDto | null;
   @ApiProperty({
     description: 'Raised by a reading that arrived long after it was measured; never pushed as a new alert',
   })
   late!: boolean;
   @ApiProperty({ type: 'integer', description: 'Breaches attached to this episode, the first included' })
   occurrences!: number;
-  @ApiProperty({ description: 'The latest breaching value, in the unit of the trigger' }) lastValue!: number;
-  @ApiProperty() lastMeasuredAt!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The latest breaching value, in the unit of the trigger; null for a missed-reading alert',
+  })
+  lastValue!: number | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'When the latest breaching value was measured; for a missed-reading alert the last reading of the type, null if none',
+  })
+  lastMeasuredAt!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'The user who owns the alert' })
   assignedTo!: string | null;
   @ApiProperty({ type: String, nullable: true }) snoozedUntil!: string | null;
@@ -147,6 +175,7 @@ export class AlertHistoryEntryDto {
 
 export class AlertReadingDto {
   @ApiProperty() ruleId!: string;
+  @ApiProperty({ description: 'The version of the rule it breached' }) ruleVersion!: number;
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
   @ApiProperty() deviceId!: string;
   @ApiProperty() messageId!: string;

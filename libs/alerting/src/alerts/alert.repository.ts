@@ -10,13 +10,13 @@ import type {
   NewAlertRow,
 } from '../alerting.rows';
 
-const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "changeSequence", organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId",
+const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "changeSequence", organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId", rule_version AS "ruleVersion",
   rule_kind AS "ruleKind", rule_description AS "ruleDescription", severity, status, trigger_type AS "triggerType",
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
   episode_key AS "episodeKey", late, occurrences, clear_count AS "clearCount", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
-  confirm_by AS "confirmBy", confirmation, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  missed_since AS "missedSince", confirm_by AS "confirmBy", confirmation, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const ACTIVE = `('pending_confirmation', 'open', 'acknowledged', 'escalated')`;
 
@@ -27,6 +27,8 @@ export interface AlertListFilter {
   assignedTo?: string;
   patientId?: string;
   severity?: AlertRow['severity'];
+  /** Unless true, alerts snoozed until a time still to come are left out. */
+  includeSnoozed?: boolean;
   /** Exclusive bounds on `sequence`, as bigint text. */
   afterSequence?: string;
   beforeSequence?: string;
@@ -53,7 +55,8 @@ export class AlertRepository {
 
   /**
    * Opens an episode, `pending_confirmation` until `confirmBy` when it waits for a re-measurement;
-   * undefined when another worker opened one for the same patient and key first.
+   * undefined when another worker opened one for the same patient and key first, or (a `missed`
+   * alert) its gap was raised before.
    */
   async insertEpisode(
     alert: NewAlertRow,
@@ -63,12 +66,13 @@ export class AlertRepository {
     const { rows } = await q.query<AlertRow>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, trigger_type,
                            trigger_value, trigger_unit, trigger_measured_at, trigger_device_id, trigger_message_id,
-                           batch_id, correlation_id, episode_key, last_value, last_measured_at, late,
-                           status, confirm_by, confirmation)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $8, $10, $16,
-               CASE WHEN $17::timestamptz IS NULL THEN 'open' ELSE 'pending_confirmation' END, $17,
-               CASE WHEN $17::timestamptz IS NULL THEN NULL ELSE 'pending' END)
-       ON CONFLICT (patient_id, episode_key) WHERE status IN ${ACTIVE} DO NOTHING
+                           batch_id, correlation_id, episode_key, last_value, last_measured_at, late, rule_version,
+                           missed_since, status, confirm_by, confirmation)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+               CASE WHEN $21::timestamptz IS NULL THEN 'open' ELSE 'pending_confirmation' END, $21,
+               CASE WHEN $21::timestamptz IS NULL THEN NULL ELSE 'pending' END)
+       -- Any unique conflict: an active episode of the key, or (missed) an alert of the same gap.
+       ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         alert.organizationId,
@@ -86,7 +90,11 @@ export class AlertRepository {
         alert.batchId,
         alert.correlationId,
         alert.episodeKey,
+        alert.lastValue === undefined ? alert.triggerValue : alert.lastValue,
+        alert.lastMeasuredAt === undefined ? alert.triggerMeasuredAt : alert.lastMeasuredAt,
         alert.late,
+        alert.ruleVersion,
+        alert.missedSince ?? null,
         pending?.confirmBy ?? null,
       ],
     );
@@ -101,6 +109,7 @@ export class AlertRepository {
     id: string,
     breach: {
       ruleId: string;
+      ruleVersion: number;
       ruleDescription: string;
       severity: AlertRow['severity'];
       escalate: boolean;
@@ -115,9 +124,12 @@ export class AlertRepository {
          last_value = CASE WHEN $6 >= last_measured_at THEN $5 ELSE last_value END,
          last_measured_at = GREATEST(last_measured_at, $6),
          severity = CASE WHEN $7 THEN $4 ELSE severity END,
+         -- A worse breach brings a snoozed alert back to the queue at once.
+         snoozed_until = CASE WHEN $7 THEN NULL ELSE snoozed_until END,
          clear_count = 0,
          rule_id = CASE WHEN $7 THEN $2 ELSE rule_id END,
          rule_description = CASE WHEN $7 THEN $3 ELSE rule_description END,
+         rule_version = CASE WHEN $7 THEN $8 ELSE rule_version END,
          updated_at = now()
        WHERE id = $1
        RETURNING ${COLUMNS}`,
@@ -129,6 +141,7 @@ export class AlertRepository {
         breach.value,
         breach.measuredAt,
         breach.escalate,
+        breach.ruleVersion,
       ],
     );
     return rows[0];
@@ -146,8 +159,8 @@ export class AlertRepository {
   ): Promise<boolean> {
     const result = await q.query(
       `INSERT INTO alert_occurrences (alert_id, patient_id, episode_key, rule_id, severity, device_id, message_id, type,
-                                      measured_at, value, unit, batch_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                      measured_at, value, unit, batch_id, rule_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT DO NOTHING`,
       [
         occurrence.alertId,
@@ -162,6 +175,7 @@ export class AlertRepository {
         occurrence.value,
         occurrence.unit,
         occurrence.batchId,
+        occurrence.ruleVersion,
       ],
     );
     return (result.rowCount ?? 0) > 0;
@@ -190,7 +204,7 @@ export class AlertRepository {
   /** The readings that fed an alert, oldest first. */
   async listOccurrences(alertId: string): Promise<AlertOccurrenceRow[]> {
     const { rows } = await this.db.query<AlertOccurrenceRow>(
-      `SELECT rule_id AS "ruleId", severity, device_id AS "deviceId", message_id AS "messageId", type,
+      `SELECT rule_id AS "ruleId", rule_version AS "ruleVersion", severity, device_id AS "deviceId", message_id AS "messageId", type,
               measured_at AS "measuredAt", value, unit
        FROM alert_occurrences WHERE alert_id = $1 ORDER BY measured_at, type`,
       [alertId],
@@ -210,6 +224,7 @@ export class AlertRepository {
          AND ($4::text IS NULL OR severity = $4)
          AND ($5::bigint IS NULL OR alerts.sequence > $5) AND ($6::bigint IS NULL OR alerts.sequence < $6)
          AND ($8::uuid IS NULL OR assigned_to = $8)
+         AND ($9 OR snoozed_until IS NULL OR snoozed_until <= now())
        ORDER BY alerts.sequence DESC LIMIT $7`,
       [
         scope.organizationId,
@@ -220,9 +235,16 @@ export class AlertRepository {
         filter.beforeSequence ?? null,
         filter.limit,
         filter.assignedTo ?? null,
+        filter.includeSnoozed ?? false,
       ],
     );
     return rows;
+  }
+
+  /** An alert by id, locked until the transaction ends (the platform's own actions: escalation). */
+  async findForUpdate(id: string, q: Queryable): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(`SELECT ${COLUMNS} FROM alerts WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0];
   }
 
   async findInScope(scope: PatientScope, id: string, q: Queryable = this.db): Promise<AlertRow | undefined> {
@@ -477,6 +499,32 @@ export class AlertRepository {
        WHERE organization_id = $1 AND alerts.sequence <= $2 AND alerts.change_sequence > $2
        ORDER BY alerts.change_sequence LIMIT $3`,
       [scope.organizationId, afterSequence, limit],
+    );
+    return rows;
+  }
+
+  /**
+   * For the missed-reading check: per patient of `organizationId` among `patientIds` and key
+   * among `episodeKeys`, whether an alert is active and the latest gap one was raised for.
+   */
+  async missedEpisodeStates(
+    organizationId: string,
+    patientIds: readonly string[],
+    episodeKeys: readonly string[],
+  ): Promise<
+    Array<{ patientId: string; episodeKey: string; active: boolean; lastMissedSince: Date | null }>
+  > {
+    const { rows } = await this.db.query<{
+      patientId: string;
+      episodeKey: string;
+      active: boolean;
+      lastMissedSince: Date | null;
+    }>(
+      `SELECT patient_id AS "patientId", episode_key AS "episodeKey", bool_or(status IN ${ACTIVE}) AS active,
+              max(missed_since) AS "lastMissedSince"
+       FROM alerts WHERE organization_id = $1 AND patient_id = ANY($2::uuid[]) AND episode_key = ANY($3::text[])
+       GROUP BY patient_id, episode_key`,
+      [organizationId, patientIds, episodeKeys],
     );
     return rows;
   }

@@ -11,6 +11,7 @@ import {
 import { AccessPolicy, AuditService, UserService, type Principal } from '@homeward/identity';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { AlertEventRow } from '../alerting.rows';
+import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { planTransition } from './alert-lifecycle';
 import { AlertPublisher } from './alert-publisher';
 import { AlertActionRefusedError } from './alert.errors';
@@ -27,6 +28,8 @@ export interface AlertListQuery {
   assignedTo?: 'me';
   patientId?: string;
   severity?: Severity;
+  /** Snoozed alerts are hidden from the queue until their snooze ends, unless asked for. */
+  includeSnoozed?: 'true' | 'false';
   afterSequence?: number;
   beforeSequence?: number;
   limit: number;
@@ -42,6 +45,7 @@ export type AlertActionInput =
 
 export interface AlertReading {
   ruleId: string;
+  ruleVersion: number;
   severity: Severity;
   deviceId: string;
   messageId: string;
@@ -98,6 +102,7 @@ export class AlertService {
     private readonly audit: AuditService,
     private readonly users: UserService,
     private readonly publisher: AlertPublisher,
+    private readonly escalation: AlertEscalationScheduler,
   ) {}
 
   /** One alert with its history; 404 outside the caller's scope. Audited either way. */
@@ -185,10 +190,12 @@ export class AlertService {
         { resourceType: 'alert', resourceId: id, patientId: row.patientId },
         tx,
       );
-      return row;
+      return { row, changedStatus: row.status !== current.status };
     });
-    const alert = mapAlert(updated);
+    const alert = mapAlert(updated.row);
     this.publisher.alertUpdated(alert);
+    // Acknowledging or closing stops the escalation clock; a new state may start it.
+    if (updated.changedStatus) await this.escalation.afterChange([updated.row]);
     return alert;
   }
 
@@ -199,6 +206,7 @@ export class AlertService {
       assignedTo: query.assignedTo === 'me' ? principal.userId : undefined,
       patientId: query.patientId,
       severity: query.severity,
+      includeSnoozed: query.includeSnoozed === 'true',
       afterSequence: query.afterSequence === undefined ? undefined : String(query.afterSequence),
       beforeSequence: query.beforeSequence === undefined ? undefined : String(query.beforeSequence),
       limit: query.limit,

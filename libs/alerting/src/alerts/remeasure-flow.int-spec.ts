@@ -94,6 +94,10 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
       )
     ).rows;
 
+  /** Escalation steps planned for an alert: its escalation clock is running. */
+  const escalationSteps = async (alertId: string) =>
+    (await database.pool.query('SELECT step FROM alert_escalations WHERE alert_id = $1', [alertId])).rowCount;
+
   beforeAll(async () => {
     database = await createTestDatabase();
     direct = await createIntegrationModule({
@@ -144,6 +148,8 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
     ]);
     // No health data in the command: the value that triggered it stays on the platform.
     expect(JSON.stringify(commands[0].payload)).not.toContain('186');
+    // Nobody is escalated to about a reading that may be an artefact.
+    expect(await escalationSteps(alert.id)).toBe(0);
   });
 
   it('opens the alert as critical when the re-measurement breaches again, with the reading in its history', async () => {
@@ -159,6 +165,8 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
       confirmation: 'confirmed',
       occurrences: 2,
     });
+    // Confirmed: its escalation clock starts now.
+    expect(await escalationSteps(alert.id)).toBe(2);
     expect(await historyOf(alert.id)).toEqual([
       {
         action: 'confirm',
@@ -223,6 +231,7 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
       timeoutMs: 15_000,
     });
     expect(alert).toMatchObject({ severity: 'critical', confirmation: 'unanswered' });
+    expect(await escalationSteps(alert.id)).toBe(2);
     expect(await historyOf(alert.id)).toEqual([
       {
         action: 'confirm',

@@ -19,7 +19,10 @@ describe('which findings ask for a re-measurement', () => {
 
   it.each([
     ['the default crisis rule', new Map()],
-    ['the hypertension protocol crisis rule', new Map([['p1', ['hypertension' as const]]])],
+    [
+      'the hypertension protocol crisis rule',
+      new Map([['p1', { keys: ['hypertension' as const], overrides: new Map() }]]),
+    ],
   ])('asks to re-measure both blood pressures for %s', (_name, protocols) => {
     const [finding] = batchFindings(bp(180, 90, at(0)), protocols, [], now);
     expect(finding.severity).toBe('critical');

@@ -10,7 +10,7 @@ import { ruleTypes } from '../rules/rule-definition';
 import type { EngineReading } from '../rules/rule-series';
 import { PROTOCOL_KEYS, type ProtocolKey } from '../rules/protocols';
 import { evaluateThresholds, measurementKey } from '../rules/threshold.rule';
-import { effectiveRules } from './patient-rules';
+import { effectiveRules, isDefaultRuleSet, type PatientRuleSet } from './patient-rules';
 
 const HOUR_MS = 3600_000;
 /** Count-based rules (the last N readings) look back at most this far. */
@@ -21,6 +21,8 @@ export interface BatchFinding<R extends EngineReading> {
   /** One alert per patient and group. */
   group: string;
   ruleId: string;
+  /** 0: the rule as published; n: the patient's override version n. */
+  ruleVersion: number;
   ruleKind: string;
   ruleDescription: string;
   severity: Severity;
@@ -31,46 +33,51 @@ export interface BatchFinding<R extends EngineReading> {
   remeasure?: readonly VitalType[];
 }
 
-/** How far back the history of patients following `keys` must reach before `earliest`. */
-export function historyStart(
-  keysByPatient: ReadonlyMap<string, readonly ProtocolKey[]>,
-  earliest: Date,
-): Date {
+/** How far back the history of patients with `ruleSets` must reach before `earliest`. */
+export function historyStart(ruleSets: ReadonlyMap<string, PatientRuleSet>, earliest: Date): Date {
   let hours = 0;
-  for (const keys of keysByPatient.values())
-    for (const key of keys) hours = Math.max(hours, HISTORY_HOURS[key]);
+  for (const set of ruleSets.values()) {
+    if (set.overrides.size > 0) hours = Math.max(hours, rulesHistoryHours(effectiveRules(set)));
+    else for (const key of set.keys) hours = Math.max(hours, HISTORY_HOURS[key]);
+  }
   return new Date(earliest.getTime() - hours * HOUR_MS);
 }
 
-/** Hours of history each protocol's rules look back on; count-based rules get the whole cap. */
+/** Hours of history rules look back on; count-based rules get the whole cap. */
+function rulesHistoryHours(
+  rules: ReadonlyArray<{ definition: Parameters<typeof historyNeeded>[0][number] }>,
+): number {
+  let hours = 0;
+  for (const need of Object.values(historyNeeded(rules.map((rule) => rule.definition))))
+    hours = Math.max(hours, need.count > 0 ? MAX_HISTORY_DAYS * 24 : 0, need.hours);
+  return Math.min(hours, MAX_HISTORY_DAYS * 24);
+}
+
+/** Per protocol, computed once: patients without overrides are the common case. */
 const HISTORY_HOURS = Object.fromEntries(
-  PROTOCOL_KEYS.map((key) => {
-    let hours = 0;
-    for (const need of Object.values(historyNeeded(effectiveRules([key]).map((rule) => rule.definition))))
-      hours = Math.max(hours, need.count > 0 ? MAX_HISTORY_DAYS * 24 : 0, need.hours);
-    return [key, Math.min(hours, MAX_HISTORY_DAYS * 24)];
-  }),
+  PROTOCOL_KEYS.map((key) => [key, rulesHistoryHours(effectiveRules([key]))]),
 ) as Record<ProtocolKey, number>;
 
 /**
- * The findings of a batch: patients without protocols by the default thresholds, the others by
- * their protocols' rules over the batch and their history. Of the rules of one group that fire
+ * The findings of a batch: patients without protocols or overrides by the default thresholds,
+ * the others by their effective rules over the batch and their history. Of the rules of one group that fire
  * on one measurement, only the most severe is kept.
  */
 export function batchFindings<R extends EngineReading>(
   readings: readonly R[],
-  keysByPatient: ReadonlyMap<string, readonly ProtocolKey[]>,
+  ruleSets: ReadonlyMap<string, PatientRuleSet>,
   history: readonly EngineReading[],
   now: Date,
   options: Pick<EvaluationInput<R>, 'lateAfterMinutes'> = {},
 ): BatchFinding<R>[] {
   const findings: BatchFinding<R>[] = [];
   const lateAfterMs = (options.lateAfterMinutes ?? DEFAULT_LATE_AFTER_MINUTES) * 60_000;
-  const byDefaults = readings.filter((reading) => !keysByPatient.get(reading.patientId)?.length);
+  const byDefaults = readings.filter((reading) => isDefaultRuleSet(ruleSets.get(reading.patientId)));
   for (const { rule, trigger } of evaluateThresholds([...byDefaults], DEFAULT_THRESHOLD_RULES)) {
     findings.push({
       group: rule.group,
       ruleId: rule.id,
+      ruleVersion: 0,
       ruleKind: rule.kind,
       ruleDescription: rule.description,
       severity: rule.severity,
@@ -82,14 +89,14 @@ export function batchFindings<R extends EngineReading>(
 
   const byProtocol = new Map<string, R[]>();
   for (const reading of readings) {
-    if (!keysByPatient.get(reading.patientId)?.length) continue;
+    if (isDefaultRuleSet(ruleSets.get(reading.patientId))) continue;
     byProtocol.set(reading.patientId, [...(byProtocol.get(reading.patientId) ?? []), reading]);
   }
   const historyOf = new Map<string, EngineReading[]>();
   for (const reading of history)
     historyOf.set(reading.patientId, [...(historyOf.get(reading.patientId) ?? []), reading]);
   for (const [patientId, newReadings] of byProtocol) {
-    const rules = effectiveRules(keysByPatient.get(patientId) ?? []);
+    const rules = effectiveRules(ruleSets.get(patientId) ?? []);
     const byId = new Map(rules.map((rule) => [rule.id, rule]));
     const readingKey = (r: EngineReading) =>
       `${r.deviceId}|${r.messageId}|${r.type}|${r.measuredAt.toISOString()}`;
@@ -113,6 +120,7 @@ export function batchFindings<R extends EngineReading>(
       strongest.set(key, {
         group: rule.group,
         ruleId: rule.id,
+        ruleVersion: rule.version,
         ruleKind: finding.kind,
         ruleDescription: rule.description,
         severity: finding.severity,

@@ -6,18 +6,25 @@ import type { ProtocolKey } from '../rules/protocols';
 export class PatientProtocolRepository {
   constructor(private readonly db: Database) {}
 
-  /** Replaces a patient's protocols with `keys`. */
+  /**
+   * Replaces a patient's protocols with `keys`. A protocol the patient keeps keeps its `set_at`:
+   * monitoring by its rules started then, and missed-reading rules count from it.
+   */
   async replace(
     patient: { id: string; organizationId: string },
     keys: readonly ProtocolKey[],
     setBy: string,
     q: Queryable,
   ): Promise<void> {
-    await q.query('DELETE FROM patient_protocols WHERE patient_id = $1', [patient.id]);
+    await q.query('DELETE FROM patient_protocols WHERE patient_id = $1 AND protocol_key <> ALL($2::text[])', [
+      patient.id,
+      keys,
+    ]);
     if (keys.length === 0) return;
     await q.query(
       `INSERT INTO patient_protocols (patient_id, protocol_key, organization_id, set_by)
-       SELECT $1, key, $2, $3 FROM unnest($4::text[]) AS key`,
+       SELECT $1, key, $2, $3 FROM unnest($4::text[]) AS key
+       ON CONFLICT (patient_id, protocol_key) DO NOTHING`,
       [patient.id, patient.organizationId, setBy, keys],
     );
   }
@@ -31,6 +38,21 @@ export class PatientProtocolRepository {
     );
     const byPatient = new Map<string, ProtocolKey[]>();
     for (const row of rows) byPatient.set(row.patientId, [...(byPatient.get(row.patientId) ?? []), row.key]);
+    return byPatient;
+  }
+
+  /** The protocols of every patient of `organizationId` that has any, with when each was set. */
+  async forOrganization(
+    organizationId: string,
+  ): Promise<Map<string, Array<{ key: ProtocolKey; setAt: Date }>>> {
+    const { rows } = await this.db.query<{ patientId: string; key: ProtocolKey; setAt: Date }>(
+      `SELECT patient_id AS "patientId", protocol_key AS key, set_at AS "setAt" FROM patient_protocols
+       WHERE organization_id = $1 ORDER BY patient_id, protocol_key`,
+      [organizationId],
+    );
+    const byPatient = new Map<string, Array<{ key: ProtocolKey; setAt: Date }>>();
+    for (const { patientId, key, setAt } of rows)
+      byPatient.set(patientId, [...(byPatient.get(patientId) ?? []), { key, setAt }]);
     return byPatient;
   }
 }

@@ -4,6 +4,7 @@ import { PatientService } from '@homeward/patients';
 import { Database } from '@homeward/platform';
 import { PROTOCOLS, type Protocol, type ProtocolKey } from '../rules/protocols';
 import { PatientProtocolRepository } from './patient-protocol.repository';
+import { PatientRuleSets } from './patient-rule-sets';
 import { effectiveRules, type EffectiveRule } from './patient-rules';
 
 /** The protocol templates, which of them a patient follows, and the rules that follow from it. */
@@ -13,6 +14,7 @@ export class ProtocolService {
     private readonly db: Database,
     private readonly patients: PatientService,
     private readonly protocols: PatientProtocolRepository,
+    private readonly ruleSets: PatientRuleSets,
     private readonly audit: AuditService,
   ) {}
 
@@ -40,13 +42,13 @@ export class ProtocolService {
     return unique;
   }
 
-  /** The rules a patient is evaluated by now. */
+  /** The rules a patient is evaluated by now: protocols (or defaults) with the overrides in force. */
   async rulesForPatient(
     principal: Principal,
     patientId: string,
   ): Promise<{ protocols: ProtocolKey[]; rules: EffectiveRule[] }> {
     await this.patients.get(principal, patientId, 'patient.read');
-    const protocols = (await this.protocols.forPatients([patientId])).get(patientId) ?? [];
-    return { protocols, rules: effectiveRules(protocols) };
+    const set = await this.ruleSets.ofPatient(patientId);
+    return { protocols: [...set.keys], rules: effectiveRules(set) };
   }
 }

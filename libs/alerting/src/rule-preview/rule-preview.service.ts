@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Principal } from '@homeward/identity';
 import { VitalsService } from '@homeward/monitoring';
-import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
+import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { effectiveRules } from '../protocols/patient-rules';
 import { validateRuleDefinition } from '../rules/rule-definition.schema';
 import { previewRule, type PreviewResult } from '../rules/rule-preview';
@@ -35,7 +35,7 @@ export class InvalidRuleError extends BadRequestException {
 export class RulePreviewService {
   constructor(
     private readonly vitals: VitalsService,
-    private readonly protocols: PatientProtocolRepository,
+    private readonly ruleSets: PatientRuleSets,
   ) {}
 
   async preview(
@@ -50,11 +50,11 @@ export class RulePreviewService {
       since: new Date(now.getTime() - request.days * DAY_MS),
     });
     const proposed = previewRule(validation.rule, readings, { now });
-    const keys = await this.protocols.forPatients([...readings.keys()]);
+    const sets = await this.ruleSets.of([...readings.keys()], now);
     const empty: PreviewResult = { breaches: 0, alerts: 0, byPatient: [] };
     const current = [...readings.entries()]
       .flatMap(([patientId, rows]) =>
-        effectiveRules(keys.get(patientId) ?? []).map((rule) =>
+        effectiveRules(sets.get(patientId) ?? []).map((rule) =>
           previewRule(rule.definition, new Map([[patientId, rows]]), { now }),
         ),
       )

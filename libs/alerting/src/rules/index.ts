@@ -8,3 +8,4 @@ export * from './missed.rule';
 export * from './persistence.rule';
 export * from './rule-preview';
 export * from './protocols';
+export * from './describe-rule';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { organizationRoom } from '@homeward/contracts';
+import { organizationRoom, userRoom } from '@homeward/contracts';
 import type { Principal } from './principal';
 
 /**
@@ -18,9 +18,17 @@ export class AccessPolicy {
     return { organizationId: principal.organizationId };
   }
 
-  /** The rooms a principal's socket joins: it receives the events of every patient in its scope. */
+  /**
+   * The rooms a principal's socket joins: it receives the events of every patient in its scope,
+   * and the notifications addressed to the user.
+   */
   socketRooms(principal: Principal): string[] {
-    return [organizationRoom(principal.organizationId)];
+    return [organizationRoom(principal.organizationId), userRoom(principal.userId)];
+  }
+
+  /** The rooms a notification for one user goes to: that user's sockets only. */
+  userRooms(userId: string): string[] {
+    return [userRoom(userId)];
   }
 
   /** The rooms an event about a patient goes to: the sockets of everyone whose scope holds the patient. */

@@ -8,6 +8,9 @@ export type AuditAction =
   | 'patient.list'
   | 'patient.read'
   | 'patient.protocols.set'
+  | 'patient.rule_override.set'
+  | 'patient.rule_override.end'
+  | 'patient.rule_override.read'
   | 'device.register'
   | 'device.list'
   | 'vitals.read'
@@ -15,7 +18,11 @@ export type AuditAction =
   | 'alert.read'
   | 'alert.act'
   | 'alert.replay'
-  | 'alert.stream';
+  | 'alert.stream'
+  | 'escalation.policy.read'
+  | 'escalation.policy.set'
+  | 'oncall.read'
+  | 'oncall.set';
 
 /**
  * Records who touched which patient data. Written before the data is returned, and a failed

@@ -16,4 +16,10 @@ export class OrganizationRepository {
     );
     return rows[0];
   }
+
+  /** Every organisation's id. */
+  async listIds(): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>('SELECT id FROM organizations ORDER BY id');
+    return rows.map((row) => row.id);
+  }
 }

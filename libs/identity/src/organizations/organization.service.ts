@@ -10,4 +10,9 @@ export class OrganizationService {
   ensure(slug: string, name: string): Promise<OrganizationRow> {
     return this.organizations.upsert(slug, name);
   }
+
+  /** Every organisation's id: for work done per organisation (scheduled checks). */
+  ids(): Promise<string[]> {
+    return this.organizations.listIds();
+  }
 }

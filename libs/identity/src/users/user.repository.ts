@@ -26,6 +26,15 @@ export class UserRepository {
     return rows[0];
   }
 
+  async listActiveInRole(organizationId: string, role: UserRole): Promise<UserRow[]> {
+    const { rows } = await this.db.query<UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE organization_id = $1 AND role = $2 AND disabled_at IS NULL
+       ORDER BY created_at, id`,
+      [organizationId, role],
+    );
+    return rows;
+  }
+
   /** Creates the user, or resets role, name and password of the one with that email. */
   async upsert(
     user: {

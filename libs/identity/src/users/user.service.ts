@@ -18,6 +18,11 @@ export class UserService {
     return Boolean(user && !user.disabledAt);
   }
 
+  /** The organisation's active users of `role`, oldest account first (who an escalation reaches). */
+  activeInRole(organizationId: string, role: UserRole): Promise<UserRow[]> {
+    return this.users.listActiveInRole(organizationId, role);
+  }
+
   /**
    * Creates the user, or resets role, name and password of the one with that email. Takes the
    * hash (`hashPassword`), so users sharing a password cost one hash, not one each.

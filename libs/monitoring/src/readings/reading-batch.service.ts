@@ -34,6 +34,18 @@ export class ReadingBatchService {
     return this.readings.listSince(patientIds, since);
   }
 
+  /**
+   * When each patient of `organizationId` last measured each type asked for, in one query:
+   * what the scheduled missed-reading check compares with. Pairs never measured are absent.
+   */
+  lastMeasuredAt(
+    organizationId: string,
+    pairs: ReadonlyArray<{ patientId: string; type: string }>,
+  ): Promise<Array<{ patientId: string; type: string; measuredAt: Date }>> {
+    if (pairs.length === 0) return Promise.resolve([]);
+    return this.readings.latestMeasuredAt(organizationId, pairs);
+  }
+
   /** `q`: the evaluator's transaction, so the batch counts as evaluated exactly when its results commit. */
   async markEvaluated(batchId: string, q?: Queryable): Promise<void> {
     await this.batches.markEvaluated(batchId, q);

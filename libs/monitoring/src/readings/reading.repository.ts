@@ -115,4 +115,25 @@ export class ReadingRepository {
     );
     return rows;
   }
+
+  /**
+   * The time of the newest reading of each (patient, type) pair asked for, for the patients of
+   * `organizationId` only; pairs without a reading are absent. One statement: each pair is one
+   * backward scan of readings_patient_type_time_idx.
+   */
+  async latestMeasuredAt(
+    organizationId: string,
+    pairs: ReadonlyArray<{ patientId: string; type: string }>,
+  ): Promise<Array<{ patientId: string; type: string; measuredAt: Date }>> {
+    const { rows } = await this.db.query<{ patientId: string; type: string; measuredAt: Date }>(
+      `SELECT q.patient_id AS "patientId", q.type, latest.measured_at AS "measuredAt"
+       FROM unnest($2::uuid[], $3::text[]) AS q (patient_id, type)
+       JOIN patients p ON p.id = q.patient_id AND p.organization_id = $1
+       CROSS JOIN LATERAL (SELECT r.measured_at FROM readings r
+                           WHERE r.patient_id = q.patient_id AND r.type = q.type
+                           ORDER BY r.measured_at DESC LIMIT 1) AS latest`,
+      [organizationId, pairs.map((pair) => pair.patientId), pairs.map((pair) => pair.type)],
+    );
+    return rows;
+  }
 }

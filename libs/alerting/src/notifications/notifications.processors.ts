@@ -1,0 +1,50 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@homeward/config';
+import { JobProcessor, type JobPayload } from '@homeward/platform';
+import { NOTIFICATION_JOBS, NotificationJobs } from './notification.jobs';
+import { NotificationService } from './notification.service';
+
+const SWEEP_LIMIT = 500;
+
+@Injectable()
+export class NotificationsDeliverProcessor extends JobProcessor<
+  typeof NOTIFICATION_JOBS,
+  'notifications.deliver'
+> {
+  readonly name = 'notifications.deliver';
+
+  constructor(private readonly notifications: NotificationService) {
+    super();
+  }
+
+  async process({
+    notificationId,
+  }: JobPayload<typeof NOTIFICATION_JOBS, 'notifications.deliver'>): Promise<void> {
+    await this.notifications.deliver(notificationId);
+  }
+}
+
+/** The outbox sweep: a BullMQ schedule, so it runs once per interval across all worker replicas. */
+@Injectable()
+export class NotificationsSweepProcessor
+  extends JobProcessor<typeof NOTIFICATION_JOBS, 'notifications.sweep'>
+  implements OnApplicationBootstrap
+{
+  readonly name = 'notifications.sweep';
+
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly jobs: NotificationJobs,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.schedule('notifications.sweep', this.config.ESCALATION_SWEEP_EVERY_MS, {});
+  }
+
+  async process(): Promise<void> {
+    await this.notifications.requeueDue(SWEEP_LIMIT);
+  }
+}

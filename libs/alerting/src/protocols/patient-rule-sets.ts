@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { PatientProtocolRepository } from './patient-protocol.repository';
+import { NO_RULE_SET, type PatientRuleSet } from './patient-rules';
+import { RuleOverrideRepository } from './rule-override.repository';
+
+/** Loads what decides patients' rules (protocols and overrides in force), for many patients at once. */
+@Injectable()
+export class PatientRuleSets {
+  constructor(
+    private readonly protocols: PatientProtocolRepository,
+    private readonly overrides: RuleOverrideRepository,
+  ) {}
+
+  /** Two queries whatever the number of patients; patients with neither are left out (defaults). */
+  async of(patientIds: readonly string[], at: Date = new Date()): Promise<Map<string, PatientRuleSet>> {
+    if (patientIds.length === 0) return new Map();
+    const [keys, overrides] = await Promise.all([
+      this.protocols.forPatients(patientIds),
+      this.overrides.inForce(patientIds, at),
+    ]);
+    const sets = new Map<string, PatientRuleSet>();
+    for (const patientId of new Set([...keys.keys(), ...overrides.keys()]))
+      sets.set(patientId, {
+        keys: keys.get(patientId) ?? NO_RULE_SET.keys,
+        overrides: overrides.get(patientId) ?? NO_RULE_SET.overrides,
+      });
+    return sets;
+  }
+
+  async ofPatient(patientId: string, at: Date = new Date()): Promise<PatientRuleSet> {
+    return (await this.of([patientId], at)).get(patientId) ?? NO_RULE_SET;
+  }
+}
