@@ -64,7 +64,7 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     expect(rows[0].secret_hash.toString('utf8')).not.toContain(device.secret);
   });
 
-  it('stores a critical BP reading and pushes alert.created to coordinators of the same organisation only', async () => {
+  it('stores a crisis BP reading and pushes its alert, waiting for a re-measurement, to coordinators of the same organisation only', async () => {
     const receivedA: AlertDto[] = [];
     const receivedB: AlertDto[] = [];
     await openAlertSocket(coordinatorA, receivedA);
@@ -81,10 +81,12 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
       what: 'alert.created',
       timeoutMs: 5000,
     });
+    // A crisis first asks the patient to re-measure (test/remeasure.e2e-spec.ts): the queue
+    // shows it at once, as critical, waiting for the re-measurement.
     expect(alert).toMatchObject({
       patientId,
       severity: 'critical',
-      status: 'open',
+      status: 'pending_confirmation',
       rule: { id: 'default.bp.crisis', kind: 'threshold' },
       trigger: {
         type: 'blood_pressure_systolic',
@@ -102,9 +104,15 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     // One measurement, one alert: the diastolic breach does not raise a second one.
     expect(receivedA.filter((a) => a.trigger?.messageId === 'crisis-1')).toHaveLength(1);
 
-    const listA = await coordinatorA.request<{ items: AlertDto[] }>('GET', '/api/alerts?status=open');
+    const listA = await coordinatorA.request<{ items: AlertDto[] }>(
+      'GET',
+      '/api/alerts?status=pending_confirmation,open',
+    );
     expect(listA.body.items.map((a) => a.id)).toContain(alert.id);
-    const listB = await coordinatorB.request<{ items: AlertDto[] }>('GET', '/api/alerts?status=open');
+    const listB = await coordinatorB.request<{ items: AlertDto[] }>(
+      'GET',
+      '/api/alerts?status=pending_confirmation,open',
+    );
     expect(listB.body.items).toEqual([]);
   });
 
@@ -135,7 +143,8 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
   });
 
   it('lists the patient vitals newest first with LOINC-coded types and UCUM units', async () => {
-    await publishRaw(mqtt, device.id, bpMessage('normal-1', 128, 82, new Date(Date.now() - 30_000)));
+    // Measured before crisis-1: not a re-measurement of it, so the crisis stays pending.
+    await publishRaw(mqtt, device.id, bpMessage('normal-1', 128, 82, new Date(Date.now() - 90_000)));
     await waitFor(async () => (await readingCount('normal-1')) === 3, { what: 'normal reading' });
     const response = await coordinatorA.request<{ items: Array<Record<string, unknown>> }>(
       'GET',
@@ -143,10 +152,10 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     );
     expect(response.status).toBe(200);
     expect(response.body.items.map((i) => [i.messageId, i.value])).toEqual([
-      ['normal-1', 128],
       ['crisis-1', 186],
+      ['normal-1', 128],
     ]);
-    expect(response.body.items[0]).toMatchObject({
+    expect(response.body.items[1]).toMatchObject({
       type: 'blood_pressure_systolic',
       unit: 'mm[Hg]',
       loinc: '8480-6',
@@ -166,7 +175,8 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
     await publishRaw(mqtt, device.id, payload);
     await sleep(1000);
     expect(await readingCount('dup-1')).toBe(3);
-    // Linked once to the patient's open blood-pressure alert (opened by crisis-1): no second alert.
+    // Linked once to the patient's blood-pressure alert (raised by crisis-1): no second alert. As
+    // a crisis-level re-measurement it confirmed that alert, which is now open.
     const linked = await stack.database.pool.query<{ alert_id: string }>(
       'SELECT alert_id FROM alert_occurrences WHERE message_id = $1',
       ['dup-1'],

@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
+import { commandsTopic } from '@homeward/contracts';
 import {
   AppProcess,
   ApiClient,
@@ -140,6 +141,39 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
     const spoofed = await database.pool.query("SELECT 1 FROM readings WHERE message_id = 'spoofed-1'");
     expect(spoofed.rowCount).toBe(0);
     client.end(true);
+  });
+
+  it('sends a device that published a crisis reading a remeasure command through the embedded broker', async () => {
+    const cuff = demo.devices.find((device) => device.kind === 'bp_cuff');
+    if (!cuff) throw new Error('the demo has no BP cuff');
+    const client = connect(demo.mqttUrl, {
+      username: cuff.id,
+      password: cuff.secret,
+      clientId: `device-${cuff.id}`,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    try {
+      await new Promise((resolve) => client.once('connect', resolve));
+      const commands: Array<{ command: string; types: string[] }> = [];
+      client.on('message', (topic, payload) => {
+        if (topic === commandsTopic(cuff.id))
+          commands.push(JSON.parse(payload.toString()) as { command: string; types: string[] });
+      });
+      await client.subscribeAsync(commandsTopic(cuff.id), { qos: 1 });
+      await client.publishAsync(
+        `v1/devices/${cuff.id}/readings`,
+        bpMessage('embedded-crisis-1', 188, 122, new Date(Date.now() - 1000)),
+        { qos: 1 },
+      );
+      const command = await waitFor(() => commands[0], { what: 'the remeasure command', timeoutMs: 20_000 });
+      expect(command).toMatchObject({
+        command: 'remeasure',
+        types: ['blood_pressure_systolic', 'blood_pressure_diastolic'],
+      });
+    } finally {
+      await client.endAsync(true);
+    }
   });
 
   it('rate-limits login attempts from one address', async () => {

@@ -51,23 +51,30 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
     return received;
   };
 
-  /** A new patient's cuff publishes a hypertensive-crisis reading; resolves with the critical alert's id. */
+  /**
+   * A new patient's cuff publishes a hypertensive-crisis reading and, as the platform asks, a
+   * re-measurement that confirms it; resolves with the critical alert's id once it is open (a
+   * crisis waiting for its re-measurement escalates to no one).
+   */
   const crisis = async (name: string): Promise<string> => {
     const patient = await coordinator.createPatient('Esther', name);
     const device = await coordinator.registerDevice(patient.id, 'bp_cuff');
     const mqtt = await connectDevice(stack.broker.url, device);
     devices.push(mqtt);
+    const alertOf = async (status: string) =>
+      (
+        await stack.database.pool.query<{ id: string }>(
+          "SELECT id FROM alerts WHERE patient_id = $1 AND severity = 'critical' AND status = $2",
+          [patient.id, status],
+        )
+      ).rows[0]?.id;
     await publishRaw(mqtt, device.id, bpMessage(`crisis-${name}`, 194, 126, new Date(Date.now() - 1000)));
-    return waitFor(
-      async () =>
-        (
-          await stack.database.pool.query<{ id: string }>(
-            "SELECT id FROM alerts WHERE patient_id = $1 AND severity = 'critical'",
-            [patient.id],
-          )
-        ).rows[0]?.id,
-      { what: `the critical alert of ${name}`, timeoutMs: 20_000 },
-    );
+    await waitFor(() => alertOf('pending_confirmation'), {
+      what: `the pending alert of ${name}`,
+      timeoutMs: 20_000,
+    });
+    await publishRaw(mqtt, device.id, bpMessage(`remeasure-${name}`, 191, 124));
+    return waitFor(() => alertOf('open'), { what: `the critical alert of ${name}`, timeoutMs: 20_000 });
   };
 
   const escalateEvents = async (alertId: string) =>

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Pool } from 'pg';
-import { readingsTopic } from '@homeward/contracts';
+import { commandsTopic, readingsTopic } from '@homeward/contracts';
 import {
   AppProcess,
   ApiClient,
@@ -115,7 +115,7 @@ describe('MQTT client ids bound to device credentials on Mosquitto with dynamic 
 
   beforeAll(async () => {
     stack = await TestStack.start({
-      apps: ['api', 'ingest'],
+      apps: ['api', 'ingest', 'worker'],
       broker: 'dynamic-security',
       // The suite's own broker: the consumer may use the deployed client id.
       env: { MQTT_CLIENT_ID: INGEST_CLIENT_ID },
@@ -214,6 +214,36 @@ describe('MQTT client ids bound to device credentials on Mosquitto with dynamic 
   });
 
   // Last: it stops the suite's broker.
+  it('lets the platform send a device its remeasure command, and no device send another one commands', async () => {
+    const cuff = await api.registerDevice((await api.createPatient()).id, 'bp_cuff');
+    const client = await connectDevice(stack.broker.url, cuff);
+    const intruder = await connectDevice(stack.broker.url, attacker);
+    try {
+      const commands: Array<{ command?: string; commandId?: string }> = [];
+      client.on('message', (topic, payload) => {
+        if (topic === commandsTopic(cuff.id)) commands.push(JSON.parse(payload.toString()) as object);
+      });
+      await client.subscribeAsync(commandsTopic(cuff.id), { qos: 1 });
+      // Denied by the device's role: acknowledged and dropped by Mosquitto.
+      await intruder.publishAsync(commandsTopic(cuff.id), JSON.stringify({ commandId: 'forged' }), {
+        qos: 1,
+      });
+      await client.publishAsync(
+        readingsTopic(cuff.id),
+        bpMessage('dynsec-crisis-1', 189, 100, new Date(Date.now() - 1000)),
+        { qos: 1 },
+      );
+      await waitFor(() => commands.find((command) => command.command === 'remeasure'), {
+        what: 'the remeasure command',
+        timeoutMs: 20_000,
+      });
+      expect(commands.map((command) => command.command)).toEqual(['remeasure']);
+    } finally {
+      await intruder.endAsync(true);
+      await client.endAsync(true);
+    }
+  });
+
   it('fails a registration the broker cannot take, leaving no device behind', async () => {
     const devicesBefore = await api.request<unknown[]>('GET', `/api/patients/${patientId}/devices`);
     await stack.broker.stop();

@@ -9,6 +9,8 @@ export interface DeviceTransport {
   publish(topic: string, payload: string, onDone: (error?: Error) => void): void;
   /** Disconnects; `force` drops in-flight messages instead of waiting for their PUBACK. */
   end(force: boolean): Promise<void>;
+  /** Subscribes QoS 1 to `topic` (again after every reconnect); `onMessage` gets each payload. */
+  subscribe?(topic: string, onMessage: (payload: string) => void): void;
 }
 
 export interface TransportEvents {
@@ -56,5 +58,14 @@ export const mqttTransport: TransportFactory = (target, events) => {
       client.publish(topic, payload, { qos: 1 }, (error) => onDone(error));
     },
     end: (force) => client.endAsync(force),
+    subscribe(topic, onMessage) {
+      // mqtt.js subscribes again after each reconnect (`resubscribe`, on by default).
+      client.subscribe(topic, { qos: 1 }, (error) => {
+        if (error) events.error(error);
+      });
+      client.on('message', (received, payload) => {
+        if (received === topic) onMessage(payload.toString('utf8'));
+      });
+    },
   };
 };

@@ -29,13 +29,16 @@ export interface ScenarioDefinition {
 export const SCENARIOS = {
   none: { description: 'Normal readings only.', effects: [] },
   'hypertensive-crisis': {
-    description: "The first patient's BP cuff sends 186/124 on its second reading (critical BP alert).",
+    description:
+      "The first patient's BP cuff sends 186/124 on its second reading and on the re-measurement the platform asks for (critical BP alert).",
     target: { patient: 0, measures: 'blood_pressure_systolic' },
     effects: [
+      // The third reading is the re-measurement (taken at once on the `remeasure` command): it
+      // stays at crisis level so the demo's alert is confirmed and opens as critical.
       {
         kind: 'set',
         from: 2,
-        to: 2,
+        to: 3,
         values: { blood_pressure_systolic: 186, blood_pressure_diastolic: 124 },
       },
     ],

@@ -1,4 +1,4 @@
-import { readingsTopic, type DeviceMessageV1 } from '@homeward/contracts';
+import { commandsTopic, readingsTopic, type DeviceMessageV1 } from '@homeward/contracts';
 import type { ResolvedDevice } from './devices-file';
 import { createLogger } from './logger';
 import type { DeviceTransport, TransportEvents, TransportFactory } from './mqtt-transport';
@@ -17,7 +17,14 @@ class FakeTransport implements DeviceTransport {
   connected = false;
   sent: Sent[] = [];
   ended?: { force: boolean };
+  readonly subscriptions = new Map<string, (payload: string) => void>();
   constructor(readonly events: TransportEvents) {}
+  subscribe(topic: string, onMessage: (payload: string) => void): void {
+    this.subscriptions.set(topic, onMessage);
+  }
+  deliver(topic: string, payload: string): void {
+    this.subscriptions.get(topic)?.(payload);
+  }
   publish(topic: string, payload: string, onDone: (error?: Error) => void): void {
     this.sent.push({ topic, message: JSON.parse(payload) as DeviceMessageV1, done: onDone });
   }
@@ -188,5 +195,27 @@ describe('SimulatedDevice', () => {
     const summary = await stopping;
     expect(summary.unacknowledged).toEqual([transport().sent[0]?.message.messageId]);
     expect(transport().ended).toEqual({ force: true });
+  });
+
+  it('measures again at once when the platform asks it to re-measure, once per command', () => {
+    const { device, transport } = setup();
+    device.start();
+    transport().goOnline();
+    jest.advanceTimersByTime(2000);
+    expect(transport().sent).toHaveLength(1);
+    const command = JSON.stringify({
+      commandId: 'c-1',
+      command: 'remeasure',
+      types: ['blood_pressure_systolic', 'blood_pressure_diastolic'],
+      reason: 'confirm_reading',
+      expiresAt: '2026-11-25T07:05:00Z',
+    });
+    transport().deliver(commandsTopic(DEVICE.id), command);
+    expect(transport().sent).toHaveLength(2);
+    expect(transport().sent[1]?.topic).toBe(readingsTopic(DEVICE.id));
+    // A redelivered command (QoS 1) and anything that is not a command change nothing.
+    transport().deliver(commandsTopic(DEVICE.id), command);
+    transport().deliver(commandsTopic(DEVICE.id), 'not json');
+    expect(transport().sent).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { readingsTopic } from '@homeward/contracts';
+import { commandsTopic, readingsTopic, type DeviceCommandV1 } from '@homeward/contracts';
 import type { ResolvedDevice } from './devices-file';
 import type { Logger } from './logger';
 import { mqttTransport, type DeviceTransport, type TransportFactory } from './mqtt-transport';
@@ -69,6 +69,7 @@ export class SimulatedDevice {
   private acknowledged = 0;
   private republished = 0;
   private lastError?: { message: string; repeats: number };
+  private readonly commandsSeen = new Set<string>();
 
   constructor(private readonly options: SimulatedDeviceOptions) {
     this.deviceId = options.device.id;
@@ -94,6 +95,7 @@ export class SimulatedDevice {
       close: () => this.onClose(),
       error: (error) => this.onError(error),
     });
+    this.transport.subscribe?.(commandsTopic(device.id), (payload) => this.onCommand(payload));
     this.scheduleMeasurement(this.timing.uniform(FIRST_READING_MS.min, FIRST_READING_MS.max));
   }
 
@@ -116,6 +118,32 @@ export class SimulatedDevice {
       republished: this.republished,
       unacknowledged,
     };
+  }
+
+  /**
+   * `remeasure`: the platform asks for a second measurement to confirm a crisis reading; the
+   * simulated patient measures at once (and the schedule restarts from there). A command seen
+   * before (QoS 1 redelivery) or arriving after the last reading is ignored.
+   */
+  private onCommand(payload: string): void {
+    let command: Partial<DeviceCommandV1>;
+    try {
+      command = JSON.parse(payload) as Partial<DeviceCommandV1>;
+    } catch {
+      this.log.warn('command is not JSON, ignored', { bytes: payload.length });
+      return;
+    }
+    if (command.command !== 'remeasure' || typeof command.commandId !== 'string') {
+      this.log.warn('unknown command, ignored', { command: command.command });
+      return;
+    }
+    if (this.commandsSeen.has(command.commandId)) return;
+    this.commandsSeen.add(command.commandId);
+    const { count } = this.options;
+    if (this.stopping || (count !== undefined && this.options.generator.produced >= count)) return;
+    this.log.info('re-measuring on request', { commandId: command.commandId, types: command.types });
+    clearTimeout(this.measureTimer);
+    this.measure();
   }
 
   private scheduleMeasurement(delayMs: number): void {

@@ -3,7 +3,10 @@ import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
 import { JobQueue, REDIS, defineJob } from '@homeward/platform';
 
-/** Alerting's own jobs (it also processes monitoring's `readings.evaluate`). */
+/**
+ * Alerting's own jobs (it also processes monitoring's `readings.evaluate`). Payloads carry ids
+ * only (TRAPS 9); job ids never contain ':' (TRAPS 10).
+ */
 export const ALERTING_JOBS = {
   /**
    * One organisation's `missed` rules, on a schedule of its own (`missed-check-{organizationId}`).
@@ -18,6 +21,25 @@ export const ALERTING_JOBS = {
   /** Gives every organisation its missed-check schedule and drops those of deleted ones; once per cluster. */
   'alerts.missed-reconcile': defineJob<Record<string, never>>({
     // The next run comes soon enough: no retries, and little history.
+    attempts: 1,
+    removeOnComplete: { count: 10 },
+    removeOnFail: { count: 100 },
+  }),
+  /**
+   * Delayed until a pending crisis alert's deadline (job id `confirm-{alertId}`): opens it when
+   * no re-measurement came. Idempotent: an alert no longer pending is left alone.
+   */
+  'alerts.confirm': defineJob<{ alertId: string; correlationId: string }>({
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  }),
+  /**
+   * PostgreSQL is the source of truth: confirms pending alerts past their deadline whose delayed
+   * job was lost, and re-sends commands no broker took. Scheduled once per cluster.
+   */
+  'alerts.confirm-sweep': defineJob<Record<string, never>>({
     attempts: 1,
     removeOnComplete: { count: 10 },
     removeOnFail: { count: 100 },

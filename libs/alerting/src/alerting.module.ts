@@ -2,8 +2,12 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@homeward/identity';
 import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
+import { MqttPublisherModule } from '@homeward/platform';
 import { AlertingJobs } from './alerting.jobs';
+import { AlertConfirmationService } from './alerts/alert-confirmation.service';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
+import { AlertsConfirmProcessor, AlertsConfirmSweepProcessor } from './alerts/alerts-confirm.processor';
+import { DeviceCommandRepository } from './alerts/device-command.repository';
 import { PatientProtocolRepository } from './protocols/patient-protocol.repository';
 import { PatientRuleSets } from './protocols/patient-rule-sets';
 import { RuleOverrideRepository } from './protocols/rule-override.repository';
@@ -60,12 +64,18 @@ export class AlertingModule {}
  * Alerting's work in worker processes: raising alerts from stored readings (`readings.evaluate`)
  * and from missed readings (a scheduled `alerts.missed-check` per organisation), taking
  * escalation steps when they fall due (`alerts.escalate`, `escalations.sweep`) and delivering
- * notifications from the outbox (`notifications.deliver`, `notifications.sweep`).
+ * notifications from the outbox (`notifications.deliver`, `notifications.sweep`), and the
+ * hypertensive-crisis re-measure flow (`alerts.confirm`, `alerts.confirm-sweep`; device
+ * commands through the service account's MQTT connection).
  */
 @Module({
-  imports: [IdentityModule, ReadingsModule],
+  imports: [IdentityModule, ReadingsModule, MqttPublisherModule],
   providers: [
     AlertEvaluationService,
+    AlertConfirmationService,
+    DeviceCommandRepository,
+    AlertsConfirmProcessor,
+    AlertsConfirmSweepProcessor,
     AlertPublisher,
     AlertRepository,
     PatientProtocolRepository,

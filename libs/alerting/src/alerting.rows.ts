@@ -31,6 +31,9 @@ export interface NewAlertRow {
   missedSince?: Date | null;
 }
 
+/** How a re-measure request ended; null for alerts that never asked. */
+export type AlertConfirmation = 'pending' | 'confirmed' | 'unanswered' | 'not_confirmed';
+
 export interface AlertRow extends NewAlertRow {
   /** Breaches attached, the first included. */
   occurrences: number;
@@ -46,8 +49,22 @@ export interface AlertRow extends NewAlertRow {
   status: AlertStatus;
   assignedTo: string | null;
   snoozedUntil: Date | null;
+  /** Deadline of a re-measure request (see `confirmation`). */
+  confirmBy: Date | null;
+  confirmation: AlertConfirmation | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A command to a device, kept until a broker took it. */
+export interface DeviceCommandRow {
+  id: string;
+  deviceId: string;
+  alertId: string | null;
+  command: 'remeasure';
+  /** The JSON published on the device's commands topic. */
+  payload: Record<string, unknown>;
+  expiresAt: Date;
 }
 
 /** One action on an alert: its history. */

@@ -129,10 +129,12 @@ describe('loadConfig', () => {
         ALERT_ALL_CLEAR_READINGS: '2.5',
         ALERT_COOLDOWN_MINUTES: '\u0000',
         ALERT_LATE_AFTER_MINUTES: '0',
+        ALERT_CONFIRM_WITHIN_SECONDS: '7200',
       }),
     ).toEqual(
       [
         'ALERT_ALL_CLEAR_READINGS',
+        'ALERT_CONFIRM_WITHIN_SECONDS',
         'ALERT_COOLDOWN_MINUTES',
         'ALERT_LATE_AFTER_MINUTES',
         'DEVICE_ROUTE_CACHE_MS',

@@ -215,6 +215,17 @@ export class EnvDto {
   ALERT_LATE_AFTER_MINUTES = 60;
 
   /**
+   * A hypertensive-crisis reading first asks the patient to re-measure: its alert waits as
+   * `pending_confirmation` this long for the re-measurement, then becomes critical. 0: no
+   * re-measurement, the alert opens at once.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(3600, { always: true })
+  ALERT_CONFIRM_WITHIN_SECONDS = 300;
+
+  /**
    * Escalation for organisations without a policy of their own: a critical alert not
    * acknowledged this many minutes after it became critical goes to the on-call clinician...
    */

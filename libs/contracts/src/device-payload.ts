@@ -72,6 +72,27 @@ export function readingsTopic(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/readings`;
 }
 
+/** Where the platform sends a device its commands (QoS 1); a device subscribes below its own topics. */
+export function commandsTopic(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/commands`;
+}
+
+/**
+ * Device contract v1: a command the platform publishes QoS 1 to `v1/devices/{deviceId}/commands`.
+ * `remeasure`: a reading at hypertensive-crisis level waits for a second measurement of `types`
+ * until `expiresAt`; a measurement taken after that is still stored, but no longer asked for.
+ * It carries no health data: the value that triggered it stays on the platform.
+ */
+export interface DeviceCommandV1 {
+  /** Unique per command: a device that gets one twice (QoS 1 redelivery) acts on it once. */
+  commandId: string;
+  command: 'remeasure';
+  types: VitalType[];
+  reason: 'confirm_reading';
+  /** ISO 8601: after this the platform has decided without the re-measurement. */
+  expiresAt: string;
+}
+
 const READINGS_TOPIC = /^v1\/devices\/([^/]+)\/readings$/;
 
 /** The device id named by a readings topic, or undefined when the topic is not one. */

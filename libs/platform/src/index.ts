@@ -12,6 +12,7 @@ export * from './mqtt/commit-queue';
 export * from './mqtt/dynamic-security';
 export * from './mqtt/embedded-broker';
 export * from './mqtt/held-ack-consumer';
+export * from './mqtt/mqtt-publisher';
 export * from './realtime/realtime.module';
 export * from './realtime/socket-emitter';
 export * from './http/configure-http';

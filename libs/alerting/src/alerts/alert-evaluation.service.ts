@@ -10,6 +10,7 @@ import { AlertEscalationScheduler } from '../escalation/alert-escalation.schedul
 import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { GROUP_TYPES } from '../protocols/patient-rules';
 import { measurementKey } from '../rules/threshold.rule';
+import { AlertConfirmationService, type RemeasureRequest } from './alert-confirmation.service';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
 import { AlertRepository } from './alert.repository';
@@ -36,6 +37,7 @@ export class AlertEvaluationService {
     private readonly alerts: AlertRepository,
     private readonly ruleSets: PatientRuleSets,
     private readonly publisher: AlertPublisher,
+    private readonly confirmation: AlertConfirmationService,
     private readonly config: AppConfig,
     private readonly escalation: AlertEscalationScheduler,
     @InjectLogger() private readonly logger: Logger,
@@ -74,8 +76,13 @@ export class AlertEvaluationService {
     // One transaction for the batch: a retried job finds its occurrences linked and attaches
     // nothing twice; an episode is locked while a breach attaches, so concurrent batches of
     // one patient serialise on it.
+    const remeasure: RemeasureRequest[] = [];
     const changes = await this.db.transaction(async (tx) => {
       const changed: Array<{ row: AlertRow; opened: boolean; worse: boolean; reopened?: boolean }> = [];
+      // Pending crisis alerts are decided by this batch's re-measurements first, so a reading
+      // that does not confirm one is then evaluated like any other (remeasure.ts).
+      for (const row of await this.confirmation.settleByBatch(readings, findings, tx))
+        changed.push({ row, opened: false, worse: false });
       for (const rule of findings) {
         const { trigger } = rule;
         const episodeKey = rule.group;
@@ -98,11 +105,13 @@ export class AlertEvaluationService {
         let opened = false;
         let worse = false;
         let reopened: AlertRow | undefined;
+        // A crisis that opens (or re-opens) an episode first asks for a re-measurement.
+        const pending = this.confirmation.pendingFor(rule);
         for (let attempt = 0; !row && attempt < 3; attempt++) {
           // The active episode, else one closed within the cool-down (re-opened), else a new one.
           const episode =
             (await this.alerts.findActiveEpisodeForUpdate(trigger.patientId, episodeKey, tx)) ??
-            (reopened = await this.reopenWithinCooldown(trigger.patientId, episodeKey, batchId, tx));
+            (reopened = await this.reopenWithinCooldown(trigger.patientId, episodeKey, batchId, tx, pending));
           if (episode) {
             worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[episode.severity];
             row = await this.alerts.attachToEpisode(
@@ -140,12 +149,15 @@ export class AlertEvaluationService {
                 late: rule.late,
               },
               tx,
+              pending,
             );
             opened = Boolean(row);
           }
         }
         if (!row)
           throw new Error(`No episode for patient ${trigger.patientId} and ${episodeKey} after 3 attempts`);
+        if (pending && rule.remeasure && (opened || reopened))
+          remeasure.push(await this.confirmation.requestRemeasure(row, rule.remeasure, correlationId, tx));
         await this.alerts.insertOccurrence({ ...occurrence, alertId: row.id }, tx);
         changed.push({ row, opened, worse, reopened: Boolean(reopened) });
       }
@@ -172,6 +184,7 @@ export class AlertEvaluationService {
           patientId: row.patientId,
           ruleId: row.ruleId,
           severity: row.severity,
+          status: row.status,
           occurrences: row.occurrences,
           worse,
           late: row.late,
@@ -180,7 +193,9 @@ export class AlertEvaluationService {
         opened
           ? 'Alert raised'
           : row.status === 'resolved'
-            ? 'Alert resolved: all clear'
+            ? row.confirmation === 'not_confirmed'
+              ? 'Crisis not confirmed by the re-measurement: alert resolved'
+              : 'Alert resolved: all clear'
             : worse
               ? 'Alert severity rose'
               : 'Breach attached to an open alert',
@@ -188,6 +203,8 @@ export class AlertEvaluationService {
     }
     // After the commit: critical alerts start their escalation clock, resolved ones stop it.
     await this.escalation.afterChange([...last.values()].map((change) => change.row));
+    // After the pushes: the queue shows the pending alert while the device is being asked.
+    await this.confirmation.afterCommit(remeasure);
     return { raised: openedIds.size };
   }
 
@@ -197,6 +214,7 @@ export class AlertEvaluationService {
     episodeKey: string,
     batchId: string,
     tx: Queryable,
+    pending?: { confirmBy: Date },
   ): Promise<AlertRow | undefined> {
     if (this.config.ALERT_COOLDOWN_MINUTES === 0) return undefined;
     const closed = await this.alerts.findRecentlyClosedForUpdate(
@@ -206,7 +224,7 @@ export class AlertEvaluationService {
       tx,
     );
     if (!closed) return undefined;
-    const row = await this.alerts.reopen(closed.id, tx);
+    const row = await this.alerts.reopen(closed.id, tx, pending);
     if (!row) return undefined;
     await this.alerts.insertEvent(
       {
@@ -215,7 +233,7 @@ export class AlertEvaluationService {
         actorUserId: null,
         action: 'reopen',
         fromStatus: closed.status,
-        toStatus: 'open',
+        toStatus: row.status,
         detail: { batchId, cooldownMinutes: this.config.ALERT_COOLDOWN_MINUTES },
       },
       tx,

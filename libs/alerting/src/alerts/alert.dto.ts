@@ -163,7 +163,12 @@ export class AlertResponseDto implements AlertDto {
 }
 
 export class AlertHistoryEntryDto {
-  @ApiProperty({ enum: ['raise', ...ALERT_ACTIONS] }) action!: string;
+  @ApiProperty({
+    enum: ['raise', ...ALERT_ACTIONS, 'reopen', 'auto_resolve', 'confirm', 'not_confirmed'],
+    description:
+      "People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `confirm` / `not_confirmed` (a crisis re-measurement, or none in time)",
+  })
+  action!: string;
   @ApiProperty({ type: String, nullable: true, description: 'Who acted; null for the platform' })
   actorUserId!: string | null;
   @ApiProperty({ enum: ALERT_STATUSES }) fromStatus!: AlertStatus;

@@ -16,7 +16,7 @@ const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "chang
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
   episode_key AS "episodeKey", late, occurrences, clear_count AS "clearCount", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
-  missed_since AS "missedSince", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  missed_since AS "missedSince", confirm_by AS "confirmBy", confirmation, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const ACTIVE = `('pending_confirmation', 'open', 'acknowledged', 'escalated')`;
 
@@ -54,16 +54,23 @@ export class AlertRepository {
   }
 
   /**
-   * Opens an episode; undefined when another worker opened one for the same patient and key
-   * first, or (a `missed` alert) its gap was raised before.
+   * Opens an episode, `pending_confirmation` until `confirmBy` when it waits for a re-measurement;
+   * undefined when another worker opened one for the same patient and key first, or (a `missed`
+   * alert) its gap was raised before.
    */
-  async insertEpisode(alert: NewAlertRow, q: Queryable): Promise<AlertRow | undefined> {
+  async insertEpisode(
+    alert: NewAlertRow,
+    q: Queryable,
+    pending?: { confirmBy: Date },
+  ): Promise<AlertRow | undefined> {
     const { rows } = await q.query<AlertRow>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, trigger_type,
                            trigger_value, trigger_unit, trigger_measured_at, trigger_device_id, trigger_message_id,
                            batch_id, correlation_id, episode_key, last_value, last_measured_at, late, rule_version,
-                           missed_since)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                           missed_since, status, confirm_by, confirmation)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+               CASE WHEN $21::timestamptz IS NULL THEN 'open' ELSE 'pending_confirmation' END, $21,
+               CASE WHEN $21::timestamptz IS NULL THEN NULL ELSE 'pending' END)
        -- Any unique conflict: an active episode of the key, or (missed) an alert of the same gap.
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
@@ -88,6 +95,7 @@ export class AlertRepository {
         alert.late,
         alert.ruleVersion,
         alert.missedSince ?? null,
+        pending?.confirmBy ?? null,
       ],
     );
     return rows[0];
@@ -370,6 +378,8 @@ export class AlertRepository {
        WHERE patient_id = $1 AND episode_key = $2 AND closed_at IS NOT NULL
          AND closed_at > now() - make_interval(mins => $3)
          AND status IN ('resolved', 'dismissed')
+         -- A crisis its re-measurement did not confirm was never an episode to come back to.
+         AND confirmation IS DISTINCT FROM 'not_confirmed'
        ORDER BY closed_at DESC LIMIT 1
        FOR UPDATE`,
       [patientId, episodeKey, withinMinutes],
@@ -377,18 +387,74 @@ export class AlertRepository {
     return rows[0];
   }
 
-  /** Re-opens a closed episode; undefined when another one of the same key is active meanwhile. */
-  async reopen(id: string, q: Queryable): Promise<AlertRow | undefined> {
+  /**
+   * Re-opens a closed episode (as `pending_confirmation` until `confirmBy` when the breach waits
+   * for a re-measurement); undefined when another one of the same key is active meanwhile.
+   */
+  async reopen(id: string, q: Queryable, pending?: { confirmBy: Date }): Promise<AlertRow | undefined> {
     const { rows } = await q.query<AlertRow>(
-      `UPDATE alerts SET status = 'open', closed_at = NULL, clear_count = 0, assigned_to = NULL,
-              snoozed_until = NULL, updated_at = now()
+      `UPDATE alerts SET status = CASE WHEN $2::timestamptz IS NULL THEN 'open' ELSE 'pending_confirmation' END,
+              confirm_by = COALESCE($2, confirm_by),
+              confirmation = CASE WHEN $2::timestamptz IS NULL THEN confirmation ELSE 'pending' END,
+              closed_at = NULL, clear_count = 0, assigned_to = NULL, snoozed_until = NULL, updated_at = now()
        WHERE id = $1 AND status IN ('resolved', 'dismissed')
          AND NOT EXISTS (SELECT 1 FROM alerts b WHERE b.patient_id = alerts.patient_id
                          AND b.episode_key = alerts.episode_key AND b.status IN ${ACTIVE})
        RETURNING ${COLUMNS}`,
-      [id],
+      [id, pending?.confirmBy ?? null],
     );
     return rows[0];
+  }
+
+  /** The episodes of `patientIds` waiting for a re-measurement, locked: a batch may decide them. */
+  async pendingConfirmationsForUpdate(patientIds: readonly string[], q: Queryable): Promise<AlertRow[]> {
+    const { rows } = await q.query<AlertRow>(
+      `SELECT ${COLUMNS} FROM alerts WHERE patient_id = ANY($1::uuid[]) AND status = 'pending_confirmation'
+       ORDER BY patient_id, episode_key FOR UPDATE`,
+      [patientIds],
+    );
+    return rows;
+  }
+
+  /**
+   * Ends a re-measure wait: `open` (confirmed or unanswered) or `resolved` (not confirmed). Only
+   * while the alert is still pending: of a job, a sweep and a batch deciding at once, one wins.
+   */
+  async settleConfirmation(
+    id: string,
+    outcome: 'confirmed' | 'unanswered' | 'not_confirmed',
+    q: Queryable,
+  ): Promise<AlertRow | undefined> {
+    const { rows } = await q.query<AlertRow>(
+      `UPDATE alerts SET confirmation = $2,
+              status = CASE WHEN $2 = 'not_confirmed' THEN 'resolved' ELSE 'open' END,
+              closed_at = CASE WHEN $2 = 'not_confirmed' THEN now() ELSE closed_at END,
+              updated_at = now()
+       WHERE id = $1 AND status = 'pending_confirmation'
+       RETURNING ${COLUMNS}`,
+      [id, outcome],
+    );
+    return rows[0];
+  }
+
+  /** The alert, locked, while it is still `pending_confirmation`. */
+  async pendingByIdForUpdate(id: string, q: Queryable): Promise<AlertRow[]> {
+    const { rows } = await q.query<AlertRow>(
+      `SELECT ${COLUMNS} FROM alerts WHERE id = $1 AND status = 'pending_confirmation' FOR UPDATE`,
+      [id],
+    );
+    return rows;
+  }
+
+  /** Ids of alerts still pending past their deadline: their delayed job was lost or is late. */
+  async listDueConfirmations(limit: number): Promise<Array<{ id: string; correlationId: string }>> {
+    const { rows } = await this.db.query<{ id: string; correlationId: string }>(
+      `SELECT id, correlation_id AS "correlationId" FROM alerts
+       WHERE status = 'pending_confirmation' AND confirm_by <= now()
+       ORDER BY confirm_by LIMIT $1`,
+      [limit],
+    );
+    return rows;
   }
 
   /** The active episodes of `patientIds`, locked: the batch counts its in-range readings on them. */

@@ -63,24 +63,32 @@ describe('escalation and notifications (worker jobs against PostgreSQL and Redis
   let coordinator: TestUser;
   let queue: Queue;
 
-  /** A critical blood-pressure reading for a new patient, evaluated as the worker would: its alert id. */
+  /**
+   * A critical blood-pressure reading for a new patient and the re-measurement that confirms it
+   * (a crisis first waits as pending_confirmation), evaluated as the worker would: its alert id.
+   */
   const raiseCritical = async (): Promise<string> => {
     const patient = await createPatient(database.pool, organization);
     const device = await createDevice(database.pool, organization, patient);
-    const batchId = randomUUID();
-    await database.pool.query(
-      `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
-       VALUES ($1::uuid, 'test', $1::text, 2, 0)`,
-      [batchId],
-    );
-    await database.pool.query(
-      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                             source_value, source_unit, batch_id)
-       VALUES (now(), $1, $2, $3, 'blood_pressure_systolic', '8480-6', 192, 'mm[Hg]', 192, 'mm[Hg]', $4),
-              (now(), $1, $2, $3, 'blood_pressure_diastolic', '8462-4', 124, 'mm[Hg]', 124, 'mm[Hg]', $4)`,
-      [patient, device, `m-${batchId}`, batchId],
-    );
-    await evaluation.evaluateBatch(batchId, batchId);
+    for (const [systolic, diastolic] of [
+      [192, 124],
+      [190, 122],
+    ]) {
+      const batchId = randomUUID();
+      await database.pool.query(
+        `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
+         VALUES ($1::uuid, 'test', $1::text, 2, 0)`,
+        [batchId],
+      );
+      await database.pool.query(
+        `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
+                               source_value, source_unit, batch_id)
+         VALUES (now(), $1, $2, $3, 'blood_pressure_systolic', '8480-6', $5, 'mm[Hg]', $5, 'mm[Hg]', $4),
+                (now(), $1, $2, $3, 'blood_pressure_diastolic', '8462-4', $6, 'mm[Hg]', $6, 'mm[Hg]', $4)`,
+        [patient, device, `m-${batchId}`, batchId, systolic, diastolic],
+      );
+      await evaluation.evaluateBatch(batchId, batchId);
+    }
     const { rows } = await database.pool.query<{ id: string }>(
       "SELECT id FROM alerts WHERE patient_id = $1 AND severity = 'critical'",
       [patient],

@@ -1,4 +1,4 @@
-import { SEVERITY_RANK, type Severity } from '@homeward/contracts';
+import { SEVERITY_RANK, type Severity, type VitalType } from '@homeward/contracts';
 import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
 import {
   DEFAULT_LATE_AFTER_MINUTES,
@@ -6,6 +6,7 @@ import {
   historyNeeded,
   type EvaluationInput,
 } from '../rules/rule-engine';
+import { ruleTypes } from '../rules/rule-definition';
 import type { EngineReading } from '../rules/rule-series';
 import { PROTOCOL_KEYS, type ProtocolKey } from '../rules/protocols';
 import { evaluateThresholds, measurementKey } from '../rules/threshold.rule';
@@ -28,6 +29,8 @@ export interface BatchFinding<R extends EngineReading> {
   trigger: R;
   /** The trigger was measured long before it arrived. */
   late: boolean;
+  /** The rule asks for a re-measurement of these types before its alert opens (`remeasure`). */
+  remeasure?: readonly VitalType[];
 }
 
 /** How far back the history of patients with `ruleSets` must reach before `earliest`. */
@@ -80,6 +83,7 @@ export function batchFindings<R extends EngineReading>(
       severity: rule.severity,
       trigger,
       late: (trigger.receivedAt ?? now).getTime() - trigger.measuredAt.getTime() > lateAfterMs,
+      ...(rule.remeasure ? { remeasure: [...new Set(rule.anyOf.map((c) => c.type))] } : {}),
     });
   }
 
@@ -122,6 +126,7 @@ export function batchFindings<R extends EngineReading>(
         severity: finding.severity,
         trigger,
         late: finding.late,
+        ...(rule.remeasure ? { remeasure: ruleTypes(rule.definition) } : {}),
       });
     }
     findings.push(...strongest.values());

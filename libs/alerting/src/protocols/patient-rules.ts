@@ -41,6 +41,7 @@ export const DEFAULT_RULES: readonly EffectiveRule[] = DEFAULT_THRESHOLD_RULES.m
   group: rule.group,
   description: rule.description,
   source: rule.source,
+  ...(rule.remeasure ? { remeasure: rule.remeasure } : {}),
   protocol: null,
   version: 0,
   override: null,

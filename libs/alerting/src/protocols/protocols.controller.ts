@@ -112,6 +112,12 @@ class RuleDto {
   @ApiProperty({ description: 'Clinical source of the cut-off' }) source!: string;
   @ApiProperty({ description: 'The rule as docs/rules.schema.json describes it' })
   definition!: object;
+  @ApiProperty({
+    required: false,
+    type: Boolean,
+    description: 'A new alert from this rule first asks the patient to re-measure (pending_confirmation)',
+  })
+  remeasure?: true;
 }
 
 class ProtocolDto {

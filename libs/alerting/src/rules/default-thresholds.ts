@@ -23,6 +23,8 @@ export const DEFAULT_THRESHOLD_RULES: readonly ThresholdRule[] = [
     severity: 'critical',
     description: 'Blood pressure at hypertensive-crisis level (systolic >= 180 or diastolic >= 120 mm[Hg])',
     source: ACC_AHA_2017,
+    // ACC/AHA: repeat the measurement before treating a reading as a crisis.
+    remeasure: true,
     anyOf: [
       { type: 'blood_pressure_systolic', op: '>=', value: 180 },
       { type: 'blood_pressure_diastolic', op: '>=', value: 120 },

@@ -14,6 +14,14 @@ export interface ProtocolRule extends ConfiguredRule {
   description: string;
   /** The clinical source of the cut-off, or a plain statement that it is a programme choice. */
   source: string;
+  /**
+   * A new episode from this rule first asks the patient to re-measure the rule's types: the
+   * alert waits as `pending_confirmation` (ALERT_CONFIRM_WITHIN_SECONDS) and becomes critical
+   * when the re-measurement breaches it again or none arrives. Marked on the hypertensive-crisis
+   * rules, where a single cuff reading is often an artefact (talking, cuff size, no rest) and
+   * guidelines ask for a repeat before acting.
+   */
+  remeasure?: true;
 }
 
 export interface Protocol {
@@ -59,6 +67,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         description:
           'Blood pressure at hypertensive-crisis level (systolic >= 180 or diastolic >= 120 mm[Hg])',
         source: `${ACC_AHA_2017}: hypertensive crisis >180 and/or >120 mm Hg; alerting at exactly 180/120 is the safer side`,
+        remeasure: true,
         definition: {
           kind: 'any',
           conditions: [

@@ -23,6 +23,8 @@ export interface ThresholdRule {
   /** Clinical source of the cut-off. */
   source: string;
   anyOf: ThresholdCondition[];
+  /** A breach first asks the patient to re-measure (see `RemeasureRule`). */
+  remeasure?: true;
 }
 
 /** One measured value, as stored. */

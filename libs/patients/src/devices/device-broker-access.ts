@@ -1,4 +1,4 @@
-import { DEVICE_CONTRACT, deviceClientId, readingsTopic } from '@homeward/contracts';
+import { DEVICE_CONTRACT, commandsTopic, deviceClientId, readingsTopic } from '@homeward/contracts';
 import type { Logger } from 'pino';
 import {
   DynamicSecurityClient,
@@ -42,6 +42,59 @@ export function deviceRoleAcls(deviceId: string): DynsecAcl[] {
   ];
 }
 
+/**
+ * The role that lets the platform's service account send devices their commands: the plugin's
+ * admin role (from `mosquitto_ctrl dynsec init`) may not publish outside the control topic, and
+ * Mosquitto acknowledges and drops a denied publish (TRAPS 8).
+ */
+export const SERVICE_COMMANDS_ROLE = 'homeward-device-commands';
+
+/**
+ * Gives the service account SERVICE_COMMANDS_ROLE, once per broker (restarts and replicas find
+ * it there). The plugin disconnects every connection of a client whose roles change, this
+ * control connection included, so the answer to `addClientRole` may never come: the role is
+ * looked up again once the connection is back.
+ */
+async function grantServiceCommands(dynsec: DynamicSecurityClient, username: string): Promise<void> {
+  const [created] = await dynsec.execute([
+    {
+      command: 'createRole',
+      rolename: SERVICE_COMMANDS_ROLE,
+      acls: [{ acltype: 'publishClientSend', topic: commandsTopic('+'), allow: true }],
+    },
+  ]);
+  if (created.error !== undefined && !/already exists/i.test(created.error))
+    throw new DynamicSecurityError('createRole', created.error);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await waitUntilConnected(dynsec);
+    const data = (await dynsec.run({ command: 'getClient', username })) as {
+      client?: { roles?: Array<{ rolename: string }> };
+    };
+    if (data.client?.roles?.some((role) => role.rolename === SERVICE_COMMANDS_ROLE)) return;
+    let refused: string | undefined;
+    try {
+      const [added] = await dynsec.execute([
+        { command: 'addClientRole', username, rolename: SERVICE_COMMANDS_ROLE },
+      ]);
+      if (added.error !== undefined && !/already/i.test(added.error)) refused = added.error;
+    } catch (error) {
+      // Unanswered because the plugin dropped this connection: look again once it is back.
+      if (!(error instanceof DynamicSecurityError)) throw error;
+    }
+    if (refused) throw new DynamicSecurityError('addClientRole', refused);
+  }
+  throw new DynamicSecurityError('addClientRole', `${username} did not get ${SERVICE_COMMANDS_ROLE}`);
+}
+
+async function waitUntilConnected(dynsec: DynamicSecurityClient, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!dynsec.connected) {
+    if (Date.now() > deadline)
+      throw new DynamicSecurityError('connect', 'the control connection did not come back');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Provisions devices on Mosquitto's dynamic-security plugin, as the platform's service account. */
 export class DynsecDeviceAccess implements DeviceBrokerAccess {
   private constructor(
@@ -67,6 +120,7 @@ export class DynsecDeviceAccess implements DeviceBrokerAccess {
           'getDefaultACLAccess',
           `default access allows ${allowed.map((acl) => acl.acltype).join(' and ')}; devices would not be confined to their topics (set it to deny)`,
         );
+      await grantServiceCommands(dynsec, options.username);
     } catch (error) {
       await dynsec.close();
       throw error;

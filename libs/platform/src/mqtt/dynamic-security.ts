@@ -47,6 +47,7 @@ export type DynsecCommand =
   | { command: 'createRole'; rolename: string; textname?: string; acls?: DynsecAcl[] }
   | { command: 'deleteRole'; rolename: string }
   | { command: 'getRole'; rolename: string }
+  | { command: 'addClientRole'; username: string; rolename: string; priority?: number }
   | { command: 'getDefaultACLAccess' };
 
 /** One command's answer, in the order the commands were sent. */

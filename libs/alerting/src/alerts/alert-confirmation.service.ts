@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@homeward/config';
+import { commandsTopic, type DeviceCommandV1, type VitalType } from '@homeward/contracts';
+import { InjectLogger, type Logger } from '@homeward/observability';
+import { Database, MqttPublisher, type Queryable } from '@homeward/platform';
+import { AlertingJobs } from '../alerting.jobs';
+import type { AlertRow, DeviceCommandRow } from '../alerting.rows';
+import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
+import { GROUP_TYPES } from '../protocols/patient-rules';
+import { measurementKey } from '../rules/threshold.rule';
+import { AlertPublisher } from './alert-publisher';
+import { mapAlert } from './alert.mapper';
+import { AlertRepository } from './alert.repository';
+import { DeviceCommandRepository } from './device-command.repository';
+import { decideConfirmation, measurementsOf, needsRemeasure, type Remeasurement } from './remeasure';
+
+/** Most overdue confirmations and unsent commands one sweep handles; the next run takes the rest. */
+const SWEEP_LIMIT = 500;
+
+interface ConfirmReading extends Remeasurement {
+  patientId: string;
+  type: string;
+  value: number;
+  unit: string;
+}
+
+/** A re-measure request decided in a batch's transaction, sent once that commits. */
+export interface RemeasureRequest {
+  alert: AlertRow;
+  command: DeviceCommandRow;
+  correlationId: string;
+}
+
+/**
+ * The re-measure flow of crisis rules (see `remeasure.ts`): asks the device, decides pending
+ * alerts from re-measurements, and opens those left unanswered.
+ */
+@Injectable()
+export class AlertConfirmationService {
+  constructor(
+    private readonly db: Database,
+    private readonly alerts: AlertRepository,
+    private readonly commands: DeviceCommandRepository,
+    private readonly jobs: AlertingJobs,
+    private readonly mqtt: MqttPublisher,
+    private readonly publisher: AlertPublisher,
+    private readonly escalation: AlertEscalationScheduler,
+    private readonly config: AppConfig,
+    @InjectLogger() private readonly logger: Logger,
+  ) {}
+
+  /** The deadline of a new episode from `finding`, when it must first be confirmed. */
+  pendingFor(finding: { remeasure?: readonly VitalType[]; late: boolean }): { confirmBy: Date } | undefined {
+    const seconds = this.config.ALERT_CONFIRM_WITHIN_SECONDS;
+    if (!needsRemeasure(finding, seconds)) return undefined;
+    return { confirmBy: new Date(Date.now() + seconds * 1000) };
+  }
+
+  /** Records the `remeasure` command for a pending alert, in the transaction that made it pending. */
+  async requestRemeasure(
+    alert: AlertRow,
+    types: readonly VitalType[],
+    correlationId: string,
+    tx: Queryable,
+  ): Promise<RemeasureRequest> {
+    // Only a reading's rule asks (missed-reading alerts have no trigger and never do).
+    if (!alert.triggerDeviceId) throw new Error(`Alert ${alert.id} has no triggering device to ask`);
+    const deviceId = alert.triggerDeviceId;
+    const id = randomUUID();
+    const expiresAt = alert.confirmBy ?? new Date();
+    const payload: DeviceCommandV1 = {
+      commandId: id,
+      command: 'remeasure',
+      types: [...types],
+      reason: 'confirm_reading',
+      expiresAt: expiresAt.toISOString(),
+    };
+    const command = await this.commands.insert(
+      {
+        id,
+        deviceId,
+        alertId: alert.id,
+        command: 'remeasure',
+        payload: { ...payload },
+        expiresAt,
+      },
+      tx,
+    );
+    return { alert, command, correlationId };
+  }
+
+  /**
+   * After the batch committed: publishes each command and schedules the alert's deadline. A
+   * failure or crash before either leaves the command unsent or the alert pending in
+   * PostgreSQL, where the sweep finds both; so nothing here fails the (already evaluated) batch.
+   */
+  async afterCommit(requests: readonly RemeasureRequest[]): Promise<void> {
+    for (const { alert, command, correlationId } of requests) {
+      try {
+        await this.send(command, correlationId);
+        await this.jobs.enqueue(
+          'alerts.confirm',
+          { alertId: alert.id, correlationId },
+          `confirm-${alert.id}`,
+          Math.max(0, (alert.confirmBy?.getTime() ?? 0) - Date.now()),
+        );
+      } catch (error) {
+        this.logger.warn(
+          { err: error, alertId: alert.id, correlationId },
+          'Re-measure request not fully handed over; the confirmation sweep completes it',
+        );
+      }
+    }
+  }
+
+  /**
+   * Decides the batch patients' pending alerts from the batch's re-measurements (readings of
+   * the episode's types): `findings` say which measurements breached a `remeasure` rule of the
+   * episode's group again. Runs in the batch's transaction, before its findings attach, so a
+   * reading that does not confirm a crisis is evaluated afterwards like any other.
+   */
+  async settleByBatch(
+    readings: readonly ConfirmReading[],
+    findings: ReadonlyArray<{ group: string; remeasure?: readonly VitalType[]; trigger: ConfirmReading }>,
+    tx: Queryable,
+  ): Promise<AlertRow[]> {
+    const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
+    if (patientIds.length === 0) return [];
+    const settled: AlertRow[] = [];
+    for (const episode of await this.alerts.pendingConfirmationsForUpdate(patientIds, tx)) {
+      const types = GROUP_TYPES.get(episode.episodeKey);
+      const { triggerDeviceId, triggerMessageId, triggerMeasuredAt, confirmBy } = episode;
+      if (!types || !confirmBy || !triggerDeviceId || !triggerMessageId || !triggerMeasuredAt) continue;
+      const ofEpisode = readings.filter((r) => r.patientId === episode.patientId && types.has(r.type));
+      const breached = new Set(
+        findings
+          .filter((f) => f.group === episode.episodeKey && (f.remeasure?.length ?? 0) > 0)
+          .map((f) => measurementKey(f.trigger)),
+      );
+      const decision = decideConfirmation(
+        { triggerDeviceId, triggerMessageId, triggerMeasuredAt, confirmBy },
+        measurementsOf(ofEpisode),
+        (m) => breached.has(measurementKey(m)),
+        new Date(),
+      );
+      if (decision.outcome === 'waiting') continue;
+      const detail =
+        decision.outcome === 'unanswered'
+          ? { reason: 'no_remeasurement' }
+          : {
+              reason: decision.outcome,
+              reading: {
+                deviceId: decision.by.deviceId,
+                messageId: decision.by.messageId,
+                measuredAt: decision.by.measuredAt.toISOString(),
+                values: ofEpisode
+                  .filter((r) => measurementKey(r) === measurementKey(decision.by))
+                  .map((r) => ({ type: r.type, value: r.value, unit: r.unit })),
+              },
+            };
+      const row = await this.settle(episode, decision.outcome, detail, tx);
+      if (row) settled.push(row);
+    }
+    return settled;
+  }
+
+  /**
+   * The deadline passed without a re-measurement: the crisis is treated as real. Idempotent: an
+   * alert decided meanwhile (re-measured, acknowledged, resolved) is left as it is.
+   */
+  async confirmUnanswered(alertId: string, correlationId: string): Promise<AlertRow | undefined> {
+    const row = await this.db.transaction(async (tx) => {
+      const [pending] = await this.alerts.pendingByIdForUpdate(alertId, tx);
+      if (!pending) return undefined;
+      return this.settle(pending, 'unanswered', { reason: 'no_remeasurement' }, tx);
+    });
+    if (row) {
+      this.publisher.alertUpdated(mapAlert(row));
+      // Confirmed critical: its escalation clock starts now, not when it was pending.
+      await this.escalation.afterChange([row]);
+      this.logger.info(
+        { alertId, patientId: row.patientId, severity: row.severity, correlationId },
+        'Crisis not re-measured in time: alert opened',
+      );
+    }
+    return row;
+  }
+
+  /** Opens overdue pending alerts and re-sends unsent commands: what lost jobs or a crash left behind. */
+  async sweep(): Promise<{ confirmed: number; resent: number }> {
+    let confirmed = 0;
+    for (const due of await this.alerts.listDueConfirmations(SWEEP_LIMIT))
+      if (await this.confirmUnanswered(due.id, due.correlationId)) confirmed++;
+    let resent = 0;
+    for (const command of await this.commands.listUnsent(this.config.EVALUATION_SWEEP_AFTER_MS, SWEEP_LIMIT))
+      if (await this.send(command, 'sweep')) resent++;
+    if (confirmed > 0 || resent > 0) this.logger.info({ confirmed, resent }, 'Confirmation sweep');
+    return { confirmed, resent };
+  }
+
+  private async settle(
+    episode: AlertRow,
+    outcome: 'confirmed' | 'unanswered' | 'not_confirmed',
+    detail: Record<string, unknown>,
+    tx: Queryable,
+  ): Promise<AlertRow | undefined> {
+    const row = await this.alerts.settleConfirmation(episode.id, outcome, tx);
+    if (!row) return undefined;
+    await this.alerts.insertEvent(
+      {
+        alertId: row.id,
+        organizationId: row.organizationId,
+        actorUserId: null,
+        action: outcome === 'not_confirmed' ? 'not_confirmed' : 'confirm',
+        fromStatus: episode.status,
+        toStatus: row.status,
+        detail,
+      },
+      tx,
+    );
+    return row;
+  }
+
+  private async send(command: DeviceCommandRow, correlationId: string): Promise<boolean> {
+    const sent = await this.mqtt.publish(commandsTopic(command.deviceId), JSON.stringify(command.payload));
+    if (sent) await this.commands.markSent(command.id);
+    else
+      this.logger.warn(
+        { commandId: command.id, deviceId: command.deviceId, alertId: command.alertId, correlationId },
+        'Device command not sent (no broker connection); kept for the sweep',
+      );
+    return sent;
+  }
+}

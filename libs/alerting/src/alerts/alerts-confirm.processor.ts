@@ -1,0 +1,47 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@homeward/config';
+import { JobProcessor, type JobPayload } from '@homeward/platform';
+import { ALERTING_JOBS, AlertingJobs } from '../alerting.jobs';
+import { AlertConfirmationService } from './alert-confirmation.service';
+
+/** A pending crisis alert's deadline: opens it when no re-measurement decided it first. */
+@Injectable()
+export class AlertsConfirmProcessor extends JobProcessor<typeof ALERTING_JOBS, 'alerts.confirm'> {
+  readonly name = 'alerts.confirm';
+
+  constructor(private readonly confirmation: AlertConfirmationService) {
+    super();
+  }
+
+  async process({
+    alertId,
+    correlationId,
+  }: JobPayload<typeof ALERTING_JOBS, 'alerts.confirm'>): Promise<void> {
+    await this.confirmation.confirmUnanswered(alertId, correlationId);
+  }
+}
+
+/** The confirmation sweep, on the outbox sweep's cadence, once per interval across the cluster. */
+@Injectable()
+export class AlertsConfirmSweepProcessor
+  extends JobProcessor<typeof ALERTING_JOBS, 'alerts.confirm-sweep'>
+  implements OnApplicationBootstrap
+{
+  readonly name = 'alerts.confirm-sweep';
+
+  constructor(
+    private readonly confirmation: AlertConfirmationService,
+    private readonly jobs: AlertingJobs,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.schedule('alerts.confirm-sweep', this.config.EVALUATION_SWEEP_EVERY_MS, {});
+  }
+
+  async process(): Promise<void> {
+    await this.confirmation.sweep();
+  }
+}
