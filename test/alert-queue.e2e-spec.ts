@@ -138,7 +138,8 @@ describe('alert queue order and replay after reconnect (api process; PostgreSQL,
 
   beforeEach(async () => {
     // Each test counts its sequences from 1, so the digit boundaries fall where it expects them.
-    await stack.database.pool.query('TRUNCATE alert_occurrences, alert_events, alerts RESTART IDENTITY');
+    // CASCADE: whatever hangs off alerts (history, escalations, notifications) goes with them.
+    await stack.database.pool.query('TRUNCATE alerts RESTART IDENTITY CASCADE');
   });
 
   afterAll(async () => {

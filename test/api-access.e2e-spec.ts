@@ -274,6 +274,8 @@ describe('API access: login, authentication, roles and organisation boundaries',
   interface Schema {
     type?: string;
     $ref?: string;
+    /** A nullable object is documented as `allOf: [{ $ref }]` with `nullable: true`. */
+    allOf?: Schema[];
     items?: Schema;
     properties?: Record<string, Schema>;
   }
@@ -293,7 +295,11 @@ describe('API access: login, authentication, roles and organisation boundaries',
   const openApi = async () => {
     const document = (await anonymous().request<OpenApiDocument>('GET', '/api/docs-json')).body;
     const resolve = (schema: Schema | undefined): Schema | undefined =>
-      schema?.$ref ? document.components.schemas[schema.$ref.split('/').pop()!] : schema;
+      schema?.allOf?.length === 1
+        ? resolve(schema.allOf[0])
+        : schema?.$ref
+          ? document.components.schemas[schema.$ref.split('/').pop()!]
+          : schema;
     return { document, resolve };
   };
 
