@@ -6,6 +6,9 @@ import { AlertMetricsController } from './alert-metrics/alert-metrics.controller
 import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
 import { AlertRepository } from './alerts/alert.repository';
+import { PatientAlertsController } from './alerts/patient-alerts.controller';
+import { WorklistController } from './worklist/worklist.controller';
+import { WorklistModule } from './worklist/worklist.module';
 import { ProtocolsController } from './protocols/protocols.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsGateway } from './alerts/alerts.gateway';
@@ -15,15 +18,17 @@ import { EscalationSettingsService } from './escalation/escalation-settings.serv
 import { RulePreviewService } from './rule-preview/rule-preview.service';
 import { RulesController } from './rule-preview/rules.controller';
 
-/** The alert queue over REST and the live socket, and rule backtesting. */
+/** The alert queue over REST and the live socket, rule backtesting, and the patients worklist. */
 @Module({
-  imports: [AlertingModule, IdentityModule, AuthModule, VitalsModule, PatientsModule],
+  imports: [AlertingModule, IdentityModule, AuthModule, VitalsModule, PatientsModule, WorklistModule],
   controllers: [
     AlertsController,
     RulesController,
     AlertMetricsController,
     ProtocolsController,
     EscalationController,
+    WorklistController,
+    PatientAlertsController,
   ],
   providers: [
     AlertsGateway,

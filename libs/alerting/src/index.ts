@@ -4,3 +4,5 @@ export * from './protocols/protocol.service';
 export * from './rules';
 export * from './alerting.module';
 export * from './alerting-http.module';
+export * from './worklist/worklist.module';
+export * from './worklist/worklist.service';

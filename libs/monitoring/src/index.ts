@@ -5,6 +5,8 @@ export * from './ingest/ingest.service';
 export * from './ingest/mqtt-ingest.runner';
 export * from './readings/reading-batch.service';
 export * from './readings/reading.jobs';
+export * from './readings/device-contact.service';
+export * from './readings/reading-summary.service';
 export * from './readings/vitals.service';
 export * from './monitoring.module';
 export * from './monitoring-http.module';

@@ -5,7 +5,9 @@ import { DeviceMessageRepository } from './ingest/device-message.repository';
 import { IngestBatchRepository } from './ingest/ingest-batch.repository';
 import { IngestService } from './ingest/ingest.service';
 import { RejectionRepository } from './ingest/rejection.repository';
+import { DeviceContactService } from './readings/device-contact.service';
 import { ReadingBatchService } from './readings/reading-batch.service';
+import { ReadingSummaryService } from './readings/reading-summary.service';
 import { ReadingJobs } from './readings/reading.jobs';
 import { ReadingRepository } from './readings/reading.repository';
 import { ReadingsSweepProcessor } from './readings/readings-sweep.processor';
@@ -42,8 +44,14 @@ export class ReadingsModule {}
 /** A patient's readings for the people caring for them. */
 @Module({
   imports: [IdentityModule, PatientsModule],
-  providers: [VitalsService, ReadingRepository],
-  exports: [VitalsService],
+  providers: [
+    VitalsService,
+    ReadingSummaryService,
+    DeviceContactService,
+    ReadingRepository,
+    DeviceMessageRepository,
+  ],
+  exports: [VitalsService, ReadingSummaryService, DeviceContactService],
 })
 export class VitalsModule {}
 

@@ -18,6 +18,24 @@ export interface ReadingRow extends NewReadingRow {
   receivedAt: Date;
 }
 
+/** A patient's newest reading of one type. */
+export interface LatestReadingRow {
+  patientId: string;
+  type: string;
+  value: number;
+  unit: string;
+  measuredAt: Date;
+  deviceId: string;
+  messageId: string;
+}
+
+/** When the platform last stored a message from a device, and when that message was measured. */
+export interface DeviceContactRow {
+  deviceId: string;
+  lastReceivedAt: Date;
+  lastMeasuredAt: Date;
+}
+
 export interface BatchReadingRow extends ReadingRow {
   organizationId: string;
 }

@@ -6,6 +6,8 @@ export interface PatientRow {
   givenName: string;
   familyName: string;
   birthDate: string;
+  /** IANA time zone; null reads as UTC. */
+  timeZone: string | null;
   createdAt: Date;
 }
 

@@ -528,4 +528,52 @@ export class AlertRepository {
     );
     return rows;
   }
+
+  /**
+   * Per patient among `patientIds` in `scope` with active alerts: how many, and the worst
+   * severity among them (snoozed ones included: they are still open).
+   */
+  async activeSummary(
+    scope: PatientScope,
+    patientIds: readonly string[],
+  ): Promise<Array<{ patientId: string; count: number; worstSeverity: AlertRow['severity'] }>> {
+    const { rows } = await this.db.query<{
+      patientId: string;
+      count: number;
+      worstSeverity: AlertRow['severity'];
+    }>(
+      `SELECT patient_id AS "patientId", count(*)::int AS count,
+              (array_agg(severity ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END))[1]
+                AS "worstSeverity"
+       FROM alerts WHERE organization_id = $1 AND patient_id = ANY($2::uuid[]) AND status IN ${ACTIVE}
+       GROUP BY patient_id`,
+      [scope.organizationId, patientIds],
+    );
+    return rows;
+  }
+
+  /**
+   * The breaching readings linked to any alert of the patient in `scope`, measured in
+   * [from, to], oldest first, with their alert: what a chart marks.
+   */
+  async listOccurrencesForPatient(
+    scope: PatientScope,
+    patientId: string,
+    from: Date,
+    to: Date,
+    limit: number,
+  ): Promise<Array<AlertOccurrenceRow & { alertId: string; alertStatus: AlertRow['status'] }>> {
+    const { rows } = await this.db.query<
+      AlertOccurrenceRow & { alertId: string; alertStatus: AlertRow['status'] }
+    >(
+      `SELECT o.alert_id AS "alertId", a.status AS "alertStatus", o.rule_id AS "ruleId", o.rule_version AS "ruleVersion",
+              o.severity, o.device_id AS "deviceId", o.message_id AS "messageId", o.type, o.measured_at AS "measuredAt",
+              o.value, o.unit
+       FROM alert_occurrences o JOIN alerts a ON a.id = o.alert_id AND a.organization_id = $1
+       WHERE o.patient_id = $2 AND o.measured_at >= $3 AND o.measured_at <= $4
+       ORDER BY o.measured_at, o.type LIMIT $5`,
+      [scope.organizationId, patientId, from, to, limit],
+    );
+    return rows;
+  }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PatientScope } from '@homeward/identity';
 import { Database, type Queryable } from '@homeward/platform';
-import type { BatchReadingRow, NewReadingRow, ReadingRow } from '../monitoring.rows';
+import type { BatchReadingRow, LatestReadingRow, NewReadingRow, ReadingRow } from '../monitoring.rows';
 
 const COLUMNS = `r.measured_at AS "measuredAt", r.patient_id AS "patientId", r.device_id AS "deviceId",
   r.message_id AS "messageId", r.type, r.loinc, r.value, r.unit, r.source_value AS "sourceValue",
@@ -133,6 +133,64 @@ export class ReadingRepository {
                            WHERE r.patient_id = q.patient_id AND r.type = q.type
                            ORDER BY r.measured_at DESC LIMIT 1) AS latest`,
       [organizationId, pairs.map((pair) => pair.patientId), pairs.map((pair) => pair.type)],
+    );
+    return rows;
+  }
+
+  /**
+   * The newest reading of each type among `types` of each patient among `patientIds` in
+   * `scope`; pairs without a reading are absent. Each pair is one backward scan of
+   * readings_patient_type_time_idx, so the cost follows the number of patients, not of readings.
+   */
+  async latestOfEachType(
+    scope: PatientScope,
+    patientIds: readonly string[],
+    types: readonly string[],
+  ): Promise<LatestReadingRow[]> {
+    const { rows } = await this.db.query<LatestReadingRow>(
+      `SELECT q.patient_id AS "patientId", latest.type, latest.value, latest.unit,
+              latest.measured_at AS "measuredAt", latest.device_id AS "deviceId", latest.message_id AS "messageId"
+       FROM unnest($2::uuid[]) AS q (patient_id)
+       JOIN patients p ON p.id = q.patient_id AND p.organization_id = $1
+       CROSS JOIN unnest($3::text[]) AS t (type)
+       CROSS JOIN LATERAL (SELECT r.type, r.value, r.unit, r.measured_at, r.device_id, r.message_id
+                           FROM readings r WHERE r.patient_id = q.patient_id AND r.type = t.type
+                           ORDER BY r.measured_at DESC LIMIT 1) AS latest`,
+      [scope.organizationId, patientIds, types],
+    );
+    return rows;
+  }
+
+  /**
+   * Per patient in `scope` (each with its IANA time zone), the number of its local calendar days
+   * with at least one reading from local midnight `days - 1` days before `now` to `now`.
+   * Patients without any are absent.
+   */
+  async daysWithReadings(
+    scope: PatientScope,
+    patients: ReadonlyArray<{ id: string; timeZone: string }>,
+    types: readonly string[],
+    days: number,
+    now: Date,
+  ): Promise<Array<{ patientId: string; days: number }>> {
+    const { rows } = await this.db.query<{ patientId: string; days: number }>(
+      `SELECT q.patient_id AS "patientId",
+              count(DISTINCT (r.measured_at AT TIME ZONE q.time_zone)::date)::int AS days
+       FROM unnest($2::uuid[], $3::text[]) AS q (patient_id, time_zone)
+       JOIN patients p ON p.id = q.patient_id AND p.organization_id = $1
+       JOIN readings r ON r.patient_id = q.patient_id AND r.type = ANY($4::text[])
+        AND r.measured_at >= ((($6::timestamptz AT TIME ZONE q.time_zone)::date - ($5::int - 1))::timestamp
+                              AT TIME ZONE q.time_zone)
+        AND r.measured_at <= $6
+       GROUP BY q.patient_id`,
+      [
+        scope.organizationId,
+        patients.map((patient) => patient.id),
+        patients.map((patient) => patient.timeZone),
+        types,
+        days,
+        now,
+      ],
     );
     return rows;
   }

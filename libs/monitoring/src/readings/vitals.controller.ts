@@ -2,6 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '@homeward/platform';
 import { CurrentPrincipal, type Principal } from '@homeward/identity';
+import { DeviceContactListDto, mapDeviceContact } from './device-contact.dto';
+import { DeviceContactService } from './device-contact.service';
 import { VitalListDto, VitalsQueryDto, mapVital } from './vital.dto';
 import { VitalsService } from './vitals.service';
 
@@ -11,7 +13,10 @@ const PatientId = () => UuidParam('patientId');
 @ApiBearerAuth()
 @Controller('patients')
 export class VitalsController {
-  constructor(private readonly vitals: VitalsService) {}
+  constructor(
+    private readonly vitals: VitalsService,
+    private readonly deviceContacts: DeviceContactService,
+  ) {}
 
   @Get(':patientId/vitals')
   @ApiOkResponse({ type: VitalListDto, description: 'Readings, newest first' })
@@ -28,5 +33,18 @@ export class VitalsController {
       limit: query.limit,
     });
     return { items: rows.map(mapVital) };
+  }
+
+  @Get(':patientId/devices/contact')
+  @ApiOkResponse({
+    type: DeviceContactListDto,
+    description: "The patient's devices (as GET …/devices) with when each was last heard from",
+  })
+  @ApiNotFoundResponse({ description: 'No such patient in your organisation' })
+  async listDeviceContacts(
+    @CurrentPrincipal() principal: Principal,
+    @PatientId() patientId: string,
+  ): Promise<DeviceContactListDto> {
+    return { items: (await this.deviceContacts.listForPatient(principal, patientId)).map(mapDeviceContact) };
   }
 }

@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsTimeZone,
   Matches,
   Max,
   MaxLength,
@@ -30,6 +31,14 @@ export class PatientCreateDto {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'birthDate must be a real calendar date' })
   birthDate!: string;
+
+  @ApiPropertyOptional({
+    example: 'America/Chicago',
+    description: "IANA time zone of the patient's home; adherence counts its calendar days (default UTC)",
+  })
+  @IsOptional()
+  @IsTimeZone()
+  timeZone?: string;
 }
 
 export class PatientResponseDto {
@@ -37,6 +46,8 @@ export class PatientResponseDto {
   @ApiProperty() givenName!: string;
   @ApiProperty() familyName!: string;
   @ApiProperty() birthDate!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'IANA time zone; null: UTC' })
+  timeZone!: string | null;
   @ApiProperty() createdAt!: string;
 }
 
@@ -46,6 +57,7 @@ export function mapPatient(row: PatientRow): PatientResponseDto {
     givenName: row.givenName,
     familyName: row.familyName,
     birthDate: row.birthDate,
+    timeZone: row.timeZone,
     createdAt: row.createdAt.toISOString(),
   };
 }

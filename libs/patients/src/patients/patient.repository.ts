@@ -4,7 +4,7 @@ import { Database, type Queryable } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 
 const COLUMNS = `id, organization_id AS "organizationId", given_name AS "givenName", family_name AS "familyName",
-  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", created_at AS "createdAt"`;
+  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", time_zone AS "timeZone", created_at AS "createdAt"`;
 
 @Injectable()
 export class PatientRepository {
@@ -16,14 +16,22 @@ export class PatientRepository {
       givenName: string;
       familyName: string;
       birthDate: string;
+      timeZone?: string | null;
       createdBy: string | null;
     },
     q: Queryable = this.db,
   ): Promise<PatientRow> {
     const { rows } = await q.query<PatientRow>(
-      `INSERT INTO patients (organization_id, given_name, family_name, birth_date, created_by)
-       VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-      [patient.organizationId, patient.givenName, patient.familyName, patient.birthDate, patient.createdBy],
+      `INSERT INTO patients (organization_id, given_name, family_name, birth_date, created_by, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      [
+        patient.organizationId,
+        patient.givenName,
+        patient.familyName,
+        patient.birthDate,
+        patient.createdBy,
+        patient.timeZone ?? null,
+      ],
     );
     return rows[0];
   }
@@ -76,4 +84,27 @@ export class PatientRepository {
     );
     return rows;
   }
+
+  /**
+   * Every patient in `scope` whose given or family name (or both, in either order) contains
+   * `search`, case-insensitively; by family name, given name, id.
+   */
+  async searchInScope(scope: PatientScope, search: string | undefined): Promise<PatientRow[]> {
+    const pattern = search ? `%${escapeLike(search.trim())}%` : null;
+    const { rows } = await this.db.query<PatientRow>(
+      `SELECT ${COLUMNS} FROM patients
+       WHERE organization_id = $1
+         AND ($2::text IS NULL OR given_name ILIKE $2 OR family_name ILIKE $2
+              OR given_name || ' ' || family_name ILIKE $2 OR family_name || ' ' || given_name ILIKE $2
+              OR family_name || ', ' || given_name ILIKE $2)
+       ORDER BY family_name, given_name, id`,
+      [scope.organizationId, pattern],
+    );
+    return rows;
+  }
+}
+
+/** `value` matched literally by LIKE: its wildcards and the escape character escaped. */
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (character) => `\\${character}`);
 }

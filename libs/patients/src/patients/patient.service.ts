@@ -15,7 +15,7 @@ export class PatientService {
 
   async create(
     principal: Principal,
-    input: { givenName: string; familyName: string; birthDate: string },
+    input: { givenName: string; familyName: string; birthDate: string; timeZone?: string },
   ): Promise<PatientRow> {
     // The patient and its audit row commit together: no record without its trail.
     return this.db.transaction(async (tx) => {
@@ -56,6 +56,16 @@ export class PatientService {
       page.offset,
     );
     await this.audit.record(principal, 'patient.list', { resourceType: 'patient' });
+    return rows;
+  }
+
+  /**
+   * Every patient in the caller's scope whose name contains `search` (all without one), by
+   * name: the candidates of the worklist, which ranks and pages them. One `patient.list` audit row.
+   */
+  async search(principal: Principal, search?: string): Promise<PatientRow[]> {
+    const rows = await this.patients.searchInScope(this.access.patientScope(principal), search);
+    await this.audit.record(principal, 'patient.list', { resourceType: 'patient', resourceId: 'worklist' });
     return rows;
   }
 
