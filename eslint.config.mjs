@@ -1,6 +1,7 @@
 // Lint is a gate: strict type-aware rules, no floating promises, exhaustive switches, type-only
 // imports, no relative or deep imports across libs, and dependencies that run one way.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -63,7 +64,18 @@ const layerRules = LIB_LAYERS.flatMap((lib, index) => {
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-bench/**',
+      'node_modules/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      // Generated from the OpenAPI document by `npm run build`.
+      'apps/console/src/api/schema.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -90,6 +102,20 @@ export default tseslint.config(
       {
         group: ['@homeward/*', '!@homeward/contracts'],
         message: 'The simulator is a stand-alone device: it imports the device contract only.',
+      },
+    ]),
+  },
+  {
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    ...reactHooks.configs.flat['recommended-latest'],
+  },
+  {
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    rules: restrictedImports([
+      ...BASE_PATTERNS,
+      {
+        group: ['@homeward/*', '!@homeward/contracts'],
+        message: 'The console talks to the platform over HTTP and sockets: it imports the contracts only.',
       },
     ]),
   },

@@ -333,6 +333,15 @@ export class EnvDto {
   @Matches(/^[A-Za-z0-9.:_-]+$/, { always: true })
   BROKER_AUTH_HOST = '127.0.0.1';
 
+  /**
+   * The built console (`npm run build` writes dist/console), served at `/` by api and
+   * all-in-one processes. Unset: dist/console beside the running build. Missing: the API runs
+   * without it and says so in its log.
+   */
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  CONSOLE_DIR?: string;
+
   /** Reverse proxies whose X-Forwarded-For the API believes (see trustProxySetting; unset: none). */
   @IsOptional({ always: true })
   @IsTrustProxy()

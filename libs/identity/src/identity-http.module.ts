@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthController } from './auth/auth.controller';
-import { AuthModule } from './identity.module';
+import { AuthModule, IdentityModule } from './identity.module';
+import { UsersController } from './users/users.controller';
 
 /** Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app. */
-@Module({ imports: [AuthModule], controllers: [AuthController] })
+@Module({ imports: [AuthModule, IdentityModule], controllers: [AuthController, UsersController] })
 export class IdentityHttpModule {}

@@ -1,8 +1,17 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '@homeward/platform';
+import type { Principal } from '../access/principal';
+import { CurrentUserDto, mapCurrentUser } from '../users/user.dto';
 import { AuthService } from './auth.service';
+import { CurrentPrincipal } from './principal.decorator';
 import { LoginDto, LoginResponseDto } from './auth.dto';
 
 @ApiTags('auth')
@@ -24,5 +33,14 @@ export class AuthController {
       expiresIn,
       user: { id: principal.userId, organizationId: principal.organizationId, role: principal.role },
     };
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: CurrentUserDto, description: 'The signed-in user, their role and organisation' })
+  @ApiUnauthorizedResponse({ description: 'No valid session, or the account was disabled' })
+  async me(@CurrentPrincipal() principal: Principal): Promise<CurrentUserDto> {
+    const { user, organization } = await this.auth.currentUser(principal);
+    return mapCurrentUser(user, organization);
   }
 }

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { USER_ROLES, type UserRole } from '@homeward/contracts';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
@@ -14,11 +15,17 @@ export class LoginDto {
   password!: string;
 }
 
+export class LoginUserDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() organizationId!: string;
+  @ApiProperty({ enum: USER_ROLES }) role!: UserRole;
+}
+
 export class LoginResponseDto {
   @ApiProperty({ description: 'JWT for the Authorization: Bearer header and the socket handshake' })
   accessToken!: string;
   @ApiProperty({ description: 'Lifetime of the token in seconds' })
   expiresIn!: number;
-  @ApiProperty()
-  user!: { id: string; organizationId: string; role: string };
+  @ApiProperty({ type: LoginUserDto })
+  user!: LoginUserDto;
 }

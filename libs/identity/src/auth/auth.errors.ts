@@ -10,3 +10,15 @@ export class InvalidCredentialsError extends UnauthorizedException {
     });
   }
 }
+
+/** A valid token whose user was disabled (or removed) since it was issued. */
+export class SessionUserGoneError extends UnauthorizedException {
+  constructor() {
+    super({
+      statusCode: 401,
+      error: 'Unauthorized',
+      code: 'session_user_gone',
+      message: 'This account is no longer active; sign in again',
+    });
+  }
+}

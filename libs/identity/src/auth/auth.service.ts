@@ -2,8 +2,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { UserRole } from '@homeward/contracts';
 import type { Principal } from '../access/principal';
+import type { OrganizationRow, UserRow } from '../identity.rows';
+import { OrganizationService } from '../organizations/organization.service';
 import { UserService } from '../users/user.service';
-import { InvalidCredentialsError } from './auth.errors';
+import { InvalidCredentialsError, SessionUserGoneError } from './auth.errors';
 import { hashPassword, verifyPassword } from './password';
 
 interface AccessTokenClaims {
@@ -19,6 +21,7 @@ export class AuthService implements OnModuleInit {
 
   constructor(
     private readonly users: UserService,
+    private readonly organizations: OrganizationService,
     private readonly jwt: JwtService,
   ) {}
 
@@ -38,6 +41,14 @@ export class AuthService implements OnModuleInit {
     const accessToken = await this.jwt.signAsync(claims);
     const decoded = this.jwt.decode<{ exp: number; iat: number }>(accessToken);
     return { accessToken, expiresIn: decoded.exp - decoded.iat, principal };
+  }
+
+  /** Who a session acts for, and in which organisation: what the console shows once signed in. */
+  async currentUser(principal: Principal): Promise<{ user: UserRow; organization: OrganizationRow }> {
+    const user = await this.users.findActive(principal);
+    const organization = user && (await this.organizations.findById(user.organizationId));
+    if (!user || !organization) throw new SessionUserGoneError();
+    return { user, organization };
   }
 
   /** The principal of a valid, unexpired access token; undefined otherwise. */

@@ -17,6 +17,14 @@ export class OrganizationRepository {
     return rows[0];
   }
 
+  async findById(id: string): Promise<OrganizationRow | undefined> {
+    const { rows } = await this.db.query<OrganizationRow>(
+      'SELECT id, slug, name FROM organizations WHERE id = $1',
+      [id],
+    );
+    return rows[0];
+  }
+
   /** Every organisation's id. */
   async listIds(): Promise<string[]> {
     const { rows } = await this.db.query<{ id: string }>('SELECT id FROM organizations ORDER BY id');

@@ -11,6 +11,10 @@ export class OrganizationService {
     return this.organizations.upsert(slug, name);
   }
 
+  findById(id: string): Promise<OrganizationRow | undefined> {
+    return this.organizations.findById(id);
+  }
+
   /** Every organisation's id: for work done per organisation (scheduled checks). */
   ids(): Promise<string[]> {
     return this.organizations.listIds();

@@ -26,6 +26,15 @@ export class UserRepository {
     return rows[0];
   }
 
+  async listActive(organizationId: string): Promise<UserRow[]> {
+    const { rows } = await this.db.query<UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE organization_id = $1 AND disabled_at IS NULL
+       ORDER BY display_name, id`,
+      [organizationId],
+    );
+    return rows;
+  }
+
   async listActiveInRole(organizationId: string, role: UserRole): Promise<UserRow[]> {
     const { rows } = await this.db.query<UserRow>(
       `SELECT ${COLUMNS} FROM users WHERE organization_id = $1 AND role = $2 AND disabled_at IS NULL

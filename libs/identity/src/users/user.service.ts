@@ -18,6 +18,17 @@ export class UserService {
     return Boolean(user && !user.disabledAt);
   }
 
+  /** The user a principal acts for, if still active in its organisation. */
+  async findActive(principal: { organizationId: string; userId: string }): Promise<UserRow | undefined> {
+    const user = await this.users.findInOrganization(principal.organizationId, principal.userId);
+    return user && !user.disabledAt ? user : undefined;
+  }
+
+  /** The organisation's active users, by name: who work can be handed to. */
+  colleagues(principal: { organizationId: string }): Promise<UserRow[]> {
+    return this.users.listActive(principal.organizationId);
+  }
+
   /** The organisation's active users of `role`, oldest account first (who an escalation reaches). */
   activeInRole(organizationId: string, role: UserRole): Promise<UserRow[]> {
     return this.users.listActiveInRole(organizationId, role);

@@ -1,7 +1,7 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import pinoHttp from 'pino-http';
@@ -9,6 +9,7 @@ import { AppConfig, trustProxySetting } from '@homeward/config';
 import { LOGGER, type Logger } from '@homeward/observability';
 import { REDIS } from '../jobs/redis.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
+import { consoleSecurityHeaders, isConsolePath, serveConsole } from './serve-console';
 import { StorableTextPipe } from './storable-text.pipe';
 
 const DOCS_PATH = 'api/docs';
@@ -16,6 +17,24 @@ const DOCS_PATH = 'api/docs';
 /** Swagger UI, its assets and the OpenAPI document (`/api/docs-json`, `/api/docs-yaml`). */
 function isDocsPath(path: string): boolean {
   return path === `/${DOCS_PATH}` || path.startsWith(`/${DOCS_PATH}/`) || path.startsWith(`/${DOCS_PATH}-`);
+}
+
+/**
+ * The OpenAPI document of the app's routes (served at `/api/docs-json`, and written by
+ * `scripts/write-openapi.ts` for the console's generated types). Expects the `api` prefix set.
+ */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Homeward API')
+      .setDescription(
+        'Remote patient monitoring and care coordination. Authenticate with POST /api/auth/login.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
 }
 
 /** Everything an HTTP process sets up around the module: prefix, security, validation, docs, sockets. */
@@ -31,7 +50,11 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   const apiHeaders = helmet();
   const docsHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   app.use((req: Request, res: Response, next: NextFunction) =>
-    (isDocsPath(req.path) ? docsHeaders : apiHeaders)(req, res, next),
+    (isDocsPath(req.path) ? docsHeaders : isConsolePath(req.path) ? consoleSecurityHeaders : apiHeaders)(
+      req,
+      res,
+      next,
+    ),
   );
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: true });
@@ -57,17 +80,8 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   );
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Homeward API')
-      .setDescription(
-        'Remote patient monitoring and care coordination. Authenticate with POST /api/auth/login.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
+  serveConsole(app, config.CONSOLE_DIR, logger);
   return app;
 }

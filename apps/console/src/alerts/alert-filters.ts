@@ -1,0 +1,41 @@
+import {
+  ALERT_STATUSES,
+  SEVERITY_RANK,
+  type AlertDto,
+  type AlertStatus,
+  type Severity,
+} from '@homeward/contracts';
+
+/** Statuses of an alert someone still has to deal with. */
+export const ACTIVE_STATUSES: readonly AlertStatus[] = ALERT_STATUSES.filter(
+  (status) => status !== 'resolved' && status !== 'dismissed',
+);
+
+/** What the API filters on; protocol is filtered in the console from the patients' protocols. */
+export interface AlertListFilter {
+  statuses: readonly AlertStatus[];
+  severity: Severity | null;
+  assignedToMe: boolean;
+}
+
+export const alertListKey = (filter: AlertListFilter, userId: string) =>
+  ['alerts', 'list', userId, filter] as const;
+
+/** Whether an alert belongs in a list the API filled with `filter` (snoozed ones are hidden). */
+export function matchesFilter(
+  alert: AlertDto,
+  filter: AlertListFilter,
+  userId: string,
+  now: number,
+): boolean {
+  if (!filter.statuses.includes(alert.status)) return false;
+  if (filter.severity && alert.severity !== filter.severity) return false;
+  if (filter.assignedToMe && alert.assignedTo !== userId) return false;
+  if (alert.snoozedUntil && Date.parse(alert.snoozedUntil) > now) return false;
+  return true;
+}
+
+/** Worst first, then oldest first: the alert waiting longest at the top of its severity. */
+export function compareAlerts(a: AlertDto, b: AlertDto): number {
+  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.sequence - b.sequence;
+}

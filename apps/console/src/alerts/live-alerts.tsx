@@ -1,0 +1,126 @@
+import { useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import {
+  ALERTS_NAMESPACE,
+  type AlertDto,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@homeward/contracts';
+import { sessionStore } from '../auth/session-store';
+import { matchesFilter, type AlertListFilter } from './alert-filters';
+import { announceCritical } from './critical-alerts';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** The alert lists the API answers, as cached by TanStack Query. */
+export interface AlertList {
+  items: AlertDto[];
+}
+
+/**
+ * The highest `sequence` or `changeSequence` this tab has seen, from lists and socket events.
+ * Sent as `auth.lastSequence` on every (re)connection, so the server replays what was missed.
+ * It outlives the provider (a session that expires and is renewed keeps catching up), and is
+ * forgotten on sign-out.
+ */
+let highestSequence = 0;
+
+export function noteAlertsSeen(alerts: readonly AlertDto[]): void {
+  for (const alert of alerts)
+    highestSequence = Math.max(highestSequence, alert.sequence, alert.changeSequence);
+}
+
+sessionStore.subscribe(() => {
+  const { session, expired } = sessionStore.getSnapshot();
+  if (!session && !expired) highestSequence = 0;
+});
+
+/** Puts an alert pushed by the socket into every cached list it belongs to, and out of the others. */
+function applyAlert(queryClient: QueryClient, alert: AlertDto): void {
+  noteAlertsSeen([alert]);
+  const now = Date.now();
+  for (const [key, list] of queryClient.getQueriesData<AlertList>({ queryKey: ['alerts', 'list'] })) {
+    if (!list) continue;
+    const [, , userId, filter] = key as readonly [string, string, string, AlertListFilter];
+    const others = list.items.filter((item) => item.id !== alert.id);
+    const known = list.items.find((item) => item.id === alert.id);
+    // An older copy never replaces a newer one (a replay can race a live event).
+    if (known && known.changeSequence > alert.changeSequence) continue;
+    const items = matchesFilter(alert, filter, userId, now) ? [...others, alert] : others;
+    queryClient.setQueryData<AlertList>(key, { items });
+  }
+  void queryClient.invalidateQueries({ queryKey: ['alerts', 'detail', alert.id] });
+}
+
+const ConnectionContext = createContext<ConnectionState>('connecting');
+
+export function useConnectionState(): ConnectionState {
+  return useContext(ConnectionContext);
+}
+
+/**
+ * One socket to `/alerts` per signed-in tab (websocket transport: no sticky sessions needed).
+ * Events land in the TanStack Query cache, so every list and page shows them without reload.
+ */
+export function LiveAlertsProvider({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [state, setState] = useState<ConnectionState>(navigator.onLine ? 'connecting' : 'offline');
+
+  useEffect(() => {
+    let sentLastSequence = false;
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(ALERTS_NAMESPACE, {
+      transports: ['websocket'],
+      // Called on every (re)connection: the current token and what this tab has seen so far.
+      auth: (callback) => {
+        sentLastSequence = highestSequence > 0;
+        callback(
+          sentLastSequence
+            ? { token: sessionStore.token(), lastSequence: highestSequence }
+            : { token: sessionStore.token() },
+        );
+      },
+    });
+    const lost = () => setState(navigator.onLine ? 'reconnecting' : 'offline');
+    socket.on('connect', () => {
+      setState('connected');
+      // Without a last sequence nothing is replayed: what came before the socket joined is read again.
+      if (!sentLastSequence) void queryClient.invalidateQueries({ queryKey: ['alerts', 'list'] });
+    });
+    socket.on('disconnect', lost);
+    socket.io.on('reconnect_attempt', lost);
+    socket.on('connect_error', (error) => {
+      if (error.message.startsWith('unauthorized')) sessionStore.expire();
+      else lost();
+    });
+    socket.on('session.expired', () => sessionStore.expire());
+    socket.on('alert.created', (alert) => {
+      applyAlert(queryClient, alert);
+      if (alert.severity === 'critical') announceCritical(alert);
+    });
+    socket.on('alert.updated', (alert) => applyAlert(queryClient, alert));
+    socket.on('alert.replay.complete', (summary) => {
+      if (summary.truncated || summary.updatesTruncated)
+        void queryClient.invalidateQueries({ queryKey: ['alerts', 'list'] });
+    });
+    // A laptop that loses its network: drop the socket at once rather than after the ping
+    // timeout, and come back (with the last sequence) when the network does.
+    const offline = () => {
+      socket.disconnect();
+      setState('offline');
+    };
+    const online = () => {
+      setState('reconnecting');
+      socket.connect();
+    };
+    window.addEventListener('offline', offline);
+    window.addEventListener('online', online);
+    return () => {
+      window.removeEventListener('offline', offline);
+      window.removeEventListener('online', online);
+      socket.disconnect();
+    };
+  }, [queryClient]);
+
+  return <ConnectionContext.Provider value={state}>{children}</ConnectionContext.Provider>;
+}

@@ -1,0 +1,46 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { AlertQueuePage } from './alerts/alert-queue-page';
+import { LiveAlertsProvider } from './alerts/live-alerts';
+import { ApiError } from './api/client';
+import { RequireSession } from './auth/session';
+import { AppLayout } from './layout/app-layout';
+import { NotFoundPage } from './layout/not-found-page';
+import { PatientPage } from './patients/patient-page';
+import { PatientsPage } from './patients/patients-page';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      // 4xx answers do not get better by asking again.
+      retry: (failures, error) => !(error instanceof ApiError && error.status < 500) && failures < 2,
+    },
+  },
+});
+
+const router = createBrowserRouter([
+  {
+    element: (
+      <RequireSession>
+        <LiveAlertsProvider>
+          <AppLayout />
+        </LiveAlertsProvider>
+      </RequireSession>
+    ),
+    children: [
+      { index: true, element: <AlertQueuePage /> },
+      { path: 'patients', element: <PatientsPage /> },
+      { path: 'patients/:patientId', element: <PatientPage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,86 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
+import { api, unwrap, type Schemas } from '../api/client';
+import { sessionStore, type SessionState } from './session-store';
+import { SignInPage } from './sign-in-page';
+
+export type CurrentUser = Schemas['CurrentUserDto'];
+
+interface SessionContextValue {
+  user: CurrentUser;
+  token: string;
+  signOut: () => void;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+export function useSessionState(): SessionState {
+  return useSyncExternalStore(sessionStore.subscribe, sessionStore.getSnapshot);
+}
+
+/** The signed-in user; only inside `RequireSession`. */
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside RequireSession');
+  return value;
+}
+
+export function useSignIn(): (email: string, password: string) => Promise<void> {
+  const queryClient = useQueryClient();
+  return useCallback(
+    async (email: string, password: string) => {
+      const previousUser = sessionStore.getSnapshot().session?.userId ?? lastUserId;
+      const result = await unwrap(api.POST('/api/auth/login', { body: { email, password } }));
+      // Another user at this desk must not see what the last one had cached.
+      if (previousUser && previousUser !== result.user.id) queryClient.clear();
+      lastUserId = result.user.id;
+      sessionStore.signedIn(result.accessToken, result.user.id, result.expiresIn);
+    },
+    [queryClient],
+  );
+}
+
+/** Who was signed in before the session expired, to tell whether the cache may be kept. */
+let lastUserId: string | null = sessionStore.getSnapshot().session?.userId ?? null;
+
+/**
+ * Renders its children for a signed-in user, and the sign-in form otherwise, in place: the URL
+ * does not change, so signing in again after an expired session lands on the same page.
+ */
+export function RequireSession({ children }: { children: ReactNode }) {
+  const { session, expired } = useSessionState();
+  const queryClient = useQueryClient();
+  const token = session?.token;
+  const me = useQuery({
+    queryKey: ['me', token],
+    queryFn: () => unwrap(api.GET('/api/auth/me')),
+    enabled: Boolean(token),
+    staleTime: Infinity,
+  });
+  const signOut = useCallback(() => {
+    lastUserId = null;
+    sessionStore.signOut();
+    queryClient.clear();
+  }, [queryClient]);
+  const value = useMemo(
+    () => (me.data && token ? { user: me.data, token, signOut } : null),
+    [me.data, token, signOut],
+  );
+  if (!token) return <SignInPage expired={expired} />;
+  if (me.isError)
+    return (
+      <main className="centered">
+        <p role="alert">Could not load your account: {me.error.message}</p>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </main>
+    );
+  if (!value)
+    return (
+      <main className="centered">
+        <p role="status">Loading your account…</p>
+      </main>
+    );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}

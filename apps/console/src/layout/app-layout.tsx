@@ -1,0 +1,43 @@
+import { NavLink, Outlet } from 'react-router';
+import { useSession } from '../auth/session';
+import { ConnectionIndicator } from '../alerts/connection-indicator';
+
+const ROLE_NAMES: Record<string, string> = {
+  admin: 'Administrator',
+  coordinator: 'Care coordinator',
+  clinician: 'Clinician',
+};
+
+/** Header (who is signed in, where they are, the live connection) around every page. */
+export function AppLayout() {
+  const { user, signOut } = useSession();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <span className="brand">Homeward</span>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Alert queue
+          </NavLink>
+          <NavLink to="/patients">Patients</NavLink>
+        </nav>
+        <ConnectionIndicator />
+        <div className="who" aria-label="Signed in as">
+          <span className="who-name">{user.displayName}</span>
+          <span className="who-detail">
+            {ROLE_NAMES[user.role] ?? user.role} · {user.organization.name}
+          </span>
+        </div>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import type { Logger } from '@homeward/observability';
+
+/** dist/console beside this file's build (dist/libs/platform/src/http). */
+const DEFAULT_CONSOLE_DIR = resolve(__dirname, '..', '..', '..', '..', 'console');
+
+/** Paths the console never owns: the API (and its docs) and socket.io's handshake. */
+export function isConsolePath(path: string): boolean {
+  return !(path === '/api' || path.startsWith('/api/') || path.startsWith('/socket.io'));
+}
+
+/**
+ * What the console needs and nothing more: its own scripts and styles (Vite emits no inline
+ * script), its own API and sockets (CSP Level 3 'self' covers ws: and wss: to the same host),
+ * no frames, no plugins. React sets style attributes through the CSSOM, which style-src allows.
+ */
+export const consoleSecurityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      scriptSrcAttr: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+});
+
+/**
+ * Serves the built console at `/`: hashed files under /assets/ cached for a year as immutable,
+ * index.html never cached (a new build reaches browsers at once), and every other GET outside
+ * /api answered with index.html so the console's own router handles deep links.
+ */
+export function serveConsole(
+  app: NestExpressApplication,
+  directory: string | undefined,
+  logger: Logger,
+): void {
+  const root = directory ? resolve(directory) : DEFAULT_CONSOLE_DIR;
+  const indexPath = join(root, 'index.html');
+  if (!existsSync(indexPath)) {
+    logger.warn({ consoleDir: root }, 'The console is not built (run npm run build); serving the API only');
+    return;
+  }
+  const indexHtml = readFileSync(indexPath);
+  app.useStaticAssets(join(root, 'assets'), {
+    prefix: '/assets/',
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+    // A hashed file that is not there is a 404, never index.html.
+    fallthrough: false,
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isConsolePath(req.path)) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(indexHtml);
+  });
+  logger.info({ consoleDir: root }, 'Serving the console at /');
+}
