@@ -164,6 +164,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patients/{patientId}/devices/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["VitalsController_listDeviceContacts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts": {
         parameters: {
             query?: never;
@@ -452,6 +468,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/worklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WorklistController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/{patientId}/alert-readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PatientAlertsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -505,12 +553,19 @@ export interface components {
              * @example 1948-03-14
              */
             birthDate: string;
+            /**
+             * @description IANA time zone of the patient's home; adherence counts its calendar days (default UTC)
+             * @example America/Chicago
+             */
+            timeZone?: string;
         };
         PatientResponseDto: {
             id: string;
             givenName: string;
             familyName: string;
             birthDate: string;
+            /** @description IANA time zone; null: UTC */
+            timeZone: string | null;
             createdAt: string;
         };
         DeviceCreateDto: {
@@ -568,6 +623,22 @@ export interface components {
         };
         VitalListDto: {
             items: components["schemas"]["VitalDto"][];
+        };
+        DeviceContactDto: {
+            id: string;
+            patientId: string;
+            /** @enum {string} */
+            kind: "bp_cuff" | "scale" | "pulse_oximeter" | "glucometer" | "thermometer" | "hub";
+            label: string | null;
+            createdAt: string;
+            revokedAt: string | null;
+            /** @description When a message of the device was last stored (server clock); null: never heard from */
+            lastContactAt: string | null;
+            /** @description The latest measurement time among its stored messages (the device's clock) */
+            lastMeasuredAt: string | null;
+        };
+        DeviceContactListDto: {
+            items: components["schemas"]["DeviceContactDto"][];
         };
         AlertRuleDto: {
             id: string;
@@ -908,6 +979,79 @@ export interface components {
         OnCallRosterInputDto: {
             /** @description Replaces every shift that has not ended; overlapping shifts: the later-starting one is on call */
             shifts: components["schemas"]["OnCallShiftInputDto"][];
+        };
+        WorklistValueDto: {
+            /** @enum {string} */
+            type: "blood_pressure_systolic" | "blood_pressure_diastolic" | "heart_rate" | "body_weight" | "oxygen_saturation" | "blood_glucose" | "body_temperature";
+            value: number;
+            /** @description UCUM unit */
+            unit: string;
+        };
+        WorklistLastReadingDto: {
+            /** @enum {string} */
+            type: "blood_pressure_systolic" | "blood_pressure_diastolic" | "heart_rate" | "body_weight" | "oxygen_saturation" | "blood_glucose" | "body_temperature";
+            value: number;
+            /** @description UCUM unit */
+            unit: string;
+            measuredAt: string;
+            deviceId: string;
+            /** @description The other values measured with it (a cuff: diastolic and pulse beside systolic) */
+            alongside: components["schemas"]["WorklistValueDto"][];
+        };
+        WorklistOpenAlertsDto: {
+            /** @description Alerts not yet resolved or dismissed (snoozed included) */
+            count: number;
+            /** @enum {string|null} */
+            worstSeverity: "info" | "warning" | "critical" | null;
+        };
+        WorklistAdherenceDto: {
+            /** @description Calendar days with at least one reading, in the patient's time zone (UTC if none) */
+            days: number;
+            /**
+             * @description The days looked back on, today included
+             * @example 30
+             */
+            windowDays: number;
+        };
+        WorklistItemDto: {
+            id: string;
+            givenName: string;
+            familyName: string;
+            birthDate: string;
+            /** @description IANA time zone; null: UTC */
+            timeZone: string | null;
+            /** @description null: never measured */
+            lastReading: components["schemas"]["WorklistLastReadingDto"] | null;
+            openAlerts: components["schemas"]["WorklistOpenAlertsDto"];
+            protocols: ("hypertension" | "heart_failure" | "copd" | "diabetes")[];
+            adherence: components["schemas"]["WorklistAdherenceDto"];
+        };
+        WorklistDto: {
+            items: components["schemas"]["WorklistItemDto"][];
+            /** @description Patients matching the search, across every page */
+            total: number;
+        };
+        PatientAlertReadingDto: {
+            alertId: string;
+            /** @enum {string} */
+            alertStatus: "pending_confirmation" | "open" | "acknowledged" | "escalated" | "resolved" | "dismissed";
+            ruleId: string;
+            /** @description The version of the rule it breached */
+            ruleVersion: number;
+            /** @enum {string} */
+            severity: "info" | "warning" | "critical";
+            deviceId: string;
+            messageId: string;
+            /** @enum {string} */
+            type: "blood_pressure_systolic" | "blood_pressure_diastolic" | "heart_rate" | "body_weight" | "oxygen_saturation" | "blood_glucose" | "body_temperature";
+            measuredAt: string;
+            value: number;
+            /** @description UCUM unit */
+            unit: string;
+        };
+        PatientAlertReadingListDto: {
+            /** @description Oldest first */
+            items: components["schemas"]["PatientAlertReadingDto"][];
         };
     };
     responses: never;
@@ -1421,6 +1565,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VitalListDto"];
+                };
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VitalsController_listDeviceContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient's devices (as GET …/devices) with when each was last heard from */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceContactListDto"];
                 };
             };
             /** @description No such patient in your organisation */
@@ -2036,6 +2209,74 @@ export interface operations {
                 content?: never;
             };
             /** @description A user who is not an active member of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WorklistController_list: {
+        parameters: {
+            query?: {
+                /** @description Part of the given or family name, any case */
+                search?: string;
+                sort?: "name" | "lastReading" | "openAlerts" | "adherence";
+                order?: "asc" | "desc";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Patients with their last reading, open alerts, protocols and adherence; searched, sorted (ties by name) and paged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorklistDto"];
+                };
+            };
+        };
+    };
+    PatientAlertsController_list: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before `to` */
+                from?: string;
+                /** @description Default: now */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The readings that breached a rule and fed an alert, measured in [from, to] (at most 92 days; the first 5000) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientAlertReadingListDto"];
+                };
+            };
+            /** @description invalid_period */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient in your organisation */
             404: {
                 headers: {
                     [name: string]: unknown;

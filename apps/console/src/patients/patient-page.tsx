@@ -1,12 +1,386 @@
-import { useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { VITAL_TYPES, type Severity } from '@homeward/contracts';
+import { api, ApiError, unwrap, type Schemas } from '../api/client';
+import { DevicesSection } from './devices-section';
+import {
+  formatBirthDate,
+  formatMoment,
+  formatValue,
+  PROTOCOL_NAMES,
+  SEVERITY_NAMES,
+  STATUS_NAMES,
+  USER_TIME_ZONE,
+  vitalName,
+} from './format';
+import { Moment } from './moment';
+import { useCanRegister } from './use-can-register';
+import { thresholdsByType } from './thresholds';
+import { VitalChart, type ChartPoint } from './vital-chart';
+import './patients.css';
 
-/** Placeholder: the patient view arrives on branch issue8-patients. */
+const HOUR_MS = 3600_000;
+const RANGES = [
+  { key: '24h', label: '24 h', ms: 24 * HOUR_MS },
+  { key: '7d', label: '7 days', ms: 7 * 24 * HOUR_MS },
+  { key: '30d', label: '30 days', ms: 30 * 24 * HOUR_MS },
+] as const;
+type RangeKey = (typeof RANGES)[number]['key'];
+const WIDEST = RANGES[RANGES.length - 1].ms;
+/** Readings shown in the table at most; the charts draw them all. */
+const TABLE_ROWS = 200;
+
+type Vital = Schemas['VitalDto'];
+type Patient = Schemas['PatientResponseDto'];
+const SEVERITY_ORDER: Readonly<Record<string, number>> = { info: 0, warning: 1, critical: 2 };
+
+const readingKey = (r: { deviceId: string; messageId: string; type: string; measuredAt: string }) =>
+  `${r.deviceId}|${r.messageId}|${r.type}|${new Date(r.measuredAt).getTime()}`;
+
+/** One patient: who they are, their devices, rules, trends, readings and alerts. */
 export function PatientPage() {
-  const { patientId } = useParams();
+  const { patientId = '' } = useParams();
+  const patient = useQuery({
+    queryKey: ['patient', patientId],
+    queryFn: () => unwrap(api.GET('/api/patients/{patientId}', { params: { path: { patientId } } })),
+  });
+  if (patient.isError)
+    return (
+      <section>
+        <h1>Patient not found</h1>
+        <p role="alert">
+          {patient.error instanceof ApiError && patient.error.status === 404
+            ? 'No such patient in your organisation.'
+            : `Could not load the patient: ${patient.error.message}`}
+        </p>
+        <p>
+          <Link to="/patients">Back to the patients</Link>
+        </p>
+      </section>
+    );
+  if (!patient.data)
+    return (
+      <section>
+        <p role="status">Loading the patient…</p>
+      </section>
+    );
+  return <PatientView patient={patient.data} />;
+}
+
+function PatientView({ patient }: { patient: Patient }) {
+  const canRegister = useCanRegister();
+  const patientId = patient.id;
+  const [range, setRange] = useState<RangeKey>('7d');
+  // The widest window is read once; the toggle narrows it without asking the server again.
+  const [until] = useState(() => Date.now());
+  const since = until - WIDEST;
+  const period = { from: new Date(since).toISOString(), to: new Date(until).toISOString() };
+
+  const vitals = useQuery({
+    queryKey: ['patient', patientId, 'vitals', period.from],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/patients/{patientId}/vitals', {
+          params: { path: { patientId }, query: { from: period.from, to: period.to, limit: 5000 } },
+        }),
+      ),
+  });
+  const marks = useQuery({
+    queryKey: ['patient', patientId, 'alert-readings', period.from],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/patients/{patientId}/alert-readings', {
+          params: { path: { patientId }, query: { from: period.from, to: period.to } },
+        }),
+      ),
+  });
+  const rules = useQuery({
+    queryKey: ['patient', patientId, 'rules'],
+    queryFn: () => unwrap(api.GET('/api/patients/{patientId}/rules', { params: { path: { patientId } } })),
+  });
+  const alerts = useQuery({
+    queryKey: ['patient', patientId, 'alerts'],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/alerts', { params: { query: { patientId, includeSnoozed: 'true', limit: 100 } } }),
+      ),
+  });
+
+  const rangeMs = RANGES.find((option) => option.key === range)?.ms ?? WIDEST;
+  const from = until - rangeMs;
+  const alertingBy = useMemo(() => {
+    const worst = new Map<string, Severity>();
+    for (const mark of marks.data?.items ?? []) {
+      const key = readingKey(mark);
+      const known = worst.get(key);
+      if (!known || SEVERITY_ORDER[mark.severity] > SEVERITY_ORDER[known]) worst.set(key, mark.severity);
+    }
+    return worst;
+  }, [marks.data]);
+  const inRange = useMemo(
+    () => (vitals.data?.items ?? []).filter((reading) => new Date(reading.measuredAt).getTime() >= from),
+    [vitals.data, from],
+  );
+  // A chart for each vital the patient measured in the last 30 days, in catalogue order.
+  const types = useMemo(() => {
+    const measured = new Set((vitals.data?.items ?? []).map((reading) => reading.type));
+    return VITAL_TYPES.filter((type) => measured.has(type));
+  }, [vitals.data]);
+  const thresholds = useMemo(() => thresholdsByType(rules.data?.items ?? []), [rules.data]);
+  const pointsOf = (type: string): ChartPoint[] =>
+    inRange
+      .filter((reading) => reading.type === type)
+      .map((reading) => ({
+        t: new Date(reading.measuredAt).getTime(),
+        value: reading.value,
+        unit: reading.unit,
+        alert: alertingBy.get(readingKey(reading)) ?? null,
+      }))
+      .sort((a, b) => a.t - b.t);
+
+  const now = formatMoment(new Date(until).toISOString(), patient.timeZone);
   return (
-    <section aria-labelledby="patient-title">
-      <h1 id="patient-title">Patient</h1>
-      <p>Patient {patientId}: the patient view is on its way.</p>
-    </section>
+    <div className="patient-view">
+      <p className="breadcrumb">
+        <Link to="/patients">Patients</Link> › {patient.familyName}, {patient.givenName}
+      </p>
+      <section aria-labelledby="patient-title" className="panel demographics">
+        <h1 id="patient-title">
+          {patient.givenName} {patient.familyName}
+        </h1>
+        <dl className="facts">
+          <dt>Born</dt>
+          <dd>{formatBirthDate(patient.birthDate)}</dd>
+          <dt>Time zone</dt>
+          <dd>
+            {patient.timeZone ?? 'Not known (UTC)'}
+            {now.patient ? <span className="muted"> · local time now {now.patient}</span> : null}
+          </dd>
+          <dt>Your time zone</dt>
+          <dd>{USER_TIME_ZONE}</dd>
+          <dt>Registered</dt>
+          <dd>
+            <Moment iso={patient.createdAt} patientTimeZone={patient.timeZone} />
+          </dd>
+        </dl>
+      </section>
+
+      <div className="two-columns">
+        <DevicesSection patientId={patientId} patientTimeZone={patient.timeZone} canRegister={canRegister} />
+        <section aria-labelledby="rules-title" className="panel">
+          <h2 id="rules-title">Protocols and rules</h2>
+          {rules.isError ? (
+            <p role="alert" className="error">
+              Could not load the rules: {rules.error.message}
+            </p>
+          ) : rules.data ? (
+            <>
+              <p>
+                Protocols:{' '}
+                {rules.data.protocols.length
+                  ? rules.data.protocols.map((key) => PROTOCOL_NAMES[key] ?? key).join(', ')
+                  : 'none (the default thresholds apply)'}
+              </p>
+              <table className="data-table">
+                <thead>
+                  <tr>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Severity</th>
+                    <th scope="col">From</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rules.data.items.map((rule) => (
+                    <tr key={rule.id}>
+                      <td>
+                        {rule.description}
+                        {rule.override ? (
+                          <span className="badge"> patient override v{rule.version}</span>
+                        ) : null}
+                      </td>
+                      <td>{severityOfRule(rule.definition)}</td>
+                      <td>{rule.protocol ? (PROTOCOL_NAMES[rule.protocol] ?? rule.protocol) : 'Defaults'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          ) : (
+            <p role="status">Loading the rules…</p>
+          )}
+        </section>
+      </div>
+
+      <section aria-labelledby="trends-title" className="panel">
+        <div className="page-heading">
+          <h2 id="trends-title">Trends</h2>
+          <div role="group" aria-label="Period shown" className="segmented">
+            {RANGES.map((option) => (
+              <button
+                key={option.key}
+                type="button"
+                aria-pressed={range === option.key}
+                onClick={() => setRange(option.key)}
+              >
+                {option.label}
+              </button>
+            ))}
+          </div>
+        </div>
+        <p className="muted">
+          Dashed lines: the patient&apos;s thresholds. Triangles: readings that raised or fed an alert.
+        </p>
+        {vitals.isError ? (
+          <p role="alert" className="error">
+            Could not load the readings: {vitals.error.message}
+          </p>
+        ) : !vitals.data ? (
+          <p role="status">Loading the readings…</p>
+        ) : types.length === 0 ? (
+          <p>No readings in the last 30 days.</p>
+        ) : (
+          <div className="charts">
+            {types.map((type) => (
+              <VitalChart
+                key={type}
+                type={type}
+                points={pointsOf(type)}
+                thresholds={thresholds.get(type) ?? []}
+                from={from}
+                to={until}
+                patientTimeZone={patient.timeZone}
+              />
+            ))}
+          </div>
+        )}
+      </section>
+
+      <section aria-labelledby="readings-title" className="panel">
+        <h2 id="readings-title">Readings</h2>
+        <ReadingsTable
+          readings={inRange}
+          alertingBy={alertingBy}
+          patientTimeZone={patient.timeZone}
+          rangeLabel={RANGES.find((option) => option.key === range)?.label ?? ''}
+        />
+      </section>
+
+      <section aria-labelledby="history-title" className="panel">
+        <h2 id="history-title">Alert history</h2>
+        {alerts.isError ? (
+          <p role="alert" className="error">
+            Could not load the alerts: {alerts.error.message}
+          </p>
+        ) : !alerts.data ? (
+          <p role="status">Loading the alerts…</p>
+        ) : alerts.data.items.length === 0 ? (
+          <p>No alerts.</p>
+        ) : (
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">Raised</th>
+                <th scope="col">Rule</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Status</th>
+                <th scope="col">Latest value</th>
+                <th scope="col">Breaches</th>
+              </tr>
+            </thead>
+            <tbody>
+              {alerts.data.items.map((alert) => (
+                <tr key={alert.id}>
+                  <td>
+                    <Moment iso={alert.createdAt} patientTimeZone={patient.timeZone} />
+                  </td>
+                  <td>{alert.rule.description}</td>
+                  <td>
+                    <span className={`badge severity-${alert.severity}`}>
+                      {SEVERITY_NAMES[alert.severity]}
+                    </span>
+                  </td>
+                  <td>{STATUS_NAMES[alert.status] ?? alert.status}</td>
+                  <td>
+                    {alert.lastValue !== null && alert.trigger ? (
+                      formatValue(alert.lastValue, alert.trigger.unit)
+                    ) : (
+                      <span className="muted">Missed reading</span>
+                    )}
+                  </td>
+                  <td>{alert.occurrences}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function severityOfRule(definition: unknown): string {
+  const severity =
+    definition !== null && typeof definition === 'object'
+      ? (definition as { severity?: unknown }).severity
+      : undefined;
+  return typeof severity === 'string' ? (SEVERITY_NAMES[severity] ?? severity) : '';
+}
+
+function ReadingsTable({
+  readings,
+  alertingBy,
+  patientTimeZone,
+  rangeLabel,
+}: {
+  readings: Vital[];
+  alertingBy: Map<string, Severity>;
+  patientTimeZone: string | null;
+  rangeLabel: string;
+}) {
+  if (readings.length === 0) return <p>No readings in the last {rangeLabel}.</p>;
+  const shown = readings.slice(0, TABLE_ROWS);
+  return (
+    <div className="table-scroll" tabIndex={0} role="region" aria-label="Readings, newest first">
+      <table className="data-table">
+        <caption className="visually-hidden">Readings of the last {rangeLabel}, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Measured</th>
+            <th scope="col">Vital</th>
+            <th scope="col">Value</th>
+            <th scope="col">As sent</th>
+            <th scope="col">Device</th>
+            <th scope="col">Alert</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((reading) => {
+            const alert = alertingBy.get(readingKey(reading));
+            return (
+              <tr key={readingKey(reading)}>
+                <td>
+                  <Moment iso={reading.measuredAt} patientTimeZone={patientTimeZone} />
+                </td>
+                <td>{vitalName(reading.type)}</td>
+                <td>{formatValue(reading.value, reading.unit)}</td>
+                <td>{formatValue(reading.sourceValue, reading.sourceUnit)}</td>
+                <td>
+                  <code className="muted">{reading.deviceId.slice(0, 8)}</code>
+                </td>
+                <td>
+                  {alert ? <span className={`badge severity-${alert}`}>{SEVERITY_NAMES[alert]}</span> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {readings.length > shown.length ? (
+        <p className="muted">
+          The newest {shown.length} of {readings.length} readings; the charts show them all.
+        </p>
+      ) : null}
+    </div>
   );
 }

@@ -1,0 +1,157 @@
+import { VITAL_TYPES, VITALS, type VitalType } from '@homeward/contracts';
+
+/** How each vital reads in a column header or a chart title. */
+export const VITAL_NAMES: Readonly<Record<VitalType, string>> = {
+  blood_pressure_systolic: 'Systolic blood pressure',
+  blood_pressure_diastolic: 'Diastolic blood pressure',
+  heart_rate: 'Heart rate',
+  body_weight: 'Weight',
+  oxygen_saturation: 'Oxygen saturation (SpO₂)',
+  blood_glucose: 'Blood glucose',
+  body_temperature: 'Temperature',
+};
+
+/** UCUM codes as people write them. */
+const UNIT_LABELS: Readonly<Record<string, string>> = {
+  'mm[Hg]': 'mmHg',
+  '/min': '/min',
+  Cel: '°C',
+  kg: 'kg',
+  '%': '%',
+  'mg/dL': 'mg/dL',
+};
+
+export function isVitalType(type: string): type is VitalType {
+  return (VITAL_TYPES as readonly string[]).includes(type);
+}
+
+export function vitalName(type: string): string {
+  return isVitalType(type) ? VITAL_NAMES[type] : type;
+}
+
+export function unitLabel(unit: string): string {
+  return UNIT_LABELS[unit] ?? unit;
+}
+
+/** The catalogue unit of a vital, as people write it. */
+export function vitalUnit(type: string): string {
+  return isVitalType(type) ? unitLabel(VITALS[type].unit) : '';
+}
+
+const numberFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+/** A value with its unit: "142 mmHg", "71.35 kg", "96 %". */
+export function formatValue(value: number, unit: string): string {
+  return `${numberFormat.format(value)} ${unitLabel(unit)}`;
+}
+
+/** A measurement as it is read aloud: blood pressure as "142/91 mmHg", others as one value. */
+export function formatMeasurement(reading: {
+  type: string;
+  value: number;
+  unit: string;
+  alongside?: ReadonlyArray<{ type: string; value: number; unit: string }>;
+}): string {
+  const diastolic = reading.alongside?.find((other) => other.type === 'blood_pressure_diastolic');
+  if (reading.type === 'blood_pressure_systolic' && diastolic)
+    return `${numberFormat.format(reading.value)}/${numberFormat.format(diastolic.value)} ${unitLabel(reading.unit)}`;
+  return formatValue(reading.value, reading.unit);
+}
+
+/** The time zone of the browser: every time is shown in it first. */
+export const USER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(timeZone: string, withZone: boolean): Intl.DateTimeFormat {
+  const key = `${timeZone}|${withZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+      ...(withZone ? { timeZoneName: 'short' } : {}),
+    });
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A moment in the user's time zone, and in the patient's when its clock reads differently then
+ * (null otherwise): "26 Nov 2026, 08:30" and "26 Nov 2026, 02:30 CST".
+ */
+export function formatMoment(
+  iso: string,
+  patientTimeZone: string | null | undefined,
+): { user: string; patient: string | null } {
+  const at = new Date(iso);
+  const user = dateTimeFormat(USER_TIME_ZONE, false).format(at);
+  const zone = patientTimeZone ?? 'UTC';
+  const patient = dateTimeFormat(zone, false).format(at);
+  return { user, patient: patient === user ? null : dateTimeFormat(zone, true).format(at) };
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** A calendar date (YYYY-MM-DD) as the user writes dates, with the age it gives today. */
+export function formatBirthDate(birthDate: string, today: Date = new Date()): string {
+  const [year, month, day] = birthDate.split('-').map(Number);
+  let age = today.getFullYear() - year;
+  if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age -= 1;
+  return `${dateFormat.format(new Date(Date.UTC(year, month - 1, day)))} (${age} years)`;
+}
+
+const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+
+/** "3 hours ago", "yesterday": how long ago `iso` was. */
+export function formatAgo(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+  ];
+  for (const [unit, size] of steps)
+    if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit);
+  return relativeFormat.format(seconds, 'second');
+}
+
+export const SEVERITY_NAMES: Readonly<Record<string, string>> = {
+  critical: 'Critical',
+  warning: 'Warning',
+  info: 'Info',
+};
+
+export const STATUS_NAMES: Readonly<Record<string, string>> = {
+  pending_confirmation: 'Awaiting re-measurement',
+  open: 'Open',
+  acknowledged: 'Acknowledged',
+  escalated: 'Escalated',
+  resolved: 'Resolved',
+  dismissed: 'Dismissed',
+};
+
+export const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
+  hypertension: 'Hypertension',
+  heart_failure: 'Heart failure',
+  copd: 'COPD',
+  diabetes: 'Diabetes',
+};
+
+export const DEVICE_KIND_NAMES: Readonly<Record<string, string>> = {
+  bp_cuff: 'Blood-pressure cuff',
+  scale: 'Scale',
+  pulse_oximeter: 'Pulse oximeter',
+  glucometer: 'Glucometer',
+  thermometer: 'Thermometer',
+  hub: 'Hub',
+};
