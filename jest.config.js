@@ -1,7 +1,8 @@
 /**
  * Unit tests sit beside the code; integration specs (*.int-spec.ts) beside it too, running a
  * domain's services and repositories against real PostgreSQL and Redis; end-to-end suites in
- * test/ run the built apps against real services.
+ * test/ run the built apps against real services; browser suites (test/browser) drive the built
+ * console in Debian's Chromium against them.
  */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 const moduleNameMapper = { '^@homeward/(.*)$': '<rootDir>/libs/$1/src' };
@@ -35,6 +36,14 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    },
+    {
+      // The console in Debian's Chromium against the built platform (npm run build first).
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
     },
   ],
 };

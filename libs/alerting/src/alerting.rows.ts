@@ -9,6 +9,8 @@ export interface NewAlertRow {
   ruleVersion: number;
   ruleKind: string;
   ruleDescription: string;
+  /** What fired, in words: the reading against the cut-off it crossed (`describeBreach`); null on older alerts. */
+  summary: string | null;
   severity: Severity;
   /** The reading that raised the alert: all null for alerts no one reading raises (`missed`). */
   triggerType: string | null;

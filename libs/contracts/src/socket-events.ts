@@ -19,6 +19,11 @@ export interface AlertDto {
   /** `version` 0: the rule as its protocol publishes it; n: the patient's override version n that fired it. */
   rule: { id: string; kind: string; description: string; version: number };
   /**
+   * What fired, in words for the queue: the reading against the cut-off it crossed ("Systolic
+   * 186 mm[Hg] ≥ 180"), or what is missing ("No weight reading for 48 h").
+   */
+  summary: string;
+  /**
    * The reading that raised the alert. Null when no one reading did: a `missed` alert (no
    * reading of a type for N hours, raised by the scheduled check). An alert is an episode keyed
    * by patient and rule group, never by its trigger.

@@ -6,3 +6,4 @@ export * from './ports';
 export * from './stack';
 export * from './test-database';
 export * from './integration-module';
+export * from './browser';

@@ -37,7 +37,7 @@ sessionStore.subscribe(() => {
 });
 
 /** Puts an alert pushed by the socket into every cached list it belongs to, and out of the others. */
-function applyAlert(queryClient: QueryClient, alert: AlertDto): void {
+export function applyAlert(queryClient: QueryClient, alert: AlertDto): void {
   noteAlertsSeen([alert]);
   const now = Date.now();
   for (const [key, list] of queryClient.getQueriesData<AlertList>({ queryKey: ['alerts', 'list'] })) {

@@ -671,6 +671,11 @@ export interface components {
             /** @enum {string} */
             status: "pending_confirmation" | "open" | "acknowledged" | "escalated" | "resolved" | "dismissed";
             rule: components["schemas"]["AlertRuleDto"];
+            /**
+             * @description What fired, in words: the reading against the cut-off it crossed, or what is missing
+             * @example Systolic 186 mm[Hg] ≥ 180
+             */
+            summary: string;
             /** @description The reading that raised the alert; null for a missed-reading alert, which no one reading raises */
             trigger: components["schemas"]["AlertTriggerDto"] | null;
             /** @description Raised by a reading that arrived long after it was measured; never pushed as a new alert */
@@ -732,6 +737,11 @@ export interface components {
             /** @enum {string} */
             status: "pending_confirmation" | "open" | "acknowledged" | "escalated" | "resolved" | "dismissed";
             rule: components["schemas"]["AlertRuleDto"];
+            /**
+             * @description What fired, in words: the reading against the cut-off it crossed, or what is missing
+             * @example Systolic 186 mm[Hg] ≥ 180
+             */
+            summary: string;
             /** @description The reading that raised the alert; null for a missed-reading alert, which no one reading raises */
             trigger: components["schemas"]["AlertTriggerDto"] | null;
             /** @description Raised by a reading that arrived long after it was measured; never pushed as a new alert */

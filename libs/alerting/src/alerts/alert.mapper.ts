@@ -21,6 +21,7 @@ export function mapAlert(row: AlertRow): AlertDto {
     severity: row.severity,
     status: row.status,
     rule: { id: row.ruleId, kind: row.ruleKind, description: row.ruleDescription, version: row.ruleVersion },
+    summary: row.summary ?? row.ruleDescription,
     trigger: triggerOf(row),
     late: row.late,
     occurrences: row.occurrences,

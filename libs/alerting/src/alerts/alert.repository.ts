@@ -11,7 +11,7 @@ import type {
 } from '../alerting.rows';
 
 const COLUMNS = `id, sequence::text AS sequence, change_sequence::text AS "changeSequence", organization_id AS "organizationId", patient_id AS "patientId", rule_id AS "ruleId", rule_version AS "ruleVersion",
-  rule_kind AS "ruleKind", rule_description AS "ruleDescription", severity, status, trigger_type AS "triggerType",
+  rule_kind AS "ruleKind", rule_description AS "ruleDescription", summary, severity, status, trigger_type AS "triggerType",
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
@@ -67,10 +67,10 @@ export class AlertRepository {
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, trigger_type,
                            trigger_value, trigger_unit, trigger_measured_at, trigger_device_id, trigger_message_id,
                            batch_id, correlation_id, episode_key, last_value, last_measured_at, late, rule_version,
-                           missed_since, status, confirm_by, confirmation)
+                           missed_since, status, confirm_by, confirmation, summary)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
                CASE WHEN $21::timestamptz IS NULL THEN 'open' ELSE 'pending_confirmation' END, $21,
-               CASE WHEN $21::timestamptz IS NULL THEN NULL ELSE 'pending' END)
+               CASE WHEN $21::timestamptz IS NULL THEN NULL ELSE 'pending' END, $22)
        -- Any unique conflict: an active episode of the key, or (missed) an alert of the same gap.
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
@@ -96,6 +96,7 @@ export class AlertRepository {
         alert.ruleVersion,
         alert.missedSince ?? null,
         pending?.confirmBy ?? null,
+        alert.summary,
       ],
     );
     return rows[0];
@@ -111,6 +112,7 @@ export class AlertRepository {
       ruleId: string;
       ruleVersion: number;
       ruleDescription: string;
+      summary: string;
       severity: AlertRow['severity'];
       escalate: boolean;
       value: number;
@@ -130,6 +132,7 @@ export class AlertRepository {
          rule_id = CASE WHEN $7 THEN $2 ELSE rule_id END,
          rule_description = CASE WHEN $7 THEN $3 ELSE rule_description END,
          rule_version = CASE WHEN $7 THEN $8 ELSE rule_version END,
+         summary = CASE WHEN $7 THEN $9 ELSE summary END,
          updated_at = now()
        WHERE id = $1
        RETURNING ${COLUMNS}`,
@@ -142,6 +145,7 @@ export class AlertRepository {
         breach.measuredAt,
         breach.escalate,
         breach.ruleVersion,
+        breach.summary,
       ],
     );
     return rows[0];

@@ -7,6 +7,7 @@ import { AlertPublisher } from '../alerts/alert-publisher';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { mapAlert } from '../alerts/alert.mapper';
 import { AlertRepository } from '../alerts/alert.repository';
+import { describeBreach } from '../rules/describe-rule';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
 import { RuleOverrideRepository } from '../protocols/rule-override.repository';
 import { missedRules, pairKey, selectMissed, type MissedCandidate } from './missed-selection';
@@ -84,6 +85,7 @@ export class MissedCheckService {
             ruleVersion: rule.version,
             ruleKind: 'missed',
             ruleDescription: rule.description,
+            summary: describeBreach(rule.definition, null),
             severity: rule.definition.severity,
             triggerType: null,
             triggerValue: null,

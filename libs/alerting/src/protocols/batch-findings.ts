@@ -1,5 +1,6 @@
-import { SEVERITY_RANK, type Severity, type VitalType } from '@homeward/contracts';
+import { SEVERITY_RANK, VITAL_TYPES, type Severity, type VitalType } from '@homeward/contracts';
 import { DEFAULT_THRESHOLD_RULES } from '../rules/default-thresholds';
+import { describeBreach, type BreachReading } from '../rules/describe-rule';
 import {
   DEFAULT_LATE_AFTER_MINUTES,
   evaluateRules,
@@ -25,12 +26,23 @@ export interface BatchFinding<R extends EngineReading> {
   ruleVersion: number;
   ruleKind: string;
   ruleDescription: string;
+  /** What fired, in words (`describeBreach`). */
+  summary: string;
   severity: Severity;
   trigger: R;
   /** The trigger was measured long before it arrived. */
   late: boolean;
   /** The rule asks for a re-measurement of these types before its alert opens (`remeasure`). */
   remeasure?: readonly VitalType[];
+}
+
+function isVitalType(type: string): type is VitalType {
+  return (VITAL_TYPES as readonly string[]).includes(type);
+}
+
+/** The trigger as `describeBreach` reads it; readings of unknown types were rejected at ingest. */
+function breachReading(reading: EngineReading): BreachReading | null {
+  return isVitalType(reading.type) ? { type: reading.type, value: reading.value, unit: reading.unit } : null;
 }
 
 /** How far back the history of patients with `ruleSets` must reach before `earliest`. */
@@ -80,6 +92,14 @@ export function batchFindings<R extends EngineReading>(
       ruleVersion: 0,
       ruleKind: rule.kind,
       ruleDescription: rule.description,
+      summary: describeBreach(
+        {
+          kind: 'any',
+          severity: rule.severity,
+          conditions: rule.anyOf.map((c) => ({ type: c.type, operator: c.op, value: c.value })),
+        },
+        breachReading(trigger),
+      ),
       severity: rule.severity,
       trigger,
       late: (trigger.receivedAt ?? now).getTime() - trigger.measuredAt.getTime() > lateAfterMs,
@@ -123,6 +143,7 @@ export function batchFindings<R extends EngineReading>(
         ruleVersion: rule.version,
         ruleKind: finding.kind,
         ruleDescription: rule.description,
+        summary: describeBreach(rule.definition, breachReading(trigger)),
         severity: finding.severity,
         trigger,
         late: finding.late,

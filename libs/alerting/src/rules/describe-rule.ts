@@ -1,5 +1,12 @@
 import { VITALS, type VitalType } from '@homeward/contracts';
-import type { RuleDefinition, RuleOperator, RulePersistence } from './rule-definition';
+import {
+  meets,
+  ruleValueInCatalogueUnit,
+  type RuleDefinition,
+  type RuleOperator,
+  type RulePersistence,
+  type ThresholdRuleCondition,
+} from './rule-definition';
 
 /** Short names coordinators read in the queue; the catalogue's LOINC displays are too long. */
 export const VITAL_LABELS: Readonly<Record<VitalType, string>> = {
@@ -64,4 +71,49 @@ function averageWords(rule: {
 }): string {
   const window = rule.windowDays ? ` within ${rule.windowDays} d` : '';
   return `Average ${VITAL_LABELS[rule.type].toLowerCase()} of the last ${rule.lastN} readings${window} ${OPERATOR_SIGNS[rule.operator]} ${rule.value} ${unitOf(rule.type, rule.unit)}`;
+}
+
+/** The breaching reading: its value as measured, in its unit. */
+export interface BreachReading {
+  type: VitalType;
+  value: number;
+  unit: string;
+}
+
+function valueWords(reading: BreachReading): string {
+  return `${VITAL_LABELS[reading.type]} ${reading.value} ${reading.unit}`;
+}
+
+function cutoffWords(condition: ThresholdRuleCondition, reading: BreachReading): string {
+  const unit = unitOf(condition.type, condition.unit);
+  // The unit is said again only when the cut-off is in another one than the reading.
+  return `${OPERATOR_SIGNS[condition.operator]} ${condition.value}${unit === reading.unit ? '' : ` ${unit}`}`;
+}
+
+/**
+ * What fired, for the queue: the reading against the cut-off it crossed ("Systolic 186
+ * mm[Hg] ≥ 180"). Rules that fire on a trend or an average say the reading and then the rule
+ * ("Weight 82.4 kg: weight up more than 2 kg in 48 h"); a missed-reading rule says what is
+ * missing. Persistence is left to the rule's own description.
+ */
+export function describeBreach(rule: RuleDefinition, reading: BreachReading | null): string {
+  if (rule.kind === 'missed' || !reading) return describeRule(rule);
+  const thresholds: ThresholdRuleCondition[] =
+    rule.kind === 'threshold'
+      ? [rule]
+      : rule.kind === 'any'
+        ? rule.conditions.filter(
+            (condition): condition is ThresholdRuleCondition => condition.kind !== 'average',
+          )
+        : [];
+  const ofType = thresholds.filter((condition) => condition.type === reading.type);
+  const crossed =
+    ofType.find((condition) => {
+      const cutoff = ruleValueInCatalogueUnit(condition.type, condition.value, condition.unit);
+      const value = ruleValueInCatalogueUnit(reading.type, reading.value, reading.unit);
+      return cutoff !== undefined && value !== undefined && meets(condition.operator, value, cutoff);
+    }) ?? ofType[0];
+  if (crossed) return `${valueWords(reading)} ${cutoffWords(crossed, reading)}`;
+  const words = describeRule(rule);
+  return `${valueWords(reading)}: ${words.charAt(0).toLowerCase()}${words.slice(1)}`;
 }

@@ -60,11 +60,11 @@ export function serveConsole(
     immutable: true,
     maxAge: '365d',
     index: false,
-    // A hashed file that is not there is a 404, never index.html.
-    fallthrough: false,
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !isConsolePath(req.path)) return next();
+    // A hashed file that is not there (an old build's) is a 404, never index.html.
+    if (req.path.startsWith('/assets/')) return res.status(404).type('text').send('Not found');
     res.setHeader('Cache-Control', 'no-cache');
     res.type('html').send(indexHtml);
   });

@@ -1,0 +1,226 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { AlertDto } from '@homeward/contracts';
+import { formatDateTime } from '../lib/format';
+import { ActionError } from './action-error';
+import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
+import { useAlertAction, useAlertDetail, useColleagues, type AlertActionRequest } from './alert-queries';
+import { PatientName } from './alert-row';
+
+const ACTIVE = ['pending_confirmation', 'open', 'acknowledged', 'escalated'];
+const SNOOZE_HOURS = [1, 4, 8, 24];
+
+const ACTION_WORDS: Record<AlertActionRequest['action'], string> = {
+  acknowledge: 'acknowledge',
+  escalate: 'escalate',
+  assign: 'assign',
+  note: 'add the note',
+  snooze: 'snooze',
+  resolve: 'resolve',
+  dismiss: 'dismiss',
+};
+
+/** A text field of a history entry's detail (documented as a free-form object). */
+function detailText(detail: object, key: 'text' | 'reason'): string | undefined {
+  const value: unknown = (detail as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+interface AlertDetailsProps {
+  alert: AlertDto;
+  userId: string;
+  onClose: () => void;
+}
+
+/** Everything that can be done to one alert, and what was done to it so far. */
+export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
+  const action = useAlertAction(alert.id);
+  const detail = useAlertDetail(alert.id);
+  const colleagues = useColleagues();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [assignee, setAssignee] = useState(userId);
+  const [note, setNote] = useState('');
+  const [snoozeHours, setSnoozeHours] = useState(SNOOZE_HOURS[0]);
+  const [reason, setReason] = useState('');
+  const [last, setLast] = useState<AlertActionRequest['action']>('acknowledge');
+  const ids = { assignee: useId(), note: useId(), snooze: useId(), reason: useId() };
+  const active = ACTIVE.includes(alert.status);
+  const names = new Map(colleagues.data?.items.map((user) => [user.id, user.displayName]));
+
+  useEffect(() => heading.current?.focus(), [alert.id]);
+
+  const run = (request: AlertActionRequest, after?: () => void) => {
+    setLast(request.action);
+    action.mutate(request, { onSuccess: after });
+  };
+  const submit = (event: FormEvent, request: AlertActionRequest, after?: () => void) => {
+    event.preventDefault();
+    run(request, after);
+  };
+
+  return (
+    <aside className="alert-details" aria-labelledby={`details-${alert.id}`}>
+      <div className="details-head">
+        <h2 id={`details-${alert.id}`} ref={heading} tabIndex={-1}>
+          {alert.summary}
+        </h2>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <dl className="facts">
+        <dt>Patient</dt>
+        <dd>
+          <PatientName patientId={alert.patientId} />
+        </dd>
+        <dt>Severity</dt>
+        <dd>{SEVERITY_LABELS[alert.severity]}</dd>
+        <dt>Status</dt>
+        <dd>{STATUS_LABELS[alert.status]}</dd>
+        <dt>Rule</dt>
+        <dd>{alert.rule.description}</dd>
+        {alert.lastValue !== null && alert.trigger && (
+          <>
+            <dt>Latest value</dt>
+            <dd>
+              {alert.lastValue} {alert.trigger.unit}
+              {alert.lastMeasuredAt && `, measured ${formatDateTime(alert.lastMeasuredAt)}`}
+            </dd>
+          </>
+        )}
+        <dt>Raised</dt>
+        <dd>{formatDateTime(alert.createdAt)}</dd>
+        {alert.snoozedUntil && (
+          <>
+            <dt>Snoozed until</dt>
+            <dd>{formatDateTime(alert.snoozedUntil)}</dd>
+          </>
+        )}
+      </dl>
+
+      <ActionError error={action.error} action={ACTION_WORDS[last]} />
+
+      <div className="details-buttons">
+        <button
+          type="button"
+          disabled={!['pending_confirmation', 'open', 'escalated'].includes(alert.status) || action.isPending}
+          onClick={() => run({ action: 'acknowledge' })}
+        >
+          Acknowledge
+        </button>
+        <button
+          type="button"
+          disabled={
+            !['pending_confirmation', 'open', 'acknowledged'].includes(alert.status) || action.isPending
+          }
+          onClick={() => run({ action: 'escalate' })}
+        >
+          Escalate
+        </button>
+      </div>
+
+      {active && (
+        <form onSubmit={(event) => submit(event, { action: 'assign', userId: assignee })}>
+          <label htmlFor={ids.assignee}>Assign to</label>
+          <select id={ids.assignee} value={assignee} onChange={(event) => setAssignee(event.target.value)}>
+            {colleagues.data?.items.map((user) => (
+              <option key={user.id} value={user.id}>
+                {user.id === userId ? `Me (${user.displayName})` : user.displayName} · {user.role}
+              </option>
+            )) ?? <option value={userId}>Me</option>}
+          </select>
+          <button type="submit" disabled={action.isPending}>
+            Assign
+          </button>
+        </form>
+      )}
+
+      {active && (
+        <form
+          onSubmit={(event) =>
+            submit(
+              event,
+              { action: 'snooze', until: new Date(Date.now() + snoozeHours * 3600_000).toISOString() },
+              undefined,
+            )
+          }
+        >
+          <label htmlFor={ids.snooze}>Snooze for</label>
+          <select
+            id={ids.snooze}
+            value={snoozeHours}
+            disabled={alert.severity === 'critical'}
+            onChange={(event) => setSnoozeHours(Number(event.target.value))}
+          >
+            {SNOOZE_HOURS.map((hours) => (
+              <option key={hours} value={hours}>
+                {hours} h
+              </option>
+            ))}
+          </select>
+          <button type="submit" disabled={alert.severity === 'critical' || action.isPending}>
+            Snooze
+          </button>
+          {alert.severity === 'critical' && <p className="hint">Critical alerts are never snoozed.</p>}
+        </form>
+      )}
+
+      {active && (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            const submitter = event.nativeEvent.submitter;
+            const kind = submitter?.getAttribute('value') === 'dismiss' ? 'dismiss' : 'resolve';
+            run({ action: kind, reason }, () => setReason(''));
+          }}
+        >
+          <label htmlFor={ids.reason}>Reason to resolve or dismiss</label>
+          <input
+            id={ids.reason}
+            required
+            maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
+          <button type="submit" value="resolve" disabled={action.isPending}>
+            Resolve
+          </button>
+          <button type="submit" value="dismiss" className="secondary" disabled={action.isPending}>
+            Dismiss
+          </button>
+        </form>
+      )}
+
+      <form onSubmit={(event) => submit(event, { action: 'note', text: note }, () => setNote(''))}>
+        <label htmlFor={ids.note}>Note</label>
+        <textarea
+          id={ids.note}
+          required
+          maxLength={2000}
+          rows={2}
+          value={note}
+          onChange={(event) => setNote(event.target.value)}
+        />
+        <button type="submit" disabled={action.isPending}>
+          Add note
+        </button>
+      </form>
+
+      <h3>History</h3>
+      {detail.data ? (
+        <ol className="history">
+          {detail.data.history.map((entry, index) => (
+            <li key={index}>
+              <time dateTime={entry.at}>{formatDateTime(entry.at)}</time> · {entry.action.replace('_', ' ')}
+              {' by '}
+              {entry.actorUserId ? (names.get(entry.actorUserId) ?? 'a colleague') : 'Homeward'}
+              {detailText(entry.detail, 'text') && `: “${detailText(entry.detail, 'text')}”`}
+              {detailText(entry.detail, 'reason') && `: ${detailText(entry.detail, 'reason')}`}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p className="muted">{detail.isError ? 'Could not load the history.' : 'Loading history…'}</p>
+      )}
+    </aside>
+  );
+}

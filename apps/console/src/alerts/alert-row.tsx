@@ -1,0 +1,66 @@
+import { Link } from 'react-router';
+import type { AlertDto } from '@homeward/contracts';
+import { formatAge, formatDateTime } from '../lib/format';
+import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
+import { useAlertAction, usePatient } from './alert-queries';
+import { ActionError } from './action-error';
+
+export function PatientName({ patientId }: { patientId: string }) {
+  const patient = usePatient(patientId);
+  if (patient.data)
+    return (
+      <Link to={`/patients/${patientId}`}>
+        {patient.data.givenName} {patient.data.familyName}
+      </Link>
+    );
+  return <span className="muted">{patient.isError ? 'Unknown patient' : 'Loading…'}</span>;
+}
+
+interface AlertRowProps {
+  alert: AlertDto;
+  now: number;
+  assigneeName: string | null;
+  selected: boolean;
+  onSelect: (alertId: string) => void;
+}
+
+/** One alert: who, what fired, how bad, where it stands, how long it has waited, who has it. */
+export function AlertRow({ alert, now, assigneeName, selected, onSelect }: AlertRowProps) {
+  const acknowledge = useAlertAction(alert.id);
+  const canAcknowledge = ['pending_confirmation', 'open', 'escalated'].includes(alert.status);
+  return (
+    <tr className={`severity-${alert.severity}${selected ? ' selected' : ''}`} data-alert-id={alert.id}>
+      <td>
+        <span className={`badge badge-${alert.severity}`}>{SEVERITY_LABELS[alert.severity]}</span>
+      </td>
+      <td>
+        <PatientName patientId={alert.patientId} />
+      </td>
+      <td>
+        {alert.summary}
+        {alert.occurrences > 1 && <span className="muted"> · {alert.occurrences} readings</span>}
+        {alert.late && <span className="muted"> · arrived late</span>}
+      </td>
+      <td>{STATUS_LABELS[alert.status]}</td>
+      <td>
+        <time dateTime={alert.createdAt} title={formatDateTime(alert.createdAt)}>
+          {formatAge(alert.createdAt, now)}
+        </time>
+      </td>
+      <td>{alert.assignedTo ? (assigneeName ?? 'A colleague') : <span className="muted">Nobody</span>}</td>
+      <td className="row-actions">
+        <button
+          type="button"
+          disabled={!canAcknowledge || acknowledge.isPending}
+          onClick={() => acknowledge.mutate({ action: 'acknowledge' })}
+        >
+          Acknowledge
+        </button>
+        <button type="button" aria-expanded={selected} onClick={() => onSelect(alert.id)}>
+          Details
+        </button>
+        <ActionError error={acknowledge.error} action="acknowledge" />
+      </td>
+    </tr>
+  );
+}
