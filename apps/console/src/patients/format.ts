@@ -58,6 +58,19 @@ export function formatMeasurement(reading: {
   return formatValue(reading.value, reading.unit);
 }
 
+/** What a measurement is: "Blood pressure" for a cuff's systolic with its diastolic. */
+export function measurementName(reading: {
+  type: string;
+  alongside?: ReadonlyArray<{ type: string }>;
+}): string {
+  if (
+    reading.type === 'blood_pressure_systolic' &&
+    reading.alongside?.some((other) => other.type === 'blood_pressure_diastolic')
+  )
+    return 'Blood pressure';
+  return vitalName(reading.type);
+}
+
 /** The time zone of the browser: every time is shown in it first. */
 export const USER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 

@@ -296,9 +296,7 @@ function PatientView({ patient }: { patient: Patient }) {
                   </td>
                   <td>{alert.rule.description}</td>
                   <td>
-                    <span className={`badge severity-${alert.severity}`}>
-                      {SEVERITY_NAMES[alert.severity]}
-                    </span>
+                    <span className={`badge badge-${alert.severity}`}>{SEVERITY_NAMES[alert.severity]}</span>
                   </td>
                   <td>{STATUS_NAMES[alert.status] ?? alert.status}</td>
                   <td>
@@ -369,7 +367,7 @@ function ReadingsTable({
                   <code className="muted">{reading.deviceId.slice(0, 8)}</code>
                 </td>
                 <td>
-                  {alert ? <span className={`badge severity-${alert}`}>{SEVERITY_NAMES[alert]}</span> : null}
+                  {alert ? <span className={`badge badge-${alert}`}>{SEVERITY_NAMES[alert]}</span> : null}
                 </td>
               </tr>
             );

@@ -6,9 +6,9 @@ import {
   formatAgo,
   formatBirthDate,
   formatMeasurement,
+  measurementName,
   PROTOCOL_NAMES,
   SEVERITY_NAMES,
-  vitalName,
 } from './format';
 import { Moment } from './moment';
 import { RegisterPatientForm } from './register-patient-form';
@@ -176,7 +176,7 @@ function WorklistRow({ item }: { item: WorklistItem }) {
         {lastReading ? (
           <>
             <span className="reading-value">{formatMeasurement(lastReading)}</span>{' '}
-            <span className="muted">{vitalName(lastReading.type)}</span>
+            <span className="muted">{measurementName(lastReading)}</span>
             <br />
             <span className="muted">
               <Moment iso={lastReading.measuredAt} patientTimeZone={item.timeZone} /> ·{' '}
@@ -194,7 +194,7 @@ function WorklistRow({ item }: { item: WorklistItem }) {
           <>
             {openAlerts.count}{' '}
             {openAlerts.worstSeverity ? (
-              <span className={`badge severity-${openAlerts.worstSeverity}`}>
+              <span className={`badge badge-${openAlerts.worstSeverity}`}>
                 worst: {SEVERITY_NAMES[openAlerts.worstSeverity]}
               </span>
             ) : null}
