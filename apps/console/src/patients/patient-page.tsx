@@ -30,6 +30,10 @@ type RangeKey = (typeof RANGES)[number]['key'];
 const WIDEST = RANGES[RANGES.length - 1].ms;
 /** Readings shown in the table at most; the charts draw them all. */
 const TABLE_ROWS = 200;
+/** The most readings the vitals route answers at once (30 days of a device every 10 minutes). */
+const READINGS_LIMIT = 5000;
+const ALERTS_LIMIT = 100;
+const REFRESH_MS = 60_000;
 
 type Vital = Schemas['VitalDto'];
 type Patient = Schemas['PatientResponseDto'];
@@ -65,35 +69,40 @@ export function PatientPage() {
         <p role="status">Loading the patient…</p>
       </section>
     );
-  return <PatientView patient={patient.data} />;
+  return <PatientView patient={patient.data} patientLoadedAt={patient.dataUpdatedAt} />;
 }
 
-function PatientView({ patient }: { patient: Patient }) {
+function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLoadedAt: number }) {
   const canRegister = useCanRegister();
   const patientId = patient.id;
   const [range, setRange] = useState<RangeKey>('7d');
-  // The widest window is read once; the toggle narrows it without asking the server again.
-  const [until] = useState(() => Date.now());
-  const since = until - WIDEST;
-  const period = { from: new Date(since).toISOString(), to: new Date(until).toISOString() };
-
+  // The widest window is read at once, and again every minute; the toggle narrows it locally.
   const vitals = useQuery({
-    queryKey: ['patient', patientId, 'vitals', period.from],
-    queryFn: () =>
-      unwrap(
+    queryKey: ['patient', patientId, 'vitals'],
+    queryFn: async () => {
+      const to = Date.now();
+      const from = new Date(to - WIDEST).toISOString();
+      const page = await unwrap(
         api.GET('/api/patients/{patientId}/vitals', {
-          params: { path: { patientId }, query: { from: period.from, to: period.to, limit: 5000 } },
+          params: {
+            path: { patientId },
+            query: { from, to: new Date(to).toISOString(), limit: READINGS_LIMIT },
+          },
         }),
-      ),
+      );
+      return { ...page, until: to };
+    },
+    refetchInterval: REFRESH_MS,
   });
   const marks = useQuery({
-    queryKey: ['patient', patientId, 'alert-readings', period.from],
+    queryKey: ['patient', patientId, 'alert-readings'],
     queryFn: () =>
       unwrap(
         api.GET('/api/patients/{patientId}/alert-readings', {
-          params: { path: { patientId }, query: { from: period.from, to: period.to } },
+          params: { path: { patientId }, query: { from: new Date(Date.now() - WIDEST).toISOString() } },
         }),
       ),
+    refetchInterval: REFRESH_MS,
   });
   const rules = useQuery({
     queryKey: ['patient', patientId, 'rules'],
@@ -103,9 +112,14 @@ function PatientView({ patient }: { patient: Patient }) {
     queryKey: ['patient', patientId, 'alerts'],
     queryFn: () =>
       unwrap(
-        api.GET('/api/alerts', { params: { query: { patientId, includeSnoozed: 'true', limit: 100 } } }),
+        api.GET('/api/alerts', {
+          params: { query: { patientId, includeSnoozed: 'true', limit: ALERTS_LIMIT } },
+        }),
       ),
+    refetchInterval: REFRESH_MS,
   });
+  // The charts end when the readings were read: the newest reading sits at the right edge.
+  const until = vitals.data?.until ?? patientLoadedAt;
 
   const rangeMs = RANGES.find((option) => option.key === range)?.ms ?? WIDEST;
   const from = until - rangeMs;
@@ -241,6 +255,11 @@ function PatientView({ patient }: { patient: Patient }) {
           <p>No readings in the last 30 days.</p>
         ) : (
           <div className="charts">
+            {vitals.data.items.length >= READINGS_LIMIT ? (
+              <p className="notice charts-notice">
+                Showing the newest {READINGS_LIMIT} readings of the last 30 days; older ones are left out.
+              </p>
+            ) : null}
             {types.map((type) => (
               <VitalChart
                 key={type}
@@ -277,40 +296,47 @@ function PatientView({ patient }: { patient: Patient }) {
         ) : alerts.data.items.length === 0 ? (
           <p>No alerts.</p>
         ) : (
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">Raised</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Status</th>
-                <th scope="col">Latest value</th>
-                <th scope="col">Breaches</th>
-              </tr>
-            </thead>
-            <tbody>
-              {alerts.data.items.map((alert) => (
-                <tr key={alert.id}>
-                  <td>
-                    <Moment iso={alert.createdAt} patientTimeZone={patient.timeZone} />
-                  </td>
-                  <td>{alert.rule.description}</td>
-                  <td>
-                    <span className={`badge badge-${alert.severity}`}>{SEVERITY_NAMES[alert.severity]}</span>
-                  </td>
-                  <td>{STATUS_NAMES[alert.status] ?? alert.status}</td>
-                  <td>
-                    {alert.lastValue !== null && alert.trigger ? (
-                      formatValue(alert.lastValue, alert.trigger.unit)
-                    ) : (
-                      <span className="muted">Missed reading</span>
-                    )}
-                  </td>
-                  <td>{alert.occurrences}</td>
+          <>
+            {alerts.data.items.length >= ALERTS_LIMIT ? (
+              <p className="muted">The newest {ALERTS_LIMIT} alerts.</p>
+            ) : null}
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Raised</th>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Severity</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Latest value</th>
+                  <th scope="col">Breaches</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {alerts.data.items.map((alert) => (
+                  <tr key={alert.id}>
+                    <td>
+                      <Moment iso={alert.createdAt} patientTimeZone={patient.timeZone} />
+                    </td>
+                    <td>{alert.rule.description}</td>
+                    <td>
+                      <span className={`badge badge-${alert.severity}`}>
+                        {SEVERITY_NAMES[alert.severity]}
+                      </span>
+                    </td>
+                    <td>{STATUS_NAMES[alert.status] ?? alert.status}</td>
+                    <td>
+                      {alert.lastValue !== null && alert.trigger ? (
+                        formatValue(alert.lastValue, alert.trigger.unit)
+                      ) : (
+                        <span className="muted">Missed reading</span>
+                      )}
+                    </td>
+                    <td>{alert.occurrences}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
         )}
       </section>
     </div>
