@@ -186,6 +186,36 @@ describe('patients list and patient view in a real browser', () => {
     await saveScreenshot(page, 'patient-view');
   });
 
+  it('works from the keyboard alone: search, sort, open a patient, change the period', async () => {
+    const page = await open(clinician);
+    /** Presses Tab until the focused element's accessible text matches, as a keyboard user would. */
+    const tabTo = async (text: RegExp, limit = 60) => {
+      for (let i = 0; i < limit; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate<string>(
+          `(document.activeElement?.textContent || document.activeElement?.getAttribute('aria-label') || '').trim()`,
+        );
+        if (text.test(focused)) return;
+      }
+      throw new Error(`Tab never reached ${text}`);
+    };
+    await page.getByRole('link', { name: 'Lovelace, Ada' }).waitFor();
+    await page.getByLabel('Search patients by name').focus();
+    await page.keyboard.type('ada');
+    await page.getByRole('status').filter({ hasText: '1–1 of 1 patients' }).waitFor();
+    await tabTo(/^Open alerts/);
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('columnheader', { name: /Open alerts/ }).getAttribute('aria-sort')).toBe(
+      'descending',
+    );
+    await tabTo(/^Lovelace, Ada$/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+    await tabTo(/^30 days$/);
+    await page.keyboard.press('Space');
+    expect(await page.getByRole('button', { name: '30 days' }).getAttribute('aria-pressed')).toBe('true');
+  });
+
   it('lets a coordinator register a patient and a device, showing the device credentials once', async () => {
     const page = await open(coordinator);
     await page.getByRole('button', { name: 'Register patient' }).click();
