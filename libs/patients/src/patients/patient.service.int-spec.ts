@@ -59,4 +59,27 @@ describe('PatientService: a patient and its audit row commit together', () => {
       ),
     ).toBe(1);
   });
+
+  it('stores an IANA time zone, and refuses one PostgreSQL does not know even past the DTO', async () => {
+    const patients = moduleRef.get(PatientService);
+    const chicago = await patients.create(principal, {
+      givenName: 'Carl',
+      familyName: 'Zoned',
+      birthDate: '1950-01-01',
+      timeZone: 'America/Chicago',
+    });
+    expect(chicago.timeZone).toBe('America/Chicago');
+    const before = await count('SELECT count(*) FROM patients');
+    // The database answers too (SQLSTATE 22023, a 400 through the error filter): the worklist's
+    // adherence query converts with it and must never meet a zone it cannot read.
+    await expect(
+      patients.create(principal, {
+        givenName: 'Bad',
+        familyName: 'Zone',
+        birthDate: '1950-01-01',
+        timeZone: 'Mars/Olympus_Mons',
+      }),
+    ).rejects.toMatchObject({ code: '22023' });
+    expect(await count('SELECT count(*) FROM patients')).toBe(before);
+  });
 });
