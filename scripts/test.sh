@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Every test: types, lint, build, then unit and end-to-end suites (the latter need
-# PostgreSQL, Redis and the mosquitto binary on this machine; see README "Tests").
+# Every test: types, lint, build, then unit, end-to-end and browser suites (the latter need
+# PostgreSQL, Redis, the mosquitto binary and Debian's chromium on this machine; see README "Tests").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci

@@ -32,7 +32,7 @@ export async function signInToConsole(
   browser: Browser,
   baseUrl: string,
   user: { email: string; password: string },
-  path = '/',
+  options: { path?: string; prepare?: (page: Page) => Promise<void> } = {},
 ): Promise<ConsoleSession> {
   const context = await browser.newContext({
     baseURL: baseUrl,
@@ -46,7 +46,8 @@ export async function signInToConsole(
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(path);
+  await options.prepare?.(page);
+  await page.goto(options.path ?? '/');
   await signIn(page, user);
   return { context, page, errors };
 }
@@ -56,7 +57,10 @@ export async function signIn(page: Page, user: { email: string; password: string
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const refused = page.locator('form[aria-label="Sign in"] [role="alert"]');
+  await signedIn.or(refused).first().waitFor({ timeout: 15_000 });
+  if (await refused.isVisible()) throw new Error(`Sign-in refused: ${await refused.innerText()}`);
 }
 
 /** Waits until `locator` matches something visible (a row arriving, a status changing). */

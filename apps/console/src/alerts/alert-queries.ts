@@ -6,10 +6,11 @@ import { applyAlert, noteAlertsSeen, type AlertList } from './live-alerts';
 
 /** The API's longest page; a queue longer than this is read newest first. */
 const QUEUE_LIMIT = 1000;
+const SNOOZE_RECHECK_MS = 5 * 60_000;
 
 /**
  * A list the API filters; the socket keeps it current afterwards (see `applyAlert`), so it is
- * never refetched on focus or reconnect: a reconnect catches up through `auth.lastSequence`.
+ * not refetched on focus or reconnect: a reconnect catches up through `auth.lastSequence`.
  */
 export function useAlertList(filter: AlertListFilter, userId: string) {
   return useQuery({
@@ -33,6 +34,8 @@ export function useAlertList(filter: AlertListFilter, userId: string) {
     staleTime: Infinity,
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
+    // A snooze that ends sends no event: read the list again now and then to bring it back.
+    refetchInterval: SNOOZE_RECHECK_MS,
   });
 }
 

@@ -69,6 +69,9 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let sentLastSequence = false;
+    // A replay after a long absence may hold many critical alerts: one sound says so.
+    let replaying = false;
+    let announcedDuringReplay = false;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(ALERTS_NAMESPACE, {
       transports: ['websocket'],
       // Called on every (re)connection: the current token and what this tab has seen so far.
@@ -84,6 +87,8 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
     const lost = () => setState(navigator.onLine ? 'reconnecting' : 'offline');
     socket.on('connect', () => {
       setState('connected');
+      replaying = sentLastSequence;
+      announcedDuringReplay = false;
       // Without a last sequence nothing is replayed: what came before the socket joined is read again.
       if (!sentLastSequence) void queryClient.invalidateQueries({ queryKey: ['alerts', 'list'] });
     });
@@ -96,10 +101,13 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
     socket.on('session.expired', () => sessionStore.expire());
     socket.on('alert.created', (alert) => {
       applyAlert(queryClient, alert);
-      if (alert.severity === 'critical') announceCritical(alert);
+      if (alert.severity !== 'critical' || (replaying && announcedDuringReplay)) return;
+      announcedDuringReplay = replaying;
+      announceCritical(alert);
     });
     socket.on('alert.updated', (alert) => applyAlert(queryClient, alert));
     socket.on('alert.replay.complete', (summary) => {
+      replaying = false;
       if (summary.truncated || summary.updatesTruncated)
         void queryClient.invalidateQueries({ queryKey: ['alerts', 'list'] });
     });

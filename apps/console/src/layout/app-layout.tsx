@@ -25,7 +25,7 @@ export function AppLayout() {
           <NavLink to="/patients">Patients</NavLink>
         </nav>
         <ConnectionIndicator />
-        <div className="who" aria-label="Signed in as">
+        <div className="who">
           <span className="who-name">{user.displayName}</span>
           <span className="who-detail">
             {ROLE_NAMES[user.role] ?? user.role} · {user.organization.name}
