@@ -1,8 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { DEVICE_KINDS, deviceClientId } from '@homeward/contracts';
+import { formatAge } from '../lib/format';
+import { useNow } from '../lib/use-now';
 import { api, unwrap, type Schemas } from '../api/client';
-import { DEVICE_KIND_NAMES, formatAgo } from './format';
+import { DEVICE_KIND_NAMES } from './format';
 import { Moment } from './moment';
 
 type Credentials = Schemas['DeviceRegisteredDto'];
@@ -17,6 +19,7 @@ export function DevicesSection({
   patientTimeZone: string | null;
   canRegister: boolean;
 }) {
+  const now = useNow();
   const devices = useQuery({
     queryKey: ['patient', patientId, 'devices'],
     queryFn: () =>
@@ -81,7 +84,7 @@ export function DevicesSection({
                 <td>
                   {device.lastContactAt ? (
                     <>
-                      {formatAgo(device.lastContactAt)}
+                      {formatAge(device.lastContactAt, now)}
                       <br />
                       <span className="muted">
                         <Moment iso={device.lastContactAt} patientTimeZone={patientTimeZone} />

@@ -100,9 +100,10 @@ function dateTimeFormat(timeZone: string, withZone: boolean): Intl.DateTimeForma
 export function formatMoment(
   iso: string,
   patientTimeZone: string | null | undefined,
+  userTimeZone: string = USER_TIME_ZONE,
 ): { user: string; patient: string | null } {
   const at = new Date(iso);
-  const user = dateTimeFormat(USER_TIME_ZONE, false).format(at);
+  const user = dateTimeFormat(userTimeZone, false).format(at);
   const zone = patientTimeZone ?? 'UTC';
   const patient = dateTimeFormat(zone, false).format(at);
   return { user, patient: patient === user ? null : dateTimeFormat(zone, true).format(at) };
@@ -121,21 +122,6 @@ export function formatBirthDate(birthDate: string, today: Date = new Date()): st
   let age = today.getFullYear() - year;
   if (today.getMonth() + 1 < month || (today.getMonth() + 1 === month && today.getDate() < day)) age -= 1;
   return `${dateFormat.format(new Date(Date.UTC(year, month - 1, day)))} (${age} years)`;
-}
-
-const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-
-/** "3 hours ago", "yesterday": how long ago `iso` was. */
-export function formatAgo(iso: string, now: number = Date.now()): string {
-  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-    ['day', 86400],
-    ['hour', 3600],
-    ['minute', 60],
-  ];
-  for (const [unit, size] of steps)
-    if (Math.abs(seconds) >= size) return relativeFormat.format(Math.round(seconds / size), unit);
-  return relativeFormat.format(seconds, 'second');
 }
 
 export const SEVERITY_NAMES: Readonly<Record<string, string>> = {

@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
+import { formatAge } from '../lib/format';
+import { useNow } from '../lib/use-now';
 import { api, unwrap, type Schemas } from '../api/client';
 import {
-  formatAgo,
   formatBirthDate,
   formatMeasurement,
   measurementName,
@@ -41,6 +42,7 @@ function useDebounced<T>(value: T, ms: number): T {
 /** The patients list: searched by name, sortable by each figure, paged. */
 export function PatientsPage() {
   const canRegister = useCanRegister();
+  const now = useNow();
   const searchId = useId();
   const [search, setSearch] = useState('');
   const [sort, setSort] = useState<Sort>('name');
@@ -136,7 +138,7 @@ export function PatientsPage() {
         </thead>
         <tbody>
           {items.map((item) => (
-            <WorklistRow key={item.id} item={item} />
+            <WorklistRow key={item.id} item={item} now={now} />
           ))}
         </tbody>
       </table>
@@ -162,7 +164,7 @@ export function PatientsPage() {
   );
 }
 
-function WorklistRow({ item }: { item: WorklistItem }) {
+function WorklistRow({ item, now }: { item: WorklistItem; now: number }) {
   const { lastReading, openAlerts, adherence } = item;
   return (
     <tr>
@@ -180,7 +182,7 @@ function WorklistRow({ item }: { item: WorklistItem }) {
             <br />
             <span className="muted">
               <Moment iso={lastReading.measuredAt} patientTimeZone={item.timeZone} /> ·{' '}
-              {formatAgo(lastReading.measuredAt)}
+              {formatAge(lastReading.measuredAt, now)}
             </span>
           </>
         ) : (
