@@ -568,6 +568,9 @@ export interface components {
             timeZone: string | null;
             createdAt: string;
         };
+        PatientListDto: {
+            items: components["schemas"]["PatientResponseDto"][];
+        };
         DeviceCreateDto: {
             /** @enum {string} */
             kind: "bp_cuff" | "scale" | "pulse_oximeter" | "glucometer" | "thermometer" | "hub";
@@ -600,6 +603,9 @@ export interface components {
             label: string | null;
             createdAt: string;
             revokedAt: string | null;
+        };
+        DeviceListDto: {
+            items: components["schemas"]["DeviceResponseDto"][];
         };
         VitalDto: {
             /** @enum {string} */
@@ -1443,7 +1449,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PatientListDto"];
+                };
             };
         };
     };
@@ -1514,7 +1522,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DeviceResponseDto"][];
+                    "application/json": components["schemas"]["DeviceListDto"];
                 };
             };
         };

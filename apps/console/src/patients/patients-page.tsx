@@ -60,6 +60,8 @@ export function PatientsPage() {
         }),
       ),
     placeholderData: keepPreviousData,
+    // New readings and alerts change the figures: re-read while the list stays open.
+    refetchInterval: 60_000,
   });
 
   const sortBy = (column: Sort) => {

@@ -24,6 +24,10 @@ export class DeviceResponseDto {
   @ApiProperty({ nullable: true, type: String }) revokedAt!: string | null;
 }
 
+export class DeviceListDto {
+  @ApiProperty({ type: [DeviceResponseDto] }) items!: DeviceResponseDto[];
+}
+
 export class DeviceRegisteredDto extends DeviceResponseDto {
   @ApiProperty({ description: 'MQTT password; returned once, only its hash is stored' })
   secret!: string;

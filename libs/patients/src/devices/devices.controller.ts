@@ -9,7 +9,7 @@ import {
 import { readingsTopic } from '@homeward/contracts';
 import { UuidParam } from '@homeward/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
-import { DeviceCreateDto, DeviceRegisteredDto, DeviceResponseDto, mapDevice } from './device.dto';
+import { DeviceCreateDto, DeviceListDto, DeviceRegisteredDto, mapDevice } from './device.dto';
 import { DeviceService } from './device.service';
 
 const PatientId = () => UuidParam('patientId');
@@ -35,11 +35,11 @@ export class DevicesController {
   }
 
   @Get(':patientId/devices')
-  @ApiOkResponse({ type: [DeviceResponseDto] })
+  @ApiOkResponse({ type: DeviceListDto })
   async listDevices(
     @CurrentPrincipal() principal: Principal,
     @PatientId() patientId: string,
-  ): Promise<{ items: DeviceResponseDto[] }> {
+  ): Promise<DeviceListDto> {
     return { items: (await this.devices.listForPatient(principal, patientId)).map(mapDevice) };
   }
 }

@@ -51,6 +51,10 @@ export class PatientResponseDto {
   @ApiProperty() createdAt!: string;
 }
 
+export class PatientListDto {
+  @ApiProperty({ type: [PatientResponseDto] }) items!: PatientResponseDto[];
+}
+
 export function mapPatient(row: PatientRow): PatientResponseDto {
   return {
     id: row.id,

@@ -9,7 +9,13 @@ import {
 import { UuidParam } from '@homeward/platform';
 import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
 import { PatientService } from './patient.service';
-import { PageQueryDto, PatientCreateDto, PatientResponseDto, mapPatient } from './patient.dto';
+import {
+  PageQueryDto,
+  PatientCreateDto,
+  PatientListDto,
+  PatientResponseDto,
+  mapPatient,
+} from './patient.dto';
 
 const PatientId = () => UuidParam('patientId');
 
@@ -30,11 +36,8 @@ export class PatientsController {
   }
 
   @Get()
-  @ApiOkResponse({ description: "The organisation's patients" })
-  async list(
-    @CurrentPrincipal() principal: Principal,
-    @Query() page: PageQueryDto,
-  ): Promise<{ items: PatientResponseDto[] }> {
+  @ApiOkResponse({ type: PatientListDto, description: "The organisation's patients" })
+  async list(@CurrentPrincipal() principal: Principal, @Query() page: PageQueryDto): Promise<PatientListDto> {
     return { items: (await this.patients.list(principal, page)).map(mapPatient) };
   }
 
