@@ -85,8 +85,18 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
       expect.objectContaining({ status: 'open', severity: 'warning', occurrences: 2, last_value: 170 }),
     ]);
 
+    const summary = async () =>
+      (
+        await database.pool.query<{ summary: string }>('SELECT summary FROM alerts WHERE patient_id = $1', [
+          patient,
+        ])
+      ).rows[0].summary;
+    // What fired, in words: the breach that set the episode's severity, not each one after it.
+    expect(await summary()).toBe('Systolic 165 mm[Hg] ≥ 160');
+
     const crisis = await storeBatch(186, 124);
     await evaluation.evaluateBatch(crisis, 'c3');
+    expect(await summary()).toBe('Systolic 186 mm[Hg] ≥ 180');
     expect(await episodes()).toEqual([
       expect.objectContaining({
         severity: 'critical',
