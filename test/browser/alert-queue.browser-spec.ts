@@ -217,6 +217,24 @@ describe('the live alert queue in a real browser', () => {
     await session.page.keyboard.press('Enter');
     await waitVisible(samuelRow.getByText('Acknowledged'));
 
+    // The details open from the keyboard with focus on them, and Escape returns to the row.
+    const detailsButton = samuelRow.getByRole('button', { name: 'Details' });
+    await detailsButton.focus();
+    await session.page.keyboard.press('Enter');
+    const heading = session.page.getByRole('complementary').getByRole('heading', { level: 2 });
+    await waitVisible(heading);
+    await waitFor(() => heading.evaluate((element) => element === element.ownerDocument.activeElement), {
+      what: 'focus on the details',
+    });
+    await session.page.keyboard.press('Escape');
+    await waitFor(
+      () => detailsButton.evaluate((element) => element === element.ownerDocument.activeElement),
+      {
+        what: 'focus back on the row',
+      },
+    );
+    expect(await session.page.getByRole('complementary').count()).toBe(0);
+
     expect(await seriousAccessibilityViolations(session.page)).toEqual([]);
     await saveScreenshot(session.page, 'alert-queue');
   });
