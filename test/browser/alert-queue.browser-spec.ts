@@ -263,6 +263,27 @@ describe('the live alert queue in a real browser', () => {
     await saveScreenshot(session.page, 'alert-queue-after-reconnect');
   });
 
+  it('shows that it is reconnecting while the API is down, and catches up when the API returns', async () => {
+    const session = await open(coordinator);
+    const omar = await patientWithCuff('Omar', 'Nasser');
+    await stack.app('api').stop();
+    await waitVisible(session.page.getByText('Connection: Reconnecting…'));
+
+    // Ingest and the worker raise the alert meanwhile; no API is there to push it.
+    await publishRaw(omar.mqtt, omar.deviceId, bpMessage('crisis-4', 183, 90));
+    await waitFor(
+      async () =>
+        (await stack.database.pool.query('SELECT 1 FROM alerts WHERE patient_id = $1', [omar.patientId]))
+          .rowCount === 1,
+      { what: 'the alert raised while the API is down', timeoutMs: 15_000 },
+    );
+
+    await stack.startApp('api');
+    await waitVisible(session.page.getByText('Connection: Live'), 30_000);
+    await waitVisible(row(session, 'Omar Nasser'));
+    expect(await row(session, 'Omar Nasser').innerText()).toContain('Systolic 183 mm[Hg] ≥ 180');
+  });
+
   it('asks to sign in again when the session ends, and returns to the same page', async () => {
     const session = await open(coordinator);
     await session.page.getByLabel('Severity').selectOption('critical');
