@@ -125,6 +125,10 @@ describe('the live alert queue in a real browser', () => {
     expect(text).toMatch(/just now|1 min ago/);
     expect(text).toContain('Nobody');
     expect(await first.page.evaluate('window.__notReloaded')).toBe(true);
+    // Screen readers hear it too.
+    expect(await first.page.locator('[aria-live="assertive"]').textContent()).toBe(
+      'New critical alert: Systolic 186 mm[Hg] ≥ 180',
+    );
 
     await sleep(1000);
     expect(await other.page.locator('tbody tr').count()).toBe(0);

@@ -54,6 +54,12 @@ export function applyAlert(queryClient: QueryClient, alert: AlertDto): void {
 }
 
 const ConnectionContext = createContext<ConnectionState>('connecting');
+const AnnouncementContext = createContext('');
+
+/** The last new critical alert, in words, for a live region that screen readers read out. */
+export function useCriticalAnnouncement(): string {
+  return useContext(AnnouncementContext);
+}
 
 export function useConnectionState(): ConnectionState {
   return useContext(ConnectionContext);
@@ -66,6 +72,7 @@ export function useConnectionState(): ConnectionState {
 export function LiveAlertsProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<ConnectionState>(navigator.onLine ? 'connecting' : 'offline');
+  const [announcement, setAnnouncement] = useState('');
 
   useEffect(() => {
     let sentLastSequence = false;
@@ -103,6 +110,7 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
       applyAlert(queryClient, alert);
       if (alert.severity !== 'critical' || (replaying && announcedDuringReplay)) return;
       announcedDuringReplay = replaying;
+      setAnnouncement(`New critical alert: ${alert.summary}`);
       announceCritical(alert);
     });
     socket.on('alert.updated', (alert) => applyAlert(queryClient, alert));
@@ -130,5 +138,9 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
     };
   }, [queryClient]);
 
-  return <ConnectionContext.Provider value={state}>{children}</ConnectionContext.Provider>;
+  return (
+    <ConnectionContext.Provider value={state}>
+      <AnnouncementContext.Provider value={announcement}>{children}</AnnouncementContext.Provider>
+    </ConnectionContext.Provider>
+  );
 }
