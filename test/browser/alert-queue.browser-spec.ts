@@ -32,6 +32,7 @@ describe('the live alert queue in a real browser', () => {
   let api: ApiClient;
   let maria: { patientId: string; deviceId: string; mqtt: MqttClient };
   let first: ConsoleSession;
+  let strangers: ConsoleSession;
   const devices: MqttClient[] = [];
   const sessions: ConsoleSession[] = [];
 
@@ -109,7 +110,8 @@ describe('the live alert queue in a real browser', () => {
 
   it("shows a device's critical reading in open consoles of the organisation without a reload, and never to another organisation", async () => {
     first = await open(coordinator);
-    const other = await open(stranger);
+    strangers = await open(stranger);
+    const other = strangers;
     await first.page.evaluate('window.__notReloaded = true');
     maria = await patientWithCuff('Maria', 'Alvarez');
 
@@ -304,5 +306,15 @@ describe('the live alert queue in a real browser', () => {
     await waitVisible(session.page.getByText('Connection: Live'));
     expect(session.page.url()).toBe(url);
     await waitVisible(row(session, 'Amira Haddad'));
+  });
+
+  it("never showed another organisation's console any of these alerts", async () => {
+    // Open since the first alert, through the API restart: nothing was pushed to it...
+    expect(await strangers.page.locator('tbody tr').count()).toBe(0);
+    // ...and nothing is there when it reads the whole list again.
+    await strangers.page.getByLabel('Status').selectOption('all');
+    await sleep(500);
+    expect(await strangers.page.locator('tbody tr').count()).toBe(0);
+    await waitVisible(strangers.page.getByText('No alerts match these filters.'));
   });
 });
