@@ -109,6 +109,12 @@ describe('the demo without a PostgreSQL server', () => {
     await app.stop();
     await app.start('Homeward demo ready', 60_000);
     expect(app.log).toContain('Database: embedded PostgreSQL');
+    // The demo ends by naming the console and who may sign in to it.
+    await waitFor(() => app.log.includes(`Console: http://localhost:${port}/`), {
+      what: 'the console URL in the demo output',
+      timeoutMs: 5000,
+    });
+    expect(app.log).toContain(ADMIN);
 
     const admin = await new ApiClient(`http://127.0.0.1:${port}`).login(ADMIN, password);
     const items = await vitals(admin);

@@ -32,6 +32,7 @@ describe('the live alert queue in a real browser', () => {
   let api: ApiClient;
   let maria: { patientId: string; deviceId: string; mqtt: MqttClient };
   let first: ConsoleSession;
+  let strangers: ConsoleSession;
   const devices: MqttClient[] = [];
   const sessions: ConsoleSession[] = [];
 
@@ -109,7 +110,8 @@ describe('the live alert queue in a real browser', () => {
 
   it("shows a device's critical reading in open consoles of the organisation without a reload, and never to another organisation", async () => {
     first = await open(coordinator);
-    const other = await open(stranger);
+    strangers = await open(stranger);
+    const other = strangers;
     await first.page.evaluate('window.__notReloaded = true');
     maria = await patientWithCuff('Maria', 'Alvarez');
 
@@ -125,6 +127,10 @@ describe('the live alert queue in a real browser', () => {
     expect(text).toMatch(/just now|1 min ago/);
     expect(text).toContain('Nobody');
     expect(await first.page.evaluate('window.__notReloaded')).toBe(true);
+    // Screen readers hear it too.
+    expect(await first.page.locator('[aria-live="assertive"]').textContent()).toBe(
+      'New critical alert: Systolic 186 mm[Hg] ≥ 180',
+    );
 
     await sleep(1000);
     expect(await other.page.locator('tbody tr').count()).toBe(0);
@@ -217,6 +223,24 @@ describe('the live alert queue in a real browser', () => {
     await session.page.keyboard.press('Enter');
     await waitVisible(samuelRow.getByText('Acknowledged'));
 
+    // The details open from the keyboard with focus on them, and Escape returns to the row.
+    const detailsButton = samuelRow.getByRole('button', { name: 'Details' });
+    await detailsButton.focus();
+    await session.page.keyboard.press('Enter');
+    const heading = session.page.getByRole('complementary').getByRole('heading', { level: 2 });
+    await waitVisible(heading);
+    await waitFor(() => heading.evaluate((element) => element === element.ownerDocument.activeElement), {
+      what: 'focus on the details',
+    });
+    await session.page.keyboard.press('Escape');
+    await waitFor(
+      () => detailsButton.evaluate((element) => element === element.ownerDocument.activeElement),
+      {
+        what: 'focus back on the row',
+      },
+    );
+    expect(await session.page.getByRole('complementary').count()).toBe(0);
+
     expect(await seriousAccessibilityViolations(session.page)).toEqual([]);
     await saveScreenshot(session.page, 'alert-queue');
   });
@@ -245,6 +269,27 @@ describe('the live alert queue in a real browser', () => {
     await saveScreenshot(session.page, 'alert-queue-after-reconnect');
   });
 
+  it('shows that it is reconnecting while the API is down, and catches up when the API returns', async () => {
+    const session = await open(coordinator);
+    const omar = await patientWithCuff('Omar', 'Nasser');
+    await stack.app('api').stop();
+    await waitVisible(session.page.getByText('Connection: Reconnecting…'));
+
+    // Ingest and the worker raise the alert meanwhile; no API is there to push it.
+    await publishRaw(omar.mqtt, omar.deviceId, bpMessage('crisis-4', 183, 90));
+    await waitFor(
+      async () =>
+        (await stack.database.pool.query('SELECT 1 FROM alerts WHERE patient_id = $1', [omar.patientId]))
+          .rowCount === 1,
+      { what: 'the alert raised while the API is down', timeoutMs: 15_000 },
+    );
+
+    await stack.startApp('api');
+    await waitVisible(session.page.getByText('Connection: Live'), 30_000);
+    await waitVisible(row(session, 'Omar Nasser'));
+    expect(await row(session, 'Omar Nasser').innerText()).toContain('Systolic 183 mm[Hg] ≥ 180');
+  });
+
   it('asks to sign in again when the session ends, and returns to the same page', async () => {
     const session = await open(coordinator);
     await session.page.getByLabel('Severity').selectOption('critical');
@@ -261,5 +306,15 @@ describe('the live alert queue in a real browser', () => {
     await waitVisible(session.page.getByText('Connection: Live'));
     expect(session.page.url()).toBe(url);
     await waitVisible(row(session, 'Amira Haddad'));
+  });
+
+  it("never showed another organisation's console any of these alerts", async () => {
+    // Open since the first alert, through the API restart: nothing was pushed to it...
+    expect(await strangers.page.locator('tbody tr').count()).toBe(0);
+    // ...and nothing is there when it reads the whole list again.
+    await strangers.page.getByLabel('Status').selectOption('all');
+    await sleep(500);
+    expect(await strangers.page.locator('tbody tr').count()).toBe(0);
+    await waitVisible(strangers.page.getByText('No alerts match these filters.'));
   });
 });

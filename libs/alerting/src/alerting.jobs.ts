@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
-import { JobQueue, REDIS, defineJob } from '@homeward/platform';
+import { JobQueue, REDIS, defineJob, defineRecurringJob } from '@homeward/platform';
 
 /**
  * Alerting's own jobs (it also processes monitoring's `readings.evaluate`). Payloads carry ids
@@ -19,12 +19,7 @@ export const ALERTING_JOBS = {
     removeOnFail: { age: 7 * 24 * 3600 },
   }),
   /** Gives every organisation its missed-check schedule and drops those of deleted ones; once per cluster. */
-  'alerts.missed-reconcile': defineJob<Record<string, never>>({
-    // The next run comes soon enough: no retries, and little history.
-    attempts: 1,
-    removeOnComplete: { count: 10 },
-    removeOnFail: { count: 100 },
-  }),
+  'alerts.missed-reconcile': defineRecurringJob(),
   /**
    * Delayed until a pending crisis alert's deadline (job id `confirm-{alertId}`): opens it when
    * no re-measurement came. Idempotent: an alert no longer pending is left alone.
@@ -39,11 +34,7 @@ export const ALERTING_JOBS = {
    * PostgreSQL is the source of truth: confirms pending alerts past their deadline whose delayed
    * job was lost, and re-sends commands no broker took. Scheduled once per cluster.
    */
-  'alerts.confirm-sweep': defineJob<Record<string, never>>({
-    attempts: 1,
-    removeOnComplete: { count: 10 },
-    removeOnFail: { count: 100 },
-  }),
+  'alerts.confirm-sweep': defineRecurringJob(),
 };
 
 @Injectable()

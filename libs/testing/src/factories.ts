@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { hashPassword } from '@homeward/identity';
-import type { UserRole } from '@homeward/contracts';
+import { VITALS, type UserRole, type VitalType } from '@homeward/contracts';
 
 export interface TestUser {
   id: string;
@@ -46,4 +46,60 @@ export async function createDevice(pool: Pool, organizationId: string, patientId
     [organizationId, patientId, randomBytes(32)],
   );
   return rows[0].id;
+}
+
+/** One measurement of a stored batch: the catalogue's LOINC code and unit unless stated. */
+export interface StoredReading {
+  type: VitalType;
+  value: number;
+  measuredAt: Date;
+  unit?: string;
+  /** Readings of one message share it; a fresh one per batch by default. */
+  messageId?: string;
+}
+
+/**
+ * A batch as ingest leaves it (the batch row and its readings, not yet evaluated), for
+ * integration tests that evaluate batches without the ingest process. Returns the batch id.
+ */
+export async function storeReadingBatch(
+  pool: Pool,
+  who: { patient: string; device: string },
+  readings: readonly StoredReading[],
+): Promise<string> {
+  const batchId = randomUUID();
+  const messageId = `m-${batchId}`;
+  await pool.query(
+    `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
+     VALUES ($1::uuid, 'test', $1::text, $2, 0)`,
+    [batchId, readings.length],
+  );
+  for (const reading of readings) {
+    const unit = reading.unit ?? VITALS[reading.type].unit;
+    await pool.query(
+      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
+                             source_value, source_unit, batch_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, $9)`,
+      [
+        reading.measuredAt,
+        who.patient,
+        who.device,
+        reading.messageId ?? messageId,
+        reading.type,
+        VITALS[reading.type].loinc,
+        reading.value,
+        unit,
+        batchId,
+      ],
+    );
+  }
+  return batchId;
+}
+
+/** Systolic and diastolic of one blood-pressure measurement. */
+export function bloodPressure(systolic: number, diastolic: number, measuredAt = new Date()): StoredReading[] {
+  return [
+    { type: 'blood_pressure_systolic', value: systolic, measuredAt },
+    { type: 'blood_pressure_diastolic', value: diastolic, measuredAt },
+  ];
 }

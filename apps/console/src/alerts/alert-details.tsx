@@ -58,7 +58,13 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
   };
 
   return (
-    <aside className="alert-details" aria-labelledby={`details-${alert.id}`}>
+    <aside
+      className="alert-details"
+      aria-labelledby={`details-${alert.id}`}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onClose();
+      }}
+    >
       <div className="details-head">
         <h2 id={`details-${alert.id}`} ref={heading} tabIndex={-1}>
           {alert.summary}

@@ -1,5 +1,5 @@
 import type { AlertDto } from '@homeward/contracts';
-import { ACTIVE_STATUSES, compareAlerts, matchesFilter } from './alert-filters';
+import { ACTIVE_STATUSES, compareAlerts, matchesFilter, mergeAlert } from './alert-filters';
 
 const alert = (overrides: Partial<AlertDto>): AlertDto => ({
   id: 'a',
@@ -53,5 +53,18 @@ describe('the queue order and filters', () => {
     expect(matchesFilter(alert({ assignedTo: 'you' }), mine, 'me', now)).toBe(false);
     const critical = { ...active, severity: 'critical' as const };
     expect(matchesFilter(alert({}), critical, 'me', now)).toBe(false);
+  });
+
+  it('never lets an older copy of an alert replace a newer one, and drops one that no longer matches', () => {
+    const now = Date.parse('2026-11-26T09:00:00Z');
+    const active = { statuses: ACTIVE_STATUSES, severity: null, assignedToMe: false };
+    const acknowledged = alert({ status: 'acknowledged', changeSequence: 5 });
+    expect(mergeAlert([acknowledged], alert({ changeSequence: 3 }), active, 'me', now)).toEqual([
+      acknowledged,
+    ]);
+    expect(
+      mergeAlert([acknowledged], alert({ status: 'resolved', changeSequence: 6 }), active, 'me', now),
+    ).toEqual([]);
+    expect(mergeAlert([], acknowledged, active, 'me', now)).toEqual([acknowledged]);
   });
 });

@@ -39,3 +39,20 @@ export function matchesFilter(
 export function compareAlerts(a: AlertDto, b: AlertDto): number {
   return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.sequence - b.sequence;
 }
+
+/**
+ * The list with `alert` put in (it matches the filter) or taken out (it no longer does); the
+ * list unchanged when it already holds a newer copy (a replay can race a live event).
+ */
+export function mergeAlert(
+  items: readonly AlertDto[],
+  alert: AlertDto,
+  filter: AlertListFilter,
+  userId: string,
+  now: number,
+): AlertDto[] {
+  const known = items.find((item) => item.id === alert.id);
+  if (known && known.changeSequence > alert.changeSequence) return [...items];
+  const others = items.filter((item) => item.id !== alert.id);
+  return matchesFilter(alert, filter, userId, now) ? [...others, alert] : others;
+}

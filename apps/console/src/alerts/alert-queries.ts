@@ -2,7 +2,7 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import type { AlertDto } from '@homeward/contracts';
 import { api, unwrap } from '../api/client';
 import { alertListKey, type AlertListFilter } from './alert-filters';
-import { applyAlert, noteAlertsSeen, type AlertList } from './live-alerts';
+import { applyAlert, noteAlertsSeen, withRecentEvents, type AlertList } from './live-alerts';
 
 /** The API's longest page; a queue longer than this is read newest first. */
 const QUEUE_LIMIT = 1000;
@@ -29,7 +29,7 @@ export function useAlertList(filter: AlertListFilter, userId: string) {
         }),
       );
       noteAlertsSeen(list.items);
-      return list;
+      return withRecentEvents(list, filter, userId);
     },
     staleTime: Infinity,
     refetchOnWindowFocus: false,

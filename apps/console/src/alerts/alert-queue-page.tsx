@@ -56,6 +56,14 @@ export function AlertQueuePage() {
     : items;
   const names = new Map(colleagues.data?.items.map((colleague) => [colleague.id, colleague.displayName]));
   const selected = shown.find((alert) => alert.id === selectedId) ?? null;
+  // Back to the row the details were opened from, so keyboard users keep their place.
+  const closeDetails = () => {
+    const id = selectedId;
+    setSelectedId(null);
+    requestAnimationFrame(() =>
+      document.querySelector<HTMLButtonElement>(`tr[data-alert-id="${id}"] button[aria-expanded]`)?.focus(),
+    );
+  };
 
   return (
     <div className={selected ? 'queue-layout with-details' : 'queue-layout'}>
@@ -171,7 +179,7 @@ export function AlertQueuePage() {
           </p>
         )}
       </section>
-      {selected && <AlertDetails alert={selected} userId={user.id} onClose={() => setSelectedId(null)} />}
+      {selected && <AlertDetails alert={selected} userId={user.id} onClose={closeDetails} />}
     </div>
   );
 }

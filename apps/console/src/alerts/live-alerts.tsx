@@ -8,7 +8,7 @@ import {
   type ServerToClientEvents,
 } from '@homeward/contracts';
 import { sessionStore } from '../auth/session-store';
-import { matchesFilter, type AlertListFilter } from './alert-filters';
+import { mergeAlert, type AlertListFilter } from './alert-filters';
 import { announceCritical } from './critical-alerts';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -33,27 +33,50 @@ export function noteAlertsSeen(alerts: readonly AlertDto[]): void {
 
 sessionStore.subscribe(() => {
   const { session, expired } = sessionStore.getSnapshot();
-  if (!session && !expired) highestSequence = 0;
+  if (session || expired) return;
+  highestSequence = 0;
+  recentAlerts.clear();
 });
+
+/**
+ * Alerts pushed in the last minutes. A list read through the API may have been answered just
+ * before an event that arrived while it was on its way: the events are applied to it again.
+ */
+const RECENT_MS = 120_000;
+const recentAlerts = new Map<string, { alert: AlertDto; at: number }>();
+
+export function withRecentEvents(list: AlertList, filter: AlertListFilter, userId: string): AlertList {
+  const now = Date.now();
+  let items = list.items;
+  for (const [id, { alert, at }] of recentAlerts) {
+    if (now - at > RECENT_MS) recentAlerts.delete(id);
+    else items = mergeAlert(items, alert, filter, userId, now);
+  }
+  return { items };
+}
 
 /** Puts an alert pushed by the socket into every cached list it belongs to, and out of the others. */
 export function applyAlert(queryClient: QueryClient, alert: AlertDto): void {
   noteAlertsSeen([alert]);
   const now = Date.now();
+  const previous = recentAlerts.get(alert.id)?.alert;
+  if (!previous || previous.changeSequence <= alert.changeSequence)
+    recentAlerts.set(alert.id, { alert, at: now });
   for (const [key, list] of queryClient.getQueriesData<AlertList>({ queryKey: ['alerts', 'list'] })) {
     if (!list) continue;
     const [, , userId, filter] = key as readonly [string, string, string, AlertListFilter];
-    const others = list.items.filter((item) => item.id !== alert.id);
-    const known = list.items.find((item) => item.id === alert.id);
-    // An older copy never replaces a newer one (a replay can race a live event).
-    if (known && known.changeSequence > alert.changeSequence) continue;
-    const items = matchesFilter(alert, filter, userId, now) ? [...others, alert] : others;
-    queryClient.setQueryData<AlertList>(key, { items });
+    queryClient.setQueryData<AlertList>(key, { items: mergeAlert(list.items, alert, filter, userId, now) });
   }
   void queryClient.invalidateQueries({ queryKey: ['alerts', 'detail', alert.id] });
 }
 
 const ConnectionContext = createContext<ConnectionState>('connecting');
+const AnnouncementContext = createContext('');
+
+/** The last new critical alert, in words, for a live region that screen readers read out. */
+export function useCriticalAnnouncement(): string {
+  return useContext(AnnouncementContext);
+}
 
 export function useConnectionState(): ConnectionState {
   return useContext(ConnectionContext);
@@ -66,6 +89,7 @@ export function useConnectionState(): ConnectionState {
 export function LiveAlertsProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<ConnectionState>(navigator.onLine ? 'connecting' : 'offline');
+  const [announcement, setAnnouncement] = useState('');
 
   useEffect(() => {
     let sentLastSequence = false;
@@ -103,6 +127,7 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
       applyAlert(queryClient, alert);
       if (alert.severity !== 'critical' || (replaying && announcedDuringReplay)) return;
       announcedDuringReplay = replaying;
+      setAnnouncement(`New critical alert: ${alert.summary}`);
       announceCritical(alert);
     });
     socket.on('alert.updated', (alert) => applyAlert(queryClient, alert));
@@ -130,5 +155,9 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
     };
   }, [queryClient]);
 
-  return <ConnectionContext.Provider value={state}>{children}</ConnectionContext.Provider>;
+  return (
+    <ConnectionContext.Provider value={state}>
+      <AnnouncementContext.Provider value={announcement}>{children}</AnnouncementContext.Provider>
+    </ConnectionContext.Provider>
+  );
 }

@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from 'react-router';
 import { useSession } from '../auth/session';
 import { ConnectionIndicator } from '../alerts/connection-indicator';
+import { useCriticalAnnouncement } from '../alerts/live-alerts';
 
 const ROLE_NAMES: Record<string, string> = {
   admin: 'Administrator',
@@ -11,6 +12,7 @@ const ROLE_NAMES: Record<string, string> = {
 /** Header (who is signed in, where they are, the live connection) around every page. */
 export function AppLayout() {
   const { user, signOut } = useSession();
+  const announcement = useCriticalAnnouncement();
   return (
     <div className="app">
       <a className="skip-link" href="#main">
@@ -35,6 +37,9 @@ export function AppLayout() {
           Sign out
         </button>
       </header>
+      <p className="visually-hidden" aria-live="assertive">
+        {announcement}
+      </p>
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -96,7 +96,8 @@ export async function startDemo(
   process.stdout.write(
     `\nHomeward demo ready\n  Users, password ${passwordSource}:\n${users}\n${publishing}` +
       nextSteps(options, password, devices[devices.length - 1], devicesFile) +
-      '\n',
+      // Last, where the eye lands: the console and who can sign in to it.
+      `\n  Console: ${options.apiUrl}/  (sign in as one of the users above, password ${passwordSource})\n`,
   );
   if (!options.simulate) return undefined;
   const simulator = resolve(__dirname, '..', '..', '..', '..', 'devices-simulator', 'src', 'main.js');

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import {
   createDevice,
   createIntegrationModule,
   createOrganization,
   createPatient,
+  storeReadingBatch,
+  bloodPressure,
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
@@ -30,27 +31,16 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
   let minute = 0;
 
   /** A stored batch with one blood-pressure measurement, as ingest leaves it. */
-  const storeBatch = async (
+  const storeBatch = (
     systolic: number,
     diastolic = 80,
     who: { patient: string; device: string } = { patient, device },
-  ): Promise<string> => {
-    const batchId = randomUUID();
-    const measuredAt = new Date(Date.UTC(2026, 10, 20, 8, minute++));
-    await database.pool.query(
-      `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
-       VALUES ($1::uuid, 'test', $1::text, 2, 0)`,
-      [batchId],
+  ): Promise<string> =>
+    storeReadingBatch(
+      database.pool,
+      who,
+      bloodPressure(systolic, diastolic, new Date(Date.UTC(2026, 10, 20, 8, minute++))),
     );
-    await database.pool.query(
-      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                             source_value, source_unit, batch_id)
-       VALUES ($1, $2, $3, $4, 'blood_pressure_systolic', '8480-6', $5, 'mm[Hg]', $5, 'mm[Hg]', $7),
-              ($1, $2, $3, $4, 'blood_pressure_diastolic', '8462-4', $6, 'mm[Hg]', $6, 'mm[Hg]', $7)`,
-      [measuredAt, who.patient, who.device, `m-${minute}`, systolic, diastolic, batchId],
-    );
-    return batchId;
-  };
 
   const episodes = async (of = patient): Promise<EpisodeRow[]> =>
     (
@@ -85,8 +75,18 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
       expect.objectContaining({ status: 'open', severity: 'warning', occurrences: 2, last_value: 170 }),
     ]);
 
+    const summary = async () =>
+      (
+        await database.pool.query<{ summary: string }>('SELECT summary FROM alerts WHERE patient_id = $1', [
+          patient,
+        ])
+      ).rows[0].summary;
+    // What fired, in words: the breach that set the episode's severity, not each one after it.
+    expect(await summary()).toBe('Systolic 165 mm[Hg] ≥ 160');
+
     const crisis = await storeBatch(186, 124);
     await evaluation.evaluateBatch(crisis, 'c3');
+    expect(await summary()).toBe('Systolic 186 mm[Hg] ≥ 180');
     expect(await episodes()).toEqual([
       expect.objectContaining({
         severity: 'critical',

@@ -1,6 +1,6 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { JobProcessor, type JobPayload } from '@homeward/platform';
+import { JobProcessor, RecurringJobProcessor, type JobPayload } from '@homeward/platform';
 import { ALERTING_JOBS, AlertingJobs } from '../alerting.jobs';
 import { AlertConfirmationService } from './alert-confirmation.service';
 
@@ -23,22 +23,18 @@ export class AlertsConfirmProcessor extends JobProcessor<typeof ALERTING_JOBS, '
 
 /** The confirmation sweep, on the outbox sweep's cadence, once per interval across the cluster. */
 @Injectable()
-export class AlertsConfirmSweepProcessor
-  extends JobProcessor<typeof ALERTING_JOBS, 'alerts.confirm-sweep'>
-  implements OnApplicationBootstrap
-{
+export class AlertsConfirmSweepProcessor extends RecurringJobProcessor<
+  typeof ALERTING_JOBS,
+  'alerts.confirm-sweep'
+> {
   readonly name = 'alerts.confirm-sweep';
 
   constructor(
     private readonly confirmation: AlertConfirmationService,
-    private readonly jobs: AlertingJobs,
-    private readonly config: AppConfig,
+    jobs: AlertingJobs,
+    config: AppConfig,
   ) {
-    super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.schedule('alerts.confirm-sweep', this.config.EVALUATION_SWEEP_EVERY_MS, {});
+    super(jobs, config.EVALUATION_SWEEP_EVERY_MS);
   }
 
   async process(): Promise<void> {

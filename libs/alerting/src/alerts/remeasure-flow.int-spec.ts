@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   createDevice,
   createIntegrationModule,
@@ -8,6 +7,8 @@ import {
   waitFor,
   type IntegrationModule,
   type TestDatabase,
+  storeReadingBatch,
+  bloodPressure,
 } from '@homeward/testing';
 import { MonitoringJobsModule } from '@homeward/monitoring';
 import { JobWorkersModule } from '@homeward/platform';
@@ -39,35 +40,17 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
   };
 
   /** A stored batch with one blood-pressure measurement taken `secondsAgo`, as ingest leaves it. */
-  const storeBatch = async (
+  const storeBatch = (
     who: { patient: string; device: string },
     systolic: number,
     diastolic: number,
     secondsAgo: number,
-  ): Promise<string> => {
-    const batchId = randomUUID();
-    await database.pool.query(
-      `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
-       VALUES ($1::uuid, 'test', $1::text, 2, 0)`,
-      [batchId],
+  ): Promise<string> =>
+    storeReadingBatch(
+      database.pool,
+      who,
+      bloodPressure(systolic, diastolic, new Date(Date.now() - secondsAgo * 1000)),
     );
-    await database.pool.query(
-      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                             source_value, source_unit, batch_id)
-       VALUES ($1, $2, $3, $4, 'blood_pressure_systolic', '8480-6', $5, 'mm[Hg]', $5, 'mm[Hg]', $7),
-              ($1, $2, $3, $4, 'blood_pressure_diastolic', '8462-4', $6, 'mm[Hg]', $6, 'mm[Hg]', $7)`,
-      [
-        new Date(Date.now() - secondsAgo * 1000),
-        who.patient,
-        who.device,
-        randomUUID(),
-        systolic,
-        diastolic,
-        batchId,
-      ],
-    );
-    return batchId;
-  };
 
   const alertsOf = async (patient: string): Promise<AlertState[]> =>
     (

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { AppConfig } from '@homeward/config';
 import type { NotificationDto } from '@homeward/contracts';
@@ -16,6 +15,8 @@ import {
   type IntegrationModule,
   type TestDatabase,
   type TestUser,
+  storeReadingBatch,
+  bloodPressure,
 } from '@homeward/testing';
 import { AlertingJobsModule, AlertingModule } from '../alerting.module';
 import { AlertEvaluationService } from '../alerts/alert-evaluation.service';
@@ -74,18 +75,10 @@ describe('escalation and notifications (worker jobs against PostgreSQL and Redis
       [192, 124],
       [190, 122],
     ]) {
-      const batchId = randomUUID();
-      await database.pool.query(
-        `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
-         VALUES ($1::uuid, 'test', $1::text, 2, 0)`,
-        [batchId],
-      );
-      await database.pool.query(
-        `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                               source_value, source_unit, batch_id)
-         VALUES (now(), $1, $2, $3, 'blood_pressure_systolic', '8480-6', $5, 'mm[Hg]', $5, 'mm[Hg]', $4),
-                (now(), $1, $2, $3, 'blood_pressure_diastolic', '8462-4', $6, 'mm[Hg]', $6, 'mm[Hg]', $4)`,
-        [patient, device, `m-${batchId}`, batchId, systolic, diastolic],
+      const batchId = await storeReadingBatch(
+        database.pool,
+        { patient, device },
+        bloodPressure(systolic, diastolic),
       );
       await evaluation.evaluateBatch(batchId, batchId);
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
-import { JobQueue, REDIS, defineJob } from '@homeward/platform';
+import { JobQueue, REDIS, defineJob, defineRecurringJob } from '@homeward/platform';
 
 /**
  * Escalation's jobs. `alerts.escalate` is a delayed job per alert and step, the alarm clock of
@@ -17,11 +17,7 @@ export const ESCALATION_JOBS = {
     removeOnFail: true,
   }),
   /** Plans steps whose planning was lost and re-enqueues due steps; scheduled once per cluster. */
-  'escalations.sweep': defineJob<Record<string, never>>({
-    attempts: 1,
-    removeOnComplete: { count: 10 },
-    removeOnFail: { count: 100 },
-  }),
+  'escalations.sweep': defineRecurringJob(),
 };
 
 @Injectable()

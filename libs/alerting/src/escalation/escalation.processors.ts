@@ -1,6 +1,6 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { JobProcessor, type JobPayload } from '@homeward/platform';
+import { JobProcessor, RecurringJobProcessor, type JobPayload } from '@homeward/platform';
 import { ESCALATION_JOBS, EscalationJobs } from './escalation.jobs';
 import { EscalationService } from './escalation.service';
 
@@ -23,22 +23,18 @@ export class AlertsEscalateProcessor extends JobProcessor<typeof ESCALATION_JOBS
 
 /** The escalation sweep: a BullMQ schedule, so it runs once per interval across all worker replicas. */
 @Injectable()
-export class EscalationsSweepProcessor
-  extends JobProcessor<typeof ESCALATION_JOBS, 'escalations.sweep'>
-  implements OnApplicationBootstrap
-{
+export class EscalationsSweepProcessor extends RecurringJobProcessor<
+  typeof ESCALATION_JOBS,
+  'escalations.sweep'
+> {
   readonly name = 'escalations.sweep';
 
   constructor(
     private readonly escalation: EscalationService,
-    private readonly jobs: EscalationJobs,
-    private readonly config: AppConfig,
+    jobs: EscalationJobs,
+    config: AppConfig,
   ) {
-    super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.schedule('escalations.sweep', this.config.ESCALATION_SWEEP_EVERY_MS, {});
+    super(jobs, config.ESCALATION_SWEEP_EVERY_MS);
   }
 
   async process(): Promise<void> {

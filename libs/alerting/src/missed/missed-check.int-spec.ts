@@ -127,6 +127,7 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
     const pushed = created().find((alert) => alert.patientId === hf.patient);
     expect(pushed).toMatchObject({
       rule: { id: 'heart_failure.weight.missed', kind: 'missed', description: 'No body weight for 48 hours' },
+      summary: 'No weight reading for 48 h',
       trigger: null,
       lastValue: null,
       lastMeasuredAt: last.measuredAt.toISOString(),

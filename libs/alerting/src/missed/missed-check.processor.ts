@@ -1,7 +1,7 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { AppConfig } from '@homeward/config';
-import { JobProcessor, type JobPayload } from '@homeward/platform';
+import { JobProcessor, RecurringJobProcessor, type JobPayload } from '@homeward/platform';
 import { ALERTING_JOBS, AlertingJobs } from '../alerting.jobs';
 import { MissedCheckService } from './missed-check.service';
 import { MissedScheduleService } from './missed-schedule.service';
@@ -31,23 +31,20 @@ export class MissedCheckProcessor extends JobProcessor<Jobs, 'alerts.missed-chec
  * periodically on one cluster-wide schedule, which picks up organisations created since.
  */
 @Injectable()
-export class MissedReconcileProcessor
-  extends JobProcessor<Jobs, 'alerts.missed-reconcile'>
-  implements OnApplicationBootstrap
-{
+export class MissedReconcileProcessor extends RecurringJobProcessor<Jobs, 'alerts.missed-reconcile'> {
   readonly name = 'alerts.missed-reconcile';
 
   constructor(
     private readonly schedules: MissedScheduleService,
-    private readonly jobs: AlertingJobs,
-    private readonly config: AppConfig,
+    jobs: AlertingJobs,
+    config: AppConfig,
   ) {
-    super();
+    super(jobs, config.MISSED_CHECK_EVERY_MS);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  override async onApplicationBootstrap(): Promise<void> {
     await this.schedules.reconcile();
-    await this.jobs.schedule('alerts.missed-reconcile', this.config.MISSED_CHECK_EVERY_MS, {});
+    await super.onApplicationBootstrap();
   }
 
   async process(): Promise<void> {

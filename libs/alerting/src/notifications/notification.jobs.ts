@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
-import { JobQueue, REDIS, defineJob } from '@homeward/platform';
+import { JobQueue, REDIS, defineJob, defineRecurringJob } from '@homeward/platform';
 
 /** Delivery attempts per notification, counted in its outbox row; after the last it is `failed`. */
 export const NOTIFICATION_MAX_ATTEMPTS = 6;
@@ -22,11 +22,7 @@ export const NOTIFICATION_JOBS = {
     removeOnFail: true,
   }),
   /** Re-enqueues pending notifications whose job was lost; scheduled once per cluster. */
-  'notifications.sweep': defineJob<Record<string, never>>({
-    attempts: 1,
-    removeOnComplete: { count: 10 },
-    removeOnFail: { count: 100 },
-  }),
+  'notifications.sweep': defineRecurringJob(),
 };
 
 @Injectable()

@@ -1,6 +1,6 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { JobProcessor, type JobPayload } from '@homeward/platform';
+import { JobProcessor, RecurringJobProcessor, type JobPayload } from '@homeward/platform';
 import { NOTIFICATION_JOBS, NotificationJobs } from './notification.jobs';
 import { NotificationService } from './notification.service';
 
@@ -26,22 +26,18 @@ export class NotificationsDeliverProcessor extends JobProcessor<
 
 /** The outbox sweep: a BullMQ schedule, so it runs once per interval across all worker replicas. */
 @Injectable()
-export class NotificationsSweepProcessor
-  extends JobProcessor<typeof NOTIFICATION_JOBS, 'notifications.sweep'>
-  implements OnApplicationBootstrap
-{
+export class NotificationsSweepProcessor extends RecurringJobProcessor<
+  typeof NOTIFICATION_JOBS,
+  'notifications.sweep'
+> {
   readonly name = 'notifications.sweep';
 
   constructor(
     private readonly notifications: NotificationService,
-    private readonly jobs: NotificationJobs,
-    private readonly config: AppConfig,
+    jobs: NotificationJobs,
+    config: AppConfig,
   ) {
-    super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.schedule('notifications.sweep', this.config.ESCALATION_SWEEP_EVERY_MS, {});
+    super(jobs, config.ESCALATION_SWEEP_EVERY_MS);
   }
 
   async process(): Promise<void> {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   createDevice,
   createIntegrationModule,
@@ -6,7 +5,9 @@ import {
   createPatient,
   type IntegrationModule,
   type TestDatabase,
+  storeReadingBatch,
 } from '@homeward/testing';
+import type { VitalType } from '@homeward/contracts';
 import { AlertingJobsModule } from '../alerting.module';
 import { AlertEvaluationService } from '../alerts/alert-evaluation.service';
 
@@ -31,45 +32,26 @@ describe('evaluation by protocol (AlertEvaluationService against PostgreSQL and 
   };
 
   /** Stores one batch of readings for a patient, as ingest leaves it. */
-  const storeBatch = async (
+  const storeBatch = (
     who: { patient: string; device: string },
-    readings: Array<{ type: string; loinc: string; value: number; unit: string; hoursAgo: number }>,
-  ): Promise<string> => {
-    const batchId = randomUUID();
-    await database.pool.query(
-      `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
-       VALUES ($1::uuid, 'test', $1::text, $2, 0)`,
-      [batchId, readings.length],
+    readings: Array<{ type: VitalType; value: number; unit: string; hoursAgo: number }>,
+  ): Promise<string> =>
+    storeReadingBatch(
+      database.pool,
+      who,
+      readings.map(({ hoursAgo, ...reading }) => ({
+        ...reading,
+        measuredAt: new Date(Date.now() - hoursAgo * HOUR),
+      })),
     );
-    for (const reading of readings)
-      await database.pool.query(
-        `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                               source_value, source_unit, batch_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $8, $9)`,
-        [
-          new Date(Date.now() - reading.hoursAgo * HOUR),
-          who.patient,
-          who.device,
-          randomUUID(),
-          reading.type,
-          reading.loinc,
-          reading.value,
-          reading.unit,
-          batchId,
-        ],
-      );
-    return batchId;
-  };
   const weight = (value: number, hoursAgo: number) => ({
-    type: 'body_weight',
-    loinc: '29463-7',
+    type: 'body_weight' as const,
     value,
     unit: 'kg',
     hoursAgo,
   });
   const systolic = (value: number) => ({
-    type: 'blood_pressure_systolic',
-    loinc: '8480-6',
+    type: 'blood_pressure_systolic' as const,
     value,
     unit: 'mm[Hg]',
     hoursAgo: 0.1,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Principal } from '@homeward/identity';
 import {
   createDevice,
@@ -6,6 +5,7 @@ import {
   createOrganization,
   createPatient,
   createUser,
+  storeReadingBatch,
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
@@ -32,24 +32,10 @@ describe('rule overrides (RuleOverrideService and evaluation against PostgreSQL 
   let organization: string;
   let clinician: Principal;
 
-  const storeSystolic = async (
-    who: { patient: string; device: string },
-    systolic: number,
-  ): Promise<string> => {
-    const batchId = randomUUID();
-    await database.pool.query(
-      `INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
-       VALUES ($1::uuid, 'test', $1::text, 1, 0)`,
-      [batchId],
-    );
-    await database.pool.query(
-      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                             source_value, source_unit, batch_id)
-       VALUES (now(), $1, $2, $3, 'blood_pressure_systolic', '8480-6', $4, 'mm[Hg]', $4, 'mm[Hg]', $5)`,
-      [who.patient, who.device, randomUUID(), systolic, batchId],
-    );
-    return batchId;
-  };
+  const storeSystolic = (who: { patient: string; device: string }, systolic: number): Promise<string> =>
+    storeReadingBatch(database.pool, who, [
+      { type: 'blood_pressure_systolic', value: systolic, measuredAt: new Date() },
+    ]);
 
   const patientWithDevice = async () => {
     const patient = await createPatient(database.pool, organization);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { AppConfig } from '@homeward/config';
-import { JobQueue, REDIS, defineJob } from '@homeward/platform';
+import { JobQueue, REDIS, defineJob, defineRecurringJob } from '@homeward/platform';
 
 /**
  * Monitoring's jobs. `readings.evaluate` is monitoring's announcement that a batch is stored;
@@ -16,12 +16,7 @@ export const READING_JOBS = {
     removeOnFail: { age: 7 * 24 * 3600 },
   }),
   /** Re-enqueues outbox batches whose evaluation job was lost; scheduled once per cluster. */
-  'readings.sweep': defineJob<Record<string, never>>({
-    // The next run comes soon enough: no retries, and little history.
-    attempts: 1,
-    removeOnComplete: { count: 10 },
-    removeOnFail: { count: 100 },
-  }),
+  'readings.sweep': defineRecurringJob(),
 };
 
 @Injectable()

@@ -1,27 +1,20 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { JobProcessor } from '@homeward/platform';
+import { RecurringJobProcessor } from '@homeward/platform';
 import { ReadingBatchService } from './reading-batch.service';
 import { READING_JOBS, ReadingJobs } from './reading.jobs';
 
 /** The outbox sweep: a BullMQ schedule, so it runs once per interval across all worker replicas. */
 @Injectable()
-export class ReadingsSweepProcessor
-  extends JobProcessor<typeof READING_JOBS, 'readings.sweep'>
-  implements OnApplicationBootstrap
-{
+export class ReadingsSweepProcessor extends RecurringJobProcessor<typeof READING_JOBS, 'readings.sweep'> {
   readonly name = 'readings.sweep';
 
   constructor(
     private readonly batches: ReadingBatchService,
-    private readonly jobs: ReadingJobs,
+    jobs: ReadingJobs,
     private readonly config: AppConfig,
   ) {
-    super();
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.schedule('readings.sweep', this.config.EVALUATION_SWEEP_EVERY_MS, {});
+    super(jobs, config.EVALUATION_SWEEP_EVERY_MS);
   }
 
   async process(): Promise<void> {

@@ -22,3 +22,15 @@ export type JobName<C extends JobCatalog> = keyof C & string;
 
 export type JobPayload<C extends JobCatalog, N extends JobName<C>> =
   C[N] extends JobDefinition<infer Payload> ? Payload : never;
+
+/**
+ * A recurring job (a sweep, a reconcile) that carries nothing: the next run comes soon enough,
+ * so no retries and little history.
+ */
+export function defineRecurringJob(): JobDefinition<Record<string, never>> {
+  return defineJob<Record<string, never>>({
+    attempts: 1,
+    removeOnComplete: { count: 10 },
+    removeOnFail: { count: 100 },
+  });
+}
