@@ -171,6 +171,7 @@ describe('patients list and patient view in a real browser', () => {
     // Devices with their last contact, the rules, the readings table and the alert history.
     const devices = page.getByRole('region', { name: 'Devices' });
     expect(await devices.innerText()).toMatch(/Blood-pressure cuff/);
+    expect(await devices.getByRole('button', { name: 'Register device' }).count()).toBe(0);
     expect(await devices.innerText()).toMatch(/\d+ h ago/);
     expect(await page.getByRole('region', { name: 'Alert history' }).innerText()).toMatch(
       /Critical[\s\S]*186 mmHg/,
@@ -235,6 +236,8 @@ describe('patients list and patient view in a real browser', () => {
     const credentials = page.getByRole('alert').filter({ hasText: 'Device credentials' });
     await credentials.waitFor();
     expect(await credentials.innerText()).toMatch(/You will not see this secret again/);
+    // Focus moves to the credentials, so keyboard and screen-reader users find them first.
+    expect(await page.evaluate<string>('document.activeElement?.className ?? ""')).toContain('credentials');
     const secret = (await credentials.locator('[data-credential="secret"]').innerText()).trim();
     const deviceId = (await credentials.locator('[data-credential="id"]').innerText()).trim();
     expect(secret).toMatch(/^[A-Za-z0-9_-]{40,}$/);

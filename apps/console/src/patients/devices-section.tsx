@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { DEVICE_KINDS, deviceClientId } from '@homeward/contracts';
 import { formatAge } from '../lib/format';
 import { useNow } from '../lib/use-now';
@@ -141,6 +141,7 @@ function RegisterDeviceForm({
         <label htmlFor={`${id}-kind`}>Device type</label>
         <select
           id={`${id}-kind`}
+          autoFocus
           value={kind}
           onChange={(event) => setKind(event.target.value as (typeof DEVICE_KINDS)[number])}
         >
@@ -179,8 +180,11 @@ function RegisterDeviceForm({
 /** The credentials of a device just registered: the only time the secret is shown. */
 function DeviceCredentials({ credentials, onDone }: { credentials: Credentials; onDone: () => void }) {
   const titleId = useId();
+  const panel = useRef<HTMLDivElement>(null);
+  // Keyboard and screen-reader users land on the credentials, not on a form that is gone.
+  useEffect(() => panel.current?.focus(), []);
   return (
-    <div className="credentials" role="alert" aria-labelledby={titleId}>
+    <div className="credentials" role="alert" aria-labelledby={titleId} tabIndex={-1} ref={panel}>
       <h3 id={titleId}>Device credentials: copy them now</h3>
       <p>
         <strong>You will not see this secret again.</strong> Only its hash is stored; if it is lost, register

@@ -49,6 +49,7 @@ export function RegisterPatientForm({ onCancel }: { onCancel: () => void }) {
         <label htmlFor={`${id}-given`}>Given name</label>
         <input
           id={`${id}-given`}
+          autoFocus
           required
           maxLength={100}
           value={givenName}
