@@ -20,21 +20,54 @@ const DEMO_PATIENTS: ReadonlyArray<{
   givenName: string;
   familyName: string;
   birthDate: string;
+  /** Their homes span the US time zones, so the console shows patients' local times. */
+  timeZone: string;
   protocols?: ProtocolKey[];
 }> = [
-  { demoKey: 'maria-alvarez', givenName: 'Maria', familyName: 'Alvarez', birthDate: '1948-03-14' },
-  { demoKey: 'james-okafor', givenName: 'James', familyName: 'Okafor', birthDate: '1955-09-02' },
+  {
+    demoKey: 'maria-alvarez',
+    givenName: 'Maria',
+    familyName: 'Alvarez',
+    birthDate: '1948-03-14',
+    timeZone: 'America/New_York',
+  },
+  {
+    demoKey: 'james-okafor',
+    givenName: 'James',
+    familyName: 'Okafor',
+    birthDate: '1955-09-02',
+    timeZone: 'America/Chicago',
+  },
   // Heart failure: the simulator's `heart-failure-weight-gain` scenario weighs her (the third patient).
   {
     demoKey: 'ruth-lindqvist',
     givenName: 'Ruth',
     familyName: 'Lindqvist',
     birthDate: '1940-12-21',
+    timeZone: 'America/Chicago',
     protocols: ['heart_failure'],
   },
-  { demoKey: 'wei-chen', givenName: 'Wei', familyName: 'Chen', birthDate: '1962-06-30' },
-  { demoKey: 'samuel-brooks', givenName: 'Samuel', familyName: 'Brooks', birthDate: '1951-01-17' },
-  { demoKey: 'aisha-rahman', givenName: 'Aisha', familyName: 'Rahman', birthDate: '1958-11-05' },
+  {
+    demoKey: 'wei-chen',
+    givenName: 'Wei',
+    familyName: 'Chen',
+    birthDate: '1962-06-30',
+    timeZone: 'America/Los_Angeles',
+  },
+  {
+    demoKey: 'samuel-brooks',
+    givenName: 'Samuel',
+    familyName: 'Brooks',
+    birthDate: '1951-01-17',
+    timeZone: 'America/Denver',
+  },
+  {
+    demoKey: 'aisha-rahman',
+    givenName: 'Aisha',
+    familyName: 'Rahman',
+    birthDate: '1958-11-05',
+    timeZone: 'America/New_York',
+  },
 ];
 const DEMO_DEVICE_KINDS: DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter'];
 

@@ -46,14 +46,16 @@ export class PatientRepository {
     givenName: string;
     familyName: string;
     birthDate: string;
+    timeZone?: string;
     createdBy: string;
   }): Promise<PatientRow> {
-    // DO UPDATE (a no-op write) rather than DO NOTHING, so RETURNING also yields an existing row.
+    // DO UPDATE rather than DO NOTHING, so RETURNING also yields an existing row; a demo patient
+    // from before time zones gets its zone, one set since keeps it.
     const { rows } = await this.db.query<PatientRow>(
-      `INSERT INTO patients (organization_id, demo_key, given_name, family_name, birth_date, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO patients (organization_id, demo_key, given_name, family_name, birth_date, created_by, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (organization_id, demo_key) WHERE demo_key IS NOT NULL
-       DO UPDATE SET demo_key = EXCLUDED.demo_key
+       DO UPDATE SET demo_key = EXCLUDED.demo_key, time_zone = COALESCE(patients.time_zone, EXCLUDED.time_zone)
        RETURNING ${COLUMNS}`,
       [
         patient.organizationId,
@@ -62,6 +64,7 @@ export class PatientRepository {
         patient.familyName,
         patient.birthDate,
         patient.createdBy,
+        patient.timeZone ?? null,
       ],
     );
     return rows[0];

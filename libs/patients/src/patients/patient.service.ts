@@ -75,7 +75,7 @@ export class PatientService {
    */
   async ensureDemoPatient(
     principal: Principal,
-    patient: { demoKey: string; givenName: string; familyName: string; birthDate: string },
+    patient: { demoKey: string; givenName: string; familyName: string; birthDate: string; timeZone?: string },
   ): Promise<PatientRow> {
     return this.patients.upsertDemo({
       ...patient,
