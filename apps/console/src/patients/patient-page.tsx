@@ -304,7 +304,7 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
               <thead>
                 <tr>
                   <th scope="col">Raised</th>
-                  <th scope="col">Rule</th>
+                  <th scope="col">What fired</th>
                   <th scope="col">Severity</th>
                   <th scope="col">Status</th>
                   <th scope="col">Latest value</th>
@@ -317,7 +317,11 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
                     <td>
                       <Moment iso={alert.createdAt} patientTimeZone={patient.timeZone} />
                     </td>
-                    <td>{alert.rule.description}</td>
+                    <td>
+                      {alert.summary}
+                      <br />
+                      <span className="muted">{alert.rule.description}</span>
+                    </td>
                     <td>
                       <span className={`badge badge-${alert.severity}`}>
                         {SEVERITY_NAMES[alert.severity]}
