@@ -1,4 +1,5 @@
 import { VITAL_TYPES, VITALS, type VitalType } from '@homeward/contracts';
+import { SEVERITY_LABELS, STATUS_LABELS } from '../alerts/alert-labels';
 
 /** How each vital reads in a column header or a chart title. */
 export const VITAL_NAMES: Readonly<Record<VitalType, string>> = {
@@ -124,20 +125,9 @@ export function formatBirthDate(birthDate: string, today: Date = new Date()): st
   return `${dateFormat.format(new Date(Date.UTC(year, month - 1, day)))} (${age} years)`;
 }
 
-export const SEVERITY_NAMES: Readonly<Record<string, string>> = {
-  critical: 'Critical',
-  warning: 'Warning',
-  info: 'Info',
-};
-
-export const STATUS_NAMES: Readonly<Record<string, string>> = {
-  pending_confirmation: 'Awaiting re-measurement',
-  open: 'Open',
-  acknowledged: 'Acknowledged',
-  escalated: 'Escalated',
-  resolved: 'Resolved',
-  dismissed: 'Dismissed',
-};
+/** The queue's names for severities and states, keyed loosely for values read from the API. */
+export const SEVERITY_NAMES: Readonly<Record<string, string>> = SEVERITY_LABELS;
+export const STATUS_NAMES: Readonly<Record<string, string>> = STATUS_LABELS;
 
 export const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
   hypertension: 'Hypertension',
