@@ -1,6 +1,14 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@homeward/identity';
+import { RejectionRepository } from './ingest/rejection.repository';
+import { RejectionsController } from './ingest/rejections.controller';
+import { RejectionsService } from './ingest/rejections.service';
 import { VitalsModule } from './monitoring.module';
 import { VitalsController } from './readings/vitals.controller';
 
-@Module({ imports: [VitalsModule], controllers: [VitalsController] })
+@Module({
+  imports: [VitalsModule, IdentityModule],
+  controllers: [VitalsController, RejectionsController],
+  providers: [RejectionsService, RejectionRepository],
+})
 export class MonitoringHttpModule {}

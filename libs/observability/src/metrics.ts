@@ -11,6 +11,13 @@ export const ingestMessages = new Counter({
   registers: [metricsRegistry],
 });
 
+export const ingestRejections = new Counter({
+  name: 'homeward_ingest_rejections_total',
+  help: 'Device messages ingest refused, by reason (each recorded in reading_rejections)',
+  labelNames: ['reason'] as const,
+  registers: [metricsRegistry],
+});
+
 export const ingestBatchSeconds = new Histogram({
   name: 'homeward_ingest_batch_commit_seconds',
   help: 'Time to commit one ingest batch',

@@ -180,6 +180,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ingest/rejections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RejectionsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts": {
         parameters: {
             query?: never;
@@ -645,6 +661,26 @@ export interface components {
         };
         DeviceContactListDto: {
             items: components["schemas"]["DeviceContactDto"][];
+        };
+        RejectionDto: {
+            id: string;
+            /** Format: date-time */
+            receivedAt: string;
+            topic: string;
+            deviceId: string;
+            messageId: Record<string, never> | null;
+            /** @enum {string} */
+            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed";
+            /** @description What was wrong, specifically */
+            detail: string;
+            /** @description Size of the payload as received */
+            payloadBytes: number;
+            /** @description The payload as text, at most 4 KiB */
+            payloadExcerpt: string;
+        };
+        RejectionListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["RejectionDto"][];
         };
         AlertRuleDto: {
             id: string;
@@ -1616,6 +1652,40 @@ export interface operations {
             };
             /** @description No such patient in your organisation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RejectionsController_list: {
+        parameters: {
+            query?: {
+                /** @description Only this device */
+                deviceId?: string;
+                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed";
+                /** @description The next page: the last id of the previous one */
+                beforeId?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages from your organisation's devices that ingest refused */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectionListDto"];
+                };
+            };
+            /** @description Admins only */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,7 @@ export type AuditAction =
   | 'device.register'
   | 'device.list'
   | 'vitals.read'
+  | 'ingest.rejections.read'
   | 'alert.list'
   | 'alert.read'
   | 'alert.act'

@@ -3,7 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { DeviceLookupService } from '@homeward/patients';
 import { Database, isTransientDatabaseError, type InboundMessage } from '@homeward/platform';
-import { InjectLogger, ingestBatchSeconds, ingestMessages, type Logger } from '@homeward/observability';
+import {
+  InjectLogger,
+  ingestBatchSeconds,
+  ingestMessages,
+  ingestRejections,
+  type Logger,
+} from '@homeward/observability';
 import type { NewReadingRow, NewRejectionRow } from '../monitoring.rows';
 import { ReadingJobs } from '../readings/reading.jobs';
 import { ReadingRepository } from '../readings/reading.repository';
@@ -169,6 +175,7 @@ export class IngestService {
         accepted?.messageId ?? entry.rejection?.messageId ?? null,
       );
       await this.rejections.insertMany(ingestClientId, [rejection]);
+      ingestRejections.inc({ reason: rejection.reason });
       this.logger.error(
         { err: failure, topic: message.topic, messageId: rejection.messageId },
         'Device message set aside: it cannot be stored',
@@ -256,6 +263,7 @@ export class IngestService {
       return stored;
     });
     for (const rejection of rejected) {
+      ingestRejections.inc({ reason: rejection.reason });
       this.logger.warn(
         {
           topic: rejection.topic,

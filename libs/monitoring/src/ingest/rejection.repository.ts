@@ -3,6 +3,20 @@ import { escapeUnstorableText } from '@homeward/contracts';
 import { Database, type Queryable } from '@homeward/platform';
 import type { NewRejectionRow } from '../monitoring.rows';
 
+/** A rejected device message as an organisation's admins review it. */
+export interface RejectionRow {
+  id: string;
+  receivedAt: Date;
+  topic: string;
+  deviceId: string;
+  messageId: string | null;
+  reason: string;
+  detail: string;
+  payloadBytes: number;
+  /** At most 4 KiB of the payload as it came, as text. */
+  payloadExcerpt: string;
+}
+
 @Injectable()
 export class RejectionRepository {
   constructor(private readonly db: Database) {}
@@ -31,5 +45,28 @@ export class RejectionRepository {
         rejections.map((r) => text(r.payloadExcerpt)),
       ],
     );
+  }
+
+  /**
+   * The rejections of an organisation's devices, newest first. A message on a topic naming no
+   * registered device belongs to no organisation and is left to the platform's operators (logs,
+   * the table itself).
+   */
+  async listForOrganization(
+    organizationId: string,
+    filter: { deviceId?: string; reason?: string; beforeId?: string; limit: number },
+  ): Promise<RejectionRow[]> {
+    const { rows } = await this.db.query<RejectionRow>(
+      `SELECT r.id::text AS id, r.received_at AS "receivedAt", r.topic, r.device_ref AS "deviceId",
+              r.message_id AS "messageId", r.reason, r.detail, r.payload_bytes AS "payloadBytes",
+              r.payload_excerpt AS "payloadExcerpt"
+       FROM reading_rejections r
+       JOIN devices d ON d.id::text = r.device_ref
+       WHERE d.organization_id = $1 AND ($2::text IS NULL OR r.device_ref = $2)
+         AND ($3::text IS NULL OR r.reason = $3) AND ($4::bigint IS NULL OR r.id < $4)
+       ORDER BY r.id DESC LIMIT $5`,
+      [organizationId, filter.deviceId ?? null, filter.reason ?? null, filter.beforeId ?? null, filter.limit],
+    );
+    return rows;
   }
 }
