@@ -54,6 +54,11 @@ export class ByteReader {
     return value;
   }
 
+  skip(count: number, field: string): void {
+    this.need(count, field);
+    this.offset += count;
+  }
+
   sfloat(field: string): Ieee11073Value {
     return decodeSfloat(this.uint16(field));
   }

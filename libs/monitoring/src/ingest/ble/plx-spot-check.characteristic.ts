@@ -57,10 +57,10 @@ export function decodePlxSpotCheck(reader: ByteReader): BleMeasurementBody {
   };
   const clockNotSet = (flagsByte & 0x10) !== 0;
   if (flagsByte & 0x01) {
-    // Read (and validate) either way so the following fields line up; an unset clock's time is
-    // meaningless, so the caller falls back to receivedAt.
-    const stamp = reader.dateTime('time stamp');
-    if (!clockNotSet) body.measuredAt = stamp.date;
+    // An unset clock's time is meaningless (often the epoch of its firmware): skip it unread,
+    // so the caller falls back to receivedAt.
+    if (clockNotSet) reader.skip(7, 'time stamp');
+    else body.measuredAt = reader.dateTime('time stamp').date;
   }
   if (clockNotSet) body.flags.push('device_clock_not_set');
   if (flagsByte & 0x02)
