@@ -49,6 +49,22 @@ describe('decodeBleMeasurement', () => {
     });
   });
 
+  it('decodes the example in docs/device-contract.md', () => {
+    expect(decodeBleMeasurement('2A35', '1e780050005d00ea070b19070b0c4800010400')).toEqual({
+      ok: true,
+      characteristic: '2A35',
+      readings: [
+        expect.objectContaining({ type: 'blood_pressure_systolic', value: 120 }),
+        expect.objectContaining({ type: 'blood_pressure_diastolic', value: 80 }),
+        expect.objectContaining({ type: 'heart_rate', value: 72 }),
+      ],
+      measuredAt: new Date('2026-11-25T07:11:12Z'),
+      userId: 1,
+      flags: ['irregular_pulse'],
+      context: { meanArterialPressureMmHg: 93 },
+    });
+  });
+
   it('reports no trailing bytes when the value ends with its last field', () => {
     const result = decodeBleMeasurement('2A35', BLOOD_PRESSURE);
     expect(result.ok && result.context.trailingBytes).toBeUndefined();

@@ -3,7 +3,10 @@ import { BleDecodeError } from './ble-decode.error';
 import { requireNumber, toNumber } from './ieee11073';
 import { bitFlags, bleReading, type BleMeasurementBody } from './ble-measurement';
 
-/** Type (low nibble of the Type-Sample Location byte); 0 and 11-15 are reserved. */
+/**
+ * Type is the least significant nibble of the Type-Sample Location byte, location the most
+ * (GLS 1.0, as Nordic's parser reads it; some decoders swap them). 0 and 11-15 are reserved.
+ */
 const SAMPLE_TYPES: Readonly<Record<number, string>> = {
   1: 'capillary_whole_blood',
   2: 'capillary_plasma',
