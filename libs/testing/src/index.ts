@@ -7,3 +7,4 @@ export * from './stack';
 export * from './test-database';
 export * from './integration-module';
 export * from './browser';
+export * from './ble-encoding';
