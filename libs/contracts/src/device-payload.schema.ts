@@ -1,4 +1,4 @@
-import { DEVICE_CONTRACT } from './device-payload';
+import { BLE_CHARACTERISTIC_IDS, DEVICE_CONTRACT } from './device-payload';
 import { VITAL_TYPES, acceptedUnits } from './vitals.catalog';
 
 /**
@@ -45,6 +45,45 @@ export function deviceMessageSchemaV1(): Record<string, unknown> {
             then: { properties: { unit: { enum: acceptedUnits(type) } } },
           })),
         },
+      },
+    },
+  };
+}
+
+/** Device contract v1 for raw Bluetooth LE measurements on `v1/devices/{deviceId}/ble`, as JSON Schema. */
+export function deviceBleMessageSchemaV1(): Record<string, unknown> {
+  const characteristics = BLE_CHARACTERISTIC_IDS.map((id) => `${id}|${id.toLowerCase()}`).join('|');
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://homeward.health/schemas/device-ble-message.v1.json',
+    title: 'Homeward Bluetooth LE measurement v1',
+    description: `Published QoS 1 to ${DEVICE_CONTRACT.topicPrefix}/{deviceId}/ble, UTF-8 JSON, at most ${DEVICE_CONTRACT.maxPayloadBytes} bytes.`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['messageId', 'characteristic', 'value', 'receivedAt'],
+    properties: {
+      messageId: {
+        type: 'string',
+        minLength: 1,
+        maxLength: DEVICE_CONTRACT.maxMessageIdLength,
+        pattern: '^[A-Za-z0-9._:-]+$',
+        description: 'Unique per device; a repeated messageId with the same measuredAt is stored once.',
+      },
+      characteristic: {
+        type: 'string',
+        pattern: `^(?:${characteristics})$`,
+        description: `16-bit UUID of the characteristic: ${BLE_CHARACTERISTIC_IDS.join(', ')} (either case).`,
+      },
+      value: {
+        type: 'string',
+        minLength: 2,
+        maxLength: DEVICE_CONTRACT.maxBleValueBytes * 2,
+        description: 'The characteristic value as hex (even length, two digits a byte).',
+      },
+      receivedAt: {
+        type: 'string',
+        format: 'date-time',
+        description: 'RFC 3339 time the hub received the value; measuredAt when the value has no time stamp.',
       },
     },
   };

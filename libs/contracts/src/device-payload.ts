@@ -13,6 +13,24 @@ export interface DeviceMessageV1 {
   readings: DeviceReadingV1[];
 }
 
+/** The Bluetooth SIG health measurement characteristics (16-bit UUIDs) a hub may forward. */
+export const BLE_CHARACTERISTIC_IDS = ['2A35', '2A9D', '2A5E', '2A18', '2A1C'] as const;
+
+/**
+ * Device contract v1: a raw Bluetooth LE measurement a hub forwards QoS 1 to
+ * `v1/devices/{deviceId}/ble`. The measurement's own time stamp, when present, is its
+ * measuredAt; otherwise receivedAt is.
+ */
+export interface DeviceBleMessageV1 {
+  messageId: string;
+  /** One of BLE_CHARACTERISTIC_IDS, upper or lower case. */
+  characteristic: string;
+  /** The characteristic value as hex, two digits a byte. */
+  value: string;
+  /** RFC 3339 time the hub received the value from the device. */
+  receivedAt: string;
+}
+
 export const DEVICE_KINDS = [
   'bp_cuff',
   'scale',
@@ -27,6 +45,10 @@ export const DEVICE_CONTRACT = {
   topicPrefix: 'v1/devices',
   /** MQTT topic filter the ingest consumer subscribes to. */
   readingsFilter: 'v1/devices/+/readings',
+  /** MQTT topic filter for raw Bluetooth LE measurements forwarded by hubs. */
+  bleFilter: 'v1/devices/+/ble',
+  /** Longest BLE characteristic value accepted, in bytes (hex is twice as long). */
+  maxBleValueBytes: 512,
   maxPayloadBytes: 16 * 1024,
   /**
    * Largest MQTT packet a broker accepts (Mosquitto's message_size_limit plus headroom for the
@@ -72,6 +94,10 @@ export function readingsTopic(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/readings`;
 }
 
+export function bleTopic(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/ble`;
+}
+
 /** Where the platform sends a device its commands (QoS 1); a device subscribes below its own topics. */
 export function commandsTopic(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/commands`;
@@ -93,10 +119,18 @@ export interface DeviceCommandV1 {
   expiresAt: string;
 }
 
-const READINGS_TOPIC = /^v1\/devices\/([^/]+)\/readings$/;
+const DEVICE_TOPIC = /^v1\/devices\/([^/]+)\/(readings|ble)$/;
 
-/** The device id named by a readings topic, or undefined when the topic is not one. */
+/** What a device publishes: JSON readings or raw Bluetooth LE measurements. */
+export type DeviceTopicKind = 'readings' | 'ble';
+
+/** The device id and kind named by a readings or ble topic, or undefined when the topic is neither. */
+export function parseDeviceTopic(topic: string): { deviceId: string; kind: DeviceTopicKind } | undefined {
+  const match = DEVICE_TOPIC.exec(topic);
+  return match ? { deviceId: match[1], kind: match[2] as DeviceTopicKind } : undefined;
+}
+
+/** The device id named by a readings or ble topic, or undefined when the topic is neither. */
 export function deviceIdFromTopic(topic: string): string | undefined {
-  const match = READINGS_TOPIC.exec(topic);
-  return match ? match[1] : undefined;
+  return parseDeviceTopic(topic)?.deviceId;
 }

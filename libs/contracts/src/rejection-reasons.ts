@@ -21,6 +21,18 @@ export const REJECTION_REASONS = [
   'conflicting_duplicate',
   /** Storing the message failed for a reason no validation foresaw; set aside so the rest are stored. */
   'processing_failed',
+  /** Bluetooth LE (`v1/devices/{deviceId}/ble`): the value is not an even-length hex string. */
+  'invalid_hex',
+  /** Bluetooth LE: the characteristic is not one of the health measurements decoded. */
+  'unknown_characteristic',
+  /** Bluetooth LE: a field the flags announce (or a mandatory one) is cut off. */
+  'truncated',
+  /** Bluetooth LE: an IEEE 11073 SFLOAT/FLOAT holds NaN, NRes, +/-INFINITY or a reserved value. */
+  'special_float_value',
+  /** Bluetooth LE: the device itself reports the measurement failed. */
+  'measurement_unsuccessful',
+  /** Bluetooth LE: the value is well formed but carries no measurement to store. */
+  'no_measurement',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

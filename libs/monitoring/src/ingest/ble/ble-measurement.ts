@@ -1,8 +1,8 @@
-import { VITALS, toCanonicalUnit, type VitalType } from '@homeward/contracts';
+import { BLE_CHARACTERISTIC_IDS, VITALS, toCanonicalUnit, type VitalType } from '@homeward/contracts';
 import type { NormalisedReading } from '../device-message.parser';
 import type { BleDecodeFailureReason } from './ble-decode.error';
 
-export const BLE_CHARACTERISTICS = ['2A35', '2A9D', '2A5E', '2A18', '2A1C'] as const;
+export const BLE_CHARACTERISTICS = BLE_CHARACTERISTIC_IDS;
 
 /** The 16-bit UUIDs of the Bluetooth SIG health measurements decoded here, upper-case hex. */
 export type BleCharacteristic = (typeof BLE_CHARACTERISTICS)[number];
