@@ -78,6 +78,7 @@ export function deviceBleMessageSchemaV1(): Record<string, unknown> {
         type: 'string',
         minLength: 2,
         maxLength: DEVICE_CONTRACT.maxBleValueBytes * 2,
+        pattern: '^(?:[0-9A-Fa-f]{2})+$',
         description: 'The characteristic value as hex (even length, two digits a byte).',
       },
       receivedAt: {

@@ -1,6 +1,9 @@
+import { bleHex, dateTime, sfloat, u16, u8 } from '@homeward/testing';
 import {
   DEVICE_CONTRACT,
+  REJECTION_REASONS,
   VITALS,
+  bleTopic,
   isStorableText,
   readingsTopic,
   type RejectionReason,
@@ -12,6 +15,7 @@ import {
   type ParsedMessage,
   type RejectedMessage,
 } from './device-message.parser';
+import { BLE_DECODE_FAILURES } from './ble';
 
 const DEVICE_ID = '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f';
 const TOPIC = readingsTopic(DEVICE_ID);
@@ -75,6 +79,7 @@ describe('parseDeviceMessage', () => {
         deviceId: DEVICE_ID,
         messageId: 'msg-1',
         measuredAt: new Date(MEASURED_AT),
+        flags: [],
         readings: [
           {
             type: 'blood_pressure_systolic',
@@ -464,5 +469,90 @@ describe('payloadExcerpt', () => {
 
   it('still produces text from bytes that are not UTF-8', () => {
     expect(payloadExcerpt(Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))).toBe('{\uFFFD(}');
+  });
+});
+
+describe('parseDeviceMessage on the ble topic', () => {
+  const BLE_TOPIC = bleTopic(DEVICE_ID);
+  const RECEIVED_AT = '2026-11-25T07:30:00Z';
+  // Blood Pressure Measurement, mmHg: flags time stamp + pulse + status; status bit 2 irregular pulse.
+  const bpWithStatus = (systolic: number, diastolic: number, stamp = dateTime(2026, 11, 25, 7, 20, 5)) =>
+    bleHex(
+      u8(0x02 | 0x04 | 0x10),
+      sfloat(systolic),
+      sfloat(diastolic),
+      sfloat(93),
+      stamp,
+      sfloat(72),
+      u16(0x0004),
+    );
+
+  function ble(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      messageId: 'ble-1',
+      characteristic: '2A35',
+      value: bpWithStatus(128, 84),
+      receivedAt: RECEIVED_AT,
+      ...overrides,
+    };
+  }
+  const parseBle = (body: unknown, now = NOW) => parse(body, { topic: BLE_TOPIC, now });
+
+  it('accepts a blood-pressure measurement with its readings, its own time stamp and its status flags', () => {
+    const result = accepted(parseBle(ble()));
+    expect(result).toMatchObject({
+      deviceId: DEVICE_ID,
+      messageId: 'ble-1',
+      measuredAt: new Date('2026-11-25T07:20:05Z'),
+      flags: ['irregular_pulse'],
+    });
+    expect(result.readings.map((r) => [r.type, r.value])).toEqual([
+      ['blood_pressure_systolic', 128],
+      ['blood_pressure_diastolic', 84],
+      ['heart_rate', 72],
+    ]);
+  });
+
+  it('takes receivedAt as measuredAt when the measurement carries no time stamp, and accepts lower-case ids', () => {
+    const value = bleHex(u8(0x00), sfloat(121), sfloat(79), sfloat(93));
+    const result = accepted(parseBle(ble({ characteristic: '2a35', value })));
+    expect(result.measuredAt).toEqual(new Date(RECEIVED_AT));
+    expect(result.flags).toEqual([]);
+  });
+
+  it('rejects what the decoder cannot read with the decoder reason', () => {
+    expect(rejected(parseBle(ble({ value: 'abc' }))).reason).toBe('invalid_hex');
+    expect(rejected(parseBle(ble({ value: 'zz' }))).reason).toBe('invalid_hex');
+    const tooLong = '00'.repeat(DEVICE_CONTRACT.maxBleValueBytes + 1);
+    expect(rejected(parseBle(ble({ value: tooLong }))).reason).toBe('schema_violation');
+    const truncated = rejected(parseBle(ble({ value: bleHex(u8(0x00), sfloat(121)) })));
+    expect(truncated).toMatchObject({ reason: 'truncated', messageId: 'ble-1', deviceRef: DEVICE_ID });
+    expect(truncated.detail).toContain('2A35');
+  });
+
+  it('rejects an unknown characteristic, a bad receivedAt and extra fields', () => {
+    expect(rejected(parseBle(ble({ characteristic: '2A37' }))).reason).toBe('unknown_characteristic');
+    expect(rejected(parseBle(ble({ receivedAt: 'yesterday' }))).reason).toBe('invalid_timestamp');
+    expect(rejected(parseBle(ble({ readings: [] }))).reason).toBe('schema_violation');
+    expect(rejected(parseBle({ ...ble(), messageId: undefined })).reason).toBe('schema_violation');
+  });
+
+  it('holds BLE measurements to the same time and plausibility checks as readings', () => {
+    const future = bpWithStatus(128, 84, dateTime(2026, 11, 25, 9, 0, 0));
+    expect(rejected(parseBle(ble({ value: future }))).reason).toBe('measured_at_in_future');
+    const old = bpWithStatus(128, 84, dateTime(2012, 1, 1, 0, 0, 0));
+    expect(rejected(parseBle(ble({ value: old }))).reason).toBe('measured_at_too_old');
+    expect(rejected(parseBle(ble({ value: bpWithStatus(900, 84) }))).reason).toBe('implausible_value');
+    expect(rejected(parseBle(ble({ value: bpWithStatus(80, 84) }))).reason).toBe(
+      'systolic_not_above_diastolic',
+    );
+  });
+
+  it('keeps a JSON readings message on the ble topic out', () => {
+    expect(rejected(parseBle(message(bp(120, 80)))).reason).toBe('schema_violation');
+  });
+
+  it('has a rejection reason for every decoder failure', () => {
+    expect(REJECTION_REASONS).toEqual(expect.arrayContaining([...BLE_DECODE_FAILURES]));
   });
 });

@@ -3,16 +3,19 @@ import addFormats from 'ajv-formats';
 import {
   DEVICE_CONTRACT,
   VITALS,
-  deviceIdFromTopic,
+  deviceBleMessageSchemaV1,
   deviceMessageSchemaV1,
   escapeUnstorableText,
   findUnstorableText,
   oldestAcceptedMeasuredAt,
+  parseDeviceTopic,
   toCanonicalUnit,
+  type DeviceBleMessageV1,
   type DeviceMessageV1,
   type RejectionReason,
   type VitalType,
 } from '@homeward/contracts';
+import { decodeBleMeasurement } from './ble/ble-measurement.decoder';
 
 export interface NormalisedReading {
   type: VitalType;
@@ -29,6 +32,8 @@ export interface AcceptedMessage {
   messageId: string;
   measuredAt: Date;
   readings: NormalisedReading[];
+  /** Measurement-status bits (`irregular_pulse`, `body_movement`, ...) that hold for every reading; empty for JSON readings. */
+  flags: string[];
 }
 
 export interface RejectedMessage {
@@ -47,6 +52,9 @@ const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: false
 addFormats(ajv, ['date-time']);
 // Compiled once from the published schema: about a microsecond a message on the hot path.
 const validateSchema = ajv.compile<DeviceMessageV1>(deviceMessageSchemaV1());
+const validateBleSchema = ajv.compile<DeviceBleMessageV1>(deviceBleMessageSchemaV1());
+
+type Reject = (reason: RejectionReason, detail: string, messageId?: string | null) => RejectedMessage;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -54,12 +62,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * names a specific reason a device maker can act on.
  */
 export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): ParsedMessage {
-  const deviceRef = deviceIdFromTopic(topic) ?? null;
-  const reject = (
-    reason: RejectionReason,
-    detail: string,
-    messageId: string | null = null,
-  ): RejectedMessage => ({
+  const route = parseDeviceTopic(topic);
+  const deviceRef = route?.deviceId ?? null;
+  const reject: Reject = (reason, detail, messageId = null) => ({
     ok: false,
     reason,
     detail,
@@ -100,6 +105,7 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
     }
   }
   const messageId = messageIdOf(body);
+  if (route?.kind === 'ble') return parseBleBody(deviceRef, body, messageId, now, reject);
 
   const nonFinite = findNonFiniteValue(body);
   if (nonFinite) return reject('non_finite_value', nonFinite, messageId);
@@ -142,21 +148,8 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
   const measuredAtMs = Date.parse(body.measuredAt);
   if (Number.isNaN(measuredAtMs))
     return reject('invalid_timestamp', `measuredAt ${body.measuredAt} is not a valid time`, messageId);
-  if (measuredAtMs > now.getTime() + DEVICE_CONTRACT.maxFutureSkewMs) {
-    return reject(
-      'measured_at_in_future',
-      `measuredAt ${body.measuredAt} is ahead of the server clock (${now.toISOString()})`,
-      messageId,
-    );
-  }
-  const oldest = oldestAcceptedMeasuredAt(now);
-  if (measuredAtMs < oldest.getTime()) {
-    return reject(
-      'measured_at_too_old',
-      `measuredAt ${body.measuredAt} is before ${oldest.toISOString()}: readings are kept ${DEVICE_CONTRACT.retentionYears} years`,
-      messageId,
-    );
-  }
+  const late = checkMeasuredAt(new Date(measuredAtMs), body.measuredAt, now, messageId, reject);
+  if (late) return late;
 
   const readings: NormalisedReading[] = [];
   const seen = new Set<VitalType>();
@@ -189,6 +182,131 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
     });
   }
 
+  const inconsistent = checkBloodPressure(readings, messageId, reject);
+  if (inconsistent) return inconsistent;
+
+  return {
+    ok: true,
+    deviceId: deviceRef.toLowerCase(),
+    messageId: body.messageId,
+    measuredAt: new Date(measuredAtMs),
+    readings,
+    flags: [],
+  };
+}
+
+/**
+ * A raw Bluetooth LE measurement: decoded, then held to the same time and plausibility checks
+ * as JSON readings. Its own time stamp is measuredAt when it has one; receivedAt otherwise.
+ */
+function parseBleBody(
+  deviceRef: string,
+  body: unknown,
+  messageId: string | null,
+  now: Date,
+  reject: Reject,
+): ParsedMessage {
+  if (!validateBleSchema(body)) {
+    const error = validateBleSchema.errors?.[0];
+    const path = error?.instancePath || '/';
+    if (error?.keyword === 'format' && path === '/receivedAt') {
+      return reject(
+        'invalid_timestamp',
+        `receivedAt ${JSON.stringify(valueAt(body, path))} is not an RFC 3339 date-time`,
+        messageId,
+      );
+    }
+    if (error?.keyword === 'pattern' && path === '/value') {
+      return reject('invalid_hex', 'value must be an even number of hex digits', messageId);
+    }
+    if (error?.keyword === 'pattern' && path === '/characteristic') {
+      return reject(
+        'unknown_characteristic',
+        `characteristic ${JSON.stringify(valueAt(body, path))} is not one of the decoded health measurements`,
+        messageId,
+      );
+    }
+    const extra =
+      error?.params && 'additionalProperty' in error.params
+        ? ` (${String(error.params.additionalProperty)})`
+        : '';
+    return reject(
+      'schema_violation',
+      `${path}: ${error?.message ?? 'does not match the device contract'}${extra}`,
+      messageId,
+    );
+  }
+  const receivedAtMs = Date.parse(body.receivedAt);
+  if (Number.isNaN(receivedAtMs))
+    return reject('invalid_timestamp', `receivedAt ${body.receivedAt} is not a valid time`, messageId);
+
+  const decoded = decodeBleMeasurement(body.characteristic, body.value);
+  if (!decoded.ok)
+    return reject(decoded.reason, `${body.characteristic.toUpperCase()}: ${decoded.detail}`, messageId);
+
+  const measuredAt = decoded.measuredAt ?? new Date(receivedAtMs);
+  const source = decoded.measuredAt ? 'the measurement time stamp' : 'receivedAt';
+  const late = checkMeasuredAt(measuredAt, `${measuredAt.toISOString()} (${source})`, now, messageId, reject);
+  if (late) return late;
+
+  for (const reading of decoded.readings) {
+    const def = VITALS[reading.type];
+    if (
+      !Number.isFinite(reading.value) ||
+      reading.value < def.plausible.min ||
+      reading.value > def.plausible.max
+    ) {
+      return reject(
+        'implausible_value',
+        `${reading.type} ${reading.sourceValue} ${reading.sourceUnit} is outside the possible range ${def.plausible.min}-${def.plausible.max} ${def.unit}`,
+        messageId,
+      );
+    }
+  }
+  const inconsistent = checkBloodPressure(decoded.readings, messageId, reject);
+  if (inconsistent) return inconsistent;
+
+  return {
+    ok: true,
+    deviceId: deviceRef.toLowerCase(),
+    messageId: body.messageId,
+    measuredAt,
+    readings: decoded.readings,
+    flags: decoded.flags,
+  };
+}
+
+/** Too far ahead of the server clock, or older than retention keeps (TRAPS 29). */
+function checkMeasuredAt(
+  measuredAt: Date,
+  shown: string,
+  now: Date,
+  messageId: string | null,
+  reject: Reject,
+): RejectedMessage | undefined {
+  if (measuredAt.getTime() > now.getTime() + DEVICE_CONTRACT.maxFutureSkewMs) {
+    return reject(
+      'measured_at_in_future',
+      `measuredAt ${shown} is ahead of the server clock (${now.toISOString()})`,
+      messageId,
+    );
+  }
+  const oldest = oldestAcceptedMeasuredAt(now);
+  if (measuredAt.getTime() < oldest.getTime()) {
+    return reject(
+      'measured_at_too_old',
+      `measuredAt ${shown} is before ${oldest.toISOString()}: readings are kept ${DEVICE_CONTRACT.retentionYears} years`,
+      messageId,
+    );
+  }
+  return undefined;
+}
+
+function checkBloodPressure(
+  readings: NormalisedReading[],
+  messageId: string | null,
+  reject: Reject,
+): RejectedMessage | undefined {
   const systolic = readings.find((r) => r.type === 'blood_pressure_systolic');
   const diastolic = readings.find((r) => r.type === 'blood_pressure_diastolic');
   if (systolic && diastolic && systolic.value <= diastolic.value) {
@@ -198,14 +316,7 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
       messageId,
     );
   }
-
-  return {
-    ok: true,
-    deviceId: deviceRef.toLowerCase(),
-    messageId: body.messageId,
-    measuredAt: new Date(measuredAtMs),
-    readings,
-  };
+  return undefined;
 }
 
 function messageIdOf(body: unknown): string | null {
