@@ -247,6 +247,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
         deviceId,
         messageId: 'temp-1',
         receivedAt: expect.any(String),
+        flags: [],
       },
     ]);
   });

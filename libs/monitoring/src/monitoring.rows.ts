@@ -11,6 +11,8 @@ export interface NewReadingRow {
   unit: string;
   sourceValue: number;
   sourceUnit: string;
+  /** Measurement-status bits (`irregular_pulse`, ...); empty when the device raised none. */
+  flags: string[];
 }
 
 export interface ReadingRow extends NewReadingRow {

@@ -1,11 +1,15 @@
 import type { TestingModule } from '@nestjs/testing';
-import { readingsTopic } from '@homeward/contracts';
+import { bleTopic, readingsTopic } from '@homeward/contracts';
 import type { InboundMessage } from '@homeward/platform';
 import {
+  bleHex,
   createDevice,
   createIntegrationModule,
   createOrganization,
   createPatient,
+  sfloat,
+  u16,
+  u8,
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
@@ -27,6 +31,18 @@ function weight(deviceId: string, messageId: string, kg = 80, measuredAt = MEASU
 
 function raw(deviceId: string, payload: string): InboundMessage {
   return { topic: readingsTopic(deviceId), payload: Buffer.from(payload), receivedAt: new Date() };
+}
+
+/** A Bluetooth LE blood-pressure measurement without a time stamp, its status raising irregular pulse. */
+function bleBloodPressure(deviceId: string, messageId: string, systolic = 134): InboundMessage {
+  const value = bleHex(u8(0x10), sfloat(systolic), sfloat(86), sfloat(102), u16(0x0004));
+  return {
+    topic: bleTopic(deviceId),
+    payload: Buffer.from(
+      JSON.stringify({ messageId, characteristic: '2A35', value, receivedAt: MEASURED_AT.toISOString() }),
+    ),
+    receivedAt: new Date(),
+  };
 }
 
 describe('IngestService against PostgreSQL and Redis', () => {
@@ -146,5 +162,47 @@ describe('IngestService against PostgreSQL and Redis', () => {
     );
     expect(outcome).toMatchObject({ storedReadings: 1, duplicateMessages: 1, rejectedMessages: 1 });
     expect((await rejections()).map((r) => r.reason)).toEqual(['conflicting_duplicate']);
+  });
+
+  it('stores a BLE measurement’s readings with its status flags, once per messageId', async () => {
+    await ingest.storeBatch([bleBloodPressure(deviceA, 'ble-1')], 'ingest-test');
+    const outcome = await ingest.storeBatch(
+      [bleBloodPressure(deviceA, 'ble-1'), bleBloodPressure(deviceA, 'ble-1', 150)],
+      'ingest-test',
+    );
+
+    expect(outcome).toMatchObject({ storedReadings: 0, duplicateMessages: 1, rejectedMessages: 1 });
+    const { rows } = await database.pool.query<{
+      type: string;
+      value: number;
+      flags: string[];
+      measured_at: Date;
+    }>('SELECT type, value, flags, measured_at FROM readings WHERE device_id = $1 ORDER BY type', [deviceA]);
+    expect(rows).toEqual([
+      { type: 'blood_pressure_diastolic', value: 86, flags: ['irregular_pulse'], measured_at: MEASURED_AT },
+      { type: 'blood_pressure_systolic', value: 134, flags: ['irregular_pulse'], measured_at: MEASURED_AT },
+    ]);
+    expect((await rejections()).map((r) => r.reason)).toEqual(['conflicting_duplicate']);
+  });
+
+  it('rejects a BLE value the decoder cannot read with the decoder’s reason', async () => {
+    const truncated = bleBloodPressure(deviceA, 'ble-short');
+    truncated.payload = Buffer.from(
+      JSON.stringify({
+        messageId: 'ble-short',
+        characteristic: '2a35',
+        value: '0078',
+        receivedAt: MEASURED_AT.toISOString(),
+      }),
+    );
+    const outcome = await ingest.storeBatch([truncated, weight(deviceB, 'fine')], 'ingest-test');
+
+    expect(outcome).toMatchObject({ storedReadings: 1, rejectedMessages: 1 });
+    expect((await rejections()).map((r) => [r.reason, r.message_id])).toEqual([['truncated', 'ble-short']]);
+    const { rows } = await database.pool.query<{ flags: string[] | null }>(
+      'SELECT flags FROM readings WHERE device_id = $1',
+      [deviceB],
+    );
+    expect(rows).toEqual([{ flags: null }]);
   });
 });

@@ -129,6 +129,7 @@ export class IngestService {
             patientId: route.patientId,
             deviceId: route.id,
             messageId: result.messageId,
+            flags: result.flags,
           })),
         },
       };
@@ -341,7 +342,12 @@ function contentHash(message: AcceptedMessage): Buffer {
     .map((reading) => `${reading.type}=${reading.sourceValue} ${reading.sourceUnit}`)
     .sort()
     .join(';');
-  return createHash('sha256').update(`${message.measuredAt.getTime()}|${readings}`).digest().subarray(0, 16);
+  // Flags join only when present, so JSON readings keep the hashes already stored for them.
+  const flags = message.flags.length > 0 ? `|${[...message.flags].sort().join(',')}` : '';
+  return createHash('sha256')
+    .update(`${message.measuredAt.getTime()}|${readings}${flags}`)
+    .digest()
+    .subarray(0, 16);
 }
 
 function keyOf(key: { deviceId: string; messageId: string }): string {

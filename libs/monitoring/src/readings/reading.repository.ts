@@ -5,7 +5,8 @@ import type { BatchReadingRow, LatestReadingRow, NewReadingRow, ReadingRow } fro
 
 const COLUMNS = `r.measured_at AS "measuredAt", r.patient_id AS "patientId", r.device_id AS "deviceId",
   r.message_id AS "messageId", r.type, r.loinc, r.value, r.unit, r.source_value AS "sourceValue",
-  r.source_unit AS "sourceUnit", r.batch_id AS "batchId", r.received_at AS "receivedAt"`;
+  r.source_unit AS "sourceUnit", coalesce(r.flags, '{}') AS flags, r.batch_id AS "batchId",
+  r.received_at AS "receivedAt"`;
 
 @Injectable()
 export class ReadingRepository {
@@ -19,9 +20,13 @@ export class ReadingRepository {
     if (readings.length === 0) return 0;
     const result = await q.query(
       `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                             source_value, source_unit, batch_id)
-       SELECT r.*, $11::uuid FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[],
-                                        $6::text[], $7::float8[], $8::text[], $9::float8[], $10::text[]) AS r`,
+                             source_value, source_unit, flags, batch_id)
+       SELECT r.measured_at, r.patient_id, r.device_id, r.message_id, r.type, r.loinc, r.value, r.unit,
+              r.source_value, r.source_unit, string_to_array(r.flags, ','), $12::uuid
+       FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],
+                   $7::float8[], $8::text[], $9::float8[], $10::text[], $11::text[])
+         AS r (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
+               source_value, source_unit, flags)`,
       [
         readings.map((r) => r.measuredAt),
         readings.map((r) => r.patientId),
@@ -33,6 +38,8 @@ export class ReadingRepository {
         readings.map((r) => r.unit),
         readings.map((r) => r.sourceValue),
         readings.map((r) => r.sourceUnit),
+        // unnest cannot take an array of arrays; flag names are snake_case, so a comma joins them.
+        readings.map((r) => (r.flags.length > 0 ? r.flags.join(',') : null)),
         batchId,
       ],
     );

@@ -40,6 +40,13 @@ export class VitalDto {
   @ApiProperty() deviceId!: string;
   @ApiProperty() messageId!: string;
   @ApiProperty() receivedAt!: string;
+  @ApiProperty({
+    type: [String],
+    description:
+      'Measurement-status bits the device raised (cuff fit, body movement, irregular pulse, ...); empty when none',
+    example: ['irregular_pulse'],
+  })
+  flags!: string[];
 }
 
 export class VitalListDto {
@@ -58,5 +65,6 @@ export function mapVital(row: ReadingRow): VitalDto {
     deviceId: row.deviceId,
     messageId: row.messageId,
     receivedAt: row.receivedAt.toISOString(),
+    flags: row.flags,
   };
 }
