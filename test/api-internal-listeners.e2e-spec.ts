@@ -149,6 +149,9 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
       callback(authUrl, 'acl', { username: deviceA.id, clientid: `device-${deviceA.id}`, topic, acc });
     expect(await acl(`v1/devices/${deviceA.id}/readings`, 2)).toBe(200);
     expect(await acl(`v1/devices/${deviceB.id}/readings`, 2)).toBe(403);
+    expect(await acl(`v1/devices/${deviceA.id}/ble`, 2)).toBe(200);
+    expect(await acl(`v1/devices/${deviceB.id}/ble`, 2)).toBe(403);
+    expect(await acl(`v1/devices/${deviceA.id}/commands`, 2)).toBe(403);
     expect(await acl(`v1/devices/${deviceA.id}/receipts`, 4)).toBe(200);
     expect(await acl('v1/devices/+/readings', 4)).toBe(403);
   });

@@ -1,7 +1,20 @@
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { AlertDto } from '@homeward/contracts';
-import { ApiClient, TestStack, createOrganization, createUser, sleep, waitFor } from '@homeward/testing';
+import { bleTopic } from '@homeward/contracts';
+import {
+  ApiClient,
+  TestStack,
+  bleHex,
+  createOrganization,
+  createUser,
+  dateTime,
+  sfloat,
+  sleep,
+  u16,
+  u8,
+  waitFor,
+} from '@homeward/testing';
 import { bpMessage, connectDevice, publishRaw } from './mqtt-helpers';
 
 describe('device reading to coordinator alert (api, ingest and worker processes; PostgreSQL, Redis, Mosquitto)', () => {
@@ -294,6 +307,56 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
       source_unit: '[lb_av]',
       loinc: '29463-7',
     });
+  });
+
+  it('stores a Bluetooth LE blood pressure a hub forwards, with its status flags on the vitals, and rejects a malformed one', async () => {
+    const hubPatientId = (await coordinatorA.createPatient('Jonas', 'Berg')).id;
+    const hub = await coordinatorA.registerDevice(hubPatientId, 'hub');
+    const client = await connectDevice(stack.broker.url, hub);
+    const stamped = new Date(Date.now() - 120_000);
+    stamped.setUTCMilliseconds(0);
+    // Blood Pressure Measurement: mmHg, time stamp, pulse and status; status bit 2 is irregular pulse.
+    const value = bleHex(
+      u8(0x02 | 0x04 | 0x10),
+      sfloat(132),
+      sfloat(84),
+      sfloat(100),
+      dateTime(
+        stamped.getUTCFullYear(),
+        stamped.getUTCMonth() + 1,
+        stamped.getUTCDate(),
+        stamped.getUTCHours(),
+        stamped.getUTCMinutes(),
+        stamped.getUTCSeconds(),
+      ),
+      sfloat(68),
+      u16(0x0004),
+    );
+    const ble = (messageId: string, hex: string) =>
+      JSON.stringify({ messageId, characteristic: '2a35', value: hex, receivedAt: new Date().toISOString() });
+    const before = Number(
+      (await stack.database.pool.query('SELECT count(*) FROM reading_rejections')).rows[0].count,
+    );
+    await publishRaw(client, hub.id, ble('ble-short', value.slice(0, 6)), bleTopic(hub.id));
+    await publishRaw(client, hub.id, ble('ble-1', value), bleTopic(hub.id));
+    await client.endAsync();
+
+    await waitFor(async () => (await readingCount('ble-1')) === 3, { what: 'the BLE readings' });
+    const response = await coordinatorA.request<{ items: Array<Record<string, unknown>> }>(
+      'GET',
+      `/api/patients/${hubPatientId}/vitals`,
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.items.map((i) => [i.type, i.value, i.measuredAt, i.flags])).toEqual([
+      ['blood_pressure_diastolic', 84, stamped.toISOString(), ['irregular_pulse']],
+      ['blood_pressure_systolic', 132, stamped.toISOString(), ['irregular_pulse']],
+      ['heart_rate', 68, stamped.toISOString(), ['irregular_pulse']],
+    ]);
+    const { rows } = await stack.database.pool.query<{ reason: string; message_id: string; topic: string }>(
+      'SELECT reason, message_id, topic FROM reading_rejections ORDER BY id OFFSET $1',
+      [before],
+    );
+    expect(rows).toEqual([{ reason: 'truncated', message_id: 'ble-short', topic: bleTopic(hub.id) }]);
   });
 
   it('replays alerts a coordinator missed when the socket reconnects with its last sequence', async () => {

@@ -35,7 +35,7 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
     new HeldAckMqttConsumer({
       url: broker.url,
       clientId,
-      filter,
+      filters: [filter],
       shareGroup: `g${clientId.slice(5)}`,
       batchSize: 100,
       flushMs: 5,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Pool } from 'pg';
-import { commandsTopic, readingsTopic } from '@homeward/contracts';
+import { bleTopic, commandsTopic, readingsTopic } from '@homeward/contracts';
 import {
   AppProcess,
   ApiClient,
@@ -192,15 +192,25 @@ describe('MQTT client ids bound to device credentials on Mosquitto with dynamic 
     ).toMatch(REFUSED);
   });
 
-  it('lets a device publish only to its own readings and subscribe only below its own topics', async () => {
+  it('lets a device publish only to its own readings and ble topics and subscribe only below its own topics', async () => {
     const client = await connectDevice(stack.broker.url, attacker);
+    // Blood Pressure Measurement 0x2A35 in mmHg without a time stamp: 131/85, mean 100.
+    const ble = (messageId: string) =>
+      JSON.stringify({
+        messageId,
+        characteristic: '2A35',
+        value: '00830055006400',
+        receivedAt: new Date(Date.now() - 1000).toISOString(),
+      });
     try {
       // Mosquitto acknowledges a denied QoS 1 publish on MQTT 3.1.1 and drops it.
       await client.publishAsync(readingsTopic(victim.id), bpMessage('spoofed-0', 190, 120), { qos: 1 });
+      await client.publishAsync(bleTopic(victim.id), ble('spoofed-ble-0'), { qos: 1 });
+      await client.publishAsync(bleTopic(attacker.id), ble('after-spoof-ble-0'), { qos: 1 });
       await client.publishAsync(readingsTopic(attacker.id), bpMessage('after-spoof-0', 131, 85), {
         qos: 1,
       });
-      expect(await settledCount(stack.database.pool, attacker.id, 'after-spoof', 1)).toBe(1);
+      expect(await settledCount(stack.database.pool, attacker.id, 'after-spoof', 2)).toBe(2);
       expect(await storedMessages(stack.database.pool, victim.id, 'spoofed')).toBe(0);
 
       for (const filter of ['#', `v1/devices/${victim.id}/#`, 'v1/devices/+/readings']) {

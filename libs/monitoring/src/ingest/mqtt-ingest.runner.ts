@@ -29,7 +29,7 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       clientId,
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
-      filter: DEVICE_CONTRACT.readingsFilter,
+      filters: [DEVICE_CONTRACT.readingsFilter, DEVICE_CONTRACT.bleFilter],
       shareGroup: config.MQTT_SHARE_GROUP,
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,

@@ -1,4 +1,4 @@
-import { DEVICE_CONTRACT, commandsTopic, deviceClientId, readingsTopic } from '@homeward/contracts';
+import { DEVICE_CONTRACT, bleTopic, commandsTopic, deviceClientId, readingsTopic } from '@homeward/contracts';
 import type { Logger } from 'pino';
 import {
   DynamicSecurityClient,
@@ -38,6 +38,7 @@ export class PlatformCheckedDeviceAccess implements DeviceBrokerAccess {
 export function deviceRoleAcls(deviceId: string): DynsecAcl[] {
   return [
     { acltype: 'publishClientSend', topic: readingsTopic(deviceId), allow: true },
+    { acltype: 'publishClientSend', topic: bleTopic(deviceId), allow: true },
     { acltype: 'subscribePattern', topic: `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/#`, allow: true },
   ];
 }

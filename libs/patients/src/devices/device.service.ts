@@ -1,7 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { DEVICE_CLIENT_ID_PREFIX, deviceClientId, readingsTopic, type DeviceKind } from '@homeward/contracts';
+import {
+  DEVICE_CLIENT_ID_PREFIX,
+  bleTopic,
+  deviceClientId,
+  readingsTopic,
+  type DeviceKind,
+} from '@homeward/contracts';
 import { AccessPolicy, type Principal } from '@homeward/identity';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import type { DeviceRow } from '../patients.rows';
@@ -116,10 +122,12 @@ export class DeviceService {
     return sameSecret(sha256(password), credential.secretHash);
   }
 
-  /** A device may publish only to its own readings topic. */
+  /** A device may publish only to its own readings and ble topics. */
   canPublish(username: string, topic: string): boolean {
     if (this.isServiceAccount(username)) return true;
-    return UUID.test(username) && topic === readingsTopic(username.toLowerCase());
+    if (!UUID.test(username)) return false;
+    const deviceId = username.toLowerCase();
+    return topic === readingsTopic(deviceId) || topic === bleTopic(deviceId);
   }
 
   /** A device may subscribe only below its own topic (receipts, commands). */

@@ -13,8 +13,8 @@ export interface HeldAckConsumerOptions {
   clientId: string;
   username?: string;
   password?: string;
-  /** Topic filter, without any `$share/` prefix. */
-  filter: string;
+  /** Topic filters, without any `$share/` prefix. */
+  filters: readonly string[];
   /** Shared-subscription group; empty subscribes to the plain filter (brokers without shared subscriptions). */
   shareGroup: string;
   batchSize: number;
@@ -143,7 +143,9 @@ export class HeldAckMqttConsumer {
       if (this.queue.size < options.maxHeld) return callback();
       void this.queue.whenBelow(options.maxHeld).then(() => callback());
     };
-    const topic = options.shareGroup ? `$share/${options.shareGroup}/${options.filter}` : options.filter;
+    const topics = options.filters.map((filter) =>
+      options.shareGroup ? `$share/${options.shareGroup}/${filter}` : filter,
+    );
     client.on('connect', (connack) => {
       // A new connection: acknowledgements held for the old one can no longer be sent.
       this.generation += 1;
@@ -156,14 +158,15 @@ export class HeldAckMqttConsumer {
         ? this.queue.drop((entry) => entry.slot !== undefined && entry.slot.generation !== this.generation)
         : 0;
       options.logger.info(
-        { topic, sessionPresent: connack.sessionPresent, dropped },
+        { topics, sessionPresent: connack.sessionPresent, dropped },
         'MQTT consumer connected',
       );
-      if (!connack.sessionPresent) {
-        client.subscribe(topic, { qos: 1 }, (error) => {
-          if (error) options.logger.error({ err: error, topic }, 'MQTT subscribe failed');
-        });
-      }
+      // Subscribed on every connect, not only without a session: a session kept from before a
+      // filter was added would otherwise never receive it. Subscribing again to a filter the
+      // session holds replaces it in place; nothing queued for it is lost.
+      client.subscribe(topics, { qos: 1 }, (error) => {
+        if (error) options.logger.error({ err: error, topics }, 'MQTT subscribe failed');
+      });
     });
     client.on('error', (error) => options.logger.error({ err: error }, 'MQTT consumer error'));
     client.on('offline', () => options.logger.warn('MQTT consumer offline'));
