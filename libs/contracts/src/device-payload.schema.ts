@@ -52,7 +52,10 @@ export function deviceMessageSchemaV1(): Record<string, unknown> {
 
 /** Device contract v1 for raw Bluetooth LE measurements on `v1/devices/{deviceId}/ble`, as JSON Schema. */
 export function deviceBleMessageSchemaV1(): Record<string, unknown> {
-  const characteristics = BLE_CHARACTERISTIC_IDS.map((id) => `${id}|${id.toLowerCase()}`).join('|');
+  // Either case, letter by letter (2A35, 2a35, 2a9D): the UUID is a number, not a name.
+  const characteristics = BLE_CHARACTERISTIC_IDS.map((id) =>
+    id.replace(/[A-F]/g, (letter) => `[${letter}${letter.toLowerCase()}]`),
+  ).join('|');
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://homeward.health/schemas/device-ble-message.v1.json',

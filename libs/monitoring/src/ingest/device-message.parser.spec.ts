@@ -518,6 +518,9 @@ describe('parseDeviceMessage on the ble topic', () => {
     const result = accepted(parseBle(ble({ characteristic: '2a35', value })));
     expect(result.measuredAt).toEqual(new Date(RECEIVED_AT));
     expect(result.flags).toEqual([]);
+    expect(accepted(parseBle(ble({ characteristic: '2A35', value }))).readings).toHaveLength(2);
+    // Mixed case names the weight scale: the same bytes read as a weight.
+    expect(accepted(parseBle(ble({ characteristic: '2a9D', value }))).readings[0].type).toBe('body_weight');
   });
 
   it('rejects what the decoder cannot read with the decoder reason', () => {
