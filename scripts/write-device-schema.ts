@@ -1,8 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deviceMessageSchemaV1 } from '@homeward/contracts';
+import { deviceBleMessageSchemaV1, deviceMessageSchemaV1 } from '@homeward/contracts';
 
-/** Writes the device contract's JSON Schema for device makers (docs/device-message.v1.schema.json). */
-const target = join(__dirname, '..', '..', 'docs', 'device-message.v1.schema.json');
-writeFileSync(target, `${JSON.stringify(deviceMessageSchemaV1(), null, 2)}\n`);
-process.stdout.write(`Wrote ${target}\n`);
+/**
+ * Writes the device contract's JSON Schemas for device makers: docs/device-message.v1.schema.json
+ * (readings) and docs/device-ble-message.v1.schema.json (raw Bluetooth LE measurements).
+ */
+const docs = join(__dirname, '..', '..', 'docs');
+const schemas: Array<[string, Record<string, unknown>]> = [
+  ['device-message.v1.schema.json', deviceMessageSchemaV1()],
+  ['device-ble-message.v1.schema.json', deviceBleMessageSchemaV1()],
+];
+for (const [name, schema] of schemas) {
+  const target = join(docs, name);
+  writeFileSync(target, `${JSON.stringify(schema, null, 2)}\n`);
+  process.stdout.write(`Wrote ${target}\n`);
+}
