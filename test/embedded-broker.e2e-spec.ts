@@ -130,6 +130,20 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
       bpMessage('embedded-1', 140, 90, new Date(Date.now() - 1000)),
       { qos: 1 },
     );
+    // Raw Bluetooth LE on its own ble topic (2A35, 131/85, no time stamp): the embedded broker's
+    // PUBACK comes only after the commit, so the readings are there once the publish resolves.
+    await client.publishAsync(
+      `v1/devices/${mine.id}/ble`,
+      JSON.stringify({
+        messageId: 'embedded-ble-1',
+        characteristic: '2A35',
+        value: '00830055006400',
+        receivedAt: new Date(Date.now() - 1000).toISOString(),
+      }),
+      { qos: 1 },
+    );
+    const ble = await database.pool.query("SELECT 1 FROM readings WHERE message_id = 'embedded-ble-1'");
+    expect(ble.rowCount).toBe(2);
     client.publish(`v1/devices/${other.id}/readings`, bpMessage('spoofed-1', 140, 90), { qos: 0 });
     await waitFor(
       async () =>
