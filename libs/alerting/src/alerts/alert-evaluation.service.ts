@@ -78,11 +78,18 @@ export class AlertEvaluationService {
     // one patient serialise on it.
     const remeasure: RemeasureRequest[] = [];
     const changes = await this.db.transaction(async (tx) => {
-      const changed: Array<{ row: AlertRow; opened: boolean; worse: boolean; reopened?: boolean }> = [];
+      // `lifecycle`: the state changed without a breach (a re-measurement decided it, all clear).
+      const changed: Array<{
+        row: AlertRow;
+        opened: boolean;
+        worse: boolean;
+        reopened?: boolean;
+        lifecycle?: boolean;
+      }> = [];
       // Pending crisis alerts are decided by this batch's re-measurements first, so a reading
       // that does not confirm one is then evaluated like any other (remeasure.ts).
       for (const row of await this.confirmation.settleByBatch(readings, findings, tx))
-        changed.push({ row, opened: false, worse: false });
+        changed.push({ row, opened: false, worse: false, lifecycle: true });
       for (const rule of findings) {
         const { trigger } = rule;
         const episodeKey = rule.group;
@@ -164,7 +171,7 @@ export class AlertEvaluationService {
         changed.push({ row, opened, worse, reopened: Boolean(reopened) });
       }
       for (const row of await this.countAllClear(readings, findings, tx))
-        changed.push({ row, opened: false, worse: false });
+        changed.push({ row, opened: false, worse: false, lifecycle: true });
       // With the changes, so a re-run of a committed batch counts nothing twice.
       await this.batches.markEvaluated(batchId, tx);
       return changed;
@@ -203,8 +210,16 @@ export class AlertEvaluationService {
               : 'Breach attached to an open alert',
       );
     }
-    // After the commit: critical alerts start their escalation clock, resolved ones stop it.
-    await this.escalation.afterChange([...last.values()].map((change) => change.row));
+    // After the commit: critical alerts start their escalation clock, resolved ones stop it. A
+    // breach that only attached changed neither state nor severity: nothing to plan or cancel.
+    const lifecycleChanged = new Set(
+      changes
+        .filter((change) => change.lifecycle || change.opened || change.worse || change.reopened)
+        .map((change) => change.row.id),
+    );
+    await this.escalation.afterChange(
+      [...last.values()].filter((change) => lifecycleChanged.has(change.row.id)).map((change) => change.row),
+    );
     // After the pushes: the queue shows the pending alert while the device is being asked.
     await this.confirmation.afterCommit(remeasure);
     return { raised: openedIds.size };

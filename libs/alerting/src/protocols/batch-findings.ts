@@ -11,7 +11,13 @@ import { ruleTypes } from '../rules/rule-definition';
 import type { EngineReading } from '../rules/rule-series';
 import { PROTOCOL_KEYS, type ProtocolKey } from '../rules/protocols';
 import { evaluateThresholds, measurementKey } from '../rules/threshold.rule';
-import { effectiveRules, isDefaultRuleSet, type PatientRuleSet } from './patient-rules';
+import {
+  NO_RULE_SET,
+  effectiveRules,
+  isDefaultRuleSet,
+  templateRules,
+  type PatientRuleSet,
+} from './patient-rules';
 
 const HOUR_MS = 3600_000;
 /** Count-based rules (the last N readings) look back at most this far. */
@@ -67,7 +73,7 @@ function rulesHistoryHours(
 
 /** Per protocol, computed once: patients without overrides are the common case. */
 const HISTORY_HOURS = Object.fromEntries(
-  PROTOCOL_KEYS.map((key) => [key, rulesHistoryHours(effectiveRules([key]))]),
+  PROTOCOL_KEYS.map((key) => [key, rulesHistoryHours(templateRules([key]))]),
 ) as Record<ProtocolKey, number>;
 
 /**
@@ -116,7 +122,7 @@ export function batchFindings<R extends EngineReading>(
   for (const reading of history)
     historyOf.set(reading.patientId, [...(historyOf.get(reading.patientId) ?? []), reading]);
   for (const [patientId, newReadings] of byProtocol) {
-    const rules = effectiveRules(ruleSets.get(patientId) ?? []);
+    const rules = effectiveRules(ruleSets.get(patientId) ?? NO_RULE_SET);
     const byId = new Map(rules.map((rule) => [rule.id, rule]));
     const readingKey = (r: EngineReading) =>
       `${r.deviceId}|${r.messageId}|${r.type}|${r.measuredAt.toISOString()}`;

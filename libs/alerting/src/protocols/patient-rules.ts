@@ -73,10 +73,7 @@ export function templateRules(keys: readonly ProtocolKey[]): EffectiveRule[] {
  * patient's override where one is in force. An overridden rule keeps its id and group (so it
  * shares the episode of the rule it replaces) and is described by what it now does.
  */
-export function effectiveRules(set: PatientRuleSet | readonly ProtocolKey[]): EffectiveRule[] {
-  const { keys, overrides }: PatientRuleSet = isRuleSet(set)
-    ? set
-    : { keys: set, overrides: NO_RULE_SET.overrides };
+export function effectiveRules({ keys, overrides }: PatientRuleSet): EffectiveRule[] {
   return templateRules(keys).map((rule) => {
     const override = overrides.get(rule.id);
     if (!override) return rule;
@@ -89,10 +86,6 @@ export function effectiveRules(set: PatientRuleSet | readonly ProtocolKey[]): Ef
       override,
     };
   });
-}
-
-function isRuleSet(set: PatientRuleSet | readonly ProtocolKey[]): set is PatientRuleSet {
-  return 'overrides' in set;
 }
 
 /** Whether a rule set is just the defaults: such patients take the fast threshold path. */

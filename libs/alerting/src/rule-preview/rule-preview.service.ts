@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Principal } from '@homeward/identity';
 import { VitalsService } from '@homeward/monitoring';
 import { PatientRuleSets } from '../protocols/patient-rule-sets';
-import { effectiveRules } from '../protocols/patient-rules';
+import { NO_RULE_SET, effectiveRules } from '../protocols/patient-rules';
 import { validateRuleDefinition } from '../rules/rule-definition.schema';
 import { previewRule, type PreviewResult } from '../rules/rule-preview';
 
@@ -54,7 +54,7 @@ export class RulePreviewService {
     const empty: PreviewResult = { breaches: 0, alerts: 0, byPatient: [] };
     const current = [...readings.entries()]
       .flatMap(([patientId, rows]) =>
-        effectiveRules(sets.get(patientId) ?? []).map((rule) =>
+        effectiveRules(sets.get(patientId) ?? NO_RULE_SET).map((rule) =>
           previewRule(rule.definition, new Map([[patientId, rows]]), { now }),
         ),
       )
