@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'mqtt';
-import { commandsTopic } from '@homeward/contracts';
+import { commandsTopic, readingsTopic } from '@homeward/contracts';
 import {
   AppProcess,
   ApiClient,
@@ -16,7 +16,7 @@ import {
   type TestBroker,
   type TestDatabase,
 } from '@homeward/testing';
-import { bpMessage } from './mqtt-helpers';
+import { bpMessage, connectDevice } from './mqtt-helpers';
 
 interface DemoDevices {
   mqttUrl: string;
@@ -46,6 +46,8 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
         // Another broker holds this port: the process must pick a free one and say so.
         MQTT_PORT: String(occupier.port),
         DEMO_PASSWORD: 'demo-password-for-tests',
+        // Small enough for one test to exceed; the others publish a few messages a device.
+        DEVICE_MAX_MESSAGES_PER_MINUTE: '20',
       },
       ['--demo', '--patients', '2', '--state-dir', stateDir, '--no-simulator'],
     );
@@ -189,6 +191,47 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
       await client.endAsync(true);
     }
   });
+
+  it('holds a device in a loop to its message budget without holding up another device', async () => {
+    const [looping, quiet] = demo.devices.slice(-2);
+    const measuredAt = new Date(Date.now() - 5000);
+    const flooder = await connectDevice(demo.mqttUrl, looping);
+    const neighbour = await connectDevice(demo.mqttUrl, quiet);
+    const storedLoopMessages = async () =>
+      Number(
+        (
+          await database.pool.query<{ count: string }>(
+            "SELECT count(DISTINCT message_id) AS count FROM readings WHERE device_id = $1 AND message_id LIKE 'loop-%'",
+            [looping.id],
+          )
+        ).rows[0].count,
+      );
+    try {
+      let acknowledged = 0;
+      // 30 messages against a budget of 20 a minute: the embedded broker acknowledges each only
+      // after it is stored, and holds back the last 10 until the device's next window.
+      const flood = Array.from({ length: 30 }, (_, i) =>
+        flooder
+          .publishAsync(readingsTopic(looping.id), bpMessage(`loop-${i}`, 128, 82, measuredAt), { qos: 1 })
+          .then(() => (acknowledged += 1)),
+      );
+      await waitFor(() => acknowledged >= 20, { what: 'the first 20 acknowledgements', timeoutMs: 20_000 });
+
+      await neighbour.publishAsync(readingsTopic(quiet.id), bpMessage('neighbour-1', 126, 80, measuredAt), {
+        qos: 1,
+      });
+      const neighbourRows = await database.pool.query("SELECT 1 FROM readings WHERE message_id = 'neighbour-1'");
+      expect(neighbourRows.rowCount).toBe(3);
+      expect(acknowledged).toBe(20);
+      expect(await storedLoopMessages()).toBe(20);
+
+      // Held, not lost: the rest are stored once the window turns.
+      await Promise.all(flood);
+      expect(await storedLoopMessages()).toBe(30);
+    } finally {
+      await Promise.all([flooder.endAsync(true), neighbour.endAsync(true)]);
+    }
+  }, 120_000);
 
   it('rate-limits login attempts from one address', async () => {
     const client = new ApiClient(`http://127.0.0.1:${port}`);

@@ -159,6 +159,18 @@ export class EnvDto {
   @Max(65535, { always: true })
   INGEST_MAX_HELD = 2000;
 
+  /**
+   * Most messages one device may publish in a minute (a hub batch counts once); 0 lifts the
+   * limit. A device in a loop is held to it so it cannot slow everyone else: the embedded
+   * broker delays its acknowledgements, an external broker's ingest rejects the excess as
+   * `rate_limited` (the device keeps those and sends them again later, see the device contract).
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(1_000_000, { always: true })
+  DEVICE_MAX_MESSAGES_PER_MINUTE = 600;
+
   /** Readiness fails when the oldest uncommitted device message is older than this: ingest is stuck. */
   @Type(() => Number)
   @IsInt({ always: true })

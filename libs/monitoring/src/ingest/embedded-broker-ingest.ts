@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { deviceIdFromTopic } from '@homeward/contracts';
 import { IngestService } from './ingest.service';
-import { CommitQueue, type InboundMessage } from '@homeward/platform';
+import { CommitQueue, PublishRateLimiter, type InboundMessage } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
 
 interface Waiting {
@@ -20,6 +20,7 @@ export const EMBEDDED_INGEST_CLIENT_ID = 'embedded-broker';
 @Injectable()
 export class EmbeddedBrokerIngest implements OnApplicationShutdown {
   private readonly queue: CommitQueue<Waiting>;
+  private readonly rateLimiter: PublishRateLimiter;
 
   constructor(
     private readonly config: AppConfig,
@@ -40,6 +41,7 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
       logger: logger.child({ component: 'embedded-ingest' }),
     });
+    this.rateLimiter = new PublishRateLimiter(config.DEVICE_MAX_MESSAGES_PER_MINUTE);
     reportIngestBacklog(this);
   }
 
@@ -52,14 +54,17 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
   }
 
   /**
-   * Resolves once the message is committed; other topics pass straight through. Refuses when
-   * too much is held already (the database is down), so the publisher retries later instead
-   * of growing this process's memory.
+   * Resolves once the message is committed; other topics pass straight through. A device over
+   * its message budget waits for its next window first: its acknowledgements slow down, not
+   * everyone's. Refuses when too much is held already (the database is down), so the publisher
+   * retries later instead of growing this process's memory.
    */
-  storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
-    if (!deviceIdFromTopic(topic)) return Promise.resolve();
+  async storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
+    const deviceId = deviceIdFromTopic(topic);
+    if (!deviceId) return;
+    if (this.rateLimiter.limited) await this.rateLimiter.admitted(deviceId.toLowerCase());
     if (this.queue.size >= this.config.INGEST_MAX_HELD)
-      return Promise.reject(new Error('ingest is behind; publish again later'));
+      throw new Error('ingest is behind; publish again later');
     return new Promise<void>((committed) =>
       this.queue.add({ message: { topic, payload, receivedAt: new Date() }, committed }),
     );
