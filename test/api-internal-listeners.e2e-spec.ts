@@ -156,6 +156,53 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
     expect(await acl('v1/devices/+/readings', 4)).toBe(403);
   });
 
+  it('answers EMQX 5 HTTP authentication with allow or deny in a 200 (a 4xx would read as "ignore"), giving a device its ACL', async () => {
+    const emqx = async (path: 'authn' | 'authz', body: object, url = authUrl) => {
+      const response = await fetch(`${url}/api/mqtt/emqx/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await emqx('authn', asDevice(deviceA))).toEqual({
+      status: 200,
+      body: {
+        result: 'allow',
+        is_superuser: false,
+        acl: [
+          { permission: 'allow', action: 'publish', topic: `v1/devices/${deviceA.id}/readings` },
+          { permission: 'allow', action: 'publish', topic: `v1/devices/${deviceA.id}/ble` },
+          { permission: 'allow', action: 'subscribe', topic: `v1/devices/${deviceA.id}/#` },
+          { permission: 'deny', action: 'all', topic: '#' },
+        ],
+      },
+    });
+    expect(await emqx('authn', asDevice(deviceA, 'wrong'))).toEqual({
+      status: 200,
+      body: { result: 'deny' },
+    });
+    expect(await emqx('authn', { ...asDevice(deviceA), clientid: 'ingest-0' })).toEqual({
+      status: 200,
+      body: { result: 'deny' },
+    });
+    expect(await emqx('authn', asService())).toEqual({
+      status: 200,
+      body: { result: 'allow', is_superuser: true },
+    });
+
+    const authz = async (topic: string, action: string) =>
+      (await emqx('authz', { username: deviceA.id, clientid: `device-${deviceA.id}`, topic, action })).body;
+    expect(await authz(`v1/devices/${deviceA.id}/readings`, 'publish')).toEqual({ result: 'allow' });
+    expect(await authz(`v1/devices/${deviceB.id}/readings`, 'publish')).toEqual({ result: 'deny' });
+    expect(await authz(`v1/devices/${deviceA.id}/commands`, 'publish')).toEqual({ result: 'deny' });
+    expect(await authz(`v1/devices/${deviceA.id}/receipts`, 'subscribe')).toEqual({ result: 'allow' });
+    expect(await authz('#', 'subscribe')).toEqual({ result: 'deny' });
+    expect(await authz(`v1/devices/${deviceB.id}/#`, 'subscribe')).toEqual({ result: 'deny' });
+    // Not on the public port, like the go-auth callbacks.
+    expect((await emqx('authn', asDevice(deviceA), stack.apiUrl)).status).toBe(404);
+  });
+
   it('serves Prometheus metrics on the ops port only', async () => {
     const pub = await fetch(`${stack.apiUrl}/api/metrics`);
     expect(pub.status).toBe(404);

@@ -98,6 +98,16 @@ export function bleTopic(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/ble`;
 }
 
+/** Every topic a device may publish to, and no other: each broker's access rules come from here. */
+export function devicePublishTopics(deviceId: string): string[] {
+  return [readingsTopic(deviceId), bleTopic(deviceId)];
+}
+
+/** The filter below which a device may subscribe: its own topics (receipts, commands) only. */
+export function deviceSubscribeFilter(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/#`;
+}
+
 /** Where the platform sends a device its commands (QoS 1); a device subscribes below its own topics. */
 export function commandsTopic(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/commands`;

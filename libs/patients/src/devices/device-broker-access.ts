@@ -1,4 +1,4 @@
-import { DEVICE_CONTRACT, bleTopic, commandsTopic, deviceClientId, readingsTopic } from '@homeward/contracts';
+import { commandsTopic, deviceClientId, devicePublishTopics, deviceSubscribeFilter } from '@homeward/contracts';
 import type { Logger } from 'pino';
 import {
   DynamicSecurityClient,
@@ -37,9 +37,10 @@ export class PlatformCheckedDeviceAccess implements DeviceBrokerAccess {
  */
 export function deviceRoleAcls(deviceId: string): DynsecAcl[] {
   return [
-    { acltype: 'publishClientSend', topic: readingsTopic(deviceId), allow: true },
-    { acltype: 'publishClientSend', topic: bleTopic(deviceId), allow: true },
-    { acltype: 'subscribePattern', topic: `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/#`, allow: true },
+    ...devicePublishTopics(deviceId).map(
+      (topic): DynsecAcl => ({ acltype: 'publishClientSend', topic, allow: true }),
+    ),
+    { acltype: 'subscribePattern', topic: deviceSubscribeFilter(deviceId), allow: true },
   ];
 }
 

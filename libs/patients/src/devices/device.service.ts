@@ -3,9 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import {
   DEVICE_CLIENT_ID_PREFIX,
-  bleTopic,
   deviceClientId,
-  readingsTopic,
+  devicePublishTopics,
   type DeviceKind,
 } from '@homeward/contracts';
 import { AccessPolicy, type Principal } from '@homeward/identity';
@@ -122,12 +121,11 @@ export class DeviceService {
     return sameSecret(sha256(password), credential.secretHash);
   }
 
-  /** A device may publish only to its own readings and ble topics. */
+  /** A device may publish only to its own topics (devicePublishTopics). */
   canPublish(username: string, topic: string): boolean {
     if (this.isServiceAccount(username)) return true;
     if (!UUID.test(username)) return false;
-    const deviceId = username.toLowerCase();
-    return topic === readingsTopic(deviceId) || topic === bleTopic(deviceId);
+    return devicePublishTopics(username.toLowerCase()).includes(topic);
   }
 
   /** A device may subscribe only below its own topic (receipts, commands). */
