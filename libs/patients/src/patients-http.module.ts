@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeviceManagementController } from './devices/device-management.controller';
 import { DevicesController } from './devices/devices.controller';
 import { MqttAuthController } from './devices/mqtt-auth.controller';
 import { PatientsController } from './patients/patients.controller';
@@ -6,6 +7,6 @@ import { PatientsModule } from './patients.module';
 
 @Module({
   imports: [PatientsModule],
-  controllers: [PatientsController, DevicesController, MqttAuthController],
+  controllers: [PatientsController, DevicesController, DeviceManagementController, MqttAuthController],
 })
 export class PatientsHttpModule {}

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { deviceIdFromTopic } from '@homeward/contracts';
+import { deviceIdFromStatusTopic, deviceIdFromTopic } from '@homeward/contracts';
 import { IngestService } from './ingest.service';
 import { CommitQueue, type InboundMessage } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
@@ -57,7 +57,7 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
    * of growing this process's memory.
    */
   storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
-    if (!deviceIdFromTopic(topic)) return Promise.resolve();
+    if (!deviceIdFromTopic(topic) && !deviceIdFromStatusTopic(topic)) return Promise.resolve();
     if (this.queue.size >= this.config.INGEST_MAX_HELD)
       return Promise.reject(new Error('ingest is behind; publish again later'));
     return new Promise<void>((committed) =>

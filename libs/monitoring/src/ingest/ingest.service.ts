@@ -10,15 +10,17 @@ import {
   ingestRejections,
   type Logger,
 } from '@homeward/observability';
-import type { NewReadingRow, NewRejectionRow } from '../monitoring.rows';
+import type { NewDeviceStatusRow, NewReadingRow, NewRejectionRow } from '../monitoring.rows';
 import { ReadingJobs } from '../readings/reading.jobs';
 import { ReadingRepository } from '../readings/reading.repository';
 import { DeviceMessageRepository } from './device-message.repository';
 import { parseDeviceMessage, payloadExcerpt, type AcceptedMessage } from './device-message.parser';
+import { isStatusTopic, parseDeviceStatus } from './device-status.parser';
+import { DeviceStatusRepository } from './device-status.repository';
 import { IngestBatchRepository } from './ingest-batch.repository';
 import { RejectionRepository } from './rejection.repository';
 
-type DeviceRoute = Awaited<ReturnType<DeviceLookupService['activeRoutes']>>[number];
+type DeviceRoute = Awaited<ReturnType<DeviceLookupService['routes']>>[number];
 
 export interface BatchOutcome {
   /** One per committed transaction: a batch split to isolate a failing message commits in parts. */
@@ -41,6 +43,8 @@ interface PreparedMessage {
     contentHash: Buffer;
     readings: NewReadingRow[];
   };
+  /** A device status (`v1/devices/{id}/status`): stored beside the readings, outside the message ledger. */
+  status?: NewDeviceStatusRow;
   rejection?: NewRejectionRow;
 }
 
@@ -61,6 +65,7 @@ export class IngestService {
     private readonly rejections: RejectionRepository,
     private readonly batches: IngestBatchRepository,
     private readonly jobs: ReadingJobs,
+    private readonly statuses: DeviceStatusRepository,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -91,7 +96,9 @@ export class IngestService {
     const now = new Date();
     const parsed = messages.map((message) => ({
       message,
-      result: parseDeviceMessage(message.topic, message.payload, now),
+      result: isStatusTopic(message.topic)
+        ? parseDeviceStatus(message.topic, message.payload, now)
+        : parseDeviceMessage(message.topic, message.payload, now),
     }));
     const routes = await this.resolveRoutes(
       parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
@@ -110,12 +117,25 @@ export class IngestService {
           rejection: rejectionOf(
             message,
             'unknown_device',
-            `device ${result.deviceId} is not registered or has been revoked`,
+            `device ${result.deviceId} is not registered`,
             result.deviceId,
             result.messageId,
           ),
         };
       }
+      if (route.deactivatedAt) {
+        return {
+          message,
+          rejection: rejectionOf(
+            message,
+            'device_deactivated',
+            `device ${result.deviceId} was deactivated at ${route.deactivatedAt.toISOString()}`,
+            result.deviceId,
+            result.messageId,
+          ),
+        };
+      }
+      if ('reportedAt' in result) return { message, status: { ...result, deviceId: route.id } };
       return {
         message,
         accepted: {
@@ -248,6 +268,7 @@ export class IngestService {
         }
       }
       const stored = await this.readings.insertBatch(batchId, rows, tx);
+      await this.statuses.upsertMany(latestStatusPerDevice(prepared), tx);
       await this.rejections.insertMany(ingestClientId, rejected, tx);
       if (stored > 0) {
         await this.batches.create(
@@ -304,7 +325,7 @@ export class IngestService {
       } else missing.add(id);
     }
     if (missing.size > 0) {
-      const rows = await this.devices.activeRoutes([...missing]);
+      const rows = await this.devices.routes([...missing]);
       for (const row of rows) {
         found.set(row.id, row);
         this.routes.set(row.id, { route: row, expires: now + this.config.DEVICE_ROUTE_CACHE_MS });
@@ -348,6 +369,25 @@ function contentHash(message: AcceptedMessage): Buffer {
     .update(`${message.measuredAt.getTime()}|${readings}${flags}`)
     .digest()
     .subarray(0, 16);
+}
+
+/** One status a device: the latest reported, with what it leaves out taken from earlier ones. */
+function latestStatusPerDevice(prepared: PreparedMessage[]): NewDeviceStatusRow[] {
+  const latest = new Map<string, NewDeviceStatusRow>();
+  for (const { status } of prepared) {
+    if (!status) continue;
+    const seen = latest.get(status.deviceId);
+    const [older, newer] = seen && seen.reportedAt > status.reportedAt ? [status, seen] : [seen, status];
+    latest.set(status.deviceId, {
+      deviceId: newer.deviceId,
+      messageId: newer.messageId,
+      reportedAt: newer.reportedAt,
+      firmwareVersion: newer.firmwareVersion ?? older?.firmwareVersion ?? null,
+      batteryLevel: newer.batteryLevel ?? older?.batteryLevel ?? null,
+      signalStrength: newer.signalStrength ?? older?.signalStrength ?? null,
+    });
+  }
+  return [...latest.values()];
 }
 
 function keyOf(key: { deviceId: string; messageId: string }): string {
