@@ -78,22 +78,23 @@ export class PlatformCheckedDeviceAccess implements DeviceBrokerAccess {
 
   async provisionDevice(): Promise<void> {}
 
-  async deactivateDevice(deviceId: string): Promise<void> {
-    this.connections?.disconnect(deviceClientId(deviceId));
+  deactivateDevice(deviceId: string): Promise<void> {
+    return this.disconnectDevice(deviceId);
   }
 
   async reactivateDevice(): Promise<void> {}
 
-  async rotateSecret(device: { id: string }): Promise<void> {
-    this.connections?.disconnect(deviceClientId(device.id));
+  rotateSecret(device: { id: string }): Promise<void> {
+    return this.disconnectDevice(device.id);
   }
 
-  async disconnectDevice(deviceId: string): Promise<void> {
+  disconnectDevice(deviceId: string): Promise<void> {
     this.connections?.disconnect(deviceClientId(deviceId));
+    return Promise.resolve();
   }
 
-  async updateDeviceRules(): Promise<number> {
-    return 0;
+  updateDeviceRules(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   async close(): Promise<void> {}
