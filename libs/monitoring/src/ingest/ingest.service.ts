@@ -135,7 +135,18 @@ export class IngestService {
           ),
         };
       }
-      if ('reportedAt' in result) return { message, status: { ...result, deviceId: route.id } };
+      if ('reportedAt' in result) {
+        const { messageId, reportedAt, firmwareVersion, batteryLevel, signalStrength } = result;
+        const status = {
+          deviceId: route.id,
+          messageId,
+          reportedAt,
+          firmwareVersion,
+          batteryLevel,
+          signalStrength,
+        };
+        return { message, status };
+      }
       return {
         message,
         accepted: {
@@ -371,21 +382,17 @@ function contentHash(message: AcceptedMessage): Buffer {
     .subarray(0, 16);
 }
 
-/** One status a device: the latest reported, with what it leaves out taken from earlier ones. */
+/**
+ * The latest reported status of each device in the batch (one upsert may touch a row once). An
+ * earlier one in the same batch is older by the device's clock, so the stored record would not
+ * take it anyway, except for a field the latest leaves out: that keeps the stored value.
+ */
 function latestStatusPerDevice(prepared: PreparedMessage[]): NewDeviceStatusRow[] {
   const latest = new Map<string, NewDeviceStatusRow>();
   for (const { status } of prepared) {
     if (!status) continue;
     const seen = latest.get(status.deviceId);
-    const [older, newer] = seen && seen.reportedAt > status.reportedAt ? [status, seen] : [seen, status];
-    latest.set(status.deviceId, {
-      deviceId: newer.deviceId,
-      messageId: newer.messageId,
-      reportedAt: newer.reportedAt,
-      firmwareVersion: newer.firmwareVersion ?? older?.firmwareVersion ?? null,
-      batteryLevel: newer.batteryLevel ?? older?.batteryLevel ?? null,
-      signalStrength: newer.signalStrength ?? older?.signalStrength ?? null,
-    });
+    if (!seen || status.reportedAt > seen.reportedAt) latest.set(status.deviceId, status);
   }
   return [...latest.values()];
 }
