@@ -51,6 +51,7 @@ export type DynsecCommand =
   | { command: 'addClientRole'; username: string; rolename: string; priority?: number }
   /** Answers "ACL with this topic already exists" when the role has that ACL type and topic. */
   | ({ command: 'addRoleACL'; rolename: string } & DynsecAcl)
+  | { command: 'removeRoleACL'; rolename: string; acltype: DynsecAclType; topic: string }
   | { command: 'getDefaultACLAccess' };
 
 /** One command's answer, in the order the commands were sent. */
