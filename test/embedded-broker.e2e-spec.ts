@@ -211,7 +211,14 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
       return client;
     };
     const closed = (client: ReturnType<typeof connect>) =>
-      new Promise<void>((resolve) => (client.connected ? client.once('close', () => resolve()) : resolve()));
+      new Promise<void>((resolve, reject) => {
+        if (!client.connected) return resolve();
+        const timer = setTimeout(() => reject(new Error('the broker kept the connection open')), 10_000);
+        client.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
 
     const device = await connectAs(first, first.secret);
     await device.publishAsync(
