@@ -61,8 +61,8 @@ describe('IngestService: device status messages and deactivated devices', () => 
   beforeAll(async () => {
     integration = await createIntegrationModule({
       role: 'ingest',
-      // Every batch asks for the device afresh: a deactivation or reassignment shows at once.
-      env: { MQTT_URL: 'mqtt://127.0.0.1:1', DEVICE_ROUTE_CACHE_MS: '0', UNKNOWN_DEVICE_CACHE_MS: '0' },
+      // Routes of active devices are cached as deployed (a minute); unknown ids are not.
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1', DEVICE_ROUTE_CACHE_MS: '60000', UNKNOWN_DEVICE_CACHE_MS: '0' },
       imports: [IngestModule],
     });
     ({ moduleRef, database } = integration);
@@ -154,6 +154,14 @@ describe('IngestService: device status messages and deactivated devices', () => 
   });
 
   it('sends a reassigned device’s new readings to its new patient, leaving stored ones with the old', async () => {
+    // Asking for the route on every batch: the move shows at once (otherwise within DEVICE_ROUTE_CACHE_MS).
+    const uncached = await createIntegrationModule({
+      role: 'ingest',
+      database,
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1', DEVICE_ROUTE_CACHE_MS: '0' },
+      imports: [IngestModule],
+    });
+    const ingest = uncached.moduleRef.get(IngestService);
     const device = await createDevice(database.pool, organization, patient);
     const other = await createPatient(database.pool, organization);
     await ingest.storeBatch([weight(device, 'before-move')], 'ingest-test');
@@ -167,5 +175,6 @@ describe('IngestService: device status messages and deactivated devices', () => 
       { message_id: 'after-move', patient_id: other },
       { message_id: 'before-move', patient_id: patient },
     ]);
+    await uncached.close();
   });
 });

@@ -339,7 +339,10 @@ export class IngestService {
       const rows = await this.devices.routes([...missing]);
       for (const row of rows) {
         found.set(row.id, row);
-        this.routes.set(row.id, { route: row, expires: now + this.config.DEVICE_ROUTE_CACHE_MS });
+        // A deactivated device is asked about afresh each time: once reactivated, its messages
+        // are stored at once (the broker refuses it meanwhile, so the lookups are few).
+        if (!row.deactivatedAt)
+          this.routes.set(row.id, { route: row, expires: now + this.config.DEVICE_ROUTE_CACHE_MS });
       }
       for (const id of missing)
         if (!found.has(id))
