@@ -277,7 +277,7 @@ export class EnvDto {
   @Min(0, { always: true })
   DEVICE_ROUTE_CACHE_MS = 60_000;
 
-  /** How long ingest remembers that a device id is unknown (or revoked) before asking again. */
+  /** How long ingest remembers that a device id is unknown before asking again (a deactivated one is asked about every time). */
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(0, { always: true })
