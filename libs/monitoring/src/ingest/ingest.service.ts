@@ -203,8 +203,8 @@ export class IngestService {
         message,
         'processing_failed',
         `storing the message failed: ${failure.message}${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`,
-        accepted?.deviceId ?? entry.rejection?.deviceRef ?? null,
-        accepted?.messageId ?? entry.rejection?.messageId ?? null,
+        accepted?.deviceId ?? entry.status?.deviceId ?? entry.rejection?.deviceRef ?? null,
+        accepted?.messageId ?? entry.status?.messageId ?? entry.rejection?.messageId ?? null,
       );
       await this.rejections.insertMany(ingestClientId, [rejection]);
       ingestRejections.inc({ reason: rejection.reason });
