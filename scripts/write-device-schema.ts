@@ -1,15 +1,21 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deviceBleMessageSchemaV1, deviceMessageSchemaV1 } from '@homeward/contracts';
+import {
+  deviceBleMessageSchemaV1,
+  deviceMessageSchemaV1,
+  deviceStatusMessageSchemaV1,
+} from '@homeward/contracts';
 
 /**
  * Writes the device contract's JSON Schemas for device makers: docs/device-message.v1.schema.json
- * (readings) and docs/device-ble-message.v1.schema.json (raw Bluetooth LE measurements).
+ * (readings), docs/device-ble-message.v1.schema.json (raw Bluetooth LE measurements) and
+ * docs/device-status-message.v1.schema.json (a device's battery, firmware and signal).
  */
 const docs = join(__dirname, '..', '..', 'docs');
 const schemas: Array<[string, Record<string, unknown>]> = [
   ['device-message.v1.schema.json', deviceMessageSchemaV1()],
   ['device-ble-message.v1.schema.json', deviceBleMessageSchemaV1()],
+  ['device-status-message.v1.schema.json', deviceStatusMessageSchemaV1()],
 ];
 for (const [name, schema] of schemas) {
   const target = join(docs, name);

@@ -31,6 +31,7 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
   let opsUrl: string;
   let deviceA: { id: string; secret: string };
   let deviceB: { id: string; secret: string };
+  let api: ApiClient;
 
   beforeAll(async () => {
     [authPort, opsPort] = await Promise.all([freePort(), freePort()]);
@@ -48,7 +49,7 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
     opsUrl = `http://127.0.0.1:${opsPort}`;
     const org = await createOrganization(stack.database.pool);
     const coordinator = await createUser(stack.database.pool, org, 'coordinator');
-    const api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
+    api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
     const patient = await api.createPatient();
     deviceA = await api.registerDevice(patient.id, 'bp_cuff');
     deviceB = await api.registerDevice(patient.id, 'scale');
@@ -151,6 +152,8 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
     expect(await acl(`v1/devices/${deviceB.id}/readings`, 2)).toBe(403);
     expect(await acl(`v1/devices/${deviceA.id}/ble`, 2)).toBe(200);
     expect(await acl(`v1/devices/${deviceB.id}/ble`, 2)).toBe(403);
+    expect(await acl(`v1/devices/${deviceA.id}/status`, 2)).toBe(200);
+    expect(await acl(`v1/devices/${deviceB.id}/status`, 2)).toBe(403);
     expect(await acl(`v1/devices/${deviceA.id}/commands`, 2)).toBe(403);
     expect(await acl(`v1/devices/${deviceA.id}/receipts`, 4)).toBe(200);
     expect(await acl('v1/devices/+/readings', 4)).toBe(403);
@@ -173,6 +176,7 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
         acl: [
           { permission: 'allow', action: 'publish', topic: `v1/devices/${deviceA.id}/readings` },
           { permission: 'allow', action: 'publish', topic: `v1/devices/${deviceA.id}/ble` },
+          { permission: 'allow', action: 'publish', topic: `v1/devices/${deviceA.id}/status` },
           { permission: 'allow', action: 'subscribe', topic: `v1/devices/${deviceA.id}/#` },
           { permission: 'deny', action: 'all', topic: '#' },
         ],
@@ -201,6 +205,20 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
     expect(await authz(`v1/devices/${deviceB.id}/#`, 'subscribe')).toEqual({ result: 'deny' });
     // Not on the public port, like the go-auth callbacks.
     expect((await emqx('authn', asDevice(deviceA), stack.apiUrl)).status).toBe(404);
+  });
+
+  it('refuses a deactivated device and an old secret at once, and accepts the device again once reactivated', async () => {
+    const device = await api.registerDevice((await api.createPatient()).id, 'thermometer');
+    expect(await callback(authUrl, 'user', asDevice(device))).toBe(200);
+    expect((await api.request('POST', `/api/devices/${device.id}/deactivate`, {})).status).toBe(200);
+    expect(await callback(authUrl, 'user', asDevice(device))).toBe(403);
+    expect((await api.request('POST', `/api/devices/${device.id}/reactivate`)).status).toBe(200);
+    expect(await callback(authUrl, 'user', asDevice(device))).toBe(200);
+    const rotated = await api.request<{ secret: string }>('POST', `/api/devices/${device.id}/rotate-secret`);
+    expect(await callback(authUrl, 'user', asDevice(device))).toBe(403);
+    expect(await callback(authUrl, 'user', asDevice({ id: device.id, secret: rotated.body.secret }))).toBe(
+      200,
+    );
   });
 
   it('serves Prometheus metrics on the ops port only', async () => {

@@ -220,7 +220,9 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
       await neighbour.publishAsync(readingsTopic(quiet.id), bpMessage('neighbour-1', 126, 80, measuredAt), {
         qos: 1,
       });
-      const neighbourRows = await database.pool.query("SELECT 1 FROM readings WHERE message_id = 'neighbour-1'");
+      const neighbourRows = await database.pool.query(
+        "SELECT 1 FROM readings WHERE message_id = 'neighbour-1'",
+      );
       expect(neighbourRows.rowCount).toBe(3);
       expect(acknowledged).toBe(20);
       expect(await storedLoopMessages()).toBe(20);
@@ -232,6 +234,70 @@ describe('all-in-one demo process with the embedded MQTT broker', () => {
       await Promise.all([flooder.endAsync(true), neighbour.endAsync(true)]);
     }
   }, 120_000);
+
+  it('kicks a deactivated device or one whose secret was rotated off the embedded broker, and stores a status before its PUBACK', async () => {
+    const coordinator = await new ApiClient(`http://127.0.0.1:${port}`).login(
+      'coordinator@demo.homeward.test',
+      'demo-password-for-tests',
+    );
+    const [, , first, second] = demo.devices;
+    const connectAs = async (device: { id: string }, secret: string) => {
+      const client = connect(demo.mqttUrl, {
+        username: device.id,
+        password: secret,
+        clientId: `device-${device.id}`,
+        protocolVersion: 4,
+        reconnectPeriod: 0,
+      });
+      await new Promise((resolve, reject) => {
+        client.once('connect', resolve);
+        client.once('error', reject);
+      });
+      return client;
+    };
+    const closed = (client: ReturnType<typeof connect>) =>
+      new Promise<void>((resolve, reject) => {
+        if (!client.connected) return resolve();
+        const timer = setTimeout(() => reject(new Error('the broker kept the connection open')), 10_000);
+        client.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+
+    const device = await connectAs(first, first.secret);
+    await device.publishAsync(
+      `v1/devices/${first.id}/status`,
+      JSON.stringify({
+        messageId: 'status-1',
+        reportedAt: new Date(Date.now() - 1000).toISOString(),
+        batteryLevel: 77,
+      }),
+      { qos: 1 },
+    );
+    const shown = await coordinator.request<{ batteryLevel: number | null }>(
+      'GET',
+      `/api/devices/${first.id}`,
+    );
+    expect(shown.body.batteryLevel).toBe(77);
+    const kicked = closed(device);
+    expect((await coordinator.request('POST', `/api/devices/${first.id}/deactivate`, {})).status).toBe(200);
+    await kicked;
+    expect(await tryConnect(first.id, first.secret)).toMatch(/Bad username or password|Not authorized/i);
+    expect((await coordinator.request('POST', `/api/devices/${first.id}/reactivate`)).status).toBe(200);
+    expect(await tryConnect(first.id, first.secret)).toBe('connected');
+
+    const rotating = await connectAs(second, second.secret);
+    const rotatedOff = closed(rotating);
+    const rotated = await coordinator.request<{ secret: string }>(
+      'POST',
+      `/api/devices/${second.id}/rotate-secret`,
+    );
+    expect(rotated.status).toBe(200);
+    await rotatedOff;
+    expect(await tryConnect(second.id, second.secret)).toMatch(/Bad username or password|Not authorized/i);
+    expect(await tryConnect(second.id, rotated.body.secret)).toBe('connected');
+  });
 
   it('rate-limits login attempts from one address', async () => {
     const client = new ApiClient(`http://127.0.0.1:${port}`);

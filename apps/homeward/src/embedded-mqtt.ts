@@ -49,7 +49,10 @@ export async function listenEmbeddedBroker(config: AppConfig, logger: Logger): P
   };
 }
 
-/** Hands the broker the platform's device rules, and stores each device message before its PUBACK. */
+/**
+ * Hands the broker the platform's device rules, and stores each device message before its PUBACK.
+ * Deactivating a device or rotating its secret closes its connection here at once.
+ */
 export function serveDevices(
   broker: EmbeddedBroker,
   devices: DeviceService,
@@ -63,4 +66,5 @@ export function serveDevices(
     },
     storeBeforeAck: (topic, payload) => ingest.storeBeforeAck(topic, payload),
   });
+  devices.attachBrokerConnections({ disconnect: (clientId) => broker.disconnect(clientId) });
 }

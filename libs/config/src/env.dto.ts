@@ -280,19 +280,27 @@ export class EnvDto {
   JOB_CONCURRENCY = 4;
 
   /**
-   * How long ingest remembers which patient a device reports for. A revoked device's messages
-   * may still be stored for this long, so keep it short.
+   * How long ingest remembers which patient a device reports for. After a reassignment its
+   * messages may still go to the previous patient for this long, so keep it short. A
+   * deactivated device is shut out by the broker at once (dynamic security, embedded broker).
    */
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(0, { always: true })
   DEVICE_ROUTE_CACHE_MS = 60_000;
 
-  /** How long ingest remembers that a device id is unknown (or revoked) before asking again. */
+  /** How long ingest remembers that a device id is unknown before asking again (a deactivated one is asked about every time). */
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(0, { always: true })
   UNKNOWN_DEVICE_CACHE_MS = 5_000;
+
+  /** An active device not heard from (readings or status) for this long shows as `offline`. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(525_600, { always: true })
+  DEVICE_OFFLINE_AFTER_MINUTES = 1440;
 
   /** How long one readiness check may take before its dependency counts as down. */
   @Type(() => Number)

@@ -92,3 +92,48 @@ export function deviceBleMessageSchemaV1(): Record<string, unknown> {
     },
   };
 }
+
+/** Device contract v1 for the status a device reports on `v1/devices/{deviceId}/status`, as JSON Schema. */
+export function deviceStatusMessageSchemaV1(): Record<string, unknown> {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://homeward.health/schemas/device-status-message.v1.json',
+    title: 'Homeward device status message v1',
+    description: `Published QoS 1 to ${DEVICE_CONTRACT.topicPrefix}/{deviceId}/status, UTF-8 JSON, at most ${DEVICE_CONTRACT.maxPayloadBytes} bytes. The latest reportedAt wins; a field left out keeps the value last reported.`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['messageId', 'reportedAt'],
+    properties: {
+      messageId: {
+        type: 'string',
+        minLength: 1,
+        maxLength: DEVICE_CONTRACT.maxMessageIdLength,
+        pattern: '^[A-Za-z0-9._:-]+$',
+        description: 'Unique per device.',
+      },
+      reportedAt: {
+        type: 'string',
+        format: 'date-time',
+        description: 'RFC 3339 time the device took this status, from its clock, with a time zone.',
+      },
+      firmwareVersion: {
+        type: 'string',
+        minLength: 1,
+        maxLength: DEVICE_CONTRACT.maxFirmwareVersionLength,
+        description: 'The firmware the device runs, as its maker names it.',
+      },
+      batteryLevel: {
+        type: 'number',
+        minimum: 0,
+        maximum: 100,
+        description: 'Battery charge in percent.',
+      },
+      signalStrength: {
+        type: 'number',
+        minimum: -150,
+        maximum: 0,
+        description: 'Received signal strength (RSSI) in dBm.',
+      },
+    },
+  };
+}

@@ -31,6 +31,22 @@ export interface DeviceBleMessageV1 {
   receivedAt: string;
 }
 
+/**
+ * Device contract v1: what a device reports about itself, QoS 1 to `v1/devices/{deviceId}/status`
+ * (on connect and whenever something changes). The latest `reportedAt` wins; a field left out
+ * keeps the value last reported.
+ */
+export interface DeviceStatusMessageV1 {
+  messageId: string;
+  /** RFC 3339 time the device took this status, by its clock. */
+  reportedAt: string;
+  firmwareVersion?: string;
+  /** Battery charge, 0 to 100 %. */
+  batteryLevel?: number;
+  /** Received signal strength (RSSI) in dBm, -150 to 0. */
+  signalStrength?: number;
+}
+
 export const DEVICE_KINDS = [
   'bp_cuff',
   'scale',
@@ -47,6 +63,9 @@ export const DEVICE_CONTRACT = {
   readingsFilter: 'v1/devices/+/readings',
   /** MQTT topic filter for raw Bluetooth LE measurements forwarded by hubs. */
   bleFilter: 'v1/devices/+/ble',
+  /** MQTT topic filter for the status devices report about themselves (battery, firmware, signal). */
+  statusFilter: 'v1/devices/+/status',
+  maxFirmwareVersionLength: 64,
   /** Longest BLE characteristic value accepted, in bytes (hex is twice as long). */
   maxBleValueBytes: 512,
   maxPayloadBytes: 16 * 1024,
@@ -98,14 +117,25 @@ export function bleTopic(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/ble`;
 }
 
+export function statusTopic(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/status`;
+}
+
 /** Every topic a device may publish to, and no other: each broker's access rules come from here. */
 export function devicePublishTopics(deviceId: string): string[] {
-  return [readingsTopic(deviceId), bleTopic(deviceId)];
+  return [readingsTopic(deviceId), bleTopic(deviceId), statusTopic(deviceId)];
 }
 
 /** The filter below which a device may subscribe: its own topics (receipts, commands) only. */
 export function deviceSubscribeFilter(deviceId: string): string {
   return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/#`;
+}
+
+const STATUS_TOPIC = /^v1\/devices\/([^/]+)\/status$/;
+
+/** The device id named by a status topic, or undefined when the topic is not one. */
+export function deviceIdFromStatusTopic(topic: string): string | undefined {
+  return STATUS_TOPIC.exec(topic)?.[1];
 }
 
 /** Where the platform sends a device its commands (QoS 1); a device subscribes below its own topics. */

@@ -33,6 +33,10 @@ export const REJECTION_REASONS = [
   'measurement_unsuccessful',
   /** Bluetooth LE: the value is well formed but carries no measurement to store. */
   'no_measurement',
+  /** The device was deactivated: nothing it sends is stored until it is reactivated. */
+  'device_deactivated',
+  /** A status (`v1/devices/{deviceId}/status`) stamped further ahead of the server clock than drift explains. */
+  'reported_at_in_future',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

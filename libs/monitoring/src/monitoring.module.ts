@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@homeward/identity';
 import { DeviceLookupModule, PatientsModule } from '@homeward/patients';
 import { DeviceMessageRepository } from './ingest/device-message.repository';
+import { DeviceStatusRepository } from './ingest/device-status.repository';
 import { IngestBatchRepository } from './ingest/ingest-batch.repository';
 import { IngestService } from './ingest/ingest.service';
 import { RejectionRepository } from './ingest/rejection.repository';
@@ -27,6 +28,7 @@ import { VitalsService } from './readings/vitals.service';
     ReadingJobs,
     ReadingRepository,
     DeviceMessageRepository,
+    DeviceStatusRepository,
     RejectionRepository,
     IngestBatchRepository,
   ],

@@ -49,6 +49,16 @@ export interface NewDeviceMessageRow {
   measuredAt: Date;
 }
 
+/** A device's reported status, as ingest stores it (latest reportedAt wins). */
+export interface NewDeviceStatusRow {
+  deviceId: string;
+  messageId: string;
+  reportedAt: Date;
+  firmwareVersion: string | null;
+  batteryLevel: number | null;
+  signalStrength: number | null;
+}
+
 export interface DeviceMessageKey {
   deviceId: string;
   messageId: string;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeviceManagementController } from './devices/device-management.controller';
 import { DevicesController } from './devices/devices.controller';
 import { EmqxAuthController } from './devices/emqx-auth.controller';
 import { MqttAuthController } from './devices/mqtt-auth.controller';
@@ -7,6 +8,12 @@ import { PatientsModule } from './patients.module';
 
 @Module({
   imports: [PatientsModule],
-  controllers: [PatientsController, DevicesController, MqttAuthController, EmqxAuthController],
+  controllers: [
+    PatientsController,
+    DevicesController,
+    DeviceManagementController,
+    MqttAuthController,
+    EmqxAuthController,
+  ],
 })
 export class PatientsHttpModule {}

@@ -17,8 +17,20 @@ export interface DeviceRow {
   patientId: string;
   kind: string;
   label: string | null;
+  /** When the device was deactivated (the column predates the word); null while active. */
   revokedAt: Date | null;
+  deactivatedReason: string | null;
   createdAt: Date;
+}
+
+/** A device with what it last reported and when the platform last heard from it. */
+export interface DeviceViewRow extends DeviceRow {
+  /** The later of its last stored message and its last status; null if never heard from. */
+  lastSeenAt: Date | null;
+  firmwareVersion: string | null;
+  batteryLevel: number | null;
+  signalStrength: number | null;
+  statusReportedAt: Date | null;
 }
 
 export interface DeviceCredentialRow {
@@ -31,4 +43,6 @@ export interface DeviceRouteRow {
   id: string;
   patientId: string;
   organizationId: string;
+  /** When the device was deactivated; null while active. */
+  deactivatedAt: Date | null;
 }

@@ -148,6 +148,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeviceManagementController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{deviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeviceManagementController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{deviceId}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeviceManagementController_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{deviceId}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeviceManagementController_reactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{deviceId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeviceManagementController_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{deviceId}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeviceManagementController_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/patients/{patientId}/vitals": {
         parameters: {
             query?: never;
@@ -600,6 +696,27 @@ export interface components {
             kind: "bp_cuff" | "scale" | "pulse_oximeter" | "glucometer" | "thermometer" | "hub";
             label: string | null;
             createdAt: string;
+            /**
+             * @description `offline`: active but not heard from (readings or status) for DEVICE_OFFLINE_AFTER_MINUTES, counted from registration if never
+             * @enum {string}
+             */
+            status: "active" | "offline" | "deactivated";
+            /** @description When the platform last stored a message or status of the device (server clock) */
+            lastSeenAt: string | null;
+            /** @description As the device last reported it */
+            firmwareVersion: string | null;
+            /** @description Battery charge in %, as last reported */
+            batteryLevel: number | null;
+            /** @description Signal strength (RSSI) in dBm, as last reported */
+            signalStrength: number | null;
+            /** @description reportedAt of the status these values come from */
+            statusReportedAt: string | null;
+            deactivatedAt: string | null;
+            deactivatedReason: string | null;
+            /**
+             * @deprecated
+             * @description Same as deactivatedAt
+             */
             revokedAt: string | null;
             /** @description MQTT password; returned once, only its hash is stored */
             secret: string;
@@ -618,10 +735,55 @@ export interface components {
             kind: "bp_cuff" | "scale" | "pulse_oximeter" | "glucometer" | "thermometer" | "hub";
             label: string | null;
             createdAt: string;
+            /**
+             * @description `offline`: active but not heard from (readings or status) for DEVICE_OFFLINE_AFTER_MINUTES, counted from registration if never
+             * @enum {string}
+             */
+            status: "active" | "offline" | "deactivated";
+            /** @description When the platform last stored a message or status of the device (server clock) */
+            lastSeenAt: string | null;
+            /** @description As the device last reported it */
+            firmwareVersion: string | null;
+            /** @description Battery charge in %, as last reported */
+            batteryLevel: number | null;
+            /** @description Signal strength (RSSI) in dBm, as last reported */
+            signalStrength: number | null;
+            /** @description reportedAt of the status these values come from */
+            statusReportedAt: string | null;
+            deactivatedAt: string | null;
+            deactivatedReason: string | null;
+            /**
+             * @deprecated
+             * @description Same as deactivatedAt
+             */
             revokedAt: string | null;
         };
         DeviceListDto: {
             items: components["schemas"]["DeviceResponseDto"][];
+        };
+        DeviceDeactivateDto: {
+            /**
+             * @description Why, for the people managing devices
+             * @example Lost by the patient
+             */
+            reason?: string;
+        };
+        DeviceSecretDto: {
+            device: components["schemas"]["DeviceResponseDto"];
+            /** @description The new MQTT password; returned once, only its hash is stored */
+            secret: string;
+            /**
+             * @description Broker URL the device connects to
+             * @example mqtt://localhost:1883
+             */
+            mqttUrl: string;
+        };
+        DeviceReassignDto: {
+            /**
+             * Format: uuid
+             * @description A patient of the same organisation
+             */
+            patientId: string;
         };
         VitalDto: {
             /** @enum {string} */
@@ -677,7 +839,7 @@ export interface components {
             deviceId: string;
             messageId: Record<string, never> | null;
             /** @enum {string} */
-            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement";
+            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future";
             /** @description What was wrong, specifically */
             detail: string;
             /** @description Size of the payload as received */
@@ -1603,6 +1765,232 @@ export interface operations {
             };
         };
     };
+    DeviceManagementController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                status?: "active" | "offline" | "deactivated";
+                patientId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation's devices, in registration order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceListDto"];
+                };
+            };
+            /** @description patientId names no patient of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeviceManagementController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceResponseDto"];
+                };
+            };
+            /** @description No such device in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeviceManagementController_deactivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceDeactivateDto"];
+            };
+        };
+        responses: {
+            /** @description Disconnected, refused by the broker, nothing it sends is stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceResponseDto"];
+                };
+            };
+            /** @description No such device in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `device_already_deactivated` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `broker_access_change_failed`: nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeviceManagementController_reactivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device may connect with its secret again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceResponseDto"];
+                };
+            };
+            /** @description No such device in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `device_already_active` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `broker_access_change_failed`: nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeviceManagementController_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new secret is shown only in this response; the old one stops working and a connected device is disconnected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceSecretDto"];
+                };
+            };
+            /** @description No such device in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `broker_access_change_failed`: the old secret still works */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeviceManagementController_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceReassignDto"];
+            };
+        };
+        responses: {
+            /** @description Stored readings keep their patient; new ones go to the new patient (within DEVICE_ROUTE_CACHE_MS) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceResponseDto"];
+                };
+            };
+            /** @description No such device, or no such patient, in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `device_already_assigned` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     VitalsController_listVitals: {
         parameters: {
             query?: {
@@ -1671,7 +2059,7 @@ export interface operations {
             query?: {
                 /** @description Only this device */
                 deviceId?: string;
-                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement";
+                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future";
                 /** @description The next page: the last id of the previous one */
                 beforeId?: number;
                 limit?: number;

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { deviceIdFromTopic } from '@homeward/contracts';
+import { deviceIdFromStatusTopic, deviceIdFromTopic } from '@homeward/contracts';
 import { IngestService } from './ingest.service';
 import { CommitQueue, PublishRateLimiter, type InboundMessage } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
@@ -60,7 +60,7 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
    * retries later instead of growing this process's memory.
    */
   async storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
-    const deviceId = deviceIdFromTopic(topic);
+    const deviceId = deviceIdFromTopic(topic) ?? deviceIdFromStatusTopic(topic);
     if (!deviceId) return;
     if (this.rateLimiter.limited) await this.rateLimiter.admitted(deviceId.toLowerCase());
     if (this.queue.size >= this.config.INGEST_MAX_HELD)

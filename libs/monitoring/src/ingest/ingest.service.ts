@@ -10,15 +10,17 @@ import {
   ingestRejections,
   type Logger,
 } from '@homeward/observability';
-import type { NewReadingRow, NewRejectionRow } from '../monitoring.rows';
+import type { NewDeviceStatusRow, NewReadingRow, NewRejectionRow } from '../monitoring.rows';
 import { ReadingJobs } from '../readings/reading.jobs';
 import { ReadingRepository } from '../readings/reading.repository';
 import { DeviceMessageRepository } from './device-message.repository';
 import { parseDeviceMessage, payloadExcerpt, type AcceptedMessage } from './device-message.parser';
+import { isStatusTopic, parseDeviceStatus } from './device-status.parser';
+import { DeviceStatusRepository } from './device-status.repository';
 import { IngestBatchRepository } from './ingest-batch.repository';
 import { RejectionRepository } from './rejection.repository';
 
-type DeviceRoute = Awaited<ReturnType<DeviceLookupService['activeRoutes']>>[number];
+type DeviceRoute = Awaited<ReturnType<DeviceLookupService['routes']>>[number];
 
 export interface BatchOutcome {
   /** One per committed transaction: a batch split to isolate a failing message commits in parts. */
@@ -41,6 +43,8 @@ interface PreparedMessage {
     contentHash: Buffer;
     readings: NewReadingRow[];
   };
+  /** A device status (`v1/devices/{id}/status`): stored beside the readings, outside the message ledger. */
+  status?: NewDeviceStatusRow;
   rejection?: NewRejectionRow;
 }
 
@@ -61,6 +65,7 @@ export class IngestService {
     private readonly rejections: RejectionRepository,
     private readonly batches: IngestBatchRepository,
     private readonly jobs: ReadingJobs,
+    private readonly statuses: DeviceStatusRepository,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -91,7 +96,9 @@ export class IngestService {
     const now = new Date();
     const parsed = messages.map((message) => ({
       message,
-      result: parseDeviceMessage(message.topic, message.payload, now),
+      result: isStatusTopic(message.topic)
+        ? parseDeviceStatus(message.topic, message.payload, now)
+        : parseDeviceMessage(message.topic, message.payload, now),
     }));
     const routes = await this.resolveRoutes(
       parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
@@ -110,11 +117,35 @@ export class IngestService {
           rejection: rejectionOf(
             message,
             'unknown_device',
-            `device ${result.deviceId} is not registered or has been revoked`,
+            `device ${result.deviceId} is not registered`,
             result.deviceId,
             result.messageId,
           ),
         };
+      }
+      if (route.deactivatedAt) {
+        return {
+          message,
+          rejection: rejectionOf(
+            message,
+            'device_deactivated',
+            `device ${result.deviceId} was deactivated at ${route.deactivatedAt.toISOString()}`,
+            result.deviceId,
+            result.messageId,
+          ),
+        };
+      }
+      if ('reportedAt' in result) {
+        const { messageId, reportedAt, firmwareVersion, batteryLevel, signalStrength } = result;
+        const status = {
+          deviceId: route.id,
+          messageId,
+          reportedAt,
+          firmwareVersion,
+          batteryLevel,
+          signalStrength,
+        };
+        return { message, status };
       }
       return {
         message,
@@ -172,8 +203,8 @@ export class IngestService {
         message,
         'processing_failed',
         `storing the message failed: ${failure.message}${typeof code === 'string' ? ` (SQLSTATE ${code})` : ''}`,
-        accepted?.deviceId ?? entry.rejection?.deviceRef ?? null,
-        accepted?.messageId ?? entry.rejection?.messageId ?? null,
+        accepted?.deviceId ?? entry.status?.deviceId ?? entry.rejection?.deviceRef ?? null,
+        accepted?.messageId ?? entry.status?.messageId ?? entry.rejection?.messageId ?? null,
       );
       await this.rejections.insertMany(ingestClientId, [rejection]);
       ingestRejections.inc({ reason: rejection.reason });
@@ -248,6 +279,7 @@ export class IngestService {
         }
       }
       const stored = await this.readings.insertBatch(batchId, rows, tx);
+      await this.statuses.upsertMany(latestStatusPerDevice(prepared), tx);
       await this.rejections.insertMany(ingestClientId, rejected, tx);
       if (stored > 0) {
         await this.batches.create(
@@ -304,10 +336,13 @@ export class IngestService {
       } else missing.add(id);
     }
     if (missing.size > 0) {
-      const rows = await this.devices.activeRoutes([...missing]);
+      const rows = await this.devices.routes([...missing]);
       for (const row of rows) {
         found.set(row.id, row);
-        this.routes.set(row.id, { route: row, expires: now + this.config.DEVICE_ROUTE_CACHE_MS });
+        // A deactivated device is asked about afresh each time: once reactivated, its messages
+        // are stored at once (the broker refuses it meanwhile, so the lookups are few).
+        if (!row.deactivatedAt)
+          this.routes.set(row.id, { route: row, expires: now + this.config.DEVICE_ROUTE_CACHE_MS });
       }
       for (const id of missing)
         if (!found.has(id))
@@ -348,6 +383,21 @@ function contentHash(message: AcceptedMessage): Buffer {
     .update(`${message.measuredAt.getTime()}|${readings}${flags}`)
     .digest()
     .subarray(0, 16);
+}
+
+/**
+ * The latest reported status of each device in the batch (one upsert may touch a row once). An
+ * earlier one in the same batch is older by the device's clock, so the stored record would not
+ * take it anyway, except for a field the latest leaves out: that keeps the stored value.
+ */
+function latestStatusPerDevice(prepared: PreparedMessage[]): NewDeviceStatusRow[] {
+  const latest = new Map<string, NewDeviceStatusRow>();
+  for (const { status } of prepared) {
+    if (!status) continue;
+    const seen = latest.get(status.deviceId);
+    if (!seen || status.reportedAt > seen.reportedAt) latest.set(status.deviceId, status);
+  }
+  return [...latest.values()];
 }
 
 function keyOf(key: { deviceId: string; messageId: string }): string {

@@ -29,7 +29,7 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       clientId,
       username: config.MQTT_USERNAME,
       password: config.MQTT_PASSWORD,
-      filters: [DEVICE_CONTRACT.readingsFilter, DEVICE_CONTRACT.bleFilter],
+      filters: [DEVICE_CONTRACT.readingsFilter, DEVICE_CONTRACT.bleFilter, DEVICE_CONTRACT.statusFilter],
       shareGroup: config.MQTT_SHARE_GROUP,
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,

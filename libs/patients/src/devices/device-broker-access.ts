@@ -1,10 +1,16 @@
-import { commandsTopic, deviceClientId, devicePublishTopics, deviceSubscribeFilter } from '@homeward/contracts';
+import {
+  commandsTopic,
+  deviceClientId,
+  devicePublishTopics,
+  deviceSubscribeFilter,
+} from '@homeward/contracts';
 import type { Logger } from 'pino';
 import {
   DynamicSecurityClient,
   DynamicSecurityError,
   type DynamicSecurityClientOptions,
   type DynsecAcl,
+  type DynsecCommand,
   type DynsecResult,
 } from '@homeward/platform';
 
@@ -16,17 +22,79 @@ export interface DeviceBrokerAccess {
    * its own topics. Resolves once the broker will accept the device; rejects otherwise.
    */
   provisionDevice(device: { id: string; secret: string }): Promise<void>;
+  /**
+   * Called before the deactivation is recorded: from now on the broker refuses the device and
+   * disconnects it where it can. Idempotent.
+   */
+  deactivateDevice(deviceId: string): Promise<void>;
+  /** Called before the reactivation is recorded: the broker accepts the device again. Idempotent. */
+  reactivateDevice(deviceId: string): Promise<void>;
+  /**
+   * Called before the new secret's hash is recorded: the old secret stops working and a
+   * connected device is disconnected where the broker allows it.
+   */
+  rotateSecret(device: { id: string; secret: string }): Promise<void>;
+  /**
+   * Closes the device's current connection where the platform can (the embedded broker);
+   * called once the database says the device may not reconnect with what it holds.
+   */
+  disconnectDevice(deviceId: string): Promise<void>;
+  /**
+   * Brings the broker's rules for these devices up to what `provisionDevice` grants today
+   * (devices provisioned before a topic was added lack it). Resolves with how many changed.
+   */
+  updateDeviceRules(deviceIds: string[]): Promise<number>;
   close(): Promise<void>;
 }
 
 export const DEVICE_BROKER_ACCESS = Symbol('DEVICE_BROKER_ACCESS');
 
+/** The connections of an in-process broker, which the platform can close itself. */
+export interface DeviceConnections {
+  /** Closes the connection with this client id, if there is one. */
+  disconnect(clientId: string): void;
+}
+
 /**
  * The embedded broker and brokers that ask the API on every connect (mosquitto-go-auth, EMQX
- * HTTP authentication) check devices against the database: nothing to provision.
+ * HTTP authentication) check devices against the database: nothing to provision, and a
+ * deactivated device or an old secret is refused at its next connect.
+ *
+ * An existing connection to the embedded broker is closed through the connections it attaches.
+ * A connection to a broker that only asks the API over HTTP cannot be closed from here: it
+ * stays open until the device disconnects or the broker's management API closes it
+ * (EMQX: `DELETE /api/v5/clients/device-{id}`), and until then only ingest's
+ * `device_deactivated` check keeps its messages out (see docs/deployment.md).
  */
 export class PlatformCheckedDeviceAccess implements DeviceBrokerAccess {
+  private connections?: DeviceConnections;
+
+  /** The embedded broker hands over its connections once it serves devices. */
+  attachConnections(connections: DeviceConnections): void {
+    this.connections = connections;
+  }
+
   async provisionDevice(): Promise<void> {}
+
+  deactivateDevice(deviceId: string): Promise<void> {
+    return this.disconnectDevice(deviceId);
+  }
+
+  async reactivateDevice(): Promise<void> {}
+
+  rotateSecret(device: { id: string }): Promise<void> {
+    return this.disconnectDevice(device.id);
+  }
+
+  disconnectDevice(deviceId: string): Promise<void> {
+    this.connections?.disconnect(deviceClientId(deviceId));
+    return Promise.resolve();
+  }
+
+  updateDeviceRules(): Promise<number> {
+    return Promise.resolve(0);
+  }
+
   async close(): Promise<void> {}
 }
 
@@ -37,9 +105,11 @@ export class PlatformCheckedDeviceAccess implements DeviceBrokerAccess {
  */
 export function deviceRoleAcls(deviceId: string): DynsecAcl[] {
   return [
-    ...devicePublishTopics(deviceId).map(
-      (topic): DynsecAcl => ({ acltype: 'publishClientSend', topic, allow: true }),
-    ),
+    ...devicePublishTopics(deviceId).map((topic): DynsecAcl => ({
+      acltype: 'publishClientSend',
+      topic,
+      allow: true,
+    })),
     { acltype: 'subscribePattern', topic: deviceSubscribeFilter(deviceId), allow: true },
   ];
 }
@@ -155,8 +225,64 @@ export class DynsecDeviceAccess implements DeviceBrokerAccess {
     }
   }
 
+  /** `disableClient` also disconnects every connection of the device (checked with Mosquitto 2.0.11). */
+  async deactivateDevice(deviceId: string): Promise<void> {
+    await this.runAll([{ command: 'disableClient', username: deviceId }]);
+  }
+
+  async reactivateDevice(deviceId: string): Promise<void> {
+    await this.runAll([{ command: 'enableClient', username: deviceId }]);
+  }
+
+  /**
+   * `setClientPassword` disconnects the device's connections too (checked with Mosquitto
+   * 2.0.11, and by test/device-management.e2e-spec.ts): the old secret is of no use at once.
+   * A deactivated device stays disabled.
+   */
+  async rotateSecret(device: { id: string; secret: string }): Promise<void> {
+    await this.runAll([{ command: 'setClientPassword', username: device.id, password: device.secret }]);
+  }
+
+  /** Nothing to do: disabling and a new password already closed the connection. */
+  async disconnectDevice(): Promise<void> {}
+
+  /**
+   * Adds each ACL of deviceRoleAcls the device's role lacks. The plugin refuses an ACL the role
+   * already has ("ACL with this topic already exists"), so repeating this is harmless; a
+   * device whose role is gone (removed by hand) is logged and left alone.
+   */
+  async updateDeviceRules(deviceIds: string[]): Promise<number> {
+    let added = 0;
+    // About 200 commands a request: one answer message, well inside the command timeout.
+    for (let start = 0; start < deviceIds.length; start += 50) {
+      const commands = deviceIds.slice(start, start + 50).flatMap((id) =>
+        deviceRoleAcls(id).map((acl): DynsecCommand => ({
+          command: 'addRoleACL',
+          rolename: deviceClientId(id),
+          ...acl,
+        })),
+      );
+      const results = await this.dynsec.execute(commands);
+      results.forEach((result, index) => {
+        if (result.error === undefined) added += 1;
+        else if (!/already exists/i.test(result.error))
+          this.logger.warn(
+            { rolename: (commands[index] as { rolename: string }).rolename, reason: result.error },
+            'Could not bring a device role up to date',
+          );
+      });
+    }
+    return added;
+  }
+
   async close(): Promise<void> {
     await this.dynsec.close();
+  }
+
+  private async runAll(commands: DynsecCommand[]): Promise<void> {
+    const results = await this.dynsec.execute(commands);
+    const failed = results.find((result) => result.error !== undefined);
+    if (failed) throw new DynamicSecurityError(failed.command, failed.error ?? 'refused');
   }
 
   /**

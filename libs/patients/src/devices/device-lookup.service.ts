@@ -3,15 +3,18 @@ import type { DeviceRouteRow } from '../patients.rows';
 import { DeviceRepository } from './device.repository';
 
 /**
- * Which patient an active device reports for, for the ingest path: it needs no session, audit
+ * Which patient a device reports for, for the ingest path: it needs no session, audit
  * or broker access, so it comes in a module of its own that ingest processes load alone.
  */
 @Injectable()
 export class DeviceLookupService {
   constructor(private readonly devices: DeviceRepository) {}
 
-  /** Patient and organisation of each active device among `ids`. */
-  activeRoutes(ids: string[]): Promise<DeviceRouteRow[]> {
-    return this.devices.findActiveRoutes(ids);
+  /**
+   * Patient, organisation and deactivation time of each registered device among `ids`
+   * (deactivated ones included, so their messages are rejected as such).
+   */
+  routes(ids: string[]): Promise<DeviceRouteRow[]> {
+    return this.devices.findRoutes(ids);
   }
 }

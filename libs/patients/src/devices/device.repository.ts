@@ -1,10 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import type { PatientScope } from '@homeward/identity';
-import { Database } from '@homeward/platform';
-import type { DeviceCredentialRow, DeviceRouteRow, DeviceRow } from '../patients.rows';
+import { Database, type Queryable } from '@homeward/platform';
+import type { DeviceCredentialRow, DeviceRouteRow, DeviceRow, DeviceViewRow } from '../patients.rows';
 
 const COLUMNS = `id, organization_id AS "organizationId", patient_id AS "patientId", kind, label,
-  revoked_at AS "revokedAt", created_at AS "createdAt"`;
+  revoked_at AS "revokedAt", deactivated_reason AS "deactivatedReason", created_at AS "createdAt"`;
+
+/**
+ * A device with its status record and last contact. The ledger of stored messages and the status
+ * table belong to monitoring, which depends on this domain; read here (never written) so device
+ * lists filter and page by status in one query. The ledger is read through its primary key's
+ * device prefix, as monitoring's own last-contact query does.
+ */
+const VIEW = `
+  SELECT d.id, d.organization_id AS "organizationId", d.patient_id AS "patientId", d.kind, d.label,
+    d.revoked_at AS "revokedAt", d.deactivated_reason AS "deactivatedReason", d.created_at AS "createdAt",
+    greatest(m.last_received_at, s.received_at) AS "lastSeenAt",
+    s.firmware_version AS "firmwareVersion", s.battery_level AS "batteryLevel",
+    s.signal_strength AS "signalStrength", s.reported_at AS "statusReportedAt"
+  FROM devices d
+  LEFT JOIN device_status s ON s.device_id = d.id
+  LEFT JOIN LATERAL (
+    SELECT max(received_at) AS last_received_at FROM device_messages WHERE device_id = d.id
+  ) m ON true`;
+
+/** Which devices a list shows: `offline` and `active` split the active ones at `silentSince`. */
+export interface DeviceListFilter {
+  patientId?: string;
+  status?: 'active' | 'offline' | 'deactivated';
+  /** Active devices last heard from (or, never heard from, registered) before this are offline. */
+  silentSince: Date;
+}
 
 @Injectable()
 export class DeviceRepository {
@@ -38,6 +64,90 @@ export class DeviceRepository {
     return rows;
   }
 
+  /** The scope's devices in registration order, filtered and paged. */
+  async listInScope(
+    scope: PatientScope,
+    filter: DeviceListFilter,
+    page: { limit: number; offset: number },
+  ): Promise<DeviceViewRow[]> {
+    const { rows } = await this.db.query<DeviceViewRow>(
+      `SELECT * FROM (${VIEW} WHERE d.organization_id = $1 AND ($2::uuid IS NULL OR d.patient_id = $2)) v
+       WHERE CASE $3::text
+         WHEN 'deactivated' THEN v."revokedAt" IS NOT NULL
+         WHEN 'offline' THEN v."revokedAt" IS NULL AND coalesce(v."lastSeenAt", v."createdAt") < $4
+         WHEN 'active' THEN v."revokedAt" IS NULL AND coalesce(v."lastSeenAt", v."createdAt") >= $4
+         ELSE true END
+       ORDER BY v."createdAt", v.id LIMIT $5 OFFSET $6`,
+      [
+        scope.organizationId,
+        filter.patientId ?? null,
+        filter.status ?? null,
+        filter.silentSince,
+        page.limit,
+        page.offset,
+      ],
+    );
+    return rows;
+  }
+
+  async findInScope(scope: PatientScope, id: string): Promise<DeviceViewRow | undefined> {
+    const { rows } = await this.db.query<DeviceViewRow>(
+      `${VIEW} WHERE d.organization_id = $1 AND d.id = $2`,
+      [scope.organizationId, id],
+    );
+    return rows[0];
+  }
+
+  /** Marks an active device deactivated; undefined when it was not active. */
+  async deactivate(
+    id: string,
+    reason: string | null,
+    q: Queryable = this.db,
+  ): Promise<DeviceRow | undefined> {
+    const { rows } = await q.query<DeviceRow>(
+      `UPDATE devices SET revoked_at = now(), deactivated_reason = $2
+       WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+      [id, reason],
+    );
+    return rows[0];
+  }
+
+  /** Marks a deactivated device active; undefined when it was not deactivated. */
+  async reactivate(id: string, q: Queryable = this.db): Promise<DeviceRow | undefined> {
+    const { rows } = await q.query<DeviceRow>(
+      `UPDATE devices SET revoked_at = NULL, deactivated_reason = NULL
+       WHERE id = $1 AND revoked_at IS NOT NULL RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async setSecretHash(id: string, secretHash: Buffer, q: Queryable = this.db): Promise<void> {
+    await q.query(`UPDATE devices SET secret_hash = $2 WHERE id = $1`, [id, secretHash]);
+  }
+
+  /** Moves the device to another patient of its organisation; stored readings keep theirs. */
+  async reassign(
+    id: string,
+    organizationId: string,
+    patientId: string,
+    q: Queryable = this.db,
+  ): Promise<void> {
+    await q.query(`UPDATE devices SET patient_id = $3 WHERE id = $1 AND organization_id = $2`, [
+      id,
+      organizationId,
+      patientId,
+    ]);
+  }
+
+  /** Ids of every active device, for bringing their broker rules up to date. */
+  async listActiveIds(): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(
+      `SELECT id FROM devices WHERE revoked_at IS NULL ORDER BY created_at`,
+    );
+    return rows.map((row) => row.id);
+  }
+
   async findCredential(id: string): Promise<DeviceCredentialRow | undefined> {
     const { rows } = await this.db.query<DeviceCredentialRow>(
       `SELECT id, secret_hash AS "secretHash", revoked_at AS "revokedAt" FROM devices WHERE id = $1`,
@@ -46,11 +156,14 @@ export class DeviceRepository {
     return rows[0];
   }
 
-  /** Patient and organisation of each active device among `ids`. */
-  async findActiveRoutes(ids: string[]): Promise<DeviceRouteRow[]> {
+  /**
+   * Patient and organisation of each registered device among `ids`, with when it was
+   * deactivated (null while active): ingest rejects a deactivated device's messages by name.
+   */
+  async findRoutes(ids: string[]): Promise<DeviceRouteRow[]> {
     const { rows } = await this.db.query<DeviceRouteRow>(
-      `SELECT id, patient_id AS "patientId", organization_id AS "organizationId"
-       FROM devices WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL`,
+      `SELECT id, patient_id AS "patientId", organization_id AS "organizationId", revoked_at AS "deactivatedAt"
+       FROM devices WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     return rows;

@@ -40,6 +40,8 @@ export class DevicesController {
     @CurrentPrincipal() principal: Principal,
     @PatientId() patientId: string,
   ): Promise<DeviceListDto> {
-    return { items: (await this.devices.listForPatient(principal, patientId)).map(mapDevice) };
+    // A patient has a handful of devices: one page holds them all.
+    const devices = await this.devices.list(principal, { patientId }, { limit: 500, offset: 0 });
+    return { items: devices.map(mapDevice) };
   }
 }

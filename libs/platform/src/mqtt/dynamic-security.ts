@@ -43,11 +43,15 @@ export type DynsecCommand =
   | { command: 'enableClient'; username: string }
   /** Also disconnects every connected client with that username. */
   | { command: 'disableClient'; username: string }
+  /** Also disconnects every connected client with that username (checked with Mosquitto 2.0.11). */
   | { command: 'setClientPassword'; username: string; password: string }
   | { command: 'createRole'; rolename: string; textname?: string; acls?: DynsecAcl[] }
   | { command: 'deleteRole'; rolename: string }
   | { command: 'getRole'; rolename: string }
   | { command: 'addClientRole'; username: string; rolename: string; priority?: number }
+  /** Answers "ACL with this topic already exists" when the role has that ACL type and topic. */
+  | ({ command: 'addRoleACL'; rolename: string } & DynsecAcl)
+  | { command: 'removeRoleACL'; rolename: string; acltype: DynsecAclType; topic: string }
   | { command: 'getDefaultACLAccess' };
 
 /** One command's answer, in the order the commands were sent. */

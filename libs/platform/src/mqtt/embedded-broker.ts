@@ -105,6 +105,19 @@ export class EmbeddedBroker {
     };
   }
 
+  /**
+   * Closes the connection of the client with this id, if one is connected: what a deactivated
+   * device or a rotated secret needs, since aedes checks credentials only on connect.
+   */
+  disconnect(clientId: string): void {
+    // aedes 1.2 keeps connected clients by id in `clients`, untyped in its declarations.
+    const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients;
+    const client = Object.prototype.hasOwnProperty.call(clients, clientId) ? clients[clientId] : undefined;
+    if (!client) return;
+    this.logger.info({ clientId }, 'Closing an MQTT connection whose credentials no longer hold');
+    client.close();
+  }
+
   /** Starts accepting clients under these rules. */
   serve(access: EmbeddedBrokerAccess): void {
     this.access = access;

@@ -1,0 +1,180 @@
+import type { TestingModule } from '@nestjs/testing';
+import { readingsTopic, statusTopic } from '@homeward/contracts';
+import type { InboundMessage } from '@homeward/platform';
+import {
+  createDevice,
+  createIntegrationModule,
+  createOrganization,
+  createPatient,
+  type IntegrationModule,
+  type TestDatabase,
+} from '@homeward/testing';
+import { IngestModule } from '../monitoring.module';
+import { IngestService } from './ingest.service';
+
+function status(deviceId: string, body: Record<string, unknown>): InboundMessage {
+  return { topic: statusTopic(deviceId), payload: Buffer.from(JSON.stringify(body)), receivedAt: new Date() };
+}
+
+function weight(deviceId: string, messageId: string): InboundMessage {
+  const body = {
+    messageId,
+    measuredAt: new Date(Date.now() - 60_000).toISOString(),
+    readings: [{ type: 'body_weight', value: 80, unit: 'kg' }],
+  };
+  return {
+    topic: readingsTopic(deviceId),
+    payload: Buffer.from(JSON.stringify(body)),
+    receivedAt: new Date(),
+  };
+}
+
+describe('IngestService: device status messages and deactivated devices', () => {
+  let database: TestDatabase;
+  let moduleRef: TestingModule;
+  let integration: IntegrationModule;
+  let ingest: IngestService;
+  let organization: string;
+  let patient: string;
+
+  const statusOf = async (deviceId: string) =>
+    (
+      await database.pool.query<{
+        message_id: string;
+        reported_at: Date;
+        firmware_version: string | null;
+        battery_level: number | null;
+        signal_strength: number | null;
+      }>(
+        'SELECT message_id, reported_at, firmware_version, battery_level, signal_strength FROM device_status WHERE device_id = $1',
+        [deviceId],
+      )
+    ).rows[0];
+  const rejections = async (deviceId: string) =>
+    (
+      await database.pool.query<{ reason: string; message_id: string | null }>(
+        'SELECT reason, message_id FROM reading_rejections WHERE device_ref = $1 ORDER BY id',
+        [deviceId],
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    integration = await createIntegrationModule({
+      role: 'ingest',
+      // Routes of active devices are cached as deployed (a minute); unknown ids are not.
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1', DEVICE_ROUTE_CACHE_MS: '60000', UNKNOWN_DEVICE_CACHE_MS: '0' },
+      imports: [IngestModule],
+    });
+    ({ moduleRef, database } = integration);
+    ingest = moduleRef.get(IngestService);
+    organization = await createOrganization(database.pool);
+    patient = await createPatient(database.pool, organization);
+  });
+
+  afterAll(async () => {
+    await integration?.close();
+  });
+
+  it('stores the latest status; an older one changes nothing, a field left out keeps its value', async () => {
+    const device = await createDevice(database.pool, organization, patient);
+    await ingest.storeBatch(
+      [
+        status(device, {
+          messageId: 's-2',
+          reportedAt: '2026-01-02T10:00:00Z',
+          firmwareVersion: '2.0.0',
+          batteryLevel: 80,
+          signalStrength: -60,
+        }),
+      ],
+      'ingest-test',
+    );
+    // Older, then newer without a firmware version, in one batch.
+    const outcome = await ingest.storeBatch(
+      [
+        status(device, {
+          messageId: 's-1',
+          reportedAt: '2026-01-01T10:00:00Z',
+          firmwareVersion: '1.0.0',
+          batteryLevel: 99,
+        }),
+        status(device, { messageId: 's-3', reportedAt: '2026-01-03T10:00:00Z', batteryLevel: 70 }),
+      ],
+      'ingest-test',
+    );
+    expect(outcome).toMatchObject({ messages: 2, rejectedMessages: 0, storedReadings: 0 });
+    expect(await statusOf(device)).toEqual({
+      message_id: 's-3',
+      reported_at: new Date('2026-01-03T10:00:00Z'),
+      firmware_version: '2.0.0',
+      battery_level: 70,
+      signal_strength: -60,
+    });
+    await ingest.storeBatch(
+      [status(device, { messageId: 's-0', reportedAt: '2025-12-31T10:00:00Z', batteryLevel: 5 })],
+      'ingest-test',
+    );
+    expect((await statusOf(device)).battery_level).toBe(70);
+  });
+
+  it('rejects an invalid status with its reason, and a status of an unknown device', async () => {
+    const device = await createDevice(database.pool, organization, patient);
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    await ingest.storeBatch(
+      [
+        status(device, { messageId: 'bad-1', reportedAt: '2026-01-01T10:00:00Z', batteryLevel: 140 }),
+        status(unknown, { messageId: 'u-1', reportedAt: '2026-01-01T10:00:00Z' }),
+      ],
+      'ingest-test',
+    );
+    expect(await rejections(device)).toEqual([{ reason: 'schema_violation', message_id: 'bad-1' }]);
+    expect(await rejections(unknown)).toEqual([{ reason: 'unknown_device', message_id: 'u-1' }]);
+    expect(await statusOf(device)).toBeUndefined();
+  });
+
+  it('rejects readings and status of a deactivated device as device_deactivated, and stores them again once reactivated', async () => {
+    const device = await createDevice(database.pool, organization, patient);
+    await database.pool.query('UPDATE devices SET revoked_at = now() WHERE id = $1', [device]);
+    const outcome = await ingest.storeBatch(
+      [
+        weight(device, 'while-off'),
+        status(device, { messageId: 'st-off', reportedAt: new Date().toISOString() }),
+      ],
+      'ingest-test',
+    );
+    expect(outcome).toMatchObject({ storedReadings: 0, rejectedMessages: 2 });
+    expect(await rejections(device)).toEqual([
+      { reason: 'device_deactivated', message_id: 'while-off' },
+      { reason: 'device_deactivated', message_id: 'st-off' },
+    ]);
+    await database.pool.query('UPDATE devices SET revoked_at = NULL WHERE id = $1', [device]);
+    expect(await ingest.storeBatch([weight(device, 'back-on')], 'ingest-test')).toMatchObject({
+      storedReadings: 1,
+    });
+  });
+
+  it('sends a reassigned device’s new readings to its new patient, leaving stored ones with the old', async () => {
+    // Asking for the route on every batch: the move shows at once (otherwise within DEVICE_ROUTE_CACHE_MS).
+    const uncached = await createIntegrationModule({
+      role: 'ingest',
+      database,
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1', DEVICE_ROUTE_CACHE_MS: '0' },
+      imports: [IngestModule],
+    });
+    const ingest = uncached.moduleRef.get(IngestService);
+    const device = await createDevice(database.pool, organization, patient);
+    const other = await createPatient(database.pool, organization);
+    await ingest.storeBatch([weight(device, 'before-move')], 'ingest-test');
+    await database.pool.query('UPDATE devices SET patient_id = $2 WHERE id = $1', [device, other]);
+    await ingest.storeBatch([weight(device, 'after-move')], 'ingest-test');
+    const { rows } = await database.pool.query<{ message_id: string; patient_id: string }>(
+      'SELECT message_id, patient_id FROM readings WHERE device_id = $1 ORDER BY message_id',
+      [device],
+    );
+    expect(rows).toEqual([
+      { message_id: 'after-move', patient_id: other },
+      { message_id: 'before-move', patient_id: patient },
+    ]);
+    await uncached.close();
+  });
+});
