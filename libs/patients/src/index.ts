@@ -1,4 +1,5 @@
 export * from './devices/device-lookup.service';
+export * from './devices/device-route';
 export * from './devices/device.service';
 export * from './devices/device-status';
 export * from './patients/patient.service';

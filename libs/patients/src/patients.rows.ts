@@ -41,8 +41,11 @@ export interface DeviceCredentialRow {
 
 export interface DeviceRouteRow {
   id: string;
+  /** The patient the device is with now. */
   patientId: string;
   organizationId: string;
   /** When the device was deactivated; null while active. */
   deactivatedAt: Date | null;
+  /** Every patient the device has been with, oldest first; the first since its registration. */
+  assignments: Array<{ patientId: string; assignedAt: Date }>;
 }

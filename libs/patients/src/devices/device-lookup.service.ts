@@ -11,10 +11,18 @@ export class DeviceLookupService {
   constructor(private readonly devices: DeviceRepository) {}
 
   /**
-   * Patient, organisation and deactivation time of each registered device among `ids`
-   * (deactivated ones included, so their messages are rejected as such).
+   * Patient, organisation, deactivation time and assignment history of each registered device
+   * among `ids` (deactivated ones included, so their messages are rejected as such).
    */
   routes(ids: string[]): Promise<DeviceRouteRow[]> {
     return this.devices.findRoutes(ids);
+  }
+
+  /**
+   * A value that changes whenever any device is reassigned, deactivated or reactivated: routes
+   * kept in memory are good while it stays the same.
+   */
+  routesVersion(): Promise<string> {
+    return this.devices.routesVersion();
   }
 }

@@ -161,11 +161,27 @@ export class DeviceRepository {
    * deactivated (null while active): ingest rejects a deactivated device's messages by name.
    */
   async findRoutes(ids: string[]): Promise<DeviceRouteRow[]> {
-    const { rows } = await this.db.query<DeviceRouteRow>(
-      `SELECT id, patient_id AS "patientId", organization_id AS "organizationId", revoked_at AS "deactivatedAt"
-       FROM devices WHERE id = ANY($1::uuid[])`,
+    const { rows } = await this.db.query<
+      Omit<DeviceRouteRow, 'assignments'> & { assignedPatients: string[]; assignedAt: Date[] }
+    >(
+      `SELECT d.id, d.patient_id AS "patientId", d.organization_id AS "organizationId",
+         d.revoked_at AS "deactivatedAt",
+         array_agg(a.patient_id ORDER BY a.assigned_at) AS "assignedPatients",
+         array_agg(a.assigned_at ORDER BY a.assigned_at) AS "assignedAt"
+       FROM devices d JOIN device_assignments a ON a.device_id = d.id
+       WHERE d.id = ANY($1::uuid[])
+       GROUP BY d.id`,
       [ids],
     );
-    return rows;
+    return rows.map(({ assignedPatients, assignedAt, ...route }) => ({
+      ...route,
+      assignments: assignedPatients.map((patientId, i) => ({ patientId, assignedAt: assignedAt[i] })),
+    }));
+  }
+
+  /** Changes whenever any device's patient or deactivation does (a trigger keeps it). */
+  async routesVersion(): Promise<string> {
+    const { rows } = await this.db.query<{ version: string }>('SELECT version FROM device_route_changes');
+    return rows[0].version;
   }
 }
