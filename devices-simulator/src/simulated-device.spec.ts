@@ -150,7 +150,7 @@ describe('SimulatedDevice', () => {
     transport().goOnline();
     const again = transport().sent.find((s) => s.message.messageId === first.message.messageId);
     expect(again?.message).toEqual(first.message);
-    expect(logs.some((l) => l.msg === 'reading republished' && l.messageId === first.message.messageId)).toBe(
+    expect(logs.some((l) => l.msg === 'message republished' && l.messageId === first.message.messageId)).toBe(
       true,
     );
   });
