@@ -1,4 +1,4 @@
-import { Outbox, type OutgoingMessage } from './outbox';
+import { Outbox, receiptWait, type OutgoingMessage } from './outbox';
 
 function message(n: number, awaitReceipt = true): OutgoingMessage {
   return {
@@ -101,5 +101,13 @@ describe('Outbox', () => {
     outbox.add(message(2), 2);
     expect(outbox.add(message(3), 3)?.messageId).toBe('dev-1');
     expect(outbox.messageIds()).toEqual(['dev-2', 'dev-3']);
+  });
+});
+
+describe('receiptWait', () => {
+  it('doubles with each attempt, up to sixteen times the timeout', () => {
+    expect([1, 2, 3, 5, 9].map((attempts) => receiptWait({ attempts }, 1000))).toEqual([
+      1000, 2000, 4000, 16_000, 16_000,
+    ]);
   });
 });

@@ -34,6 +34,11 @@ export interface OutboxEntry extends OutgoingMessage {
   ackedAt?: number;
 }
 
+/** Each further wait for a receipt doubles, up to 16 times the first, so a silent platform is not flooded. */
+export function receiptWait(entry: Pick<OutboxEntry, 'attempts'>, receiptTimeoutMs: number): number {
+  return receiptTimeoutMs * Math.min(16, 2 ** Math.max(0, entry.attempts - 1));
+}
+
 /**
  * A device's messages not yet settled, oldest first. Pure bookkeeping: the device decides when
  * to send; this decides what is due. As firmware should, a message leaves only when the
@@ -127,7 +132,7 @@ export class Outbox {
       if (
         e.state === 'pending' ||
         (e.state === 'in_flight' && now - (e.lastSentAt ?? -Infinity) >= staleAfterMs) ||
-        (e.state === 'awaiting_receipt' && now - (e.ackedAt ?? -Infinity) >= receiptTimeoutMs)
+        (e.state === 'awaiting_receipt' && now - (e.ackedAt ?? -Infinity) >= receiptWait(e, receiptTimeoutMs))
       ) {
         due.push(e);
       }
