@@ -53,10 +53,11 @@ describe('DeliveryStats', () => {
     expect(s.receipts).toEqual({ stored: 1, duplicate: 1, rejected: 3 });
     expect(s.rejectedByReason).toEqual({ unsupported_unit: 1, invalid_json: 1, implausible_value: 1 });
     expect(s.brokenSent).toEqual({ wrong_unit: 1, invalid_json: 1 });
-    expect(s.brokenRejected).toBe(1);
+    // The null-id rejection is the invalid JSON one: an unreadable broken message was sent.
+    expect(s.brokenRejected).toBe(2);
     expect(s.brokenStored).toBe(0);
     expect(s.validRejected).toBe(1);
-    expect(s.unmatchedReceipts).toBe(2);
+    expect(s.unmatchedReceipts).toBe(1);
     expect(s.latencyMs.receipt).toMatchObject({ count: 1, p50: 12 });
     expect(s.latencyMs.puback).toMatchObject({ count: 1, p99: 4 });
     const text = formatSummary(s, true);

@@ -100,6 +100,8 @@ export class DeliveryStats {
   private readonly brokenSent: Record<string, number> = {};
   /** `deviceId|messageId` → kind of breakage, for broken messages whose id the platform can read. */
   private readonly brokenIds = new Map<string, string>();
+  /** Broken messages whose id the platform cannot read: their receipts say messageId null. */
+  private brokenUnreadable = 0;
   private brokenRejected = 0;
   private brokenStored = 0;
   private validRejected = 0;
@@ -115,6 +117,7 @@ export class DeliveryStats {
   recordBroken(kind: string, deviceId: string, readableMessageId?: string): void {
     this.brokenSent[kind] = (this.brokenSent[kind] ?? 0) + 1;
     if (readableMessageId !== undefined) this.brokenIds.set(`${deviceId}|${readableMessageId}`, kind);
+    else this.brokenUnreadable += 1;
   }
 
   recordRepublished(): void {
@@ -143,7 +146,7 @@ export class DeliveryStats {
     deviceId: string,
     receipt: DeviceReceipt,
     match: { latencyMs?: number; matched: boolean },
-  ): void {
+  ): 'broken' | 'matched' | 'unmatched' {
     this.receipts[receipt.status] += 1;
     if (receipt.status === 'rejected') {
       const reason = receipt.reason ?? 'unspecified';
@@ -155,13 +158,20 @@ export class DeliveryStats {
       this.brokenIds.delete(key);
       if (receipt.status === 'rejected') this.brokenRejected += 1;
       else this.brokenStored += 1;
-      return;
+      return 'broken';
+    }
+    // An unreadable message can only be rejected, and only as one of ours if we sent one.
+    if (receipt.messageId === null && receipt.status === 'rejected' && this.brokenUnreadable > 0) {
+      this.brokenUnreadable -= 1;
+      this.brokenRejected += 1;
+      return 'broken';
     }
     if (!match.matched) {
       this.unmatchedReceipts += 1;
-      return;
+      return 'unmatched';
     }
     if (receipt.status === 'rejected') this.validRejected += 1;
+    return 'matched';
   }
 
   summary(): DeliverySummary {

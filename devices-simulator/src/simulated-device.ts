@@ -15,7 +15,7 @@ import { breakMessage, type MalformedKind } from './malformed';
 import { mqttTransport, type DeviceTransport, type TransportFactory } from './mqtt-transport';
 import { Outbox, type MessageChannel, type OutboxEntry, type OutgoingMessage } from './outbox';
 import { formatMeasuredAt, type ReadingGenerator } from './reading-generator';
-import { createSeededRandom, type SeededRandom } from './seeded-random';
+import { createSeededRandom, hashSeed, type SeededRandom } from './seeded-random';
 
 /** Where the platform sends a device its receipts (contract being added beside readings and ble). */
 export function receiptsTopic(deviceId: string): string {
@@ -139,6 +139,8 @@ export class SimulatedDevice {
   private brokenCount = 0;
   private statusCount = 0;
   private bleSequence = 0;
+  /** Devices start at different kinds, so a short run with several devices shows most of them. */
+  private readonly malformedOffset: number;
   private readonly startedAt: number;
   private readonly battery: { start: number; drainPerHour: number };
   private lastError?: { message: string; repeats: number };
@@ -156,6 +158,7 @@ export class SimulatedDevice {
     this.startedAt = this.now().getTime();
     const device = createSeededRandom(`${options.seed}|hardware|${options.device.id}`);
     this.battery = { start: device.uniform(55, 100), drainPerHour: device.uniform(0.2, 1.5) };
+    this.malformedOffset = hashSeed(options.device.id) % 997;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
@@ -246,7 +249,7 @@ export class SimulatedDevice {
     const breakIt = this.faults.next() < fraction && kinds.length > 0;
     if (breakIt) {
       // Cycling through the kinds shows every kind of breakage in a short run.
-      const kind = kinds[this.brokenCount % kinds.length];
+      const kind = kinds[(this.brokenCount + this.malformedOffset) % kinds.length];
       this.brokenCount += 1;
       const broken = breakMessage(kind, message, at);
       this.stats.recordBroken(kind, this.deviceId, broken.readableMessageId);
@@ -375,16 +378,15 @@ export class SimulatedDevice {
     }
     const now = this.now().getTime();
     const entry = receipt.messageId === null ? undefined : this.outbox.settle(receipt.messageId);
-    this.stats.recordReceipt(this.deviceId, receipt, {
+    const match = this.stats.recordReceipt(this.deviceId, receipt, {
       matched: entry !== undefined,
       latencyMs: entry?.lastSentAt === undefined ? undefined : now - entry.lastSentAt,
     });
     if (receipt.status === 'rejected') {
-      this.log.warn('message rejected by the platform, dropped', {
-        messageId: receipt.messageId,
-        reason: receipt.reason,
-        brokenKind: entry?.broken,
-      });
+      // Firmware logs the reason and drops the message; one we broke on purpose is no surprise.
+      const fields = { messageId: receipt.messageId, reason: receipt.reason };
+      if (match === 'broken') this.log.info('broken message rejected, as intended', fields);
+      else this.log.warn('message rejected by the platform, dropped', fields);
     } else if (this.options.logReceipts) {
       this.log.debug('receipt', {
         messageId: receipt.messageId,
