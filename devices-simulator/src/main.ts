@@ -120,7 +120,8 @@ async function runLoadMode(
     ratePerSecond: load.ratePerSecond,
     durationSeconds: options.durationSeconds ?? 0,
     drainTimeoutMs: options.drainTimeoutSeconds * 1000,
-    logger,
+    // A line per message would cost more than the load itself: devices log warnings only.
+    logger: createLogger({ minLevel: options.logReceipts ? 'debug' : 'warn', write: writeLine }),
   });
   if (!options.json) writeLine(formatSummary(summary, summary.receiptsAwaited));
   writeLine(JSON.stringify(summary));
