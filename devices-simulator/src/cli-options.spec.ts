@@ -132,7 +132,19 @@ describe('parseCommandLine', () => {
       email: 'a@b.c',
       password: 'pw',
       patients: 5,
+      kinds: ['bp_cuff', 'scale', 'pulse_oximeter', 'glucometer', 'thermometer'],
     });
+  });
+
+  it('registers the kinds asked for with --api, and sizes load provisioning to them', () => {
+    const api = ['--api', 'http://h', '--email', 'a@b.c', '--password', 'pw'];
+    expect(options([...api, '--kinds', 'hub,scale']).source).toMatchObject({ kinds: ['hub', 'scale'] });
+    expect(
+      options([...api, '--kinds', 'hub', '--load', '--devices', '4', '--rate', '1', '--duration', '1'])
+        .source,
+    ).toMatchObject({ patients: 4 });
+    expect(() => parseCommandLine([...api, '--kinds', 'toaster'])).toThrow(CliUsageError);
+    expect(() => parseCommandLine(['--devices-file', 'f', '--kinds', 'hub'])).toThrow(CliUsageError);
   });
 
   it('takes the API password from the environment and defaults the patient count', () => {

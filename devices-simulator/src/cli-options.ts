@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { DEVICE_KINDS, type DeviceKind } from '@homeward/contracts';
+import { PROVISIONED_KINDS } from './api-client';
 import { MALFORMED_KIND_NAMES, type MalformedKind } from './malformed';
 import { CONDITIONS, isCondition, type Condition } from './physiology';
 import { SCENARIO_NAMES, isScenarioName, type ScenarioName } from './scenarios';
@@ -14,7 +16,15 @@ export const PASSWORD_ENV = 'HOMEWARD_SIMULATOR_PASSWORD';
 
 export type DeviceSource =
   | { kind: 'file'; path: string }
-  | { kind: 'api'; baseUrl: string; email: string; password: string; patients: number };
+  | {
+      kind: 'api';
+      baseUrl: string;
+      email: string;
+      password: string;
+      patients: number;
+      /** Registered for each patient. */
+      kinds: DeviceKind[];
+    };
 
 export interface SimulatorOptions {
   help: false;
@@ -65,6 +75,8 @@ Devices:
   --email EMAIL         API login e-mail (with --api)
   --password PASSWORD   API login password (with --api; default: $${PASSWORD_ENV})
   --patients N          patients to create with --api (default ${DEFAULT_PATIENTS})
+  --kinds LIST          device kinds to register for each patient with --api, comma-separated
+                        (default ${PROVISIONED_KINDS.join(',')}; e.g. hub)
   --mqtt-url URL        broker URL, overriding the file's or the API's
 
 Readings:
@@ -112,6 +124,7 @@ const OPTIONS = {
   email: { type: 'string' },
   password: { type: 'string' },
   patients: { type: 'string' },
+  kinds: { type: 'string' },
   'mqtt-url': { type: 'string' },
   interval: { type: 'string' },
   seed: { type: 'string' },
@@ -235,7 +248,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   let source: DeviceSource;
   if (file !== undefined) {
-    for (const name of ['email', 'password', 'patients'] as const) {
+    for (const name of ['email', 'password', 'patients', 'kinds'] as const) {
       if (values[name] !== undefined) throw new CliUsageError(`--${name} only applies with --api`);
     }
     source = { kind: 'file', path: file };
@@ -248,7 +261,21 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     if (!email) throw new CliUsageError('--api needs --email');
     if (!password) throw new CliUsageError(`--api needs --password (or ${PASSWORD_ENV})`);
     const patients = positiveInteger(values.patients, 'patients', 1000) ?? DEFAULT_PATIENTS;
-    source = { kind: 'api', baseUrl: baseUrl.replace(/\/+$/, ''), email, password, patients };
+    const kinds = values.kinds === undefined ? [...PROVISIONED_KINDS] : list(values.kinds);
+    for (const kind of kinds) {
+      if (!(DEVICE_KINDS as readonly string[]).includes(kind)) {
+        throw new CliUsageError(`unknown device kind "${kind}"; known: ${DEVICE_KINDS.join(', ')}`);
+      }
+    }
+    if (kinds.length === 0) throw new CliUsageError('--kinds must name at least one kind');
+    source = {
+      kind: 'api',
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      email,
+      password,
+      patients,
+      kinds: kinds as DeviceKind[],
+    };
   }
 
   const mqttUrl = values['mqtt-url'];
@@ -280,7 +307,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new CliUsageError('--devices and --rate only apply with --load');
   }
   if (load?.devices !== undefined && source.kind === 'api' && values.patients === undefined) {
-    source.patients = Math.ceil(load.devices / 5);
+    source.patients = Math.ceil(load.devices / source.kinds.length);
   }
 
   return {

@@ -66,7 +66,7 @@ export interface DeliverySummary {
   republished: number;
   /** Publishes that carried several messages (hub backlog batches). */
   batches: number;
-  /** Distinct messages the broker acknowledged. */
+  /** PUBACKs received (a republished message counts again). */
   acked: number;
   receipts: Record<ReceiptStatus, number>;
   rejectedByReason: Record<string, number>;
@@ -212,7 +212,7 @@ export function formatSummary(s: DeliverySummary, receiptsOn: boolean): string {
   const total = s.sent.readings + s.sent.ble + s.sent.status;
   const lines = [
     `sent      ${total} messages (${counts(s.sent)}), ${s.republished} republished, ${s.batches} hub batches, ${s.dropped} dropped`,
-    `acked     ${s.acked} by the broker; publish→PUBACK ${latency(s.latencyMs.puback)}`,
+    `acked     ${s.acked} PUBACKs from the broker; publish→PUBACK ${latency(s.latencyMs.puback)}`,
   ];
   if (receiptsOn) {
     lines.push(

@@ -35,6 +35,7 @@ async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<D
         email: source.email,
         password: source.password,
         patients: source.patients,
+        kinds: source.kinds,
         nameSeed: `${options.seed}|${Date.now()}`,
         onPatient: (patient, devices) =>
           logger.info('patient provisioned', {
@@ -191,8 +192,25 @@ async function run(options: SimulatorOptions): Promise<number> {
         }, options.reportEverySeconds * 1000)
       : undefined;
 
+  // A platform without receipts (main, until they land) would see every message republished,
+  // with growing waits: say so once, rather than let the user wonder.
+  const receiptCheck = receiptsOn
+    ? setTimeout(
+        () => {
+          const s = stats.summary();
+          if (s.acked > 0 && s.receipts.stored + s.receipts.duplicate + s.receipts.rejected === 0) {
+            logger.warn('no receipts received yet; if the platform sends none, run with --no-receipts', {
+              acked: s.acked,
+            });
+          }
+        },
+        2 * (options.receiptTimeoutSeconds ?? 0) * 1000,
+      )
+    : undefined;
+
   const reason = await waitForStop(options, simulated);
   clearInterval(progress);
+  clearTimeout(receiptCheck);
   logger.info('simulator stopping', { reason });
   const summaries = await Promise.all(
     simulated.map((device) => device.stop(options.drainTimeoutSeconds * 1000)),
