@@ -180,5 +180,37 @@ describe('device simulator as a command-line tool', () => {
       }
       expect(await storedMessages('%.2a%')).toBe(10);
     }, 60_000);
+
+    it('drives a paced load through every device and reports it as one JSON line', async () => {
+      const before = await storedMessages('%');
+      const { code, lines } = await runSimulator([
+        '--devices-file',
+        devicesFile,
+        '--load',
+        '--devices',
+        '5',
+        '--rate',
+        '50',
+        '--duration',
+        '2',
+        '--no-receipts',
+        '--json',
+        '--quiet',
+      ]);
+      expect(code).toBe(0);
+      const summary = summaryOf(lines) as RunSummary & {
+        published: number;
+        connected: number;
+        unsettled: number;
+        latencyMs: { puback: { count: number; p99?: number } };
+      };
+      expect(summary).toMatchObject({ mode: 'load', connected: 5, published: 100, acked: 100, unsettled: 0 });
+      expect(summary.latencyMs.puback.count).toBe(100);
+      const deadline = Date.now() + 15_000;
+      while ((await storedMessages('%')) < before + 100 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(await storedMessages('%')).toBe(before + 100);
+    }, 60_000);
   });
 });

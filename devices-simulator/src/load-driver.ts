@@ -53,6 +53,11 @@ export interface LoadOptions extends Omit<
   logger?: Logger;
   /** Timer tick of the pacer (default 5 ms). */
   tickMs?: number;
+  /** Ends the paced window early (SIGINT); the drain and the summary still happen. */
+  signal?: AbortSignal;
+  /** Called every `progressEveryMs` (default 10 s) with the counts so far. */
+  onProgress?: (progress: DeliverySummary & { published: number; elapsedMs: number }) => void;
+  progressEveryMs?: number;
 }
 
 export interface LoadSummary extends DeliverySummary {
@@ -93,16 +98,30 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const pacer = new LoadPacer(options.ratePerSecond, fleet.length);
   const started = performance.now();
   const durationMs = options.durationSeconds * 1000;
+  const progress = options.onProgress
+    ? setInterval(() => {
+        options.onProgress?.({
+          ...stats.summary(),
+          published: pacer.total,
+          elapsedMs: Math.round(performance.now() - started),
+        });
+      }, options.progressEveryMs ?? 10_000)
+    : undefined;
   await new Promise<void>((resolve) => {
+    const finish = (): void => {
+      clearInterval(timer);
+      options.signal?.removeEventListener('abort', finish);
+      resolve();
+    };
     const timer = setInterval(() => {
       const elapsed = Math.min(performance.now() - started, durationMs);
       for (const index of pacer.take(elapsed)) fleet[index]?.measureNow();
-      if (elapsed >= durationMs) {
-        clearInterval(timer);
-        resolve();
-      }
+      if (elapsed >= durationMs) finish();
     }, options.tickMs ?? 5);
+    if (options.signal?.aborted) finish();
+    else options.signal?.addEventListener('abort', finish, { once: true });
   });
+  clearInterval(progress);
   const pacedMs = performance.now() - started;
 
   const summaries = await Promise.all(fleet.map((d) => d.stop(options.drainTimeoutMs ?? 10_000)));

@@ -115,6 +115,12 @@ async function runLoadMode(
     devices: devices.length,
     ratePerSecond: load.ratePerSecond,
   });
+  // A signal (or stdout closing) ends the paced window early; the drain and summary still run.
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  outputClosed.signal.addEventListener('abort', onSignal, { once: true });
   const summary = await runLoad({
     ...fleetBehaviour(options),
     devices,
@@ -123,7 +129,22 @@ async function runLoadMode(
     drainTimeoutMs: options.drainTimeoutSeconds * 1000,
     // A line per message would cost more than the load itself: devices log warnings only.
     logger: createLogger({ minLevel: options.logReceipts ? 'debug' : 'warn', write: writeLine }),
+    signal: stop.signal,
+    progressEveryMs: options.reportEverySeconds * 1000,
+    onProgress:
+      options.reportEverySeconds > 0
+        ? (p) =>
+            logger.info('progress', {
+              elapsedMs: p.elapsedMs,
+              published: p.published,
+              acked: p.acked,
+              receipts: p.receipts,
+              rejectedByReason: p.rejectedByReason,
+            })
+        : undefined,
   });
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
   if (!options.json) writeLine(formatSummary(summary, summary.receiptsAwaited));
   writeLine(JSON.stringify(summary));
   return summary.unsettled > 0 ? 1 : 0;
