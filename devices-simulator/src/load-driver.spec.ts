@@ -1,4 +1,4 @@
-import { LoadPacer, messagesDueBy } from './load-driver';
+import { LoadPacer, messagesDueBy, perDevicePerMinute } from './load-driver';
 
 describe('load pacing', () => {
   it('computes how many messages are due by a point in the run', () => {
@@ -21,5 +21,10 @@ describe('load pacing', () => {
     const pacer = new LoadPacer(1000, 3);
     expect(pacer.take(7)).toEqual([0, 1, 2, 0, 1, 2, 0]);
     expect(pacer.take(9)).toEqual([1, 2]);
+  });
+
+  it('tells how many messages a minute each device sends', () => {
+    expect(perDevicePerMinute(2000, 200)).toBe(600);
+    expect(perDevicePerMinute(50, 5)).toBe(600);
   });
 });

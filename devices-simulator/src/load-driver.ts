@@ -3,6 +3,18 @@ import type { ResolvedDevice } from './devices-file';
 import { buildFleet, type FleetOptions } from './fleet';
 import { createLogger, type Logger } from './logger';
 
+/**
+ * The platform's default per-device budget (DEVICE_MAX_MESSAGES_PER_MINUTE): above it the embedded
+ * broker holds a device's PUBACKs until its next minute and ingest rejects the excess as
+ * `rate_limited`, so a load meant to measure throughput should spread over enough devices.
+ */
+export const PLATFORM_DEFAULT_MESSAGES_PER_MINUTE = 600;
+
+/** Messages per minute each device publishes under a paced load. */
+export function perDevicePerMinute(ratePerSecond: number, devices: number): number {
+  return (ratePerSecond * 60) / devices;
+}
+
 /** How many messages should have been published `elapsedMs` into a run at `ratePerSecond`. */
 export function messagesDueBy(elapsedMs: number, ratePerSecond: number): number {
   return Math.floor((Math.max(0, elapsedMs) * ratePerSecond) / 1000);
@@ -86,6 +98,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   if (options.devices.length === 0) throw new Error('load needs at least one device');
   if (!(options.ratePerSecond > 0)) throw new Error('load needs a positive rate');
   const logger = options.logger ?? createLogger({ minLevel: 'warn' });
+  const perDevice = perDevicePerMinute(options.ratePerSecond, options.devices.length);
+  if (perDevice > PLATFORM_DEFAULT_MESSAGES_PER_MINUTE) {
+    logger.warn('each device publishes more than the platform allows by default', {
+      perDevicePerMinute: Math.round(perDevice),
+      defaultLimitPerMinute: PLATFORM_DEFAULT_MESSAGES_PER_MINUTE,
+      hint: 'use more devices, or raise DEVICE_MAX_MESSAGES_PER_MINUTE on the platform',
+    });
+  }
   const stats = new DeliveryStats();
   const fleet = buildFleet(options.devices, { ...options, startedAt: new Date(), logger, stats });
   fleet.forEach((device) => device.start());
