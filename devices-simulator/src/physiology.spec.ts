@@ -54,19 +54,25 @@ describe('physiology', () => {
     const traits = createConditionTraits('p3', 'spec', 'heart_failure');
     expect(traits.episodeGainPerDay).toBeGreaterThanOrEqual(0.5);
     expect(traits.episodeGainPerDay).toBeLessThanOrEqual(1);
-    // Find the first episode start (day resolution is enough: the gain is linear).
+    // The first episode's start, exactly.
     let day = 0;
     while (
-      daysIntoEpisode(traits.episodeSeed, at(day, 7)) < 0 ||
-      daysIntoEpisode(traits.episodeSeed, at(day, 7)) > 1
+      daysIntoEpisode(traits.episodeSeed, at(day, 0)) < 0 ||
+      daysIntoEpisode(traits.episodeSeed, at(day, 0)) > 1
     )
       day += 1;
-    const before = heartFailureFluidKg(traits, at(day, 7));
-    const peak = heartFailureFluidKg(traits, at(day + HF_GAIN_DAYS - 1, 7));
-    expect(peak - before).toBeGreaterThan(2.3 * ((HF_GAIN_DAYS - 1) / 7) * 1.5);
-    expect(
-      heartFailureFluidKg(traits, new Date(at(day, 7).getTime() + (HF_GAIN_DAYS - 0.5) * DAY_MS)),
-    ).toBeGreaterThan(2.3);
+    const start = at(day, 0).getTime() - daysIntoEpisode(traits.episodeSeed, at(day, 0)) * DAY_MS;
+    const fluid = (days: number): number => heartFailureFluidKg(traits, new Date(start + days * DAY_MS));
+    expect(fluid(0)).toBe(0);
+    // The "more than 2.3 kg within 7 days" rule breaks within the episode's gain phase.
+    expect(fluid(HF_GAIN_DAYS)).toBeGreaterThan(2.3);
+    expect(fluid(1) - fluid(0)).toBeCloseTo(traits.episodeGainPerDay, 9);
+    // Patients gaining more than 0.9 kg a day also break the 24-hour rule.
+    const fastGainers = Array.from({ length: 40 }, (_, i) =>
+      createConditionTraits(`hf-${i}`, 'spec', 'heart_failure'),
+    ).filter((t) => t.episodeGainPerDay > 0.9);
+    expect(fastGainers.length).toBeGreaterThan(0);
+    day = Math.ceil(start / DAY_MS - START.getTime() / DAY_MS);
     // ...and the scale shows it, despite its noise: daily morning weights rise over the episode.
     const rng = createSeededRandom('spec|scale');
     const weights = Array.from(
