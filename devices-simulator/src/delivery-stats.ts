@@ -48,14 +48,19 @@ export interface LatencySummary {
   max?: number;
 }
 
+/** Milliseconds to two decimals: the clock is sub-millisecond, the summary need not be finer. */
+function ms(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value * 100) / 100;
+}
+
 export function summariseLatencies(samples: readonly number[]): LatencySummary {
   if (samples.length === 0) return { count: 0 };
   return {
     count: samples.length,
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    p99: percentile(samples, 99),
-    max: samples.reduce((m, v) => Math.max(m, v), -Infinity),
+    p50: ms(percentile(samples, 50)),
+    p95: ms(percentile(samples, 95)),
+    p99: ms(percentile(samples, 99)),
+    max: ms(samples.reduce((m, v) => Math.max(m, v), -Infinity)),
   };
 }
 

@@ -57,6 +57,11 @@ export interface SimulatedDeviceOptions {
   count?: number;
   transport?: TransportFactory;
   now?: () => Date;
+  /**
+   * Monotonic milliseconds for the outbox's clocks and the latencies (default performance.now(),
+   * sub-millisecond, unaffected by wall-clock steps).
+   */
+  clock?: () => number;
   /** Republish a message still unacknowledged this long after it was sent on a live connection. */
   staleAfterMs?: number;
   /**
@@ -120,6 +125,7 @@ export class SimulatedDevice {
   private readonly faults: SeededRandom;
   private readonly log: Logger;
   private readonly now: () => Date;
+  private readonly clock: () => number;
   private readonly staleAfterMs: number;
   private readonly stats: DeliveryStats;
   private transport?: DeviceTransport;
@@ -153,6 +159,7 @@ export class SimulatedDevice {
     this.faults = createSeededRandom(`${options.seed}|faults|${options.device.id}`);
     this.log = options.logger.child({ deviceId: options.device.id, kind: options.device.kind });
     this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? (() => performance.now());
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
     this.stats = options.stats ?? new DeliveryStats();
     this.startedAt = this.now().getTime();
@@ -236,7 +243,7 @@ export class SimulatedDevice {
     if (this.stopping) return;
     const at = this.now();
     const message = this.options.generator.next(at);
-    for (const outgoing of this.toOutgoing(message, at)) this.enqueue(outgoing, at);
+    for (const outgoing of this.toOutgoing(message, at)) this.enqueue(outgoing);
     this.flush();
   }
 
@@ -286,8 +293,8 @@ export class SimulatedDevice {
     ];
   }
 
-  private enqueue(message: OutgoingMessage, at: Date): void {
-    const dropped = this.outbox.add(message, at.getTime());
+  private enqueue(message: OutgoingMessage): void {
+    const dropped = this.outbox.add(message, this.clock());
     this.stats.recordEnqueued(message.channel);
     if (dropped) {
       this.stats.recordDropped();
@@ -316,7 +323,7 @@ export class SimulatedDevice {
       batteryLevel,
       signalStrength,
     });
-    this.enqueue({ messageId, channel: 'status', payload, awaitReceipt: this.receiptsOn }, at);
+    this.enqueue({ messageId, channel: 'status', payload, awaitReceipt: this.receiptsOn });
     this.flush();
   }
 
@@ -339,7 +346,7 @@ export class SimulatedDevice {
       return;
     }
     this.log.info('hub back online, uploading backlog', { outbox: this.outbox.size });
-    this.outbox.onReconnect(this.now().getTime());
+    this.outbox.onReconnect(this.clock());
     this.flush();
   }
 
@@ -376,7 +383,7 @@ export class SimulatedDevice {
       this.log.warn('receipt not understood, ignored', { bytes: payload.length });
       return;
     }
-    const now = this.now().getTime();
+    const now = this.clock();
     const entry = receipt.messageId === null ? undefined : this.outbox.settle(receipt.messageId);
     const match = this.stats.recordReceipt(this.deviceId, receipt, {
       matched: entry !== undefined,
@@ -416,14 +423,14 @@ export class SimulatedDevice {
 
   private flush(): void {
     if (!this.transport?.connected || this.hubOffline) return;
-    const due = this.outbox.due(this.now().getTime(), this.staleAfterMs, this.options.receiptTimeoutMs);
+    const due = this.outbox.due(this.clock(), this.staleAfterMs, this.options.receiptTimeoutMs);
     for (const group of planUploads(due, this.isBatchingHub)) this.publish(group);
   }
 
   private publish(group: readonly OutboxEntry[]): void {
     const first = group[0];
     if (!first) return;
-    const now = this.now().getTime();
+    const now = this.clock();
     for (const entry of group) {
       if (entry.attempts > 0) {
         this.republished += 1;
@@ -454,7 +461,7 @@ export class SimulatedDevice {
       }
       return;
     }
-    const now = this.now().getTime();
+    const now = this.clock();
     for (const messageId of messageIds) {
       const acked = this.outbox.acknowledge(messageId, now);
       // Undefined: a second PUBACK for a message republished as stale, or one already receipted.
@@ -478,7 +485,7 @@ export class SimulatedDevice {
     this.log.info(this.connections === 1 ? 'device connected' : 'device reconnected', {
       outbox: this.outbox.size,
     });
-    this.outbox.onReconnect(this.now().getTime());
+    this.outbox.onReconnect(this.clock());
     this.flush();
   }
 
@@ -489,6 +496,11 @@ export class SimulatedDevice {
   }
 
   private onError(error: Error): void {
+    // While disconnecting, mqtt.js may still try to acknowledge a late receipt or command.
+    if (this.stopping) {
+      this.log.debug('mqtt error while stopping', { err: error });
+      return;
+    }
     const repeats = this.lastError?.message === error.message ? this.lastError.repeats + 1 : 1;
     this.lastError = { message: error.message, repeats };
     if (repeats === 1 || repeats % ERROR_LOG_EVERY === 0) {
