@@ -181,10 +181,12 @@ export interface ProvisionOptions {
   /** Varies the generated names between runs. */
   nameSeed: string;
   fetch?: FetchLike;
+  /** Kinds registered for each patient (default PROVISIONED_KINDS). */
+  kinds?: readonly DeviceKind[];
   onPatient?: (patient: CreatedPatient, devices: readonly DeviceConfig[]) => void;
 }
 
-/** Logs in, creates patients and registers PROVISIONED_KINDS for each, returning them as a devices file. */
+/** Logs in, creates patients and registers `kinds` (default PROVISIONED_KINDS) for each, returning them as a devices file. */
 export async function provisionDevices(options: ProvisionOptions): Promise<DevicesFile> {
   const api = new HomewardApiClient(options.baseUrl, options.fetch);
   await api.login(options.email, options.password);
@@ -192,7 +194,7 @@ export async function provisionDevices(options: ProvisionOptions): Promise<Devic
   for (let i = 0; i < options.patients; i++) {
     const patient = await api.createPatient(simulatedPatient(i, options.nameSeed));
     const registered: DeviceConfig[] = [];
-    for (const kind of PROVISIONED_KINDS) {
+    for (const kind of options.kinds ?? PROVISIONED_KINDS) {
       const device = await api.registerDevice(patient.id, kind);
       registered.push({
         id: device.id,

@@ -2,6 +2,7 @@ import {
   CliUsageError,
   DEFAULT_INTERVAL_SECONDS,
   DEFAULT_PATIENTS,
+  DEFAULT_RECEIPT_TIMEOUT_SECONDS,
   DEFAULT_SEED,
   PASSWORD_ENV,
   USAGE,
@@ -9,6 +10,7 @@ import {
   parseScenarios,
   type SimulatorOptions,
 } from './cli-options';
+import { MALFORMED_KIND_NAMES } from './malformed';
 
 function options(argv: string[], env: NodeJS.ProcessEnv = {}): SimulatorOptions {
   const parsed = parseCommandLine(argv, env);
@@ -28,7 +30,89 @@ describe('parseCommandLine', () => {
       count: undefined,
       durationSeconds: undefined,
       quiet: false,
+      conditions: [],
+      receiptTimeoutSeconds: DEFAULT_RECEIPT_TIMEOUT_SECONDS,
+      drainTimeoutSeconds: 5,
+      ble: false,
+      malformedFraction: 0,
+      malformedKinds: MALFORMED_KIND_NAMES,
+      statusIntervalSeconds: undefined,
+      hubOutage: undefined,
+      json: false,
+      reportEverySeconds: 30,
+      logReceipts: false,
+      load: undefined,
     });
+  });
+
+  it('waits for receipts by default and falls back to PUBACK-only with --no-receipts', () => {
+    expect(options(['--devices-file', 'f', '--receipt-timeout', '7']).receiptTimeoutSeconds).toBe(7);
+    expect(options(['--devices-file', 'f', '--no-receipts']).receiptTimeoutSeconds).toBeUndefined();
+    expect(() =>
+      parseCommandLine(['--devices-file', 'f', '--no-receipts', '--receipt-timeout', '7']),
+    ).toThrow(CliUsageError);
+  });
+
+  it('reads conditions, BLE, malformed, status and hub outage options', () => {
+    const parsed = options([
+      '--devices-file',
+      'f',
+      '--conditions',
+      'copd,diabetes',
+      '--ble',
+      '--malformed',
+      '0.25',
+      '--malformed-kinds',
+      'invalid_json,oversize',
+      '--status-interval',
+      '60',
+      '--hub-online',
+      '120',
+      '--hub-offline',
+      '30',
+    ]);
+    expect(parsed).toMatchObject({
+      conditions: ['copd', 'diabetes'],
+      ble: true,
+      malformedFraction: 0.25,
+      malformedKinds: ['invalid_json', 'oversize'],
+      statusIntervalSeconds: 60,
+      hubOutage: { onlineSeconds: 120, offlineSeconds: 30 },
+    });
+    expect(options(['--devices-file', 'f', '--conditions', 'all']).conditions).toHaveLength(5);
+  });
+
+  it.each([
+    [['--conditions', 'gout']],
+    [['--malformed', '1.5']],
+    [['--malformed-kinds', 'sneeze']],
+    [['--hub-online', '10']],
+    [['--load', '--rate', '100']],
+    [['--rate', '100']],
+    [['--load', '--rate', '100', '--duration', '5', '--count', '3']],
+  ])('refuses %j', (args) => {
+    expect(() => parseCommandLine(['--devices-file', 'f', ...args])).toThrow(CliUsageError);
+  });
+
+  it('reads load mode and sizes API provisioning to the devices asked for', () => {
+    const parsed = options([
+      '--api',
+      'http://localhost:3000',
+      '--email',
+      'a@b.c',
+      '--password',
+      'pw',
+      '--load',
+      '--devices',
+      '12',
+      '--rate',
+      '500',
+      '--duration',
+      '60',
+    ]);
+    expect(parsed.load).toEqual({ devices: 12, ratePerSecond: 500 });
+    expect(parsed.durationSeconds).toBe(60);
+    expect(parsed.source).toMatchObject({ kind: 'api', patients: 3 });
   });
 
   it('reads API provisioning, trimming a trailing slash', () => {
@@ -48,7 +132,19 @@ describe('parseCommandLine', () => {
       email: 'a@b.c',
       password: 'pw',
       patients: 5,
+      kinds: ['bp_cuff', 'scale', 'pulse_oximeter', 'glucometer', 'thermometer'],
     });
+  });
+
+  it('registers the kinds asked for with --api, and sizes load provisioning to them', () => {
+    const api = ['--api', 'http://h', '--email', 'a@b.c', '--password', 'pw'];
+    expect(options([...api, '--kinds', 'hub,scale']).source).toMatchObject({ kinds: ['hub', 'scale'] });
+    expect(
+      options([...api, '--kinds', 'hub', '--load', '--devices', '4', '--rate', '1', '--duration', '1'])
+        .source,
+    ).toMatchObject({ patients: 4 });
+    expect(() => parseCommandLine([...api, '--kinds', 'toaster'])).toThrow(CliUsageError);
+    expect(() => parseCommandLine(['--devices-file', 'f', '--kinds', 'hub'])).toThrow(CliUsageError);
   });
 
   it('takes the API password from the environment and defaults the patient count', () => {

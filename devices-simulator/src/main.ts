@@ -2,14 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { provisionDevices } from './api-client';
 import { CliUsageError, USAGE, parseCommandLine, type SimulatorOptions } from './cli-options';
 import { parseDevicesFile, resolveBrokerUrls, type DevicesFile } from './devices-file';
+import { DeliveryStats, formatSummary } from './delivery-stats';
+import { buildFleet } from './fleet';
+import { runLoad } from './load-driver';
 import { createLogger, streamWriter, type Logger } from './logger';
-import { createPatientProfile, type PatientProfile } from './patient-profile';
-import { ReadingGenerator } from './reading-generator';
 import { assignScenarios, type ScenarioEffect } from './scenarios';
-import { SimulatedDevice } from './simulated-device';
-
-/** How long a stopping device waits for outstanding PUBACKs before it disconnects anyway. */
-const DRAIN_TIMEOUT_MS = 5000;
+import type { SimulatedDevice } from './simulated-device';
 
 /** Aborted when stdout's reader has gone (e.g. `| head` exited): the simulator then stops as on SIGTERM. */
 const outputClosed = new AbortController();
@@ -37,6 +35,7 @@ async function loadDevices(options: SimulatorOptions, logger: Logger): Promise<D
         email: source.email,
         password: source.password,
         patients: source.patients,
+        kinds: source.kinds,
         nameSeed: `${options.seed}|${Date.now()}`,
         onPatient: (patient, devices) =>
           logger.info('patient provisioned', {
@@ -83,8 +82,80 @@ function waitForStop(options: SimulatorOptions, devices: readonly SimulatedDevic
   });
 }
 
+function fleetBehaviour(options: SimulatorOptions) {
+  return {
+    seed: options.seed,
+    conditions: options.conditions,
+    receiptTimeoutMs:
+      options.receiptTimeoutSeconds === undefined ? undefined : options.receiptTimeoutSeconds * 1000,
+    ble: options.ble,
+    malformedFraction: options.malformedFraction,
+    malformedKinds: options.malformedKinds,
+    statusIntervalMs:
+      options.statusIntervalSeconds === undefined ? undefined : options.statusIntervalSeconds * 1000,
+    hub: options.hubOutage && {
+      onlineMs: options.hubOutage.onlineSeconds * 1000,
+      offlineMs: options.hubOutage.offlineSeconds * 1000,
+    },
+    logReceipts: options.logReceipts,
+  };
+}
+
+async function runLoadMode(
+  options: SimulatorOptions,
+  load: NonNullable<SimulatorOptions['load']>,
+  logger: Logger,
+): Promise<number> {
+  const all = resolveBrokerUrls(await loadDevices(options, logger), options.mqttUrl);
+  const wanted = load.devices ?? all.length;
+  if (all.length < wanted) throw new Error(`--devices ${wanted}: only ${all.length} devices available`);
+  const devices = all.slice(0, wanted);
+  logger.info('simulator started', {
+    mode: 'load',
+    devices: devices.length,
+    ratePerSecond: load.ratePerSecond,
+  });
+  // A signal (or stdout closing) ends the paced window early; the drain and summary still run.
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  outputClosed.signal.addEventListener('abort', onSignal, { once: true });
+  const summary = await runLoad({
+    ...fleetBehaviour(options),
+    devices,
+    ratePerSecond: load.ratePerSecond,
+    durationSeconds: options.durationSeconds ?? 0,
+    drainTimeoutMs: options.drainTimeoutSeconds * 1000,
+    // A line per message would cost more than the load itself: devices log warnings only.
+    logger: createLogger({ minLevel: options.logReceipts ? 'debug' : 'warn', write: writeLine }),
+    signal: stop.signal,
+    progressEveryMs: options.reportEverySeconds * 1000,
+    onProgress:
+      options.reportEverySeconds > 0
+        ? (p) =>
+            logger.info('progress', {
+              elapsedMs: p.elapsedMs,
+              published: p.published,
+              acked: p.acked,
+              receipts: p.receipts,
+              rejectedByReason: p.rejectedByReason,
+            })
+        : undefined,
+  });
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  if (!options.json) writeLine(formatSummary(summary, summary.receiptsAwaited));
+  writeLine(JSON.stringify(summary));
+  return summary.unsettled > 0 ? 1 : 0;
+}
+
 async function run(options: SimulatorOptions): Promise<number> {
-  const logger = createLogger({ minLevel: options.quiet ? 'warn' : 'info', write: writeLine });
+  const logger = createLogger({
+    minLevel: options.quiet ? 'warn' : options.logReceipts ? 'debug' : 'info',
+    write: writeLine,
+  });
+  if (options.load) return runLoadMode(options, options.load, logger);
   const devices = resolveBrokerUrls(await loadDevices(options, logger), options.mqttUrl);
   const startedAt = new Date();
 
@@ -102,41 +173,72 @@ async function run(options: SimulatorOptions): Promise<number> {
     });
   }
 
-  const profiles = new Map<string, PatientProfile>();
-  const simulated = devices.map((device) => {
-    const profile = profiles.get(device.patientId) ?? createPatientProfile(device.patientId, options.seed);
-    profiles.set(device.patientId, profile);
-    return new SimulatedDevice({
-      device,
-      generator: new ReadingGenerator({
-        deviceId: device.id,
-        kind: device.kind,
-        profile,
-        seed: options.seed,
-        startedAt,
-        effects: effects.get(device.id),
-      }),
-      intervalMs: options.intervalSeconds * 1000,
-      seed: options.seed,
-      count: options.count,
-      logger,
-    });
+  const stats = new DeliveryStats();
+  const simulated = buildFleet(devices, {
+    ...fleetBehaviour(options),
+    startedAt,
+    logger,
+    stats,
+    intervalMs: options.intervalSeconds * 1000,
+    count: options.count,
+    effects,
   });
+  const receiptsOn = options.receiptTimeoutSeconds !== undefined;
 
   logger.info('simulator started', {
     devices: simulated.length,
-    patients: profiles.size,
+    patients: new Set(devices.map((d) => d.patientId)).size,
     seed: options.seed,
     intervalSeconds: options.intervalSeconds,
     scenarios: options.scenarios,
+    conditions: options.conditions,
+    receipts: receiptsOn,
+    ble: options.ble,
+    malformed: options.malformedFraction,
     count: options.count,
     durationSeconds: options.durationSeconds,
   });
   simulated.forEach((device) => device.start());
+  const progress =
+    options.reportEverySeconds > 0
+      ? setInterval(() => {
+          const s = stats.summary();
+          logger.info('progress', {
+            sent: s.sent,
+            acked: s.acked,
+            receipts: s.receipts,
+            rejectedByReason: s.rejectedByReason,
+            pending: simulated.reduce((n, d) => n + d.pending, 0),
+          });
+        }, options.reportEverySeconds * 1000)
+      : undefined;
+
+  // A platform without receipts (main, until they land) would see every message republished,
+  // with growing waits: say so once, rather than let the user wonder.
+  const receiptCheck = receiptsOn
+    ? setTimeout(
+        () => {
+          const s = stats.summary();
+          if (s.acked > 0 && s.receipts.stored + s.receipts.duplicate + s.receipts.rejected === 0) {
+            logger.warn('no receipts received yet; if the platform sends none, run with --no-receipts', {
+              acked: s.acked,
+            });
+          }
+        },
+        2 * (options.receiptTimeoutSeconds ?? 0) * 1000,
+      )
+    : undefined;
 
   const reason = await waitForStop(options, simulated);
+  clearInterval(progress);
+  clearTimeout(receiptCheck);
   logger.info('simulator stopping', { reason });
-  const summaries = await Promise.all(simulated.map((device) => device.stop(DRAIN_TIMEOUT_MS)));
+  const summaries = await Promise.all(
+    simulated.map((device) => device.stop(options.drainTimeoutSeconds * 1000)),
+  );
+  const summary = { mode: 'run', reason, ...stats.summary() };
+  if (options.json) writeLine(JSON.stringify(summary));
+  else writeLine(formatSummary(summary, receiptsOn));
   const totals = {
     measured: summaries.reduce((n, s) => n + s.measured, 0),
     acknowledged: summaries.reduce((n, s) => n + s.acknowledged, 0),
@@ -144,7 +246,7 @@ async function run(options: SimulatorOptions): Promise<number> {
   };
   const lost = summaries.filter((s) => s.unacknowledged.length > 0);
   if (lost.length > 0) {
-    logger.warn('readings left unacknowledged', {
+    logger.warn(receiptsOn ? 'messages left without a receipt' : 'messages left unacknowledged', {
       ...totals,
       devices: lost.map((s) => ({ deviceId: s.deviceId, messageIds: s.unacknowledged })),
     });

@@ -1,59 +1,113 @@
-import type { DeviceMessageV1 } from '@homeward/contracts';
-import { Outbox } from './outbox';
+import { Outbox, receiptWait, type OutgoingMessage } from './outbox';
 
-function message(n: number): DeviceMessageV1 {
+function message(n: number, awaitReceipt = true): OutgoingMessage {
   return {
     messageId: `dev-${n}`,
-    measuredAt: '2026-11-25T07:02:11Z',
-    readings: [{ type: 'heart_rate', value: 70 + n, unit: '/min' }],
+    channel: 'readings',
+    payload: JSON.stringify({
+      messageId: `dev-${n}`,
+      measuredAt: '2026-11-25T07:02:11Z',
+      readings: [{ type: 'heart_rate', value: 70 + n, unit: '/min' }],
+    }),
+    awaitReceipt,
   };
 }
 
+const STALE = 30_000;
+const RECEIPT = 10_000;
+
 describe('Outbox', () => {
-  it('keeps a reading until it is acknowledged', () => {
+  it('keeps a message after its PUBACK until its receipt arrives', () => {
     const outbox = new Outbox();
     outbox.add(message(1), 0);
     outbox.markSent('dev-1', 10);
+    expect(outbox.acknowledge('dev-1', 20)).toMatchObject({ settled: false });
     expect(outbox.size).toBe(1);
-    expect(outbox.acknowledge('dev-1')?.attempts).toBe(1);
+    expect(outbox.get('dev-1')?.state).toBe('awaiting_receipt');
+    expect(outbox.settle('dev-1')?.attempts).toBe(1);
     expect(outbox.size).toBe(0);
-    expect(outbox.acknowledge('dev-1')).toBeUndefined();
+    expect(outbox.settle('dev-1')).toBeUndefined();
+  });
+
+  it('lets a message that awaits no receipt (--no-receipts, broken) leave on PUBACK', () => {
+    const outbox = new Outbox();
+    outbox.add(message(1, false), 0);
+    outbox.markSent('dev-1', 10);
+    expect(outbox.acknowledge('dev-1', 20)).toMatchObject({ settled: true });
+    expect(outbox.size).toBe(0);
+    expect(outbox.acknowledge('dev-1', 21)).toBeUndefined();
+  });
+
+  it('ignores a PUBACK for a message not in flight', () => {
+    const outbox = new Outbox();
+    outbox.add(message(1), 0);
+    outbox.markSent('dev-1', 10);
+    outbox.acknowledge('dev-1', 20);
+    expect(outbox.acknowledge('dev-1', 21)).toBeUndefined();
+  });
+
+  it('resends a message whose receipt did not come within the receipt timeout', () => {
+    const outbox = new Outbox();
+    outbox.add(message(1), 0);
+    outbox.markSent('dev-1', 0);
+    outbox.acknowledge('dev-1', 100);
+    expect(outbox.due(100 + RECEIPT - 1, STALE, RECEIPT)).toHaveLength(0);
+    expect(outbox.due(100 + RECEIPT, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-1']);
+  });
+
+  it('resends what the broker acknowledged but the platform never receipted after a reconnect', () => {
+    const outbox = new Outbox();
+    [1, 2].forEach((n) => outbox.add(message(n), n));
+    outbox.markSent('dev-1', 5);
+    outbox.acknowledge('dev-1', 6);
+    outbox.markSent('dev-2', 7);
+    outbox.onReconnect(8);
+    // dev-2 is still in flight: mqtt.js resends it itself; dev-1 is the outbox's to resend.
+    expect(outbox.due(9, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-1']);
   });
 
   it('stores the exact payload, so a republish repeats messageId and measuredAt', () => {
     const outbox = new Outbox();
     outbox.add(message(1), 0);
     const payload = outbox.get('dev-1')?.payload ?? '';
-    expect(JSON.parse(payload)).toEqual(message(1));
+    expect(payload).toBe(message(1).payload);
     outbox.markSent('dev-1', 1);
     outbox.markFailed('dev-1');
-    expect(outbox.due(2, 30_000).map((e) => e.payload)).toEqual([payload]);
+    expect(outbox.due(2, STALE, RECEIPT).map((e) => e.payload)).toEqual([payload]);
   });
 
-  it('marks unsent and failed readings due, in order, but not ones in flight', () => {
+  it('marks unsent and failed messages due, in order, but not ones in flight', () => {
     const outbox = new Outbox();
     [1, 2, 3].forEach((n) => outbox.add(message(n), n));
     outbox.markSent('dev-1', 5);
     outbox.markSent('dev-2', 5);
     outbox.markFailed('dev-2');
-    expect(outbox.due(6, 30_000).map((e) => e.message.messageId)).toEqual(['dev-2', 'dev-3']);
+    expect(outbox.due(6, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-2', 'dev-3']);
   });
 
-  it('treats a reading in flight too long as due, unless a reconnect restarted its clock', () => {
+  it('treats a message in flight too long as due, unless a reconnect restarted its clock', () => {
     const outbox = new Outbox();
     outbox.add(message(1), 0);
     outbox.markSent('dev-1', 0);
-    expect(outbox.due(29_999, 30_000)).toHaveLength(0);
-    expect(outbox.due(30_000, 30_000)).toHaveLength(1);
-    outbox.restartInFlightClocks(25_000);
-    expect(outbox.due(30_000, 30_000)).toHaveLength(0);
+    expect(outbox.due(29_999, STALE, RECEIPT)).toHaveLength(0);
+    expect(outbox.due(30_000, STALE, RECEIPT)).toHaveLength(1);
+    outbox.onReconnect(25_000);
+    expect(outbox.due(30_000, STALE, RECEIPT)).toHaveLength(0);
   });
 
-  it('drops the oldest reading when full', () => {
+  it('drops the oldest message when full', () => {
     const outbox = new Outbox(2);
     outbox.add(message(1), 1);
     outbox.add(message(2), 2);
-    expect(outbox.add(message(3), 3)?.message.messageId).toBe('dev-1');
+    expect(outbox.add(message(3), 3)?.messageId).toBe('dev-1');
     expect(outbox.messageIds()).toEqual(['dev-2', 'dev-3']);
+  });
+});
+
+describe('receiptWait', () => {
+  it('doubles with each attempt, up to sixteen times the timeout', () => {
+    expect([1, 2, 3, 5, 9].map((attempts) => receiptWait({ attempts }, 1000))).toEqual([
+      1000, 2000, 4000, 16_000, 16_000,
+    ]);
   });
 });

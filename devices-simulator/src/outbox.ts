@@ -1,19 +1,48 @@
-import type { DeviceMessageV1 } from '@homeward/contracts';
+/** The device topics a simulated device publishes to (below `v1/devices/{id}/`). */
+export type MessageChannel = 'readings' | 'ble' | 'status';
 
-export interface OutboxEntry {
-  readonly message: DeviceMessageV1;
+/** One message as the device will send it, whatever its topic. */
+export interface OutgoingMessage {
+  readonly messageId: string;
+  readonly channel: MessageChannel;
   /** The exact bytes sent each time, so a republish repeats messageId and measuredAt. */
   readonly payload: string;
+  /**
+   * Keep the message until the platform's receipt (stored, duplicate or rejected) arrives. False
+   * for deliberately broken messages (a receipt may not name them) and with --no-receipts.
+   */
+  readonly awaitReceipt: boolean;
+  /** Set on a deliberately broken message (--malformed): the kind of breakage. */
+  readonly broken?: string;
+}
+
+export type OutboxState =
+  /** Never sent, handed back unsent, or due again after a reconnect or receipt timeout. */
+  | 'pending'
+  /** Handed to the MQTT client, no PUBACK yet. */
+  | 'in_flight'
+  /** The broker has it (PUBACK); the platform's receipt has not arrived. */
+  | 'awaiting_receipt';
+
+export interface OutboxEntry extends OutgoingMessage {
   readonly enqueuedAt: number;
   attempts: number;
-  /** Handed to the MQTT client and not yet acknowledged or failed. */
-  inFlight: boolean;
+  state: OutboxState;
+  /** When it was last handed to the MQTT client. */
   lastSentAt?: number;
+  /** When the broker's PUBACK for the last publish arrived. */
+  ackedAt?: number;
+}
+
+/** Each further wait for a receipt doubles, up to 16 times the first, so a silent platform is not flooded. */
+export function receiptWait(entry: Pick<OutboxEntry, 'attempts'>, receiptTimeoutMs: number): number {
+  return receiptTimeoutMs * Math.min(16, 2 ** Math.max(0, entry.attempts - 1));
 }
 
 /**
- * A device's unacknowledged readings, oldest first. Pure bookkeeping: the device decides
- * when to send; this decides what is due.
+ * A device's messages not yet settled, oldest first. Pure bookkeeping: the device decides when
+ * to send; this decides what is due. As firmware should, a message leaves only when the
+ * platform's receipt arrives: a PUBACK says the broker has it, not that it was stored (TRAPS 7, 8).
  */
 export class Outbox {
   private readonly entries = new Map<string, OutboxEntry>();
@@ -24,8 +53,8 @@ export class Outbox {
     return this.entries.size;
   }
 
-  /** Adds a reading; when full, drops and returns the oldest (a device has finite memory). */
-  add(message: DeviceMessageV1, now: number): OutboxEntry | undefined {
+  /** Adds a message; when full, drops and returns the oldest (a device has finite memory). */
+  add(message: OutgoingMessage, now: number): OutboxEntry | undefined {
     let dropped: OutboxEntry | undefined;
     if (this.entries.size >= this.capacity) {
       const oldest = this.entries.keys().next();
@@ -34,13 +63,7 @@ export class Outbox {
         this.entries.delete(oldest.value);
       }
     }
-    this.entries.set(message.messageId, {
-      message,
-      payload: JSON.stringify(message),
-      enqueuedAt: now,
-      attempts: 0,
-      inFlight: false,
-    });
+    this.entries.set(message.messageId, { ...message, enqueuedAt: now, attempts: 0, state: 'pending' });
     return dropped;
   }
 
@@ -52,36 +75,69 @@ export class Outbox {
     const entry = this.entries.get(messageId);
     if (!entry) return;
     entry.attempts += 1;
-    entry.inFlight = true;
+    entry.state = 'in_flight';
     entry.lastSentAt = now;
   }
 
-  /** Removes an acknowledged reading; undefined when it was already acknowledged (a duplicate ack). */
-  acknowledge(messageId: string): OutboxEntry | undefined {
+  /**
+   * The broker's PUBACK for the message's latest publish. A message that needs no receipt leaves
+   * the outbox (`settled: true`); one that does now waits for its receipt. Undefined when it is
+   * no longer here or was not in flight (a PUBACK for an earlier publish of it).
+   */
+  acknowledge(messageId: string, now: number): { entry: OutboxEntry; settled: boolean } | undefined {
+    const entry = this.entries.get(messageId);
+    if (!entry || entry.state !== 'in_flight') return undefined;
+    if (!entry.awaitReceipt) {
+      this.entries.delete(messageId);
+      return { entry, settled: true };
+    }
+    // The receipt clock starts at the PUBACK: the platform cannot commit before the broker has it.
+    entry.state = 'awaiting_receipt';
+    entry.ackedAt = now;
+    return { entry, settled: false };
+  }
+
+  /** The platform's receipt: the message leaves the outbox whatever its status. */
+  settle(messageId: string): OutboxEntry | undefined {
     const entry = this.entries.get(messageId);
     if (entry) this.entries.delete(messageId);
     return entry;
   }
 
-  /** The client gave the reading back unsent or unacknowledged: it is due again. */
+  /** The client gave the message back unsent or unacknowledged: it is due again. */
   markFailed(messageId: string): void {
     const entry = this.entries.get(messageId);
-    if (entry) entry.inFlight = false;
+    if (entry) entry.state = 'pending';
   }
 
   /**
-   * After a reconnect the MQTT client resends its own in-flight packets; restart their clocks
-   * so they are not also counted as stale.
+   * After a reconnect: mqtt.js resends its own in-flight packets, so their clocks restart; what
+   * the broker had acknowledged but the platform never receipted is sent again now (the broker
+   * may have lost it, TRAPS 7).
    */
-  restartInFlightClocks(now: number): void {
-    for (const entry of this.entries.values()) if (entry.inFlight) entry.lastSentAt = now;
+  onReconnect(now: number): void {
+    for (const entry of this.entries.values()) {
+      if (entry.state === 'in_flight') entry.lastSentAt = now;
+      else if (entry.state === 'awaiting_receipt') entry.state = 'pending';
+    }
   }
 
-  /** Readings to (re)publish now: never sent, failed, or in flight longer than `staleAfterMs`. */
-  due(now: number, staleAfterMs: number): OutboxEntry[] {
-    return [...this.entries.values()].filter(
-      (e) => !e.inFlight || (e.lastSentAt !== undefined && now - e.lastSentAt >= staleAfterMs),
-    );
+  /**
+   * Messages to (re)publish now: pending ones, ones in flight longer than `staleAfterMs`, and
+   * ones acknowledged by the broker whose receipt has not come within `receiptTimeoutMs`.
+   */
+  due(now: number, staleAfterMs: number, receiptTimeoutMs = staleAfterMs): OutboxEntry[] {
+    const due: OutboxEntry[] = [];
+    for (const e of this.entries.values()) {
+      if (
+        e.state === 'pending' ||
+        (e.state === 'in_flight' && now - (e.lastSentAt ?? -Infinity) >= staleAfterMs) ||
+        (e.state === 'awaiting_receipt' && now - (e.ackedAt ?? -Infinity) >= receiptWait(e, receiptTimeoutMs))
+      ) {
+        due.push(e);
+      }
+    }
+    return due;
   }
 
   messageIds(): string[] {

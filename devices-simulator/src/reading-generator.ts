@@ -2,6 +2,7 @@ import { VITALS } from '@homeward/contracts';
 import type { DeviceKind, DeviceMessageV1, DeviceReadingV1, VitalType } from '@homeward/contracts';
 import { vitalsMeasuredBy } from './device-kinds';
 import type { PatientProfile } from './patient-profile';
+import { physiologicalValues, type ConditionTraits } from './physiology';
 import { applyScenarioEffects, type ScenarioEffect } from './scenarios';
 import { createSeededRandom, type SeededRandom } from './seeded-random';
 
@@ -91,6 +92,11 @@ export interface ReadingGeneratorOptions {
   effects?: readonly ScenarioEffect[];
   /** Defaults to a seeded choice per device. */
   units?: DeviceUnits;
+  /**
+   * A chronic condition with its daily rhythm and episodes (--conditions). Without it the
+   * generator keeps the baseline model, which stays below alert thresholds.
+   */
+  condition?: ConditionTraits;
 }
 
 /**
@@ -118,7 +124,9 @@ export class ReadingGenerator {
 
   next(at: Date): DeviceMessageV1 {
     this.counter += 1;
-    const values = this.normalValues(at);
+    const values = this.options.condition
+      ? this.conditionValues(at, this.options.condition)
+      : this.normalValues(at);
     const daysSinceStart = Math.max(0, (at.getTime() - this.options.startedAt.getTime()) / DAY_MS);
     applyScenarioEffects(values, this.effects, this.counter, daysSinceStart);
 
@@ -134,6 +142,11 @@ export class ReadingGenerator {
       measuredAt: formatMeasuredAt(at),
       readings,
     };
+  }
+
+  private conditionValues(at: Date, traits: ConditionTraits): Map<VitalType, number> {
+    const all = physiologicalValues(traits, at, this.rng);
+    return new Map(this.types.map((type) => [type, all[type]]));
   }
 
   /**

@@ -1,13 +1,16 @@
-import { commandsTopic, readingsTopic, type DeviceMessageV1 } from '@homeward/contracts';
+import { bleTopic, commandsTopic, readingsTopic, type DeviceMessageV1 } from '@homeward/contracts';
+import { DeliveryStats } from './delivery-stats';
 import type { ResolvedDevice } from './devices-file';
 import { createLogger } from './logger';
 import type { DeviceTransport, TransportEvents, TransportFactory } from './mqtt-transport';
 import { createPatientProfile } from './patient-profile';
 import { ReadingGenerator } from './reading-generator';
-import { SimulatedDevice } from './simulated-device';
+import { SimulatedDevice, receiptsTopic, statusTopic, type SimulatedDeviceOptions } from './simulated-device';
 
 interface Sent {
   topic: string;
+  payload: string;
+  /** The parsed payload; an empty message when it is not JSON (a deliberately broken one). */
   message: DeviceMessageV1;
   done: (error?: Error) => void;
 }
@@ -26,7 +29,13 @@ class FakeTransport implements DeviceTransport {
     this.subscriptions.get(topic)?.(payload);
   }
   publish(topic: string, payload: string, onDone: (error?: Error) => void): void {
-    this.sent.push({ topic, message: JSON.parse(payload) as DeviceMessageV1, done: onDone });
+    let message: DeviceMessageV1 = { messageId: '', measuredAt: '', readings: [] };
+    try {
+      message = JSON.parse(payload) as DeviceMessageV1;
+    } catch {
+      // kept as sent in `payload`
+    }
+    this.sent.push({ topic, payload, message, done: onDone });
   }
   end(force: boolean): Promise<void> {
     this.ended = { force };
@@ -55,7 +64,11 @@ const DEVICE: ResolvedDevice = {
 };
 const INTERVAL_MS = 10_000;
 
-function setup(count?: number): {
+function setup(
+  count?: number,
+  extra: Partial<SimulatedDeviceOptions> = {},
+  target: ResolvedDevice = DEVICE,
+): {
   device: SimulatedDevice;
   transport: () => FakeTransport;
   logs: Record<string, unknown>[];
@@ -64,11 +77,11 @@ function setup(count?: number): {
   const factory: TransportFactory = (_target, events) => (transport = new FakeTransport(events));
   const logs: Record<string, unknown>[] = [];
   const device = new SimulatedDevice({
-    device: DEVICE,
+    device: target,
     generator: new ReadingGenerator({
-      deviceId: DEVICE.id,
-      kind: DEVICE.kind,
-      profile: createPatientProfile(DEVICE.patientId, 'spec'),
+      deviceId: target.id,
+      kind: target.kind,
+      profile: createPatientProfile(target.patientId, 'spec'),
       seed: 'spec',
       startedAt: new Date(),
     }),
@@ -80,6 +93,7 @@ function setup(count?: number): {
       write: (line) => logs.push(JSON.parse(line) as Record<string, unknown>),
     }),
     transport: factory,
+    ...extra,
   });
   return {
     device,
@@ -150,7 +164,7 @@ describe('SimulatedDevice', () => {
     transport().goOnline();
     const again = transport().sent.find((s) => s.message.messageId === first.message.messageId);
     expect(again?.message).toEqual(first.message);
-    expect(logs.some((l) => l.msg === 'reading republished' && l.messageId === first.message.messageId)).toBe(
+    expect(logs.some((l) => l.msg === 'message republished' && l.messageId === first.message.messageId)).toBe(
       true,
     );
   });
@@ -217,5 +231,153 @@ describe('SimulatedDevice', () => {
     transport().deliver(commandsTopic(DEVICE.id), command);
     transport().deliver(commandsTopic(DEVICE.id), 'not json');
     expect(transport().sent).toHaveLength(2);
+  });
+
+  describe('with receipts', () => {
+    const RECEIPT_MS = 10_000;
+    const receipt = (messageId: string | null, status: string, reason?: string): string =>
+      JSON.stringify({ messageId, status, reason });
+
+    it('keeps a message after its PUBACK until the stored receipt, then is done', async () => {
+      const stats = new DeliveryStats();
+      const { device, transport } = setup(1, { receiptTimeoutMs: RECEIPT_MS, stats });
+      let done = false;
+      void device.done.then(() => (done = true));
+      device.start();
+      expect(transport().subscriptions.has(receiptsTopic(DEVICE.id))).toBe(true);
+      transport().goOnline();
+      jest.advanceTimersByTime(2000);
+      const id = transport().sent[0]?.message.messageId ?? '';
+      transport().ackAll();
+      await Promise.resolve();
+      expect(done).toBe(false);
+      expect(device.pending).toBe(1);
+      transport().deliver(receiptsTopic(DEVICE.id), receipt(id, 'stored'));
+      await Promise.resolve();
+      expect(done).toBe(true);
+      expect(stats.summary().receipts).toEqual({ stored: 1, duplicate: 0, rejected: 0 });
+    });
+
+    it('drops a rejected message, logging the reason', () => {
+      const stats = new DeliveryStats();
+      const { device, transport, logs } = setup(undefined, { receiptTimeoutMs: RECEIPT_MS, stats });
+      device.start();
+      transport().goOnline();
+      jest.advanceTimersByTime(2000);
+      const id = transport().sent[0]?.message.messageId ?? '';
+      transport().ackAll();
+      transport().deliver(receiptsTopic(DEVICE.id), receipt(id, 'rejected', 'implausible_value'));
+      expect(device.pending).toBe(0);
+      expect(stats.summary().rejectedByReason).toEqual({ implausible_value: 1 });
+      expect(
+        logs.some(
+          (l) => l.msg === 'message rejected by the platform, dropped' && l.reason === 'implausible_value',
+        ),
+      ).toBe(true);
+    });
+
+    it('republishes the same bytes when no receipt comes within the timeout', () => {
+      const { device, transport } = setup(1, { receiptTimeoutMs: RECEIPT_MS });
+      device.start();
+      transport().goOnline();
+      jest.advanceTimersByTime(2000);
+      const first = transport().sent[0];
+      transport().ackAll();
+      jest.advanceTimersByTime(RECEIPT_MS + 1000);
+      expect(transport().sent).toHaveLength(1);
+      expect(transport().sent[0]?.payload).toBe(first?.payload);
+    });
+
+    it('republishes what the broker acknowledged but the platform never receipted after a reconnect', () => {
+      const { device, transport } = setup(1, { receiptTimeoutMs: RECEIPT_MS });
+      device.start();
+      transport().goOnline();
+      jest.advanceTimersByTime(2000);
+      const first = transport().sent[0];
+      transport().ackAll();
+      transport().goOffline();
+      transport().goOnline();
+      expect(transport().sent.map((s) => s.payload)).toEqual([first?.payload]);
+    });
+  });
+
+  it('buffers a hub reading during an outage and uploads the backlog as one batch', () => {
+    const hub: ResolvedDevice = { ...DEVICE, id: 'hub-0001', kind: 'hub' };
+    const { device, transport } = setup(
+      undefined,
+      { hub: { onlineMs: 1000, offlineMs: 5 * INTERVAL_MS } },
+      hub,
+    );
+    device.start();
+    transport().goOnline();
+    jest.advanceTimersByTime(1000);
+    // Offline from 1 s: the first reading (0.2-2 s) may or may not have gone out before.
+    transport().ackAll();
+    jest.advanceTimersByTime(5 * INTERVAL_MS - 100);
+    expect(transport().sent).toHaveLength(0);
+    jest.advanceTimersByTime(200);
+    expect(transport().sent).toHaveLength(1);
+    const batch = JSON.parse(transport().sent[0]?.payload ?? '{}') as { messages?: DeviceMessageV1[] };
+    expect(batch.messages?.length).toBeGreaterThanOrEqual(4);
+    expect(batch.messages?.[0]?.readings.map((r) => r.type)).toContain('body_weight');
+    transport().ackAll();
+    expect(device.pending).toBe(0);
+  });
+
+  it('publishes raw Bluetooth LE values to its ble topic in BLE mode', () => {
+    const { device, transport } = setup(undefined, { ble: true });
+    device.start();
+    transport().goOnline();
+    jest.advanceTimersByTime(2000);
+    expect(transport().sent).toHaveLength(1);
+    expect(transport().sent[0]?.topic).toBe(bleTopic(DEVICE.id));
+    expect(JSON.parse(transport().sent[0]?.payload ?? '{}')).toMatchObject({
+      characteristic: '2A35',
+      value: expect.stringMatching(/^([0-9a-f]{2})+$/) as unknown,
+    });
+  });
+
+  it('sends broken messages in malformed mode and lets them go on PUBACK', () => {
+    const stats = new DeliveryStats();
+    const { device, transport } = setup(undefined, {
+      malformedFraction: 1,
+      malformedKinds: ['invalid_json', 'wrong_unit'],
+      receiptTimeoutMs: 10_000,
+      stats,
+    });
+    device.start();
+    transport().goOnline();
+    jest.advanceTimersByTime(2000 + INTERVAL_MS * 1.2);
+    expect(transport().sent).toHaveLength(2);
+    transport().ackAll();
+    expect(device.pending).toBe(0);
+    expect(stats.summary().brokenSent).toEqual({ invalid_json: 1, wrong_unit: 1 });
+  });
+
+  it('reports status with a draining battery', () => {
+    const { device, transport } = setup(undefined, { statusIntervalMs: 60 * 60 * 1000 });
+    device.start();
+    transport().goOnline();
+    const sent: Sent[] = [];
+    const publish = transport().publish.bind(transport());
+    transport().publish = (topic, payload, onDone) => {
+      publish(topic, payload, onDone);
+      sent.push({ topic, payload, message: { messageId: '', measuredAt: '', readings: [] }, done: onDone });
+    };
+    for (let hour = 0; hour < 3; hour++) {
+      jest.advanceTimersByTime(60 * 60 * 1000);
+      transport().ackAll();
+    }
+    const statuses = sent
+      .filter((s) => s.topic === statusTopic(DEVICE.id))
+      .map(
+        (s) =>
+          JSON.parse(s.payload) as { batteryLevel: number; firmwareVersion: string; signalStrength: number },
+      );
+    expect(statuses).toHaveLength(3);
+    expect(statuses[2]?.batteryLevel).toBeLessThanOrEqual(statuses[0]?.batteryLevel ?? 0);
+    expect(statuses.every((s) => s.batteryLevel >= 0 && s.batteryLevel <= 100 && s.signalStrength < 0)).toBe(
+      true,
+    );
   });
 });

@@ -1,24 +1,86 @@
-import { commandsTopic, readingsTopic, type DeviceCommandV1 } from '@homeward/contracts';
+import {
+  DEVICE_CONTRACT,
+  bleTopic,
+  commandsTopic,
+  readingsTopic,
+  type DeviceCommandV1,
+  type DeviceMessageV1,
+} from '@homeward/contracts';
+import { encodeBleMeasurements } from './ble-encoder';
+import { DeliveryStats, parseReceipt } from './delivery-stats';
 import type { ResolvedDevice } from './devices-file';
+import { hubBatchPayload, planUploads } from './hub-batching';
 import type { Logger } from './logger';
+import { breakMessage, type MalformedKind } from './malformed';
 import { mqttTransport, type DeviceTransport, type TransportFactory } from './mqtt-transport';
-import { Outbox, type OutboxEntry } from './outbox';
-import type { ReadingGenerator } from './reading-generator';
-import { createSeededRandom, type SeededRandom } from './seeded-random';
+import { Outbox, type MessageChannel, type OutboxEntry, type OutgoingMessage } from './outbox';
+import { formatMeasuredAt, type ReadingGenerator } from './reading-generator';
+import { createSeededRandom, hashSeed, type SeededRandom } from './seeded-random';
+
+/** Where the platform sends a device its receipts (contract being added beside readings and ble). */
+export function receiptsTopic(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/receipts`;
+}
+
+export function statusTopic(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/status`;
+}
+
+function channelTopic(channel: MessageChannel, deviceId: string): string {
+  switch (channel) {
+    case 'readings':
+      return readingsTopic(deviceId);
+    case 'ble':
+      return bleTopic(deviceId);
+    case 'status':
+      return statusTopic(deviceId);
+  }
+}
+
+export interface HubOptions {
+  /** Online this long between outages. */
+  onlineMs: number;
+  /** Each outage lasts this long; readings are buffered and uploaded as batches afterwards. */
+  offlineMs: number;
+}
 
 export interface SimulatedDeviceOptions {
   device: ResolvedDevice;
   generator: ReadingGenerator;
-  intervalMs: number;
+  /** Mean time between measurements; undefined when something else paces it (load mode). */
+  intervalMs?: number;
   seed: string;
   logger: Logger;
+  /** Shared by every device of a run. */
+  stats?: DeliveryStats;
   /** Stop measuring after this many readings. */
   count?: number;
   transport?: TransportFactory;
   now?: () => Date;
-  /** Republish a reading still unacknowledged this long after it was sent on a live connection. */
+  /**
+   * Monotonic milliseconds for the outbox's clocks and the latencies (default performance.now(),
+   * sub-millisecond, unaffected by wall-clock steps).
+   */
+  clock?: () => number;
+  /** Republish a message still unacknowledged this long after it was sent on a live connection. */
   staleAfterMs?: number;
+  /**
+   * Wait for the platform's receipt and republish when none came this long after the PUBACK.
+   * Undefined: --no-receipts, a message leaves the outbox on PUBACK.
+   */
+  receiptTimeoutMs?: number;
   outboxCapacity?: number;
+  /** Publish measurements as raw Bluetooth LE characteristic values to the ble topic. */
+  ble?: boolean;
+  /** Fraction (0..1) of measurements deliberately broken, cycling through `malformedKinds`. */
+  malformedFraction?: number;
+  malformedKinds?: readonly MalformedKind[];
+  /** Publish a status message (battery, firmware, signal) this often. */
+  statusIntervalMs?: number;
+  /** Applies to `hub` devices only: outages, then the backlog in batches. */
+  hub?: HubOptions;
+  /** Log a line per receipt (debug level). */
+  logReceipts?: boolean;
 }
 
 export interface DeviceSummary {
@@ -34,53 +96,94 @@ export interface DeviceSummary {
 const FIRST_READING_MS = { min: 200, max: 2000 };
 const INTERVAL_JITTER = 0.15;
 const RETRY_AFTER_FAILURE_MS = 1000;
+/** How often due messages are looked for, so receipt timeouts fire without a new measurement. */
+const RESEND_CHECK_MS = 1000;
 /** Repeated identical connection errors are logged once, then every Nth time. */
 const ERROR_LOG_EVERY = 30;
 
 /**
- * One simulated device: measures on a jittered schedule and publishes through an outbox.
- *
- * Delivery, as a real device should do it over MQTT 3.1.1:
- * 1. Every reading enters the outbox before it is published, and leaves it only on PUBACK.
- * 2. While disconnected nothing is published; readings wait in the outbox.
+ * One simulated device: measures on a jittered schedule and publishes through an outbox,
+ * behaving as the device contract asks firmware to:
+ * 1. Every message enters the outbox before it is published. It leaves when the platform's
+ *    receipt arrives (stored, duplicate or rejected: a rejected one is logged and dropped), or,
+ *    with --no-receipts, on PUBACK. A PUBACK only says the broker has it (TRAPS 7, 8).
+ * 2. While disconnected (or a hub is offline) nothing is published; messages wait in the outbox.
  * 3. On reconnect, mqtt.js resends the QoS 1 packets it already had in flight (same bytes);
- *    the outbox publishes everything else it holds: never sent, or handed back with an error.
+ *    the outbox publishes everything else it holds, including what the broker acknowledged but
+ *    the platform never receipted. A message with no receipt within the receipt timeout is
+ *    published again.
  * 4. A republish repeats the exact payload, so messageId and measuredAt are unchanged and the
- *    platform's de-duplication on (device, messageId, measuredAt) makes it harmless.
+ *    platform's de-duplication makes it harmless (its receipt then says `duplicate`).
  */
 export class SimulatedDevice {
   readonly deviceId: string;
-  /** Resolves once `count` readings are measured and all acknowledged (never without `count`). */
+  /** Resolves once `count` readings are measured and all settled (never without `count`). */
   readonly done: Promise<void>;
   private resolveDone!: () => void;
   private readonly outbox: Outbox;
   private readonly timing: SeededRandom;
+  private readonly faults: SeededRandom;
   private readonly log: Logger;
   private readonly now: () => Date;
-  private readonly topic: string;
+  private readonly clock: () => number;
   private readonly staleAfterMs: number;
+  private readonly stats: DeliveryStats;
   private transport?: DeviceTransport;
   private measureTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
+  private resendTimer?: NodeJS.Timeout;
+  private statusTimer?: NodeJS.Timeout;
+  private hubTimer?: NodeJS.Timeout;
   private drainWaiters: (() => void)[] = [];
   private online = false;
+  /** A hub in one of its outages: it measures but does not publish. */
+  private hubOffline = false;
   private connections = 0;
   private stopping = false;
   private acknowledged = 0;
   private republished = 0;
+  private brokenCount = 0;
+  private statusCount = 0;
+  private bleSequence = 0;
+  /** Devices start at different kinds, so a short run with several devices shows most of them. */
+  private readonly malformedOffset: number;
+  private readonly startedAt: number;
+  private readonly battery: { start: number; drainPerHour: number };
   private lastError?: { message: string; repeats: number };
   private readonly commandsSeen = new Set<string>();
 
   constructor(private readonly options: SimulatedDeviceOptions) {
     this.deviceId = options.device.id;
     this.outbox = new Outbox(options.outboxCapacity);
-    // Timing has its own random stream so jitter never changes the readings' values.
     this.timing = createSeededRandom(`${options.seed}|timing|${options.device.id}`);
+    this.faults = createSeededRandom(`${options.seed}|faults|${options.device.id}`);
     this.log = options.logger.child({ deviceId: options.device.id, kind: options.device.kind });
     this.now = options.now ?? (() => new Date());
-    this.topic = readingsTopic(options.device.id);
+    this.clock = options.clock ?? (() => performance.now());
     this.staleAfterMs = options.staleAfterMs ?? 30_000;
+    this.stats = options.stats ?? new DeliveryStats();
+    this.startedAt = this.now().getTime();
+    const device = createSeededRandom(`${options.seed}|hardware|${options.device.id}`);
+    this.battery = { start: device.uniform(55, 100), drainPerHour: device.uniform(0.2, 1.5) };
+    this.malformedOffset = hashSeed(options.device.id) % 997;
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  private get receiptsOn(): boolean {
+    return this.options.receiptTimeoutMs !== undefined;
+  }
+
+  private get isBatchingHub(): boolean {
+    return this.options.device.kind === 'hub' && this.options.hub !== undefined;
+  }
+
+  /** Messages published to the outbox and not yet settled. */
+  get pending(): number {
+    return this.outbox.size;
+  }
+
+  get isOnline(): boolean {
+    return this.online;
   }
 
   start(): void {
@@ -96,15 +199,30 @@ export class SimulatedDevice {
       error: (error) => this.onError(error),
     });
     this.transport.subscribe?.(commandsTopic(device.id), (payload) => this.onCommand(payload));
-    this.scheduleMeasurement(this.timing.uniform(FIRST_READING_MS.min, FIRST_READING_MS.max));
+    if (this.receiptsOn) {
+      this.transport.subscribe?.(receiptsTopic(device.id), (payload) => this.onReceipt(payload));
+      this.resendTimer = setInterval(() => this.flush(), RESEND_CHECK_MS);
+    }
+    if (this.options.intervalMs !== undefined) {
+      this.scheduleMeasurement(this.timing.uniform(FIRST_READING_MS.min, FIRST_READING_MS.max));
+    }
+    if (this.options.statusIntervalMs !== undefined) {
+      const every = this.options.statusIntervalMs;
+      this.statusTimer = setInterval(() => this.reportStatus(), every);
+    }
+    if (this.isBatchingHub) this.scheduleHubOutage();
   }
 
-  /** Stops measuring, gives unacknowledged readings up to `drainTimeoutMs`, then disconnects. */
+  /** Stops measuring, gives unsettled messages up to `drainTimeoutMs`, then disconnects. */
   async stop(drainTimeoutMs: number): Promise<DeviceSummary> {
     this.stopping = true;
     clearTimeout(this.measureTimer);
+    clearInterval(this.statusTimer);
+    clearTimeout(this.hubTimer);
+    if (this.hubOffline) this.setHubOffline(false);
     if (this.outbox.size > 0) await this.waitForDrain(drainTimeoutMs);
     clearTimeout(this.retryTimer);
+    clearInterval(this.resendTimer);
     const unacknowledged = this.outbox.messageIds();
     if (this.transport) await this.transport.end(unacknowledged.length > 0);
     this.log.info('device stopped', {
@@ -118,6 +236,118 @@ export class SimulatedDevice {
       republished: this.republished,
       unacknowledged,
     };
+  }
+
+  /** Takes one measurement now and publishes it (load mode calls this at its own pace). */
+  measureNow(): void {
+    if (this.stopping) return;
+    const at = this.now();
+    const message = this.options.generator.next(at);
+    for (const outgoing of this.toOutgoing(message, at)) this.enqueue(outgoing);
+    this.flush();
+  }
+
+  /** The measurement as the device publishes it: JSON readings, BLE values or a broken message. */
+  private toOutgoing(message: DeviceMessageV1, at: Date): OutgoingMessage[] {
+    const awaitReceipt = this.receiptsOn;
+    const fraction = this.options.malformedFraction ?? 0;
+    const kinds = this.options.malformedKinds ?? [];
+    // Drawn on every measurement, so the fault stream does not depend on the fraction's history.
+    const breakIt = this.faults.next() < fraction && kinds.length > 0;
+    if (breakIt) {
+      // Cycling through the kinds shows every kind of breakage in a short run.
+      const kind = kinds[(this.brokenCount + this.malformedOffset) % kinds.length];
+      this.brokenCount += 1;
+      const broken = breakMessage(kind, message, at);
+      this.stats.recordBroken(kind, this.deviceId, broken.readableMessageId);
+      this.log.info('broken message', {
+        brokenKind: kind,
+        expectedReason: broken.expectedReason,
+        messageId: broken.readableMessageId,
+        bytes: broken.payload.length,
+      });
+      return [
+        {
+          messageId: broken.readableMessageId ?? `${message.messageId}.x`,
+          channel: broken.channel,
+          payload: broken.payload,
+          // Its receipt may not name it (messageId null): it leaves on PUBACK.
+          awaitReceipt: false,
+          broken: kind,
+        },
+      ];
+    }
+    if (this.options.ble) {
+      this.bleSequence += 1;
+      return encodeBleMeasurements(message, {
+        receivedAt: at,
+        sequence: this.bleSequence,
+        statusBits: this.faults.next() < 0.1,
+      }).map((ble) => {
+        const messageId = `${message.messageId}.${ble.characteristic.toLowerCase()}`;
+        return { messageId, channel: 'ble', payload: JSON.stringify({ messageId, ...ble }), awaitReceipt };
+      });
+    }
+    return [
+      { messageId: message.messageId, channel: 'readings', payload: JSON.stringify(message), awaitReceipt },
+    ];
+  }
+
+  private enqueue(message: OutgoingMessage): void {
+    const dropped = this.outbox.add(message, this.clock());
+    this.stats.recordEnqueued(message.channel);
+    if (dropped) {
+      this.stats.recordDropped();
+      this.log.warn('outbox full, oldest message dropped', { messageId: dropped.messageId });
+    }
+    this.log.info('message queued', {
+      messageId: message.messageId,
+      channel: message.channel,
+      online: this.online && !this.hubOffline,
+    });
+  }
+
+  /** Battery drains with time, firmware stays, signal wanders (dBm). */
+  private reportStatus(): void {
+    if (this.stopping) return;
+    const at = this.now();
+    this.statusCount += 1;
+    const hours = (at.getTime() - this.startedAt) / 3_600_000;
+    const batteryLevel = Math.max(0, Math.round(this.battery.start - this.battery.drainPerHour * hours));
+    const signalStrength = Math.round(-70 + this.timing.normal(0, 8));
+    const messageId = `${this.deviceId.slice(0, 8).replace(/[^A-Za-z0-9._:-]/g, '-')}-s${this.statusCount}-${at.getTime().toString(36)}`;
+    const payload = JSON.stringify({
+      messageId,
+      reportedAt: formatMeasuredAt(at),
+      firmwareVersion: `sim-${this.options.device.kind}-1.4.2`,
+      batteryLevel,
+      signalStrength,
+    });
+    this.enqueue({ messageId, channel: 'status', payload, awaitReceipt: this.receiptsOn });
+    this.flush();
+  }
+
+  private scheduleHubOutage(): void {
+    const hub = this.options.hub;
+    if (!hub || this.stopping) return;
+    this.hubTimer = setTimeout(() => {
+      this.setHubOffline(true);
+      this.hubTimer = setTimeout(() => {
+        this.setHubOffline(false);
+        this.scheduleHubOutage();
+      }, hub.offlineMs);
+    }, hub.onlineMs);
+  }
+
+  private setHubOffline(offline: boolean): void {
+    this.hubOffline = offline;
+    if (offline) {
+      this.log.info('hub offline, buffering', { outbox: this.outbox.size });
+      return;
+    }
+    this.log.info('hub back online, uploading backlog', { outbox: this.outbox.size });
+    this.outbox.onReconnect(this.clock());
+    this.flush();
   }
 
   /**
@@ -146,70 +376,105 @@ export class SimulatedDevice {
     this.measure();
   }
 
+  /** stored and duplicate settle a message; rejected settles it too, with its reason logged. */
+  private onReceipt(payload: string): void {
+    const receipt = parseReceipt(payload);
+    if (!receipt) {
+      this.log.warn('receipt not understood, ignored', { bytes: payload.length });
+      return;
+    }
+    const now = this.clock();
+    const entry = receipt.messageId === null ? undefined : this.outbox.settle(receipt.messageId);
+    const match = this.stats.recordReceipt(this.deviceId, receipt, {
+      matched: entry !== undefined,
+      latencyMs: entry?.lastSentAt === undefined ? undefined : now - entry.lastSentAt,
+    });
+    if (receipt.status === 'rejected') {
+      // Firmware logs the reason and drops the message; one we broke on purpose is no surprise.
+      const fields = { messageId: receipt.messageId, reason: receipt.reason };
+      if (match === 'broken') this.log.info('broken message rejected, as intended', fields);
+      else this.log.warn('message rejected by the platform, dropped', fields);
+    } else if (this.options.logReceipts) {
+      this.log.debug('receipt', {
+        messageId: receipt.messageId,
+        status: receipt.status,
+        held: entry !== undefined,
+      });
+    }
+    if (entry) this.checkDrained();
+  }
+
   private scheduleMeasurement(delayMs: number): void {
     this.measureTimer = setTimeout(() => this.measure(), delayMs);
   }
 
   private measure(): void {
     if (this.stopping) return;
-    const at = this.now();
-    const message = this.options.generator.next(at);
-    const dropped = this.outbox.add(message, at.getTime());
-    if (dropped)
-      this.log.warn('outbox full, oldest reading dropped', { messageId: dropped.message.messageId });
-    this.log.info('reading measured', {
-      messageId: message.messageId,
-      measuredAt: message.measuredAt,
-      readings: message.readings,
-      online: this.online,
-    });
-    this.flush();
-    const { count } = this.options;
+    this.measureNow();
+    const { count, intervalMs } = this.options;
     if (count !== undefined && this.options.generator.produced >= count) {
       this.checkDrained();
       return;
     }
+    if (intervalMs === undefined) return;
     const jitter = this.timing.uniform(1 - INTERVAL_JITTER, 1 + INTERVAL_JITTER);
-    this.scheduleMeasurement(this.options.intervalMs * jitter);
+    this.scheduleMeasurement(intervalMs * jitter);
   }
 
   private flush(): void {
-    if (!this.transport?.connected) return;
-    for (const entry of this.outbox.due(this.now().getTime(), this.staleAfterMs)) this.publish(entry);
+    if (!this.transport?.connected || this.hubOffline) return;
+    const due = this.outbox.due(this.clock(), this.staleAfterMs, this.options.receiptTimeoutMs);
+    for (const group of planUploads(due, this.isBatchingHub)) this.publish(group);
   }
 
-  private publish(entry: OutboxEntry): void {
-    const { messageId } = entry.message;
-    if (entry.attempts > 0) {
-      this.republished += 1;
-      this.log.info('reading republished', {
-        messageId,
-        measuredAt: entry.message.measuredAt,
-        attempt: entry.attempts + 1,
-      });
+  private publish(group: readonly OutboxEntry[]): void {
+    const first = group[0];
+    if (!first) return;
+    const now = this.clock();
+    for (const entry of group) {
+      if (entry.attempts > 0) {
+        this.republished += 1;
+        this.stats.recordRepublished();
+        this.log.info('message republished', { messageId: entry.messageId, attempt: entry.attempts + 1 });
+      }
+      this.outbox.markSent(entry.messageId, now);
     }
-    this.outbox.markSent(messageId, this.now().getTime());
-    this.transport?.publish(this.topic, entry.payload, (error) => this.onPublishDone(messageId, error));
+    const ids = group.map((e) => e.messageId);
+    let payload = first.payload;
+    if (group.length > 1) {
+      payload = hubBatchPayload(group);
+      this.stats.recordBatch();
+      this.log.info('hub batch published', { messages: group.length, bytes: payload.length });
+    }
+    this.transport?.publish(channelTopic(first.channel, this.deviceId), payload, (error) =>
+      this.onPublishDone(ids, now, error),
+    );
   }
 
-  private onPublishDone(messageId: string, error: Error | undefined): void {
+  private onPublishDone(messageIds: readonly string[], sentAt: number, error: Error | undefined): void {
     if (error) {
-      this.outbox.markFailed(messageId);
-      this.log.warn('reading not acknowledged, kept in outbox', { messageId, err: error });
+      messageIds.forEach((id) => this.outbox.markFailed(id));
+      this.log.warn('message not acknowledged, kept in outbox', { messageIds, err: error });
       if (!this.stopping || this.drainWaiters.length > 0) {
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(() => this.flush(), RETRY_AFTER_FAILURE_MS);
       }
       return;
     }
-    const entry = this.outbox.acknowledge(messageId);
-    if (!entry) return; // a second PUBACK for a reading republished as stale
-    this.acknowledged += 1;
-    this.log.info('reading acknowledged', {
-      messageId,
-      latencyMs: this.now().getTime() - entry.enqueuedAt,
-      attempts: entry.attempts,
-    });
+    const now = this.clock();
+    for (const messageId of messageIds) {
+      const acked = this.outbox.acknowledge(messageId, now);
+      // Undefined: a second PUBACK for a message republished as stale, or one already receipted.
+      if (!acked) continue;
+      this.acknowledged += 1;
+      this.stats.recordAck(now - sentAt);
+      this.log.info('message acknowledged', {
+        messageId,
+        latencyMs: now - acked.entry.enqueuedAt,
+        attempts: acked.entry.attempts,
+        awaitingReceipt: !acked.settled,
+      });
+    }
     this.checkDrained();
   }
 
@@ -220,7 +485,7 @@ export class SimulatedDevice {
     this.log.info(this.connections === 1 ? 'device connected' : 'device reconnected', {
       outbox: this.outbox.size,
     });
-    this.outbox.restartInFlightClocks(this.now().getTime());
+    this.outbox.onReconnect(this.clock());
     this.flush();
   }
 
@@ -231,6 +496,11 @@ export class SimulatedDevice {
   }
 
   private onError(error: Error): void {
+    // While disconnecting, mqtt.js may still try to acknowledge a late receipt or command.
+    if (this.stopping) {
+      this.log.debug('mqtt error while stopping', { err: error });
+      return;
+    }
     const repeats = this.lastError?.message === error.message ? this.lastError.repeats + 1 : 1;
     this.lastError = { message: error.message, repeats };
     if (repeats === 1 || repeats % ERROR_LOG_EVERY === 0) {
