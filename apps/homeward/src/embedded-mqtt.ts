@@ -49,7 +49,10 @@ export async function listenEmbeddedBroker(config: AppConfig, logger: Logger): P
   };
 }
 
-/** Hands the broker the platform's device rules, and stores each device message before its PUBACK. */
+/**
+ * Hands the broker the platform's device rules, stores each device message before its PUBACK,
+ * and publishes the receipts through the broker once they are committed.
+ */
 export function serveDevices(
   broker: EmbeddedBroker,
   devices: DeviceService,
@@ -63,4 +66,5 @@ export function serveDevices(
     },
     storeBeforeAck: (topic, payload) => ingest.storeBeforeAck(topic, payload),
   });
+  ingest.sendReceiptsWith((topic, payload) => broker.publish(topic, payload));
 }

@@ -56,9 +56,11 @@ export function deviceMessageSchemaV1(): Record<string, unknown> {
  * so one bad message rejects only itself.
  */
 export function deviceHubBatchSchemaV1(): Record<string, unknown> {
-  const { $schema, $id: _id, ...message } = deviceMessageSchemaV1();
+  const message = deviceMessageSchemaV1();
+  delete message.$schema;
+  delete message.$id;
   return {
-    $schema,
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://homeward.health/schemas/device-hub-batch.v1.json',
     title: 'Homeward hub batch v1',
     description: `Messages a hub buffered while offline, published QoS 1 to ${DEVICE_CONTRACT.topicPrefix}/{deviceId}/readings, UTF-8 JSON, at most ${DEVICE_CONTRACT.maxBatchPayloadBytes} bytes. Each message is validated, stored and receipted on its own.`,

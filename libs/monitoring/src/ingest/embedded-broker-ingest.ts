@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { deviceIdFromTopic } from '@homeward/contracts';
+import { publishReceipts, type ReceiptSend } from './ingest-receipts';
 import { IngestService } from './ingest.service';
 import { CommitQueue, type InboundMessage } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
@@ -20,6 +21,7 @@ export const EMBEDDED_INGEST_CLIENT_ID = 'embedded-broker';
 @Injectable()
 export class EmbeddedBrokerIngest implements OnApplicationShutdown {
   private readonly queue: CommitQueue<Waiting>;
+  private sendReceipt?: ReceiptSend;
 
   constructor(
     private readonly config: AppConfig,
@@ -30,17 +32,27 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,
       commit: async (batch) => {
-        const outcome = await ingest.storeBatch(
+        const { receipts, ...outcome } = await ingest.storeBatch(
           batch.map((entry) => entry.message),
           EMBEDDED_INGEST_CLIENT_ID,
         );
         this.logger.debug(outcome, 'Ingest batch committed');
+        const send = this.sendReceipt;
+        if (send) publishReceipts(receipts, send, this.logger);
       },
       onCommitted: (batch) => batch.forEach((entry) => entry.committed()),
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
       logger: logger.child({ component: 'embedded-ingest' }),
     });
     reportIngestBacklog(this);
+  }
+
+  /**
+   * Where receipts go once a batch is committed: the broker itself, in process. Publishing
+   * there does not pass authorizePublish, so it never waits behind the PUBACKs held there.
+   */
+  sendReceiptsWith(send: ReceiptSend): void {
+    this.sendReceipt = send;
   }
 
   held(): number {

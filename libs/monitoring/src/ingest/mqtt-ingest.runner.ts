@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { DEVICE_CONTRACT } from '@homeward/contracts';
+import { publishReceipts } from './ingest-receipts';
 import { IngestService } from './ingest.service';
 import { HeldAckMqttConsumer } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
@@ -36,8 +37,10 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       maxHeld: config.INGEST_MAX_HELD,
       logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
       onBatch: async (messages) => {
-        const outcome = await this.ingest.storeBatch(messages, clientId);
+        const { receipts, ...outcome } = await this.ingest.storeBatch(messages, clientId);
         this.logger.debug(outcome, 'Ingest batch committed');
+        // Committed: the receipts go out beside the held PUBACKs, which do not wait for them.
+        publishReceipts(receipts, (topic, payload) => consumer.publish(topic, payload), this.logger);
       },
     });
     this.consumer = consumer;

@@ -185,6 +185,17 @@ export class HeldAckMqttConsumer {
     });
   }
 
+  /**
+   * Publishes QoS 1 on the consumer's own connection (the platform's service account) and
+   * resolves on the broker's PUBACK. Fails at once when not connected: nothing is queued in
+   * this process for a broker that is away.
+   */
+  async publish(topic: string, payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error('not connected to the broker');
+    await client.publishAsync(topic, payload, { qos: 1 });
+  }
+
   /** Commits what is held, then disconnects; uncommitted messages are redelivered later. */
   async stop(): Promise<void> {
     await this.queue.stop();
