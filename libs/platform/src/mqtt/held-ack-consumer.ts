@@ -1,4 +1,11 @@
-import { connect, type IClientOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
+import {
+  connect,
+  type IClientOptions,
+  type IPublishPacket,
+  type ISubscriptionMap,
+  type MqttClient,
+  type Packet,
+} from 'mqtt';
 import type { Logger } from 'pino';
 import { CommitQueue } from './commit-queue';
 
@@ -162,9 +169,16 @@ export class HeldAckMqttConsumer {
         'MQTT consumer connected',
       );
       // Subscribed on every connect, not only without a session: a session kept from before a
-      // filter was added would otherwise never receive it. Subscribing again to a filter the
-      // session holds replaces it in place; nothing queued for it is lost.
-      client.subscribe(topics, { qos: 1 }, (error) => {
+      // filter was added would otherwise never receive it, and Mosquitto 2.0.11 restores a
+      // persisted session's shared subscription after a restart in a state that receives
+      // nothing until the client subscribes again (reproduced). Subscribing again to a filter
+      // the session holds replaces it in place; nothing queued for it is lost. mqtt.js skips a
+      // SUBSCRIBE for filters it subscribed before unless `resubscribe` is set in the topic map.
+      const subscriptions: ISubscriptionMap = Object.fromEntries(
+        topics.map((topic) => [topic, { qos: 1 as const }]),
+      );
+      subscriptions.resubscribe = true;
+      client.subscribe(subscriptions, (error) => {
         if (error) options.logger.error({ err: error, topics }, 'MQTT subscribe failed');
       });
     });
