@@ -24,6 +24,7 @@ describe('ingest durability, as devices see it through their receipts', () => {
   let stack: TestStack;
   let ingest: AppProcess;
   let database: TcpProxy;
+  let ingestDatabaseUrl: string;
   let opsPort: number;
   let devices: RegisteredTestDevice[];
   const connected: ReceiptingDevice[] = [];
@@ -35,15 +36,16 @@ describe('ingest durability, as devices see it through their receipts', () => {
 
   beforeAll(async () => {
     stack = await TestStack.start({ apps: ['api'], env: { INGEST_FLUSH_MS: '50' } });
-    devices = await registerDevices(stack, ['scale', 'scale', 'scale', 'scale', 'hub', 'hub']);
+    devices = await registerDevices(stack, ['scale', 'scale', 'scale', 'scale', 'hub', 'hub', 'scale']);
     // Ingest reaches PostgreSQL through a relay the suite can take down, for it alone.
     const url = new URL(stack.database.url);
     database = await TcpProxy.start({ host: url.hostname, port: Number(url.port || 5432) });
     url.host = `127.0.0.1:${database.port}`;
+    ingestDatabaseUrl = url.toString();
     opsPort = await freePort();
     ingest = new AppProcess('ingest', {
       ...stack.env(),
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: ingestDatabaseUrl,
       OPS_PORT: String(opsPort),
       INGEST_MAX_HELD: String(MAX_HELD),
     });
@@ -223,5 +225,38 @@ describe('ingest durability, as devices see it through their receipts', () => {
     expect(
       Number(/homeward_ingest_receipts_total\{result="published"\} (\d+)/.exec(metrics)?.[1]),
     ).toBeGreaterThan(sent.length);
+  });
+
+  // Last: it replaces the suite's ingest with one that holds messages for seconds.
+  it('commits what it holds when stopped with SIGTERM, so nothing is redelivered to the next ingest', async () => {
+    await ingest.stop();
+    const slowFlush = new AppProcess('ingest', {
+      ...stack.env(),
+      DATABASE_URL: ingestDatabaseUrl,
+      OPS_PORT: String(opsPort),
+      INGEST_FLUSH_MS: '5000',
+    });
+    stack.apps.set('ingest', slowFlush);
+    await slowFlush.start(READY);
+    const client = await device(6, 0, 30_000);
+    const sent = messages('drain', 100);
+    client.send(sent);
+    // All 100 held, none committed: the batch waits for its 5 s flush.
+    await waitFor(async () => (await heldNow()) === sent.length, { what: 'the messages held' });
+    expect(await count("SELECT count(*) FROM device_messages WHERE message_id LIKE 'drain-%'")).toBe(0);
+
+    await slowFlush.stop();
+    expect(await count("SELECT count(*) FROM device_messages WHERE message_id LIKE 'drain-%'")).toBe(
+      sent.length,
+    );
+    expect(slowFlush.log).not.toContain('Final commit at shutdown failed');
+
+    await slowFlush.start(READY);
+    await expectEachStoredOnceWithReceipt(client, sent);
+    await sleep(1000);
+    // Acknowledged at shutdown: the broker redelivered none of them, so none was a duplicate.
+    const statuses = [...client.receipts.values()].flat().map(({ status }) => status);
+    expect(statuses.filter((status) => status !== 'stored')).toEqual([]);
+    expect(statuses).toHaveLength(sent.length);
   });
 });
