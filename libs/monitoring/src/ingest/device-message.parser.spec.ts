@@ -10,6 +10,7 @@ import {
 } from '@homeward/contracts';
 import {
   parseDeviceMessage,
+  estimateDeviceMessages,
   parseDevicePayload,
   payloadExcerpt,
   type AcceptedMessage,
@@ -661,5 +662,19 @@ describe('parseDevicePayload', () => {
   it('gives no device to a message whose topic names none', () => {
     const [result] = parseAll({ messages: batchOf(2) }, 'v1/devices/not-a-uuid/readings');
     expect(rejected(result)).toMatchObject({ reason: 'invalid_device_id' });
+  });
+});
+
+describe('estimateDeviceMessages', () => {
+  it('counts one for a message, one per message of a hub batch, capped at the batch limit', () => {
+    const body = (i: number) => message(bp(130, 85), { messageId: `m-${i}` });
+    const batch = (n: number) =>
+      Buffer.from(JSON.stringify({ messages: Array.from({ length: n }, (_, i) => body(i)) }));
+    expect(estimateDeviceMessages(Buffer.from(JSON.stringify(body(1))))).toBe(1);
+    expect(estimateDeviceMessages(Buffer.from('not json at all'))).toBe(1);
+    expect(estimateDeviceMessages(batch(37))).toBe(37);
+    expect(estimateDeviceMessages(batch(DEVICE_CONTRACT.maxMessagesPerBatch + 50))).toBe(
+      DEVICE_CONTRACT.maxMessagesPerBatch,
+    );
   });
 });

@@ -429,6 +429,20 @@ function valueAt(body: unknown, pointer: string): unknown {
     );
 }
 
+const MESSAGE_ID_KEY = Buffer.from('"messageId"');
+
+/**
+ * About how many device messages a payload holds, without parsing it: one per `"messageId"` key
+ * (a hub batch holds one per message), between 1 and DEVICE_CONTRACT.maxMessagesPerBatch. For
+ * backpressure and batch sizes, where a microsecond matters and an estimate will do.
+ */
+export function estimateDeviceMessages(payload: Buffer): number {
+  let count = 0;
+  for (let at = payload.indexOf(MESSAGE_ID_KEY); at >= 0; at = payload.indexOf(MESSAGE_ID_KEY, at + 1))
+    if (++count >= DEVICE_CONTRACT.maxMessagesPerBatch) break;
+  return Math.max(1, count);
+}
+
 /**
  * The stored excerpt of a rejected payload: capped, with what PostgreSQL text cannot hold (NUL,
  * a surrogate cut in half by the cap) written as a visible `\uXXXX` escape.

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { deviceIdFromTopic } from '@homeward/contracts';
+import { estimateDeviceMessages } from './device-message.parser';
 import { publishReceipts, type ReceiptSend } from './ingest-receipts';
 import { IngestService } from './ingest.service';
 import { CommitQueue, type InboundMessage } from '@homeward/platform';
@@ -42,6 +43,8 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
       },
       onCommitted: (batch) => batch.forEach((entry) => entry.committed()),
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
+      // A hub batch is up to 500 messages: batched and bounded as that many, not one.
+      weightOf: (entry) => estimateDeviceMessages(entry.message.payload),
       logger: logger.child({ component: 'embedded-ingest' }),
     });
     reportIngestBacklog(this);
@@ -56,7 +59,7 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
   }
 
   held(): number {
-    return this.queue.size;
+    return this.queue.weight;
   }
 
   oldestHeldAgeMs(): number {
@@ -70,7 +73,7 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
    */
   storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
     if (!deviceIdFromTopic(topic)) return Promise.resolve();
-    if (this.queue.size >= this.config.INGEST_MAX_HELD)
+    if (this.queue.weight >= this.config.INGEST_MAX_HELD)
       return Promise.reject(new Error('ingest is behind; publish again later'));
     return new Promise<void>((committed) =>
       this.queue.add({ message: { topic, payload, receivedAt: new Date() }, committed }),

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { DEVICE_CONTRACT } from '@homeward/contracts';
+import { estimateDeviceMessages } from './device-message.parser';
 import { publishReceipts } from './ingest-receipts';
 import { IngestService } from './ingest.service';
 import { HeldAckMqttConsumer } from '@homeward/platform';
@@ -35,6 +36,8 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,
       maxHeld: config.INGEST_MAX_HELD,
+      // A hub batch is up to 500 messages: held, batched and bounded as that many, not one.
+      weightOf: (message) => estimateDeviceMessages(message.payload),
       logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
       onBatch: async (messages) => {
         const { receipts, ...outcome } = await this.ingest.storeBatch(messages, clientId);

@@ -27,10 +27,16 @@ export interface HeldAckConsumerOptions {
   batchSize: number;
   flushMs: number;
   /**
-   * Most messages held unacknowledged at once. Above it the consumer stops reading from the
-   * socket (TCP backpressure) whatever the broker sends, so memory stays bounded.
+   * Most messages held unacknowledged at once, by weight. Above it the consumer stops reading
+   * from the socket (TCP backpressure) whatever the broker sends, so memory stays bounded (the
+   * message that crosses it is held too: the peak is below maxHeld plus one message's weight).
    */
   maxHeld: number;
+  /**
+   * How many messages one MQTT message stands for (a hub batch: those it holds), for batches
+   * and `maxHeld`; 1 when not given.
+   */
+  weightOf?: (message: InboundMessage) => number;
   /** Stores a batch durably; throwing keeps the batch and retries it. */
   onBatch: (messages: InboundMessage[]) => Promise<void>;
   logger: Logger;
@@ -97,6 +103,7 @@ export class HeldAckMqttConsumer {
         this.releaseCommittedAcks();
       },
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
+      weightOf: options.weightOf && ((entry) => options.weightOf!(entry.message)),
       logger: options.logger,
     });
   }
@@ -105,9 +112,9 @@ export class HeldAckMqttConsumer {
     return this.client?.connected ?? false;
   }
 
-  /** Messages received and not yet committed. */
+  /** Messages received and not yet committed, by weight. */
   get held(): number {
-    return this.queue.size;
+    return this.queue.weight;
   }
 
   /** The most messages held at once since start: stays at or below `maxHeld`. */
@@ -147,7 +154,7 @@ export class HeldAckMqttConsumer {
     this.interceptPubacks(client);
     client.handleMessage = (packet, callback) => {
       this.accept(packet);
-      if (this.queue.size < options.maxHeld) return callback();
+      if (this.queue.weight < options.maxHeld) return callback();
       void this.queue.whenBelow(options.maxHeld).then(() => callback());
     };
     const topics = options.filters.map((filter) =>
@@ -260,7 +267,7 @@ export class HeldAckMqttConsumer {
       this.heldById.set(packet.messageId, slot);
     }
     this.queue.add({ message, slot });
-    if (this.queue.size > this.maxHeldSeen) this.maxHeldSeen = this.queue.size;
+    if (this.queue.weight > this.maxHeldSeen) this.maxHeldSeen = this.queue.weight;
   }
 
   private releaseCommittedAcks(): void {
