@@ -15,7 +15,7 @@ import {
   waitFor,
   type TestDatabase,
 } from '@homeward/testing';
-import { bpMessage, connectDevice } from './mqtt-helpers';
+import { ReceiptingDevice, bpMessage, connectDevice } from './mqtt-helpers';
 
 interface DemoDevice {
   id: string;
@@ -293,7 +293,7 @@ describe('all-in-one process: embedded broker limits', () => {
     const bystander = await connectDevice(url, other);
 
     for (const [messageId, bytes] of [
-      ['oversize-1mib', 1024 * 1024],
+      ['oversize-2mib', 2 * 1024 * 1024],
       ['oversize-10mib', 10 * 1024 * 1024],
       ['oversize-by-one', DEVICE_CONTRACT.maxPacketBytes - overhead + 1],
     ] as const) {
@@ -337,6 +337,45 @@ describe('all-in-one process: embedded broker limits', () => {
         "SELECT count(*) AS n FROM readings WHERE message_id LIKE 'oversize-%' OR message_id = 'at-packet-limit'",
       ),
     ).toBe(0);
+  });
+
+  it('sends a device its receipts through the embedded broker once committed, one per message of a hub batch', async () => {
+    const [, device] = homeward!.devices;
+    const hub = await ReceiptingDevice.connect(printedMqttUrl(homeward!.app), device, { hubBatchSize: 500 });
+    try {
+      const base = Date.now() - 60_000;
+      const batch = Array.from({ length: 500 }, (_, i) => ({
+        messageId: `aio-hub-${i}`,
+        body: bpMessage(`aio-hub-${i}`, 120 + (i % 30), 80, new Date(base + i)),
+      }));
+      hub.send(batch);
+      await hub.settled(30_000);
+      hub.send([
+        batch[0],
+        {
+          messageId: 'aio-empty',
+          body: JSON.stringify({
+            messageId: 'aio-empty',
+            measuredAt: new Date(base).toISOString(),
+            readings: [],
+          }),
+        },
+      ]);
+      await hub.settled(10_000);
+
+      const perMessage = await readingsPerMessage(homeward!.database, device.id);
+      expect(batch.filter(({ messageId }) => perMessage.get(messageId) !== READINGS_PER_MESSAGE)).toEqual([]);
+      expect(hub.receipts.get('aio-hub-0')).toEqual([
+        { messageId: 'aio-hub-0', status: 'stored' },
+        { messageId: 'aio-hub-0', status: 'duplicate' },
+      ]);
+      expect(batch.slice(1).every(({ messageId }) => hub.receipts.get(messageId)?.length === 1)).toBe(true);
+      expect(hub.receipts.get('aio-empty')).toEqual([
+        { messageId: 'aio-empty', status: 'rejected', reason: 'schema_violation' },
+      ]);
+    } finally {
+      await hub.close();
+    }
   });
 
   it('records a payload between the contract limit and the packet limit as payload_too_large', async () => {

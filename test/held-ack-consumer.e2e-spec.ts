@@ -163,4 +163,32 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
     }
     expect(again).toEqual([]);
   });
+
+  // Mosquitto 2.0.11 restores a persisted session's shared subscription in a state that
+  // receives nothing until the client subscribes again; mqtt.js sends no SUBSCRIBE for a
+  // session the broker kept unless told to. Last: it restarts the suite's broker.
+  it('keeps receiving on its shared subscription after the broker restarts with its session', async () => {
+    const clientId = `held-${randomBytes(4).toString('hex')}`;
+    const received: string[] = [];
+    const c = consumer(clientId, (messages) => {
+      received.push(...messages.map((m) => m.payload.toString()));
+      return Promise.resolve();
+    });
+    await c.start();
+    try {
+      await publisher.publishAsync('held-test/d4/readings', 'before', { qos: 1 });
+      await waitFor(() => received.includes('before'), { what: 'the message before the restart' });
+      // SIGTERM: Mosquitto saves every session as it exits, so this one is restored.
+      await broker.restart('SIGTERM');
+      await waitFor(() => c.connected && publisher.connected, {
+        what: 'both clients back',
+        timeoutMs: 10_000,
+      });
+      await sleep(300); // the SUBSCRIBE that follows the CONNACK
+      await publisher.publishAsync('held-test/d4/readings', 'after', { qos: 1 });
+      await waitFor(() => received.includes('after'), { what: 'the message after the restart' });
+    } finally {
+      await c.stop();
+    }
+  });
 });

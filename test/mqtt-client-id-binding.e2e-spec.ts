@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Pool } from 'pg';
-import { bleTopic, commandsTopic, readingsTopic } from '@homeward/contracts';
+import {
+  bleTopic,
+  commandsTopic,
+  readingsTopic,
+  receiptsTopic,
+  type DeviceReceiptV1,
+} from '@homeward/contracts';
+import { DynamicSecurityClient } from '@homeward/platform';
 import {
   AppProcess,
   ApiClient,
@@ -223,6 +230,41 @@ describe('MQTT client ids bound to device credentials on Mosquitto with dynamic 
     }
   });
 
+  it('sends a device its receipts as the service account, and no device another device’s receipts', async () => {
+    const client = await connectDevice(stack.broker.url, victim);
+    const forger = await connectDevice(stack.broker.url, attacker);
+    try {
+      const receipts: DeviceReceiptV1[] = [];
+      client.on('message', (topic, payload) => {
+        if (topic === receiptsTopic(victim.id))
+          receipts.push(JSON.parse(payload.toString()) as DeviceReceiptV1);
+      });
+      await client.subscribeAsync(receiptsTopic(victim.id), { qos: 1 });
+      // Denied by the device's role: acknowledged and dropped by Mosquitto.
+      await forger.publishAsync(
+        receiptsTopic(victim.id),
+        JSON.stringify({ messageId: 'receipted-1', status: 'stored' }),
+        { qos: 1 },
+      );
+      const body = JSON.stringify({
+        messageId: 'receipted-1',
+        measuredAt: new Date(Date.now() - 1000).toISOString(),
+        readings: [{ type: 'body_weight', value: 71.5, unit: 'kg' }],
+      });
+      await client.publishAsync(readingsTopic(victim.id), body, { qos: 1 });
+      await client.publishAsync(readingsTopic(victim.id), body, { qos: 1 });
+      await waitFor(() => receipts.length >= 2, { what: 'two receipts', timeoutMs: 10_000 });
+      await sleep(300);
+      expect(receipts).toEqual([
+        { messageId: 'receipted-1', status: 'stored' },
+        { messageId: 'receipted-1', status: 'duplicate' },
+      ]);
+    } finally {
+      await forger.endAsync(true);
+      await client.endAsync(true);
+    }
+  });
+
   // Last: it stops the suite's broker.
   it('lets the platform send a device its remeasure command, and no device send another one commands', async () => {
     const cuff = await api.registerDevice((await api.createPatient()).id, 'bp_cuff');
@@ -347,5 +389,66 @@ describe('MQTT client ids bound to device credentials on the all-in-one process�
       qos: 1,
     });
     expect(await settledCount(database.pool, victim.id, 'embedded-still-here', 1)).toBe(1);
+  });
+});
+
+describe('the service account’s role on a broker that a version without receipts set up', () => {
+  const ROLE = 'homeward-device-commands';
+  let stack: TestStack;
+  let dynsec: DynamicSecurityClient;
+
+  beforeAll(async () => {
+    stack = await TestStack.start({ apps: [], broker: 'dynamic-security' });
+    const account = stack.broker.serviceAccount!;
+    dynsec = await DynamicSecurityClient.connect({ url: stack.broker.url, ...account });
+    // What the previous version left: the role with the commands ACL only, given to the account.
+    await dynsec.run({
+      command: 'createRole',
+      rolename: ROLE,
+      acls: [{ acltype: 'publishClientSend', topic: commandsTopic('+'), allow: true }],
+    });
+    await dynsec.execute([{ command: 'addClientRole', username: account.username, rolename: ROLE }]).catch(
+      () => undefined, // the plugin drops this connection as the account's roles change
+    );
+  });
+
+  afterAll(async () => {
+    await dynsec?.close();
+    await stack?.stop();
+  });
+
+  it('gains the receipts ACL when the API starts, and devices get their receipts', async () => {
+    await stack.startApp('api');
+    await waitFor(() => dynsec.connected, { what: 'the control connection back' });
+    const data = (await dynsec.run({ command: 'getRole', rolename: ROLE })) as {
+      role: { acls: Array<{ acltype: string; topic: string; allow: boolean }> };
+    };
+    expect(data.role.acls.map(({ acltype, topic, allow }) => ({ acltype, topic, allow }))).toEqual(
+      expect.arrayContaining([
+        { acltype: 'publishClientSend', topic: commandsTopic('+'), allow: true },
+        { acltype: 'publishClientSend', topic: receiptsTopic('+'), allow: true },
+      ]),
+    );
+    expect(data.role.acls).toHaveLength(2);
+
+    // A second start finds everything in place and changes nothing.
+    await stack.app('api').stop();
+    await stack.startApp('api');
+    await stack.startApp('ingest');
+    const org = await createOrganization(stack.database.pool);
+    const user = await createUser(stack.database.pool, org, 'coordinator');
+    const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    const device = await api.registerDevice((await api.createPatient()).id, 'scale');
+    const client = await connectDevice(stack.broker.url, device);
+    try {
+      const receipts: DeviceReceiptV1[] = [];
+      client.on('message', (_, payload) => receipts.push(JSON.parse(payload.toString()) as DeviceReceiptV1));
+      await client.subscribeAsync(receiptsTopic(device.id), { qos: 1 });
+      await client.publishAsync(readingsTopic(device.id), bpMessage('upgraded-1', 131, 85), { qos: 1 });
+      await waitFor(() => receipts.length > 0, { what: 'the receipt', timeoutMs: 10_000 });
+      expect(receipts).toEqual([{ messageId: 'upgraded-1', status: 'stored' }]);
+    } finally {
+      await client.endAsync(true);
+    }
   });
 });

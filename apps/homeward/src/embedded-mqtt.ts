@@ -50,8 +50,9 @@ export async function listenEmbeddedBroker(config: AppConfig, logger: Logger): P
 }
 
 /**
- * Hands the broker the platform's device rules, and stores each device message before its PUBACK.
- * Deactivating a device or rotating its secret closes its connection here at once.
+ * Hands the broker the platform's device rules, stores each device message before its PUBACK,
+ * and publishes the receipts through the broker once they are committed. Deactivating a device
+ * or rotating its secret closes its connection here at once.
  */
 export function serveDevices(
   broker: EmbeddedBroker,
@@ -67,4 +68,5 @@ export function serveDevices(
     storeBeforeAck: (topic, payload) => ingest.storeBeforeAck(topic, payload),
   });
   devices.attachBrokerConnections({ disconnect: (clientId) => broker.disconnect(clientId) });
+  ingest.sendReceiptsWith((topic, payload) => broker.publish(topic, payload));
 }

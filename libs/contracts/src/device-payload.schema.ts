@@ -10,7 +10,7 @@ export function deviceMessageSchemaV1(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://homeward.health/schemas/device-message.v1.json',
     title: 'Homeward device message v1',
-    description: `Published QoS 1 to ${DEVICE_CONTRACT.topicPrefix}/{deviceId}/readings, UTF-8 JSON, at most ${DEVICE_CONTRACT.maxPayloadBytes} bytes.`,
+    description: `Published QoS 1 to ${DEVICE_CONTRACT.topicPrefix}/{deviceId}/readings, UTF-8 JSON, at most ${DEVICE_CONTRACT.maxPayloadBytes} bytes; or one of up to ${DEVICE_CONTRACT.maxMessagesPerBatch} in a hub batch (device-hub-batch.v1).`,
     type: 'object',
     additionalProperties: false,
     required: ['messageId', 'measuredAt', 'readings'],
@@ -47,6 +47,35 @@ export function deviceMessageSchemaV1(): Record<string, unknown> {
         },
       },
     },
+  };
+}
+
+/**
+ * Device contract v1: a hub's buffered messages in one payload on the readings topic, as JSON
+ * Schema with the message schema inlined. Ingest checks the envelope, then each message alone,
+ * so one bad message rejects only itself.
+ */
+export function deviceHubBatchSchemaV1(): Record<string, unknown> {
+  const message = deviceMessageSchemaV1();
+  delete message.$schema;
+  delete message.$id;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://homeward.health/schemas/device-hub-batch.v1.json',
+    title: 'Homeward hub batch v1',
+    description: `Messages a hub buffered while offline, published QoS 1 to ${DEVICE_CONTRACT.topicPrefix}/{deviceId}/readings, UTF-8 JSON, at most ${DEVICE_CONTRACT.maxBatchPayloadBytes} bytes. Each message is validated, stored and receipted on its own.`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['messages'],
+    properties: {
+      messages: {
+        type: 'array',
+        minItems: 1,
+        maxItems: DEVICE_CONTRACT.maxMessagesPerBatch,
+        items: { $ref: '#/$defs/message' },
+      },
+    },
+    $defs: { message },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RejectionReason } from './rejection-reasons';
 import type { VitalType } from './vitals.catalog';
 
 /** Device contract v1: what a device publishes QoS 1 to `v1/devices/{deviceId}/readings`. */
@@ -11,6 +12,14 @@ export interface DeviceMessageV1 {
   messageId: string;
   measuredAt: string;
   readings: DeviceReadingV1[];
+}
+
+/**
+ * Device contract v1: what a hub buffered while offline, published as one payload to its
+ * readings topic. Each message is validated, stored and receipted on its own.
+ */
+export interface DeviceHubBatchV1 {
+  messages: DeviceMessageV1[];
 }
 
 /** The Bluetooth SIG health measurement characteristics (16-bit UUIDs) a hub may forward. */
@@ -68,13 +77,22 @@ export const DEVICE_CONTRACT = {
   maxFirmwareVersionLength: 64,
   /** Longest BLE characteristic value accepted, in bytes (hex is twice as long). */
   maxBleValueBytes: 512,
+  /** Largest single message (not a hub batch). */
   maxPayloadBytes: 16 * 1024,
+  /** Most messages in one hub batch (`{"messages":[...]}`). */
+  maxMessagesPerBatch: 500,
   /**
-   * Largest MQTT packet a broker accepts (Mosquitto's message_size_limit plus headroom for the
-   * topic): above maxPayloadBytes so an oversized reading is recorded as payload_too_large
-   * rather than dropped silently, yet small enough that no client can make a broker buffer megabytes.
+   * Largest hub batch payload: 500 messages of about 1 KiB each (a message with a handful of
+   * readings is 200-400 bytes; one with all 32 readings about 2 KiB).
    */
-  maxPacketBytes: 64 * 1024 + 1024,
+  maxBatchPayloadBytes: 512 * 1024,
+  /**
+   * Largest MQTT packet a broker accepts (Mosquitto's message_size_limit, 1 MiB, plus 1 KiB for
+   * the topic and headers): above maxBatchPayloadBytes so an oversized payload is recorded as
+   * payload_too_large rather than dropped silently, yet small enough that no client can make a
+   * broker buffer much more than a full hub batch.
+   */
+  maxPacketBytes: 1024 * 1024 + 1024,
   maxReadingsPerMessage: 32,
   maxMessageIdLength: 128,
   /** How far ahead of the server clock a measurement may be stamped (device clock drift). */
@@ -157,6 +175,28 @@ export interface DeviceCommandV1 {
   reason: 'confirm_reading';
   /** ISO 8601: after this the platform has decided without the re-measurement. */
   expiresAt: string;
+}
+
+/**
+ * Where the platform tells a device what became of each message it published (QoS 1), once
+ * the outcome is committed: firmware drops from its buffer only what is `stored` or `duplicate`.
+ */
+export function receiptsTopic(deviceId: string): string {
+  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/receipts`;
+}
+
+export const RECEIPT_STATUSES = ['stored', 'duplicate', 'rejected'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+
+/**
+ * Device contract v1: the receipt for one device message (one per message of a hub batch) on
+ * `v1/devices/{deviceId}/receipts`. `messageId` is null when the message was rejected before
+ * its messageId could be read; `reason` (a RejectionReason) is present for `rejected` only.
+ */
+export interface DeviceReceiptV1 {
+  messageId: string | null;
+  status: ReceiptStatus;
+  reason?: RejectionReason;
 }
 
 const DEVICE_TOPIC = /^v1\/devices\/([^/]+)\/(readings|ble)$/;

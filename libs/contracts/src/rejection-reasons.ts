@@ -4,6 +4,8 @@ export const REJECTION_REASONS = [
   'invalid_encoding',
   'invalid_json',
   'schema_violation',
+  /** A hub batch holds more than DEVICE_CONTRACT.maxMessagesPerBatch messages: rejected whole. */
+  'batch_too_large',
   'invalid_device_id',
   'unknown_device',
   'unknown_type',

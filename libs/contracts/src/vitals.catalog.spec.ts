@@ -1,7 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { DEVICE_CONTRACT } from './device-payload';
-import { deviceMessageSchemaV1 } from './device-payload.schema';
+import { deviceHubBatchSchemaV1, deviceMessageSchemaV1 } from './device-payload.schema';
 import { VITALS, VITAL_TYPES, acceptedUnits, toCanonicalUnit } from './vitals.catalog';
 
 /** The example payload from the device contract in the README. */
@@ -124,5 +124,26 @@ describe('the device message JSON Schema (v1)', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.description).toContain(`${DEVICE_CONTRACT.topicPrefix}/{deviceId}/readings`);
     expect(schema.description).toContain(String(DEVICE_CONTRACT.maxPayloadBytes));
+  });
+});
+
+describe('the hub batch JSON Schema', () => {
+  const validate = (() => {
+    const ajv = new Ajv2020({ strict: true });
+    addFormats(ajv, ['date-time']);
+    return ajv.compile(deviceHubBatchSchemaV1());
+  })();
+
+  it('accepts 1 to maxMessagesPerBatch messages of the message schema', () => {
+    expect(validate({ messages: [README_EXAMPLE] })).toBe(true);
+    const full = Array.from({ length: DEVICE_CONTRACT.maxMessagesPerBatch }, () => README_EXAMPLE);
+    expect(validate({ messages: full })).toBe(true);
+  });
+
+  it('rejects an empty or oversized batch, and a message the message schema rejects', () => {
+    expect(validate({ messages: [] })).toBe(false);
+    const over = Array.from({ length: DEVICE_CONTRACT.maxMessagesPerBatch + 1 }, () => README_EXAMPLE);
+    expect(validate({ messages: over })).toBe(false);
+    expect(validate({ messages: [{ ...README_EXAMPLE, measuredAt: 'yesterday' }] })).toBe(false);
   });
 });

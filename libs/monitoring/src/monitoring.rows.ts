@@ -1,3 +1,5 @@
+import type { RejectionReason } from '@homeward/contracts';
+
 /** Row types of readings, the device-message ledger, rejections and the evaluation outbox. */
 
 export interface NewReadingRow {
@@ -73,7 +75,7 @@ export interface NewRejectionRow {
   topic: string;
   deviceRef: string | null;
   messageId: string | null;
-  reason: string;
+  reason: RejectionReason;
   detail: string;
   payloadBytes: number;
   payloadExcerpt: string;

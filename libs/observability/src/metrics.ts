@@ -18,6 +18,13 @@ export const ingestRejections = new Counter({
   registers: [metricsRegistry],
 });
 
+export const ingestReceipts = new Counter({
+  name: 'homeward_ingest_receipts_total',
+  help: 'Receipts published to devices on v1/devices/{id}/receipts, by result (published: the broker acknowledged it)',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
 export const ingestBatchSeconds = new Histogram({
   name: 'homeward_ingest_batch_commit_seconds',
   help: 'Time to commit one ingest batch',

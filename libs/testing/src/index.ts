@@ -8,3 +8,4 @@ export * from './test-database';
 export * from './integration-module';
 export * from './browser';
 export * from './ble-encoding';
+export * from './tcp-proxy';

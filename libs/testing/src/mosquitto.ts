@@ -26,6 +26,11 @@ export interface TestBroker {
   port: number;
   /** With dynamic security: the account that administers it and that the platform's processes use. */
   serviceAccount?: MqttAccount;
+  /**
+   * Stops the broker with `signal` (SIGKILL: nothing saved since the last autosave) and starts
+   * it again on the same port, config and persistence directory; resolves once it answers.
+   */
+  restart(signal?: NodeJS.Signals, downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,41 +121,51 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
   writeFileSync(join(dir, 'mosquitto.conf'), `${config}\n`);
   const binary =
     ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => existsSync(path)) ?? 'mosquitto';
-  const child: ChildProcess = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // The last of its log (dynsec.conf logs to stdout), for the error when it does not start.
-  let stderr = '';
-  const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   const url = `mqtt://127.0.0.1:${port}`;
-  await waitFor(
-    () =>
-      new Promise<boolean>((done) => {
-        if (child.exitCode !== null) throw new Error(`mosquitto exited: ${stderr}`);
-        const probe = connect(url, {
-          reconnectPeriod: 0,
-          connectTimeout: 1000,
-          clientId: `probe-${port}`,
-          username: account?.username,
-          password: account?.password,
-        });
-        probe.once('connect', () => probe.end(true, () => done(true)));
-        probe.once('error', () => probe.end(true, () => done(false)));
-      }),
-    { what: `mosquitto on ${port}`, timeoutMs: 10_000 },
-  );
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = child;
+    // The last of its log (dynsec.conf logs to stdout), for the error when it does not start.
+    let stderr = '';
+    const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000));
+    started.stdout?.on('data', keep);
+    started.stderr?.on('data', keep);
+    await waitFor(
+      () =>
+        new Promise<boolean>((done) => {
+          if (started.exitCode !== null) throw new Error(`mosquitto exited: ${stderr}`);
+          const probe = connect(url, {
+            reconnectPeriod: 0,
+            connectTimeout: 1000,
+            clientId: `probe-${port}`,
+            username: account?.username,
+            password: account?.password,
+          });
+          probe.once('connect', () => probe.end(true, () => done(true)));
+          probe.once('error', () => probe.end(true, () => done(false)));
+        }),
+      { what: `mosquitto on ${port}`, timeoutMs: 10_000 },
+    );
+  };
+  const halt = async (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill(signal);
+    await exited;
+  };
+  await launch();
   return {
     url,
     port,
     serviceAccount: account,
+    restart: async (signal = 'SIGTERM', downMs = 0) => {
+      await halt(signal);
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      await launch();
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((done) => child.once('exit', done));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await halt('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     },
   };

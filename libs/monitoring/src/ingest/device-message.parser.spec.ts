@@ -10,6 +10,8 @@ import {
 } from '@homeward/contracts';
 import {
   parseDeviceMessage,
+  estimateDeviceMessages,
+  parseDevicePayload,
   payloadExcerpt,
   type AcceptedMessage,
   type ParsedMessage,
@@ -557,5 +559,122 @@ describe('parseDeviceMessage on the ble topic', () => {
 
   it('has a rejection reason for every decoder failure', () => {
     expect(REJECTION_REASONS).toEqual(expect.arrayContaining([...BLE_DECODE_FAILURES]));
+  });
+});
+
+describe('parseDevicePayload', () => {
+  const parseAll = (body: unknown, topic = TOPIC) =>
+    parseDevicePayload(topic, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), NOW);
+  const batchOf = (count: number) =>
+    Array.from({ length: count }, (_, i) => message(bp(130, 85), { messageId: `hub-${i}` }));
+
+  it('reads a single message as one result, as parseDeviceMessage does', () => {
+    const body = message(bp(130, 85));
+    expect(parseAll(body)).toEqual([parse(body)]);
+  });
+
+  it('reads a hub batch as one result per message, in order', () => {
+    const results = parseAll({ messages: batchOf(3) });
+    expect(results.map((result) => accepted(result).messageId)).toEqual(['hub-0', 'hub-1', 'hub-2']);
+  });
+
+  it(`accepts ${DEVICE_CONTRACT.maxMessagesPerBatch} messages of a typical size within the batch payload limit`, () => {
+    const payload = JSON.stringify({ messages: batchOf(DEVICE_CONTRACT.maxMessagesPerBatch) });
+    expect(Buffer.byteLength(payload)).toBeLessThan(DEVICE_CONTRACT.maxBatchPayloadBytes / 4);
+    const results = parseAll(payload);
+    expect(results).toHaveLength(DEVICE_CONTRACT.maxMessagesPerBatch);
+    expect(results.every((result) => result.ok)).toBe(true);
+  });
+
+  it('rejects only the bad message of a batch, naming its index and keeping its messageId and payload', () => {
+    const bad = message(bp(80, 120), { messageId: 'hub-bad' });
+    const [first, second, third] = parseAll({ messages: [...batchOf(1), bad, 42] });
+    expect(first.ok).toBe(true);
+    const rejection = rejected(second);
+    expect(rejection).toMatchObject({
+      reason: 'systolic_not_above_diastolic',
+      messageId: 'hub-bad',
+      deviceRef: DEVICE_ID,
+    });
+    expect(rejection.detail).toMatch(/^\/messages\/1: /);
+    expect(JSON.parse(rejection.payload!.toString())).toEqual(bad);
+    expect(rejected(third)).toMatchObject({ reason: 'schema_violation', messageId: null });
+    expect(rejected(third).payload!.toString()).toBe('42');
+  });
+
+  it('holds each message of a batch to the single-message checks (duplicate types, text, time window)', () => {
+    const results = parseAll(
+      `{"messages":[${JSON.stringify(message([...bp(130, 85), ...bp(131, 86)], { messageId: 'dup' }))},` +
+        `{"messageId":"nul\\u0000","measuredAt":"${MEASURED_AT}","readings":[]},` +
+        `${JSON.stringify(message(bp(130, 85), { messageId: 'future', measuredAt: '2026-11-25T09:00:00Z' }))}]}`,
+    );
+    expect(results.map((result) => rejected(result).reason)).toEqual([
+      'duplicate_type',
+      'invalid_characters',
+      'measured_at_in_future',
+    ]);
+  });
+
+  it(`rejects a batch of more than ${DEVICE_CONTRACT.maxMessagesPerBatch} messages whole, without a messageId`, () => {
+    const results = parseAll({ messages: batchOf(DEVICE_CONTRACT.maxMessagesPerBatch + 1) });
+    expect(results).toHaveLength(1);
+    expect(rejected(results[0])).toMatchObject({ reason: 'batch_too_large', messageId: null });
+    expect(rejected(results[0]).detail).toContain(String(DEVICE_CONTRACT.maxMessagesPerBatch));
+  });
+
+  it.each([
+    ['not an array', { messages: { messageId: 'x' } }],
+    ['empty', { messages: [] }],
+    ['beside other fields', { messages: batchOf(1), hub: 'h-1' }],
+  ])('rejects a batch whose messages are %s whole, as a schema violation', (_, body) => {
+    const results = parseAll(body);
+    expect(results).toHaveLength(1);
+    expect(rejected(results[0])).toMatchObject({ reason: 'schema_violation', messageId: null });
+  });
+
+  it('allows a batch beyond the single-message size limit but not beyond the batch limit', () => {
+    const padded = (bytes: number) => {
+      const json = JSON.stringify({ messages: batchOf(2) });
+      return json + ' '.repeat(bytes - Buffer.byteLength(json));
+    };
+    expect(parseAll(padded(DEVICE_CONTRACT.maxPayloadBytes + 1)).every((result) => result.ok)).toBe(true);
+    expect(parseAll(padded(DEVICE_CONTRACT.maxBatchPayloadBytes))).toHaveLength(2);
+    const [over] = parseAll(padded(DEVICE_CONTRACT.maxBatchPayloadBytes + 1));
+    expect(rejected(over)).toMatchObject({ reason: 'payload_too_large' });
+    expect(rejected(over).detail).toContain(String(DEVICE_CONTRACT.maxBatchPayloadBytes));
+  });
+
+  it('keeps the single-message size limit for a message that is not a batch, JSON or not', () => {
+    const json = JSON.stringify(message(bp(130, 85)));
+    const padded = json + ' '.repeat(DEVICE_CONTRACT.maxPayloadBytes + 1 - Buffer.byteLength(json));
+    for (const body of [padded, 'x'.repeat(DEVICE_CONTRACT.maxPayloadBytes + 1)]) {
+      const [result] = parseAll(body);
+      expect(rejected(result).reason).toBe('payload_too_large');
+      expect(rejected(result).detail).toContain(`the limit is ${DEVICE_CONTRACT.maxPayloadBytes}`);
+    }
+  });
+
+  it('does not read a batch on the ble topic', () => {
+    const [result] = parseAll({ messages: batchOf(1) }, bleTopic(DEVICE_ID));
+    expect(rejected(result).reason).toBe('schema_violation');
+  });
+
+  it('gives no device to a message whose topic names none', () => {
+    const [result] = parseAll({ messages: batchOf(2) }, 'v1/devices/not-a-uuid/readings');
+    expect(rejected(result)).toMatchObject({ reason: 'invalid_device_id' });
+  });
+});
+
+describe('estimateDeviceMessages', () => {
+  it('counts one for a message, one per message of a hub batch, capped at the batch limit', () => {
+    const body = (i: number) => message(bp(130, 85), { messageId: `m-${i}` });
+    const batch = (n: number) =>
+      Buffer.from(JSON.stringify({ messages: Array.from({ length: n }, (_, i) => body(i)) }));
+    expect(estimateDeviceMessages(Buffer.from(JSON.stringify(body(1))))).toBe(1);
+    expect(estimateDeviceMessages(Buffer.from('not json at all'))).toBe(1);
+    expect(estimateDeviceMessages(batch(37))).toBe(37);
+    expect(estimateDeviceMessages(batch(DEVICE_CONTRACT.maxMessagesPerBatch + 50))).toBe(
+      DEVICE_CONTRACT.maxMessagesPerBatch,
+    );
   });
 });

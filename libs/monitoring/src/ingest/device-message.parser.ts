@@ -42,6 +42,8 @@ export interface RejectedMessage {
   detail: string;
   deviceRef: string | null;
   messageId: string | null;
+  /** The rejected message alone, when it came in a hub batch: what its rejection records. */
+  payload?: Buffer;
 }
 
 export type ParsedMessage = AcceptedMessage | RejectedMessage;
@@ -57,11 +59,58 @@ const validateBleSchema = ajv.compile<DeviceBleMessageV1>(deviceBleMessageSchema
 type Reject = (reason: RejectionReason, detail: string, messageId?: string | null) => RejectedMessage;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A payload read as JSON from a device topic, before the contract is checked. */
+interface ReadBody {
+  ok: true;
+  deviceRef: string;
+  kind: 'readings' | 'ble';
+  body: unknown;
+  /** Whether the text holds a `\u` escape, the only way NUL or a lone surrogate gets in. */
+  escapes: boolean;
+  reject: Reject;
+}
+
+/**
+ * Validates and normalises what a device published (pure: the clock is passed in): one result
+ * for a single message, or one per message of a hub batch (`{"messages":[...]}` on the readings
+ * topic), in order. A batch whose envelope is wrong (not an array, empty, over
+ * DEVICE_CONTRACT.maxMessagesPerBatch) is one rejection with no messageId.
+ */
+export function parseDevicePayload(topic: string, payload: Buffer, now: Date): ParsedMessage[] {
+  const read = readBody(topic, payload, DEVICE_CONTRACT.maxBatchPayloadBytes);
+  if (!read.ok) {
+    // Over the single-message limit and unreadable: it is no batch, so its size is what is wrong.
+    const unreadable = read.reason === 'invalid_json' || read.reason === 'invalid_encoding';
+    if (unreadable && payload.length > DEVICE_CONTRACT.maxPayloadBytes)
+      return [
+        {
+          ...read,
+          reason: 'payload_too_large',
+          detail: `payload is ${payload.length} bytes; the limit is ${DEVICE_CONTRACT.maxPayloadBytes}`,
+        },
+      ];
+    return [read];
+  }
+  if (read.kind === 'readings' && isHubBatch(read.body)) return parseHubBatch(read, now);
+  if (payload.length > DEVICE_CONTRACT.maxPayloadBytes) return [tooLarge(read.reject, payload.length)];
+  return [parseBody(read, read.body, now, read.reject)];
+}
+
 /**
  * Validates and normalises one device message (pure: the clock is passed in). Every failure
- * names a specific reason a device maker can act on.
+ * names a specific reason a device maker can act on. A hub batch is not one message: see
+ * parseDevicePayload.
  */
 export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): ParsedMessage {
+  const read = readBody(topic, payload, DEVICE_CONTRACT.maxPayloadBytes);
+  return read.ok ? parseBody(read, read.body, now, read.reject) : read;
+}
+
+function tooLarge(reject: Reject, bytes: number, limit: number = DEVICE_CONTRACT.maxPayloadBytes) {
+  return reject('payload_too_large', `payload is ${bytes} bytes; the limit is ${limit}`);
+}
+
+function readBody(topic: string, payload: Buffer, maxBytes: number): ReadBody | RejectedMessage {
   const route = parseDeviceTopic(topic);
   const deviceRef = route?.deviceId ?? null;
   const reject: Reject = (reason, detail, messageId = null) => ({
@@ -72,14 +121,11 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
     messageId,
   });
 
-  if (!deviceRef || !UUID.test(deviceRef))
+  if (!route || !deviceRef || !UUID.test(deviceRef))
     return reject('invalid_device_id', `topic ${topic} does not name a device id`);
-  if (payload.length > DEVICE_CONTRACT.maxPayloadBytes) {
-    return reject(
-      'payload_too_large',
-      `payload is ${payload.length} bytes; the limit is ${DEVICE_CONTRACT.maxPayloadBytes}`,
-    );
-  }
+  // A BLE message is never a batch: its own limit applies before anything is decoded.
+  const limit = route.kind === 'ble' ? DEVICE_CONTRACT.maxPayloadBytes : maxBytes;
+  if (payload.length > limit) return tooLarge(reject, payload.length, limit);
   let text: string;
   try {
     text = utf8.decode(payload);
@@ -92,9 +138,42 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
   } catch (error) {
     return reject('invalid_json', `payload is not JSON: ${(error as Error).message}`);
   }
+  return { ok: true, deviceRef, kind: route.kind, body, escapes: text.includes('\\u'), reject };
+}
+
+function isHubBatch(body: unknown): body is { messages: unknown } {
+  return body !== null && typeof body === 'object' && !Array.isArray(body) && 'messages' in body;
+}
+
+/** Checks the envelope, then each message on its own: a bad one rejects only itself. */
+function parseHubBatch(read: ReadBody, now: Date): ParsedMessage[] {
+  const body = read.body as { messages: unknown };
+  const extra = Object.keys(body).filter((key) => key !== 'messages');
+  if (extra.length > 0)
+    return [read.reject('schema_violation', `a hub batch holds only messages (${extra.join(', ')})`)];
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    return [read.reject('schema_violation', '/messages: must be an array of 1 or more messages')];
+  const max = DEVICE_CONTRACT.maxMessagesPerBatch;
+  if (body.messages.length > max)
+    return [
+      read.reject('batch_too_large', `/messages holds ${body.messages.length} messages; the limit is ${max}`),
+    ];
+  return body.messages.map((entry: unknown, index) => {
+    // Rejections of one message keep that message, not the whole batch, as their payload.
+    const reject: Reject = (reason, detail, messageId = null) => ({
+      ...read.reject(reason, `/messages/${index}: ${detail}`, messageId),
+      payload: Buffer.from(JSON.stringify(entry) ?? ''),
+    });
+    return parseBody(read, entry, now, reject);
+  });
+}
+
+/** One message's body (a whole payload, or one entry of a hub batch). */
+function parseBody(read: ReadBody, body: unknown, now: Date, reject: Reject): ParsedMessage {
+  const { deviceRef } = read;
   // NUL and lone surrogates only reach a parsed string through a \u escape (JSON forbids raw
   // control characters in strings, and the bytes were checked as UTF-8), so most messages skip the walk.
-  if (text.includes('\\u')) {
+  if (read.escapes) {
     const at = findUnstorableText(body);
     if (at !== undefined) {
       return reject(
@@ -105,7 +184,7 @@ export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): P
     }
   }
   const messageId = messageIdOf(body);
-  if (route?.kind === 'ble') return parseBleBody(deviceRef, body, messageId, now, reject);
+  if (read.kind === 'ble') return parseBleBody(deviceRef, body, messageId, now, reject);
 
   const nonFinite = findNonFiniteValue(body);
   if (nonFinite) return reject('non_finite_value', nonFinite, messageId);
@@ -348,6 +427,20 @@ function valueAt(body: unknown, pointer: string): unknown {
       (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
       body,
     );
+}
+
+const MESSAGE_ID_KEY = Buffer.from('"messageId"');
+
+/**
+ * About how many device messages a payload holds, without parsing it: one per `"messageId"` key
+ * (a hub batch holds one per message), between 1 and DEVICE_CONTRACT.maxMessagesPerBatch. For
+ * backpressure and batch sizes, where a microsecond matters and an estimate will do.
+ */
+export function estimateDeviceMessages(payload: Buffer): number {
+  let count = 0;
+  for (let at = payload.indexOf(MESSAGE_ID_KEY); at >= 0; at = payload.indexOf(MESSAGE_ID_KEY, at + 1))
+    if (++count >= DEVICE_CONTRACT.maxMessagesPerBatch) break;
+  return Math.max(1, count);
 }
 
 /**

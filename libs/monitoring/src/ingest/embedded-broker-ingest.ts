@@ -1,6 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { deviceIdFromStatusTopic, deviceIdFromTopic } from '@homeward/contracts';
+import { estimateDeviceMessages } from './device-message.parser';
+import { publishReceipts, type ReceiptSend } from './ingest-receipts';
 import { IngestService } from './ingest.service';
 import { CommitQueue, PublishRateLimiter, type InboundMessage } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
@@ -21,6 +23,7 @@ export const EMBEDDED_INGEST_CLIENT_ID = 'embedded-broker';
 export class EmbeddedBrokerIngest implements OnApplicationShutdown {
   private readonly queue: CommitQueue<Waiting>;
   private readonly rateLimiter: PublishRateLimiter;
+  private sendReceipt?: ReceiptSend;
 
   constructor(
     private readonly config: AppConfig,
@@ -31,22 +34,34 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,
       commit: async (batch) => {
-        const outcome = await ingest.storeBatch(
+        const { receipts, ...outcome } = await ingest.storeBatch(
           batch.map((entry) => entry.message),
           EMBEDDED_INGEST_CLIENT_ID,
         );
         this.logger.debug(outcome, 'Ingest batch committed');
+        const send = this.sendReceipt;
+        if (send) publishReceipts(receipts, send, this.logger);
       },
       onCommitted: (batch) => batch.forEach((entry) => entry.committed()),
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
+      // A hub batch is up to 500 messages: batched and bounded as that many, not one.
+      weightOf: (entry) => estimateDeviceMessages(entry.message.payload),
       logger: logger.child({ component: 'embedded-ingest' }),
     });
     this.rateLimiter = new PublishRateLimiter(config.DEVICE_MAX_MESSAGES_PER_MINUTE);
     reportIngestBacklog(this);
   }
 
+  /**
+   * Where receipts go once a batch is committed: the broker itself, in process. Publishing
+   * there does not pass authorizePublish, so it never waits behind the PUBACKs held there.
+   */
+  sendReceiptsWith(send: ReceiptSend): void {
+    this.sendReceipt = send;
+  }
+
   held(): number {
-    return this.queue.size;
+    return this.queue.weight;
   }
 
   oldestHeldAgeMs(): number {
@@ -63,7 +78,7 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
     const deviceId = deviceIdFromTopic(topic) ?? deviceIdFromStatusTopic(topic);
     if (!deviceId) return;
     if (this.rateLimiter.limited) await this.rateLimiter.admitted(deviceId.toLowerCase());
-    if (this.queue.size >= this.config.INGEST_MAX_HELD)
+    if (this.queue.weight >= this.config.INGEST_MAX_HELD)
       throw new Error('ingest is behind; publish again later');
     return new Promise<void>((committed) =>
       this.queue.add({ message: { topic, payload, receivedAt: new Date() }, committed }),

@@ -16,7 +16,9 @@ import {
 import { IngestModule } from '../monitoring.module';
 import { IngestService } from './ingest.service';
 
-const MEASURED_AT = new Date(Date.now() - 3_600_000);
+// Within ALERT_LATE_AFTER_MINUTES (60 by default): these readings are not late.
+const MEASURED_AT = new Date(Date.now() - 1_800_000);
+const HOURS_AGO = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
 function weight(deviceId: string, messageId: string, kg = 80, measuredAt = MEASURED_AT): InboundMessage {
   return raw(
@@ -204,5 +206,113 @@ describe('IngestService against PostgreSQL and Redis', () => {
       [deviceB],
     );
     expect(rows).toEqual([{ flags: null }]);
+  });
+
+  it('reports each message’s outcome for its device’s receipt, hub batch messages one by one', async () => {
+    await ingest.storeBatch([weight(deviceA, 'r-stored-before')], 'ingest-test');
+    const hubBatch = raw(
+      deviceB,
+      JSON.stringify({
+        messages: [
+          JSON.parse(weight(deviceB, 'hub-1').payload.toString()),
+          { messageId: 'hub-2', measuredAt: MEASURED_AT.toISOString(), readings: [] },
+          JSON.parse(weight(deviceB, 'hub-3').payload.toString()),
+        ],
+      }),
+    );
+    const outcome = await ingest.storeBatch(
+      [
+        weight(deviceA, 'r-new'),
+        weight(deviceA, 'r-stored-before'),
+        weight(deviceA, 'r-stored-before', 99),
+        raw(deviceA, '{"messageId":'),
+        { ...weight(deviceA, 'no-device'), topic: 'v1/devices/not-a-device/readings' },
+        hubBatch,
+      ],
+      'ingest-test',
+    );
+
+    expect(outcome).toMatchObject({
+      messages: 8,
+      storedReadings: 3,
+      duplicateMessages: 1,
+      rejectedMessages: 4,
+    });
+    expect(outcome.receipts).toEqual([
+      { deviceId: deviceA, receipt: { messageId: 'r-new', status: 'stored' } },
+      { deviceId: deviceA, receipt: { messageId: 'r-stored-before', status: 'duplicate' } },
+      {
+        deviceId: deviceA,
+        receipt: { messageId: 'r-stored-before', status: 'rejected', reason: 'conflicting_duplicate' },
+      },
+      { deviceId: deviceA, receipt: { messageId: null, status: 'rejected', reason: 'invalid_json' } },
+      { deviceId: deviceB, receipt: { messageId: 'hub-1', status: 'stored' } },
+      { deviceId: deviceB, receipt: { messageId: 'hub-2', status: 'rejected', reason: 'schema_violation' } },
+      { deviceId: deviceB, receipt: { messageId: 'hub-3', status: 'stored' } },
+    ]);
+    // The rejected message of the hub batch is recorded with its own payload, not the batch's.
+    const hubRejection = (await rejections()).find((r) => r.message_id === 'hub-2');
+    expect(JSON.parse(hubRejection!.payload_excerpt)).toMatchObject({ messageId: 'hub-2', readings: [] });
+    expect(hubRejection!.detail).toMatch(/^\/messages\/1: /);
+  });
+
+  it('gives the message that is set aside a rejected receipt with processing_failed', async () => {
+    await database.pool.query(
+      "ALTER TABLE readings ADD CONSTRAINT test_poison CHECK (message_id <> 'poison-r')",
+    );
+    try {
+      const outcome = await ingest.storeBatch(
+        [weight(deviceA, 'ok-r'), weight(deviceA, 'poison-r')],
+        'ingest-test',
+      );
+      expect(outcome.receipts.map(({ receipt }) => receipt)).toEqual([
+        { messageId: 'ok-r', status: 'stored' },
+        { messageId: 'poison-r', status: 'rejected', reason: 'processing_failed' },
+      ]);
+    } finally {
+      await database.pool.query('ALTER TABLE readings DROP CONSTRAINT test_poison');
+    }
+  });
+
+  it('flags a reading measured longer ago than ALERT_LATE_AFTER_MINUTES late, and a later redelivery is still a duplicate', async () => {
+    const measuredAt = HOURS_AGO(2);
+    const first = await ingest.storeBatch(
+      [weight(deviceA, 'late-1', 80, measuredAt), weight(deviceA, 'on-time-1')],
+      'ingest-test',
+    );
+    expect(first.receipts.map(({ receipt }) => receipt.status)).toEqual(['stored', 'stored']);
+    // The same message, redelivered after the late horizon has passed for it too.
+    const again = await ingest.storeBatch([weight(deviceA, 'late-1', 80, measuredAt)], 'ingest-test');
+    expect(again.receipts).toEqual([
+      { deviceId: deviceA, receipt: { messageId: 'late-1', status: 'duplicate' } },
+    ]);
+
+    const { rows } = await database.pool.query<{ message_id: string; flags: string[] | null }>(
+      'SELECT message_id, flags FROM readings WHERE device_id = $1 ORDER BY message_id',
+      [deviceA],
+    );
+    expect(rows).toEqual([
+      { message_id: 'late-1', flags: ['late'] },
+      { message_id: 'on-time-1', flags: null },
+    ]);
+    expect(await rejections()).toEqual([]);
+  });
+
+  it('keeps a late BLE measurement’s own flags beside late, and its redelivery a duplicate', async () => {
+    const receivedAt = HOURS_AGO(3).toISOString();
+    const late = (): InboundMessage => {
+      const message = bleBloodPressure(deviceA, 'ble-late');
+      const body = JSON.parse(message.payload.toString()) as Record<string, unknown>;
+      message.payload = Buffer.from(JSON.stringify({ ...body, receivedAt }));
+      return message;
+    };
+    await ingest.storeBatch([late()], 'ingest-test');
+    const again = await ingest.storeBatch([late()], 'ingest-test');
+    expect(again).toMatchObject({ duplicateMessages: 1, rejectedMessages: 0 });
+    const { rows } = await database.pool.query<{ flags: string[] }>(
+      'SELECT DISTINCT flags FROM readings WHERE device_id = $1',
+      [deviceA],
+    );
+    expect(rows).toEqual([{ flags: ['irregular_pulse', 'late'] }]);
   });
 });

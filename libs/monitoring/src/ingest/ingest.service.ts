@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { DeviceLookupService } from '@homeward/patients';
+import { deviceIdFromStatusTopic, deviceIdFromTopic, type DeviceReceiptV1 } from '@homeward/contracts';
+import { DeviceLookupService, patientAt } from '@homeward/patients';
 import { Database, isTransientDatabaseError, type InboundMessage } from '@homeward/platform';
 import {
   InjectLogger,
@@ -14,8 +15,13 @@ import type { NewDeviceStatusRow, NewReadingRow, NewRejectionRow } from '../moni
 import { ReadingJobs } from '../readings/reading.jobs';
 import { ReadingRepository } from '../readings/reading.repository';
 import { DeviceMessageRepository } from './device-message.repository';
-import { parseDeviceMessage, payloadExcerpt, type AcceptedMessage } from './device-message.parser';
-import { isStatusTopic, parseDeviceStatus } from './device-status.parser';
+import {
+  parseDevicePayload,
+  payloadExcerpt,
+  type AcceptedMessage,
+  type ParsedMessage,
+} from './device-message.parser';
+import { isStatusTopic, parseDeviceStatus, type ParsedStatus } from './device-status.parser';
 import { DeviceStatusRepository } from './device-status.repository';
 import { IngestBatchRepository } from './ingest-batch.repository';
 import { RejectionRepository } from './rejection.repository';
@@ -30,11 +36,28 @@ export interface BatchOutcome {
   /** Redeliveries of messages already stored, with the same contents. */
   duplicateMessages: number;
   rejectedMessages: number;
+  /**
+   * What became of each device message (each message of a hub batch), in arrival order, for
+   * the device's receipts topic; none for a topic that names no device.
+   */
+  receipts: MessageReceipt[];
 }
+
+/** A receipt and the device (as its topic names it) it is for. */
+export interface MessageReceipt {
+  deviceId: string;
+  receipt: DeviceReceiptV1;
+}
+
+/** The flag a reading gets when it arrives more than ALERT_LATE_AFTER_MINUTES after it was measured. */
+export const LATE_FLAG = 'late';
 
 /** A message after parsing and device lookup: either readings to store or a rejection. */
 interface PreparedMessage {
+  /** For a message of a hub batch, its own payload: what a rejection of it records. */
   message: InboundMessage;
+  /** The device id as the topic names it, where the receipt goes; null when it names none. */
+  receiptTo: string | null;
   accepted?: {
     deviceId: string;
     messageId: string;
@@ -49,12 +72,16 @@ interface PreparedMessage {
 }
 
 /** What one transaction stored; a message set aside is recorded outside any batch. */
-type Committed = Omit<BatchOutcome, 'batchIds' | 'messages'> & { batchId?: string };
+type Committed = Omit<BatchOutcome, 'batchIds' | 'messages' | 'receipts'> & {
+  batchId?: string;
+  outcomes: Map<PreparedMessage, Pick<DeviceReceiptV1, 'status' | 'reason'>>;
+};
 
 /** Validates, normalises and durably stores batches of device messages. */
 @Injectable()
 export class IngestService {
   private readonly routes = new Map<string, { route: DeviceRoute | null; expires: number }>();
+  private routesVersion?: string;
 
   constructor(
     private readonly db: Database,
@@ -80,40 +107,53 @@ export class IngestService {
     const prepared = await this.prepare(messages);
     const parts = await this.storeIsolating(prepared, ingestClientId);
     stopTimer();
+    const outcomes = new Map(parts.flatMap((part) => [...part.outcomes]));
     const outcome: BatchOutcome = {
       batchIds: parts.flatMap((part) => (part.batchId ? [part.batchId] : [])),
-      messages: messages.length,
+      messages: prepared.length,
       storedReadings: sum(parts, 'storedReadings'),
       duplicateMessages: sum(parts, 'duplicateMessages'),
       rejectedMessages: sum(parts, 'rejectedMessages'),
+      receipts: prepared.flatMap((entry): MessageReceipt[] => {
+        const result = outcomes.get(entry);
+        if (!entry.receiptTo || !result) return [];
+        const messageId = entry.accepted?.messageId ?? entry.rejection?.messageId ?? null;
+        return [{ deviceId: entry.receiptTo, receipt: { messageId, ...result } }];
+      }),
     };
     ingestMessages.inc({ outcome: 'rejected' }, outcome.rejectedMessages);
-    ingestMessages.inc({ outcome: 'accepted' }, messages.length - outcome.rejectedMessages);
+    ingestMessages.inc({ outcome: 'accepted' }, prepared.length - outcome.rejectedMessages);
     return outcome;
   }
 
+  /** One entry per device message: a hub batch becomes one entry per message it holds. */
   private async prepare(messages: InboundMessage[]): Promise<PreparedMessage[]> {
     const now = new Date();
-    const parsed = messages.map((message) => ({
-      message,
-      result: isStatusTopic(message.topic)
-        ? parseDeviceStatus(message.topic, message.payload, now)
-        : parseDeviceMessage(message.topic, message.payload, now),
-    }));
+    const lateAfterMs = this.config.ALERT_LATE_AFTER_MINUTES * 60_000;
+    const parsed = messages.flatMap(
+      (message): Array<{ message: InboundMessage; result: ParsedMessage | ParsedStatus }> =>
+        isStatusTopic(message.topic)
+          ? [{ message, result: parseDeviceStatus(message.topic, message.payload, now) }]
+          : parseDevicePayload(message.topic, message.payload, now).map((result) => ({ message, result })),
+    );
     const routes = await this.resolveRoutes(
       parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
     );
     return parsed.map(({ message, result }): PreparedMessage => {
       if (!result.ok) {
+        const own = 'payload' in result && result.payload ? { ...message, payload: result.payload } : message;
         return {
-          message,
-          rejection: rejectionOf(message, result.reason, result.detail, result.deviceRef, result.messageId),
+          message: own,
+          receiptTo: result.reason === 'invalid_device_id' ? null : result.deviceRef,
+          rejection: rejectionOf(own, result.reason, result.detail, result.deviceRef, result.messageId),
         };
       }
+      const receiptTo = deviceIdFromTopic(message.topic) ?? deviceIdFromStatusTopic(message.topic) ?? null;
       const route = routes.get(result.deviceId);
       if (!route) {
         return {
           message,
+          receiptTo,
           rejection: rejectionOf(
             message,
             'unknown_device',
@@ -126,6 +166,7 @@ export class IngestService {
       if (route.deactivatedAt) {
         return {
           message,
+          receiptTo,
           rejection: rejectionOf(
             message,
             'device_deactivated',
@@ -145,10 +186,15 @@ export class IngestService {
           batteryLevel,
           signalStrength,
         };
-        return { message, status };
+        return { message, receiptTo, status };
       }
+      // Late is how the reading arrived, not what it says: kept out of the content hash, so a
+      // redelivery that comes later still counts as the same message.
+      const late = message.receivedAt.getTime() - result.measuredAt.getTime() > lateAfterMs;
+      const flags = late ? [...result.flags, LATE_FLAG] : result.flags;
       return {
         message,
+        receiptTo,
         accepted: {
           deviceId: route.id,
           messageId: result.messageId,
@@ -157,10 +203,12 @@ export class IngestService {
           readings: result.readings.map((reading) => ({
             ...reading,
             measuredAt: result.measuredAt,
-            patientId: route.patientId,
+            // The patient the device was with when it was measured: a backlog uploaded after a
+            // reassignment stays with the patient who took it.
+            patientId: patientAt(route, result.measuredAt),
             deviceId: route.id,
             messageId: result.messageId,
-            flags: result.flags,
+            flags,
           })),
         },
       };
@@ -212,14 +260,22 @@ export class IngestService {
         { err: failure, topic: message.topic, messageId: rejection.messageId },
         'Device message set aside: it cannot be stored',
       );
-      return { storedReadings: 0, duplicateMessages: 0, rejectedMessages: 1 };
+      return {
+        storedReadings: 0,
+        duplicateMessages: 0,
+        rejectedMessages: 1,
+        outcomes: new Map([[entry, { status: 'rejected', reason: rejection.reason }]]),
+      };
     }
   }
 
   /** One transaction: claim message ids, store new readings and rejections, write the outbox row. */
   private async commit(prepared: PreparedMessage[], ingestClientId: string): Promise<Committed> {
     const batchId = randomUUID();
+    const outcomes: Committed['outcomes'] = new Map();
     const rejected = prepared.flatMap((entry) => (entry.rejection ? [entry.rejection] : []));
+    for (const entry of prepared)
+      if (entry.rejection) outcomes.set(entry, { status: 'rejected', reason: entry.rejection.reason });
     // A batch may hold the same message twice: the first claims the id, later ones compare with it.
     const firstByKey = new Map<string, PreparedMessage>();
     const repeats: Array<{ entry: PreparedMessage; first: PreparedMessage }> = [];
@@ -231,7 +287,12 @@ export class IngestService {
       else firstByKey.set(key, entry);
     }
     let duplicateMessages = 0;
-    const conflicting = (entry: PreparedMessage) =>
+    const duplicate = (entry: PreparedMessage) => {
+      duplicateMessages += 1;
+      outcomes.set(entry, { status: 'duplicate' });
+    };
+    const conflicting = (entry: PreparedMessage) => {
+      outcomes.set(entry, { status: 'rejected', reason: 'conflicting_duplicate' });
       rejected.push(
         rejectionOf(
           entry.message,
@@ -241,8 +302,9 @@ export class IngestService {
           entry.accepted!.messageId,
         ),
       );
+    };
     for (const { entry, first } of repeats) {
-      if (entry.accepted!.contentHash.equals(first.accepted!.contentHash)) duplicateMessages += 1;
+      if (entry.accepted!.contentHash.equals(first.accepted!.contentHash)) duplicate(entry);
       else conflicting(entry);
     }
 
@@ -262,8 +324,10 @@ export class IngestService {
       const rows: NewReadingRow[] = [];
       const taken: PreparedMessage[] = [];
       for (const entry of candidates) {
-        if (claimed.has(keyOf(entry.accepted!))) rows.push(...entry.accepted!.readings);
-        else taken.push(entry);
+        if (claimed.has(keyOf(entry.accepted!))) {
+          rows.push(...entry.accepted!.readings);
+          outcomes.set(entry, { status: 'stored' });
+        } else taken.push(entry);
       }
       // Ids used before: the same contents is a redelivery, other contents a conflict.
       if (taken.length > 0) {
@@ -275,11 +339,12 @@ export class IngestService {
         for (const entry of taken) {
           const hash = hashes.get(keyOf(entry.accepted!));
           if (hash && !hash.equals(entry.accepted!.contentHash)) conflicting(entry);
-          else duplicateMessages += 1;
+          else duplicate(entry);
         }
       }
       const stored = await this.readings.insertBatch(batchId, rows, tx);
       await this.statuses.upsertMany(latestStatusPerDevice(prepared), tx);
+      for (const entry of prepared) if (entry.status) outcomes.set(entry, { status: 'stored' });
       await this.rejections.insertMany(ingestClientId, rejected, tx);
       if (stored > 0) {
         await this.batches.create(
@@ -309,7 +374,7 @@ export class IngestService {
       );
     }
     if (storedReadings > 0) this.dispatchEvaluation(batchId);
-    return { batchId, storedReadings, duplicateMessages, rejectedMessages: rejected.length };
+    return { batchId, storedReadings, duplicateMessages, rejectedMessages: rejected.length, outcomes };
   }
 
   /**
@@ -325,9 +390,20 @@ export class IngestService {
       );
   }
 
+  /**
+   * Patient history, organisation and deactivation of each device. Routes are kept in memory,
+   * and dropped whenever the database's route version moves (a reassignment, deactivation or
+   * reactivation anywhere): one small query a batch makes such a change count from the next batch.
+   */
   private async resolveRoutes(deviceIds: string[]): Promise<Map<string, DeviceRoute>> {
-    const now = Date.now();
     const found = new Map<string, DeviceRoute>();
+    if (deviceIds.length === 0) return found;
+    const version = await this.devices.routesVersion();
+    if (version !== this.routesVersion) {
+      this.routes.clear();
+      this.routesVersion = version;
+    }
+    const now = Date.now();
     const missing = new Set<string>();
     for (const id of deviceIds) {
       const cached = this.routes.get(id);

@@ -1,6 +1,8 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { DEVICE_CONTRACT } from '@homeward/contracts';
+import { estimateDeviceMessages } from './device-message.parser';
+import { publishReceipts } from './ingest-receipts';
 import { IngestService } from './ingest.service';
 import { HeldAckMqttConsumer } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
@@ -34,10 +36,14 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,
       maxHeld: config.INGEST_MAX_HELD,
+      // A hub batch is up to 500 messages: held, batched and bounded as that many, not one.
+      weightOf: (message) => estimateDeviceMessages(message.payload),
       logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
       onBatch: async (messages) => {
-        const outcome = await this.ingest.storeBatch(messages, clientId);
+        const { receipts, ...outcome } = await this.ingest.storeBatch(messages, clientId);
         this.logger.debug(outcome, 'Ingest batch committed');
+        // Committed: the receipts go out beside the held PUBACKs, which do not wait for them.
+        publishReceipts(receipts, (topic, payload) => consumer.publish(topic, payload), this.logger);
       },
     });
     this.consumer = consumer;

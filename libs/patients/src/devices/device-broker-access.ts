@@ -3,6 +3,7 @@ import {
   deviceClientId,
   devicePublishTopics,
   deviceSubscribeFilter,
+  receiptsTopic,
 } from '@homeward/contracts';
 import type { Logger } from 'pino';
 import {
@@ -115,28 +116,32 @@ export function deviceRoleAcls(deviceId: string): DynsecAcl[] {
 }
 
 /**
- * The role that lets the platform's service account send devices their commands: the plugin's
- * admin role (from `mosquitto_ctrl dynsec init`) may not publish outside the control topic, and
- * Mosquitto acknowledges and drops a denied publish (TRAPS 8).
+ * The role that lets the platform's service account send devices their commands and ingest's
+ * receipts: the plugin's admin role (from `mosquitto_ctrl dynsec init`) may not publish outside
+ * the control topic, and Mosquitto acknowledges and drops a denied publish (TRAPS 8).
  */
 export const SERVICE_COMMANDS_ROLE = 'homeward-device-commands';
 
+export const SERVICE_COMMANDS_ACLS: DynsecAcl[] = [
+  { acltype: 'publishClientSend', topic: commandsTopic('+'), allow: true },
+  { acltype: 'publishClientSend', topic: receiptsTopic('+'), allow: true },
+];
+
 /**
- * Gives the service account SERVICE_COMMANDS_ROLE, once per broker (restarts and replicas find
- * it there). The plugin disconnects every connection of a client whose roles change, this
- * control connection included, so the answer to `addClientRole` may never come: the role is
- * looked up again once the connection is back.
+ * Gives the service account SERVICE_COMMANDS_ROLE with every ACL of SERVICE_COMMANDS_ACLS, once
+ * per broker (restarts and replicas find it there; a role made by an older version gains the
+ * ACLs it lacks). The plugin disconnects every connection of a client whose roles change, or
+ * one of whose roles gains an ACL, this control connection included, so the answer to
+ * `addClientRole` or `addRoleACL` may never come: the state is looked up again once the
+ * connection is back.
  */
 async function grantServiceCommands(dynsec: DynamicSecurityClient, username: string): Promise<void> {
   const [created] = await dynsec.execute([
-    {
-      command: 'createRole',
-      rolename: SERVICE_COMMANDS_ROLE,
-      acls: [{ acltype: 'publishClientSend', topic: commandsTopic('+'), allow: true }],
-    },
+    { command: 'createRole', rolename: SERVICE_COMMANDS_ROLE, acls: SERVICE_COMMANDS_ACLS },
   ]);
   if (created.error !== undefined && !/already exists/i.test(created.error))
     throw new DynamicSecurityError('createRole', created.error);
+  if (created.error !== undefined) await addMissingAcls(dynsec);
   for (let attempt = 0; attempt < 3; attempt++) {
     await waitUntilConnected(dynsec);
     const data = (await dynsec.run({ command: 'getClient', username })) as {
@@ -156,6 +161,33 @@ async function grantServiceCommands(dynsec: DynamicSecurityClient, username: str
     if (refused) throw new DynamicSecurityError('addClientRole', refused);
   }
   throw new DynamicSecurityError('addClientRole', `${username} did not get ${SERVICE_COMMANDS_ROLE}`);
+}
+
+/** Adds to an existing SERVICE_COMMANDS_ROLE the ACLs it lacks; an ACL already there is left as it is. */
+async function addMissingAcls(dynsec: DynamicSecurityClient): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await waitUntilConnected(dynsec);
+    const data = (await dynsec.run({ command: 'getRole', rolename: SERVICE_COMMANDS_ROLE })) as {
+      role?: { acls?: Array<{ acltype: string; topic: string }> };
+    };
+    const present = new Set((data.role?.acls ?? []).map((acl) => `${acl.acltype} ${acl.topic}`));
+    const missing = SERVICE_COMMANDS_ACLS.filter((acl) => !present.has(`${acl.acltype} ${acl.topic}`));
+    if (missing.length === 0) return;
+    let refused: string | undefined;
+    try {
+      const results = await dynsec.execute(
+        missing.map((acl) => ({ command: 'addRoleACL' as const, rolename: SERVICE_COMMANDS_ROLE, ...acl })),
+      );
+      refused = results.find(
+        (result) => result.error !== undefined && !/already exists/i.test(result.error),
+      )?.error;
+    } catch (error) {
+      // Unanswered because the plugin dropped this connection (the role gained an ACL).
+      if (!(error instanceof DynamicSecurityError)) throw error;
+    }
+    if (refused) throw new DynamicSecurityError('addRoleACL', refused);
+  }
+  throw new DynamicSecurityError('addRoleACL', `${SERVICE_COMMANDS_ROLE} did not get its ACLs`);
 }
 
 async function waitUntilConnected(dynsec: DynamicSecurityClient, timeoutMs = 10_000): Promise<void> {

@@ -18,8 +18,10 @@ export interface DatabaseOptions {
 /** The one pool of a process, with the session settings every connection gets. */
 export class Database implements Queryable {
   readonly pool: Pool;
+  private readonly onError: (error: Error) => void;
 
   constructor(options: DatabaseOptions) {
+    this.onError = options.onError;
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.max,
@@ -37,18 +39,33 @@ export class Database implements Queryable {
     return this.pool.query<R>(text, values);
   }
 
+  /**
+   * Runs `work` in one transaction on one client. A checked-out client is not watched by the
+   * pool's listener: a connection terminated while the work runs between statements emits on
+   * the client, which without this listener is an uncaught exception (found by terminating
+   * backends mid-stream). The broken client is destroyed, not returned to the pool.
+   */
   async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+      this.onError(error);
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollback: unknown) => {
+        broken ??= rollback instanceof Error ? rollback : new Error(String(rollback));
+      });
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 

@@ -90,4 +90,29 @@ describe('CommitQueue', () => {
     await until(() => committed.length === 1);
     expect(committed).toEqual([[1, 2]]);
   });
+
+  it('counts weight for batches and for a waiting producer: a heavy item is a batch alone', async () => {
+    const committed: number[][] = [];
+    const q = new CommitQueue<Item & { weight: number }>({
+      batchSize: 10,
+      flushMs: 1,
+      commit: () => new Promise((resolve) => setTimeout(resolve, 5)),
+      onCommitted: (items) => committed.push(items.map((item) => item.id)),
+      arrivedAt: (item) => item.at,
+      weightOf: (item) => item.weight,
+      logger,
+    });
+    const weights = [4, 4, 4, 25, 1, 9, 1];
+    weights.forEach((weight, index) => q.add({ id: index + 1, at: Date.now(), weight }));
+    expect(q.size).toBe(7);
+    expect(q.weight).toBe(48);
+    let released = false;
+    const waiting = q.whenBelow(20).then(() => (released = true));
+    await until(() => committed.length >= 2);
+    expect(released).toBe(false); // 25 + 1 + 9 + 1 still held
+    await waiting;
+    await until(() => committed.flat().length === 7);
+    expect(committed).toEqual([[1, 2], [3], [4], [5, 6], [7]]);
+    expect(q.weight).toBe(0);
+  });
 });

@@ -9,7 +9,18 @@ export interface CommitQueueOptions<T> {
   onCommitted: (items: T[]) => void;
   /** When the item arrived (ms since the epoch), for the age of the oldest uncommitted item. */
   arrivedAt: (item: T) => number;
+  /**
+   * How much work an item is (a hub batch: the device messages it holds); 1 when not given.
+   * Batches and `whenBelow` count weight, so one large item cannot make a batch or the held
+   * total larger than they look. Read once, when the item is added.
+   */
+  weightOf?: (item: T) => number;
   logger: Logger;
+}
+
+interface Entry<T> {
+  item: T;
+  weight: number;
 }
 
 const FIRST_RETRY_DELAY_MS = 100;
@@ -21,9 +32,11 @@ const MAX_RETRY_DELAY_MS = 5000;
  * with backoff and nothing behind it is committed first, so callers may acknowledge in order.
  */
 export class CommitQueue<T> {
-  private items: T[] = [];
+  private items: Array<Entry<T>> = [];
   /** Taken from the head and being committed; still counted as held. */
-  private inFlight: T[] = [];
+  private inFlight: Array<Entry<T>> = [];
+  private waitingWeight = 0;
+  private inFlightWeight = 0;
   private flushTimer?: NodeJS.Timeout;
   private flushing?: Promise<void>;
   private stopped = false;
@@ -37,27 +50,35 @@ export class CommitQueue<T> {
     return this.items.length + this.inFlight.length;
   }
 
+  /** The weight of the items added and not yet committed (their number, without `weightOf`). */
+  get weight(): number {
+    return this.waitingWeight + this.inFlightWeight;
+  }
+
   /** Age of the oldest uncommitted item: a consumer that is stuck shows here first. */
   oldestAgeMs(now = Date.now()): number {
     const oldest = this.inFlight[0] ?? this.items[0];
-    return oldest === undefined ? 0 : Math.max(0, now - this.options.arrivedAt(oldest));
+    return oldest === undefined ? 0 : Math.max(0, now - this.options.arrivedAt(oldest.item));
   }
 
   add(item: T): void {
-    this.items.push(item);
-    this.schedule(this.items.length >= this.options.batchSize ? 0 : this.options.flushMs);
+    const weight = this.options.weightOf?.(item) ?? 1;
+    this.items.push({ item, weight });
+    this.waitingWeight += weight;
+    this.schedule(this.waitingWeight >= this.options.batchSize ? 0 : this.options.flushMs);
   }
 
-  /** Resolves once fewer than `limit` items are held: lets a producer stop reading meanwhile. */
+  /** Resolves once less than `limit` weight is held: lets a producer stop reading meanwhile. */
   async whenBelow(limit: number): Promise<void> {
-    if (this.size < limit || this.stopped) return;
+    if (this.weight < limit || this.stopped) return;
     await new Promise<void>((resolve) => this.spaceWaiters.push({ limit, resolve }));
   }
 
   /** Forgets waiting items (not the batch being committed) for which `predicate` holds. */
   drop(predicate: (item: T) => boolean): number {
     const before = this.items.length;
-    this.items = this.items.filter((item) => !predicate(item));
+    this.items = this.items.filter((entry) => !predicate(entry.item));
+    this.waitingWeight = this.items.reduce((total, entry) => total + entry.weight, 0);
     this.wakeWaiters();
     return before - this.items.length;
   }
@@ -105,20 +126,31 @@ export class CommitQueue<T> {
 
   private async flushOnce(): Promise<void> {
     if (this.inFlight.length === 0) {
-      this.inFlight = this.items.slice(0, this.options.batchSize);
-      this.items = this.items.slice(this.inFlight.length);
+      // From the head, up to batchSize in weight; an item heavier than that is a batch alone.
+      let taken = 0;
+      let weight = 0;
+      while (
+        taken < this.items.length &&
+        (taken === 0 || weight + this.items[taken].weight <= this.options.batchSize)
+      )
+        weight += this.items[taken++].weight;
+      this.inFlight = this.items.slice(0, taken);
+      this.items = this.items.slice(taken);
+      this.inFlightWeight = weight;
+      this.waitingWeight -= weight;
     }
-    const batch = this.inFlight;
+    const batch = this.inFlight.map((entry) => entry.item);
     if (batch.length === 0) return;
     await this.options.commit(batch);
     this.inFlight = [];
+    this.inFlightWeight = 0;
     this.options.onCommitted(batch);
     this.wakeWaiters();
   }
 
   private wakeWaiters(): void {
     if (this.spaceWaiters.length === 0) return;
-    const size = this.size;
+    const size = this.weight;
     const waiting = this.spaceWaiters;
     this.spaceWaiters = [];
     for (const waiter of waiting) {

@@ -48,6 +48,18 @@ export type DynsecCommand =
   | { command: 'createRole'; rolename: string; textname?: string; acls?: DynsecAcl[] }
   | { command: 'deleteRole'; rolename: string }
   | { command: 'getRole'; rolename: string }
+  /**
+   * Answered "ACL with this topic already exists" when the role has an ACL of that type and
+   * topic; also disconnects every client holding the role (checked with Mosquitto 2.0.11).
+   */
+  | {
+      command: 'addRoleACL';
+      rolename: string;
+      acltype: DynsecAclType;
+      topic: string;
+      allow: boolean;
+      priority?: number;
+    }
   | { command: 'addClientRole'; username: string; rolename: string; priority?: number }
   /** Answers "ACL with this topic already exists" when the role has that ACL type and topic. */
   | ({ command: 'addRoleACL'; rolename: string } & DynsecAcl)

@@ -162,6 +162,16 @@ export class EmbeddedBroker {
     };
   }
 
+  /** Publishes QoS 1 from the broker itself (no client, no authorisation): the platform's receipts. */
+  async publish(topic: string, payload: string): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.aedes.publish(
+        { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+        (error?: Error) => (error ? reject(error) : resolve()),
+      ),
+    );
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));

@@ -1,4 +1,11 @@
-import { connect, type IClientOptions, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
+import {
+  connect,
+  type IClientOptions,
+  type IPublishPacket,
+  type ISubscriptionMap,
+  type MqttClient,
+  type Packet,
+} from 'mqtt';
 import type { Logger } from 'pino';
 import { CommitQueue } from './commit-queue';
 
@@ -20,10 +27,16 @@ export interface HeldAckConsumerOptions {
   batchSize: number;
   flushMs: number;
   /**
-   * Most messages held unacknowledged at once. Above it the consumer stops reading from the
-   * socket (TCP backpressure) whatever the broker sends, so memory stays bounded.
+   * Most messages held unacknowledged at once, by weight. Above it the consumer stops reading
+   * from the socket (TCP backpressure) whatever the broker sends, so memory stays bounded (the
+   * message that crosses it is held too: the peak is below maxHeld plus one message's weight).
    */
   maxHeld: number;
+  /**
+   * How many messages one MQTT message stands for (a hub batch: those it holds), for batches
+   * and `maxHeld`; 1 when not given.
+   */
+  weightOf?: (message: InboundMessage) => number;
   /** Stores a batch durably; throwing keeps the batch and retries it. */
   onBatch: (messages: InboundMessage[]) => Promise<void>;
   logger: Logger;
@@ -90,6 +103,7 @@ export class HeldAckMqttConsumer {
         this.releaseCommittedAcks();
       },
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
+      weightOf: options.weightOf && ((entry) => options.weightOf!(entry.message)),
       logger: options.logger,
     });
   }
@@ -98,9 +112,9 @@ export class HeldAckMqttConsumer {
     return this.client?.connected ?? false;
   }
 
-  /** Messages received and not yet committed. */
+  /** Messages received and not yet committed, by weight. */
   get held(): number {
-    return this.queue.size;
+    return this.queue.weight;
   }
 
   /** The most messages held at once since start: stays at or below `maxHeld`. */
@@ -140,7 +154,7 @@ export class HeldAckMqttConsumer {
     this.interceptPubacks(client);
     client.handleMessage = (packet, callback) => {
       this.accept(packet);
-      if (this.queue.size < options.maxHeld) return callback();
+      if (this.queue.weight < options.maxHeld) return callback();
       void this.queue.whenBelow(options.maxHeld).then(() => callback());
     };
     const topics = options.filters.map((filter) =>
@@ -162,9 +176,16 @@ export class HeldAckMqttConsumer {
         'MQTT consumer connected',
       );
       // Subscribed on every connect, not only without a session: a session kept from before a
-      // filter was added would otherwise never receive it. Subscribing again to a filter the
-      // session holds replaces it in place; nothing queued for it is lost.
-      client.subscribe(topics, { qos: 1 }, (error) => {
+      // filter was added would otherwise never receive it, and Mosquitto 2.0.11 restores a
+      // persisted session's shared subscription after a restart in a state that receives
+      // nothing until the client subscribes again (reproduced). Subscribing again to a filter
+      // the session holds replaces it in place; nothing queued for it is lost. mqtt.js skips a
+      // SUBSCRIBE for filters it subscribed before unless `resubscribe` is set in the topic map.
+      const subscriptions: ISubscriptionMap = Object.fromEntries(
+        topics.map((topic) => [topic, { qos: 1 as const }]),
+      );
+      subscriptions.resubscribe = true;
+      client.subscribe(subscriptions, (error) => {
         if (error) options.logger.error({ err: error, topics }, 'MQTT subscribe failed');
       });
     });
@@ -183,6 +204,17 @@ export class HeldAckMqttConsumer {
       client.once('error', onError);
       client.connect();
     });
+  }
+
+  /**
+   * Publishes QoS 1 on the consumer's own connection (the platform's service account) and
+   * resolves on the broker's PUBACK. Fails at once when not connected: nothing is queued in
+   * this process for a broker that is away.
+   */
+  async publish(topic: string, payload: string): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error('not connected to the broker');
+    await client.publishAsync(topic, payload, { qos: 1 });
   }
 
   /** Commits what is held, then disconnects; uncommitted messages are redelivered later. */
@@ -235,7 +267,7 @@ export class HeldAckMqttConsumer {
       this.heldById.set(packet.messageId, slot);
     }
     this.queue.add({ message, slot });
-    if (this.queue.size > this.maxHeldSeen) this.maxHeldSeen = this.queue.size;
+    if (this.queue.weight > this.maxHeldSeen) this.maxHeldSeen = this.queue.weight;
   }
 
   private releaseCommittedAcks(): void {
