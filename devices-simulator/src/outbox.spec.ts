@@ -29,6 +29,18 @@ describe('Outbox', () => {
     expect(outbox.settle('dev-1')).toBeUndefined();
   });
 
+  it('keeps a message refused as rate_limited and makes it due again only at its retry time', () => {
+    const outbox = new Outbox();
+    outbox.add(message(1), 0);
+    outbox.markSent('dev-1', 10);
+    outbox.acknowledge('dev-1', 20);
+    expect(outbox.defer('dev-1', 60_030)?.state).toBe('deferred');
+    expect(outbox.size).toBe(1);
+    expect(outbox.due(60_000, STALE, RECEIPT)).toEqual([]);
+    expect(outbox.due(60_030, STALE, RECEIPT).map((entry) => entry.messageId)).toEqual(['dev-1']);
+    expect(outbox.defer('dev-2', 1)).toBeUndefined();
+  });
+
   it('lets a message that awaits no receipt (--no-receipts, broken) leave on PUBACK', () => {
     const outbox = new Outbox();
     outbox.add(message(1, false), 0);

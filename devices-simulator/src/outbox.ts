@@ -22,7 +22,9 @@ export type OutboxState =
   /** Handed to the MQTT client, no PUBACK yet. */
   | 'in_flight'
   /** The broker has it (PUBACK); the platform's receipt has not arrived. */
-  | 'awaiting_receipt';
+  | 'awaiting_receipt'
+  /** Refused for now (`rate_limited`): kept, and sent again at `retryAt`. */
+  | 'deferred';
 
 export interface OutboxEntry extends OutgoingMessage {
   readonly enqueuedAt: number;
@@ -32,6 +34,8 @@ export interface OutboxEntry extends OutgoingMessage {
   lastSentAt?: number;
   /** When the broker's PUBACK for the last publish arrived. */
   ackedAt?: number;
+  /** When a deferred message is due again. */
+  retryAt?: number;
 }
 
 /** Each further wait for a receipt doubles, up to 16 times the first, so a silent platform is not flooded. */
@@ -104,6 +108,18 @@ export class Outbox {
     return entry;
   }
 
+  /**
+   * The platform refused the message for now (`rate_limited`: the device is over its budget this
+   * minute): kept, and due again at `retryAt`.
+   */
+  defer(messageId: string, retryAt: number): OutboxEntry | undefined {
+    const entry = this.entries.get(messageId);
+    if (!entry) return undefined;
+    entry.state = 'deferred';
+    entry.retryAt = retryAt;
+    return entry;
+  }
+
   /** The client gave the message back unsent or unacknowledged: it is due again. */
   markFailed(messageId: string): void {
     const entry = this.entries.get(messageId);
@@ -131,6 +147,7 @@ export class Outbox {
     for (const e of this.entries.values()) {
       if (
         e.state === 'pending' ||
+        (e.state === 'deferred' && now >= (e.retryAt ?? 0)) ||
         (e.state === 'in_flight' && now - (e.lastSentAt ?? -Infinity) >= staleAfterMs) ||
         (e.state === 'awaiting_receipt' && now - (e.ackedAt ?? -Infinity) >= receiptWait(e, receiptTimeoutMs))
       ) {

@@ -96,6 +96,8 @@ export interface DeviceSummary {
 const FIRST_READING_MS = { min: 200, max: 2000 };
 const INTERVAL_JITTER = 0.15;
 const RETRY_AFTER_FAILURE_MS = 1000;
+/** How long firmware waits before sending a message the platform refused as `rate_limited` again. */
+const RATE_LIMITED_RETRY_MS = 60_000;
 /** How often due messages are looked for, so receipt timeouts fire without a new measurement. */
 const RESEND_CHECK_MS = 1000;
 /** Repeated identical connection errors are logged once, then every Nth time. */
@@ -384,6 +386,15 @@ export class SimulatedDevice {
       return;
     }
     const now = this.clock();
+    if (receipt.status === 'rejected' && receipt.reason === 'rate_limited' && receipt.messageId !== null) {
+      // Over the device's budget this minute: firmware keeps the message and tries again later.
+      if (this.outbox.defer(receipt.messageId, now + RATE_LIMITED_RETRY_MS)) {
+        this.log.warn('message refused for now (rate_limited), kept to send again', {
+          messageId: receipt.messageId,
+        });
+        return;
+      }
+    }
     const entry = receipt.messageId === null ? undefined : this.outbox.settle(receipt.messageId);
     const match = this.stats.recordReceipt(this.deviceId, receipt, {
       matched: entry !== undefined,

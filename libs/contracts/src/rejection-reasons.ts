@@ -39,6 +39,11 @@ export const REJECTION_REASONS = [
   'device_deactivated',
   /** A status (`v1/devices/{deviceId}/status`) stamped further ahead of the server clock than drift explains. */
   'reported_at_in_future',
+  /**
+   * The device sent more than DEVICE_MAX_MESSAGES_PER_MINUTE messages this minute (behind an
+   * external broker): not stored; the device keeps it and sends it again later.
+   */
+  'rate_limited',
 ] as const;
 
 export type RejectionReason = (typeof REJECTION_REASONS)[number];

@@ -69,6 +69,9 @@ export class TestStack {
       JWT_SECRET: `test-secret-${this.runId}-0123456789abcdef0123456789`,
       PORT: String(this.port),
       INGEST_FLUSH_MS: '10',
+      // Suites push thousands of messages through one device; test/device-budget.e2e-spec.ts
+      // sets the per-device budget it tests.
+      DEVICE_MAX_MESSAGES_PER_MINUTE: '0',
       ...(account
         ? { MQTT_USERNAME: account.username, MQTT_PASSWORD: account.password, MQTT_DYNSEC: 'true' }
         : {}),

@@ -3,7 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { deviceIdFromStatusTopic, deviceIdFromTopic, type DeviceReceiptV1 } from '@homeward/contracts';
 import { DeviceLookupService, patientAt } from '@homeward/patients';
-import { Database, isTransientDatabaseError, type InboundMessage } from '@homeward/platform';
+import {
+  Database,
+  PublishRateLimiter,
+  isTransientDatabaseError,
+  type InboundMessage,
+  type PublishAdmission,
+} from '@homeward/platform';
 import {
   InjectLogger,
   ingestBatchSeconds,
@@ -49,6 +55,15 @@ export interface MessageReceipt {
   receipt: DeviceReceiptV1;
 }
 
+export interface StoreOptions {
+  /**
+   * Holds each device to DEVICE_MAX_MESSAGES_PER_MINUTE, rejecting the excess as `rate_limited`:
+   * for a consumer behind a broker that cannot limit a client's rate (Mosquitto). The embedded
+   * broker slows the device down instead and does not ask for it.
+   */
+  enforceDeviceBudget?: boolean;
+}
+
 /** The flag a reading gets when it arrives more than ALERT_LATE_AFTER_MINUTES after it was measured. */
 export const LATE_FLAG = 'late';
 
@@ -66,6 +81,8 @@ interface PreparedMessage {
     contentHash: Buffer;
     readings: NewReadingRow[];
   };
+  /** A rejection counted but not written down (a device's later refusals over its budget in a minute). */
+  quiet?: boolean;
   /** A device status (`v1/devices/{id}/status`): stored beside the readings, outside the message ledger. */
   status?: NewDeviceStatusRow;
   rejection?: NewRejectionRow;
@@ -82,6 +99,7 @@ type Committed = Omit<BatchOutcome, 'batchIds' | 'messages' | 'receipts'> & {
 export class IngestService {
   private readonly routes = new Map<string, { route: DeviceRoute | null; expires: number }>();
   private routesVersion?: string;
+  private readonly deviceBudget: PublishRateLimiter;
 
   constructor(
     private readonly db: Database,
@@ -94,7 +112,9 @@ export class IngestService {
     private readonly jobs: ReadingJobs,
     private readonly statuses: DeviceStatusRepository,
     @InjectLogger() private readonly logger: Logger,
-  ) {}
+  ) {
+    this.deviceBudget = new PublishRateLimiter(config.DEVICE_MAX_MESSAGES_PER_MINUTE);
+  }
 
   /**
    * Stores a batch: new readings (each message once per device and messageId), rejections
@@ -102,9 +122,14 @@ export class IngestService {
    * only once everything is committed; the caller acknowledges the messages after that. Throws
    * only for failures a retry can cure (the database is unreachable).
    */
-  async storeBatch(messages: InboundMessage[], ingestClientId: string): Promise<BatchOutcome> {
+  async storeBatch(
+    messages: InboundMessage[],
+    ingestClientId: string,
+    options: StoreOptions = {},
+  ): Promise<BatchOutcome> {
     const stopTimer = ingestBatchSeconds.startTimer();
-    const prepared = await this.prepare(messages);
+    const overBudget = options.enforceDeviceBudget ? await this.overBudget(messages) : undefined;
+    const prepared = await this.prepare(messages, overBudget);
     const parts = await this.storeIsolating(prepared, ingestClientId);
     stopTimer();
     const outcomes = new Map(parts.flatMap((part) => [...part.outcomes]));
@@ -117,7 +142,8 @@ export class IngestService {
       receipts: prepared.flatMap((entry): MessageReceipt[] => {
         const result = outcomes.get(entry);
         if (!entry.receiptTo || !result) return [];
-        const messageId = entry.accepted?.messageId ?? entry.rejection?.messageId ?? null;
+        const messageId =
+          entry.accepted?.messageId ?? entry.status?.messageId ?? entry.rejection?.messageId ?? null;
         return [{ deviceId: entry.receiptTo, receipt: { messageId, ...result } }];
       }),
     };
@@ -126,8 +152,27 @@ export class IngestService {
     return outcome;
   }
 
+  /**
+   * The messages whose device is over its budget (DEVICE_MAX_MESSAGES_PER_MINUTE; a hub batch
+   * counts once), each with whether it is the device's first refusal this minute.
+   */
+  private async overBudget(messages: InboundMessage[]): Promise<Map<InboundMessage, PublishAdmission>> {
+    const refused = new Map<InboundMessage, PublishAdmission>();
+    if (!this.deviceBudget.limited) return refused;
+    for (const message of messages) {
+      const deviceId = deviceIdFromTopic(message.topic) ?? deviceIdFromStatusTopic(message.topic);
+      if (!deviceId) continue;
+      const admission = await this.deviceBudget.take(deviceId.toLowerCase());
+      if (!admission.admitted) refused.set(message, admission);
+    }
+    return refused;
+  }
+
   /** One entry per device message: a hub batch becomes one entry per message it holds. */
-  private async prepare(messages: InboundMessage[]): Promise<PreparedMessage[]> {
+  private async prepare(
+    messages: InboundMessage[],
+    overBudget?: Map<InboundMessage, PublishAdmission>,
+  ): Promise<PreparedMessage[]> {
     const now = new Date();
     const lateAfterMs = this.config.ALERT_LATE_AFTER_MINUTES * 60_000;
     const parsed = messages.flatMap(
@@ -139,7 +184,29 @@ export class IngestService {
     const routes = await this.resolveRoutes(
       parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
     );
+    const recordedRefusals = new Set<InboundMessage>();
     return parsed.map(({ message, result }): PreparedMessage => {
+      const refusal = overBudget?.get(message);
+      if (refusal) {
+        const receiptTo = deviceIdFromTopic(message.topic) ?? deviceIdFromStatusTopic(message.topic) ?? null;
+        // Parsed all the same, for the messageId the device's receipt must name; nothing is
+        // looked up or stored. Only a device's first refusal in a minute is written down.
+        const quiet = !refusal.firstRefusal || recordedRefusals.has(message);
+        recordedRefusals.add(message);
+        if (quiet) ingestRejections.inc({ reason: 'rate_limited' });
+        return {
+          message,
+          receiptTo,
+          quiet,
+          rejection: rejectionOf(
+            message,
+            'rate_limited',
+            `device sent more than ${this.config.DEVICE_MAX_MESSAGES_PER_MINUTE} messages this minute; send it again in ${Math.ceil(refusal.retryAfterMs / 1000)} s`,
+            receiptTo,
+            result.messageId,
+          ),
+        };
+      }
       if (!result.ok) {
         const own = 'payload' in result && result.payload ? { ...message, payload: result.payload } : message;
         return {
@@ -273,7 +340,7 @@ export class IngestService {
   private async commit(prepared: PreparedMessage[], ingestClientId: string): Promise<Committed> {
     const batchId = randomUUID();
     const outcomes: Committed['outcomes'] = new Map();
-    const rejected = prepared.flatMap((entry) => (entry.rejection ? [entry.rejection] : []));
+    const rejected = prepared.flatMap((entry) => (entry.rejection && !entry.quiet ? [entry.rejection] : []));
     for (const entry of prepared)
       if (entry.rejection) outcomes.set(entry, { status: 'rejected', reason: entry.rejection.reason });
     // A batch may hold the same message twice: the first claims the id, later ones compare with it.

@@ -40,7 +40,9 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       weightOf: (message) => estimateDeviceMessages(message.payload),
       logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
       onBatch: async (messages) => {
-        const { receipts, ...outcome } = await this.ingest.storeBatch(messages, clientId);
+        const { receipts, ...outcome } = await this.ingest.storeBatch(messages, clientId, {
+          enforceDeviceBudget: true,
+        });
         this.logger.debug(outcome, 'Ingest batch committed');
         // Committed: the receipts go out beside the held PUBACKs, which do not wait for them.
         publishReceipts(receipts, (topic, payload) => consumer.publish(topic, payload), this.logger);
