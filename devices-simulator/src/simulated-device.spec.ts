@@ -5,7 +5,8 @@ import { createLogger } from './logger';
 import type { DeviceTransport, TransportEvents, TransportFactory } from './mqtt-transport';
 import { createPatientProfile } from './patient-profile';
 import { ReadingGenerator } from './reading-generator';
-import { SimulatedDevice, receiptsTopic, statusTopic, type SimulatedDeviceOptions } from './simulated-device';
+import { receiptsTopic, statusTopic } from '@homeward/contracts';
+import { SimulatedDevice, type SimulatedDeviceOptions } from './simulated-device';
 
 interface Sent {
   topic: string;

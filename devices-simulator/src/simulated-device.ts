@@ -1,8 +1,9 @@
 import {
-  DEVICE_CONTRACT,
   bleTopic,
   commandsTopic,
   readingsTopic,
+  receiptsTopic,
+  statusTopic,
   type DeviceCommandV1,
   type DeviceMessageV1,
 } from '@homeward/contracts';
@@ -16,15 +17,6 @@ import { mqttTransport, type DeviceTransport, type TransportFactory } from './mq
 import { Outbox, type MessageChannel, type OutboxEntry, type OutgoingMessage } from './outbox';
 import { formatMeasuredAt, type ReadingGenerator } from './reading-generator';
 import { createSeededRandom, hashSeed, type SeededRandom } from './seeded-random';
-
-/** Where the platform sends a device its receipts (contract being added beside readings and ble). */
-export function receiptsTopic(deviceId: string): string {
-  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/receipts`;
-}
-
-export function statusTopic(deviceId: string): string {
-  return `${DEVICE_CONTRACT.topicPrefix}/${deviceId}/status`;
-}
 
 function channelTopic(channel: MessageChannel, deviceId: string): string {
   switch (channel) {

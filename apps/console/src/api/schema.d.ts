@@ -839,7 +839,7 @@ export interface components {
             deviceId: string;
             messageId: Record<string, never> | null;
             /** @enum {string} */
-            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future";
+            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
             /** @description What was wrong, specifically */
             detail: string;
             /** @description Size of the payload as received */
@@ -2059,7 +2059,7 @@ export interface operations {
             query?: {
                 /** @description Only this device */
                 deviceId?: string;
-                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future";
+                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
                 /** @description The next page: the last id of the previous one */
                 beforeId?: number;
                 limit?: number;
