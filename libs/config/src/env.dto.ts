@@ -280,9 +280,9 @@ export class EnvDto {
   JOB_CONCURRENCY = 4;
 
   /**
-   * How long ingest remembers which patient a device reports for. After a reassignment its
-   * messages may still go to the previous patient for this long, so keep it short. A
-   * deactivated device is shut out by the broker at once (dynamic security, embedded broker).
+   * How long ingest remembers a device's route (its patients and deactivation). A reassignment,
+   * deactivation or reactivation moves the route version ingest compares every batch, which
+   * drops every remembered route at once; this only bounds how stale an unchanged one may get.
    */
   @Type(() => Number)
   @IsInt({ always: true })

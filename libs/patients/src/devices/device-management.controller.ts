@@ -108,7 +108,7 @@ export class DeviceManagementController {
   @ApiOkResponse({
     type: DeviceResponseDto,
     description:
-      'Stored readings keep their patient; new ones go to the new patient (within DEVICE_ROUTE_CACHE_MS)',
+      'Stored readings keep their patient; each new one goes to the patient the device was with when it was measured',
   })
   @ApiNotFoundResponse({ description: 'No such device, or no such patient, in your organisation' })
   @ApiConflictResponse({ description: '`device_already_assigned`' })

@@ -266,8 +266,8 @@ export class DeviceService implements OnApplicationBootstrap {
 
   /**
    * Moves the device to another patient of the caller's scope (404 otherwise). Readings stored
-   * so far keep the patient they were taken for; ingest sends new ones to the new patient once
-   * its route cache (DEVICE_ROUTE_CACHE_MS) expires.
+   * so far keep the patient they were taken for; from ingest's next batch on, each reading goes
+   * to the patient the device was with when it was measured (device_assignments).
    */
   async reassign(principal: Principal, deviceId: string, patientId: string): Promise<DeviceView> {
     const device = await this.findOrDeny(principal, deviceId, 'device.reassign');
