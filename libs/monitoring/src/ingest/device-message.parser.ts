@@ -126,18 +126,9 @@ function readBody(topic: string, payload: Buffer, maxBytes: number): ReadBody | 
   // A BLE message is never a batch: its own limit applies before anything is decoded.
   const limit = route.kind === 'ble' ? DEVICE_CONTRACT.maxPayloadBytes : maxBytes;
   if (payload.length > limit) return tooLarge(reject, payload.length, limit);
-  let text: string;
-  try {
-    text = utf8.decode(payload);
-  } catch {
-    return reject('invalid_encoding', 'payload is not valid UTF-8');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    return reject('invalid_json', `payload is not JSON: ${(error as Error).message}`);
-  }
+  const decoded = decodeJson(payload);
+  if (!decoded.ok) return reject(decoded.reason, decoded.detail);
+  const { body, text } = decoded;
   return { ok: true, deviceRef, kind: route.kind, body, escapes: text.includes('\\u'), reject };
 }
 
@@ -404,6 +395,25 @@ function messageIdOf(body: unknown): string | null {
     if (typeof id === 'string') return escapeUnstorableText(id.slice(0, DEVICE_CONTRACT.maxMessageIdLength));
   }
   return null;
+}
+
+/** A device payload read as JSON, or why it cannot be: not UTF-8, or not JSON. */
+export function decodeJson(
+  payload: Buffer,
+):
+  | { ok: true; body: unknown; text: string }
+  | { ok: false; reason: 'invalid_encoding' | 'invalid_json'; detail: string } {
+  let text: string;
+  try {
+    text = utf8.decode(payload);
+  } catch {
+    return { ok: false, reason: 'invalid_encoding', detail: 'payload is not valid UTF-8' };
+  }
+  try {
+    return { ok: true, body: JSON.parse(text) as unknown, text };
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: `payload is not JSON: ${(error as Error).message}` };
+  }
 }
 
 /** JSON.parse turns 1e400 into Infinity; the schema would only call it "not a number". */

@@ -8,6 +8,7 @@ import {
   type DeviceStatusMessageV1,
   type RejectionReason,
 } from '@homeward/contracts';
+import { decodeJson } from './device-message.parser';
 
 export interface AcceptedStatus {
   ok: true;
@@ -36,7 +37,6 @@ const ajv = new Ajv2020({ allErrors: false, strict: true, allowUnionTypes: false
 addFormats(ajv, ['date-time']);
 // Compiled once from the published schema, as the readings validator is.
 const validateStatus = ajv.compile<DeviceStatusMessageV1>(deviceStatusMessageSchemaV1());
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Whether ingest should read `topic` as a device status rather than readings. */
 export function isStatusTopic(topic: string): boolean {
@@ -64,18 +64,9 @@ export function parseDeviceStatus(topic: string, payload: Buffer, now: Date): Pa
       'payload_too_large',
       `payload is ${payload.length} bytes; the limit is ${DEVICE_CONTRACT.maxPayloadBytes}`,
     );
-  let text: string;
-  try {
-    text = utf8.decode(payload);
-  } catch {
-    return reject('invalid_encoding', 'payload is not valid UTF-8');
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    return reject('invalid_json', `payload is not JSON: ${(error as Error).message}`);
-  }
+  const decoded = decodeJson(payload);
+  if (!decoded.ok) return reject(decoded.reason, decoded.detail);
+  const body = decoded.body;
   const id = (body as { messageId?: unknown } | null)?.messageId;
   if (typeof id === 'string' && id.length <= DEVICE_CONTRACT.maxMessageIdLength) messageId = id;
   const unstorable = findUnstorableText(body);
