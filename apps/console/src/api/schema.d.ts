@@ -1966,7 +1966,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Stored readings keep their patient; new ones go to the new patient (within DEVICE_ROUTE_CACHE_MS) */
+            /** @description Stored readings keep their patient; each new one goes to the patient the device was with when it was measured */
             200: {
                 headers: {
                     [name: string]: unknown;

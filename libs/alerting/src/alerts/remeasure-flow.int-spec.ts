@@ -214,7 +214,11 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
       timeoutMs: 15_000,
     });
     expect(alert).toMatchObject({ severity: 'critical', confirmation: 'unanswered' });
-    expect(await escalationSteps(alert.id)).toBe(2);
+    // Escalation is planned just after the opening commits (a sweep backs it up): wait for it.
+    await waitFor(async () => (await escalationSteps(alert.id)) === 2, {
+      what: 'both escalation steps planned',
+      timeoutMs: 5000,
+    });
     expect(await historyOf(alert.id)).toEqual([
       {
         action: 'confirm',
