@@ -196,7 +196,7 @@ export class AlertConfirmationService {
       await this.escalation.afterChange([row]);
       this.logger.info(
         { alertId, patientId: row.patientId, severity: row.severity, correlationId },
-        'Crisis not re-measured in time: alert opened',
+        'Breach not re-measured in time: alert opened',
       );
     }
     return row;

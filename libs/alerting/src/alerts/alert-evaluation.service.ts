@@ -223,7 +223,7 @@ export class AlertEvaluationService {
           ? 'Alert raised'
           : row.status === 'resolved'
             ? row.confirmation === 'not_confirmed'
-              ? 'Crisis not confirmed by the re-measurement: alert resolved'
+              ? 'Breach not confirmed by the re-measurement: alert resolved'
               : 'Alert resolved: all clear'
             : worse
               ? 'Alert severity rose'
