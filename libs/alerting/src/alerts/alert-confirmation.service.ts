@@ -14,7 +14,7 @@ import { AlertingJobs } from '../alerting.jobs';
 import type { AlertRow, DeviceCommandRow } from '../alerting.rows';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { GROUP_TYPES } from '../protocols/patient-rules';
-import { unreliableMeasurements } from '../rules/measurement-quality';
+import { unreliableFlags, unreliableMeasurements } from '../rules/measurement-quality';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
@@ -172,6 +172,10 @@ export class AlertConfirmationService {
                 values: ofEpisode
                   .filter((r) => measurementKey(r) === measurementKey(decision.by))
                   .map((r) => ({ type: r.type, value: r.value, unit: r.unit })),
+                // A flagged re-measurement can only have confirmed: the history says it was doubtful too.
+                ...(flagged.has(measurementKey(decision.by))
+                  ? { flags: unreliableFlags(decision.by.type, decision.by.flags) }
+                  : {}),
               },
             };
       const row = await this.settle(episode, decision.outcome, detail, tx);
@@ -181,8 +185,8 @@ export class AlertConfirmationService {
   }
 
   /**
-   * The deadline passed without a (clean) re-measurement: the breach is treated as real. Idempotent: an
-   * alert decided meanwhile (re-measured, acknowledged, resolved) is left as it is.
+   * The deadline passed without a (clean) re-measurement: the breach is treated as real.
+   * Idempotent: an alert decided meanwhile (re-measured, acknowledged, resolved) is left as it is.
    */
   async confirmUnanswered(alertId: string, correlationId: string): Promise<AlertRow | undefined> {
     const row = await this.db.transaction(async (tx) => {

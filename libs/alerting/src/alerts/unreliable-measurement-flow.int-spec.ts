@@ -177,9 +177,13 @@ describe('flagged readings (AlertEvaluationService re-measure flow against Postg
     const who = await newPatient();
     await evaluate(await storeBatch(who, 165, 90, 60, ['body_movement']), 'f8');
     await evaluate(await storeBatch(who, 167, 91, 10, ['body_movement']), 'f9');
-    expect(await alertsOf(who.patient)).toEqual([
-      expect.objectContaining({ status: 'open', confirmation: 'confirmed' }),
-    ]);
+    const [alert, ...others] = await alertsOf(who.patient);
+    expect(others).toEqual([]);
+    expect(alert).toMatchObject({ status: 'open', confirmation: 'confirmed' });
+    expect((await historyOf(alert.id))[1]).toMatchObject({
+      action: 'confirm',
+      detail: { reason: 'confirmed', reading: { flags: ['body_movement'] } },
+    });
   });
 
   it('holds a flagged crisis reading too, saying it was flagged', async () => {
