@@ -908,10 +908,10 @@ export interface components {
         };
         AlertHistoryEntryDto: {
             /**
-             * @description People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `confirm` / `not_confirmed` (a crisis re-measurement, or none in time)
+             * @description People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `hold` (the device flagged the reading unreliable: detail `reason` `unreliable_measurement`, `flags`), `confirm` / `not_confirmed` (a re-measurement, or none in time)
              * @enum {string}
              */
-            action: "raise" | "acknowledge" | "assign" | "note" | "snooze" | "escalate" | "resolve" | "dismiss" | "reopen" | "auto_resolve" | "confirm" | "not_confirmed";
+            action: "raise" | "acknowledge" | "assign" | "note" | "snooze" | "escalate" | "resolve" | "dismiss" | "reopen" | "auto_resolve" | "hold" | "confirm" | "not_confirmed";
             /** @description Who acted; null for the platform */
             actorUserId: string | null;
             /** @enum {string} */

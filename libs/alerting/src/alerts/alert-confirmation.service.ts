@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { commandsTopic, type DeviceCommandV1, type VitalType } from '@homeward/contracts';
+import {
+  SEVERITY_RANK,
+  commandsTopic,
+  type DeviceCommandV1,
+  type Severity,
+  type VitalType,
+} from '@homeward/contracts';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { Database, MqttPublisher, type Queryable } from '@homeward/platform';
 import { AlertingJobs } from '../alerting.jobs';
 import type { AlertRow, DeviceCommandRow } from '../alerting.rows';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { GROUP_TYPES } from '../protocols/patient-rules';
+import { unreliableFlags, unreliableMeasurements } from '../rules/measurement-quality';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
@@ -23,6 +30,7 @@ interface ConfirmReading extends Remeasurement {
   type: string;
   value: number;
   unit: string;
+  flags?: readonly string[];
 }
 
 /** A re-measure request decided in a batch's transaction, sent once that commits. */
@@ -33,8 +41,8 @@ export interface RemeasureRequest {
 }
 
 /**
- * The re-measure flow of crisis rules (see `remeasure.ts`): asks the device, decides pending
- * alerts from re-measurements, and opens those left unanswered.
+ * The re-measure flow of crisis rules and flagged readings (see `remeasure.ts`): asks the
+ * device, decides pending alerts from re-measurements, and opens those left unanswered.
  */
 @Injectable()
 export class AlertConfirmationService {
@@ -116,13 +124,15 @@ export class AlertConfirmationService {
 
   /**
    * Decides the batch patients' pending alerts from the batch's re-measurements (readings of
-   * the episode's types): `findings` say which measurements breached a `remeasure` rule of the
-   * episode's group again. Runs in the batch's transaction, before its findings attach, so a
-   * reading that does not confirm a crisis is evaluated afterwards like any other.
+   * the episode's types): `findings` say which measurements breached a rule of the episode's
+   * group again, at the episode's severity or above (a crisis is not confirmed by a grade 2
+   * reading; a held grade 2 is by a crisis). A flagged re-measurement does not clear. Runs in
+   * the batch's transaction, before its findings attach, so a reading that does not confirm a
+   * breach is evaluated afterwards like any other.
    */
   async settleByBatch(
     readings: readonly ConfirmReading[],
-    findings: ReadonlyArray<{ group: string; remeasure?: readonly VitalType[]; trigger: ConfirmReading }>,
+    findings: ReadonlyArray<{ group: string; severity: Severity; trigger: ConfirmReading }>,
     tx: Queryable,
   ): Promise<AlertRow[]> {
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
@@ -135,14 +145,19 @@ export class AlertConfirmationService {
       const ofEpisode = readings.filter((r) => r.patientId === episode.patientId && types.has(r.type));
       const breached = new Set(
         findings
-          .filter((f) => f.group === episode.episodeKey && (f.remeasure?.length ?? 0) > 0)
+          .filter(
+            (f) =>
+              f.group === episode.episodeKey && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[episode.severity],
+          )
           .map((f) => measurementKey(f.trigger)),
       );
+      const flagged = unreliableMeasurements(ofEpisode);
       const decision = decideConfirmation(
         { triggerDeviceId, triggerMessageId, triggerMeasuredAt, confirmBy },
         measurementsOf(ofEpisode),
         (m) => breached.has(measurementKey(m)),
         new Date(),
+        (m) => flagged.has(measurementKey(m)),
       );
       if (decision.outcome === 'waiting') continue;
       const detail =
@@ -157,6 +172,10 @@ export class AlertConfirmationService {
                 values: ofEpisode
                   .filter((r) => measurementKey(r) === measurementKey(decision.by))
                   .map((r) => ({ type: r.type, value: r.value, unit: r.unit })),
+                // A flagged re-measurement can only have confirmed: the history says it was doubtful too.
+                ...(flagged.has(measurementKey(decision.by))
+                  ? { flags: unreliableFlags(decision.by.type, decision.by.flags) }
+                  : {}),
               },
             };
       const row = await this.settle(episode, decision.outcome, detail, tx);
@@ -166,8 +185,8 @@ export class AlertConfirmationService {
   }
 
   /**
-   * The deadline passed without a re-measurement: the crisis is treated as real. Idempotent: an
-   * alert decided meanwhile (re-measured, acknowledged, resolved) is left as it is.
+   * The deadline passed without a (clean) re-measurement: the breach is treated as real.
+   * Idempotent: an alert decided meanwhile (re-measured, acknowledged, resolved) is left as it is.
    */
   async confirmUnanswered(alertId: string, correlationId: string): Promise<AlertRow | undefined> {
     const row = await this.db.transaction(async (tx) => {
@@ -181,7 +200,7 @@ export class AlertConfirmationService {
       await this.escalation.afterChange([row]);
       this.logger.info(
         { alertId, patientId: row.patientId, severity: row.severity, correlationId },
-        'Crisis not re-measured in time: alert opened',
+        'Breach not re-measured in time: alert opened',
       );
     }
     return row;

@@ -9,6 +9,7 @@ import { batchFindings, historyStart } from '../protocols/batch-findings';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { GROUP_TYPES } from '../protocols/patient-rules';
+import { unreliableMeasurements } from '../rules/measurement-quality';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertConfirmationService, type RemeasureRequest } from './alert-confirmation.service';
 import { AlertPublisher } from './alert-publisher';
@@ -86,8 +87,8 @@ export class AlertEvaluationService {
         reopened?: boolean;
         lifecycle?: boolean;
       }> = [];
-      // Pending crisis alerts are decided by this batch's re-measurements first, so a reading
-      // that does not confirm one is then evaluated like any other (remeasure.ts).
+      // Pending alerts are decided by this batch's re-measurements first, so a reading that
+      // does not confirm one is then evaluated like any other (remeasure.ts).
       for (const row of await this.confirmation.settleByBatch(readings, findings, tx))
         changed.push({ row, opened: false, worse: false, lifecycle: true });
       for (const rule of findings) {
@@ -112,7 +113,7 @@ export class AlertEvaluationService {
         let opened = false;
         let worse = false;
         let reopened: AlertRow | undefined;
-        // A crisis that opens (or re-opens) an episode first asks for a re-measurement.
+        // A crisis or a flagged reading that opens (or re-opens) an episode first asks for a re-measurement.
         const pending = this.confirmation.pendingFor(rule);
         for (let attempt = 0; !row && attempt < 3; attempt++) {
           // The active episode, else one closed within the cool-down (re-opened), else a new one.
@@ -165,8 +166,27 @@ export class AlertEvaluationService {
         }
         if (!row)
           throw new Error(`No episode for patient ${trigger.patientId} and ${episodeKey} after 3 attempts`);
-        if (pending && rule.remeasure && (opened || reopened))
+        if (pending && rule.remeasure && (opened || reopened)) {
           remeasure.push(await this.confirmation.requestRemeasure(row, rule.remeasure, correlationId, tx));
+          // Why it waits, in its history: the device doubted its own measurement.
+          if (rule.unreliable)
+            await this.alerts.insertEvent(
+              {
+                alertId: row.id,
+                organizationId: row.organizationId,
+                actorUserId: null,
+                action: 'hold',
+                fromStatus: row.status,
+                toStatus: row.status,
+                detail: {
+                  reason: 'unreliable_measurement',
+                  flags: [...rule.unreliable],
+                  types: rule.remeasure,
+                },
+              },
+              tx,
+            );
+        }
         await this.alerts.insertOccurrence({ ...occurrence, alertId: row.id }, tx);
         changed.push({ row, opened, worse, reopened: Boolean(reopened) });
       }
@@ -203,7 +223,7 @@ export class AlertEvaluationService {
           ? 'Alert raised'
           : row.status === 'resolved'
             ? row.confirmation === 'not_confirmed'
-              ? 'Crisis not confirmed by the re-measurement: alert resolved'
+              ? 'Breach not confirmed by the re-measurement: alert resolved'
               : 'Alert resolved: all clear'
             : worse
               ? 'Alert severity rose'
@@ -283,10 +303,12 @@ export class AlertEvaluationService {
       const missed = episode.ruleKind === 'missed';
       if (!types || (resolveAt === 0 && !missed)) continue;
       const ofTypes = readings.filter((r) => r.patientId === episode.patientId && types.has(r.type));
+      // A measurement its device flagged unreliable says nothing about the breach: it clears nothing.
+      const flagged = missed ? new Set<string>() : unreliableMeasurements(ofTypes);
       const inRange = new Set(
         ofTypes
           .map(measurementKey)
-          .filter((m) => !breached.has(`${episode.patientId}|${episode.episodeKey}|${m}`)),
+          .filter((m) => !breached.has(`${episode.patientId}|${episode.episodeKey}|${m}`) && !flagged.has(m)),
       );
       if (inRange.size === 0) continue;
       const row = await this.alerts.countClear(episode.id, inRange.size, missed ? 1 : resolveAt, tx);

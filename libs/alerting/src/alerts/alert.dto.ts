@@ -169,9 +169,9 @@ export class AlertResponseDto implements AlertDto {
 
 export class AlertHistoryEntryDto {
   @ApiProperty({
-    enum: ['raise', ...ALERT_ACTIONS, 'reopen', 'auto_resolve', 'confirm', 'not_confirmed'],
+    enum: ['raise', ...ALERT_ACTIONS, 'reopen', 'auto_resolve', 'hold', 'confirm', 'not_confirmed'],
     description:
-      "People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `confirm` / `not_confirmed` (a crisis re-measurement, or none in time)",
+      "People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `hold` (the device flagged the reading unreliable: detail `reason` `unreliable_measurement`, `flags`), `confirm` / `not_confirmed` (a re-measurement, or none in time)",
   })
   action!: string;
   @ApiProperty({ type: String, nullable: true, description: 'Who acted; null for the platform' })

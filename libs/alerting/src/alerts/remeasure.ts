@@ -2,20 +2,27 @@ import type { VitalType } from '@homeward/contracts';
 import { measurementKey } from '../rules/threshold.rule';
 
 /**
- * The re-measure flow of the hypertensive-crisis rules (rules marked `remeasure`):
- * 1. A new episode from such a rule is inserted as `pending_confirmation` with a deadline
+ * The re-measure flow: a breach that asks first (rules marked `remeasure`, the hypertensive
+ * crisis) or whose trigger the device flagged unreliable (`measurement-quality.ts`, any rule
+ * judging one reading):
+ * 1. A new episode from such a breach is inserted as `pending_confirmation` with a deadline
  *    (`confirm_by`, ALERT_CONFIRM_WITHIN_SECONDS after evaluation) and a `remeasure` command to
  *    the device, written in the same transaction and published after the commit.
  * 2. A later batch holding a re-measurement (a reading of the episode's types measured after its
- *    trigger, received by the deadline) decides it: breaching the rule again confirms it (`open`,
- *    critical); not breaching it means the crisis is not confirmed (`resolved`). Other rules
- *    still evaluate that reading (a grade 2 warning opens its own alert).
- * 3. Without a re-measurement by the deadline a delayed job (or, if that job was lost, the
- *    sweep) opens it: an unanswered crisis is treated as real.
+ *    trigger, received by the deadline) decides it: breaching a rule of the episode's group at
+ *    its severity or above confirms it (`open`); a clean one breaching none means the breach is
+ *    not confirmed (`resolved`). A flagged re-measurement that breaches still confirms (the safe
+ *    side); a flagged one that does not breach decides nothing: the episode keeps waiting.
+ *    Other rules still evaluate that reading (a grade 2 warning opens its own alert).
+ * 3. Without a (clean) re-measurement by the deadline a delayed job (or, if that job was lost,
+ *    the sweep) opens it: an unanswered breach is treated as real, never dropped.
  * Late readings never ask: a measurement from long ago cannot be repeated.
  */
 
-/** Whether a finding opens its episode as `pending_confirmation` and asks the device to re-measure. */
+/**
+ * Whether a finding opens its episode as `pending_confirmation` and asks the device to
+ * re-measure: `remeasure` is set when its rule asks or its trigger is flagged unreliable.
+ */
 export function needsRemeasure(
   finding: { remeasure?: readonly VitalType[]; late: boolean },
   withinSeconds: number,
@@ -49,14 +56,16 @@ export type ConfirmationDecision<M> =
  * measurement than the trigger, measured no earlier (both on the device's clock: devices that
  * stamp whole seconds give a prompt re-measurement the trigger's time) and received by the
  * deadline (server clock);
- * any of them breaching the rule again confirms (the safer side), else the first one clears it.
- * Without one, the episode is unanswered once `now` reaches the deadline.
+ * any of them breaching the rule again confirms (the safer side), flagged `unreliable` or not;
+ * else the first reliable one clears it. Without one, the episode is unanswered once `now`
+ * reaches the deadline: a flagged re-measurement in range is no answer.
  */
 export function decideConfirmation<M extends Remeasurement>(
   pending: PendingEpisode,
   measurements: readonly M[],
   breaches: (measurement: M) => boolean,
   now: Date,
+  unreliable: (measurement: M) => boolean = () => false,
 ): ConfirmationDecision<M> {
   const remeasured = measurements
     .filter(
@@ -68,7 +77,8 @@ export function decideConfirmation<M extends Remeasurement>(
     .sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
   const breaching = remeasured.find(breaches);
   if (breaching) return { outcome: 'confirmed', by: breaching };
-  if (remeasured.length > 0) return { outcome: 'not_confirmed', by: remeasured[0] };
+  const clean = remeasured.find((m) => !unreliable(m));
+  if (clean) return { outcome: 'not_confirmed', by: clean };
   if (now.getTime() >= pending.confirmBy.getTime()) return { outcome: 'unanswered' };
   return { outcome: 'waiting' };
 }

@@ -9,6 +9,7 @@ import {
 } from '../rules/rule-engine';
 import { ruleTypes } from '../rules/rule-definition';
 import type { EngineReading } from '../rules/rule-series';
+import { flagNote, judgesOneReading, unreliableFlags } from '../rules/measurement-quality';
 import { PROTOCOL_KEYS, type ProtocolKey } from '../rules/protocols';
 import { evaluateThresholds, measurementKey } from '../rules/threshold.rule';
 import {
@@ -38,8 +39,27 @@ export interface BatchFinding<R extends EngineReading> {
   trigger: R;
   /** The trigger was measured long before it arrived. */
   late: boolean;
-  /** The rule asks for a re-measurement of these types before its alert opens (`remeasure`). */
+  /**
+   * The alert first asks for a re-measurement of these types: the rule asks (`remeasure`), or
+   * the trigger is `unreliable`.
+   */
   remeasure?: readonly VitalType[];
+  /** The trigger's flags that make its value unreliable (`measurement-quality.ts`); absent when none. */
+  unreliable?: readonly string[];
+}
+
+/** `remeasure` and `unreliable` of a finding on `trigger` from a rule over `types`. */
+function holdOf(
+  trigger: EngineReading,
+  types: readonly VitalType[],
+  asks: boolean,
+  judgesOneReading: boolean,
+): Pick<BatchFinding<EngineReading>, 'remeasure' | 'unreliable'> {
+  const unreliable = judgesOneReading ? unreliableFlags(trigger.type, trigger.flags) : [];
+  return {
+    ...(asks || unreliable.length > 0 ? { remeasure: types } : {}),
+    ...(unreliable.length > 0 ? { unreliable } : {}),
+  };
 }
 
 function isVitalType(type: string): type is VitalType {
@@ -98,18 +118,19 @@ export function batchFindings<R extends EngineReading>(
       ruleVersion: 0,
       ruleKind: rule.kind,
       ruleDescription: rule.description,
-      summary: describeBreach(
-        {
-          kind: 'any',
-          severity: rule.severity,
-          conditions: rule.anyOf.map((c) => ({ type: c.type, operator: c.op, value: c.value })),
-        },
-        breachReading(trigger),
-      ),
+      summary:
+        describeBreach(
+          {
+            kind: 'any',
+            severity: rule.severity,
+            conditions: rule.anyOf.map((c) => ({ type: c.type, operator: c.op, value: c.value })),
+          },
+          breachReading(trigger),
+        ) + flagNote(trigger.type, trigger.flags),
       severity: rule.severity,
       trigger,
       late: (trigger.receivedAt ?? now).getTime() - trigger.measuredAt.getTime() > lateAfterMs,
-      ...(rule.remeasure ? { remeasure: [...new Set(rule.anyOf.map((c) => c.type))] } : {}),
+      ...holdOf(trigger, [...new Set(rule.anyOf.map((c) => c.type))], Boolean(rule.remeasure), true),
     });
   }
 
@@ -149,11 +170,17 @@ export function batchFindings<R extends EngineReading>(
         ruleVersion: rule.version,
         ruleKind: finding.kind,
         ruleDescription: rule.description,
-        summary: describeBreach(rule.definition, breachReading(trigger)),
+        summary:
+          describeBreach(rule.definition, breachReading(trigger)) + flagNote(trigger.type, trigger.flags),
         severity: finding.severity,
         trigger,
         late: finding.late,
-        ...(rule.remeasure ? { remeasure: ruleTypes(rule.definition) } : {}),
+        ...holdOf(
+          trigger,
+          ruleTypes(rule.definition),
+          Boolean(rule.remeasure),
+          judgesOneReading(rule.definition),
+        ),
       });
     }
     findings.push(...strongest.values());

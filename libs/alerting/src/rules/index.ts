@@ -9,3 +9,4 @@ export * from './persistence.rule';
 export * from './rule-preview';
 export * from './protocols';
 export * from './describe-rule';
+export * from './measurement-quality';

@@ -4,6 +4,8 @@ import type { RuleReading } from './threshold.rule';
 /** A reading as the engine takes it; `receivedAt` (when stored) decides whether it was late. */
 export interface EngineReading extends RuleReading {
   receivedAt?: Date;
+  /** Measurement-status flags the device raised (`measurement-quality.ts`). */
+  flags?: readonly string[];
 }
 
 /** A reading with its value in the catalogue unit and its time in milliseconds. */
