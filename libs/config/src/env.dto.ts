@@ -227,8 +227,9 @@ export class EnvDto {
   ALERT_LATE_AFTER_MINUTES = 60;
 
   /**
-   * A hypertensive-crisis reading first asks the patient to re-measure: its alert waits as
-   * `pending_confirmation` this long for the re-measurement, then becomes critical. 0: no
+   * A hypertensive-crisis reading, and a breach by a reading its device flagged as unreliable
+   * (body movement, loose cuff, low perfusion, ...), first asks the patient to re-measure: its
+   * alert waits as `pending_confirmation` this long for the re-measurement, then opens. 0: no
    * re-measurement, the alert opens at once.
    */
   @Type(() => Number)
