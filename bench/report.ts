@@ -58,6 +58,8 @@ function formatAgainst(comparison: Comparison, unit: string): string {
       return `≥ ${formatWith(comparison.target, unit)}`;
     case 'below':
       return `< ${formatWith(comparison.target, unit)}`;
+    case 'exactly':
+      return `= ${formatWith(comparison.target, unit)}`;
     case 'ceiling':
       return comparison.ceiling === undefined
         ? `${comparison.of}: not measured`

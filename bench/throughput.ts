@@ -20,6 +20,8 @@ export interface ThroughputFigures {
   /** Committed in the measured window, by the database's own clock. */
   messagesPerSecond: number;
   readingsPerSecond: number;
+  /** Ingest batches committed a second: each is one BullMQ evaluation job. */
+  batchesPerSecond: number;
   /** Oldest batch not yet evaluated by the rules when the window closed (0: none). */
   evaluationLagSeconds: number;
   batchesEvaluated: number;
@@ -103,8 +105,9 @@ export async function measureThroughput(
   const [summary] = await Promise.all([load, window]);
   const { from, to, lag } = marks;
   if (!from || !to || !lag) throw new Error('throughput window was not marked');
-  const { rows } = await pool.query<{ messages: string; readings: string; seconds: number }>(
+  const { rows } = await pool.query<{ messages: string; readings: string; batches: string; seconds: number }>(
     `SELECT (SELECT count(*) FROM device_messages WHERE received_at >= $1 AND received_at < $2) AS messages,
+            (SELECT count(*) FROM ingest_batches WHERE created_at >= $1 AND created_at < $2) AS batches,
             (SELECT coalesce(sum(stored_count), 0) FROM ingest_batches WHERE created_at >= $1 AND created_at < $2) AS readings,
             extract(epoch FROM $2::timestamptz - $1::timestamptz)::float8 AS seconds`,
     [from, to],
@@ -121,6 +124,7 @@ export async function measureThroughput(
     windowSeconds: rows[0].seconds,
     messagesPerSecond: Number(rows[0].messages) / rows[0].seconds,
     readingsPerSecond: windowReadings / rows[0].seconds,
+    batchesPerSecond: Number(rows[0].batches) / rows[0].seconds,
     evaluationLagSeconds: lag.lag,
     batchesEvaluated: lag.evaluated,
     batchesPending: lag.pending,

@@ -37,6 +37,11 @@ describe('verdicts against targets and ceilings', () => {
     });
   });
 
+  it('passes a count only when it is exactly the target (nothing lost)', () => {
+    expect(judge(0, { kind: 'exactly', target: 0 })).toEqual({ outcome: 'PASS', margin: '' });
+    expect(judge(12, { kind: 'exactly', target: 0 })).toEqual({ outcome: 'MISS', margin: 'by 12' });
+  });
+
   it('judges nothing that was not measured', () => {
     expect(judge(undefined, { kind: 'below', target: 50 })).toEqual({ outcome: '', margin: 'not measured' });
     expect(judge(Number.NaN, { kind: 'at-least', target: 1 }).outcome).toBe('');

@@ -2,6 +2,7 @@
 export type Comparison =
   | { kind: 'at-least'; target: number }
   | { kind: 'below'; target: number }
+  | { kind: 'exactly'; target: number }
   | { kind: 'ceiling'; ceiling: number | undefined; of: string }
   | { kind: 'none' };
 
@@ -31,6 +32,10 @@ export function judge(value: number | undefined, comparison: Comparison): Verdic
         ? { ratio, outcome: 'PASS', margin: `${percent(1 - ratio)} under` }
         : { ratio, outcome: 'MISS', margin: `by ${percent(ratio - 1)}` };
     }
+    case 'exactly':
+      return value === comparison.target
+        ? { outcome: 'PASS', margin: '' }
+        : { outcome: 'MISS', margin: `by ${Math.abs(value - comparison.target)}` };
     case 'ceiling':
       return comparison.ceiling && comparison.ceiling > 0
         ? { ratio: value / comparison.ceiling, outcome: '', margin: `of ${comparison.of}` }
