@@ -49,7 +49,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --backgrounds 1000,3000 background messages/s for alert latency
   --probes N              alert-raising readings per background level (default ${FULL.probes})
   --scale-out             two ingest instances (shared subscription) and two API instances
-  --only a,b              sections: ${SECTIONS.join(', ')}`;
+  --only a,b              sections: ${SECTIONS.join(', ')}
+  -h, --help              this text`;
 
 export class BenchUsageError extends Error {}
 

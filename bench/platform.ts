@@ -140,8 +140,12 @@ export class BenchPlatform {
     return devices;
   }
 
+  /** The platform's processes, the broker included (PostgreSQL and Redis are the machine's, shared). */
   processes(): Array<{ label: string; pid: number | undefined }> {
-    return this.apps.map(({ label, process }) => ({ label, pid: process.pid }));
+    return [
+      ...this.apps.map(({ label, process }) => ({ label, pid: process.pid })),
+      { label: 'mosquitto', pid: this.broker.pid },
+    ];
   }
 
   async stop(): Promise<void> {
