@@ -1,4 +1,4 @@
-import { parseCpuSeconds, parsePeakRss } from './proc-stats';
+import { parseCpuSeconds, parseOpenFilesLimit, parsePeakRss } from './proc-stats';
 
 describe('/proc parsing', () => {
   it('reads the peak resident set from status', () => {
@@ -12,5 +12,17 @@ describe('/proc parsing', () => {
     expect(parseCpuSeconds(`4242 (node) ${rest}`)).toBeCloseTo(18);
     expect(parseCpuSeconds(`4242 (a (b) c) ${rest}`)).toBeCloseTo(18);
     expect(parseCpuSeconds(`4242 (node) ${rest}`, 250)).toBeCloseTo(7.2);
+  });
+
+  it('reads the soft open-files limit', () => {
+    const limits = [
+      'Limit                     Soft Limit           Hard Limit           Units',
+      'Max processes             63671                63671                processes',
+      'Max open files            20000                1048576              files',
+    ].join('\n');
+    expect(parseOpenFilesLimit(limits)).toBe(20000);
+    expect(
+      parseOpenFilesLimit('Max open files            unlimited            unlimited            files'),
+    ).toBe(Number.POSITIVE_INFINITY);
   });
 });

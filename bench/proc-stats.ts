@@ -37,3 +37,10 @@ export function sampleProcess(pid: number): ProcSample | undefined {
     return undefined;
   }
 }
+
+/** The soft "Max open files" limit from /proc/<pid>/limits; Infinity when unlimited. */
+export function parseOpenFilesLimit(limits: string): number {
+  const soft = /^Max open files\s+(\S+)/m.exec(limits)?.[1];
+  if (soft === undefined) throw new Error('no "Max open files" line in /proc limits');
+  return soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
+}

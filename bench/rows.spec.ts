@@ -19,6 +19,7 @@ const run = (devices: number, messagesPerSecond: number): ThroughputFigures => (
   storedReadings: 1990,
   missingReadings: 10,
   unsettled: 0,
+  dropped: 0,
   pubackP50Ms: 20,
   pubackP99Ms: 40,
   cost: [{ process: 'ingest-0', peakRssMiB: 300, cpuSeconds: 30, cpuSecondsPer1000Readings: 0.02 }],

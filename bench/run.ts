@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '@homeward/testing';
 import type { AlertLatencyFigures } from './alert-latency';
@@ -6,6 +7,7 @@ import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions, type Sect
 import { measureCeilings, type CeilingFigures } from './ceilings';
 import { measureConsoleUnderLoad, type ConsoleLoadFigures } from './console-load';
 import { CostMeter } from './cost';
+import { parseOpenFilesLimit } from './proc-stats';
 import { BenchPlatform } from './platform';
 import { measureQueries, type QueryFigures } from './queries';
 import { formatReport, machineInfo, writeReport, type BenchReport } from './report';
@@ -31,7 +33,17 @@ async function attempt<T>(name: string, notes: string[], run: () => Promise<T>):
   }
 }
 
+/** One socket per simulated device lives in this process: fail before starting anything. */
+function checkOpenFiles(devices: number): void {
+  const limit = parseOpenFilesLimit(readFileSync('/proc/self/limits', 'utf8'));
+  if (limit < devices + 1000)
+    throw new Error(
+      `${devices} devices need more open files than this shell allows (${limit}): raise ulimit -n`,
+    );
+}
+
 async function main(options: BenchOptions): Promise<BenchReport> {
+  checkOpenFiles(Math.max(...options.devices));
   const wants = (section: Section) => options.only.includes(section);
   const startedAt = new Date().toISOString();
   const notes = [
@@ -155,6 +167,10 @@ async function main(options: BenchOptions): Promise<BenchReport> {
     if (run.achievedPublishRate < run.targetRate * 0.95)
       notes.push(
         `ingest, ${run.devices} devices: the simulator published ${Math.round(run.achievedPublishRate)} of ${run.targetRate} msg/s asked; the load generator (same machine) or back-pressure held it.`,
+      );
+    if (run.dropped > 0)
+      notes.push(
+        `ingest, ${run.devices} devices: ${run.dropped} measurements dropped by full device outboxes (never published, so not counted as lost).`,
       );
     if (run.unsettled > 0)
       notes.push(

@@ -33,6 +33,8 @@ export interface ThroughputFigures {
   /** Acknowledged but not stored; 0 is the only acceptable value. */
   missingReadings: number;
   unsettled: number;
+  /** Measurements the simulated devices dropped from a full outbox: never published. */
+  dropped: number;
   pubackP50Ms?: number;
   pubackP99Ms?: number;
   cost: ProcessCost[];
@@ -134,6 +136,7 @@ export async function measureThroughput(
     storedReadings,
     missingReadings: Math.max(0, summary.ackedValues - storedReadings),
     unsettled: summary.unsettled,
+    dropped: summary.dropped,
     pubackP50Ms: summary.latencyMs.puback.p50,
     pubackP99Ms: summary.latencyMs.puback.p99,
     cost: costs,
