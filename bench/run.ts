@@ -12,7 +12,7 @@ import { BenchPlatform } from './platform';
 import { measureQueries, type QueryFigures } from './queries';
 import { formatReport, machineInfo, writeReport, type BenchReport } from './report';
 import { alertRows, ceilingRows, consoleRows, queryRows, throughputRows } from './rows';
-import { measureThroughput, type ThroughputFigures } from './throughput';
+import { measureThroughput, settleEvaluation, type ThroughputFigures } from './throughput';
 
 const log = (line: string) =>
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -64,7 +64,13 @@ async function main(options: BenchOptions): Promise<BenchReport> {
   const alerts: AlertLatencyFigures[] = [];
   let consoleLoad: ConsoleLoadFigures | undefined;
   let queries: QueryFigures | undefined;
+  const settle = async (before: string) => {
+    const pending = await settleEvaluation(platform.database.pool, 60_000);
+    if (pending > 0) notes.push(`${before}: started with ${pending} batches still unevaluated after 60 s.`);
+  };
   try {
+    const labels = platform.processes().map((p) => p.label);
+    notes.unshift(`Processes: ${labels.join(', ')}${options.scaleOut ? ' (--scale-out)' : ''}.`);
     log(
       `platform up: ${platform
         .processes()
@@ -88,6 +94,7 @@ async function main(options: BenchOptions): Promise<BenchReport> {
     }
     if (wants('throughput'))
       for (const count of options.devices) {
+        await settle(`ingest throughput, ${count} devices`);
         log(`ingest throughput: ${count} devices at ${options.rate} msg/s asked`);
         const run = await attempt(`ingest throughput, ${count} devices`, notes, () =>
           measureThroughput(
@@ -112,6 +119,7 @@ async function main(options: BenchOptions): Promise<BenchReport> {
         for (const rate of options.backgrounds) {
           log(`alert latency: ${options.probes} probes under ${rate} msg/s`);
           const probes = await platform.provisionDevices(organization, options.probes, 1);
+          await settle(`alert latency, ${rate} msg/s`);
           // The socket sits on the last API instance: with --scale-out the alert crosses the Redis adapter.
           const api = coordinators[coordinators.length - 1];
           const run = await attempt(`alert latency, ${rate} msg/s`, notes, () =>
@@ -132,6 +140,7 @@ async function main(options: BenchOptions): Promise<BenchReport> {
       if (wants('console')) {
         log(`console API: ${options.consoleSockets} sockets, ${options.quick ? 200 : 1000} msg/s ingest`);
         const rate = options.quick ? 200 : 1000;
+        await settle('console API under load');
         consoleLoad = await attempt('console API under load', notes, () =>
           measureConsoleUnderLoad(background, coordinators, devices[0].patientId, {
             sockets: options.consoleSockets,

@@ -50,6 +50,22 @@ async function totals(pool: Pool): Promise<{ messages: number; readings: number 
   return { messages: Number(rows[0].messages), readings: Number(rows[0].readings) };
 }
 
+/**
+ * Waits (up to `timeoutMs`) until every committed batch has been evaluated, so that one
+ * section's backlog does not count against the next; resolves with what is still pending.
+ */
+export async function settleEvaluation(pool: Pool, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<{ pending: string }>(
+      'SELECT count(*) AS pending FROM ingest_batches WHERE evaluated_at IS NULL',
+    );
+    const pending = Number(rows[0].pending);
+    if (pending === 0 || Date.now() >= deadline) return pending;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function clock(pool: Pool): Promise<Date> {
   return (await pool.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0].at;
 }
