@@ -3,6 +3,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { ALERTS_NAMESPACE, deviceClientId, readingsTopic, type AlertDto } from '@homeward/contracts';
 import type { ResolvedDevice } from '../devices-simulator/src/devices-file';
+import { loadLogger } from './load-logger';
 import { runLoad, type LoadSummary } from '../devices-simulator/src/load-driver';
 import { latencyFigures, type LatencyFigures } from './stats';
 
@@ -111,6 +112,7 @@ export async function measureAlertLatency(
   try {
     [load] = await Promise.all([
       runLoad({
+        logger: loadLogger,
         devices: background,
         seed: 'bench-background',
         ratePerSecond: options.backgroundRate,

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import type { ApiClient } from '@homeward/testing';
 import type { ResolvedDevice } from '../devices-simulator/src/devices-file';
+import { loadLogger } from './load-logger';
 import { runLoad } from '../devices-simulator/src/load-driver';
 import { openAlertSocket } from './alert-latency';
 import { latencyFigures, type LatencyFigures } from './stats';
@@ -65,6 +66,7 @@ export async function measureConsoleUnderLoad(
     })().finally(() => stop.abort());
     const [load] = await Promise.all([
       runLoad({
+        logger: loadLogger,
         devices: background,
         seed: 'bench-console',
         ratePerSecond: options.backgroundRate,

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { ResolvedDevice } from '../devices-simulator/src/devices-file';
+import { loadLogger } from './load-logger';
 import { runLoad } from '../devices-simulator/src/load-driver';
 import type { CostMeter, ProcessCost } from './cost';
 
@@ -89,6 +90,7 @@ export async function measureThroughput(
   let loadStartedAt: number | undefined;
   const marks: { from?: Date; to?: Date; lag?: { lag: number; pending: number; evaluated: number } } = {};
   const load = runLoad({
+    logger: loadLogger,
     devices,
     seed: 'bench',
     ratePerSecond: options.ratePerSecond,
