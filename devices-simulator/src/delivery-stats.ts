@@ -73,6 +73,8 @@ export interface DeliverySummary {
   batches: number;
   /** PUBACKs received (a republished message counts again). */
   acked: number;
+  /** Measured values in the acknowledged readings messages (first PUBACK of each). */
+  ackedValues: number;
   receipts: Record<ReceiptStatus, number>;
   rejectedByReason: Record<string, number>;
   /** Receipts naming no message this run still held (a repeat, another run's, or messageId null). */
@@ -99,6 +101,7 @@ export class DeliveryStats {
   private republished = 0;
   private batches = 0;
   private acked = 0;
+  private ackedValues = 0;
   private readonly receipts: Record<ReceiptStatus, number> = { stored: 0, duplicate: 0, rejected: 0 };
   private readonly rejectedByReason: Record<string, number> = {};
   private unmatchedReceipts = 0;
@@ -138,8 +141,9 @@ export class DeliveryStats {
   }
 
   /** First PUBACK of a message; `latencyMs` from its last publish. */
-  recordAck(latencyMs: number): void {
+  recordAck(latencyMs: number, values = 0): void {
     this.acked += 1;
+    this.ackedValues += values;
     this.pubackLatencies.push(latencyMs);
   }
 
@@ -185,6 +189,7 @@ export class DeliveryStats {
       republished: this.republished,
       batches: this.batches,
       acked: this.acked,
+      ackedValues: this.ackedValues,
       receipts: { ...this.receipts },
       rejectedByReason: { ...this.rejectedByReason },
       unmatchedReceipts: this.unmatchedReceipts,

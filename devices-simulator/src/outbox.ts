@@ -14,6 +14,8 @@ export interface OutgoingMessage {
   readonly awaitReceipt: boolean;
   /** Set on a deliberately broken message (--malformed): the kind of breakage. */
   readonly broken?: string;
+  /** Measured values a readings message carries: the benchmark compares them with stored rows. */
+  readonly values?: number;
 }
 
 export type OutboxState =

@@ -283,7 +283,13 @@ export class SimulatedDevice {
       });
     }
     return [
-      { messageId: message.messageId, channel: 'readings', payload: JSON.stringify(message), awaitReceipt },
+      {
+        messageId: message.messageId,
+        channel: 'readings',
+        payload: JSON.stringify(message),
+        awaitReceipt,
+        values: message.readings.length,
+      },
     ];
   }
 
@@ -470,7 +476,7 @@ export class SimulatedDevice {
       // Undefined: a second PUBACK for a message republished as stale, or one already receipted.
       if (!acked) continue;
       this.acknowledged += 1;
-      this.stats.recordAck(now - sentAt);
+      this.stats.recordAck(now - sentAt, acked.entry.values);
       this.log.info('message acknowledged', {
         messageId,
         latencyMs: now - acked.entry.enqueuedAt,

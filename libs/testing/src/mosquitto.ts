@@ -26,6 +26,8 @@ export interface TestBroker {
   port: number;
   /** With dynamic security: the account that administers it and that the platform's processes use. */
   serviceAccount?: MqttAccount;
+  /** The running broker's process id (it changes on restart), for /proc-based measurements. */
+  readonly pid: number | undefined;
   /**
    * Stops the broker with `signal` (SIGKILL: nothing saved since the last autosave) and starts
    * it again on the same port, config and persistence directory; resolves once it answers.
@@ -159,6 +161,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
     url,
     port,
     serviceAccount: account,
+    get pid() {
+      return child.pid;
+    },
     restart: async (signal = 'SIGTERM', downMs = 0) => {
       await halt(signal);
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));

@@ -220,7 +220,7 @@ describe('previewRule', () => {
     });
   });
 
-  // How fast it answers for 1,000 patients x 30 days is measured by `npm run bench`.
+  // How fast it answers for 1,000 patients x 30 days is measured by `npm run bench:micro`.
   it('answers for every patient of a 1,000-patient cohort, and its totals are the sum of theirs', () => {
     const large = cohort(1000, 30, 11);
     const readings = [...large.values()].reduce((sum, r) => sum + r.length, 0);

@@ -1,0 +1,93 @@
+import type { Socket } from 'socket.io-client';
+import type { ApiClient } from '@homeward/testing';
+import type { ResolvedDevice } from '../devices-simulator/src/devices-file';
+import { loadLogger } from './load-logger';
+import { runLoad } from '../devices-simulator/src/load-driver';
+import { openAlertSocket } from './alert-latency';
+import { latencyFigures, type LatencyFigures } from './stats';
+
+export interface ConsoleLoadOptions {
+  sockets: number;
+  backgroundRate: number;
+  windowSeconds: number;
+}
+
+export interface ConsoleLoadFigures {
+  socketsConnected: number;
+  achievedBackgroundRate: number;
+  alertQueue: LatencyFigures;
+  patientChart: LatencyFigures;
+  /** Responses other than 200: each one makes the figures above suspect. */
+  failedRequests: number;
+}
+
+/**
+ * What a coordinator waits for in the console while ingest is busy: the alert queue and a
+ * patient's 30-day chart, requested one after the other for the window, with `sockets`
+ * coordinator sockets held open (spread over the API instances) and the simulator's load
+ * running at `backgroundRate`.
+ */
+export async function measureConsoleUnderLoad(
+  background: readonly ResolvedDevice[],
+  coordinators: readonly ApiClient[],
+  chartPatientId: string,
+  options: ConsoleLoadOptions,
+): Promise<ConsoleLoadFigures> {
+  const sockets: Socket[] = [];
+  try {
+    for (let i = 0; i < options.sockets; i++) {
+      const api = coordinators[i % coordinators.length];
+      sockets.push(await openAlertSocket(api.baseUrl, api.accessToken));
+    }
+    const queue: number[] = [];
+    const chart: number[] = [];
+    let failed = 0;
+    let loadStarted = false;
+    const stop = new AbortController();
+    const timed = async (api: ApiClient, path: string, into: number[]) => {
+      const started = performance.now();
+      const response = await api.request('GET', path);
+      into.push(performance.now() - started);
+      if (response.status !== 200) failed += 1;
+    };
+    const requesting = (async () => {
+      while (!loadStarted) await new Promise((resolve) => setTimeout(resolve, 50));
+      const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+      const end = Date.now() + options.windowSeconds * 1000;
+      for (let i = 0; Date.now() < end; i++) {
+        const api = coordinators[i % coordinators.length];
+        await timed(api, '/api/alerts?status=pending_confirmation,open', queue);
+        await timed(
+          api,
+          `/api/patients/${chartPatientId}/vitals?type=blood_pressure_systolic&from=${from}`,
+          chart,
+        );
+      }
+    })().finally(() => stop.abort());
+    const [load] = await Promise.all([
+      runLoad({
+        logger: loadLogger,
+        devices: background,
+        seed: 'bench-console',
+        ratePerSecond: options.backgroundRate,
+        durationSeconds: 3600,
+        signal: stop.signal,
+        connectTimeoutMs: 120_000,
+        progressEveryMs: 250,
+        onProgress: () => {
+          loadStarted = true;
+        },
+      }),
+      requesting,
+    ]);
+    return {
+      socketsConnected: sockets.filter((socket) => socket.connected).length,
+      achievedBackgroundRate: load.achievedRate,
+      alertQueue: latencyFigures(queue),
+      patientChart: latencyFigures(chart),
+      failedRequests: failed,
+    };
+  } finally {
+    sockets.forEach((socket) => socket.disconnect());
+  }
+}
