@@ -74,17 +74,23 @@ export function planSeed(options: SeedOptions): SeedPlan {
   const readingsPerLapsedSlot = readingsPerSlot(activePatients, lapsedPatients);
   // Lapsed devices stop a day before the quiet window, whatever their jitter.
   const lapsedShare = (days - quietDays - 1) / days;
-  const perSlot = readingsPerActiveSlot + readingsPerLapsedSlot * lapsedShare;
-  const slots = Math.max(1, Math.round(readings / perSlot));
-  const lapsedSlots = Math.floor(slots * lapsedShare);
+  const expected = (slots: number) =>
+    slots * readingsPerActiveSlot + Math.floor(slots * lapsedShare) * readingsPerLapsedSlot;
+  // The nearest whole number of slots: the estimate, or one either side of it.
+  const estimate = Math.round(readings / (readingsPerActiveSlot + readingsPerLapsedSlot * lapsedShare));
+  const slots = [estimate - 1, estimate, estimate + 1]
+    .filter((candidate) => candidate >= 1)
+    .reduce((best, candidate) =>
+      Math.abs(expected(candidate) - readings) < Math.abs(expected(best) - readings) ? candidate : best,
+    );
   return {
     ...options,
     slots,
     slotMs: (days * DAY_MS) / slots,
-    lapsedSlots,
+    lapsedSlots: Math.floor(slots * lapsedShare),
     readingsPerActiveSlot,
     readingsPerLapsedSlot,
-    expectedReadings: slots * readingsPerActiveSlot + lapsedSlots * readingsPerLapsedSlot,
+    expectedReadings: expected(slots),
   };
 }
 
@@ -95,7 +101,10 @@ export interface SeedIds {
 }
 
 function escapeCopyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (char) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[char]!);
+  return value.replace(
+    /[\\\t\n\r]/g,
+    (char) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[char]!,
+  );
 }
 
 /** The columns `readingCopyLines` fills, in order. */

@@ -33,6 +33,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`try-ceilings-queries failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `try-ceilings-queries failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });
