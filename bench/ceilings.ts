@@ -52,26 +52,32 @@ async function within(promise: Promise<void>, ms: number, what: () => string): P
 
 const COPY_CHUNK_ROWS = 10_000;
 
+/** Messages per ingest batch (INGEST_BATCH_SIZE's default), and the devices sending them. */
+const COPY_BATCH_MESSAGES = 1_000;
+const COPY_DEVICES = 1_000;
+
 /**
  * `COPY readings FROM STDIN` of `rows` rows shaped as ingest stores them (three values per
- * message, recent times, one batch id), with every index and (on TimescaleDB) the hypertable in
+ * message, recent times, `COPY_DEVICES` devices, a batch id per `COPY_BATCH_MESSAGES`), with every index and (on TimescaleDB) the hypertable in
  * place. The text is built before the clock starts: this is the database's ceiling, not Node's.
  * It leaves out the device_messages ledger, which the application also writes per message.
  */
 export async function measureCopy(databaseUrl: string, rows: number): Promise<number> {
-  const batchId = randomUUID();
-  const patients = Array.from({ length: 100 }, () => randomUUID());
-  const devices = Array.from({ length: 100 }, () => randomUUID());
+  const patients = Array.from({ length: COPY_DEVICES }, () => randomUUID());
+  const devices = Array.from({ length: COPY_DEVICES }, () => randomUUID());
   const types = [
     ['blood_pressure_systolic', '8480-6', 'mm[Hg]', 128],
     ['blood_pressure_diastolic', '8462-4', 'mm[Hg]', 82],
     ['heart_rate', '8867-4', '/min', 71],
   ] as const;
   const startMs = Date.now() - 3_600_000;
+  const batchIds: string[] = [];
   const chunks: string[] = [];
   let lines: string[] = [];
   for (let row = 0; row < rows; row++) {
     const message = Math.floor(row / types.length);
+    if (message % COPY_BATCH_MESSAGES === 0 && row % types.length === 0) batchIds.push(randomUUID());
+    const batchId = batchIds[batchIds.length - 1];
     const [type, loinc, unit, value] = types[row % types.length];
     const who = message % patients.length;
     const measuredAt = new Date(startMs + message * 10).toISOString();
@@ -94,7 +100,7 @@ export async function measureCopy(databaseUrl: string, rows: number): Promise<nu
     if (copied !== rows) throw new Error(`COPY stored ${copied} of ${rows} rows`);
     return copied / seconds;
   } finally {
-    await client.query('DELETE FROM readings WHERE batch_id = $1', [batchId]);
+    await client.query('DELETE FROM readings WHERE batch_id = ANY($1::uuid[])', [batchIds]);
     // The harness measures the application on this table next: leave no dead rows behind.
     await client.query('VACUUM readings');
     await client.end();
