@@ -31,8 +31,9 @@ export type QueryName = 'patientChart30d' | 'alertQueue5000' | 'adherence30d1000
 
 /**
  * p50 and p95 of each console query through the API (HTTP, authenticated), with `readings` the
- * rows in the readings table while it was measured; bytes per stored reading (table and
- * indexes) and whether readings was a TimescaleDB hypertable.
+ * rows in the readings table while it was measured; bytes per stored reading, table and indexes
+ * (on TimescaleDB with compression: of the compressed chunks older than the horizon); and whether
+ * readings was a TimescaleDB hypertable.
  */
 export type QueryFigures = Record<QueryName, { p50Ms: number; p95Ms: number; readings: number }> & {
   bytesPerReading: number;
@@ -304,32 +305,54 @@ async function seed(
 }
 
 /**
- * Bytes per reading: the readings table with its indexes over its rows. On TimescaleDB, chunks
- * older than the compression horizon (30 days) are compressed first, as the policy would have
- * done, and the hypertable's own size function counts every chunk.
+ * Bytes per reading, table and indexes. On plain PostgreSQL: the readings table over all its
+ * rows. On TimescaleDB with compression (not the Apache-2.0 build): chunks older than the
+ * compression horizon (30 days, the migration's policy) are compressed first, as the policy would
+ * have done by now, and the figure is their compressed size over the readings they hold, which
+ * is what the issue's 60-byte target is about; the whole hypertable's figure is logged beside it.
  */
 async function measureStorage(
   pool: Pool,
 ): Promise<{ rows: number; bytes: number; bytesPerReading: number; timescale: boolean }> {
-  const timescale =
-    (await pool.query("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")).rowCount === 1 &&
-    (
-      await pool.query<{ hypertable: boolean }>(
-        `SELECT EXISTS (SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'readings') AS hypertable`,
-      )
-    ).rows[0].hypertable;
-  if (timescale) {
-    const compressed = await pool.query(
-      `SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('readings', older_than => interval '30 days') c`,
+  const total = async (sizeSql: string) => {
+    const { rows } = await pool.query<{ rows: string; bytes: string }>(
+      `SELECT (SELECT count(*) FROM readings) AS rows, ${sizeSql} AS bytes`,
     );
-    note(`compressed ${compressed.rowCount} chunks older than 30 days`);
-  }
-  const { rows } = await pool.query<{ rows: string; bytes: string }>(
-    timescale
-      ? `SELECT (SELECT count(*) FROM readings) AS rows, hypertable_size('readings') AS bytes`
-      : `SELECT (SELECT count(*) FROM readings) AS rows, pg_total_relation_size('readings') AS bytes`,
+    return { rows: Number(rows[0].rows), bytes: Number(rows[0].bytes) };
+  };
+  const { rows: probe } = await pool.query<{ extension: boolean; license: string | null }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') AS extension,
+            current_setting('timescaledb.license', true) AS license`,
   );
-  const count = Number(rows[0].rows);
-  const bytes = Number(rows[0].bytes);
-  return { rows: count, bytes, bytesPerReading: bytes / count, timescale };
+  const hypertable =
+    probe[0].extension &&
+    (await pool.query(`SELECT 1 FROM timescaledb_information.hypertables WHERE hypertable_name = 'readings'`))
+      .rowCount === 1;
+  if (!hypertable) {
+    const plain = await total(`pg_total_relation_size('readings')`);
+    return { ...plain, bytesPerReading: plain.bytes / plain.rows, timescale: false };
+  }
+  if (probe[0].license === 'apache') {
+    const whole = await total(`hypertable_size('readings')`);
+    note('TimescaleDB Apache-2.0 build: no compression, the whole hypertable counted');
+    return { ...whole, bytesPerReading: whole.bytes / whole.rows, timescale: true };
+  }
+  const compressed = await pool.query(
+    `SELECT compress_chunk(c, if_not_compressed => true) FROM show_chunks('readings', older_than => interval '30 days') c`,
+  );
+  const whole = await total(`hypertable_size('readings')`);
+  const { rows: old } = await pool.query<{ rows: string; bytes: string | null }>(
+    `SELECT (SELECT sum(after_compression_total_bytes) FROM chunk_compression_stats('readings')) AS bytes,
+            (SELECT count(*) FROM readings
+             WHERE measured_at < (SELECT max(range_end) FROM timescaledb_information.chunks
+                                  WHERE hypertable_name = 'readings' AND is_compressed)) AS rows`,
+  );
+  const oldRows = Number(old[0].rows);
+  const oldBytes = Number(old[0].bytes ?? 0);
+  note(
+    `compressed ${compressed.rowCount} chunks older than 30 days: ${oldRows} readings in ${oldBytes} bytes; ` +
+      `the whole hypertable ${(whole.bytes / whole.rows).toFixed(1)} bytes per reading`,
+  );
+  if (oldRows === 0) return { ...whole, bytesPerReading: whole.bytes / whole.rows, timescale: true };
+  return { ...whole, bytesPerReading: oldBytes / oldRows, timescale: true };
 }
