@@ -67,8 +67,21 @@ describe('report rows', () => {
       of: 'raw MQTT QoS 1',
     });
     const queries = queryRows(undefined);
-    expect(queries).toHaveLength(6);
+    expect(queries).toHaveLength(7);
     expect(queries.filter((row) => row.comparison.kind === 'below')).toHaveLength(3);
+    expect(queries.at(-1)).toMatchObject({ section: 'storage', value: undefined });
+  });
+
+  it('holds storage to 60 bytes a reading only on TimescaleDB, where compression applies', () => {
+    const measured = (timescale: boolean) => ({
+      patientChart30d: { p50Ms: 5, p95Ms: 8, readings: 10 },
+      alertQueue5000: { p50Ms: 5, p95Ms: 8, readings: 10 },
+      adherence30d1000: { p50Ms: 5, p95Ms: 8, readings: 10 },
+      bytesPerReading: 290,
+      timescale,
+    });
+    expect(queryRows(measured(true)).at(-1)?.comparison).toEqual({ kind: 'below', target: 60 });
+    expect(queryRows(measured(false)).at(-1)).toMatchObject({ value: 290, comparison: { kind: 'none' } });
   });
 
   it('holds alert latency p50 and p99 to their targets and counts alerts that never came', () => {

@@ -1,7 +1,7 @@
 import type { AlertLatencyFigures } from './alert-latency';
 import type { CeilingFigures } from './ceilings';
 import type { ConsoleLoadFigures } from './console-load';
-import type { QueryFigures } from './queries';
+import type { QueryFigures, QueryName } from './queries';
 import type { ReportRow } from './report';
 import type { ThroughputFigures } from './throughput';
 
@@ -190,14 +190,14 @@ export function ceilingRows(ceilings: CeilingFigures | undefined): ReportRow[] {
   ].map((row) => ({ ...row, comparison: { kind: 'none' } }));
 }
 
-const QUERY_NAMES: Record<keyof QueryFigures, string> = {
+const QUERY_NAMES: Record<QueryName, string> = {
   patientChart30d: "a patient's 30-day chart, one type",
   alertQueue5000: 'alert queue, 5,000 patients',
   adherence30d1000: '30-day adherence, 1,000 patients',
 };
 
 export function queryRows(queries: QueryFigures | undefined): ReportRow[] {
-  return (Object.keys(QUERY_NAMES) as Array<keyof QueryFigures>).flatMap((name) => {
+  const rows = (Object.keys(QUERY_NAMES) as QueryName[]).flatMap((name): ReportRow[] => {
     const figures = queries?.[name];
     const section = `query: ${QUERY_NAMES[name]}`;
     return [
@@ -211,4 +211,15 @@ export function queryRows(queries: QueryFigures | undefined): ReportRow[] {
       },
     ];
   });
+  // The 60-byte target is for compressed TimescaleDB chunks; plain PostgreSQL is reported as is.
+  rows.push({
+    section: 'storage',
+    figure: queries?.timescale
+      ? 'bytes per reading, compressed chunks (TimescaleDB)'
+      : 'bytes per reading, table and indexes (plain PostgreSQL; the target is for TimescaleDB compression)',
+    value: queries?.bytesPerReading,
+    unit: 'B',
+    comparison: queries?.timescale ? { kind: 'below', target: 60 } : { kind: 'none' },
+  });
+  return rows;
 }
