@@ -103,3 +103,31 @@ export function bloodPressure(systolic: number, diastolic: number, measuredAt = 
     { type: 'blood_pressure_diastolic', value: diastolic, measuredAt },
   ];
 }
+
+/** An alert's history as stored, oldest first. */
+export async function alertHistory(
+  pool: Pool,
+  alertId: string,
+): Promise<Array<{ action: string; from_status: string; to_status: string; detail: unknown }>> {
+  const { rows } = await pool.query<{
+    action: string;
+    from_status: string;
+    to_status: string;
+    detail: unknown;
+  }>('SELECT action, from_status, to_status, detail FROM alert_events WHERE alert_id = $1 ORDER BY id', [
+    alertId,
+  ]);
+  return rows;
+}
+
+/** The commands written for a device, oldest first. */
+export async function deviceCommands(
+  pool: Pool,
+  deviceId: string,
+): Promise<Array<{ alert_id: string; command: string; payload: Record<string, unknown> }>> {
+  const { rows } = await pool.query<{ alert_id: string; command: string; payload: Record<string, unknown> }>(
+    'SELECT alert_id, command, payload FROM device_commands WHERE device_id = $1 ORDER BY created_at',
+    [deviceId],
+  );
+  return rows;
+}

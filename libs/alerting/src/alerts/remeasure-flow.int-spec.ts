@@ -9,6 +9,8 @@ import {
   type TestDatabase,
   storeReadingBatch,
   bloodPressure,
+  alertHistory,
+  deviceCommands,
 } from '@homeward/testing';
 import { MonitoringJobsModule } from '@homeward/monitoring';
 import { JobWorkersModule } from '@homeward/platform';
@@ -61,21 +63,9 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
       )
     ).rows;
 
-  const historyOf = async (alertId: string) =>
-    (
-      await database.pool.query<{ action: string; from_status: string; to_status: string; detail: unknown }>(
-        'SELECT action, from_status, to_status, detail FROM alert_events WHERE alert_id = $1 ORDER BY id',
-        [alertId],
-      )
-    ).rows;
+  const historyOf = (alertId: string) => alertHistory(database.pool, alertId);
 
-  const commandsFor = async (device: string) =>
-    (
-      await database.pool.query<{ alert_id: string; command: string; payload: Record<string, unknown> }>(
-        'SELECT alert_id, command, payload FROM device_commands WHERE device_id = $1 ORDER BY created_at',
-        [device],
-      )
-    ).rows;
+  const commandsFor = (device: string) => deviceCommands(database.pool, device);
 
   /** Escalation steps planned for an alert: its escalation clock is running. */
   const escalationSteps = async (alertId: string) =>

@@ -8,6 +8,8 @@ import {
   storeReadingBatch,
   type IntegrationModule,
   type TestDatabase,
+  alertHistory,
+  deviceCommands,
 } from '@homeward/testing';
 import { AlertingJobsModule } from '../alerting.module';
 import { AlertConfirmationService } from './alert-confirmation.service';
@@ -65,21 +67,9 @@ describe('flagged readings (AlertEvaluationService re-measure flow against Postg
       )
     ).rows;
 
-  const historyOf = async (alertId: string) =>
-    (
-      await database.pool.query<{ action: string; from_status: string; to_status: string; detail: unknown }>(
-        'SELECT action, from_status, to_status, detail FROM alert_events WHERE alert_id = $1 ORDER BY id',
-        [alertId],
-      )
-    ).rows;
+  const historyOf = (alertId: string) => alertHistory(database.pool, alertId);
 
-  const commandsFor = async (device: string) =>
-    (
-      await database.pool.query<{ alert_id: string; payload: Record<string, unknown> }>(
-        'SELECT alert_id, payload FROM device_commands WHERE device_id = $1 ORDER BY created_at',
-        [device],
-      )
-    ).rows;
+  const commandsFor = (device: string) => deviceCommands(database.pool, device);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -115,6 +105,7 @@ describe('flagged readings (AlertEvaluationService re-measure flow against Postg
     expect(await commandsFor(who.device)).toEqual([
       {
         alert_id: alert.id,
+        command: 'remeasure',
         payload: expect.objectContaining({
           command: 'remeasure',
           types: ['blood_pressure_systolic', 'blood_pressure_diastolic'],
