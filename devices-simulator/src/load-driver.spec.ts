@@ -72,6 +72,26 @@ describe('runLoad', () => {
     expect(summary.latencyMs.puback.count).toBe(30);
   });
 
+  it('skips what a device cannot send while it already holds its most unsettled messages', async () => {
+    // A broker that connects and never acknowledges: every publish stays pending.
+    const silentBroker: TransportFactory = (_target, events) => {
+      setImmediate(() => events.connect());
+      return { connected: true, publish: () => undefined, end: () => Promise.resolve() };
+    };
+    const summary = await runLoad({
+      devices,
+      seed: 'spec',
+      ratePerSecond: 200,
+      durationSeconds: 0.3,
+      drainTimeoutMs: 10,
+      transport: silentBroker,
+      maxPendingPerDevice: 5,
+    });
+    expect(summary.published).toBe(15);
+    expect(summary.skipped).toBe(45);
+    expect(summary.unsettled).toBe(15);
+  });
+
   it('ends the paced window early when its signal aborts', async () => {
     const stop = new AbortController();
     setTimeout(() => stop.abort(), 100);

@@ -67,6 +67,12 @@ export interface LoadOptions extends Omit<
   tickMs?: number;
   /** Ends the paced window early (SIGINT); the drain and the summary still happen. */
   signal?: AbortSignal;
+  /**
+   * Most unsettled messages one device may hold (default 200). A measurement due while a device
+   * is at it is skipped and counted, so a platform slower than the asked rate clips the offered
+   * load instead of growing the generator's memory without bound.
+   */
+  maxPendingPerDevice?: number;
   /** Called every `progressEveryMs` (default 10 s) with the counts so far. */
   onProgress?: (progress: DeliverySummary & { published: number; elapsedMs: number }) => void;
   progressEveryMs?: number;
@@ -79,6 +85,8 @@ export interface LoadSummary extends DeliverySummary {
   targetRate: number;
   /** Measurements taken during the paced window. */
   published: number;
+  /** Measurements due but skipped because their device already held `maxPendingPerDevice`. */
+  skipped: number;
   /** published / pacing seconds. */
   achievedRate: number;
   durationMs: number;
@@ -86,6 +94,8 @@ export interface LoadSummary extends DeliverySummary {
   unsettled: number;
   receiptsAwaited: boolean;
 }
+
+const DEFAULT_MAX_PENDING_PER_DEVICE = 200;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -116,6 +126,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   logger.info('load starting', { devices: fleet.length, connected, ratePerSecond: options.ratePerSecond });
 
   const pacer = new LoadPacer(options.ratePerSecond, fleet.length);
+  const maxPending = options.maxPendingPerDevice ?? DEFAULT_MAX_PENDING_PER_DEVICE;
+  let skipped = 0;
   const started = performance.now();
   const durationMs = options.durationSeconds * 1000;
   const progress = options.onProgress
@@ -135,7 +147,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     };
     const timer = setInterval(() => {
       const elapsed = Math.min(performance.now() - started, durationMs);
-      for (const index of pacer.take(elapsed)) fleet[index]?.measureNow();
+      for (const index of pacer.take(elapsed)) {
+        const device = fleet[index];
+        if (!device) continue;
+        if (device.pending >= maxPending) skipped += 1;
+        else device.measureNow();
+      }
       if (elapsed >= durationMs) finish();
     }, options.tickMs ?? 5);
     if (options.signal?.aborted) finish();
@@ -152,8 +169,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     devices: fleet.length,
     connected,
     targetRate: options.ratePerSecond,
-    published: pacer.total,
-    achievedRate: Math.round((pacer.total / (pacedMs / 1000)) * 10) / 10,
+    published: pacer.total - skipped,
+    skipped,
+    achievedRate: Math.round(((pacer.total - skipped) / (pacedMs / 1000)) * 10) / 10,
     durationMs: Math.round(performance.now() - started),
     unsettled,
     receiptsAwaited: options.receiptTimeoutMs !== undefined,
