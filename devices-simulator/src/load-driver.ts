@@ -68,7 +68,8 @@ export interface LoadOptions extends Omit<
   /** Ends the paced window early (SIGINT); the drain and the summary still happen. */
   signal?: AbortSignal;
   /**
-   * Most unsettled messages one device may hold (default 200). A measurement due while a device
+   * Most unsettled messages one device may hold (default 200, and fewer with many devices, so the
+   * whole fleet holds at most about 200,000: the generator's heap). A measurement due while a device
    * is at it is skipped and counted, so a platform slower than the asked rate clips the offered
    * load instead of growing the generator's memory without bound.
    */
@@ -96,6 +97,7 @@ export interface LoadSummary extends DeliverySummary {
 }
 
 const DEFAULT_MAX_PENDING_PER_DEVICE = 200;
+const MAX_PENDING_IN_FLEET = 200_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -126,7 +128,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   logger.info('load starting', { devices: fleet.length, connected, ratePerSecond: options.ratePerSecond });
 
   const pacer = new LoadPacer(options.ratePerSecond, fleet.length);
-  const maxPending = options.maxPendingPerDevice ?? DEFAULT_MAX_PENDING_PER_DEVICE;
+  const maxPending =
+    options.maxPendingPerDevice ??
+    Math.max(10, Math.min(DEFAULT_MAX_PENDING_PER_DEVICE, Math.floor(MAX_PENDING_IN_FLEET / fleet.length)));
   let skipped = 0;
   const started = performance.now();
   const durationMs = options.durationSeconds * 1000;
