@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import {
   DEVICE_CONTRACT,
@@ -204,15 +204,7 @@ function parseBody(read: ReadBody, body: unknown, now: Date, reject: Reject): Pa
         messageId,
       );
     }
-    const extra =
-      error?.params && 'additionalProperty' in error.params
-        ? ` (${String(error.params.additionalProperty)})`
-        : '';
-    return reject(
-      'schema_violation',
-      `${path}: ${error?.message ?? 'does not match the device contract'}${extra}`,
-      messageId,
-    );
+    return reject('schema_violation', schemaViolationDetail(error, 'device contract'), messageId);
   }
 
   const measuredAtMs = Date.parse(body.measuredAt);
@@ -296,15 +288,7 @@ function parseBleBody(
         messageId,
       );
     }
-    const extra =
-      error?.params && 'additionalProperty' in error.params
-        ? ` (${String(error.params.additionalProperty)})`
-        : '';
-    return reject(
-      'schema_violation',
-      `${path}: ${error?.message ?? 'does not match the device contract'}${extra}`,
-      messageId,
-    );
+    return reject('schema_violation', schemaViolationDetail(error, 'device contract'), messageId);
   }
   const receivedAtMs = Date.parse(body.receivedAt);
   if (Number.isNaN(receivedAtMs))
@@ -395,6 +379,16 @@ function messageIdOf(body: unknown): string | null {
     if (typeof id === 'string') return escapeUnstorableText(id.slice(0, DEVICE_CONTRACT.maxMessageIdLength));
   }
   return null;
+}
+
+/** A `schema_violation` detail: where, what the schema says, and the property when one is extra. */
+export function schemaViolationDetail(error: ErrorObject | undefined, contract: string): string {
+  const path = error?.instancePath || '/';
+  const extra =
+    error?.params && 'additionalProperty' in error.params
+      ? ` (${String(error.params.additionalProperty)})`
+      : '';
+  return `${path}: ${error?.message ?? `does not match the ${contract}`}${extra}`;
 }
 
 /** A device payload read as JSON, or why it cannot be: not UTF-8, or not JSON. */

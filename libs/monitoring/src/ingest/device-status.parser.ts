@@ -8,7 +8,7 @@ import {
   type DeviceStatusMessageV1,
   type RejectionReason,
 } from '@homeward/contracts';
-import { decodeJson } from './device-message.parser';
+import { decodeJson, schemaViolationDetail } from './device-message.parser';
 
 export interface AcceptedStatus {
   ok: true;
@@ -83,14 +83,7 @@ export function parseDeviceStatus(topic: string, payload: Buffer, now: Date): Pa
         'invalid_timestamp',
         `reportedAt ${JSON.stringify((body as { reportedAt?: unknown }).reportedAt)} is not an RFC 3339 date-time`,
       );
-    const extra =
-      error?.params && 'additionalProperty' in error.params
-        ? ` (${String(error.params.additionalProperty)})`
-        : '';
-    return reject(
-      'schema_violation',
-      `${path}: ${error?.message ?? 'does not match the status contract'}${extra}`,
-    );
+    return reject('schema_violation', schemaViolationDetail(error, 'status contract'));
   }
   const reportedAtMs = Date.parse(body.reportedAt);
   if (Number.isNaN(reportedAtMs))

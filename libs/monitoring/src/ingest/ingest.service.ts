@@ -160,7 +160,7 @@ export class IngestService {
     const refused = new Map<InboundMessage, PublishAdmission>();
     if (!this.deviceBudget.limited) return refused;
     for (const message of messages) {
-      const deviceId = deviceIdFromTopic(message.topic) ?? deviceIdFromStatusTopic(message.topic);
+      const deviceId = topicDeviceId(message.topic);
       if (!deviceId) continue;
       const admission = await this.deviceBudget.take(deviceId.toLowerCase());
       if (!admission.admitted) refused.set(message, admission);
@@ -188,7 +188,7 @@ export class IngestService {
     return parsed.map(({ message, result }): PreparedMessage => {
       const refusal = overBudget?.get(message);
       if (refusal) {
-        const receiptTo = deviceIdFromTopic(message.topic) ?? deviceIdFromStatusTopic(message.topic) ?? null;
+        const receiptTo = topicDeviceId(message.topic) ?? null;
         // Parsed all the same, for the messageId the device's receipt must name; nothing is
         // looked up or stored. Only a device's first refusal in a minute is written down.
         const quiet = !refusal.firstRefusal || recordedRefusals.has(message);
@@ -215,7 +215,7 @@ export class IngestService {
           rejection: rejectionOf(own, result.reason, result.detail, result.deviceRef, result.messageId),
         };
       }
-      const receiptTo = deviceIdFromTopic(message.topic) ?? deviceIdFromStatusTopic(message.topic) ?? null;
+      const receiptTo = topicDeviceId(message.topic) ?? null;
       const route = routes.get(result.deviceId);
       if (!route) {
         return {
@@ -493,6 +493,11 @@ export class IngestService {
     }
     return found;
   }
+}
+
+/** The device a readings, ble or status topic names, as written there: where its receipts go. */
+function topicDeviceId(topic: string): string | undefined {
+  return deviceIdFromTopic(topic) ?? deviceIdFromStatusTopic(topic);
 }
 
 /** Only rejected messages keep their raw payload, so only they pay for the excerpt. */
