@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AlertingHttpModule, AlertingJobsModule } from '@homeward/alerting';
+import { AlertingHttpModule, AlertingJobsModule, pastCriticalDefault } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
 import { IngestConsumerModule, MonitoringHttpModule, MonitoringJobsModule } from '@homeward/monitoring';
@@ -39,7 +39,9 @@ export class HomewardAppModule {
         PatientsHttpModule,
         MonitoringHttpModule,
         AlertingHttpModule,
-        IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer'),
+        IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer', {
+          urgentReading: pastCriticalDefault,
+        }),
         JobWorkersModule,
         MonitoringJobsModule,
         AlertingJobsModule,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { pastCriticalDefault } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { IngestConsumerModule } from '@homeward/monitoring';
 import { LoggerModule, type Logger } from '@homeward/observability';
@@ -14,7 +15,7 @@ export class IngestAppModule {
         LoggerModule.forRoot(logger),
         DatabaseModule,
         RedisModule,
-        IngestConsumerModule.forRoot('mqtt-consumer'),
+        IngestConsumerModule.forRoot('mqtt-consumer', { urgentReading: pastCriticalDefault }),
       ],
     };
   }

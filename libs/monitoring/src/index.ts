@@ -3,6 +3,7 @@ export * from './ingest/embedded-broker-ingest';
 export * from './ingest/ingest-consumer.module';
 export * from './ingest/ingest.service';
 export * from './ingest/mqtt-ingest.runner';
+export * from './ingest/urgent-reading';
 export * from './readings/reading-batch.service';
 export * from './readings/reading.jobs';
 export * from './readings/device-contact.service';

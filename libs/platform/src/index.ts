@@ -13,6 +13,7 @@ export * from './mqtt/dynamic-security';
 export * from './mqtt/embedded-broker';
 export * from './mqtt/held-ack-consumer';
 export * from './mqtt/mqtt-publisher';
+export * from './mqtt/no-delay';
 export * from './mqtt/publish-rate-limiter';
 export * from './realtime/realtime.module';
 export * from './realtime/socket-emitter';

@@ -10,3 +10,4 @@ export * from './rule-preview';
 export * from './protocols';
 export * from './describe-rule';
 export * from './measurement-quality';
+export * from './urgent-reading';

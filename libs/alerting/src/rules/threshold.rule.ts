@@ -44,7 +44,7 @@ export interface RuleFinding<R extends RuleReading = RuleReading> {
   trigger: R;
 }
 
-function holds(condition: ThresholdCondition, value: number): boolean {
+export function conditionHolds(condition: ThresholdCondition, value: number): boolean {
   switch (condition.op) {
     case '>=':
       return value >= condition.value;
@@ -92,7 +92,7 @@ export function evaluateThresholds<R extends RuleReading>(
 
 function firstTrigger<R extends RuleReading>(rule: ThresholdRule, measurement: R[]): R | undefined {
   for (const condition of rule.anyOf) {
-    const reading = measurement.find((r) => r.type === condition.type && holds(condition, r.value));
+    const reading = measurement.find((r) => r.type === condition.type && conditionHolds(condition, r.value));
     if (reading) return reading;
   }
   return undefined;

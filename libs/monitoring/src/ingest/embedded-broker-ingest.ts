@@ -1,9 +1,10 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { deviceIdFromStatusTopic, deviceIdFromTopic } from '@homeward/contracts';
 import { estimateDeviceMessages } from './device-message.parser';
 import { publishReceipts, type ReceiptSend } from './ingest-receipts';
-import { IngestService } from './ingest.service';
+import { IngestService, urgentMessages } from './ingest.service';
+import { URGENT_READING_SCREEN, type UrgentReadingScreen } from './urgent-reading';
 import { CommitQueue, PublishRateLimiter, type InboundMessage } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
 
@@ -29,7 +30,9 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
     private readonly config: AppConfig,
     ingest: IngestService,
     @InjectLogger() private readonly logger: Logger,
+    @Inject(URGENT_READING_SCREEN) urgentReading: UrgentReadingScreen | null,
   ) {
+    const isUrgent = urgentMessages(ingest, urgentReading);
     this.queue = new CommitQueue<Waiting>({
       batchSize: config.INGEST_BATCH_SIZE,
       flushMs: config.INGEST_FLUSH_MS,
@@ -46,6 +49,7 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
       // A hub batch is up to 500 messages: batched and bounded as that many, not one.
       weightOf: (entry) => estimateDeviceMessages(entry.message.payload),
+      isUrgent: isUrgent && ((entry) => isUrgent(entry.message)),
       logger: logger.child({ component: 'embedded-ingest' }),
     });
     this.rateLimiter = new PublishRateLimiter(config.DEVICE_MAX_MESSAGES_PER_MINUTE);

@@ -25,12 +25,14 @@ import {
   parseDevicePayload,
   payloadExcerpt,
   type AcceptedMessage,
+  type NormalisedReading,
   type ParsedMessage,
 } from './device-message.parser';
 import { isStatusTopic, parseDeviceStatus, type ParsedStatus } from './device-status.parser';
 import { DeviceStatusRepository } from './device-status.repository';
 import { IngestBatchRepository } from './ingest-batch.repository';
 import { RejectionRepository } from './rejection.repository';
+import type { UrgentReadingScreen } from './urgent-reading';
 
 type DeviceRoute = Awaited<ReturnType<DeviceLookupService['routes']>>[number];
 
@@ -100,6 +102,8 @@ export class IngestService {
   private readonly routes = new Map<string, { route: DeviceRoute | null; expires: number }>();
   private routesVersion?: string;
   private readonly deviceBudget: PublishRateLimiter;
+  /** Messages parsed as they arrived (`readingsOnArrival`), so their batch does not parse them again. */
+  private readonly parsedOnArrival = new WeakMap<InboundMessage, Array<ParsedMessage | ParsedStatus>>();
 
   constructor(
     private readonly db: Database,
@@ -153,6 +157,17 @@ export class IngestService {
   }
 
   /**
+   * Parses a message as it arrives and keeps the result for the batch that stores it (parsing
+   * moves earlier, it is not done twice): the readings it holds, normalised, for a consumer
+   * that decides from them whether the message should wait for a full batch.
+   */
+  readingsOnArrival(message: InboundMessage): NormalisedReading[] {
+    const results = parseMessage(message, message.receivedAt);
+    this.parsedOnArrival.set(message, results);
+    return results.flatMap((result) => (result.ok && 'readings' in result ? result.readings : []));
+  }
+
+  /**
    * The messages whose device is over its budget (DEVICE_MAX_MESSAGES_PER_MINUTE; a hub batch
    * counts once), each with whether it is the device's first refusal this minute.
    */
@@ -175,11 +190,11 @@ export class IngestService {
   ): Promise<PreparedMessage[]> {
     const now = new Date();
     const lateAfterMs = this.config.ALERT_LATE_AFTER_MINUTES * 60_000;
-    const parsed = messages.flatMap(
-      (message): Array<{ message: InboundMessage; result: ParsedMessage | ParsedStatus }> =>
-        isStatusTopic(message.topic)
-          ? [{ message, result: parseDeviceStatus(message.topic, message.payload, now) }]
-          : parseDevicePayload(message.topic, message.payload, now).map((result) => ({ message, result })),
+    const parsed = messages.flatMap((message) =>
+      (this.parsedOnArrival.get(message) ?? parseMessage(message, now)).map((result) => ({
+        message,
+        result,
+      })),
     );
     const routes = await this.resolveRoutes(
       parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
@@ -554,4 +569,22 @@ function keyOf(key: { deviceId: string; messageId: string }): string {
 
 function sum(parts: Committed[], key: 'storedReadings' | 'duplicateMessages' | 'rejectedMessages'): number {
   return parts.reduce((total, part) => total + part[key], 0);
+}
+
+/** A device message (one per message of a hub batch) or a device status, parsed and validated. */
+function parseMessage(message: InboundMessage, now: Date): Array<ParsedMessage | ParsedStatus> {
+  return isStatusTopic(message.topic)
+    ? [parseDeviceStatus(message.topic, message.payload, now)]
+    : parseDevicePayload(message.topic, message.payload, now);
+}
+
+/**
+ * A consumer's `isUrgent`: a message holding a reading the screen picks out. Without a screen,
+ * none is, and nothing is parsed on arrival.
+ */
+export function urgentMessages(
+  ingest: IngestService,
+  screen: UrgentReadingScreen | null,
+): ((message: InboundMessage) => boolean) | undefined {
+  return screen ? (message) => ingest.readingsOnArrival(message).some(screen) : undefined;
 }

@@ -1,9 +1,10 @@
-import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { DEVICE_CONTRACT } from '@homeward/contracts';
 import { estimateDeviceMessages } from './device-message.parser';
 import { publishReceipts } from './ingest-receipts';
-import { IngestService } from './ingest.service';
+import { IngestService, urgentMessages } from './ingest.service';
+import { URGENT_READING_SCREEN, type UrgentReadingScreen } from './urgent-reading';
 import { HeldAckMqttConsumer } from '@homeward/platform';
 import { InjectLogger, reportIngestBacklog, type Logger } from '@homeward/observability';
 
@@ -16,6 +17,7 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
     private readonly config: AppConfig,
     private readonly ingest: IngestService,
     @InjectLogger() private readonly logger: Logger,
+    @Inject(URGENT_READING_SCREEN) private readonly urgentReading: UrgentReadingScreen | null,
   ) {}
 
   get connected(): boolean {
@@ -38,6 +40,7 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       maxHeld: config.INGEST_MAX_HELD,
       // A hub batch is up to 500 messages: held, batched and bounded as that many, not one.
       weightOf: (message) => estimateDeviceMessages(message.payload),
+      isUrgent: urgentMessages(this.ingest, this.urgentReading),
       logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
       onBatch: async (messages) => {
         const { receipts, ...outcome } = await this.ingest.storeBatch(messages, clientId, {

@@ -115,4 +115,28 @@ describe('CommitQueue', () => {
     expect(committed).toEqual([[1, 2], [3], [4], [5, 6], [7]]);
     expect(q.weight).toBe(0);
   });
+
+  it('commits an urgent item without waiting for the flush interval, with what arrived before it', async () => {
+    const committed: number[][] = [];
+    const q = new CommitQueue<Item & { urgent?: boolean }>({
+      batchSize: 100,
+      flushMs: 60_000,
+      commit: () => Promise.resolve(),
+      onCommitted: (items) => committed.push(items.map((item) => item.id)),
+      arrivedAt: (item) => item.at,
+      isUrgent: (item) => item.urgent === true,
+      logger,
+    });
+    q.add({ id: 1, at: Date.now() });
+    q.add({ id: 2, at: Date.now() });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Ordinary items wait for the (here, one-minute) interval or a full batch.
+    expect(committed).toEqual([]);
+    q.add({ id: 3, at: Date.now(), urgent: true });
+    await until(() => committed.length === 1);
+    // Arrival order holds: the urgent item takes the ones before it along, never overtakes them.
+    expect(committed).toEqual([[1, 2, 3]]);
+    await q.stop();
+  });
 });
+

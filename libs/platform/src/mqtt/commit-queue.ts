@@ -15,6 +15,12 @@ export interface CommitQueueOptions<T> {
    * total larger than they look. Read once, when the item is added.
    */
   weightOf?: (item: T) => number;
+  /**
+   * An item that should not wait for `flushMs` (a reading that may raise a critical alert): it
+   * starts a batch at once, or joins the next one as soon as the batch being committed is done.
+   * Read once, when the item is added.
+   */
+  isUrgent?: (item: T) => boolean;
   logger: Logger;
 }
 
@@ -65,7 +71,8 @@ export class CommitQueue<T> {
     const weight = this.options.weightOf?.(item) ?? 1;
     this.items.push({ item, weight });
     this.waitingWeight += weight;
-    this.schedule(this.waitingWeight >= this.options.batchSize ? 0 : this.options.flushMs);
+    const now = this.waitingWeight >= this.options.batchSize || this.options.isUrgent?.(item) === true;
+    this.schedule(now ? 0 : this.options.flushMs);
   }
 
   /** Resolves once less than `limit` weight is held: lets a producer stop reading meanwhile. */

@@ -8,6 +8,7 @@ import {
 } from 'mqtt';
 import type { Logger } from 'pino';
 import { CommitQueue } from './commit-queue';
+import { sendWithoutDelay } from './no-delay';
 
 export interface InboundMessage {
   topic: string;
@@ -37,6 +38,8 @@ export interface HeldAckConsumerOptions {
    * and `maxHeld`; 1 when not given.
    */
   weightOf?: (message: InboundMessage) => number;
+  /** A message to commit without waiting for `flushMs` (see `CommitQueueOptions.isUrgent`). */
+  isUrgent?: (message: InboundMessage) => boolean;
   /** Stores a batch durably; throwing keeps the batch and retries it. */
   onBatch: (messages: InboundMessage[]) => Promise<void>;
   logger: Logger;
@@ -104,6 +107,7 @@ export class HeldAckMqttConsumer {
       },
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
       weightOf: options.weightOf && ((entry) => options.weightOf!(entry.message)),
+      isUrgent: options.isUrgent && ((entry) => options.isUrgent!(entry.message)),
       logger: options.logger,
     });
   }
@@ -152,6 +156,7 @@ export class HeldAckMqttConsumer {
     const client = connect(options.url, clientOptions);
     this.client = client;
     this.interceptPubacks(client);
+    sendWithoutDelay(client);
     client.handleMessage = (packet, callback) => {
       this.accept(packet);
       if (this.queue.weight < options.maxHeld) return callback();

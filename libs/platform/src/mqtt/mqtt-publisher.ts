@@ -3,6 +3,7 @@ import { Injectable, Module, type OnApplicationBootstrap, type OnApplicationShut
 import { connect, type MqttClient } from 'mqtt';
 import { AppConfig } from '@homeward/config';
 import { InjectLogger, type Logger } from '@homeward/observability';
+import { sendWithoutDelay } from './no-delay';
 
 /** Longest a publish waits for the broker's PUBACK before the caller counts it as not sent. */
 const PUBLISH_TIMEOUT_MS = 5000;
@@ -45,6 +46,7 @@ export class MqttPublisher implements OnApplicationBootstrap, OnApplicationShutd
       reconnectPeriod: 1000,
       connectTimeout: 5000,
     });
+    sendWithoutDelay(client);
     client.on('error', (error) => this.logger.warn({ err: error, clientId }, 'MQTT publisher error'));
     client.on('connect', () => this.logger.info({ clientId }, 'MQTT publisher connected'));
     this.client = client;
