@@ -86,7 +86,10 @@ export class BenchPlatform {
   }
 
   private async startApp(label: string, name: 'api' | 'ingest' | 'worker', extra: Record<string, string>) {
-    const app = new AppProcess(name, { ...this.processEnv(), ...extra });
+    // BENCH_PROFILE_DIR=<dir>: each process writes a CPU profile there when it stops.
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const app = new AppProcess(name, { ...this.processEnv(), ...extra }, [], nodeArgs);
     this.apps.push({ label, process: app });
     await app.start(READY_LINES[name], 60_000);
   }

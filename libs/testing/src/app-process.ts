@@ -16,6 +16,8 @@ export class AppProcess {
     readonly name: AppName,
     private readonly env: Record<string, string>,
     private readonly args: string[] = [],
+    /** Options for node itself, such as `--cpu-prof` (which NODE_OPTIONS does not take). */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   static entry(name: AppName): string {
@@ -37,7 +39,7 @@ export class AppProcess {
   async start(readyLine: string, timeoutMs = 30_000): Promise<void> {
     // A restart waits for the new process's ready line, not the one its predecessor logged.
     this.log = '';
-    const child = spawn(process.execPath, [AppProcess.entry(this.name), ...this.args], {
+    const child = spawn(process.execPath, [...this.nodeArgs, AppProcess.entry(this.name), ...this.args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'info', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -52,14 +52,17 @@ export class AlertEvaluationService {
    * pushed as `alert.updated`; only a new episode is `alert.created`.
    */
   async evaluateBatch(batchId: string, correlationId: string): Promise<{ raised: number }> {
-    const batch = await this.batches.find(batchId);
+    // Side by side, one round trip instead of two: a batch evaluated already is rare (a retry).
+    const [batch, readings] = await Promise.all([
+      this.batches.find(batchId),
+      this.batches.readingsOf(batchId),
+    ]);
     if (!batch) {
       this.logger.warn({ batchId, correlationId }, 'Evaluation job names an unknown batch; nothing to do');
       return { raised: 0 };
     }
     if (batch.evaluatedAt) return { raised: 0 };
 
-    const readings = await this.batches.readingsOf(batchId);
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
     const now = new Date();
     const ruleSets = await this.ruleSets.of(patientIds, now);
