@@ -10,9 +10,19 @@ describe('benchmark options', () => {
   it('takes the quick sizes and lets flags override them', () => {
     expect(parseBenchOptions(['--quick'])).toMatchObject(QUICK);
     expect(
-      parseBenchOptions(['--quick', '--devices', '50,100', '--duration', '5', '--scale-out']),
+      parseBenchOptions([
+        '--quick',
+        '--devices',
+        '50,100',
+        '--duration',
+        '5',
+        '--sockets',
+        '200',
+        '--scale-out',
+      ]),
     ).toMatchObject({
       quick: true,
+      consoleSockets: 200,
       devices: [50, 100],
       durationSeconds: 5,
       scaleOut: true,

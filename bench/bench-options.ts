@@ -48,6 +48,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --warmup S              warm-up before each window (default ${FULL.warmupSeconds})
   --backgrounds 1000,3000 background messages/s for alert latency
   --probes N              alert-raising readings per background level (default ${FULL.probes})
+  --sockets N             coordinator sockets (one user each) in the console section (default ${FULL.consoleSockets})
   --scale-out             two ingest instances (shared subscription) and two API instances
   --only a,b              sections: ${SECTIONS.join(', ')}
   -h, --help              this text`;
@@ -92,6 +93,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--warmup':
         options.warmupSeconds = positive(flag, value());
+        break;
+      case '--sockets':
+        options.consoleSockets = positive(flag, value());
         break;
       case '--probes':
         options.probes = positive(flag, value());

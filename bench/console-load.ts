@@ -14,6 +14,10 @@ export interface ConsoleLoadOptions {
 
 export interface ConsoleLoadFigures {
   socketsConnected: number;
+  /** Distinct users (token subjects) behind the connected sockets. */
+  socketUsers: number;
+  /** Distinct users who requested the alert queue and the chart, in turn. */
+  requestingUsers: number;
   achievedBackgroundRate: number;
   alertQueue: LatencyFigures;
   patientChart: LatencyFigures;
@@ -21,11 +25,21 @@ export interface ConsoleLoadFigures {
   failedRequests: number;
 }
 
+/** The user a bearer token names (its `sub` claim), read without verifying it. */
+export function tokenSubject(token: string): string {
+  const payload = token.split('.')[1] ?? '';
+  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8') || '{}') as { sub?: unknown };
+  if (typeof claims.sub !== 'string') throw new Error('token without a subject');
+  return claims.sub;
+}
+
 /**
  * What a coordinator waits for in the console while ingest is busy: the alert queue and a
  * patient's 30-day chart, requested one after the other for the window, with `sockets`
- * coordinator sockets held open (spread over the API instances) and the simulator's load
- * running at `backgroundRate`.
+ * coordinator sockets held open and the simulator's load running at `backgroundRate`. Socket i
+ * and request pair i belong to coordinators[i % length]: with one signed-in coordinator per
+ * socket, spread over the API instances, every socket is a different user and the requests
+ * take the coordinators in turn.
  */
 export async function measureConsoleUnderLoad(
   background: readonly ResolvedDevice[],
@@ -39,6 +53,7 @@ export async function measureConsoleUnderLoad(
       const api = coordinators[i % coordinators.length];
       sockets.push(await openAlertSocket(api.baseUrl, api.accessToken));
     }
+    const requesters = new Set<string>();
     const queue: number[] = [];
     const chart: number[] = [];
     let failed = 0;
@@ -56,6 +71,7 @@ export async function measureConsoleUnderLoad(
       const end = Date.now() + options.windowSeconds * 1000;
       for (let i = 0; Date.now() < end; i++) {
         const api = coordinators[i % coordinators.length];
+        requesters.add(api.accessToken);
         await timed(api, '/api/alerts?status=pending_confirmation,open', queue);
         await timed(
           api,
@@ -80,8 +96,13 @@ export async function measureConsoleUnderLoad(
       }),
       requesting,
     ]);
+    const connected = sockets
+      .map((socket, i) => ({ socket, token: coordinators[i % coordinators.length].accessToken }))
+      .filter(({ socket }) => socket.connected);
     return {
-      socketsConnected: sockets.filter((socket) => socket.connected).length,
+      socketsConnected: connected.length,
+      socketUsers: new Set(connected.map(({ token }) => tokenSubject(token))).size,
+      requestingUsers: new Set([...requesters].map(tokenSubject)).size,
       achievedBackgroundRate: load.achievedRate,
       alertQueue: latencyFigures(queue),
       patientChart: latencyFigures(chart),

@@ -7,7 +7,7 @@ import {
   TEST_REDIS_URL,
   createOrganization,
   createTestDatabase,
-  createUser,
+  createUsers,
   deleteRedisKeys,
   freePort,
   startMosquitto,
@@ -78,6 +78,8 @@ export class BenchPlatform {
       MQTT_SHARE_GROUP: 'ingest',
       JWT_SECRET: `bench-secret-${this.prefix}-0123456789abcdef0123456789`,
       DEVICE_MAX_MESSAGES_PER_MINUTE: '0',
+      // Every bench login comes from 127.0.0.1: the console section signs in one coordinator per socket.
+      LOGIN_RATE_LIMIT: '100000',
       INGEST_BATCH_SIZE: process.env.INGEST_BATCH_SIZE ?? '1000',
       INGEST_FLUSH_MS: process.env.INGEST_FLUSH_MS ?? '20',
       INGEST_MAX_HELD: process.env.INGEST_MAX_HELD ?? '4000',
@@ -98,10 +100,24 @@ export class BenchPlatform {
     return createOrganization(this.database.pool, name);
   }
 
-  /** A coordinator of `organizationId`, signed in through the first API instance. */
-  async coordinator(organizationId: string, apiUrl = this.apiUrls[0]): Promise<ApiClient> {
-    const user = await createUser(this.database.pool, organizationId, 'coordinator');
-    return new ApiClient(apiUrl).login(user.email, user.password);
+  /**
+   * `count` distinct coordinators of `organizationId`, user i signed in through API instance
+   * i % instances (so its socket and requests go there), through the real login: createUsers
+   * gives them one cheap hash, so 200 sign in in about a second.
+   */
+  async coordinators(organizationId: string, count: number): Promise<ApiClient[]> {
+    const users = await createUsers(this.database.pool, organizationId, 'coordinator', count);
+    const clients = new Array<ApiClient>(users.length);
+    let next = 0;
+    const signIn = async () => {
+      for (let i = next++; i < users.length; i = next++)
+        clients[i] = await new ApiClient(this.apiUrls[i % this.apiUrls.length]).login(
+          users[i].email,
+          users[i].password,
+        );
+    };
+    await Promise.all(Array.from({ length: 8 }, signIn));
+    return clients;
   }
 
   /**

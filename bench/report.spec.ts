@@ -1,4 +1,7 @@
-import { formatNumber, formatReport, formatTable, tableCells, type BenchReport } from './report';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatNumber, formatReport, formatTable, tableCells, writeReport, type BenchReport } from './report';
 
 describe('benchmark report', () => {
   it('rounds figures by size and groups thousands', () => {
@@ -51,6 +54,7 @@ describe('benchmark report', () => {
   it('pads columns to the widest cell and heads the report with the machine', () => {
     const report: BenchReport = {
       startedAt: '2026-11-26T10:00:00.000Z',
+      complete: true,
       machine: { cores: 2, cpuModel: 'Test CPU', totalMemoryMiB: 4096, node: 'v20.19.0' },
       options: {},
       rows: [
@@ -66,5 +70,44 @@ describe('benchmark report', () => {
     const text = formatReport(report);
     expect(text).toContain('Machine: 2 cores (Test CPU), 4,096 MiB memory, Node v20.19.0');
     expect(text).toContain('- a note');
+  });
+
+  it('overwrites one file per run as sections finish, marked incomplete until the end', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'bench-report-'));
+    try {
+      const report: BenchReport = {
+        startedAt: '2026-11-26T10:00:00.000Z',
+        complete: false,
+        machine: { cores: 2, cpuModel: 'Test CPU', totalMemoryMiB: 4096, node: 'v20.19.0' },
+        options: {},
+        rows: [
+          { section: 'a', figure: 'p95', value: 40, unit: 'ms', comparison: { kind: 'below', target: 50 } },
+        ],
+        sections: {},
+        notes: [],
+      };
+      const first = writeReport(report, directory);
+      const row = {
+        section: 'b',
+        figure: 'lost',
+        value: 0,
+        unit: '',
+        comparison: { kind: 'exactly', target: 0 },
+      } as const;
+      const last = writeReport({ ...report, complete: true, rows: [...report.rows, row] }, directory);
+      expect(last).toBe(first);
+      expect(readdirSync(directory)).toEqual(['2026-11-26T10-00-00-000Z.json']);
+      const written = JSON.parse(readFileSync(last, 'utf8')) as {
+        complete: boolean;
+        rows: Array<{ section: string; verdict: { outcome: string } }>;
+      };
+      expect(written.complete).toBe(true);
+      expect(written.rows.map((r) => [r.section, r.verdict.outcome])).toEqual([
+        ['a', 'PASS'],
+        ['b', 'PASS'],
+      ]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { judge, type Comparison } from './verdict';
@@ -23,6 +23,8 @@ export interface ReportRow {
 
 export interface BenchReport {
   startedAt: string;
+  /** False while sections are still running (or when the run died before its end). */
+  complete: boolean;
   machine: MachineInfo;
   options: Record<string, unknown>;
   rows: ReportRow[];
@@ -109,11 +111,15 @@ export function formatReport(report: BenchReport): string {
   ].join('\n');
 }
 
-/** bench/results/<timestamp>.json; returns the path written. */
+/**
+ * bench/results/<timestamp>.json, overwritten by every later call for the same run; returns the
+ * path. Written beside and renamed over, so a crash mid-write leaves the previous version whole.
+ */
 export function writeReport(report: BenchReport, directory: string): string {
   mkdirSync(directory, { recursive: true });
   const path = join(directory, `${report.startedAt.replace(/[:.]/g, '-')}.json`);
   const verdicts = report.rows.map((row) => ({ ...row, verdict: judge(row.value, row.comparison) }));
-  writeFileSync(path, `${JSON.stringify({ ...report, rows: verdicts }, null, 2)}\n`);
+  writeFileSync(`${path}.partial`, `${JSON.stringify({ ...report, rows: verdicts }, null, 2)}\n`);
+  renameSync(`${path}.partial`, path);
   return path;
 }

@@ -1,4 +1,4 @@
-import { alertRows, ceilingRows, queryRows, throughputRows } from './rows';
+import { alertRows, ceilingRows, consoleRows, queryRows, throughputNotes, throughputRows } from './rows';
 import type { ThroughputFigures } from './throughput';
 
 const run = (devices: number, messagesPerSecond: number): ThroughputFigures => ({
@@ -106,5 +106,48 @@ describe('report rows', () => {
       ['alerts not received (of 10)', { kind: 'exactly', target: 0 }],
     ]);
     expect(rows[0].section).toBe('alert latency, 3,000 msg/s background');
+  });
+
+  it('gives a run measured on its own the same rows as in the whole series, so rows can be printed as they come', () => {
+    const series = [run(1000, 18_000), run(2000, 24_000)];
+    const ceilings = { copyRowsPerSecond: 200_000, mqttMessagesPerSecond: 40_000, bullmqJobsPerSecond: 5000 };
+    expect([
+      ...throughputRows([series[0]], ceilings, series[0]),
+      ...throughputRows([series[1]], ceilings, series[0]),
+    ]).toEqual(throughputRows(series, ceilings));
+  });
+
+  it('notes when the load, not the platform, set the ingest figure', () => {
+    expect(throughputNotes(run(1000, 18_000))).toEqual([]);
+    const notes = throughputNotes({
+      ...run(1000, 25_000),
+      achievedPublishRate: 20_000,
+      dropped: 3,
+      unsettled: 2,
+    });
+    expect(notes).toHaveLength(4);
+    expect(notes[0]).toContain('committed all 25000 msg/s asked');
+    expect(notes[1]).toContain('published 20000 of 25000 msg/s');
+  });
+
+  it('names how many distinct coordinators held the console sockets and made the requests', () => {
+    const latency = { count: 10, p50Ms: 5, p95Ms: 9, p99Ms: 10, maxMs: 11 };
+    const rows = consoleRows(
+      {
+        socketsConnected: 200,
+        socketUsers: 200,
+        requestingUsers: 150,
+        achievedBackgroundRate: 990,
+        alertQueue: latency,
+        patientChart: latency,
+        failedRequests: 0,
+      },
+      1000,
+    );
+    expect(rows[0].section).toBe('console API, 200 sockets of 200 coordinators, 1,000 msg/s ingest');
+    expect(rows.slice(0, 2).map((row) => [row.figure, row.value, row.comparison])).toEqual([
+      ['distinct coordinators with a socket open', 200, { kind: 'exactly', target: 200 }],
+      ['distinct coordinators requesting queue and chart', 150, { kind: 'none' }],
+    ]);
   });
 });

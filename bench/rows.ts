@@ -19,11 +19,12 @@ export const TARGETS = {
 
 const count = (n: number) => n.toLocaleString('en');
 
+/** Rows of `runs`; growth figures compare each run with `base` (the first run of the series). */
 export function throughputRows(
   runs: readonly ThroughputFigures[],
   ceilings: CeilingFigures | undefined,
+  base: ThroughputFigures | undefined = runs[0],
 ): ReportRow[] {
-  const base = runs[0];
   return runs.flatMap((run) => {
     const section = `ingest, ${count(run.devices)} devices`;
     const growth = base && run !== base ? `${Math.round((run.devices / base.devices) * 10) / 10}×` : '1×';
@@ -120,6 +121,28 @@ export function throughputRows(
   });
 }
 
+/** What a reader of an ingest run's rows needs to know to read them right. */
+export function throughputNotes(run: ThroughputFigures): string[] {
+  const notes: string[] = [];
+  if (run.messagesPerSecond >= run.targetRate * 0.95)
+    notes.push(
+      `ingest, ${run.devices} devices: committed all ${run.targetRate} msg/s asked, so the figure is the load, not the platform's limit (ask more with --rate).`,
+    );
+  if (run.achievedPublishRate < run.targetRate * 0.95)
+    notes.push(
+      `ingest, ${run.devices} devices: the simulator published ${Math.round(run.achievedPublishRate)} of ${run.targetRate} msg/s asked; the load generator (same machine) or back-pressure held it.`,
+    );
+  if (run.dropped > 0)
+    notes.push(
+      `ingest, ${run.devices} devices: ${run.dropped} measurements dropped by full device outboxes (never published, so not counted as lost).`,
+    );
+  if (run.unsettled > 0)
+    notes.push(
+      `ingest, ${run.devices} devices: ${run.unsettled} messages left without PUBACK after the drain.`,
+    );
+  return notes;
+}
+
 export function alertRows(runs: readonly AlertLatencyFigures[]): ReportRow[] {
   return runs.flatMap((run) => {
     const section = `alert latency, ${count(run.backgroundRate)} msg/s background`;
@@ -147,9 +170,23 @@ export function alertRows(runs: readonly AlertLatencyFigures[]): ReportRow[] {
 }
 
 export function consoleRows(run: ConsoleLoadFigures, backgroundRate: number): ReportRow[] {
-  const section = `console API, ${run.socketsConnected} sockets, ${count(backgroundRate)} msg/s ingest`;
+  const section = `console API, ${run.socketsConnected} sockets of ${run.socketUsers} coordinators, ${count(backgroundRate)} msg/s ingest`;
   const target = { kind: 'below', target: TARGETS.consoleP95Ms } as const;
   return [
+    {
+      section,
+      figure: 'distinct coordinators with a socket open',
+      value: run.socketUsers,
+      unit: '',
+      comparison: { kind: 'exactly', target: run.socketsConnected },
+    },
+    {
+      section,
+      figure: 'distinct coordinators requesting queue and chart',
+      value: run.requestingUsers,
+      unit: '',
+      comparison: { kind: 'none' },
+    },
     {
       section,
       figure: 'alert queue p50',

@@ -10,8 +10,15 @@ import { CostMeter } from './cost';
 import { parseOpenFilesLimit } from './proc-stats';
 import { BenchPlatform } from './platform';
 import { measureQueries, type QueryFigures } from './queries';
-import { formatReport, machineInfo, writeReport, type BenchReport } from './report';
-import { alertRows, ceilingRows, consoleRows, queryRows, throughputRows } from './rows';
+import {
+  formatReport,
+  formatTable,
+  machineInfo,
+  writeReport,
+  type BenchReport,
+  type ReportRow,
+} from './report';
+import { alertRows, ceilingRows, consoleRows, queryRows, throughputNotes, throughputRows } from './rows';
 import { measureThroughput, settleEvaluation, type ThroughputFigures } from './throughput';
 
 const log = (line: string) =>
@@ -42,6 +49,9 @@ function checkOpenFiles(devices: number): void {
     );
 }
 
+/** Where the JSON report of this run goes; set once the first section has finished. */
+let reportPath: string | undefined;
+
 async function main(options: BenchOptions): Promise<BenchReport> {
   checkOpenFiles(Math.max(...options.devices));
   const wants = (section: Section) => options.only.includes(section);
@@ -64,6 +74,29 @@ async function main(options: BenchOptions): Promise<BenchReport> {
   const alerts: AlertLatencyFigures[] = [];
   let consoleLoad: ConsoleLoadFigures | undefined;
   let queries: QueryFigures | undefined;
+  const rows: ReportRow[] = [];
+  const report = (complete: boolean): BenchReport => ({
+    startedAt,
+    complete,
+    machine: machineInfo(),
+    options: {
+      ...options,
+      ingestInstances: options.scaleOut ? 2 : 1,
+      apiInstances: options.scaleOut ? 2 : 1,
+    },
+    rows,
+    sections: { ...sections, ceilings, throughput, alerts, console: consoleLoad, queries },
+    notes,
+  });
+  // A full run lasts tens of minutes: each section's rows are printed and saved when it ends, so a
+  // crash or an out-of-memory kill late in the run keeps what was measured before it.
+  const finished = (sectionRows: ReportRow[]) => {
+    rows.push(...sectionRows);
+    if (sectionRows.length > 0) process.stderr.write(`${formatTable(sectionRows)}\n`);
+    const first = reportPath === undefined;
+    reportPath = writeReport(report(false), join(repoRoot(), 'bench', 'results'));
+    if (first) log(`results so far: ${reportPath}`);
+  };
   const settle = async (before: string) => {
     const pending = await settleEvaluation(platform.database.pool, 60_000);
     if (pending > 0) notes.push(`${before}: started with ${pending} batches still unevaluated after 60 s.`);
@@ -91,6 +124,7 @@ async function main(options: BenchOptions): Promise<BenchReport> {
       ceilings = await attempt('ceilings', notes, () =>
         measureCeilings(platform.env(), { quick: options.quick }),
       );
+      finished(ceilingRows(ceilings));
     }
     if (wants('throughput'))
       for (const count of options.devices) {
@@ -108,12 +142,15 @@ async function main(options: BenchOptions): Promise<BenchReport> {
             cost,
           ),
         );
-        if (run) throughput.push(run);
+        if (run) {
+          throughput.push(run);
+          notes.push(...throughputNotes(run));
+        }
+        finished(run ? throughputRows([run], ceilings, throughput[0]) : []);
       }
     if (wants('alerts') || wants('console')) {
-      const coordinators = await Promise.all(
-        platform.apiUrls.map((url) => platform.coordinator(organization, url)),
-      );
+      // One coordinator per API instance for alert latency; the console section signs in its own.
+      const coordinators = await platform.coordinators(organization, platform.apiUrls.length);
       const background = devices.slice(0, backgroundDevices);
       if (wants('alerts'))
         for (const rate of options.backgrounds) {
@@ -136,19 +173,27 @@ async function main(options: BenchOptions): Promise<BenchReport> {
             ),
           );
           if (run) alerts.push(run);
+          finished(run ? alertRows([run]) : []);
         }
       if (wants('console')) {
-        log(`console API: ${options.consoleSockets} sockets, ${options.quick ? 200 : 1000} msg/s ingest`);
         const rate = options.quick ? 200 : 1000;
+        log(`console API: ${options.consoleSockets} coordinators and sockets, ${rate} msg/s ingest`);
         await settle('console API under load');
-        consoleLoad = await attempt('console API under load', notes, () =>
-          measureConsoleUnderLoad(background, coordinators, devices[0].patientId, {
+        consoleLoad = await attempt('console API under load', notes, async () => {
+          const signingIn = performance.now();
+          const users = await platform.coordinators(organization, options.consoleSockets);
+          const seconds = (performance.now() - signingIn) / 1000;
+          notes.push(
+            `console API: ${users.length} coordinators created (one shared low-cost argon2id hash) and signed in through POST /api/auth/login over ${platform.apiUrls.length} API instance(s) in ${seconds.toFixed(1)} s (LOGIN_RATE_LIMIT raised: every login comes from 127.0.0.1), one per socket; the alert queue and chart are requested as each in turn.`,
+          );
+          return measureConsoleUnderLoad(background, users, devices[0].patientId, {
             sockets: options.consoleSockets,
             backgroundRate: rate,
             windowSeconds: options.durationSeconds,
-          }),
-        );
+          });
+        });
         sections.consoleBackgroundRate = rate;
+        finished(consoleLoad ? consoleRows(consoleLoad, rate) : []);
       }
     }
     if (wants('queries')) {
@@ -156,48 +201,12 @@ async function main(options: BenchOptions): Promise<BenchReport> {
       queries = await attempt('queries', notes, () =>
         measureQueries(platform.env(), { quick: options.quick }),
       );
+      finished(queryRows(queries));
     }
   } finally {
     await platform.stop();
   }
-  Object.assign(sections, { ceilings, throughput, alerts, console: consoleLoad, queries });
-  const rows = [
-    ...(wants('ceilings') ? ceilingRows(ceilings) : []),
-    ...throughputRows(throughput, ceilings),
-    ...alertRows(alerts),
-    ...(consoleLoad ? consoleRows(consoleLoad, Number(sections.consoleBackgroundRate)) : []),
-    ...(wants('queries') ? queryRows(queries) : []),
-  ];
-  for (const run of throughput) {
-    if (run.messagesPerSecond >= run.targetRate * 0.95)
-      notes.push(
-        `ingest, ${run.devices} devices: committed all ${run.targetRate} msg/s asked, so the figure is the load, not the platform's limit (ask more with --rate).`,
-      );
-    if (run.achievedPublishRate < run.targetRate * 0.95)
-      notes.push(
-        `ingest, ${run.devices} devices: the simulator published ${Math.round(run.achievedPublishRate)} of ${run.targetRate} msg/s asked; the load generator (same machine) or back-pressure held it.`,
-      );
-    if (run.dropped > 0)
-      notes.push(
-        `ingest, ${run.devices} devices: ${run.dropped} measurements dropped by full device outboxes (never published, so not counted as lost).`,
-      );
-    if (run.unsettled > 0)
-      notes.push(
-        `ingest, ${run.devices} devices: ${run.unsettled} messages left without PUBACK after the drain.`,
-      );
-  }
-  return {
-    startedAt,
-    machine: machineInfo(),
-    options: {
-      ...options,
-      ingestInstances: options.scaleOut ? 2 : 1,
-      apiInstances: options.scaleOut ? 2 : 1,
-    },
-    rows,
-    sections,
-    notes,
-  };
+  return report(true);
 }
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -221,5 +230,6 @@ main(options)
   })
   .catch((error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    if (reportPath) process.stderr.write(`bench: what was measured before is in ${reportPath}\n`);
     process.exit(1);
   });
