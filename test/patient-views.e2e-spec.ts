@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ApiClient, TestStack, createOrganization, createUser, type TestUser } from '@homeward/testing';
+import {
+  ApiClient,
+  TestStack,
+  createOrganization,
+  createUser,
+  refreshReadingDays,
+  type TestUser,
+} from '@homeward/testing';
 
 interface WorklistBody {
   total: number;
@@ -109,6 +116,7 @@ describe('patients list and patient view routes: worklist, device contact, alert
               (now() - interval '1 hour', $1, $2, 'bp-1', 'blood_pressure_diastolic', '8462-4', 95, 'mm[Hg]', 95, 'mm[Hg]', $3)`,
       [patientA, deviceA, randomUUID()],
     );
+    await refreshReadingDays(stack.database.pool, [patientA]);
     const response = await clinicianA.request<WorklistBody>('GET', '/api/worklist?search=hop', undefined, {
       'x-request-id': 'worklist-1',
     });

@@ -6,6 +6,7 @@ import {
   createOrganization,
   createUser,
   launchBrowser,
+  refreshReadingDays,
   saveScreenshot,
   seriousAccessibilityViolations,
   signInToConsole,
@@ -86,6 +87,7 @@ describe('patients list and patient view in a real browser', () => {
         [device, messageId, at, batch],
       );
     }
+    await refreshReadingDays(stack.database.pool, [patientId]);
     const { rows } = await stack.database.pool.query<{ id: string }>(
       `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity,
                            trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,

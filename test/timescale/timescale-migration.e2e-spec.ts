@@ -363,6 +363,36 @@ describe('migrations, TimescaleDB branch (pglite with TimescaleDB; dev-only smok
       await count(withTimescale, 'SELECT count(*) FROM readings WHERE device_id = $1', [message.deviceId]),
     ).toBe(2);
   });
+  it("recomputes a patient's adherence days from the hypertable, compressed chunks too, when its zone changes", async () => {
+    const organization = await withTimescale.query<{ id: string }>(
+      "INSERT INTO organizations (slug, name) VALUES ('tz-rollup', 'Zone rollup') RETURNING id",
+    );
+    const patient = await withTimescale.query<{ id: string }>(
+      `INSERT INTO patients (organization_id, given_name, family_name, birth_date)
+       VALUES ($1, 'Zone', 'Rollup', '1950-01-01') RETURNING id`,
+      [organization.rows[0].id],
+    );
+    const patientId = patient.rows[0].id;
+    // 23:30 and 00:30 in Chicago (CDT), one UTC day; the chunk is then compressed.
+    for (const at of ['2025-09-01T04:30:00Z', '2025-09-01T05:30:00Z'])
+      await withTimescale.query(
+        `INSERT INTO readings
+           (measured_at, patient_id, device_id, message_id, type, loinc, value, unit, source_value, source_unit, batch_id)
+         VALUES ($1, $2, $3, $4, 'heart_rate', '8867-4', 72, '/min', 72, '/min', $3)`,
+        [at, patientId, randomUUID(), `m-${at}`],
+      );
+    await withTimescale.query(
+      `SELECT compress_chunk(c, if_not_compressed => true)
+         FROM show_chunks('readings', older_than => timestamptz '2025-09-08') c`,
+    );
+    const days = () =>
+      count(withTimescale, 'SELECT count(*) FROM patient_reading_days WHERE patient_id = $1', [patientId]);
+
+    await withTimescale.query("UPDATE patients SET time_zone = 'America/Chicago' WHERE id = $1", [patientId]);
+    expect(await days()).toBe(2);
+    await withTimescale.query("UPDATE patients SET time_zone = 'UTC' WHERE id = $1", [patientId]);
+    expect(await days()).toBe(1);
+  });
 });
 
 describe('migrations, plain PostgreSQL branch (pglite without TimescaleDB)', () => {

@@ -118,7 +118,24 @@ export async function storeReadingBatch(
       ],
     );
   }
+  await refreshReadingDays(pool, [who.patient]);
   return batchId;
+}
+
+/**
+ * Brings patient_reading_days (adherence's day rollup) up to date with readings written without
+ * ingest: by fixtures and seeds that insert or COPY readings directly. Only the patients among
+ * `patientIds` when given. Adds days, never removes them; a time-zone change recomputes its own.
+ */
+export async function refreshReadingDays(pool: Pool, patientIds?: readonly string[]): Promise<void> {
+  await pool.query(
+    `INSERT INTO patient_reading_days (patient_id, day)
+     SELECT DISTINCT r.patient_id, (r.measured_at AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date
+     FROM readings r JOIN patients p ON p.id = r.patient_id
+     WHERE $1::uuid[] IS NULL OR r.patient_id = ANY($1::uuid[])
+     ON CONFLICT DO NOTHING`,
+    [patientIds ?? null],
+  );
 }
 
 /** Systolic and diastolic of one blood-pressure measurement. */

@@ -5,6 +5,7 @@ import {
   createIntegrationModule,
   createOrganization,
   createUser,
+  refreshReadingDays,
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
@@ -55,6 +56,7 @@ describe('WorklistService: the patients list ranks, pages and counts adherence (
          VALUES ($1, $2, $3, $4, $5, 'x', $6, $7, $6, $7, $8)`,
         [at, patientId, device, messageId, type, value, unit, randomUUID()],
       );
+    await refreshReadingDays(database.pool, [patientId]);
   };
 
   const alert = async (patientId: string, severity: string, status = 'open') => {

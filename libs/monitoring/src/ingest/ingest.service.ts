@@ -425,6 +425,8 @@ export class IngestService {
         }
       }
       const stored = await this.readings.insertBatch(batchId, rows, tx);
+      // Adherence's day rollup commits with the readings (redeliveries are not in `rows`).
+      await this.readings.addReadingDays(rows, tx);
       await this.statuses.upsertMany(latestStatusPerDevice(prepared), tx);
       for (const entry of prepared) if (entry.status) outcomes.set(entry, { status: 'stored' });
       await this.rejections.insertMany(ingestClientId, rejected, tx);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { VITAL_TYPES } from '@homeward/contracts';
 import type { PatientScope } from '@homeward/identity';
 import { Database, type Queryable } from '@homeward/platform';
 import type { BatchReadingRow, LatestReadingRow, NewReadingRow, ReadingRow } from '../monitoring.rows';
@@ -44,6 +45,36 @@ export class ReadingRepository {
       ],
     );
     return result.rowCount ?? 0;
+  }
+
+  /**
+   * Records the local days (in each patient's zone, UTC without one) of `readings` in
+   * patient_reading_days, the rollup adherence counts; call it in the transaction that inserts
+   * them. One statement from the batch's own rows, so readings are not read again; several
+   * values of one message share a time and are sent once. Ordered by key, so two batches
+   * adding the same new days wait for each other instead of deadlocking.
+   */
+  async addReadingDays(readings: readonly NewReadingRow[], q: Queryable = this.db): Promise<void> {
+    const seen = new Set<string>();
+    const patientIds: string[] = [];
+    const measuredAt: Date[] = [];
+    for (const reading of readings) {
+      const key = `${reading.patientId}|${reading.measuredAt.getTime()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      patientIds.push(reading.patientId);
+      measuredAt.push(reading.measuredAt);
+    }
+    if (patientIds.length === 0) return;
+    await q.query(
+      `INSERT INTO patient_reading_days (patient_id, day)
+       SELECT DISTINCT q.patient_id, (q.measured_at AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date AS day
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS q (patient_id, measured_at)
+       JOIN patients p ON p.id = q.patient_id
+       ORDER BY q.patient_id, day
+       ON CONFLICT DO NOTHING`,
+      [patientIds, measuredAt],
+    );
   }
 
   /** A batch's readings with the organisation of each patient. */
@@ -169,9 +200,12 @@ export class ReadingRepository {
   }
 
   /**
-   * Per patient in `scope` (each with its IANA time zone), the number of its local calendar days
-   * with at least one reading from local midnight `days - 1` days before `now` to `now`.
-   * Patients without any are absent.
+   * Per patient in `scope` (each with its IANA time zone, which must be the patient's own, the
+   * zone patient_reading_days was written in), the number of its local calendar days with at
+   * least one reading among the `days` days that end with the local date of `now`. Patients
+   * without any are absent. Reads the day rollup, so `types` must be the whole vital catalogue:
+   * the rollup does not keep types apart. A reading stamped later on today's date than `now`
+   * (a device clock slightly ahead) counts for today.
    */
   async daysWithReadings(
     scope: PatientScope,
@@ -180,21 +214,20 @@ export class ReadingRepository {
     days: number,
     now: Date,
   ): Promise<Array<{ patientId: string; days: number }>> {
+    if (VITAL_TYPES.some((type) => !types.includes(type)))
+      throw new Error('daysWithReadings counts every vital type: the day rollup has no type column');
     const { rows } = await this.db.query<{ patientId: string; days: number }>(
-      `SELECT q.patient_id AS "patientId",
-              count(DISTINCT (r.measured_at AT TIME ZONE q.time_zone)::date)::int AS days
+      `SELECT q.patient_id AS "patientId", count(*)::int AS days
        FROM unnest($2::uuid[], $3::text[]) AS q (patient_id, time_zone)
        JOIN patients p ON p.id = q.patient_id AND p.organization_id = $1
-       JOIN readings r ON r.patient_id = q.patient_id AND r.type = ANY($4::text[])
-        AND r.measured_at >= ((($6::timestamptz AT TIME ZONE q.time_zone)::date - ($5::int - 1))::timestamp
-                              AT TIME ZONE q.time_zone)
-        AND r.measured_at <= $6
+       JOIN patient_reading_days d ON d.patient_id = q.patient_id
+        AND d.day BETWEEN ($5::timestamptz AT TIME ZONE q.time_zone)::date - ($4::int - 1)
+                      AND ($5::timestamptz AT TIME ZONE q.time_zone)::date
        GROUP BY q.patient_id`,
       [
         scope.organizationId,
         patients.map((patient) => patient.id),
         patients.map((patient) => patient.timeZone),
-        types,
         days,
         now,
       ],
