@@ -28,7 +28,7 @@ export const PERSISTENCE_CANDIDATES: readonly PersistenceCandidate[] = [
     lines: ['persistence true', 'autosave_on_changes true', 'autosave_interval 10000'],
   },
   {
-    name: 'every 10 s',
+    name: 'every 10 s (deployed)',
     lines: ['persistence true', 'autosave_on_changes false', 'autosave_interval 10'],
   },
   { name: 'no persistence', lines: ['persistence false'] },

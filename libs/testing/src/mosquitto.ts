@@ -53,8 +53,8 @@ export interface MosquittoOptions {
 /** What docker/mosquitto/mosquitto.conf and dynsec.conf deploy: the tests run the same. */
 export const DEPLOYED_PERSISTENCE: readonly string[] = [
   'persistence true',
-  'autosave_on_changes true',
-  'autosave_interval 1000',
+  'autosave_on_changes false',
+  'autosave_interval 10',
 ];
 
 /** The plugin Debian's mosquitto package installs under its multiarch library directory. */
