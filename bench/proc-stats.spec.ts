@@ -1,4 +1,4 @@
-import { parseCpuSeconds, parseOpenFilesLimit, parsePeakRss } from './proc-stats';
+import { parseCpuSeconds, parseOpenFilesLimit, parsePeakRss, parseWriteBytes } from './proc-stats';
 
 describe('/proc parsing', () => {
   it('reads the peak resident set from status', () => {
@@ -12,6 +12,13 @@ describe('/proc parsing', () => {
     expect(parseCpuSeconds(`4242 (node) ${rest}`)).toBeCloseTo(18);
     expect(parseCpuSeconds(`4242 (a (b) c) ${rest}`)).toBeCloseTo(18);
     expect(parseCpuSeconds(`4242 (node) ${rest}`, 250)).toBeCloseTo(7.2);
+  });
+
+  it('reads the bytes written to storage from io', () => {
+    const io =
+      'rchar: 6976\nwchar: 100\nsyscr: 10\nsyscw: 2\nread_bytes: 0\nwrite_bytes: 409600\ncancelled_write_bytes: 4096\n';
+    expect(parseWriteBytes(io)).toBe(409600);
+    expect(() => parseWriteBytes('rchar: 1\n')).toThrow('write_bytes');
   });
 
   it('reads the soft open-files limit', () => {

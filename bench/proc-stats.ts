@@ -38,6 +38,17 @@ export function sampleProcess(pid: number): ProcSample | undefined {
   }
 }
 
+/**
+ * write_bytes from /proc/<pid>/io: bytes the process caused to be sent to the storage layer
+ * (page-cache writes to a disk-backed file count; tmpfs and sockets do not). Reading another
+ * user's io file needs root, or the same user.
+ */
+export function parseWriteBytes(io: string): number {
+  const bytes = /^write_bytes:\s+(\d+)/m.exec(io)?.[1];
+  if (bytes === undefined) throw new Error('no write_bytes line in /proc io');
+  return Number(bytes);
+}
+
 /** The soft "Max open files" limit from /proc/<pid>/limits; Infinity when unlimited. */
 export function parseOpenFilesLimit(limits: string): number {
   const soft = /^Max open files\s+(\S+)/m.exec(limits)?.[1];

@@ -43,7 +43,19 @@ export interface MosquittoOptions {
    * account is the plugin's admin.
    */
   dynamicSecurity?: MqttAccount;
+  /**
+   * The persistence and autosave lines in place of the deployed ones (anonymous config only;
+   * `persistence_location` is always set), for the benchmark that compares them.
+   */
+  persistence?: readonly string[];
 }
+
+/** What docker/mosquitto/mosquitto.conf and dynsec.conf deploy: the tests run the same. */
+export const DEPLOYED_PERSISTENCE: readonly string[] = [
+  'persistence true',
+  'autosave_on_changes false',
+  'autosave_interval 10',
+];
 
 /** The plugin Debian's mosquitto package installs under its multiarch library directory. */
 function dynamicSecurityPlugin(): string {
@@ -106,6 +118,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
   chmodSync(dir, 0o777);
   const account = options.dynamicSecurity;
   let config: string;
+  if (account && options.persistence)
+    throw new Error('startMosquitto: persistence overrides apply to the anonymous config only');
   if (account) {
     initialiseDynamicSecurity(dir, account);
     config = dynamicSecurityConfig(port, dir);
@@ -113,10 +127,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
     config = [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
-      'persistence true',
+      ...(options.persistence ?? DEPLOYED_PERSISTENCE),
       `persistence_location ${dir}/`,
-      'autosave_on_changes true',
-      'autosave_interval 1000',
       `include_dir ${join(DOCKER_MOSQUITTO, 'conf.d')}`,
     ].join('\n');
   }
