@@ -4,7 +4,7 @@ describe('benchmark options', () => {
   it('runs every section at full size by default', () => {
     const options = parseBenchOptions([]);
     expect(options).toMatchObject({ ...FULL, scaleOut: false });
-    expect(options.only).toEqual(['ceilings', 'throughput', 'alerts', 'console', 'queries']);
+    expect(options.only).toEqual(['ceilings', 'throughput', 'alerts', 'console', 'queries', 'broker']);
   });
 
   it('takes the quick sizes and lets flags override them', () => {

@@ -1,4 +1,4 @@
-export const SECTIONS = ['ceilings', 'throughput', 'alerts', 'console', 'queries'] as const;
+export const SECTIONS = ['ceilings', 'throughput', 'alerts', 'console', 'queries', 'broker'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {

@@ -4,6 +4,8 @@ import { repoRoot } from '@homeward/testing';
 import type { AlertLatencyFigures } from './alert-latency';
 import { measureAlertLatency } from './alert-latency';
 import { BenchUsageError, USAGE, parseBenchOptions, type BenchOptions, type Section } from './bench-options';
+import { measureBrokerPersistence } from './broker-persistence';
+import { brokerPersistenceRows, type BrokerPersistenceFigures } from './broker-persistence-rows';
 import { measureCeilings, type CeilingFigures } from './ceilings';
 import { measureConsoleUnderLoad, type ConsoleLoadFigures } from './console-load';
 import { CostMeter } from './cost';
@@ -58,7 +60,7 @@ async function main(options: BenchOptions): Promise<BenchReport> {
   const startedAt = new Date().toISOString();
   const notes = [
     'DEVICE_MAX_MESSAGES_PER_MINUTE=0 on every process: the per-device budget (600/min by default) is off so load devices are never rate-limited.',
-    'Mosquitto: started by libs/testing with docker/mosquitto/conf.d (queue and size limits), anonymous access, persistence as the ingest bench runs it; not the dynamic-security plugin.',
+    'Mosquitto: started by libs/testing with docker/mosquitto/conf.d (queue and size limits), anonymous access, persistence as deployed (docker/mosquitto: a save every 10 s); not the dynamic-security plugin.',
     'Load: the simulator load mode (runLoad), QoS 1, one connection per device, PUBACK-only (ingest holds each PUBACK until the commit).',
     "Cost: per process from /proc (peak RSS = VmHWM over the process life; CPU = utime + stime in the window). PostgreSQL and Redis are the machine's shared servers: their cost is not attributed.",
   ];
@@ -74,6 +76,7 @@ async function main(options: BenchOptions): Promise<BenchReport> {
   const alerts: AlertLatencyFigures[] = [];
   let consoleLoad: ConsoleLoadFigures | undefined;
   let queries: QueryFigures | undefined;
+  let broker: BrokerPersistenceFigures[] | undefined;
   const rows: ReportRow[] = [];
   const report = (complete: boolean): BenchReport => ({
     startedAt,
@@ -85,7 +88,7 @@ async function main(options: BenchOptions): Promise<BenchReport> {
       apiInstances: options.scaleOut ? 2 : 1,
     },
     rows,
-    sections: { ...sections, ceilings, throughput, alerts, console: consoleLoad, queries },
+    sections: { ...sections, ceilings, throughput, alerts, console: consoleLoad, queries, broker },
     notes,
   });
   // A full run lasts tens of minutes: each section's rows are printed and saved when it ends, so a
@@ -202,6 +205,14 @@ async function main(options: BenchOptions): Promise<BenchReport> {
         measureQueries(platform.env(), { quick: options.quick }),
       );
       finished(queryRows(queries));
+    }
+    // Last: it starts a Mosquitto of its own per candidate, none of them the platform's.
+    if (wants('broker')) {
+      log('broker persistence');
+      broker = await attempt('broker persistence', notes, () =>
+        measureBrokerPersistence({ quick: options.quick }),
+      );
+      finished(broker ? brokerPersistenceRows(broker) : []);
     }
   } finally {
     await platform.stop();

@@ -1,4 +1,5 @@
-import { brokerPersistenceRows, measureBrokerPersistence } from './broker-persistence';
+import { measureBrokerPersistence } from './broker-persistence';
+import { brokerPersistenceRows } from './broker-persistence-rows';
 import { formatTable } from './report';
 
 /**

@@ -1,4 +1,4 @@
-import { brokerPersistenceRows, type BrokerPersistenceFigures } from './broker-persistence';
+import { brokerPersistenceRows, type BrokerPersistenceFigures } from './broker-persistence-rows';
 
 const figures = (candidate: string, received: number, sessionPresent: boolean): BrokerPersistenceFigures => ({
   candidate,
