@@ -1,42 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '@homeward/platform';
-import type {
-  DeviceContactRow,
-  DeviceMessageKey,
-  DeviceMessageHashRow,
-  NewDeviceMessageRow,
-} from '../monitoring.rows';
+import type { DeviceContactRow, DeviceMessageKey, DeviceMessageHashRow } from '../monitoring.rows';
 
 @Injectable()
 export class DeviceMessageRepository {
   constructor(private readonly db: Database) {}
-
-  /**
-   * Claims each (device, messageId) for this batch; returns the keys that were new. A key
-   * another transaction is claiming waits for it, so a message is claimed exactly once.
-   * Keys must be unique in `messages`.
-   */
-  async claim(
-    batchId: string,
-    messages: NewDeviceMessageRow[],
-    q: Queryable = this.db,
-  ): Promise<DeviceMessageKey[]> {
-    if (messages.length === 0) return [];
-    const { rows } = await q.query<DeviceMessageKey>(
-      `INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id)
-       SELECT *, $5::uuid FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::timestamptz[])
-       ON CONFLICT (device_id, message_id) DO NOTHING
-       RETURNING device_id AS "deviceId", message_id AS "messageId"`,
-      [
-        messages.map((m) => m.deviceId),
-        messages.map((m) => m.messageId),
-        messages.map((m) => m.contentHash),
-        messages.map((m) => m.measuredAt),
-        batchId,
-      ],
-    );
-    return rows;
-  }
 
   /** The contents hashes stored for already-claimed keys (null where stored before the ledger). */
   async findHashes(keys: DeviceMessageKey[], q: Queryable = this.db): Promise<DeviceMessageHashRow[]> {

@@ -9,6 +9,7 @@ import {
   isTransientDatabaseError,
   type InboundMessage,
   type PublishAdmission,
+  type Queryable,
 } from '@homeward/platform';
 import {
   InjectLogger,
@@ -19,7 +20,6 @@ import {
 } from '@homeward/observability';
 import type { NewDeviceStatusRow, NewReadingRow, NewRejectionRow } from '../monitoring.rows';
 import { ReadingJobs } from '../readings/reading.jobs';
-import { ReadingRepository } from '../readings/reading.repository';
 import { DeviceMessageRepository } from './device-message.repository';
 import {
   parseDevicePayload,
@@ -110,7 +110,6 @@ export class IngestService {
     private readonly config: AppConfig,
     private readonly devices: DeviceLookupService,
     private readonly deviceMessages: DeviceMessageRepository,
-    private readonly readings: ReadingRepository,
     private readonly rejections: RejectionRepository,
     private readonly batches: IngestBatchRepository,
     private readonly jobs: ReadingJobs,
@@ -390,32 +389,32 @@ export class IngestService {
       else conflicting(entry);
     }
 
-    const storedReadings = await this.db.transaction(async (tx) => {
-      const candidates = [...firstByKey.values()];
-      const claims = await this.deviceMessages.claim(
-        batchId,
+    const candidates = [...firstByKey.values()];
+    const statuses = latestStatusPerDevice(prepared);
+    const store = async (q: Queryable): Promise<number> => {
+      const { claimed, storedReadings } = await this.batches.storeNewMessages(
+        { id: batchId, ingestClientId, rejectedCount: rejected.length },
         candidates.map(({ accepted }) => ({
           deviceId: accepted!.deviceId,
           messageId: accepted!.messageId,
           contentHash: accepted!.contentHash,
           measuredAt: accepted!.measuredAt,
         })),
-        tx,
+        candidates.flatMap(({ accepted }) => accepted!.readings),
+        q,
       );
-      const claimed = new Set(claims.map(keyOf));
-      const rows: NewReadingRow[] = [];
+      const claimedKeys = new Set(claimed.map(keyOf));
       const taken: PreparedMessage[] = [];
       for (const entry of candidates) {
-        if (claimed.has(keyOf(entry.accepted!))) {
-          rows.push(...entry.accepted!.readings);
-          outcomes.set(entry, { status: 'stored' });
-        } else taken.push(entry);
+        if (claimedKeys.has(keyOf(entry.accepted!))) outcomes.set(entry, { status: 'stored' });
+        else taken.push(entry);
       }
-      // Ids used before: the same contents is a redelivery, other contents a conflict.
+      // Ids used before: the same contents is a redelivery, other contents a conflict. Read in a
+      // statement of its own, whose snapshot sees a claim that another batch committed meanwhile.
       if (taken.length > 0) {
         const stored = await this.deviceMessages.findHashes(
           taken.map(({ accepted }) => ({ deviceId: accepted!.deviceId, messageId: accepted!.messageId })),
-          tx,
+          q,
         );
         const hashes = new Map(stored.map((row) => [keyOf(row), row.contentHash]));
         for (const entry of taken) {
@@ -424,26 +423,17 @@ export class IngestService {
           else duplicate(entry);
         }
       }
-      const stored = await this.readings.insertBatch(batchId, rows, tx);
-      // Adherence's day rollup commits with the readings (redeliveries are not in `rows`).
-      await this.readings.addReadingDays(rows, tx);
-      await this.statuses.upsertMany(latestStatusPerDevice(prepared), tx);
+      await this.statuses.upsertMany(statuses, q);
       for (const entry of prepared) if (entry.status) outcomes.set(entry, { status: 'stored' });
-      await this.rejections.insertMany(ingestClientId, rejected, tx);
-      if (stored > 0) {
-        await this.batches.create(
-          {
-            id: batchId,
-            ingestClientId,
-            correlationId: batchId,
-            storedCount: stored,
-            rejectedCount: rejected.length,
-          },
-          tx,
-        );
-      }
-      return stored;
-    });
+      await this.rejections.insertMany(ingestClientId, rejected, q);
+      return storedReadings;
+    };
+    // A batch of new readings only (the usual one) is a single statement that commits on its
+    // own. With statuses or rejections beside it, everything commits together. Conflicts found
+    // at the claim are recorded after it: were that to fail, nothing is acknowledged, and the
+    // redelivery finds the same conflict again.
+    const storedReadings =
+      statuses.length > 0 || rejected.length > 0 ? await this.db.transaction(store) : await store(this.db);
     for (const rejection of rejected) {
       ingestRejections.inc({ reason: rejection.reason });
       this.logger.warn(

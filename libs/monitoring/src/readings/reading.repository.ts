@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { VITAL_TYPES } from '@homeward/contracts';
 import type { PatientScope } from '@homeward/identity';
-import { Database, type Queryable } from '@homeward/platform';
-import type { BatchReadingRow, LatestReadingRow, NewReadingRow, ReadingRow } from '../monitoring.rows';
+import { Database } from '@homeward/platform';
+import type { BatchReadingRow, LatestReadingRow, ReadingRow } from '../monitoring.rows';
 
 const COLUMNS = `r.measured_at AS "measuredAt", r.patient_id AS "patientId", r.device_id AS "deviceId",
   r.message_id AS "messageId", r.type, r.loinc, r.value, r.unit, r.source_value AS "sourceValue",
@@ -12,70 +12,6 @@ const COLUMNS = `r.measured_at AS "measuredAt", r.patient_id AS "patientId", r.d
 @Injectable()
 export class ReadingRepository {
   constructor(private readonly db: Database) {}
-
-  /**
-   * Inserts a batch with one statement (arrays through unnest). De-duplication is the caller's:
-   * only readings of messages just claimed in `device_messages`, in the same transaction.
-   */
-  async insertBatch(batchId: string, readings: NewReadingRow[], q: Queryable = this.db): Promise<number> {
-    if (readings.length === 0) return 0;
-    const result = await q.query(
-      `INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                             source_value, source_unit, flags, batch_id)
-       SELECT r.measured_at, r.patient_id, r.device_id, r.message_id, r.type, r.loinc, r.value, r.unit,
-              r.source_value, r.source_unit, string_to_array(r.flags, ','), $12::uuid
-       FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[],
-                   $7::float8[], $8::text[], $9::float8[], $10::text[], $11::text[])
-         AS r (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-               source_value, source_unit, flags)`,
-      [
-        readings.map((r) => r.measuredAt),
-        readings.map((r) => r.patientId),
-        readings.map((r) => r.deviceId),
-        readings.map((r) => r.messageId),
-        readings.map((r) => r.type),
-        readings.map((r) => r.loinc),
-        readings.map((r) => r.value),
-        readings.map((r) => r.unit),
-        readings.map((r) => r.sourceValue),
-        readings.map((r) => r.sourceUnit),
-        // unnest cannot take an array of arrays; flag names are snake_case, so a comma joins them.
-        readings.map((r) => (r.flags.length > 0 ? r.flags.join(',') : null)),
-        batchId,
-      ],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  /**
-   * Records the local days (in each patient's zone, UTC without one) of `readings` in
-   * patient_reading_days, the rollup adherence counts; call it in the transaction that inserts
-   * them. One statement from the batch's own rows, so readings are not read again; several
-   * values of one message share a time and are sent once. Ordered by key, so two batches
-   * adding the same new days wait for each other instead of deadlocking.
-   */
-  async addReadingDays(readings: readonly NewReadingRow[], q: Queryable = this.db): Promise<void> {
-    const seen = new Set<string>();
-    const patientIds: string[] = [];
-    const measuredAt: Date[] = [];
-    for (const reading of readings) {
-      const key = `${reading.patientId}|${reading.measuredAt.getTime()}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      patientIds.push(reading.patientId);
-      measuredAt.push(reading.measuredAt);
-    }
-    if (patientIds.length === 0) return;
-    await q.query(
-      `INSERT INTO patient_reading_days (patient_id, day)
-       SELECT DISTINCT q.patient_id, (q.measured_at AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date AS day
-       FROM unnest($1::uuid[], $2::timestamptz[]) AS q (patient_id, measured_at)
-       JOIN patients p ON p.id = q.patient_id
-       ORDER BY q.patient_id, day
-       ON CONFLICT DO NOTHING`,
-      [patientIds, measuredAt],
-    );
-  }
 
   /** A batch's readings with the organisation of each patient. */
   async findByBatch(batchId: string): Promise<BatchReadingRow[]> {
