@@ -139,4 +139,3 @@ describe('CommitQueue', () => {
     await q.stop();
   });
 });
-
