@@ -191,4 +191,25 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
       await c.stop();
     }
   });
+
+  it('refuses its own publishes past maxHeld waiting for the broker, instead of piling them up', async () => {
+    const c = consumer(`held-${randomBytes(4).toString('hex')}`, () => Promise.resolve(), 3);
+    await c.start();
+    const pid = broker.pid!;
+    process.kill(pid, 'SIGSTOP');
+    let waiting: Array<Promise<void>> = [];
+    try {
+      // A broker that does not answer (stopped here; congested in production) holds these.
+      waiting = [1, 2, 3].map((i) => c.publish(`held-test/receipts/${i}`, `r${i}`));
+      await expect(c.publish('held-test/receipts/4', 'r4')).rejects.toThrow(
+        /3 publishes already wait for the broker/,
+      );
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await Promise.all(waiting);
+    // Once the broker has acknowledged them, publishing works again.
+    await c.publish('held-test/receipts/5', 'r5');
+    await c.stop();
+  });
 });

@@ -93,6 +93,8 @@ export class HeldAckMqttConsumer {
   private readonly heldById = new Map<number, AckSlot>();
   private readonly queue: CommitQueue<Held>;
   private maxHeldSeen = 0;
+  /** Own publishes (receipts) the broker has not acknowledged yet: at most `maxHeld`. */
+  private publishing = 0;
   /** The client's own packet writer, for released PUBACKs; set when the client is created. */
   private sendAck: (packet: Packet) => void = () => undefined;
 
@@ -213,13 +215,23 @@ export class HeldAckMqttConsumer {
 
   /**
    * Publishes QoS 1 on the consumer's own connection (the platform's service account) and
-   * resolves on the broker's PUBACK. Fails at once when not connected: nothing is queued in
-   * this process for a broker that is away.
+   * resolves on the broker's PUBACK. Fails at once when not connected, or when `maxHeld`
+   * publishes already wait for their PUBACK: nothing piles up in this process for a broker
+   * that is away or behind (a device without its receipt resends and is told `duplicate`).
    */
   async publish(topic: string, payload: string): Promise<void> {
     const client = this.client;
     if (!client?.connected) throw new Error('not connected to the broker');
-    await client.publishAsync(topic, payload, { qos: 1 });
+    // The broker acknowledges these at its own pace; behind a congested broker mqtt.js would keep
+    // every one in memory (a receipt per message: hundreds of MiB in a minute at full load).
+    if (this.publishing >= this.options.maxHeld)
+      throw new Error(`${this.publishing} publishes already wait for the broker's acknowledgement`);
+    this.publishing += 1;
+    try {
+      await client.publishAsync(topic, payload, { qos: 1 });
+    } finally {
+      this.publishing -= 1;
+    }
   }
 
   /** Commits what is held, then disconnects; uncommitted messages are redelivered later. */
