@@ -6,6 +6,7 @@ import { connect, type IConnackPacket, type MqttClient } from 'mqtt';
 import { startMosquitto, type TestBroker } from '@homeward/testing';
 import { parseCpuSeconds, parseWriteBytes } from './proc-stats';
 import type { BrokerCost, BrokerPersistenceFigures } from './broker-persistence-rows';
+import { within } from './ceilings';
 
 /** A set of Mosquitto persistence lines to compare (persistence_location is added). */
 export interface PersistenceCandidate {
@@ -103,18 +104,6 @@ class Tally {
     this.seen[index] = 1;
     this.lastAt = performance.now();
     if (++this.received === this.total) this.complete();
-  }
-}
-
-async function within(promise: Promise<void>, ms: number, what: () => string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(what())), ms);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

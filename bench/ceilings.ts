@@ -38,7 +38,7 @@ export async function measureCeilings(env: BenchEnv, options: { quick: boolean }
 const timeoutMs = (items: number) => Math.max(30_000, items);
 
 /** `promise`, or a rejection saying `what` happened when it takes longer than `ms`. */
-async function within(promise: Promise<void>, ms: number, what: () => string): Promise<void> {
+export async function within(promise: Promise<void>, ms: number, what: () => string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(what())), ms);
