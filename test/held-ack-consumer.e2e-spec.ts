@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
 import pino from 'pino';
-import { HeldAckMqttConsumer, type InboundMessage } from '@homeward/platform';
+import { HeldAckMqttConsumer, maxPublishing, type InboundMessage } from '@homeward/platform';
 import { sleep, startMosquitto, waitFor, type TestBroker } from '@homeward/testing';
 
 /**
@@ -192,17 +192,18 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
     }
   });
 
-  it('refuses its own publishes past maxHeld waiting for the broker, instead of piling them up', async () => {
+  it('refuses its own publishes past maxPublishing waiting for the broker, instead of piling them up', async () => {
     const c = consumer(`held-${randomBytes(4).toString('hex')}`, () => Promise.resolve(), 3);
     await c.start();
+    const limit = maxPublishing(3);
     const pid = broker.pid!;
     process.kill(pid, 'SIGSTOP');
     let waiting: Array<Promise<void>> = [];
     try {
       // A broker that does not answer (stopped here; congested in production) holds these.
-      waiting = [1, 2, 3].map((i) => c.publish(`held-test/receipts/${i}`, `r${i}`));
-      await expect(c.publish('held-test/receipts/4', 'r4')).rejects.toThrow(
-        /3 publishes already wait for the broker/,
+      waiting = Array.from({ length: limit }, (_, i) => c.publish(`held-test/receipts/${i}`, `r${i}`));
+      await expect(c.publish('held-test/receipts/over', 'over')).rejects.toThrow(
+        new RegExp(`${limit} publishes already wait for the broker`),
       );
     } finally {
       process.kill(pid, 'SIGCONT');

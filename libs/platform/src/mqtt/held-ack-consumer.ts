@@ -59,6 +59,16 @@ interface Held {
   slot?: AckSlot;
 }
 
+/**
+ * Own publishes that may wait for the broker's PUBACK at once. A commit releases a receipt per
+ * message it stored (a drained hub backlog: thousands at once), so the bound is well above what
+ * one batch sends; it only stops the unbounded pile-up behind a congested broker (hundreds of
+ * thousands, hundreds of MiB, in the full benchmark).
+ */
+export function maxPublishing(maxHeld: number): number {
+  return Math.max(10_000, 10 * maxHeld);
+}
+
 type SendPacket = (packet: Packet, cb?: (error?: Error) => void, ...rest: unknown[]) => void;
 
 const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
@@ -93,7 +103,7 @@ export class HeldAckMqttConsumer {
   private readonly heldById = new Map<number, AckSlot>();
   private readonly queue: CommitQueue<Held>;
   private maxHeldSeen = 0;
-  /** Own publishes (receipts) the broker has not acknowledged yet: at most `maxHeld`. */
+  /** Own publishes (receipts) the broker has not acknowledged yet: see `maxPublishing`. */
   private publishing = 0;
   /** The client's own packet writer, for released PUBACKs; set when the client is created. */
   private sendAck: (packet: Packet) => void = () => undefined;
@@ -215,16 +225,17 @@ export class HeldAckMqttConsumer {
 
   /**
    * Publishes QoS 1 on the consumer's own connection (the platform's service account) and
-   * resolves on the broker's PUBACK. Fails at once when not connected, or when `maxHeld`
-   * publishes already wait for their PUBACK: nothing piles up in this process for a broker
-   * that is away or behind (a device without its receipt resends and is told `duplicate`).
+   * resolves on the broker's PUBACK. Fails at once when not connected, or when
+   * `maxPublishing(maxHeld)` publishes already wait for their PUBACK: nothing piles up in this
+   * process for a broker that is away or far behind (a device without its receipt resends and
+   * is told `duplicate`).
    */
   async publish(topic: string, payload: string): Promise<void> {
     const client = this.client;
     if (!client?.connected) throw new Error('not connected to the broker');
     // The broker acknowledges these at its own pace; behind a congested broker mqtt.js would keep
     // every one in memory (a receipt per message: hundreds of MiB in a minute at full load).
-    if (this.publishing >= this.options.maxHeld)
+    if (this.publishing >= maxPublishing(this.options.maxHeld))
       throw new Error(`${this.publishing} publishes already wait for the broker's acknowledgement`);
     this.publishing += 1;
     try {
