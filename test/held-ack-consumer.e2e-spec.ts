@@ -57,9 +57,13 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
       await new Promise(() => undefined); // the commit never finishes, as if the database hung
     });
     await first.start();
-    for (let i = 0; i < 5; i++) await publisher.publishAsync('held-test/d1/readings', `m${i}`, { qos: 1 });
-    await waitFor(() => seen.length === 5, { what: 'first delivery' });
-    await forceDisconnect(first);
+    try {
+      for (let i = 0; i < 5; i++) await publisher.publishAsync('held-test/d1/readings', `m${i}`, { qos: 1 });
+      await waitFor(() => seen.length === 5, { what: 'first delivery' });
+    } finally {
+      // Also on failure: a client left reconnecting outlives the suite and breaks the next ones.
+      await forceDisconnect(first);
+    }
 
     const redelivered: string[] = [];
     const second = consumer(clientId, (messages) => {

@@ -177,6 +177,10 @@ export class HeldAckMqttConsumer {
     const topics = options.filters.map((filter) =>
       options.shareGroup ? `$share/${options.shareGroup}/${filter}` : filter,
     );
+    // Messages published before the broker has the subscription are not this consumer's (a new
+    // share group has no session to queue them in): start() resolves once it has answered.
+    let subscribed: () => void = () => undefined;
+    const firstSubscription = new Promise<void>((resolve) => (subscribed = resolve));
     client.on('connect', (connack) => {
       // A new connection: acknowledgements held for the old one can no longer be sent.
       this.generation += 1;
@@ -204,6 +208,7 @@ export class HeldAckMqttConsumer {
       subscriptions.resubscribe = true;
       client.subscribe(subscriptions, (error) => {
         if (error) options.logger.error({ err: error, topics }, 'MQTT subscribe failed');
+        subscribed();
       });
     });
     client.on('error', (error) => options.logger.error({ err: error }, 'MQTT consumer error'));
@@ -221,6 +226,7 @@ export class HeldAckMqttConsumer {
       client.once('error', onError);
       client.connect();
     });
+    await firstSubscription;
   }
 
   /**
