@@ -5,8 +5,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { ALERTS_NAMESPACE, deviceClientId, readingsTopic, type AlertDto } from '@homeward/contracts';
 import type { ResolvedDevice } from '../devices-simulator/src/devices-file';
-import { loadLogger } from './load-logger';
-import { runLoad } from '../devices-simulator/src/load-driver';
+import { runBackgroundLoad } from './load-logger';
 import { latencyFigures, type LatencyFigures } from './stats';
 
 export interface AlertLatencyOptions {
@@ -157,17 +156,12 @@ export async function measureAlertLatency(
     // An unhandled rejection would end the run before runLoad returns; it is awaited below.
     probing.catch(() => undefined);
   };
-  const load = await runLoad({
-    logger: loadLogger,
-    devices: background,
+  const load = await runBackgroundLoad(background, {
     seed: 'bench-background',
     ratePerSecond: options.backgroundRate,
-    durationSeconds: 3600,
     signal: stop.signal,
-    connectTimeoutMs: 120_000,
-    progressEveryMs: 250,
     // The load's clock starts once every background device is connected: the probes then.
-    onProgress: () => {
+    onStarted: () => {
       if (!probing) startProbes();
     },
   });

@@ -1,9 +1,8 @@
 import type { Socket } from 'socket.io-client';
 import type { ApiClient } from '@homeward/testing';
 import type { ResolvedDevice } from '../devices-simulator/src/devices-file';
-import { loadLogger } from './load-logger';
-import { runLoad } from '../devices-simulator/src/load-driver';
 import { openAlertSocket } from './alert-latency';
+import { runBackgroundLoad } from './load-logger';
 import { latencyFigures, type LatencyFigures } from './stats';
 
 export interface ConsoleLoadOptions {
@@ -81,16 +80,11 @@ export async function measureConsoleUnderLoad(
       }
     })().finally(() => stop.abort());
     const [load] = await Promise.all([
-      runLoad({
-        logger: loadLogger,
-        devices: background,
+      runBackgroundLoad(background, {
         seed: 'bench-console',
         ratePerSecond: options.backgroundRate,
-        durationSeconds: 3600,
         signal: stop.signal,
-        connectTimeoutMs: 120_000,
-        progressEveryMs: 250,
-        onProgress: () => {
+        onStarted: () => {
           loadStarted = true;
         },
       }),

@@ -44,6 +44,8 @@ export class CommitQueue<T> {
   private waitingWeight = 0;
   private inFlightWeight = 0;
   private flushTimer?: NodeJS.Timeout;
+  /** The pending timer is a flush at once, not after flushMs. */
+  private flushNow = false;
   private flushing?: Promise<void>;
   private stopped = false;
   private retryDelayMs = FIRST_RETRY_DELAY_MS;
@@ -107,8 +109,13 @@ export class CommitQueue<T> {
 
   private schedule(delayMs: number): void {
     if (this.flushing || this.stopped) return;
-    if (this.flushTimer && delayMs > 0) return;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushTimer) {
+      // A timer that already fires at once is kept: re-arming it on every add (a full batch, a
+      // stream of urgent items) would postpone the flush for as long as items keep coming.
+      if (delayMs > 0 || this.flushNow) return;
+      clearTimeout(this.flushTimer);
+    }
+    this.flushNow = delayMs === 0;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       this.flushing = this.flushOnce()
