@@ -31,6 +31,7 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
     clientId: string,
     onBatch: (messages: InboundMessage[]) => Promise<void>,
     maxHeld = 400,
+    flushMs = 5,
   ) =>
     new HeldAckMqttConsumer({
       url: broker.url,
@@ -38,7 +39,7 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
       filters: [filter],
       shareGroup: `g${clientId.slice(5)}`,
       batchSize: 100,
-      flushMs: 5,
+      flushMs,
       maxHeld,
       onBatch,
       logger,
@@ -52,10 +53,17 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
   it('has the broker redeliver messages whose batch never committed', async () => {
     const clientId = `held-${randomBytes(4).toString('hex')}`;
     const seen: string[] = [];
-    const first = consumer(clientId, async (messages) => {
-      seen.push(...messages.map((m) => m.payload.toString()));
-      await new Promise(() => undefined); // the commit never finishes, as if the database hung
-    });
+    // The first batch never commits, so no later batch starts: all five must be in it. A
+    // 5 ms flush split them whenever the five round trips took longer (a loaded CI machine).
+    const first = consumer(
+      clientId,
+      async (messages) => {
+        seen.push(...messages.map((m) => m.payload.toString()));
+        await new Promise(() => undefined); // the commit never finishes, as if the database hung
+      },
+      400,
+      2000,
+    );
     await first.start();
     try {
       for (let i = 0; i < 5; i++) await publisher.publishAsync('held-test/d1/readings', `m${i}`, { qos: 1 });
