@@ -22,7 +22,7 @@ import type { BenchEnv } from './bench-env';
  * with the allocation rate on a machine with memory to spare: 426-567 MiB peak RSS at full load,
  * against 224 MiB capped, at the same rate (the live set is bounded by INGEST_MAX_HELD).
  */
-const INGEST_NODE_OPTIONS = '--max-old-space-size=160';
+const INGEST_NODE_OPTIONS = process.env.BENCH_INGEST_NODE_OPTIONS ?? '--max-old-space-size=160';
 
 /** The kinds a patient's home kit holds, as the simulator registers them by default. */
 const KIT: readonly DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter', 'glucometer', 'thermometer'];

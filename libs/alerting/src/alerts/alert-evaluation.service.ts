@@ -111,18 +111,28 @@ export class AlertEvaluationService {
           unit: trigger.unit,
           batchId,
         };
-        if (await this.alerts.occurrenceExists(occurrence, tx)) continue;
         let row: AlertRow | undefined;
         let opened = false;
         let worse = false;
         let reopened: AlertRow | undefined;
         // A crisis or a flagged reading that opens (or re-opens) an episode first asks for a re-measurement.
         const pending = this.confirmation.pendingFor(rule);
+        let linkedBefore = false;
         for (let attempt = 0; !row && attempt < 3; attempt++) {
           // The active episode, else one closed within the cool-down (re-opened), else a new one.
+          const found = await this.alerts.findEpisodeForBreach(
+            occurrence,
+            this.config.ALERT_COOLDOWN_MINUTES,
+            tx,
+          );
+          if (found.occurred) {
+            linkedBefore = true;
+            break;
+          }
           const episode =
-            (await this.alerts.findActiveEpisodeForUpdate(trigger.patientId, episodeKey, tx)) ??
-            (reopened = await this.reopenWithinCooldown(trigger.patientId, episodeKey, batchId, tx, pending));
+            found.active ??
+            (found.recentlyClosed &&
+              (reopened = await this.reopen(found.recentlyClosed, batchId, tx, pending)));
           if (episode) {
             worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[episode.severity];
             row = await this.alerts.attachToEpisode(
@@ -167,6 +177,7 @@ export class AlertEvaluationService {
             opened = Boolean(row);
           }
         }
+        if (linkedBefore) continue;
         if (!row)
           throw new Error(`No episode for patient ${trigger.patientId} and ${episodeKey} after 3 attempts`);
         if (pending && rule.remeasure && (opened || reopened)) {
@@ -248,22 +259,13 @@ export class AlertEvaluationService {
     return { raised: openedIds.size };
   }
 
-  /** Re-opens the patient's episode of `episodeKey` that closed within the cool-down, if any. */
-  private async reopenWithinCooldown(
-    patientId: string,
-    episodeKey: string,
+  /** Re-opens an episode closed within the cool-down; undefined when another became active meanwhile. */
+  private async reopen(
+    closed: AlertRow,
     batchId: string,
     tx: Queryable,
     pending?: { confirmBy: Date },
   ): Promise<AlertRow | undefined> {
-    if (this.config.ALERT_COOLDOWN_MINUTES === 0) return undefined;
-    const closed = await this.alerts.findRecentlyClosedForUpdate(
-      patientId,
-      episodeKey,
-      this.config.ALERT_COOLDOWN_MINUTES,
-      tx,
-    );
-    if (!closed) return undefined;
     const row = await this.alerts.reopen(closed.id, tx, pending);
     if (!row) return undefined;
     await this.alerts.insertEvent(

@@ -39,18 +39,56 @@ export interface AlertListFilter {
 export class AlertRepository {
   constructor(private readonly db: Database) {}
 
-  /** The active episode of a patient and key, locked until the transaction ends. */
-  async findActiveEpisodeForUpdate(
-    patientId: string,
-    episodeKey: string,
+  /**
+   * What a breach finds, in one statement (evaluation's hot path: each round trip costs a
+   * millisecond or two under load): whether it was linked to an episode before (a re-evaluated
+   * batch), and the episode it belongs to, locked until the transaction ends — the patient's
+   * active episode of `episodeKey`, else (with a cool-down) the one closed within it, which the
+   * breach re-opens. An episode its re-measurement did not confirm was never one to come back to.
+   */
+  async findEpisodeForBreach(
+    breach: {
+      patientId: string;
+      episodeKey: string;
+      deviceId: string;
+      messageId: string;
+      type: string;
+      measuredAt: Date;
+    },
+    cooldownMinutes: number,
     q: Queryable,
-  ): Promise<AlertRow | undefined> {
-    const { rows } = await q.query<AlertRow>(
-      `SELECT ${COLUMNS} FROM alerts WHERE patient_id = $1 AND episode_key = $2 AND status IN ${ACTIVE}
-       FOR UPDATE`,
-      [patientId, episodeKey],
+  ): Promise<{ occurred: boolean; active?: AlertRow; recentlyClosed?: AlertRow }> {
+    const { rows } = await q.query<(AlertRow | { id: null }) & { occurred: boolean }>(
+      `WITH occurred AS (
+         SELECT EXISTS (SELECT 1 FROM alert_occurrences
+                        WHERE patient_id = $1 AND episode_key = $2 AND device_id = $3 AND message_id = $4
+                          AND type = $5 AND measured_at = $6) AS occurred
+       ), episode AS (
+         SELECT ${COLUMNS} FROM alerts
+         WHERE patient_id = $1 AND episode_key = $2
+           AND (status IN ${ACTIVE}
+                OR ($7 > 0 AND status IN ('resolved', 'dismissed') AND closed_at > now() - make_interval(mins => $7)
+                    AND confirmation IS DISTINCT FROM 'not_confirmed'))
+         ORDER BY status IN ${ACTIVE} DESC, closed_at DESC NULLS LAST
+         LIMIT 1
+         FOR UPDATE
+       )
+       SELECT occurred.occurred, episode.* FROM occurred LEFT JOIN episode ON true`,
+      [
+        breach.patientId,
+        breach.episodeKey,
+        breach.deviceId,
+        breach.messageId,
+        breach.type,
+        breach.measuredAt,
+        cooldownMinutes,
+      ],
     );
-    return rows[0];
+    const { occurred, ...episode } = rows[0];
+    if (episode.id === null) return { occurred };
+    return CLOSED.includes(episode.status)
+      ? { occurred, recentlyClosed: episode }
+      : { occurred, active: episode };
   }
 
   /**
@@ -183,26 +221,6 @@ export class AlertRepository {
       ],
     );
     return (result.rowCount ?? 0) > 0;
-  }
-
-  /** Whether this breach was already linked to an episode of the patient and key. */
-  async occurrenceExists(
-    key: {
-      patientId: string;
-      episodeKey: string;
-      deviceId: string;
-      messageId: string;
-      type: string;
-      measuredAt: Date;
-    },
-    q: Queryable,
-  ): Promise<boolean> {
-    const { rowCount } = await q.query(
-      `SELECT 1 FROM alert_occurrences
-       WHERE patient_id = $1 AND episode_key = $2 AND device_id = $3 AND message_id = $4 AND type = $5 AND measured_at = $6`,
-      [key.patientId, key.episodeKey, key.deviceId, key.messageId, key.type, key.measuredAt],
-    );
-    return (rowCount ?? 0) > 0;
   }
 
   /** The readings that fed an alert, oldest first. */
@@ -366,27 +384,6 @@ export class AlertRepository {
                 FILTER (WHERE status = 'resolved') AS "resolveP90"
        FROM alerts WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3`,
       [scope.organizationId, from, to],
-    );
-    return rows[0];
-  }
-
-  /** The patient's episode of `episodeKey` closed within the last `withinMinutes`, locked: a breach re-opens it. */
-  async findRecentlyClosedForUpdate(
-    patientId: string,
-    episodeKey: string,
-    withinMinutes: number,
-    q: Queryable,
-  ): Promise<AlertRow | undefined> {
-    const { rows } = await q.query<AlertRow>(
-      `SELECT ${COLUMNS} FROM alerts
-       WHERE patient_id = $1 AND episode_key = $2 AND closed_at IS NOT NULL
-         AND closed_at > now() - make_interval(mins => $3)
-         AND status IN ('resolved', 'dismissed')
-         -- A crisis its re-measurement did not confirm was never an episode to come back to.
-         AND confirmation IS DISTINCT FROM 'not_confirmed'
-       ORDER BY closed_at DESC LIMIT 1
-       FOR UPDATE`,
-      [patientId, episodeKey, withinMinutes],
     );
     return rows[0];
   }

@@ -61,12 +61,17 @@ export class WorklistService {
   async list(principal: Principal, query: WorklistQuery, now: Date = new Date()): Promise<WorklistPage> {
     const candidates = await this.patients.search(principal, query.search);
     const ranked = await this.rank(principal, candidates, query, now);
-    const page = ranked.slice(query.offset, query.offset + query.limit).map((entry) => entry.patient);
+    const pageEntries = ranked.slice(query.offset, query.offset + query.limit);
+    const page = pageEntries.map((entry) => entry.patient);
     const ids = page.map((patient) => patient.id);
     const [lastReadings, open, adherence, protocols] = await Promise.all([
       this.readings.lastMeasurements(principal, ids),
       this.openAlerts(principal, ids),
-      this.readings.adherence(principal, page, now),
+      // Sorted by adherence, the sort keys are the page's figures: counting them again cost
+      // as much as the sort (every candidate's days were just counted).
+      query.sort === 'adherence'
+        ? new Map(pageEntries.map((entry) => [entry.patient.id, entry.key ?? 0]))
+        : this.readings.adherence(principal, page, now),
       ids.length ? this.protocols.forPatients(ids) : Promise.resolve(new Map<string, ProtocolKey[]>()),
     ]);
     return {
