@@ -153,12 +153,18 @@ export class ReadingRepository {
     if (VITAL_TYPES.some((type) => !types.includes(type)))
       throw new Error('daysWithReadings counts every vital type: the day rollup has no type column');
     const { rows } = await this.db.query<{ patientId: string; days: number }>(
-      `SELECT q.patient_id AS "patientId", count(*)::int AS days
-       FROM unnest($2::uuid[], $3::text[]) AS q (patient_id, time_zone)
-       JOIN patients p ON p.id = q.patient_id AND p.organization_id = $1
+      // Each patient's local "today" once (materialised): converted per joined row instead, the
+      // time-zone arithmetic was two thirds of the query (61 -> 21 ms for 5,000 patients), and
+      // the day range is then an index-only scan that does not grow with the history kept.
+      `WITH q AS MATERIALIZED (
+         SELECT u.patient_id, ($5::timestamptz AT TIME ZONE u.time_zone)::date AS today
+         FROM unnest($2::uuid[], $3::text[]) AS u (patient_id, time_zone)
+         JOIN patients p ON p.id = u.patient_id AND p.organization_id = $1
+       )
+       SELECT q.patient_id AS "patientId", count(*)::int AS days
+       FROM q
        JOIN patient_reading_days d ON d.patient_id = q.patient_id
-        AND d.day BETWEEN ($5::timestamptz AT TIME ZONE q.time_zone)::date - ($4::int - 1)
-                      AND ($5::timestamptz AT TIME ZONE q.time_zone)::date
+        AND d.day BETWEEN q.today - ($4::int - 1) AND q.today
        GROUP BY q.patient_id`,
       [
         scope.organizationId,
