@@ -182,7 +182,11 @@ export class BenchPlatform {
   async stop(): Promise<void> {
     await Promise.all(this.apps.map(({ process }) => process.stop()));
     await this.broker.stop();
-    await this.database.drop();
+    // BENCH_KEEP_DATABASE=1: kept for reading a run's stages afterwards (see FINDINGS.md).
+    if (process.env.BENCH_KEEP_DATABASE === '1') {
+      process.stderr.write(`[bench] kept ${this.database.url}\n`);
+      await this.database.pool.end();
+    } else await this.database.drop();
     await deleteRedisKeys(this.prefix);
   }
 }
