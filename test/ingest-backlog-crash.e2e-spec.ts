@@ -3,7 +3,13 @@ import { readingsTopic } from '@homeward/contracts';
 import { TestStack, freePort, registerDevices, sleep, waitFor } from '@homeward/testing';
 import { connectDevice } from './mqtt-helpers';
 
+/**
+ * At least this many, at PUBLISH_RATE: the device keeps publishing until the last kill, so each
+ * kill meets a backlog however fast ingest drains it, and the broker's queue stays far below its
+ * limit (docker/mosquitto/conf.d: a million messages), past which it would drop what it acknowledged.
+ */
 const MESSAGES = 50_000;
+const PUBLISH_RATE = 5_000;
 /** Publishes awaiting their PUBACK at once, as a device fleet's gateway might have. */
 const PUBLISH_WINDOW = 200;
 const MAX_HELD = 1000;
@@ -84,12 +90,17 @@ describe('ingest killed repeatedly while a 50,000-message backlog drains', () =>
       }
     })();
 
-    // 2. The device publishes as fast as the broker acknowledges, counting every PUBACK.
+    // 2. The device publishes as fast as the broker acknowledges, counting every PUBACK, until
+    //    the kills are over (a faster ingest drained a fixed count before the last kills).
     let acknowledged = 0;
     let next = 0;
+    let killing = true;
+    const publishingFrom = Date.now();
     const publishOne = async () => {
-      while (next < MESSAGES) {
+      while (killing || next < MESSAGES) {
         const i = next++;
+        const due = publishingFrom + (i * 1000) / PUBLISH_RATE;
+        if (due > Date.now()) await sleep(due - Date.now());
         const body = JSON.stringify({
           messageId: `backlog-${i}`,
           measuredAt: new Date(base + i).toISOString(),
@@ -127,6 +138,7 @@ describe('ingest killed repeatedly while a 50,000-message backlog drains', () =>
         await sleep(downMs);
         await ingest.start(READY);
       }
+      killing = false;
       await publishing;
       await waitFor(async () => (await count('SELECT count(*) FROM readings')) >= acknowledged, {
         what: 'every acknowledged message stored',
@@ -134,6 +146,7 @@ describe('ingest killed repeatedly while a 50,000-message backlog drains', () =>
         intervalMs: 250,
       });
     } finally {
+      killing = false;
       sampling = false;
       await sampler;
       console.info(
@@ -144,7 +157,7 @@ describe('ingest killed repeatedly while a 50,000-message backlog drains', () =>
     // A kill that found nothing held would prove nothing: at least half found messages in the process.
     const telling = kills.filter((kill) => kill.held > 0 && kill.stored < kill.acknowledged);
     expect(telling.length).toBeGreaterThanOrEqual(KILLS / 2);
-    expect(acknowledged).toBe(MESSAGES);
+    expect(acknowledged).toBeGreaterThanOrEqual(MESSAGES);
     const { rows } = await stack.database.pool.query<{ total: string; distinct_messages: string }>(
       'SELECT count(*) AS total, count(DISTINCT message_id) AS distinct_messages FROM readings',
     );

@@ -8,7 +8,7 @@ import type { AlertRow } from '../alerting.rows';
 import { batchFindings, historyStart } from '../protocols/batch-findings';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { PatientRuleSets } from '../protocols/patient-rule-sets';
-import { GROUP_TYPES } from '../protocols/patient-rules';
+import { GROUP_TYPES, type PatientRuleSet } from '../protocols/patient-rules';
 import { unreliableMeasurements } from '../rules/measurement-quality';
 import { measurementKey } from '../rules/threshold.rule';
 import { AlertConfirmationService, type RemeasureRequest } from './alert-confirmation.service';
@@ -51,11 +51,17 @@ export class AlertEvaluationService {
    * group attaches to it (one more occurrence, the latest value, the worse severity) and is
    * pushed as `alert.updated`; only a new episode is `alert.created`.
    */
-  async evaluateBatch(batchId: string, correlationId: string): Promise<{ raised: number }> {
-    // Side by side, one round trip instead of two: a batch evaluated already is rare (a retry).
-    const [batch, readings] = await Promise.all([
+  async evaluateBatch(
+    batchId: string,
+    correlationId: string,
+    /** The batch's patients as its producer knew them: their rule sets are read beside the batch. */
+    expectedPatientIds?: readonly string[],
+  ): Promise<{ raised: number }> {
+    // Side by side, one round trip instead of three: a batch evaluated already is rare (a retry).
+    const [batch, readings, expectedRuleSets] = await Promise.all([
       this.batches.find(batchId),
       this.batches.readingsOf(batchId),
+      expectedPatientIds?.length ? this.ruleSets.of(expectedPatientIds, new Date()) : undefined,
     ]);
     if (!batch) {
       this.logger.warn({ batchId, correlationId }, 'Evaluation job names an unknown batch; nothing to do');
@@ -65,7 +71,7 @@ export class AlertEvaluationService {
 
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
     const now = new Date();
-    const ruleSets = await this.ruleSets.of(patientIds, now);
+    const ruleSets = await this.ruleSetsOf(patientIds, expectedPatientIds, expectedRuleSets, now);
     // Patients on protocols or overrides are evaluated with their history, loaded for all of them at once.
     const history =
       ruleSets.size > 0
@@ -257,6 +263,28 @@ export class AlertEvaluationService {
     // After the pushes: the queue shows the pending alert while the device is being asked.
     await this.confirmation.afterCommit(remeasure);
     return { raised: openedIds.size };
+  }
+
+  /**
+   * The rule sets of the batch's patients: those read beside the batch when the job named its
+   * patients, the rest (a job from the sweep, a hint that missed someone) read now.
+   */
+  private async ruleSetsOf(
+    patientIds: readonly string[],
+    expected: readonly string[] | undefined,
+    expectedRuleSets: Map<string, PatientRuleSet> | undefined,
+    now: Date,
+  ): Promise<Map<string, PatientRuleSet>> {
+    const known = new Set(expectedRuleSets ? expected : []);
+    const missing = patientIds.filter((id) => !known.has(id));
+    const ruleSets =
+      missing.length > 0 ? await this.ruleSets.of(missing, now) : new Map<string, PatientRuleSet>();
+    // Only the batch's own patients: their keys decide whose history is loaded.
+    for (const id of patientIds) {
+      const ruleSet = expectedRuleSets?.get(id);
+      if (ruleSet) ruleSets.set(id, ruleSet);
+    }
+    return ruleSets;
   }
 
   /** Re-opens an episode closed within the cool-down; undefined when another became active meanwhile. */

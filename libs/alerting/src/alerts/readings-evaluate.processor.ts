@@ -15,7 +15,8 @@ export class ReadingsEvaluateProcessor extends JobProcessor<typeof READING_JOBS,
   async process({
     batchId,
     correlationId,
+    patientIds,
   }: JobPayload<typeof READING_JOBS, 'readings.evaluate'>): Promise<void> {
-    await this.evaluation.evaluateBatch(batchId, correlationId);
+    await this.evaluation.evaluateBatch(batchId, correlationId, patientIds);
   }
 }

@@ -116,4 +116,25 @@ describe('evaluation by protocol (AlertEvaluationService against PostgreSQL and 
       { rule_id: 'hypertension.bp.crisis', episode_key: 'bp.high', severity: 'critical' },
     ]);
   });
+
+  it("applies each patient's protocol whatever patients the job named (ingest names them; the sweep names none)", async () => {
+    const hf = await patientWith(['heart_failure']);
+    const plain = await patientWith([]);
+    await evaluation.evaluateBatch(await storeBatch(hf, [weight(80, 20)]), 'h1', [hf.patient]);
+    // A hint that misses the batch's patient (and names another): the protocol still applies.
+    await evaluation.evaluateBatch(await storeBatch(hf, [weight(81.2, 0)]), 'h2', [plain.patient]);
+    expect(await alertsOf(hf.patient)).toEqual([
+      { rule_id: 'heart_failure.weight.day', episode_key: 'weight.gain', severity: 'warning' },
+    ]);
+    // A hint naming a patient on a protocol does not lend that protocol to the batch's patient.
+    await evaluation.evaluateBatch(await storeBatch(plain, [weight(80, 20)]), 'h3', [
+      plain.patient,
+      hf.patient,
+    ]);
+    await evaluation.evaluateBatch(await storeBatch(plain, [weight(83, 0)]), 'h4', [
+      hf.patient,
+      plain.patient,
+    ]);
+    expect(await alertsOf(plain.patient)).toEqual([]);
+  });
 });

@@ -166,28 +166,72 @@ describe('IngestService: device status messages and deactivated devices', () => 
       imports: [IngestModule],
     });
     const ingest = cached.moduleRef.get(IngestService);
-    const device = await createDevice(database.pool, organization, patient);
-    const other = await createPatient(database.pool, organization);
-    const beforeMove = new Date();
-    await ingest.storeBatch([weight(device, 'before-move', beforeMove)], 'ingest-test');
-    await database.pool.query('UPDATE devices SET patient_id = $2 WHERE id = $1', [device, other]);
-    // A hub's backlog measured before the move but uploaded after it, and a fresh measurement.
-    await ingest.storeBatch(
-      [
-        weight(device, 'backlog', new Date(beforeMove.getTime() + 1)),
-        weight(device, 'after-move', new Date(Date.now() + 10)),
-      ],
-      'ingest-test',
-    );
-    const { rows } = await database.pool.query<{ message_id: string; patient_id: string }>(
-      'SELECT message_id, patient_id FROM readings WHERE device_id = $1 ORDER BY message_id',
-      [device],
-    );
-    expect(rows).toEqual([
-      { message_id: 'after-move', patient_id: other },
-      { message_id: 'backlog', patient_id: patient },
-      { message_id: 'before-move', patient_id: patient },
-    ]);
-    await cached.close();
+    // Closed also when an expectation fails: its pool would keep the suite's database open.
+    try {
+      const device = await createDevice(database.pool, organization, patient);
+      const other = await createPatient(database.pool, organization);
+      const beforeMove = new Date();
+      await ingest.storeBatch([weight(device, 'before-move', beforeMove)], 'ingest-test');
+      await database.pool.query('UPDATE devices SET patient_id = $2 WHERE id = $1', [device, other]);
+      // A hub's backlog measured before the move but uploaded after it, and a fresh measurement.
+      await ingest.storeBatch(
+        [
+          weight(device, 'backlog', new Date(beforeMove.getTime() + 1)),
+          weight(device, 'after-move', new Date(Date.now() + 10)),
+        ],
+        'ingest-test',
+      );
+      const { rows } = await database.pool.query<{ message_id: string; patient_id: string }>(
+        'SELECT message_id, patient_id FROM readings WHERE device_id = $1 ORDER BY message_id',
+        [device],
+      );
+      expect(rows).toEqual([
+        { message_id: 'after-move', patient_id: other },
+        { message_id: 'backlog', patient_id: patient },
+        { message_id: 'before-move', patient_id: patient },
+      ]);
+    } finally {
+      await cached.close();
+    }
+  });
+
+  it('rejects a status-only batch from a device deactivated after its route was cached, and a readings batch too', async () => {
+    // Neither batch asks for the route version first: the status batch checks it in its
+    // transaction, the readings batch in its one statement; each is prepared again when it moved.
+    const cached = await createIntegrationModule({
+      role: 'ingest',
+      database,
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1' },
+      imports: [IngestModule],
+    });
+    const ingest = cached.moduleRef.get(IngestService);
+    // Closed also when an expectation fails: its pool would keep the suite's database open.
+    try {
+      const device = await createDevice(database.pool, organization, patient);
+      expect(await ingest.storeBatch([weight(device, 'on')], 'ingest-test')).toMatchObject({
+        storedReadings: 1,
+      });
+      await database.pool.query('UPDATE devices SET revoked_at = now() WHERE id = $1', [device]);
+      const statusOnly = await ingest.storeBatch(
+        [status(device, { messageId: 'st-after-off', reportedAt: new Date().toISOString() })],
+        'ingest-test',
+      );
+      expect(statusOnly).toMatchObject({ rejectedMessages: 1 });
+      await database.pool.query('UPDATE devices SET revoked_at = NULL WHERE id = $1', [device]);
+      expect(await ingest.storeBatch([weight(device, 'on-again')], 'ingest-test')).toMatchObject({
+        storedReadings: 1,
+      });
+      await database.pool.query('UPDATE devices SET revoked_at = now() WHERE id = $1', [device]);
+      expect(await ingest.storeBatch([weight(device, 'after-off')], 'ingest-test')).toMatchObject({
+        storedReadings: 0,
+        rejectedMessages: 1,
+      });
+      expect(await rejections(device)).toEqual([
+        { reason: 'device_deactivated', message_id: 'st-after-off' },
+        { reason: 'device_deactivated', message_id: 'after-off' },
+      ]);
+    } finally {
+      await cached.close();
+    }
   });
 });

@@ -10,6 +10,13 @@ import type {
 const COLUMNS = `id, correlation_id AS "correlationId", created_at AS "createdAt", enqueued_at AS "enqueuedAt",
   evaluated_at AS "evaluatedAt"`;
 
+/** The routes a batch was prepared with are no longer the database's: nothing was written. */
+export class RoutesChangedError extends Error {
+  constructor() {
+    super('device routes changed while the batch was prepared; prepare it again');
+  }
+}
+
 /** The evaluation outbox: written in the same transaction as the readings it names. */
 @Injectable()
 export class IngestBatchRepository {
@@ -38,18 +45,28 @@ export class IngestBatchRepository {
    * messages it claimed, adds their local days to adherence's rollup (`patient_reading_days`)
    * and writes the outbox row when anything was stored. A key another transaction is claiming
    * waits for it, so a message is claimed exactly once. Keys must be unique in `messages`.
+   * `routesVersion`, the device routes' version the readings' patients were taken from, is
+   * checked in the same statement: when it moved, nothing is written and RoutesChangedError is
+   * thrown (undefined: not checked).
    */
   async storeNewMessages(
     batch: { id: string; ingestClientId: string; rejectedCount: number },
     messages: readonly NewDeviceMessageRow[],
     readings: readonly NewReadingRow[],
+    routesVersion: string | undefined,
     q: Queryable = this.db,
   ): Promise<{ claimed: DeviceMessageKey[]; storedReadings: number }> {
     if (messages.length === 0) return { claimed: [], storedReadings: 0 };
-    const { rows } = await q.query<DeviceMessageKey & { storedReadings: number }>(
-      `WITH claimed AS (
+    const { rows } = await q.query<
+      { routesCurrent: boolean; storedReadings: number } & (DeviceMessageKey | { deviceId: null })
+    >(
+      // device_route_changes is the patients domain's route counter (see its migration).
+      `WITH guard AS (
+         SELECT $19::bigint IS NULL OR version = $19::bigint AS current FROM device_route_changes
+       ), claimed AS (
          INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id)
          SELECT *, $1::uuid FROM unnest($2::uuid[], $3::text[], $4::bytea[], $5::timestamptz[])
+         WHERE (SELECT current FROM guard)
          ON CONFLICT (device_id, message_id) DO NOTHING
          RETURNING device_id, message_id
        ), stored AS (
@@ -75,9 +92,9 @@ export class IngestBatchRepository {
          INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
          SELECT $1::uuid, $17, $1::text, count(*), $18 FROM stored HAVING count(*) > 0
        )
-       SELECT device_id AS "deviceId", message_id AS "messageId",
+       SELECT g.current AS "routesCurrent", c.device_id AS "deviceId", c.message_id AS "messageId",
               (SELECT count(*) FROM stored)::int AS "storedReadings"
-       FROM claimed`,
+       FROM guard g LEFT JOIN claimed c ON true`,
       [
         batch.id,
         messages.map((m) => m.deviceId),
@@ -98,11 +115,15 @@ export class IngestBatchRepository {
         readings.map((r) => (r.flags.length > 0 ? r.flags.join(',') : null)),
         batch.ingestClientId,
         batch.rejectedCount,
+        routesVersion ?? null,
       ],
     );
+    if (!rows[0].routesCurrent) throw new RoutesChangedError();
     return {
-      claimed: rows.map(({ deviceId, messageId }) => ({ deviceId, messageId })),
-      storedReadings: rows[0]?.storedReadings ?? 0,
+      claimed: rows.flatMap((row) =>
+        row.deviceId === null ? [] : [{ deviceId: row.deviceId, messageId: row.messageId }],
+      ),
+      storedReadings: rows[0].storedReadings,
     };
   }
 

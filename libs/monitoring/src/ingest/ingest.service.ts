@@ -30,7 +30,7 @@ import {
 } from './device-message.parser';
 import { isStatusTopic, parseDeviceStatus, type ParsedStatus } from './device-status.parser';
 import { DeviceStatusRepository } from './device-status.repository';
-import { IngestBatchRepository } from './ingest-batch.repository';
+import { IngestBatchRepository, RoutesChangedError } from './ingest-batch.repository';
 import { RejectionRepository } from './rejection.repository';
 import type { UrgentReadingScreen } from './urgent-reading';
 
@@ -132,8 +132,21 @@ export class IngestService {
   ): Promise<BatchOutcome> {
     const stopTimer = ingestBatchSeconds.startTimer();
     const overBudget = options.enforceDeviceBudget ? await this.overBudget(messages) : undefined;
-    const prepared = await this.prepare(messages, overBudget);
-    const parts = await this.storeIsolating(prepared, ingestClientId);
+    let prepared: PreparedMessage[] = [];
+    let parts: Committed[] = [];
+    // The routes a batch is prepared with are checked where it is stored (RoutesChangedError):
+    // a reassignment or deactivation meanwhile has it prepared again with fresh ones.
+    for (let attempt = 1; ; attempt++) {
+      const batch = await this.prepare(messages, overBudget);
+      prepared = batch.entries;
+      try {
+        parts = await this.storeIsolating(prepared, ingestClientId, batch.routesVersion);
+        break;
+      } catch (error) {
+        if (!(error instanceof RoutesChangedError) || attempt === 3) throw error;
+        this.forgetRoutes();
+      }
+    }
     stopTimer();
     const outcomes = new Map(parts.flatMap((part) => [...part.outcomes]));
     const outcome: BatchOutcome = {
@@ -186,7 +199,7 @@ export class IngestService {
   private async prepare(
     messages: InboundMessage[],
     overBudget?: Map<InboundMessage, PublishAdmission>,
-  ): Promise<PreparedMessage[]> {
+  ): Promise<{ entries: PreparedMessage[]; routesVersion?: string }> {
     const now = new Date();
     const lateAfterMs = this.config.ALERT_LATE_AFTER_MINUTES * 60_000;
     const parsed = messages.flatMap((message) =>
@@ -195,11 +208,11 @@ export class IngestService {
         result,
       })),
     );
-    const routes = await this.resolveRoutes(
+    const { routes, version: routesVersion } = await this.resolveRoutes(
       parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
     );
     const recordedRefusals = new Set<InboundMessage>();
-    return parsed.map(({ message, result }): PreparedMessage => {
+    const entries = parsed.map(({ message, result }): PreparedMessage => {
       const refusal = overBudget?.get(message);
       if (refusal) {
         const receiptTo = topicDeviceId(message.topic) ?? null;
@@ -294,6 +307,7 @@ export class IngestService {
         },
       };
     });
+    return { entries, routesVersion };
   }
 
   /**
@@ -302,29 +316,39 @@ export class IngestService {
    * `processing_failed` and stores the rest: one message never blocks every device's data.
    * Transient failures propagate, so the caller retries the whole batch and acknowledges nothing.
    */
-  private async storeIsolating(prepared: PreparedMessage[], ingestClientId: string): Promise<Committed[]> {
+  private async storeIsolating(
+    prepared: PreparedMessage[],
+    ingestClientId: string,
+    routesVersion: string | undefined,
+  ): Promise<Committed[]> {
     try {
-      return [await this.commit(prepared, ingestClientId)];
+      return [await this.commit(prepared, ingestClientId, routesVersion)];
     } catch (error) {
-      if (isTransientDatabaseError(error) || prepared.length === 0) throw error;
-      if (prepared.length === 1) return [await this.retryOrSetAside(prepared[0], ingestClientId)];
+      if (isTransientDatabaseError(error) || error instanceof RoutesChangedError || prepared.length === 0)
+        throw error;
+      if (prepared.length === 1)
+        return [await this.retryOrSetAside(prepared[0], ingestClientId, routesVersion)];
       this.logger.warn(
         { err: error, messages: prepared.length },
         'Ingest batch failed for a reason a retry will not cure; splitting it to find the message',
       );
       const middle = Math.ceil(prepared.length / 2);
-      const first = await this.storeIsolating(prepared.slice(0, middle), ingestClientId);
-      const second = await this.storeIsolating(prepared.slice(middle), ingestClientId);
+      const first = await this.storeIsolating(prepared.slice(0, middle), ingestClientId, routesVersion);
+      const second = await this.storeIsolating(prepared.slice(middle), ingestClientId, routesVersion);
       return [...first, ...second];
     }
   }
 
   /** A lone failing message gets one more try (the first failure may have been a fluke), then is set aside. */
-  private async retryOrSetAside(entry: PreparedMessage, ingestClientId: string): Promise<Committed> {
+  private async retryOrSetAside(
+    entry: PreparedMessage,
+    ingestClientId: string,
+    routesVersion: string | undefined,
+  ): Promise<Committed> {
     try {
-      return await this.commit([entry], ingestClientId);
+      return await this.commit([entry], ingestClientId, routesVersion);
     } catch (error) {
-      if (isTransientDatabaseError(error)) throw error;
+      if (isTransientDatabaseError(error) || error instanceof RoutesChangedError) throw error;
       const failure = error instanceof Error ? error : new Error(String(error));
       const code = (error as { code?: unknown } | null)?.code;
       const { message, accepted } = entry;
@@ -350,8 +374,16 @@ export class IngestService {
     }
   }
 
-  /** One transaction: claim message ids, store new readings and rejections, write the outbox row. */
-  private async commit(prepared: PreparedMessage[], ingestClientId: string): Promise<Committed> {
+  /**
+   * Claims message ids, stores new readings, statuses and rejections and writes the outbox row;
+   * throws RoutesChangedError, having written nothing, when `routesVersion` (the routes the
+   * batch was prepared with; undefined when it used none) is no longer the database's.
+   */
+  private async commit(
+    prepared: PreparedMessage[],
+    ingestClientId: string,
+    routesVersion: string | undefined,
+  ): Promise<Committed> {
     const batchId = randomUUID();
     const outcomes: Committed['outcomes'] = new Map();
     const rejected = prepared.flatMap((entry) => (entry.rejection && !entry.quiet ? [entry.rejection] : []));
@@ -391,7 +423,16 @@ export class IngestService {
 
     const candidates = [...firstByKey.values()];
     const statuses = latestStatusPerDevice(prepared);
+    const transaction = statuses.length > 0 || rejected.length > 0;
     const store = async (q: Queryable): Promise<number> => {
+      // Statuses and rejections depend on the routes too (a deactivated or unknown device): in
+      // their transaction the version is read first. The usual batch checks it in its statement.
+      if (
+        transaction &&
+        routesVersion !== undefined &&
+        (await this.devices.routesVersion(q)) !== routesVersion
+      )
+        throw new RoutesChangedError();
       const { claimed, storedReadings } = await this.batches.storeNewMessages(
         { id: batchId, ingestClientId, rejectedCount: rejected.length },
         candidates.map(({ accepted }) => ({
@@ -401,6 +442,7 @@ export class IngestService {
           measuredAt: accepted!.measuredAt,
         })),
         candidates.flatMap(({ accepted }) => accepted!.readings),
+        routesVersion,
         q,
       );
       const claimedKeys = new Set(claimed.map(keyOf));
@@ -432,8 +474,7 @@ export class IngestService {
     // own. With statuses or rejections beside it, everything commits together. Conflicts found
     // at the claim are recorded after it: were that to fail, nothing is acknowledged, and the
     // redelivery finds the same conflict again.
-    const storedReadings =
-      statuses.length > 0 || rejected.length > 0 ? await this.db.transaction(store) : await store(this.db);
+    const storedReadings = transaction ? await this.db.transaction(store) : await store(this.db);
     for (const rejection of rejected) {
       ingestRejections.inc({ reason: rejection.reason });
       this.logger.warn(
@@ -447,7 +488,11 @@ export class IngestService {
         'Device message rejected',
       );
     }
-    if (storedReadings > 0) this.dispatchEvaluation(batchId);
+    if (storedReadings > 0)
+      this.dispatchEvaluation(
+        batchId,
+        new Set(prepared.flatMap((entry) => entry.accepted?.readings.map((r) => r.patientId) ?? [])),
+      );
     return { batchId, storedReadings, duplicateMessages, rejectedMessages: rejected.length, outcomes };
   }
 
@@ -455,9 +500,9 @@ export class IngestService {
    * Enqueues evaluation without holding up acknowledgements. If Redis is unreachable the
    * outbox row stays unenqueued and the worker's sweep enqueues it later.
    */
-  private dispatchEvaluation(batchId: string): void {
+  private dispatchEvaluation(batchId: string, patientIds: ReadonlySet<string>): void {
     this.jobs
-      .enqueue('readings.evaluate', { batchId, correlationId: batchId }, batchId)
+      .enqueue('readings.evaluate', { batchId, correlationId: batchId, patientIds: [...patientIds] }, batchId)
       .then(() => this.batches.markEnqueued([batchId]))
       .catch((error: unknown) =>
         this.logger.warn({ err: error, batchId }, 'Evaluation enqueue failed; the sweep will retry'),
@@ -465,18 +510,20 @@ export class IngestService {
   }
 
   /**
-   * Patient history, organisation and deactivation of each device. Routes are kept in memory,
-   * and dropped whenever the database's route version moves (a reassignment, deactivation or
-   * reactivation anywhere): one small query a batch makes such a change count from the next batch.
+   * Patient history, organisation and deactivation of each device, and the route version they
+   * hold for. Routes are kept in memory for one version of the database's route counter (moved
+   * by any reassignment, deactivation or reactivation): the statement that stores a batch
+   * checks it, and a batch that finds it moved is prepared again with fresh routes, so a change
+   * counts from the batch being stored, without a query per batch to ask.
    */
-  private async resolveRoutes(deviceIds: string[]): Promise<Map<string, DeviceRoute>> {
+  private async resolveRoutes(
+    deviceIds: string[],
+  ): Promise<{ routes: Map<string, DeviceRoute>; version?: string }> {
     const found = new Map<string, DeviceRoute>();
-    if (deviceIds.length === 0) return found;
-    const version = await this.devices.routesVersion();
-    if (version !== this.routesVersion) {
-      this.routes.clear();
-      this.routesVersion = version;
-    }
+    if (deviceIds.length === 0) return { routes: found };
+    // Read before the routes it covers: a change in between makes the batch's check fail.
+    this.routesVersion ??= await this.devices.routesVersion();
+    const version = this.routesVersion;
     const now = Date.now();
     const missing = new Set<string>();
     for (const id of deviceIds) {
@@ -498,7 +545,13 @@ export class IngestService {
         if (!found.has(id))
           this.routes.set(id, { route: null, expires: now + this.config.UNKNOWN_DEVICE_CACHE_MS });
     }
-    return found;
+    return { routes: found, version };
+  }
+
+  /** The routes in memory are of an older version: read them, and the version, afresh. */
+  private forgetRoutes(): void {
+    this.routes.clear();
+    this.routesVersion = undefined;
   }
 }
 

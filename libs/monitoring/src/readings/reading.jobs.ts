@@ -9,7 +9,16 @@ import { JobQueue, REDIS, defineJob, defineRecurringJob } from '@homeward/platfo
  * depends on it.
  */
 export const READING_JOBS = {
-  'readings.evaluate': defineJob<{ batchId: string; correlationId: string }>({
+  'readings.evaluate': defineJob<{
+    batchId: string;
+    correlationId: string;
+    /**
+     * The batch's patients, when the producer knew them (ingest does; the sweep does not): the
+     * evaluator reads their rule sets beside the batch instead of after it. A hint only: the
+     * stored readings say whose batch it is.
+     */
+    patientIds?: string[];
+  }>({
     attempts: 10,
     backoff: { type: 'exponential', delay: 500 },
     removeOnComplete: { age: 3600, count: 10_000 },

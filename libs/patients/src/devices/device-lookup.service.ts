@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Queryable } from '@homeward/platform';
 import type { DeviceRouteRow } from '../patients.rows';
 import { DeviceRepository } from './device.repository';
 
@@ -22,7 +23,7 @@ export class DeviceLookupService {
    * A value that changes whenever any device is reassigned, deactivated or reactivated: routes
    * kept in memory are good while it stays the same.
    */
-  routesVersion(): Promise<string> {
-    return this.devices.routesVersion();
+  routesVersion(q?: Queryable): Promise<string> {
+    return this.devices.routesVersion(q);
   }
 }

@@ -180,8 +180,8 @@ export class DeviceRepository {
   }
 
   /** Changes whenever any device's patient or deactivation does (a trigger keeps it). */
-  async routesVersion(): Promise<string> {
-    const { rows } = await this.db.query<{ version: string }>('SELECT version FROM device_route_changes');
+  async routesVersion(q: Queryable = this.db): Promise<string> {
+    const { rows } = await q.query<{ version: string }>('SELECT version FROM device_route_changes');
     return rows[0].version;
   }
 }
