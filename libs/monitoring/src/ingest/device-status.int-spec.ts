@@ -62,6 +62,24 @@ describe('IngestService: device status messages and deactivated devices', () => 
       )
     ).rows;
 
+  /**
+   * An ingest of its own, remembering device routes for a minute (the default) from what the
+   * test stores only; closed also when an expectation fails (its pool would keep the database open).
+   */
+  const withRouteCache = async (run: (ingest: IngestService) => Promise<void>) => {
+    const cached = await createIntegrationModule({
+      role: 'ingest',
+      database,
+      env: { MQTT_URL: 'mqtt://127.0.0.1:1' },
+      imports: [IngestModule],
+    });
+    try {
+      await run(cached.moduleRef.get(IngestService));
+    } finally {
+      await cached.close();
+    }
+  };
+
   beforeAll(async () => {
     integration = await createIntegrationModule({
       role: 'ingest',
@@ -159,15 +177,7 @@ describe('IngestService: device status messages and deactivated devices', () => 
 
   it('gives each reading of a reassigned device to the patient it was with when measured, from the next batch on', async () => {
     // Routes are cached for a minute (the default); the route version still makes the move count at once.
-    const cached = await createIntegrationModule({
-      role: 'ingest',
-      database,
-      env: { MQTT_URL: 'mqtt://127.0.0.1:1' },
-      imports: [IngestModule],
-    });
-    const ingest = cached.moduleRef.get(IngestService);
-    // Closed also when an expectation fails: its pool would keep the suite's database open.
-    try {
+    await withRouteCache(async (ingest) => {
       const device = await createDevice(database.pool, organization, patient);
       const other = await createPatient(database.pool, organization);
       const beforeMove = new Date();
@@ -190,23 +200,13 @@ describe('IngestService: device status messages and deactivated devices', () => 
         { message_id: 'backlog', patient_id: patient },
         { message_id: 'before-move', patient_id: patient },
       ]);
-    } finally {
-      await cached.close();
-    }
+    });
   });
 
   it('rejects a status-only batch from a device deactivated after its route was cached, and a readings batch too', async () => {
     // Neither batch asks for the route version first: the status batch checks it in its
     // transaction, the readings batch in its one statement; each is prepared again when it moved.
-    const cached = await createIntegrationModule({
-      role: 'ingest',
-      database,
-      env: { MQTT_URL: 'mqtt://127.0.0.1:1' },
-      imports: [IngestModule],
-    });
-    const ingest = cached.moduleRef.get(IngestService);
-    // Closed also when an expectation fails: its pool would keep the suite's database open.
-    try {
+    await withRouteCache(async (ingest) => {
       const device = await createDevice(database.pool, organization, patient);
       expect(await ingest.storeBatch([weight(device, 'on')], 'ingest-test')).toMatchObject({
         storedReadings: 1,
@@ -230,8 +230,6 @@ describe('IngestService: device status messages and deactivated devices', () => 
         { reason: 'device_deactivated', message_id: 'st-after-off' },
         { reason: 'device_deactivated', message_id: 'after-off' },
       ]);
-    } finally {
-      await cached.close();
-    }
+    });
   });
 });
