@@ -20,9 +20,12 @@ import type { BenchEnv } from './bench-env';
 /**
  * Ingest's heap as docker-compose.yml deploys it. Without a cap V8 lets the old generation grow
  * with the allocation rate on a machine with memory to spare: 426-567 MiB peak RSS at full load,
- * against 224 MiB capped, at the same rate (the live set is bounded by INGEST_MAX_HELD).
+ * against 224 MiB capped, at the same rate (the live set is bounded by INGEST_MAX_HELD). An
+ * 8 MiB young generation measured 7.9-8.5k msg/s and 217-219 MiB against 7.1-7.5k and 236-246
+ * MiB with V8's own choice (bench/FINDINGS.md, "Where ingest's time goes").
  */
-const INGEST_NODE_OPTIONS = process.env.BENCH_INGEST_NODE_OPTIONS ?? '--max-old-space-size=160';
+const INGEST_NODE_OPTIONS =
+  process.env.BENCH_INGEST_NODE_OPTIONS ?? '--max-old-space-size=160 --max-semi-space-size=8';
 
 /** The kinds a patient's home kit holds, as the simulator registers them by default. */
 const KIT: readonly DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter', 'glucometer', 'thermometer'];
