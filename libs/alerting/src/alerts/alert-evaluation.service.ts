@@ -58,10 +58,14 @@ export class AlertEvaluationService {
     expectedPatientIds?: readonly string[],
   ): Promise<{ raised: number }> {
     // Side by side, one round trip instead of three: a batch evaluated already is rare (a retry).
-    const [batch, readings, expectedRuleSets] = await Promise.all([
+    const [batch, readings, hinted] = await Promise.all([
       this.batches.find(batchId),
       this.batches.readingsOf(batchId),
-      expectedPatientIds?.length ? this.ruleSets.of(expectedPatientIds, new Date()) : undefined,
+      expectedPatientIds?.length
+        ? this.ruleSets
+            .of(expectedPatientIds)
+            .then((ruleSets) => ({ ids: new Set(expectedPatientIds), ruleSets }))
+        : undefined,
     ]);
     if (!batch) {
       this.logger.warn({ batchId, correlationId }, 'Evaluation job names an unknown batch; nothing to do');
@@ -71,7 +75,7 @@ export class AlertEvaluationService {
 
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
     const now = new Date();
-    const ruleSets = await this.ruleSetsOf(patientIds, expectedPatientIds, expectedRuleSets, now);
+    const ruleSets = await this.ruleSetsOf(patientIds, hinted, now);
     // Patients on protocols or overrides are evaluated with their history, loaded for all of them at once.
     const history =
       ruleSets.size > 0
@@ -271,17 +275,15 @@ export class AlertEvaluationService {
    */
   private async ruleSetsOf(
     patientIds: readonly string[],
-    expected: readonly string[] | undefined,
-    expectedRuleSets: Map<string, PatientRuleSet> | undefined,
+    hinted: { ids: ReadonlySet<string>; ruleSets: ReadonlyMap<string, PatientRuleSet> } | undefined,
     now: Date,
   ): Promise<Map<string, PatientRuleSet>> {
-    const known = new Set(expectedRuleSets ? expected : []);
-    const missing = patientIds.filter((id) => !known.has(id));
+    const missing = patientIds.filter((id) => !hinted?.ids.has(id));
     const ruleSets =
       missing.length > 0 ? await this.ruleSets.of(missing, now) : new Map<string, PatientRuleSet>();
     // Only the batch's own patients: their keys decide whose history is loaded.
     for (const id of patientIds) {
-      const ruleSet = expectedRuleSets?.get(id);
+      const ruleSet = hinted?.ruleSets.get(id);
       if (ruleSet) ruleSets.set(id, ruleSet);
     }
     return ruleSets;
