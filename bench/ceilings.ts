@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { connect, type MqttClient } from 'mqtt';
 import { Client } from 'pg';
-import { DynamicSecurityClient, createRedis } from '@homeward/platform';
+import { DynamicSecurityClient, createRedis, packetLogUnlessDebugging } from '@homeward/platform';
 import type { BenchEnv } from './bench-env';
 import { copyFrom } from './copy-in';
 import { READING_COPY_COLUMNS } from './seed-plan';
@@ -184,6 +184,8 @@ async function connectClient(env: BenchEnv, account: MqttAccount, clientId: stri
     password: account.password,
     clean: true,
     reconnectPeriod: 0,
+    // As the platform's own clients: the ceiling and the application pay the same per packet.
+    ...packetLogUnlessDebugging(),
   });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());

@@ -1,4 +1,4 @@
-import { DeliveryStats, type DeliverySummary } from './delivery-stats';
+import { DeliveryStats, type DeliveryCounts, type DeliverySummary } from './delivery-stats';
 import type { ResolvedDevice } from './devices-file';
 import { buildFleet, type FleetOptions } from './fleet';
 import { createLogger, type Logger } from './logger';
@@ -75,7 +75,7 @@ export interface LoadOptions extends Omit<
    */
   maxPendingPerDevice?: number;
   /** Called every `progressEveryMs` (default 10 s) with the counts so far. */
-  onProgress?: (progress: DeliverySummary & { published: number; elapsedMs: number }) => void;
+  onProgress?: (progress: DeliveryCounts & { published: number; elapsedMs: number }) => void;
   progressEveryMs?: number;
 }
 
@@ -137,7 +137,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
   const progress = options.onProgress
     ? setInterval(() => {
         options.onProgress?.({
-          ...stats.summary(),
+          ...stats.counts(),
           published: pacer.total,
           elapsedMs: Math.round(performance.now() - started),
         });

@@ -41,6 +41,9 @@ export const mqttTransport: TransportFactory = (target, events) => {
     reconnectPeriod: 1000,
     // A real device keeps retrying when refused (e.g. while the platform's auth is restarting).
     reconnectOnConnackError: true,
+    // mqtt.js logs every packet through `debug`, whose disabled calls still allocate their
+    // arguments: a load of thousands of devices pays for it. DEBUG=mqttjs* still shows them.
+    ...(process.env.DEBUG ? {} : { log: () => undefined }),
   });
   client.on('connect', () => {
     // Nagle's algorithm holds small publishes back by up to tens of ms (trap 17). A new stream

@@ -107,6 +107,33 @@ describe('Outbox', () => {
     expect(outbox.due(30_000, STALE, RECEIPT)).toHaveLength(0);
   });
 
+  it('asked after every measurement, still finds each held message due at its own time', () => {
+    const outbox = new Outbox();
+    outbox.add(message(1), 0);
+    expect(outbox.due(0, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-1']);
+    outbox.markSent('dev-1', 0);
+    outbox.add(message(2), 10);
+    expect(outbox.due(10, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-2']);
+    outbox.markSent('dev-2', 10);
+    outbox.acknowledge('dev-2', 20);
+    outbox.add(message(3), 30);
+    outbox.add(message(4), 40);
+    // dev-3 not sent yet: still pending, and asked for again with dev-4.
+    expect(outbox.due(40, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-3', 'dev-4']);
+    outbox.markSent('dev-3', 40);
+    outbox.markSent('dev-4', 40);
+    outbox.settle('dev-4');
+    outbox.defer('dev-3', 5_000);
+    expect(outbox.due(4_999, STALE, RECEIPT)).toEqual([]);
+    expect(outbox.due(5_000, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-3']);
+    outbox.markSent('dev-3', 5_000);
+    // dev-2's receipt is due 10 s after its PUBACK, dev-1 30 s after its publish.
+    expect(outbox.due(10_019, STALE, RECEIPT)).toEqual([]);
+    expect(outbox.due(10_020, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-2']);
+    expect(outbox.due(29_999, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-2']);
+    expect(outbox.due(30_000, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-1', 'dev-2']);
+  });
+
   it('drops the oldest message when full', () => {
     const outbox = new Outbox(2);
     outbox.add(message(1), 1);

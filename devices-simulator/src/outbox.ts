@@ -45,6 +45,20 @@ export function receiptWait(entry: Pick<OutboxEntry, 'attempts'>, receiptTimeout
   return receiptTimeoutMs * Math.min(16, 2 ** Math.max(0, entry.attempts - 1));
 }
 
+/** When an entry is due (re)publishing: at once when pending, else when its wait runs out. */
+function dueTime(e: OutboxEntry, staleAfterMs: number, receiptTimeoutMs: number): number {
+  switch (e.state) {
+    case 'pending':
+      return -Infinity;
+    case 'deferred':
+      return e.retryAt ?? 0;
+    case 'in_flight':
+      return (e.lastSentAt ?? -Infinity) + staleAfterMs;
+    case 'awaiting_receipt':
+      return (e.ackedAt ?? -Infinity) + receiptWait(e, receiptTimeoutMs);
+  }
+}
+
 /**
  * A device's messages not yet settled, oldest first. Pure bookkeeping: the device decides when
  * to send; this decides what is due. As firmware should, a message leaves only when the
@@ -52,6 +66,17 @@ export function receiptWait(entry: Pick<OutboxEntry, 'attempts'>, receiptTimeout
  */
 export class Outbox {
   private readonly entries = new Map<string, OutboxEntry>();
+  /*
+   * A device asks what is due after every measurement, with up to hundreds of messages held: a
+   * scan of them all each time was the load generator's largest cost. A full scan also finds
+   * when the next held message can fall due; until then only pending entries are looked at.
+   */
+  /** The pending entries, oldest first (may hold entries since sent or settled: filtered on use). */
+  private pending: OutboxEntry[] = [];
+  /** No in-flight, awaiting or deferred entry is due before this (a lower bound). */
+  private timedDueAt = -Infinity;
+  /** The timeouts of the last full scan: deadlines depend on them. */
+  private scannedWith?: { staleAfterMs: number; receiptTimeoutMs: number };
 
   constructor(private readonly capacity = 10_000) {}
 
@@ -69,7 +94,9 @@ export class Outbox {
         this.entries.delete(oldest.value);
       }
     }
-    this.entries.set(message.messageId, { ...message, enqueuedAt: now, attempts: 0, state: 'pending' });
+    const entry: OutboxEntry = { ...message, enqueuedAt: now, attempts: 0, state: 'pending' };
+    this.entries.set(message.messageId, entry);
+    this.pending.push(entry);
     return dropped;
   }
 
@@ -83,6 +110,7 @@ export class Outbox {
     entry.attempts += 1;
     entry.state = 'in_flight';
     entry.lastSentAt = now;
+    this.dueNoEarlierThan(now + (this.scannedWith?.staleAfterMs ?? -Infinity));
   }
 
   /**
@@ -100,6 +128,8 @@ export class Outbox {
     // The receipt clock starts at the PUBACK: the platform cannot commit before the broker has it.
     entry.state = 'awaiting_receipt';
     entry.ackedAt = now;
+    const { receiptTimeoutMs } = this.scannedWith ?? { receiptTimeoutMs: -Infinity };
+    this.dueNoEarlierThan(now + receiptWait(entry, receiptTimeoutMs));
     return { entry, settled: false };
   }
 
@@ -119,13 +149,16 @@ export class Outbox {
     if (!entry) return undefined;
     entry.state = 'deferred';
     entry.retryAt = retryAt;
+    this.dueNoEarlierThan(retryAt);
     return entry;
   }
 
   /** The client gave the message back unsent or unacknowledged: it is due again. */
   markFailed(messageId: string): void {
     const entry = this.entries.get(messageId);
-    if (entry) entry.state = 'pending';
+    if (!entry) return;
+    entry.state = 'pending';
+    this.timedDueAt = -Infinity; // pending out of order: the next call scans everything
   }
 
   /**
@@ -138,6 +171,7 @@ export class Outbox {
       if (entry.state === 'in_flight') entry.lastSentAt = now;
       else if (entry.state === 'awaiting_receipt') entry.state = 'pending';
     }
+    this.timedDueAt = -Infinity;
   }
 
   /**
@@ -145,18 +179,29 @@ export class Outbox {
    * ones acknowledged by the broker whose receipt has not come within `receiptTimeoutMs`.
    */
   due(now: number, staleAfterMs: number, receiptTimeoutMs = staleAfterMs): OutboxEntry[] {
-    const due: OutboxEntry[] = [];
-    for (const e of this.entries.values()) {
-      if (
-        e.state === 'pending' ||
-        (e.state === 'deferred' && now >= (e.retryAt ?? 0)) ||
-        (e.state === 'in_flight' && now - (e.lastSentAt ?? -Infinity) >= staleAfterMs) ||
-        (e.state === 'awaiting_receipt' && now - (e.ackedAt ?? -Infinity) >= receiptWait(e, receiptTimeoutMs))
-      ) {
-        due.push(e);
-      }
+    const sameTimeouts =
+      this.scannedWith?.staleAfterMs === staleAfterMs &&
+      this.scannedWith.receiptTimeoutMs === receiptTimeoutMs;
+    if (sameTimeouts && now < this.timedDueAt) {
+      this.pending = this.pending.filter((e) => e.state === 'pending' && this.entries.get(e.messageId) === e);
+      return [...this.pending];
     }
+    const due: OutboxEntry[] = [];
+    let timedDueAt = Infinity;
+    for (const e of this.entries.values()) {
+      const dueAt = dueTime(e, staleAfterMs, receiptTimeoutMs);
+      if (now >= dueAt) due.push(e);
+      // One due now stays due until it is sent: the next call scans again.
+      if (e.state !== 'pending') timedDueAt = Math.min(timedDueAt, dueAt);
+    }
+    this.pending = due.filter((e) => e.state === 'pending');
+    this.timedDueAt = timedDueAt;
+    this.scannedWith = { staleAfterMs, receiptTimeoutMs };
     return due;
+  }
+
+  private dueNoEarlierThan(at: number): void {
+    this.timedDueAt = Math.min(this.timedDueAt, at);
   }
 
   messageIds(): string[] {

@@ -51,6 +51,19 @@ export interface NewDeviceMessageRow {
   measuredAt: Date;
 }
 
+/** What one reading of a message has of its own; the rest it shares with its message. */
+export type MessageReading = Pick<
+  NewReadingRow,
+  'type' | 'loinc' | 'value' | 'unit' | 'sourceValue' | 'sourceUnit'
+>;
+
+/** A device message ingest stores, with its readings: they share its device, time, patient and flags. */
+export interface NewMessageWithReadings extends NewDeviceMessageRow {
+  patientId: string;
+  flags: readonly string[];
+  readings: readonly MessageReading[];
+}
+
 /** A device's reported status, as ingest stores it (latest reportedAt wins). */
 export interface NewDeviceStatusRow {
   deviceId: string;

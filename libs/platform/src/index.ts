@@ -14,6 +14,7 @@ export * from './mqtt/embedded-broker';
 export * from './mqtt/held-ack-consumer';
 export * from './mqtt/mqtt-publisher';
 export * from './mqtt/no-delay';
+export * from './mqtt/packet-log';
 export * from './mqtt/publish-rate-limiter';
 export * from './realtime/realtime.module';
 export * from './realtime/socket-emitter';

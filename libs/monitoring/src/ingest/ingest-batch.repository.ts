@@ -1,11 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '@homeward/platform';
-import type {
-  DeviceMessageKey,
-  IngestBatchRow,
-  NewDeviceMessageRow,
-  NewReadingRow,
-} from '../monitoring.rows';
+import type { IngestBatchRow, NewMessageWithReadings } from '../monitoring.rows';
 
 const COLUMNS = `id, correlation_id AS "correlationId", created_at AS "createdAt", enqueued_at AS "enqueuedAt",
   evaluated_at AS "evaluatedAt"`;
@@ -47,38 +42,41 @@ export class IngestBatchRepository {
    * waits for it, so a message is claimed exactly once. Keys must be unique in `messages`.
    * `routesVersion`, the device routes' version the readings' patients were taken from, is
    * checked in the same statement: when it moved, nothing is written and RoutesChangedError is
-   * thrown (undefined: not checked).
+   * thrown (undefined: not checked). Returns the positions in `messages` of those whose key was
+   * already taken (usually none: only they come back, not every claim).
    */
   async storeNewMessages(
     batch: { id: string; ingestClientId: string; rejectedCount: number },
-    messages: readonly NewDeviceMessageRow[],
-    readings: readonly NewReadingRow[],
+    messages: readonly NewMessageWithReadings[],
     routesVersion: string | undefined,
     q: Queryable = this.db,
-  ): Promise<{ claimed: DeviceMessageKey[]; storedReadings: number }> {
-    if (messages.length === 0) return { claimed: [], storedReadings: 0 };
-    const { rows } = await q.query<
-      { routesCurrent: boolean; storedReadings: number } & (DeviceMessageKey | { deviceId: null })
-    >(
+  ): Promise<{ taken: number[]; storedReadings: number }> {
+    if (messages.length === 0) return { taken: [], storedReadings: 0 };
+    // What a message's readings share is sent once per message; each reading names its
+    // message's position. Fewer array elements to serialise: the largest allocation in ingest.
+    const readings = readingColumns(messages);
+    const { rows } = await q.query<{ routesCurrent: boolean; storedReadings: number; taken: number[] }>(
       // device_route_changes is the patients domain's route counter (see its migration).
       `WITH guard AS (
-         SELECT $19::bigint IS NULL OR version = $19::bigint AS current FROM device_route_changes
+         SELECT $16::bigint IS NULL OR version = $16::bigint AS current FROM device_route_changes
+       ), message AS (
+         SELECT * FROM unnest($2::uuid[], $3::text[], $4::bytea[], $5::timestamptz[], $6::uuid[], $7::text[])
+           WITH ORDINALITY AS m (device_id, message_id, content_hash, measured_at, patient_id, flags, position)
        ), claimed AS (
          INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id)
-         SELECT *, $1::uuid FROM unnest($2::uuid[], $3::text[], $4::bytea[], $5::timestamptz[])
+         SELECT device_id, message_id, content_hash, measured_at, $1::uuid FROM message
          WHERE (SELECT current FROM guard)
          ON CONFLICT (device_id, message_id) DO NOTHING
          RETURNING device_id, message_id
        ), stored AS (
          INSERT INTO readings (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
                                source_value, source_unit, flags, batch_id)
-         SELECT r.measured_at, r.patient_id, r.device_id, r.message_id, r.type, r.loinc, r.value, r.unit,
-                r.source_value, r.source_unit, string_to_array(r.flags, ','), $1::uuid
-         FROM unnest($6::timestamptz[], $7::uuid[], $8::uuid[], $9::text[], $10::text[], $11::text[],
-                     $12::float8[], $13::text[], $14::float8[], $15::text[], $16::text[])
-           AS r (measured_at, patient_id, device_id, message_id, type, loinc, value, unit,
-                 source_value, source_unit, flags)
-         JOIN claimed c ON c.device_id = r.device_id AND c.message_id = r.message_id
+         SELECT m.measured_at, m.patient_id, m.device_id, m.message_id, r.type, r.loinc, r.value, r.unit,
+                r.source_value, r.source_unit, string_to_array(m.flags, ','), $1::uuid
+         FROM unnest($8::int[], $9::text[], $10::text[], $11::float8[], $12::text[], $13::float8[], $14::text[])
+           AS r (position, type, loinc, value, unit, source_value, source_unit)
+         JOIN message m ON m.position = r.position
+         JOIN claimed c ON c.device_id = m.device_id AND c.message_id = m.message_id
          RETURNING patient_id, measured_at
        ), days AS (
          -- The day in the zone adherence uses (the migration's backfill does the same); in key
@@ -90,41 +88,38 @@ export class IngestBatchRepository {
          ON CONFLICT DO NOTHING
        ), outbox AS (
          INSERT INTO ingest_batches (id, ingest_client_id, correlation_id, stored_count, rejected_count)
-         SELECT $1::uuid, $17, $1::text, count(*), $18 FROM stored HAVING count(*) > 0
+         SELECT $1::uuid, $15, $1::text, count(*), $17 FROM stored HAVING count(*) > 0
        )
-       SELECT g.current AS "routesCurrent", c.device_id AS "deviceId", c.message_id AS "messageId",
-              (SELECT count(*) FROM stored)::int AS "storedReadings"
-       FROM guard g LEFT JOIN claimed c ON true`,
+       SELECT g.current AS "routesCurrent",
+              (SELECT count(*) FROM stored)::int AS "storedReadings",
+              (SELECT coalesce(array_agg(m.position - 1 ORDER BY m.position), '{}')
+               FROM message m
+               WHERE NOT EXISTS (SELECT 1 FROM claimed c
+                                 WHERE c.device_id = m.device_id AND c.message_id = m.message_id))::int[] AS taken
+       FROM guard g`,
       [
         batch.id,
         messages.map((m) => m.deviceId),
         messages.map((m) => m.messageId),
         messages.map((m) => m.contentHash),
         messages.map((m) => m.measuredAt),
-        readings.map((r) => r.measuredAt),
-        readings.map((r) => r.patientId),
-        readings.map((r) => r.deviceId),
-        readings.map((r) => r.messageId),
-        readings.map((r) => r.type),
-        readings.map((r) => r.loinc),
-        readings.map((r) => r.value),
-        readings.map((r) => r.unit),
-        readings.map((r) => r.sourceValue),
-        readings.map((r) => r.sourceUnit),
+        messages.map((m) => m.patientId),
         // unnest cannot take an array of arrays; flag names are snake_case, so a comma joins them.
-        readings.map((r) => (r.flags.length > 0 ? r.flags.join(',') : null)),
+        messages.map((m) => (m.flags.length > 0 ? m.flags.join(',') : null)),
+        readings.position,
+        readings.type,
+        readings.loinc,
+        readings.value,
+        readings.unit,
+        readings.sourceValue,
+        readings.sourceUnit,
         batch.ingestClientId,
-        batch.rejectedCount,
         routesVersion ?? null,
+        batch.rejectedCount,
       ],
     );
     if (!rows[0].routesCurrent) throw new RoutesChangedError();
-    return {
-      claimed: rows.flatMap((row) =>
-        row.deviceId === null ? [] : [{ deviceId: row.deviceId, messageId: row.messageId }],
-      ),
-      storedReadings: rows[0].storedReadings,
-    };
+    return { taken: rows[0].taken, storedReadings: rows[0].storedReadings };
   }
 
   async markEnqueued(ids: string[]): Promise<void> {
@@ -158,4 +153,29 @@ export class IngestBatchRepository {
       id,
     ]);
   }
+}
+
+/** The messages' readings as columns, each naming its message's 1-based position. */
+function readingColumns(messages: readonly NewMessageWithReadings[]) {
+  const columns = {
+    position: [] as number[],
+    type: [] as string[],
+    loinc: [] as string[],
+    value: [] as number[],
+    unit: [] as string[],
+    sourceValue: [] as number[],
+    sourceUnit: [] as string[],
+  };
+  messages.forEach((message, index) => {
+    for (const reading of message.readings) {
+      columns.position.push(index + 1);
+      columns.type.push(reading.type);
+      columns.loinc.push(reading.loinc);
+      columns.value.push(reading.value);
+      columns.unit.push(reading.unit);
+      columns.sourceValue.push(reading.sourceValue);
+      columns.sourceUnit.push(reading.sourceUnit);
+    }
+  });
+  return columns;
 }

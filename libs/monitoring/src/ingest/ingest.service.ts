@@ -18,7 +18,7 @@ import {
   ingestRejections,
   type Logger,
 } from '@homeward/observability';
-import type { NewDeviceStatusRow, NewReadingRow, NewRejectionRow } from '../monitoring.rows';
+import type { NewDeviceStatusRow, NewMessageWithReadings, NewRejectionRow } from '../monitoring.rows';
 import { ReadingJobs } from '../readings/reading.jobs';
 import { DeviceMessageRepository } from './device-message.repository';
 import {
@@ -75,14 +75,8 @@ interface PreparedMessage {
   message: InboundMessage;
   /** The device id as the topic names it, where the receipt goes; null when it names none. */
   receiptTo: string | null;
-  accepted?: {
-    deviceId: string;
-    messageId: string;
-    measuredAt: Date;
-    /** Identifies the message's contents, to tell a redelivery from a reused messageId. */
-    contentHash: Buffer;
-    readings: NewReadingRow[];
-  };
+  /** Its contentHash identifies the contents, to tell a redelivery from a reused messageId. */
+  accepted?: NewMessageWithReadings;
   /** A rejection counted but not written down (a device's later refusals over its budget in a minute). */
   quiet?: boolean;
   /** A device status (`v1/devices/{id}/status`): stored beside the readings, outside the message ledger. */
@@ -285,7 +279,6 @@ export class IngestService {
       // Late is how the reading arrived, not what it says: kept out of the content hash, so a
       // redelivery that comes later still counts as the same message.
       const late = message.receivedAt.getTime() - result.measuredAt.getTime() > lateAfterMs;
-      const flags = late ? [...result.flags, LATE_FLAG] : result.flags;
       return {
         message,
         receiptTo,
@@ -294,16 +287,11 @@ export class IngestService {
           messageId: result.messageId,
           measuredAt: result.measuredAt,
           contentHash: contentHash(result),
-          readings: result.readings.map((reading) => ({
-            ...reading,
-            measuredAt: result.measuredAt,
-            // The patient the device was with when it was measured: a backlog uploaded after a
-            // reassignment stays with the patient who took it.
-            patientId: patientAt(route, result.measuredAt),
-            deviceId: route.id,
-            messageId: result.messageId,
-            flags,
-          })),
+          // The patient the device was with when it was measured: a backlog uploaded after a
+          // reassignment stays with the patient who took it.
+          patientId: patientAt(route, result.measuredAt),
+          flags: late ? [...result.flags, LATE_FLAG] : result.flags,
+          readings: result.readings,
         },
       };
     });
@@ -433,32 +421,25 @@ export class IngestService {
         (await this.devices.routesVersion(q)) !== routesVersion
       )
         throw new RoutesChangedError();
-      const { claimed, storedReadings } = await this.batches.storeNewMessages(
+      const stored = await this.batches.storeNewMessages(
         { id: batchId, ingestClientId, rejectedCount: rejected.length },
-        candidates.map(({ accepted }) => ({
-          deviceId: accepted!.deviceId,
-          messageId: accepted!.messageId,
-          contentHash: accepted!.contentHash,
-          measuredAt: accepted!.measuredAt,
-        })),
-        candidates.flatMap(({ accepted }) => accepted!.readings),
+        candidates.map(({ accepted }) => accepted!),
         routesVersion,
         q,
       );
-      const claimedKeys = new Set(claimed.map(keyOf));
-      const taken: PreparedMessage[] = [];
-      for (const entry of candidates) {
-        if (claimedKeys.has(keyOf(entry.accepted!))) outcomes.set(entry, { status: 'stored' });
-        else taken.push(entry);
-      }
+      const taken = new Set(stored.taken.map((position) => candidates[position]));
+      for (const entry of candidates) if (!taken.has(entry)) outcomes.set(entry, { status: 'stored' });
       // Ids used before: the same contents is a redelivery, other contents a conflict. Read in a
       // statement of its own, whose snapshot sees a claim that another batch committed meanwhile.
-      if (taken.length > 0) {
-        const stored = await this.deviceMessages.findHashes(
-          taken.map(({ accepted }) => ({ deviceId: accepted!.deviceId, messageId: accepted!.messageId })),
+      if (taken.size > 0) {
+        const used = await this.deviceMessages.findHashes(
+          [...taken].map(({ accepted }) => ({
+            deviceId: accepted!.deviceId,
+            messageId: accepted!.messageId,
+          })),
           q,
         );
-        const hashes = new Map(stored.map((row) => [keyOf(row), row.contentHash]));
+        const hashes = new Map(used.map((row) => [keyOf(row), row.contentHash]));
         for (const entry of taken) {
           const hash = hashes.get(keyOf(entry.accepted!));
           if (hash && !hash.equals(entry.accepted!.contentHash)) conflicting(entry);
@@ -468,7 +449,7 @@ export class IngestService {
       await this.statuses.upsertMany(statuses, q);
       for (const entry of prepared) if (entry.status) outcomes.set(entry, { status: 'stored' });
       await this.rejections.insertMany(ingestClientId, rejected, q);
-      return storedReadings;
+      return stored.storedReadings;
     };
     // A batch of new readings only (the usual one) is a single statement that commits on its
     // own. With statuses or rejections beside it, everything commits together. Conflicts found
@@ -491,7 +472,7 @@ export class IngestService {
     if (storedReadings > 0)
       this.dispatchEvaluation(
         batchId,
-        new Set(prepared.flatMap((entry) => entry.accepted?.readings.map((r) => r.patientId) ?? [])),
+        new Set(prepared.flatMap((entry) => (entry.accepted ? [entry.accepted.patientId] : []))),
       );
     return { batchId, storedReadings, duplicateMessages, rejectedMessages: rejected.length, outcomes };
   }

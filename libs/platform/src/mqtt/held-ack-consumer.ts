@@ -9,6 +9,7 @@ import {
 import type { Logger } from 'pino';
 import { CommitQueue } from './commit-queue';
 import { sendWithoutDelay } from './no-delay';
+import { packetLogUnlessDebugging } from './packet-log';
 
 export interface InboundMessage {
   topic: string;
@@ -156,6 +157,7 @@ export class HeldAckMqttConsumer {
       connectTimeout: 10_000,
       resubscribe: true,
       manualConnect: true,
+      ...packetLogUnlessDebugging(),
       ...(protocolVersion === 5
         ? {
             properties: {

@@ -4,6 +4,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { AppConfig } from '@homeward/config';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { sendWithoutDelay } from './no-delay';
+import { packetLogUnlessDebugging } from './packet-log';
 
 /** Longest a publish waits for the broker's PUBACK before the caller counts it as not sent. */
 const PUBLISH_TIMEOUT_MS = 5000;
@@ -45,6 +46,7 @@ export class MqttPublisher implements OnApplicationBootstrap, OnApplicationShutd
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 5000,
+      ...packetLogUnlessDebugging(),
     });
     sendWithoutDelay(client);
     client.on('error', (error) => this.logger.warn({ err: error, clientId }, 'MQTT publisher error'));
