@@ -1,3 +1,4 @@
+export * from './db/array-literal';
 export * from './db/database';
 export * from './db/database.module';
 export * from './db/database-errors';

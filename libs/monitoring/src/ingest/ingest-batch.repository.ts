@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type Queryable } from '@homeward/platform';
+import {
+  Database,
+  byteaArrayLiteral,
+  numberArrayLiteral,
+  textArrayLiteral,
+  timestampArrayLiteral,
+  type Queryable,
+} from '@homeward/platform';
 import type { IngestBatchRow, NewMessageWithReadings } from '../monitoring.rows';
 
 const COLUMNS = `id, correlation_id AS "correlationId", created_at AS "createdAt", enqueued_at AS "enqueuedAt",
@@ -97,22 +104,23 @@ export class IngestBatchRepository {
                WHERE NOT EXISTS (SELECT 1 FROM claimed c
                                  WHERE c.device_id = m.device_id AND c.message_id = m.message_id))::int[] AS taken
        FROM guard g`,
+      // The arrays go as literals built in one join each (see array-literal.ts).
       [
         batch.id,
-        messages.map((m) => m.deviceId),
-        messages.map((m) => m.messageId),
-        messages.map((m) => m.contentHash),
-        messages.map((m) => m.measuredAt),
-        messages.map((m) => m.patientId),
+        textArrayLiteral(messages.map((m) => m.deviceId)),
+        textArrayLiteral(messages.map((m) => m.messageId)),
+        byteaArrayLiteral(messages.map((m) => m.contentHash)),
+        timestampArrayLiteral(messages.map((m) => m.measuredAt)),
+        textArrayLiteral(messages.map((m) => m.patientId)),
         // unnest cannot take an array of arrays; flag names are snake_case, so a comma joins them.
-        messages.map((m) => (m.flags.length > 0 ? m.flags.join(',') : null)),
-        readings.position,
-        readings.type,
-        readings.loinc,
-        readings.value,
-        readings.unit,
-        readings.sourceValue,
-        readings.sourceUnit,
+        textArrayLiteral(messages.map((m) => (m.flags.length > 0 ? m.flags.join(',') : null))),
+        numberArrayLiteral(readings.position),
+        textArrayLiteral(readings.type),
+        textArrayLiteral(readings.loinc),
+        numberArrayLiteral(readings.value),
+        textArrayLiteral(readings.unit),
+        numberArrayLiteral(readings.sourceValue),
+        textArrayLiteral(readings.sourceUnit),
         batch.ingestClientId,
         routesVersion ?? null,
         batch.rejectedCount,
