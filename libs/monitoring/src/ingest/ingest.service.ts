@@ -441,8 +441,8 @@ export class IngestService {
         );
         const hashes = new Map(used.map((row) => [keyOf(row), row.contentHash]));
         for (const entry of taken) {
-          const hash = hashes.get(keyOf(entry.accepted!));
-          if (hash && !hash.equals(entry.accepted!.contentHash)) conflicting(entry);
+          const storedHash = hashes.get(keyOf(entry.accepted!));
+          if (storedHash && !storedHash.equals(entry.accepted!.contentHash)) conflicting(entry);
           else duplicate(entry);
         }
       }

@@ -75,19 +75,20 @@ export class ReadingSummaryService {
 
   /**
    * Adherence: per patient, the distinct calendar days with at least one reading among the last
-   * `ADHERENCE_WINDOW_DAYS` (today included, up to `now`), counted in the patient's time zone
-   * (UTC when it has none). Every patient asked for is a key; several readings on one day count once.
+   * `ADHERENCE_WINDOW_DAYS` (today included, up to `now`), counted in the patient's time zone as
+   * stored (UTC when it has none). Every patient asked for is a key; several readings on one day
+   * count once.
    */
   async adherence(
     principal: Principal,
-    patients: ReadonlyArray<{ id: string; timeZone: string | null }>,
+    patients: ReadonlyArray<{ id: string }>,
     now: Date = new Date(),
   ): Promise<Map<string, number>> {
     const result = new Map<string, number>(patients.map((patient) => [patient.id, 0]));
     if (patients.length === 0) return result;
     const rows = await this.readings.daysWithReadings(
       this.access.patientScope(principal),
-      patients.map((patient) => ({ id: patient.id, timeZone: patient.timeZone ?? 'UTC' })),
+      patients.map((patient) => patient.id),
       VITAL_TYPES,
       ADHERENCE_WINDOW_DAYS,
       now,
