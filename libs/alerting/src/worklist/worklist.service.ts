@@ -19,10 +19,10 @@ export interface WorklistQuery {
   offset: number;
 }
 
-type Candidate = Awaited<ReturnType<PatientService['search']>>[number];
+type ListedPatient = Awaited<ReturnType<PatientService['listedPage']>>[number];
 
 export interface WorklistEntry {
-  patient: Candidate;
+  patient: ListedPatient;
   lastReading: LastMeasurement | null;
   openAlerts: { count: number; worstSeverity: Severity | null };
   protocols: ProtocolKey[];
@@ -37,7 +37,7 @@ export interface WorklistPage {
 }
 
 interface Ranked {
-  patient: Candidate;
+  patientId: string;
   /** Null sorts before every value (asc): never measured, no open alert. */
   key: number | null;
 }
@@ -45,8 +45,9 @@ interface Ranked {
 /**
  * The coordinator's patients list: each patient with the last reading, open alerts, protocols
  * and adherence, searched by name, sorted and paged. Composed from each domain's services in a
- * fixed number of queries: the candidates (one `patient.list` audit row), the sort figure for
- * every candidate when sorting by one, then the figures of the page's patients only.
+ * fixed number of queries: the candidates' ids in name order (one `patient.list` audit row),
+ * the sort figure for every candidate when sorting by one, then the page's patients and their
+ * figures only.
  */
 @Injectable()
 export class WorklistService {
@@ -59,19 +60,19 @@ export class WorklistService {
   ) {}
 
   async list(principal: Principal, query: WorklistQuery, now: Date = new Date()): Promise<WorklistPage> {
-    const candidates = await this.patients.search(principal, query.search);
+    const candidates = await this.patients.searchIds(principal, query.search);
     const ranked = await this.rank(principal, candidates, query, now);
     const pageEntries = ranked.slice(query.offset, query.offset + query.limit);
-    const page = pageEntries.map((entry) => entry.patient);
-    const ids = page.map((patient) => patient.id);
-    const [lastReadings, open, adherence, protocols] = await Promise.all([
+    const ids = pageEntries.map((entry) => entry.patientId);
+    const [page, lastReadings, open, adherence, protocols] = await Promise.all([
+      this.patients.listedPage(principal, ids),
       this.readings.lastMeasurements(principal, ids),
       this.openAlerts(principal, ids),
       // Sorted by adherence, the sort keys are the page's figures: counting them again cost
       // as much as the sort (every candidate's days were just counted).
       query.sort === 'adherence'
-        ? new Map(pageEntries.map((entry) => [entry.patient.id, entry.key ?? 0]))
-        : this.readings.adherence(principal, page, now),
+        ? new Map(pageEntries.map((entry) => [entry.patientId, entry.key ?? 0]))
+        : this.readings.adherence(principal, ids, now),
       ids.length ? this.protocols.forPatients(ids) : Promise.resolve(new Map<string, ProtocolKey[]>()),
     ]);
     return {
@@ -89,14 +90,14 @@ export class WorklistService {
   /** Candidates in the requested order; ties (and `name`) by family name, given name, id. */
   private async rank(
     principal: Principal,
-    candidates: Candidate[],
+    candidates: string[],
     query: WorklistQuery,
     now: Date,
   ): Promise<Ranked[]> {
-    const byName = candidates.map((patient) => ({ patient, key: null }));
+    const byName = candidates.map((patientId) => ({ patientId, key: null }));
     if (query.sort === 'name') return query.order === 'asc' ? byName : byName.reverse();
     const keys = await this.sortKeys(principal, candidates, query.sort, now);
-    const ranked: Ranked[] = candidates.map((patient) => ({ patient, key: keys.get(patient.id) ?? null }));
+    const ranked: Ranked[] = candidates.map((patientId) => ({ patientId, key: keys.get(patientId) ?? null }));
     const direction = query.order === 'asc' ? 1 : -1;
     // Array.prototype.sort is stable: equal keys keep the name order.
     return ranked.sort((a, b) => direction * compareKeys(a.key, b.key));
@@ -104,18 +105,17 @@ export class WorklistService {
 
   private async sortKeys(
     principal: Principal,
-    candidates: Candidate[],
+    ids: string[],
     sort: Exclude<WorklistSort, 'name'>,
     now: Date,
   ): Promise<Map<string, number>> {
-    const ids = candidates.map((patient) => patient.id);
     switch (sort) {
       case 'lastReading': {
         const last = await this.readings.lastMeasurements(principal, ids);
         return new Map([...last].map(([id, reading]) => [id, reading.measuredAt.getTime()]));
       }
       case 'adherence':
-        return this.readings.adherence(principal, candidates, now);
+        return this.readings.adherence(principal, ids, now);
       case 'openAlerts': {
         // The worst severity first, then how many: one critical outranks three warnings.
         const open = await this.openAlerts(principal, ids);

@@ -84,7 +84,10 @@ describe('Adherence day rollup (patient_reading_days) kept by ingest and by time
     );
 
   const adherence = async (...patients: Array<{ id: string; timeZone: string | null }>) =>
-    summary.adherence(principal, patients);
+    summary.adherence(
+      principal,
+      patients.map((patient) => patient.id),
+    );
 
   beforeAll(async () => {
     integration = await createIntegrationModule({

@@ -81,14 +81,14 @@ export class ReadingSummaryService {
    */
   async adherence(
     principal: Principal,
-    patients: ReadonlyArray<{ id: string }>,
+    patientIds: readonly string[],
     now: Date = new Date(),
   ): Promise<Map<string, number>> {
-    const result = new Map<string, number>(patients.map((patient) => [patient.id, 0]));
-    if (patients.length === 0) return result;
+    const result = new Map<string, number>(patientIds.map((id) => [id, 0]));
+    if (patientIds.length === 0) return result;
     const rows = await this.readings.daysWithReadings(
       this.access.patientScope(principal),
-      patients.map((patient) => patient.id),
+      patientIds,
       VITAL_TYPES,
       ADHERENCE_WINDOW_DAYS,
       now,

@@ -82,4 +82,31 @@ describe('PatientService: a patient and its audit row commit together', () => {
     ).rejects.toMatchObject({ code: '22023' });
     expect(await count('SELECT count(*) FROM patients')).toBe(before);
   });
+
+  it("lists ids by name, one audit row, and reads a page of them in its order, never another organisation's", async () => {
+    const patients = moduleRef.get(PatientService);
+    const make = (familyName: string, who: Principal = principal) =>
+      patients.create(who, { givenName: 'Paged', familyName, birthDate: '1950-01-01' });
+    const [zed, abel, mona] = [await make('Zed-page'), await make('Abel-page'), await make('Mona-page')];
+    const other = await createOrganization(database.pool);
+    const stranger = await createUser(database.pool, other, 'coordinator');
+    const foreign = await make('Foreign-page', {
+      userId: stranger.id,
+      organizationId: other,
+      role: 'coordinator',
+    });
+
+    const listsBefore = await count(`SELECT count(*) FROM audit_events WHERE action = 'patient.list'`);
+    expect(await patients.searchIds(principal, '-page')).toEqual([abel.id, mona.id, zed.id]);
+    expect(await count(`SELECT count(*) FROM audit_events WHERE action = 'patient.list'`)).toBe(
+      listsBefore + 1,
+    );
+
+    const page = await patients.listedPage(principal, [zed.id, foreign.id, abel.id]);
+    expect(page.map((patient) => [patient.id, patient.familyName])).toEqual([
+      [zed.id, 'Zed-page'],
+      [abel.id, 'Abel-page'],
+    ]);
+    expect(await patients.listedPage(principal, [])).toEqual([]);
+  });
 });

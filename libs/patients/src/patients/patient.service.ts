@@ -60,16 +60,27 @@ export class PatientService {
   }
 
   /**
-   * Every patient in the caller's scope whose name contains `search` (all without one), by
-   * name: the candidates of the worklist, which ranks and pages them. One `patient.list` audit row.
+   * The ids of every patient in the caller's scope whose name contains `search` (all without
+   * one), by name: the candidates of the worklist, which ranks them and shows one page
+   * (`listedPage`). One `patient.list` audit row, for the list and its pages.
    */
-  async search(principal: Principal, search?: string): Promise<PatientRow[]> {
+  async searchIds(principal: Principal, search?: string): Promise<string[]> {
     // Side by side: the audit row does not depend on the rows, and the worklist waits for both.
-    const [rows] = await Promise.all([
-      this.patients.searchInScope(this.access.patientScope(principal), search),
+    const [ids] = await Promise.all([
+      this.patients.searchIdsInScope(this.access.patientScope(principal), search),
       this.audit.record(principal, 'patient.list', { resourceType: 'patient', resourceId: 'worklist' }),
     ]);
-    return rows;
+    return ids;
+  }
+
+  /**
+   * The patients of a page of a list `searchIds` gave (and audited), in the page's order; ids
+   * outside the caller's scope are left out.
+   */
+  async listedPage(principal: Principal, ids: readonly string[]): Promise<PatientRow[]> {
+    const rows = await this.patients.findManyInScope(this.access.patientScope(principal), ids);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /**
