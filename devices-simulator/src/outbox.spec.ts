@@ -140,6 +140,9 @@ describe('Outbox', () => {
     outbox.add(message(2), 2);
     expect(outbox.add(message(3), 3)?.messageId).toBe('dev-1');
     expect(outbox.messageIds()).toEqual(['dev-2', 'dev-3']);
+    // Offline for long (never asked what is due), it still offers only what it holds.
+    for (let n = 4; n <= 50; n++) outbox.add(message(n), n);
+    expect(outbox.due(60, STALE, RECEIPT).map((e) => e.messageId)).toEqual(['dev-49', 'dev-50']);
   });
 });
 

@@ -97,6 +97,8 @@ export class Outbox {
     const entry: OutboxEntry = { ...message, enqueuedAt: now, attempts: 0, state: 'pending' };
     this.entries.set(message.messageId, entry);
     this.pending.push(entry);
+    // A device offline is never asked what is due: what it dropped or sent must not pile up here.
+    if (this.pending.length > 2 * this.capacity) this.prunePending();
     return dropped;
   }
 
@@ -183,7 +185,7 @@ export class Outbox {
       this.scannedWith?.staleAfterMs === staleAfterMs &&
       this.scannedWith.receiptTimeoutMs === receiptTimeoutMs;
     if (sameTimeouts && now < this.timedDueAt) {
-      this.pending = this.pending.filter((e) => e.state === 'pending' && this.entries.get(e.messageId) === e);
+      this.prunePending();
       return [...this.pending];
     }
     const due: OutboxEntry[] = [];
@@ -198,6 +200,10 @@ export class Outbox {
     this.timedDueAt = timedDueAt;
     this.scannedWith = { staleAfterMs, receiptTimeoutMs };
     return due;
+  }
+
+  private prunePending(): void {
+    this.pending = this.pending.filter((e) => e.state === 'pending' && this.entries.get(e.messageId) === e);
   }
 
   private dueNoEarlierThan(at: number): void {
