@@ -157,6 +157,63 @@ describe('IngestService against PostgreSQL and Redis', () => {
     ]);
   });
 
+  it('keeps each reading with its own message when taken ids sit between new ones, values exact', async () => {
+    await ingest.storeBatch([weight(deviceA, 'old-1', 70), weight(deviceB, 'old-2', 71)], 'ingest-test');
+    const cuff = raw(
+      deviceA,
+      JSON.stringify({
+        messageId: 'cuff.1:a-b_c',
+        measuredAt: MEASURED_AT.toISOString(),
+        readings: [
+          { type: 'blood_pressure_systolic', value: 141, unit: 'mm[Hg]' },
+          { type: 'blood_pressure_diastolic', value: 92, unit: 'mm[Hg]' },
+          { type: 'heart_rate', value: 77, unit: '/min' },
+        ],
+      }),
+    );
+    const outcome = await ingest.storeBatch(
+      [
+        weight(deviceB, 'new-1', 80.123456789012),
+        weight(deviceA, 'old-1', 70), // a redelivery
+        cuff,
+        weight(deviceB, 'old-2', 99), // a taken id with other contents
+        weight(deviceA, 'new-2', 1e308), // far past any body weight
+        weight(deviceB, 'new-3', 60.1 + 0.2),
+      ],
+      'ingest-test',
+    );
+
+    expect(
+      outcome.receipts.map(({ receipt }) => [receipt.messageId, receipt.status, receipt.reason]),
+    ).toEqual([
+      ['new-1', 'stored', undefined],
+      ['old-1', 'duplicate', undefined],
+      ['cuff.1:a-b_c', 'stored', undefined],
+      ['old-2', 'rejected', 'conflicting_duplicate'],
+      ['new-2', 'rejected', 'implausible_value'],
+      ['new-3', 'stored', undefined],
+    ]);
+    const { rows } = await database.pool.query<{
+      device_id: string;
+      message_id: string;
+      type: string;
+      value: number;
+    }>(
+      `SELECT device_id, message_id, type, value FROM readings WHERE batch_id = $1 ORDER BY message_id, type`,
+      [outcome.batchIds[0]],
+    );
+    expect(rows).toEqual([
+      { device_id: deviceA, message_id: 'cuff.1:a-b_c', type: 'blood_pressure_diastolic', value: 92 },
+      { device_id: deviceA, message_id: 'cuff.1:a-b_c', type: 'blood_pressure_systolic', value: 141 },
+      { device_id: deviceA, message_id: 'cuff.1:a-b_c', type: 'heart_rate', value: 77 },
+      { device_id: deviceB, message_id: 'new-1', type: 'body_weight', value: 80.123456789012 },
+      { device_id: deviceB, message_id: 'new-3', type: 'body_weight', value: 60.1 + 0.2 },
+    ]);
+    // The first contents of the taken ids stay as they were.
+    expect(await count("SELECT count(*) FROM readings WHERE message_id LIKE 'old-%'")).toBe(2);
+    expect(await count('SELECT count(*) FROM readings WHERE value = 99')).toBe(0);
+  });
+
   it('tells a duplicate from a conflict within one batch too', async () => {
     const outcome = await ingest.storeBatch(
       [weight(deviceA, 'twice', 70), weight(deviceA, 'twice', 70), weight(deviceA, 'twice', 71)],
