@@ -162,7 +162,11 @@ describe('ingest durability, as devices see it through their receipts', () => {
     await streaming;
     await expectEachStoredOnceWithReceipt(client, sent);
     expect(ingest.running).toBe(true);
-    expect(ingest.log).toContain('PostgreSQL connection lost');
+    // Logged either way: by the pool for a connection that was idle, by the commit's retry for
+    // one that was in use (at full speed every connection may be busy when it is terminated).
+    expect(ingest.log).toMatch(
+      /PostgreSQL connection lost|terminating connection due to administrator command.*Commit failed; retrying/,
+    );
   });
 
   it('stores every message once and receipts it when ingest is SIGKILLed mid-batch and restarted', async () => {
