@@ -1,4 +1,5 @@
 export * from './vitals.catalog';
+export * from './display-units';
 export * from './device-payload';
 export * from './domain-values';
 export * from './device-payload.schema';

@@ -15,7 +15,7 @@ describe('patients formatting: numbers with their units, times in both zones', (
         ],
       }),
     ).toBe('142/91 mmHg');
-    expect(formatMeasurement({ type: 'heart_rate', value: 71, unit: '/min' })).toBe('71 /min');
+    expect(formatMeasurement({ type: 'heart_rate', value: 71, unit: '/min' })).toBe('71 beats/min');
   });
 
   it("adds the patient's local time only where it reads differently from the user's", () => {

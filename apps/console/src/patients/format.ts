@@ -1,4 +1,4 @@
-import { VITAL_TYPES, VITALS, type VitalType } from '@homeward/contracts';
+import { VITAL_TYPES, VITALS, displayUnit, type VitalType } from '@homeward/contracts';
 import { SEVERITY_LABELS, STATUS_LABELS } from '../alerts/alert-labels';
 
 /** How each vital reads in a column header or a chart title. */
@@ -12,16 +12,6 @@ export const VITAL_NAMES: Readonly<Record<VitalType, string>> = {
   body_temperature: 'Temperature',
 };
 
-/** UCUM codes as people write them. */
-const UNIT_LABELS: Readonly<Record<string, string>> = {
-  'mm[Hg]': 'mmHg',
-  '/min': '/min',
-  Cel: '°C',
-  kg: 'kg',
-  '%': '%',
-  'mg/dL': 'mg/dL',
-};
-
 export function isVitalType(type: string): type is VitalType {
   return (VITAL_TYPES as readonly string[]).includes(type);
 }
@@ -30,8 +20,9 @@ export function vitalName(type: string): string {
   return isVitalType(type) ? VITAL_NAMES[type] : type;
 }
 
+/** UCUM codes as people write them, from the one display table in contracts. */
 export function unitLabel(unit: string): string {
-  return UNIT_LABELS[unit] ?? unit;
+  return displayUnit(unit);
 }
 
 /** The catalogue unit of a vital, as people write it. */
@@ -133,6 +124,7 @@ export const PROTOCOL_NAMES: Readonly<Record<string, string>> = {
   hypertension: 'Hypertension',
   heart_failure: 'Heart failure',
   copd: 'COPD',
+  copd_hypercapnic: 'COPD, hypercapnic (SpO₂ 88–92 %)',
   diabetes: 'Diabetes',
 };
 

@@ -15,7 +15,7 @@ import type { AlertRow, DeviceCommandRow } from '../alerting.rows';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { GROUP_TYPES } from '../protocols/patient-rules';
 import { unreliableFlags, unreliableMeasurements } from '../rules/measurement-quality';
-import { measurementKey } from '../rules/threshold.rule';
+import { measurementKey } from '../rules/rule-series';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
 import { AlertRepository } from './alert.repository';

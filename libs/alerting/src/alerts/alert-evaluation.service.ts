@@ -10,7 +10,7 @@ import { AlertEscalationScheduler } from '../escalation/alert-escalation.schedul
 import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { GROUP_TYPES, type PatientRuleSet } from '../protocols/patient-rules';
 import { unreliableMeasurements } from '../rules/measurement-quality';
-import { measurementKey } from '../rules/threshold.rule';
+import { measurementKey } from '../rules/rule-series';
 import { AlertConfirmationService, type RemeasureRequest } from './alert-confirmation.service';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';

@@ -1,5 +1,5 @@
 import type { VitalType } from '@homeward/contracts';
-import { measurementKey } from '../rules/threshold.rule';
+import { measurementKey } from '../rules/rule-series';
 
 /**
  * The re-measure flow: a breach that asks first (rules marked `remeasure`, the hypertensive

@@ -42,11 +42,11 @@ export class ProtocolService {
     return unique;
   }
 
-  /** The rules a patient is evaluated by now: protocols (or defaults) with the overrides in force. */
+  /** The rules a patient is evaluated by now: the defaults, their protocols' groups over them, the overrides in force. */
   async rulesForPatient(
     principal: Principal,
     patientId: string,
-  ): Promise<{ protocols: ProtocolKey[]; rules: EffectiveRule[] }> {
+  ): Promise<{ protocols: ProtocolKey[]; rules: readonly EffectiveRule[] }> {
     await this.patients.get(principal, patientId, 'patient.read');
     const set = await this.ruleSets.ofPatient(patientId);
     return { protocols: [...set.keys], rules: effectiveRules(set) };

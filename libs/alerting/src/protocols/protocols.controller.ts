@@ -24,6 +24,7 @@ import {
 import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
 import { UuidParam } from '@homeward/platform';
 import { PROTOCOL_KEYS, type ProtocolKey } from '../rules/protocols';
+import { RULE_SOURCES, type RuleSource } from './patient-rules';
 import { ProtocolService } from './protocol.service';
 import { RuleOverrideService } from './rule-override.service';
 
@@ -107,9 +108,16 @@ export class PatientProtocolsDto {
 
 class RuleDto {
   @ApiProperty() id!: string;
-  @ApiProperty({ description: 'Rules of one group share one alert per patient' }) group!: string;
+  @ApiProperty({
+    description:
+      "Rules of one group share one alert per patient; a protocol's group replaces the defaults of that group only",
+  })
+  group!: string;
   @ApiProperty() description!: string;
-  @ApiProperty({ description: 'Clinical source of the cut-off' }) source!: string;
+  @ApiProperty({
+    description: 'Clinical source of the cut-off, or a statement that it is a programme choice',
+  })
+  citation!: string;
   @ApiProperty({ description: 'The rule as docs/rules.schema.json describes it' })
   definition!: object;
   @ApiProperty({
@@ -120,10 +128,15 @@ class RuleDto {
   remeasure?: true;
 }
 
+class PublishedRuleDto extends RuleDto {
+  @ApiProperty({ description: 'The same text as `citation` (kept for clients written before it)' })
+  source!: string;
+}
+
 class ProtocolDto {
   @ApiProperty({ enum: PROTOCOL_KEYS }) key!: ProtocolKey;
   @ApiProperty() name!: string;
-  @ApiProperty({ type: [RuleDto] }) rules!: RuleDto[];
+  @ApiProperty({ type: [PublishedRuleDto] }) rules!: PublishedRuleDto[];
 }
 
 class ProtocolListDto {
@@ -131,7 +144,13 @@ class ProtocolListDto {
 }
 
 class EffectiveRuleDto extends RuleDto {
-  @ApiProperty({ enum: PROTOCOL_KEYS, nullable: true, description: 'null: the default thresholds' })
+  @ApiProperty({
+    enum: RULE_SOURCES,
+    description:
+      "default: the safety net every patient has; protocol: a rule of the patient's protocols, which replaces the defaults of its group; override: the patient's own version",
+  })
+  source!: RuleSource;
+  @ApiProperty({ enum: PROTOCOL_KEYS, nullable: true, description: 'null: a default rule' })
   protocol!: ProtocolKey | null;
   @ApiProperty({ description: "0: as published; n: the patient's override version n" }) version!: number;
   @ApiProperty({ type: RuleOverrideVersionDto, nullable: true, description: 'The override in force' })
@@ -156,7 +175,10 @@ export class ProtocolsController {
   @ApiOkResponse({ type: ProtocolListDto, description: 'The protocol templates an organisation starts from' })
   list(): ProtocolListDto {
     return {
-      items: this.protocols.list().map((protocol) => ({ ...protocol, rules: [...protocol.rules] })),
+      items: this.protocols.list().map((protocol) => ({
+        ...protocol,
+        rules: protocol.rules.map((rule) => ({ ...rule, source: rule.citation })),
+      })),
     };
   }
 
@@ -180,7 +202,7 @@ export class ProtocolsController {
     @UuidParam('patientId') patientId: string,
   ): Promise<PatientRulesDto> {
     const { protocols, rules } = await this.protocols.rulesForPatient(principal, patientId);
-    return { protocols, items: rules };
+    return { protocols, items: [...rules] };
   }
 
   @Put('patients/:patientId/rules/:ruleId/override')

@@ -1,6 +1,7 @@
 import { VITALS } from '@homeward/contracts';
 import {
   DEFAULT_CHANGE_GRACE_MINUTES,
+  changeMeetsAmount,
   tidy,
   type ChangeRuleDefinition,
   type PatientBaselines,
@@ -28,7 +29,7 @@ export function changePoints<R extends EngineReading>(
     if (baseline === undefined) return undefined;
     return series.map((r) => {
       const change = tidy(r.value - baseline);
-      const breach = sign * change > rule.amount;
+      const breach = changeMeetsAmount(rule.type, sign * change, rule.amount);
       const side = change >= 0 ? 'above' : 'below';
       return {
         trigger: r.reading,
@@ -64,7 +65,7 @@ export function changePoints<R extends EngineReading>(
     }
     const reference = series[deque[head]].value;
     const change = tidy(r.value - reference);
-    const breach = sign * change > rule.amount;
+    const breach = changeMeetsAmount(rule.type, sign * change, rule.amount);
     const verb = change >= 0 ? 'rose' : 'fell';
     points.push({
       trigger: r.reading,

@@ -5,7 +5,7 @@ describe('describeRule', () => {
   it.each([
     [
       { kind: 'threshold', type: 'blood_pressure_systolic', operator: '>=', value: 160, severity: 'warning' },
-      'Systolic ≥ 160 mm[Hg]',
+      'Systolic ≥ 160 mmHg',
     ],
     [
       {
@@ -27,7 +27,7 @@ describe('describeRule', () => {
           { type: 'blood_pressure_diastolic', operator: '>=', value: 120 },
         ],
       },
-      'Systolic ≥ 180 mm[Hg] or Diastolic ≥ 120 mm[Hg]',
+      'Systolic ≥ 180 mmHg or Diastolic ≥ 120 mmHg',
     ],
     [
       {
@@ -39,7 +39,7 @@ describe('describeRule', () => {
         windowHours: 24,
         severity: 'warning',
       },
-      'Weight up more than 2 [lb_av] in 24 h',
+      'Weight up 2 lb or more in 24 h',
     ],
     [
       {
@@ -50,7 +50,7 @@ describe('describeRule', () => {
         baseline: 'dry_weight',
         severity: 'warning',
       },
-      'Weight up more than 2 kg from dry weight',
+      'Weight up 2 kg or more from dry weight',
     ],
     [
       {
@@ -63,7 +63,7 @@ describe('describeRule', () => {
         severity: 'info',
         sustainedMinutes: 60,
       },
-      'Average systolic of the last 14 readings within 7 d ≥ 135 mm[Hg], for 60 min',
+      'Average systolic of the last 14 readings within 7 d ≥ 135 mmHg, for 60 min',
     ],
     [{ kind: 'missed', type: 'body_weight', hours: 48, severity: 'info' }, 'No weight reading for 48 h'],
   ] as const)('describes %j as %s', (rule, words) => {
@@ -83,10 +83,10 @@ describe('describeBreach', () => {
 
   it('says the reading against the cut-off it crossed', () => {
     expect(describeBreach(crisis, { type: 'blood_pressure_systolic', value: 186, unit: 'mm[Hg]' })).toBe(
-      'Systolic 186 mm[Hg] ≥ 180',
+      'Systolic 186 mmHg ≥ 180',
     );
     expect(describeBreach(crisis, { type: 'blood_pressure_diastolic', value: 121, unit: 'mm[Hg]' })).toBe(
-      'Diastolic 121 mm[Hg] ≥ 120',
+      'Diastolic 121 mmHg ≥ 120',
     );
   });
 
@@ -100,7 +100,7 @@ describe('describeBreach', () => {
       severity: 'warning',
     } as const;
     expect(describeBreach(rule, { type: 'body_weight', value: 101.2, unit: 'kg' })).toBe(
-      'Weight 101.2 kg > 220 [lb_av]',
+      'Weight 101.2 kg > 220 lb',
     );
   });
 
@@ -114,7 +114,7 @@ describe('describeBreach', () => {
       severity: 'warning',
     } as const;
     expect(describeBreach(gain, { type: 'body_weight', value: 82.4, unit: 'kg' })).toBe(
-      'Weight 82.4 kg: weight up more than 2 kg in 48 h',
+      'Weight 82.4 kg: weight up 2 kg or more in 48 h',
     );
     expect(describeBreach({ kind: 'missed', type: 'body_weight', hours: 48, severity: 'info' }, null)).toBe(
       'No weight reading for 48 h',

@@ -1,4 +1,4 @@
-import { VITALS, type VitalType } from '@homeward/contracts';
+import { VITALS, displayUnit, type VitalType } from '@homeward/contracts';
 import {
   meets,
   ruleValueInCatalogueUnit,
@@ -21,7 +21,8 @@ export const VITAL_LABELS: Readonly<Record<VitalType, string>> = {
 
 const OPERATOR_SIGNS: Readonly<Record<RuleOperator, string>> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
 
-const unitOf = (type: VitalType, unit?: string) => unit ?? VITALS[type].unit;
+/** Units as people read them ("mmHg", "lb"): the UCUM codes stay in the rule. */
+const unitOf = (type: VitalType, unit?: string) => displayUnit(unit ?? VITALS[type].unit);
 
 function persistenceWords(rule: RulePersistence): string {
   const words: string[] = [];
@@ -31,8 +32,8 @@ function persistenceWords(rule: RulePersistence): string {
 }
 
 /**
- * A rule in words, in the units it was written in ("Systolic ≥ 160 mm[Hg]", "Weight up more
- * than 0.9 kg in 24 h"): what an overridden rule is called, since its template's description
+ * A rule in words, in the units it was written in, as people read them ("Systolic ≥ 160 mmHg", "Weight up
+ * 2 lb or more in 24 h"): what an overridden rule is called, since its template's description
  * no longer says what it does.
  */
 export function describeRule(rule: RuleDefinition): string {
@@ -54,7 +55,7 @@ export function describeRule(rule: RuleDefinition): string {
     case 'change': {
       const direction = rule.direction === 'increase' ? 'up' : 'down';
       const against = rule.baseline ? `from ${rule.baseline.replace('_', ' ')}` : `in ${rule.windowHours} h`;
-      return `${VITAL_LABELS[rule.type]} ${direction} more than ${rule.amount} ${unitOf(rule.type, rule.unit)} ${against}${persistenceWords(rule)}`;
+      return `${VITAL_LABELS[rule.type]} ${direction} ${rule.amount} ${unitOf(rule.type, rule.unit)} or more ${against}${persistenceWords(rule)}`;
     }
     case 'missed':
       return `No ${VITAL_LABELS[rule.type].toLowerCase()} reading for ${rule.hours} h`;
@@ -81,18 +82,18 @@ export interface BreachReading {
 }
 
 function valueWords(reading: BreachReading): string {
-  return `${VITAL_LABELS[reading.type]} ${reading.value} ${reading.unit}`;
+  return `${VITAL_LABELS[reading.type]} ${reading.value} ${displayUnit(reading.unit)}`;
 }
 
 function cutoffWords(condition: ThresholdRuleCondition, reading: BreachReading): string {
   const unit = unitOf(condition.type, condition.unit);
   // The unit is said again only when the cut-off is in another one than the reading.
-  return `${OPERATOR_SIGNS[condition.operator]} ${condition.value}${unit === reading.unit ? '' : ` ${unit}`}`;
+  return `${OPERATOR_SIGNS[condition.operator]} ${condition.value}${unit === displayUnit(reading.unit) ? '' : ` ${unit}`}`;
 }
 
 /**
  * What fired, for the queue: the reading against the cut-off it crossed ("Systolic 186
- * mm[Hg] ≥ 180"). Rules that fire on a trend or an average say the reading and then the rule
+ * mmHg ≥ 180"). Rules that fire on a trend or an average say the reading and then the rule
  * ("Weight 82.4 kg: weight up more than 2 kg in 48 h"); a missed-reading rule says what is
  * missing. Persistence is left to the rule's own description.
  */

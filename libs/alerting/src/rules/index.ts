@@ -1,5 +1,4 @@
-export * from './threshold.rule';
-export * from './default-thresholds';
+export * from './default-rules';
 export * from './rule-definition';
 export * from './rule-definition.schema';
 export * from './rule-series';

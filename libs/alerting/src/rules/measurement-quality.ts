@@ -1,6 +1,6 @@
 import type { VitalType } from '@homeward/contracts';
 import type { RuleDefinition } from './rule-definition';
-import { measurementKey, type RuleReading } from './threshold.rule';
+import { measurementKey, type RuleReading } from './rule-series';
 
 /**
  * Measurement-status flags (decoded from the Bluetooth SIG characteristics by ingest) that make

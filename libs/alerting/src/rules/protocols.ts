@@ -1,59 +1,80 @@
-import type { ConfiguredRule } from './rule-definition';
+import type { PublishedRule } from './rule-definition';
+import {
+  ACC_AHA_2017,
+  ADA_2024,
+  ADA_CRISES,
+  ADA_EAG,
+  AHA_ACC_HFSA_2022,
+  BTS_O2,
+  BTS_SCALES,
+  ESC_HF_2021,
+  ESH_2023,
+  HF_WEIGHT,
+  HOME_BP,
+  HOME_BP_SCHEDULE,
+  NEWS2,
+  PROGRAMME_CHOICE,
+} from './rule-sources';
 
-export const PROTOCOL_KEYS = ['hypertension', 'heart_failure', 'copd', 'diabetes'] as const;
+export const PROTOCOL_KEYS = [
+  'hypertension',
+  'heart_failure',
+  'copd',
+  'copd_hypercapnic',
+  'diabetes',
+] as const;
 export type ProtocolKey = (typeof PROTOCOL_KEYS)[number];
-
-export interface ProtocolRule extends ConfiguredRule {
-  /**
-   * Rules of one group describe one finding at different severities (or durations): a patient
-   * has one alert per group, which takes the worst severity. The groups of the default
-   * thresholds (`bp.high`, `spo2.low`, ...) are reused, so a patient keeps an open alert when
-   * protocols replace the defaults.
-   */
-  group: string;
-  description: string;
-  /** The clinical source of the cut-off, or a plain statement that it is a programme choice. */
-  source: string;
-  /**
-   * A new episode from this rule first asks the patient to re-measure the rule's types: the
-   * alert waits as `pending_confirmation` (ALERT_CONFIRM_WITHIN_SECONDS) and becomes critical
-   * when the re-measurement breaches it again or none arrives. Marked on the hypertensive-crisis
-   * rules, where a single cuff reading is often an artefact (talking, cuff size, no rest) and
-   * guidelines ask for a repeat before acting.
-   */
-  remeasure?: true;
-}
 
 export interface Protocol {
   key: ProtocolKey;
   name: string;
-  rules: readonly ProtocolRule[];
+  /**
+   * Each group a protocol defines replaces the default rules of that group for its patients;
+   * the groups it leaves out keep the defaults. A group is therefore defined whole, every
+   * severity the defaults cover included, unless the protocol deliberately changes the target
+   * (SpO2 scale 2 in `copd_hypercapnic`).
+   */
+  rules: readonly PublishedRule[];
 }
 
-const ACC_AHA_2017 =
-  '2017 ACC/AHA Guideline for High Blood Pressure in Adults (Whelton et al., Hypertension 2018;71:e13-e115)';
-const ESC_ESH_2018 =
-  '2018 ESC/ESH Guidelines for arterial hypertension (Williams et al., Eur Heart J 2018;39:3021-3104)';
-const ESH_HOME_BP =
-  'ESH practice guidelines for home blood pressure monitoring (Parati et al., J Hum Hypertens 2010;24:779-785) and for office and out-of-office measurement (Stergiou et al., J Hypertens 2021;39:1293-1302)';
-const NEWS2 = 'Royal College of Physicians, National Early Warning Score (NEWS) 2, 2017';
-const HF_WEIGHT =
-  'HFSA 2010 Comprehensive Heart Failure Practice Guideline (Lindenfeld et al., J Card Fail 2010;16:e1-e194), daily weights in self-care; AHA "Self-Check Plan for HF Management": report a gain of more than 2 lb in a day or 5 lb in a week';
-const AHA_ACC_HFSA_2022 =
-  '2022 AHA/ACC/HFSA Guideline for the Management of Heart Failure (Heidenreich et al., Circulation 2022;145:e895-e1032)';
-const ESC_HF_2021 =
-  '2021 ESC Guidelines for heart failure (McDonagh et al., Eur Heart J 2021;42:3599-3726), diuretics titrated to euvolaemia ("dry weight")';
-const GOLD_2024 =
-  'GOLD 2024 Report (Global Initiative for Chronic Obstructive Lung Disease), management of exacerbations: oxygen titrated to SpO2 88-92 %';
-const BTS_O2 =
-  "BTS guideline for oxygen use in adults (O'Driscoll et al., Thorax 2017;72:ii1-ii90): target 88-92 % for patients at risk of hypercapnic respiratory failure";
-const ADA_2024 =
-  'ADA Standards of Care in Diabetes 2024, section 6: level 1 hypoglycaemia <70 mg/dL, level 2 <54 mg/dL';
-const ADA_CRISES =
-  'ADA consensus report on hyperglycaemic crises in adults (Umpierrez et al., Diabetes Care 2024;47:1257)';
-const ADA_EAG =
-  'ADA Standards of Care in Diabetes 2024, section 6 (A1C 8 % corresponds to an estimated average glucose of 183 mg/dL; ADAG study, Nathan et al., Diabetes Care 2008;31:1473-1478)';
-const ADHERENCE = 'Programme adherence rule, not a clinical cut-off: ';
+const ADHERENCE = `${PROGRAMME_CHOICE}an adherence rule, not a clinical cut-off: `;
+
+/** Temperature for COPD: a low-grade fever may herald an infective exacerbation. */
+const COPD_TEMPERATURE = (prefix: string): PublishedRule[] => [
+  {
+    id: `${prefix}.temp.high`,
+    group: 'temp.high',
+    description: 'Body temperature >= 39.1 °C',
+    citation: `${NEWS2}: temperature >= 39.1 scores 2`,
+    definition: {
+      kind: 'threshold',
+      type: 'body_temperature',
+      operator: '>=',
+      value: 39.1,
+      severity: 'warning',
+    },
+  },
+  {
+    id: `${prefix}.temp.raised`,
+    group: 'temp.high',
+    description: 'Body temperature >= 38.1 °C (possible infective exacerbation)',
+    citation: `${NEWS2}: temperature 38.1-39.0 scores 1`,
+    definition: {
+      kind: 'threshold',
+      type: 'body_temperature',
+      operator: '>=',
+      value: 38.1,
+      severity: 'info',
+    },
+  },
+  {
+    id: `${prefix}.spo2.missed`,
+    group: 'spo2.missed',
+    description: 'No oxygen saturation for 48 hours',
+    citation: `${ADHERENCE}daily oximetry in the monitoring plan; 48 h allows one missed day`,
+    definition: { kind: 'missed', type: 'oxygen_saturation', hours: 48, severity: 'info' },
+  },
+];
 
 /** Rule sets an organisation starts from and then edits. Definitions are valid against docs/rules.schema.json. */
 export const PROTOCOLS: ReadonlyArray<Protocol> = [
@@ -64,9 +85,8 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       {
         id: 'hypertension.bp.crisis',
         group: 'bp.high',
-        description:
-          'Blood pressure at hypertensive-crisis level (systolic >= 180 or diastolic >= 120 mm[Hg])',
-        source: `${ACC_AHA_2017}: hypertensive crisis >180 and/or >120 mm Hg; alerting at exactly 180/120 is the safer side`,
+        description: 'Blood pressure at hypertensive-crisis level (systolic >= 180 or diastolic >= 120 mmHg)',
+        citation: `${ACC_AHA_2017}: hypertensive crisis >180 and/or >120 mm Hg; alerting at exactly 180/120 is the safer side`,
         remeasure: true,
         definition: {
           kind: 'any',
@@ -78,10 +98,23 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         },
       },
       {
+        id: 'hypertension.bp.grade3',
+        group: 'bp.high',
+        description: 'Diastolic blood pressure in the grade 3 range (>= 110 mmHg)',
+        citation: `${ESH_2023}: grade 3 >= 180 and/or >= 110 mm Hg`,
+        definition: {
+          kind: 'threshold',
+          type: 'blood_pressure_diastolic',
+          operator: '>=',
+          value: 110,
+          severity: 'warning',
+        },
+      },
+      {
         id: 'hypertension.bp.grade2',
         group: 'bp.high',
-        description: 'Blood pressure in the grade 2 range (systolic >= 160 or diastolic >= 100 mm[Hg])',
-        source: `${ESC_ESH_2018}: grade 2 >=160 and/or >=100 mm Hg`,
+        description: 'Blood pressure in the grade 2 range (systolic >= 160 or diastolic >= 100 mmHg)',
+        citation: `${ESH_2023}: grade 2 160-179 and/or 100-109 mm Hg`,
         definition: {
           kind: 'any',
           conditions: [
@@ -95,8 +128,8 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         id: 'hypertension.bp.home-average',
         group: 'bp.home-average',
         description:
-          'Home blood pressure above target: 7-day average systolic >= 135 or diastolic >= 85 mm[Hg] (at least 12 readings)',
-        source: `${ESC_ESH_2018}: home BP hypertension >=135 and/or >=85 mm Hg; ${ESH_HOME_BP}: 7 days, morning and evening, at least 12 readings`,
+          'Home blood pressure at or above the diagnostic threshold: 7-day average systolic >= 135 or diastolic >= 85 mmHg (at least 12 readings)',
+        citation: `${HOME_BP}. ${HOME_BP_SCHEDULE}`,
         definition: {
           kind: 'any',
           conditions: [
@@ -125,12 +158,12 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       {
         id: 'hypertension.bp.low',
         group: 'bp.low',
-        description: 'Systolic blood pressure below 90 mm[Hg] (hypotension, e.g. over-treatment)',
-        source: `${NEWS2}: systolic <= 90 scores 3`,
+        description: 'Systolic blood pressure <= 90 mmHg (hypotension, e.g. over-treatment)',
+        citation: `${NEWS2}: systolic <= 90 scores 3 (warning: see default.bp.low)`,
         definition: {
           kind: 'threshold',
           type: 'blood_pressure_systolic',
-          operator: '<',
+          operator: '<=',
           value: 90,
           severity: 'warning',
         },
@@ -144,8 +177,8 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       {
         id: 'heart_failure.weight.day',
         group: 'weight.gain',
-        description: 'Body weight up more than 2 lb (0.9 kg) within 24 hours',
-        source: HF_WEIGHT,
+        description: 'Body weight up 2 lb (0.9 kg) or more within 24 hours',
+        citation: HF_WEIGHT,
         definition: {
           kind: 'change',
           type: 'body_weight',
@@ -159,8 +192,8 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       {
         id: 'heart_failure.weight.week',
         group: 'weight.gain',
-        description: 'Body weight up more than 5 lb (2.3 kg) within 7 days',
-        source: HF_WEIGHT,
+        description: 'Body weight up 5 lb (2.3 kg) or more within 7 days',
+        citation: HF_WEIGHT,
         definition: {
           kind: 'change',
           type: 'body_weight',
@@ -174,8 +207,8 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       {
         id: 'heart_failure.weight.dry',
         group: 'weight.dry',
-        description: "Body weight more than 2 kg above the patient's dry weight, on two weighings in a row",
-        source: `${ESC_HF_2021}. The 2 kg margin and the confirmation are a programme choice; set the dry weight per patient`,
+        description: "Body weight 2 kg or more above the patient's dry weight, on two weighings in a row",
+        citation: `${ESC_HF_2021}. ${PROGRAMME_CHOICE}the 2 kg margin and the confirmation; the dry weight is set per patient (PUT /api/patients/{id}/baselines)`,
         definition: {
           kind: 'change',
           type: 'body_weight',
@@ -190,12 +223,12 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       {
         id: 'heart_failure.bp.low',
         group: 'bp.low',
-        description: 'Systolic blood pressure below 90 mm[Hg] (may limit guideline-directed therapy)',
-        source: `${NEWS2}: systolic <= 90 scores 3; ${AHA_ACC_HFSA_2022}, symptomatic hypotension`,
+        description: 'Systolic blood pressure <= 90 mmHg (may limit guideline-directed therapy)',
+        citation: `${NEWS2}: systolic <= 90 scores 3; ${AHA_ACC_HFSA_2022}, symptomatic hypotension`,
         definition: {
           kind: 'threshold',
           type: 'blood_pressure_systolic',
-          operator: '<',
+          operator: '<=',
           value: 90,
           severity: 'warning',
         },
@@ -204,20 +237,26 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         id: 'heart_failure.weight.missed',
         group: 'weight.missed',
         description: 'No body weight for 48 hours',
-        source: `${ADHERENCE}daily weighing is part of HF self-care (${AHA_ACC_HFSA_2022}); 48 h allows one missed morning`,
+        citation: `${ADHERENCE}daily weighing is part of HF self-care (${AHA_ACC_HFSA_2022}); 48 h allows one missed morning`,
         definition: { kind: 'missed', type: 'body_weight', hours: 48, severity: 'info' },
       },
     ],
   },
   {
+    // COPD without hypercapnic respiratory failure keeps SpO2 scale 1 (the defaults).
     key: 'copd',
     name: 'COPD',
+    rules: COPD_TEMPERATURE('copd'),
+  },
+  {
+    key: 'copd_hypercapnic',
+    name: 'COPD with hypercapnic respiratory failure (SpO2 target 88-92 %)',
     rules: [
       {
-        id: 'copd.spo2.critical',
+        id: 'copd_hypercapnic.spo2.critical',
         group: 'spo2.low',
         description: 'Oxygen saturation <= 83 %',
-        source: `${NEWS2} (SpO2 scale 2, for hypercapnic respiratory failure): <= 83 % scores 3`,
+        citation: `${NEWS2} (SpO2 scale 2): <= 83 % scores 3. ${BTS_SCALES}`,
         definition: {
           kind: 'threshold',
           type: 'oxygen_saturation',
@@ -227,52 +266,20 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         },
       },
       {
-        id: 'copd.spo2.low',
+        id: 'copd_hypercapnic.spo2.low',
         group: 'spo2.low',
-        description: 'Oxygen saturation below 88 % on two readings in a row',
-        source: `${GOLD_2024}; ${BTS_O2}. A second reading confirms it, since a single low spot check is often a probe artefact`,
+        description: 'Oxygen saturation below the 88-92 % target (< 88 %), confirmed by a re-measurement',
+        citation: `${BTS_O2}; ${NEWS2} (SpO2 scale 2): 84-87 % scores 1-2. A single low spot check is often a probe artefact, so the patient is asked to re-measure first`,
+        remeasure: true,
         definition: {
           kind: 'threshold',
           type: 'oxygen_saturation',
           operator: '<',
           value: 88,
-          consecutive: 2,
           severity: 'warning',
         },
       },
-      {
-        id: 'copd.hr.high',
-        group: 'hr.high',
-        description: 'Heart rate >= 111 /min',
-        source: `${NEWS2}: pulse 111-130 scores 2`,
-        definition: {
-          kind: 'threshold',
-          type: 'heart_rate',
-          operator: '>=',
-          value: 111,
-          severity: 'warning',
-        },
-      },
-      {
-        id: 'copd.temp.high',
-        group: 'temp.high',
-        description: 'Body temperature >= 38.1 Cel (possible infective exacerbation)',
-        source: `${NEWS2}: temperature 38.1-39.0 scores 1`,
-        definition: {
-          kind: 'threshold',
-          type: 'body_temperature',
-          operator: '>=',
-          value: 38.1,
-          severity: 'info',
-        },
-      },
-      {
-        id: 'copd.spo2.missed',
-        group: 'spo2.missed',
-        description: 'No oxygen saturation for 48 hours',
-        source: `${ADHERENCE}daily oximetry in the monitoring plan; 48 h allows one missed day`,
-        definition: { kind: 'missed', type: 'oxygen_saturation', hours: 48, severity: 'info' },
-      },
+      ...COPD_TEMPERATURE('copd_hypercapnic'),
     ],
   },
   {
@@ -283,7 +290,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         id: 'diabetes.glucose.hypo.level2',
         group: 'glucose.low',
         description: 'Blood glucose below 54 mg/dL (level 2 hypoglycaemia)',
-        source: ADA_2024,
+        citation: ADA_2024,
         definition: {
           kind: 'threshold',
           type: 'blood_glucose',
@@ -296,7 +303,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         id: 'diabetes.glucose.hypo.level1',
         group: 'glucose.low',
         description: 'Blood glucose below 70 mg/dL (level 1 hypoglycaemia)',
-        source: ADA_2024,
+        citation: ADA_2024,
         definition: {
           kind: 'threshold',
           type: 'blood_glucose',
@@ -309,7 +316,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         id: 'diabetes.glucose.hyper.severe',
         group: 'glucose.high',
         description: 'Blood glucose >= 400 mg/dL (risk of hyperglycaemic crisis)',
-        source: ADA_CRISES,
+        citation: `${PROGRAMME_CHOICE}400 mg/dL asks for same-day contact, below the 600 mg/dL of HHS. ${ADA_CRISES}`,
         definition: {
           kind: 'threshold',
           type: 'blood_glucose',
@@ -322,7 +329,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         id: 'diabetes.glucose.hyper',
         group: 'glucose.high',
         description: 'Blood glucose >= 250 mg/dL (check ketones)',
-        source: ADA_CRISES,
+        citation: `${PROGRAMME_CHOICE}250 mg/dL was the 2009 DKA criterion; the 2024 consensus uses >= 200 with ketosis. ${ADA_CRISES}`,
         definition: {
           kind: 'threshold',
           type: 'blood_glucose',
@@ -334,8 +341,9 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
       {
         id: 'diabetes.glucose.average',
         group: 'glucose.average',
-        description: '14-day average glucose >= 183 mg/dL (above the A1C 8 % goal; at least 14 readings)',
-        source: ADA_EAG,
+        description:
+          '14-day average glucose >= 183 mg/dL (above the less stringent A1C goal of 8 %; at least 14 readings)',
+        citation: ADA_EAG,
         definition: {
           kind: 'average',
           type: 'blood_glucose',
@@ -351,7 +359,7 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
         id: 'diabetes.glucose.missed',
         group: 'glucose.missed',
         description: 'No blood glucose for 72 hours',
-        source: `${ADHERENCE}72 h allows a weekend without readings`,
+        citation: `${ADHERENCE}72 h allows a weekend without readings`,
         definition: { kind: 'missed', type: 'blood_glucose', hours: 72, severity: 'info' },
       },
     ],

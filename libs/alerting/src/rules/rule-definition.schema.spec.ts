@@ -268,15 +268,21 @@ describe('docs/rules.schema.json', () => {
 });
 
 describe('PROTOCOLS', () => {
-  it('offers the four templates', () => {
-    expect(PROTOCOLS.map((p) => p.key)).toEqual(['hypertension', 'heart_failure', 'copd', 'diabetes']);
+  it('offers the five templates, COPD with and without hypercapnic respiratory failure', () => {
+    expect(PROTOCOLS.map((p) => p.key)).toEqual([
+      'hypertension',
+      'heart_failure',
+      'copd',
+      'copd_hypercapnic',
+      'diabetes',
+    ]);
   });
 
   it.each(PROTOCOLS.flatMap((p) => p.rules.map((rule) => [rule.id, rule] as const)))(
     '%s validates against the schema and cites a source',
     (_id, rule) => {
       expect(validateRuleDefinition(rule.definition)).toMatchObject({ ok: true });
-      expect(rule.source.trim().length).toBeGreaterThan(20);
+      expect(rule.citation.trim().length).toBeGreaterThan(20);
       expect(rule.description.trim()).not.toBe('');
     },
   );

@@ -161,7 +161,7 @@ export function ruleDefinitionSchema(): Record<string, unknown> {
           amount: {
             type: 'number',
             exclusiveMinimum: 0,
-            description: 'Exclusive: the change must be more than this.',
+            description: 'Inclusive: a change of this much or more fires.',
           },
           unit: comparison.unit,
           windowHours: positive(RULE_LIMITS.maxWindowHours),

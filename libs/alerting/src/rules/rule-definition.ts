@@ -69,7 +69,10 @@ export interface ChangeRuleDefinition extends RulePersistence {
   kind: 'change';
   type: VitalType;
   direction: ChangeDirection;
-  /** Exclusive: the change must be MORE than `amount` ("up more than 2 lb"). */
+  /**
+   * Inclusive: a change of `amount` or more fires ("2 lb or more in a day"), judged at the
+   * precision readings are stored at (`changeMeetsAmount`).
+   */
   amount: number;
   unit?: string;
   /** Compared with readings measured up to `windowHours` (+ `graceMinutes`) earlier... */
@@ -100,6 +103,27 @@ export type RuleDefinition =
 export interface ConfiguredRule<D extends RuleDefinition = RuleDefinition> {
   id: string;
   definition: D;
+}
+
+/** A rule as the defaults and the protocol templates publish it. */
+export interface PublishedRule extends ConfiguredRule {
+  /**
+   * Rules of one group describe one finding at different severities (or durations): a patient
+   * has one alert per group, which takes the worst severity. A protocol that defines a group
+   * replaces the defaults of that group, and only of that group.
+   */
+  group: string;
+  description: string;
+  /** The clinical source of the cut-off, or a plain statement that it is a programme choice. */
+  citation: string;
+  /**
+   * A new episode from this rule first asks the patient to re-measure the rule's types: the
+   * alert waits as `pending_confirmation` (ALERT_CONFIRM_WITHIN_SECONDS) and opens when the
+   * re-measurement breaches it again or none arrives. Marked where a single reading is often an
+   * artefact (a cuff reading taken talking or without rest, a low spot check from a moving
+   * probe) and guidelines ask for a repeat before acting.
+   */
+  remeasure?: true;
 }
 
 export const DEFAULT_CHANGE_GRACE_MINUTES = 180;
@@ -160,6 +184,16 @@ function normaliseAny(rule: RuleDefinition): RuleDefinition {
     case 'missed':
       return rule;
   }
+}
+
+/**
+ * Whether a change (signed in the rule's direction) reaches a `change` rule's amount, both in
+ * the catalogue unit. Readings are stored rounded to the catalogue precision (0.01 kg), so a
+ * gain of exactly 2 lb weighed in pounds can arrive as 0.90 kg against 0.907 kg: one storage
+ * step of slack keeps "2 lb or more" true for it.
+ */
+export function changeMeetsAmount(type: VitalType, change: number, amount: number): boolean {
+  return change >= tidy(amount - 10 ** -VITALS[type].precision);
 }
 
 /** Whether `value` meets `operator cutoff`, both in the same unit. */

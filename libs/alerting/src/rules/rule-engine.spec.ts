@@ -144,9 +144,10 @@ describe('change rules', () => {
   };
   const weight = (kg: number, atHours: number) => reading('body_weight', kg, atHours);
 
-  it('treats amount as exclusive: up 0.9 kg in 24 h does not fire, 0.91 kg does', () => {
-    expect(fired(day, [weight(80, 0)], [weight(80.9, 24)])).toEqual([]);
-    expect(fired(day, [weight(80, 0)], [weight(80.91, 24)])).toEqual([0.91]);
+  it('treats amount as inclusive, to the 0.01 kg readings are stored at: up 0.9 kg fires, 0.88 kg does not', () => {
+    expect(fired(day, [weight(80, 0)], [weight(80.9, 24)])).toEqual([0.9]);
+    expect(fired(day, [weight(80, 0)], [weight(80.89, 24)])).toEqual([0.89]);
+    expect(fired(day, [weight(80, 0)], [weight(80.88, 24)])).toEqual([]);
   });
 
   it('counts the largest rise within the window (from the lowest earlier reading)', () => {
@@ -168,13 +169,17 @@ describe('change rules', () => {
   it('fires on a fall for a decrease rule and not on a rise', () => {
     const fall: RuleDefinition = { ...day, direction: 'decrease', amount: 1.5 };
     expect(fired(fall, [weight(80, 0)], [weight(78.4, 20)])).toEqual([-1.6]);
-    expect(fired(fall, [weight(80, 0)], [weight(78.5, 20)])).toEqual([]);
+    expect(fired(fall, [weight(80, 0)], [weight(78.5, 20)])).toEqual([-1.5]);
+    expect(fired(fall, [weight(80, 0)], [weight(78.6, 20)])).toEqual([]);
     expect(fired(fall, [weight(80, 0)], [weight(82, 20)])).toEqual([]);
   });
 
-  it('reads "more than 2 lb" as more than 0.907 kg: 0.90 kg does not fire, 0.91 kg does', () => {
+  it('reads "2 lb or more" so that exactly 2 lb weighed in pounds fires (0.90 kg stored), 1.9 lb does not', () => {
     const pounds = protocolRule('heart_failure.weight.day');
-    expect(fired(pounds, [weight(81.65, 0)], [weight(82.55, 24)])).toEqual([]);
+    // 180 lb then 182 lb: 81.65 kg then 82.55 kg once rounded to the catalogue precision.
+    const lb = (value: number, hours: number) => reading('body_weight', value, hours, { unit: '[lb_av]' });
+    expect(fired(pounds, [lb(180, 0)], [lb(182, 24)])).toEqual([0.9]);
+    expect(fired(pounds, [lb(180, 0)], [lb(181.9, 24)])).toEqual([]);
     expect(fired(pounds, [weight(81.65, 0)], [weight(82.56, 24)])).toEqual([0.91]);
   });
 
@@ -196,9 +201,9 @@ describe('change rules', () => {
       severity: 'warning',
     };
     const at = (kg: number) => evaluate(dry, [], [weight(kg, 0)], { baselines: { dry_weight: 80 } }).findings;
-    expect(at(82)).toEqual([]);
-    expect(at(82.01).map((f) => [f.value, f.detail])).toEqual([
-      [2.01, 'body_weight 82.01 kg is 2.01 kg above dry_weight 80 kg'],
+    expect(at(81.98)).toEqual([]);
+    expect(at(82).map((f) => [f.value, f.detail])).toEqual([
+      [2, 'body_weight 82 kg is 2 kg above dry_weight 80 kg'],
     ]);
     expect(evaluate(dry, [], [weight(90, 0)]).skipped).toEqual([
       { ruleId: 'rule-0', reason: 'the patient has no dry_weight baseline' },
@@ -375,8 +380,10 @@ describe('evaluateRules', () => {
     expect(reversed).toEqual(forward);
     expect(forward.findings.map((f) => f.ruleId)).toEqual([
       'hypertension.bp.crisis',
+      'hypertension.bp.grade3',
       'hypertension.bp.grade2',
-      'copd.spo2.critical',
+      'copd_hypercapnic.spo2.critical',
+      'copd_hypercapnic.spo2.low',
       'diabetes.glucose.hypo.level2',
       'diabetes.glucose.hypo.level1',
     ]);
@@ -390,8 +397,7 @@ describe('historyNeeded', () => {
       blood_pressure_systolic: { hours: 0, count: 27 },
       blood_pressure_diastolic: { hours: 0, count: 27 },
       body_weight: { hours: 171, count: 1 },
-      oxygen_saturation: { hours: 0, count: 1 },
-      heart_rate: { hours: 0, count: 0 },
+      oxygen_saturation: { hours: 0, count: 0 },
       body_temperature: { hours: 0, count: 0 },
       blood_glucose: { hours: 0, count: 55 },
     });

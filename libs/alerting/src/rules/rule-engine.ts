@@ -28,7 +28,7 @@ export interface EvaluationInput<R extends EngineReading> {
   /** The batch being evaluated: findings are raised only at these readings. One patient. */
   newReadings: readonly R[];
   /** The same patient's earlier readings, as `historyNeeded` describes; may overlap the batch. */
-  history?: readonly R[];
+  history?: readonly EngineReading[];
   baselines?: PatientBaselines;
   now: Date;
   /** Horizon for `late`: measuredAt older than receivedAt (or `now`) by more than this. */
@@ -89,12 +89,12 @@ export function evaluateRules<R extends EngineReading>(
   rules: readonly ConfiguredRule[],
   input: EvaluationInput<R>,
 ): RuleEvaluation<R> {
-  const fresh = new Set(input.newReadings.map(readingKey));
+  const fresh = new Map(input.newReadings.map((reading) => [readingKey(reading), reading]));
   // The batch is usually stored before it is evaluated, so history may hold it already; the
-  // caller's new reading objects win so triggers are the objects it passed in.
-  const merged = new Map<string, R>();
+  // caller's new reading objects win, and triggers are always the objects it passed in.
+  const merged = new Map<string, EngineReading>();
   for (const reading of input.history ?? []) merged.set(readingKey(reading), reading);
-  for (const reading of input.newReadings) merged.set(readingKey(reading), reading);
+  for (const [key, reading] of fresh) merged.set(key, reading);
   const readings = prepareReadings(merged.values());
   const lateAfterMs = (input.lateAfterMinutes ?? DEFAULT_LATE_AFTER_MINUTES) * MINUTE_MS;
 
@@ -109,13 +109,14 @@ export function evaluateRules<R extends EngineReading>(
     }
     const fires = persistentBreaches(points, rule.definition);
     points.forEach((point, i) => {
-      if (!fires[i] || !fresh.has(readingKey(point.trigger))) return;
-      const arrivedMs = (point.trigger.receivedAt ?? input.now).getTime();
+      const trigger = fires[i] ? fresh.get(readingKey(point.trigger)) : undefined;
+      if (!trigger) return;
+      const arrivedMs = (trigger.receivedAt ?? input.now).getTime();
       findings.push({
         ruleId: rule.id,
         kind: rule.definition.kind,
         severity: rule.definition.severity,
-        trigger: point.trigger,
+        trigger,
         value: point.value,
         breachedAt: new Date(point.atMs),
         late: arrivedMs - point.atMs > lateAfterMs,

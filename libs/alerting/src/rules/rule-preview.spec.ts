@@ -116,7 +116,18 @@ function bruteForce(
   return { breaches, alerts };
 }
 
+/** SpO2 below 88 % on two readings in a row: a persistence rule an organisation may write. */
+const CONFIRMED_LOW_SPO2: RuleDefinition = {
+  kind: 'threshold',
+  type: 'oxygen_saturation',
+  operator: '<',
+  value: 88,
+  consecutive: 2,
+  severity: 'warning',
+};
+
 const definition = (id: string): RuleDefinition => {
+  if (id === 'confirmed-low-spo2') return CONFIRMED_LOW_SPO2;
   const rule = PROTOCOLS.flatMap((p) => p.rules).find((r) => r.id === id);
   if (!rule) throw new Error(id);
   return rule.definition;
@@ -137,7 +148,7 @@ describe('previewRule', () => {
       { kind: 'threshold', type: 'blood_pressure_systolic', operator: '>=', value: 160, severity: 'warning' },
     ],
     ['an any over one measurement', definition('hypertension.bp.grade2')],
-    ['a threshold confirmed by a second reading', definition('copd.spo2.low')],
+    ['a threshold confirmed by a second reading', CONFIRMED_LOW_SPO2],
     [
       'a threshold sustained 12 hours',
       {
@@ -225,7 +236,7 @@ describe('previewRule', () => {
     const large = cohort(1000, 30, 11);
     const readings = [...large.values()].reduce((sum, r) => sum + r.length, 0);
     expect(readings).toBeGreaterThan(1000 * 30 * 4);
-    for (const id of ['hypertension.bp.home-average', 'heart_failure.weight.week', 'copd.spo2.low']) {
+    for (const id of ['hypertension.bp.home-average', 'heart_failure.weight.week', 'confirmed-low-spo2']) {
       const result = previewRule(definition(id), large);
       expect(result.byPatient).toHaveLength(1000);
       expect(result.breaches).toBe(result.byPatient.reduce((sum, p) => sum + p.breaches, 0));

@@ -1,5 +1,20 @@
 import { VITAL_TYPES, toCanonicalUnit, type VitalType } from '@homeward/contracts';
-import type { RuleReading } from './threshold.rule';
+
+/** One measured value, as stored. */
+export interface RuleReading {
+  patientId: string;
+  deviceId: string;
+  messageId: string;
+  measuredAt: Date;
+  type: string;
+  value: number;
+  unit: string;
+}
+
+/** One measurement: the readings a device took together (a cuff's systolic, diastolic and pulse). */
+export function measurementKey(reading: { deviceId: string; messageId: string; measuredAt: Date }): string {
+  return `${reading.deviceId}|${reading.messageId}|${reading.measuredAt.toISOString()}`;
+}
 
 /** A reading as the engine takes it; `receivedAt` (when stored) decides whether it was late. */
 export interface EngineReading extends RuleReading {

@@ -1,9 +1,14 @@
-import { DEFAULT_THRESHOLD_RULES } from './default-thresholds';
-import { conditionHolds } from './threshold.rule';
+import { DEFAULT_RULES } from './default-rules';
+import { meets, type RuleOperator } from './rule-definition';
 
-const CRITICAL_DEFAULTS = DEFAULT_THRESHOLD_RULES.filter((rule) => rule.severity === 'critical').flatMap(
-  (rule) => rule.anyOf,
-);
+/** The single-reading conditions of the default critical rules, in catalogue units. */
+const CRITICAL_DEFAULTS: ReadonlyArray<{ type: string; operator: RuleOperator; value: number }> =
+  DEFAULT_RULES.filter((rule) => rule.definition.severity === 'critical').flatMap((rule) => {
+    const definition = rule.definition;
+    if (definition.kind === 'threshold') return [definition];
+    if (definition.kind === 'any') return definition.conditions.filter((c) => c.kind !== 'average');
+    return [];
+  });
 
 /**
  * True for a reading past a default critical threshold (a hypertensive crisis, SpO2 <= 91 %,
@@ -14,6 +19,7 @@ const CRITICAL_DEFAULTS = DEFAULT_THRESHOLD_RULES.filter((rule) => rule.severity
  */
 export function pastCriticalDefault(reading: { type: string; value: number }): boolean {
   return CRITICAL_DEFAULTS.some(
-    (condition) => condition.type === reading.type && conditionHolds(condition, reading.value),
+    (condition) =>
+      condition.type === reading.type && meets(condition.operator, reading.value, condition.value),
   );
 }

@@ -1,36 +1,44 @@
 import { VITALS, type VitalType } from '@homeward/contracts';
-import { DEFAULT_THRESHOLD_RULES } from './default-thresholds';
-import { evaluateThresholds, type RuleFinding, type RuleReading } from './threshold.rule';
+import { batchFindings, type BatchFinding } from '../protocols/batch-findings';
+import { DEFAULT_RULES } from './default-rules';
+import type { EngineReading } from './rule-series';
 
 const PATIENT_ID = 'patient-1';
 const DEVICE_ID = 'device-1';
 const MEASURED_AT = new Date('2026-11-25T07:02:11Z');
 
-function reading(type: VitalType, value: number, messageId = 'msg-1'): RuleReading {
+function reading(type: VitalType, value: number, messageId = 'msg-1'): EngineReading {
   return {
     patientId: PATIENT_ID,
     deviceId: DEVICE_ID,
     messageId,
     measuredAt: MEASURED_AT,
+    receivedAt: MEASURED_AT,
     type,
     value,
     unit: VITALS[type].unit,
   };
 }
 
-function bp(systolic: number, diastolic: number, messageId = 'msg-1'): RuleReading[] {
+function bp(systolic: number, diastolic: number, messageId = 'msg-1'): EngineReading[] {
   return [
     reading('blood_pressure_systolic', systolic, messageId),
     reading('blood_pressure_diastolic', diastolic, messageId),
   ];
 }
 
-function evaluate(readings: RuleReading[]): RuleFinding[] {
-  return evaluateThresholds(readings, DEFAULT_THRESHOLD_RULES);
+/** A patient without protocols or overrides: the default rules, through the one engine. */
+function evaluate(
+  readings: EngineReading[],
+): Array<{ rule: { id: string; severity: string }; trigger: EngineReading }> {
+  return batchFindings(readings, new Map(), [], MEASURED_AT).map((finding: BatchFinding<EngineReading>) => ({
+    rule: { id: finding.ruleId, severity: finding.severity },
+    trigger: finding.trigger,
+  }));
 }
 
 /** The alerts readings raise, as `severity rule-id`. */
-function alerts(readings: RuleReading[]): string[] {
+function alerts(readings: EngineReading[]): string[] {
   return evaluate(readings).map((finding) => `${finding.rule.severity} ${finding.rule.id}`);
 }
 
@@ -39,7 +47,7 @@ function expected(outcome: string): string[] {
   return outcome === 'nothing' ? [] : [outcome];
 }
 
-describe('evaluateThresholds with the default rules', () => {
+describe('the default rules, evaluated by the engine', () => {
   describe('blood pressure', () => {
     it('raises exactly one critical crisis alert for 186/124, triggered by the systolic reading', () => {
       const readings = bp(186, 124);
@@ -58,8 +66,10 @@ describe('evaluateThresholds with the default rules', () => {
       expect(findings[0].trigger).toBe(readings[0]);
     });
 
-    it('keeps 179/119 below crisis level, as a grade 2 warning', () => {
-      expect(alerts(bp(179, 119))).toEqual(['warning default.bp.grade2']);
+    it('keeps 179/119 below crisis level, as a grade 3 warning (diastolic >= 110)', () => {
+      expect(alerts(bp(179, 119))).toEqual(['warning default.bp.grade3']);
+      expect(alerts(bp(150, 110))).toEqual(['warning default.bp.grade3']);
+      expect(alerts(bp(150, 109))).toEqual(['warning default.bp.grade2']);
     });
 
     it('treats a systolic of exactly 180 as a crisis', () => {
@@ -81,9 +91,10 @@ describe('evaluateThresholds with the default rules', () => {
       expect(evaluate(bp(120, 80))).toEqual([]);
     });
 
-    it('warns about a systolic below 90', () => {
+    it('warns about a systolic of 90 or below (NEWS2 scores <= 90 as 3)', () => {
       expect(alerts(bp(85, 55))).toEqual(['warning default.bp.low']);
-      expect(alerts(bp(90, 60))).toEqual([]);
+      expect(alerts(bp(90, 60))).toEqual(['warning default.bp.low']);
+      expect(alerts(bp(91, 60))).toEqual([]);
     });
 
     it('evaluates two measurements separately, each with its own trigger', () => {
@@ -193,8 +204,8 @@ describe('evaluateThresholds with the default rules', () => {
     expect(second.map((f) => f.trigger)).toEqual(first.map((f) => f.trigger));
     expect(first.map((f) => [f.rule.id, f.trigger.messageId, f.trigger.type])).toEqual([
       ['default.bp.crisis', 'msg-1', 'blood_pressure_systolic'],
-      ['default.hr.low', 'msg-1', 'heart_rate'],
       ['default.bp.grade2', 'msg-2', 'blood_pressure_systolic'],
+      ['default.hr.low', 'msg-1', 'heart_rate'],
     ]);
   });
 
@@ -210,20 +221,18 @@ describe('evaluateThresholds with the default rules', () => {
   });
 });
 
-describe('DEFAULT_THRESHOLD_RULES', () => {
-  it('cites a clinical source for every rule', () => {
-    for (const rule of DEFAULT_THRESHOLD_RULES) {
-      expect(rule.source.trim()).not.toBe('');
-    }
+describe('DEFAULT_RULES', () => {
+  it('cites a clinical source, or says it is a programme choice, for every rule', () => {
+    for (const rule of DEFAULT_RULES) expect(rule.citation.trim().length).toBeGreaterThan(20);
   });
 
   it('gives every rule a unique id', () => {
-    const ids = DEFAULT_THRESHOLD_RULES.map((rule) => rule.id);
+    const ids = DEFAULT_RULES.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^default\.[a-z0-9.]+$/);
   });
 
-  it('has at least one condition in every rule', () => {
-    for (const rule of DEFAULT_THRESHOLD_RULES) expect(rule.anyOf.length).toBeGreaterThan(0);
+  it('judges one reading at a time, so patients on the defaults need no history', () => {
+    for (const rule of DEFAULT_RULES) expect(['threshold', 'any']).toContain(rule.definition.kind);
   });
 });
