@@ -112,7 +112,7 @@ describe('Device management against Mosquitto with dynamic security', () => {
     const victim = await api.registerDevice(patientId, 'scale');
     const client = await connectDevice(stack.broker.url, attacker);
     try {
-      // Mosquitto acknowledges a denied QoS 1 publish on MQTT 3.1.1 and drops it (TRAPS 8).
+      // Mosquitto acknowledges a denied QoS 1 publish on MQTT 3.1.1 and drops it (`src/handle_publish.c`).
       await client.publishAsync(readingsTopic(victim.id), bpMessage('spoofed-r', 190, 120), { qos: 1 });
       await client.publishAsync(
         bleTopic(victim.id),

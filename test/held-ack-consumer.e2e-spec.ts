@@ -26,7 +26,8 @@ describe('HeldAckMqttConsumer against a real Mosquitto', () => {
   });
 
   // Each test has its own share group: Mosquitto keeps routing a share of the stream to an
-  // offline persistent member (TRAPS.md 6), which would starve the next test.
+  // offline persistent member and holds it until that client id returns (it does not redispatch),
+  // which would starve the next test.
   const consumer = (
     clientId: string,
     onBatch: (messages: InboundMessage[]) => Promise<void>,

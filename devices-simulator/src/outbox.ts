@@ -62,7 +62,8 @@ function dueTime(e: OutboxEntry, staleAfterMs: number, receiptTimeoutMs: number)
 /**
  * A device's messages not yet settled, oldest first. Pure bookkeeping: the device decides when
  * to send; this decides what is due. As firmware should, a message leaves only when the
- * platform's receipt arrives: a PUBACK says the broker has it, not that it was stored (TRAPS 7, 8).
+ * platform's receipt arrives: a PUBACK says the broker has it, not that it was stored
+ * (a broker drops past its queue limits and loses what it had not saved: mosquitto.conf(5)).
  */
 export class Outbox {
   private readonly entries = new Map<string, OutboxEntry>();
@@ -166,7 +167,7 @@ export class Outbox {
   /**
    * After a reconnect: mqtt.js resends its own in-flight packets, so their clocks restart; what
    * the broker had acknowledged but the platform never receipted is sent again now (the broker
-   * may have lost it, TRAPS 7).
+   * may have lost it: Mosquitto writes its store only at an autosave).
    */
   onReconnect(now: number): void {
     for (const entry of this.entries.values()) {

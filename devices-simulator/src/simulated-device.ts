@@ -100,7 +100,8 @@ const ERROR_LOG_EVERY = 30;
  * behaving as the device contract asks firmware to:
  * 1. Every message enters the outbox before it is published. It leaves when the platform's
  *    receipt arrives (stored, duplicate or rejected: a rejected one is logged and dropped), or,
- *    with --no-receipts, on PUBACK. A PUBACK only says the broker has it (TRAPS 7, 8).
+ *    with --no-receipts, on PUBACK. A PUBACK only says the broker has it (see mosquitto.conf(5):
+ *    autosave, max_queued_messages).
  * 2. While disconnected (or a hub is offline) nothing is published; messages wait in the outbox.
  * 3. On reconnect, mqtt.js resends the QoS 1 packets it already had in flight (same bytes);
  *    the outbox publishes everything else it holds, including what the broker acknowledged but

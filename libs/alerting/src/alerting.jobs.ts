@@ -5,7 +5,7 @@ import { JobQueue, REDIS, defineJob, defineRecurringJob } from '@homeward/platfo
 
 /**
  * Alerting's own jobs (it also processes monitoring's `readings.evaluate`). Payloads carry ids
- * only (TRAPS 9); job ids never contain ':' (TRAPS 10).
+ * only (BullMQ stores job data in Redis in clear text); job ids never contain ':' (BullMQ docs, "Job Ids").
  */
 export const ALERTING_JOBS = {
   /**

@@ -100,7 +100,7 @@ export const DEVICE_CONTRACT = {
   /**
    * How long readings are kept: the retention policy in the initial migration (a unit test in
    * the platform compares them). The oldest accepted measuredAt derives from it, so nothing is
-   * acknowledged that retention will drop (TRAPS 29).
+   * acknowledged that retention will drop (a policy drops by time, whatever was accepted).
    */
   retentionYears: 10,
   /**

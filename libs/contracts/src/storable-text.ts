@@ -2,7 +2,7 @@
  * Text PostgreSQL cannot store: `text` and `jsonb` refuse NUL (`invalid byte sequence for
  * encoding "UTF8": 0x00`, failing the whole transaction), and a lone UTF-16 surrogate has no
  * UTF-8 form (the driver would silently store U+FFFD instead). JSON's `\u0000` and `\ud800`
- * escapes produce exactly these, so every input path checks for them before SQL (TRAPS 22).
+ * escapes produce exactly these, so every input path checks for them before SQL.
  */
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -4,7 +4,7 @@ import { DEVICE_CONTRACT } from './device-payload';
 import { deviceHubBatchSchemaV1, deviceMessageSchemaV1 } from './device-payload.schema';
 import { VITALS, VITAL_TYPES, acceptedUnits, toCanonicalUnit } from './vitals.catalog';
 
-/** The example payload from the device contract in the README. */
+/** The example payload of docs/device-contract.md (once in the README), message id aside. */
 const README_EXAMPLE = {
   messageId: 'abc-1',
   measuredAt: '2026-11-25T07:02:11Z',

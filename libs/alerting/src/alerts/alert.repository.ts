@@ -239,7 +239,7 @@ export class AlertRepository {
    * an exclusive sequence range (`beforeSequence` is the keyset cursor of the next page).
    */
   async listInScope(scope: PatientScope, filter: AlertListFilter): Promise<AlertRow[]> {
-    // Ordered by the table column: the select list's `sequence` is text (TRAPS 27).
+    // The table column: ORDER BY would take the select list's text `sequence` (PostgreSQL docs 7.5).
     const { rows } = await this.db.query<AlertRow>(
       `SELECT ${COLUMNS} FROM alerts
        WHERE organization_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::uuid IS NULL OR patient_id = $3)

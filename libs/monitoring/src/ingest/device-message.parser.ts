@@ -330,7 +330,7 @@ function parseBleBody(
   };
 }
 
-/** Too far ahead of the server clock, or older than retention keeps (TRAPS 29). */
+/** Too far ahead of the server clock, or older than retention keeps: the retention policy would drop it. */
 function checkMeasuredAt(
   measuredAt: Date,
   shown: string,

@@ -17,7 +17,8 @@ export const EMBEDDED_INGEST_CLIENT_ID = 'embedded-broker';
 
 /**
  * Ingest inside the all-in-one process's embedded broker: each device publish is batched with
- * others and committed before the broker sends the device its PUBACK (TRAPS 24), so a crash of
+ * others and committed before the broker sends the device its PUBACK (aedes alone would ack on
+ * receipt and keep the message in memory), so a crash of
  * the process loses nothing a device was told is stored.
  */
 @Injectable()

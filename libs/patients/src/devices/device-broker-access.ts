@@ -118,7 +118,8 @@ export function deviceRoleAcls(deviceId: string): DynsecAcl[] {
 /**
  * The role that lets the platform's service account send devices their commands and ingest's
  * receipts: the plugin's admin role (from `mosquitto_ctrl dynsec init`) may not publish outside
- * the control topic, and Mosquitto acknowledges and drops a denied publish (TRAPS 8).
+ * the control topic, and Mosquitto sends a PUBACK for a denied publish and drops it (mosquitto
+ * `src/handle_publish.c`).
  */
 export const SERVICE_COMMANDS_ROLE = 'homeward-device-commands';
 

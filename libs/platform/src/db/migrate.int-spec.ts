@@ -10,7 +10,7 @@ import { migrationsDir, runMigrations, type TimescaleAttempt } from './migrate';
 
 /**
  * Stands in for `CREATE EXTENSION timescaledb` on a server where the extension is installed but
- * not preloaded: the backend answers FATAL and closes the connection (TRAPS 28).
+ * not in `shared_preload_libraries`: the backend answers FATAL and closes the connection.
  */
 const fatalLikeUnpreloadedTimescaleDb: TimescaleAttempt = async (client) => {
   // The socket may close before the caller sees the error: wait for that, the harder case.

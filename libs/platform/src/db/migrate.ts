@@ -42,8 +42,8 @@ export interface TimescaleProbeResult {
 /**
  * Whether the migrations can use TimescaleDB, decided on a throwaway connection. A server with
  * the extension installed but not preloaded answers `CREATE EXTENSION` with FATAL and closes the
- * connection (TRAPS 28); no EXCEPTION block survives that, so the migration's own connection
- * must never be the one to try.
+ * connection (reproduced with TimescaleDB 2.28.3 on PostgreSQL 15); no EXCEPTION block survives
+ * that, so the migration's own connection must never be the one to try.
  */
 export async function probeTimescaleDb(
   databaseUrl: string,

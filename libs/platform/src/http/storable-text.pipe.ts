@@ -3,7 +3,8 @@ import { findUnstorableText } from '@homeward/contracts';
 
 /**
  * Refuses text PostgreSQL cannot store (NUL, lone surrogates) anywhere in a request's body,
- * query or path, naming where it is, before validation or SQL sees it (TRAPS 22).
+ * query or path, naming where it is, before validation or SQL sees it (PostgreSQL's
+ * `text` and `jsonb` refuse NUL, failing the whole transaction).
  */
 @Injectable()
 export class StorableTextPipe implements PipeTransform {

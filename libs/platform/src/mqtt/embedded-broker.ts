@@ -18,8 +18,8 @@ export interface EmbeddedBrokerAccess {
   authorizer: BrokerAuthorizer;
   /**
    * Stores an authorised publish before the publisher gets its PUBACK (aedes acknowledges on
-   * receipt and keeps messages in memory, TRAPS 24). Rejecting disconnects the publisher,
-   * which resends: nothing it was told is safe is lost.
+   * receipt and keeps messages in memory: aedes `lib/handlers/publish.js`). Rejecting
+   * disconnects the publisher, which resends: nothing it was told is safe is lost.
    */
   storeBeforeAck?: (topic: string, payload: Buffer) => Promise<void>;
 }

@@ -98,7 +98,7 @@ const SESSION_EXPIRY_SECONDS = 7 * 24 * 3600;
 export class HeldAckMqttConsumer {
   private client?: MqttClient;
   private generation = 0;
-  /** Arrival-order queue of acknowledgement slots; `ackHead` instead of shift(), which is O(n) (TRAPS 26). */
+  /** Arrival-order queue of acknowledgement slots; `ackHead` instead of shift(), O(n) on large arrays. */
   private ackQueue: AckSlot[] = [];
   private ackHead = 0;
   private readonly heldById = new Map<number, AckSlot>();

@@ -36,7 +36,8 @@ export class MqttPublisher implements OnApplicationBootstrap, OnApplicationShutd
       return;
     }
     // A random id outside the devices' `device-` space: several workers never take over each
-    // other's connection (TRAPS 23), and a publisher needs no persistent session.
+    // other's connection (MQTT 3.1.1 §3.1.4: a second connection with the same client id takes over), and a
+    // publisher needs no persistent session.
     const clientId = `homeward-publisher-${randomBytes(6).toString('hex')}`;
     const client = connect(this.config.MQTT_URL, {
       clientId,
