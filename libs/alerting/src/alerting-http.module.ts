@@ -5,6 +5,10 @@ import { PatientsModule } from '@homeward/patients';
 import { AlertMetricsController } from './alert-metrics/alert-metrics.controller';
 import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
+import { AlertEpisodeRepository } from './alerts/alert-episode.repository';
+import { AlertHistoryRepository } from './alerts/alert-history.repository';
+import { AlertMetricsRepository } from './alerts/alert-metrics.repository';
+import { AlertOccurrenceRepository } from './alerts/alert-occurrence.repository';
 import { AlertRepository } from './alerts/alert.repository';
 import { PatientAlertsController } from './alerts/patient-alerts.controller';
 import { WorklistController } from './worklist/worklist.controller';
@@ -35,6 +39,10 @@ import { RulesController } from './rule-preview/rules.controller';
     RulePreviewService,
     AlertMetricsService,
     AlertRepository,
+    AlertEpisodeRepository,
+    AlertHistoryRepository,
+    AlertOccurrenceRepository,
+    AlertMetricsRepository,
     EscalationSettingsService,
     EscalationRepository,
   ],

@@ -14,6 +14,10 @@ import { RuleOverrideRepository } from './protocols/rule-override.repository';
 import { RuleOverrideService } from './protocols/rule-override.service';
 import { ProtocolService } from './protocols/protocol.service';
 import { AlertPublisher } from './alerts/alert-publisher';
+import { AlertEpisodeRepository } from './alerts/alert-episode.repository';
+import { AlertHistoryRepository } from './alerts/alert-history.repository';
+import { AlertMetricsRepository } from './alerts/alert-metrics.repository';
+import { AlertOccurrenceRepository } from './alerts/alert-occurrence.repository';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
@@ -48,6 +52,10 @@ const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, E
   providers: [
     AlertService,
     AlertRepository,
+    AlertEpisodeRepository,
+    AlertHistoryRepository,
+    AlertOccurrenceRepository,
+    AlertMetricsRepository,
     AlertPublisher,
     ProtocolService,
     PatientProtocolRepository,
@@ -78,6 +86,10 @@ export class AlertingModule {}
     AlertsConfirmSweepProcessor,
     AlertPublisher,
     AlertRepository,
+    AlertEpisodeRepository,
+    AlertHistoryRepository,
+    AlertOccurrenceRepository,
+    AlertMetricsRepository,
     PatientProtocolRepository,
     RuleOverrideRepository,
     PatientRuleSets,

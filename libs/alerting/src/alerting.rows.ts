@@ -1,5 +1,5 @@
 /** Row types of the alerts table. */
-import type { AlertStatus, Severity } from '@homeward/contracts';
+import type { AlertEventAction, AlertStatus, Severity } from '@homeward/contracts';
 
 export interface NewAlertRow {
   organizationId: string;
@@ -72,7 +72,7 @@ export interface DeviceCommandRow {
 /** One action on an alert: its history. */
 export interface AlertEventRow {
   id: string;
-  action: string;
+  action: AlertEventAction;
   actorUserId: string | null;
   fromStatus: AlertStatus;
   toStatus: AlertStatus;

@@ -2,6 +2,7 @@ export * from './vitals.catalog';
 export * from './display-units';
 export * from './device-payload';
 export * from './domain-values';
+export * from './alert-lifecycle';
 export * from './device-payload.schema';
 export * from './rejection-reasons';
 export * from './socket-events';

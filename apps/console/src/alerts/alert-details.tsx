@@ -1,12 +1,11 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { AlertDto } from '@homeward/contracts';
+import { actionAllowed, displayUnit, isActiveAlertStatus, type AlertDto } from '@homeward/contracts';
 import { formatDateTime } from '../lib/format';
 import { ActionError } from './action-error';
 import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
 import { useAlertAction, useAlertDetail, useColleagues, type AlertActionRequest } from './alert-queries';
 import { PatientName } from './alert-row';
 
-const ACTIVE = ['pending_confirmation', 'open', 'acknowledged', 'escalated'];
 const SNOOZE_HOURS = [1, 4, 8, 24];
 
 const ACTION_WORDS: Record<AlertActionRequest['action'], string> = {
@@ -43,7 +42,7 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
   const [reason, setReason] = useState('');
   const [last, setLast] = useState<AlertActionRequest['action']>('acknowledge');
   const ids = { assignee: useId(), note: useId(), snooze: useId(), reason: useId() };
-  const active = ACTIVE.includes(alert.status);
+  const active = isActiveAlertStatus(alert.status);
   const names = new Map(colleagues.data?.items.map((user) => [user.id, user.displayName]));
 
   useEffect(() => heading.current?.focus(), [alert.id]);
@@ -88,7 +87,7 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
           <>
             <dt>Latest value</dt>
             <dd>
-              {alert.lastValue} {alert.trigger.unit}
+              {alert.lastValue} {displayUnit(alert.trigger.unit)}
               {alert.lastMeasuredAt && `, measured ${formatDateTime(alert.lastMeasuredAt)}`}
             </dd>
           </>
@@ -108,16 +107,14 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
       <div className="details-buttons">
         <button
           type="button"
-          disabled={!['pending_confirmation', 'open', 'escalated'].includes(alert.status) || action.isPending}
+          disabled={!actionAllowed('acknowledge', alert.status) || action.isPending}
           onClick={() => run({ action: 'acknowledge' })}
         >
           Acknowledge
         </button>
         <button
           type="button"
-          disabled={
-            !['pending_confirmation', 'open', 'acknowledged'].includes(alert.status) || action.isPending
-          }
+          disabled={!actionAllowed('escalate', alert.status) || action.isPending}
           onClick={() => run({ action: 'escalate' })}
         >
           Escalate

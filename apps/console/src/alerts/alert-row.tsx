@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { AlertDto } from '@homeward/contracts';
+import { actionAllowed, type AlertDto } from '@homeward/contracts';
 import { formatAge, formatDateTime } from '../lib/format';
 import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
 import { useAlertAction, usePatient } from './alert-queries';
@@ -27,7 +27,7 @@ interface AlertRowProps {
 /** One alert: who, what fired, how bad, where it stands, how long it has waited, who has it. */
 export function AlertRow({ alert, now, assigneeName, selected, onSelect }: AlertRowProps) {
   const acknowledge = useAlertAction(alert.id);
-  const canAcknowledge = ['pending_confirmation', 'open', 'escalated'].includes(alert.status);
+  const canAcknowledge = actionAllowed('acknowledge', alert.status);
   return (
     <tr className={`severity-${alert.severity}${selected ? ' selected' : ''}`} data-alert-id={alert.id}>
       <td>

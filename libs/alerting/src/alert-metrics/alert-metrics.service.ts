@@ -1,7 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
 import type { AlertStateCountRow } from '../alerting.rows';
-import { AlertRepository } from '../alerts/alert.repository';
+import { AlertMetricsRepository } from '../alerts/alert-metrics.repository';
 
 const WEEK_MS = 7 * 24 * 3600_000;
 
@@ -21,7 +21,7 @@ export interface AlertMetrics {
 @Injectable()
 export class AlertMetricsService {
   constructor(
-    private readonly alerts: AlertRepository,
+    private readonly metrics: AlertMetricsRepository,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
   ) {}
@@ -36,8 +36,8 @@ export class AlertMetricsService {
       });
     const scope = this.access.patientScope(principal);
     const [counts, times] = await Promise.all([
-      this.alerts.countByState(scope, from, to),
-      this.alerts.responseTimes(scope, from, to),
+      this.metrics.countByState(scope, from, to),
+      this.metrics.responseTimes(scope, from, to),
     ]);
     await this.audit.record(principal, 'alert.list', { resourceType: 'alert_metrics' });
     const weeks = (to.getTime() - from.getTime()) / WEEK_MS;

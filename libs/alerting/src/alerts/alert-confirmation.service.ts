@@ -18,7 +18,8 @@ import { unreliableFlags, unreliableMeasurements } from '../rules/measurement-qu
 import { measurementKey } from '../rules/rule-series';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
-import { AlertRepository } from './alert.repository';
+import { AlertEpisodeRepository } from './alert-episode.repository';
+import { AlertHistoryRepository } from './alert-history.repository';
 import { DeviceCommandRepository } from './device-command.repository';
 import { decideConfirmation, measurementsOf, needsRemeasure, type Remeasurement } from './remeasure';
 
@@ -48,7 +49,8 @@ export interface RemeasureRequest {
 export class AlertConfirmationService {
   constructor(
     private readonly db: Database,
-    private readonly alerts: AlertRepository,
+    private readonly episodes: AlertEpisodeRepository,
+    private readonly history: AlertHistoryRepository,
     private readonly commands: DeviceCommandRepository,
     private readonly jobs: AlertingJobs,
     private readonly mqtt: MqttPublisher,
@@ -138,7 +140,7 @@ export class AlertConfirmationService {
     const patientIds = [...new Set(readings.map((reading) => reading.patientId))];
     if (patientIds.length === 0) return [];
     const settled: AlertRow[] = [];
-    for (const episode of await this.alerts.pendingConfirmationsForUpdate(patientIds, tx)) {
+    for (const episode of await this.episodes.pendingConfirmationsForUpdate(patientIds, tx)) {
       const types = GROUP_TYPES.get(episode.episodeKey);
       const { triggerDeviceId, triggerMessageId, triggerMeasuredAt, confirmBy } = episode;
       if (!types || !confirmBy || !triggerDeviceId || !triggerMessageId || !triggerMeasuredAt) continue;
@@ -190,7 +192,7 @@ export class AlertConfirmationService {
    */
   async confirmUnanswered(alertId: string, correlationId: string): Promise<AlertRow | undefined> {
     const row = await this.db.transaction(async (tx) => {
-      const [pending] = await this.alerts.pendingByIdForUpdate(alertId, tx);
+      const [pending] = await this.episodes.pendingByIdForUpdate(alertId, tx);
       if (!pending) return undefined;
       return this.settle(pending, 'unanswered', { reason: 'no_remeasurement' }, tx);
     });
@@ -209,7 +211,7 @@ export class AlertConfirmationService {
   /** Opens overdue pending alerts and re-sends unsent commands: what lost jobs or a crash left behind. */
   async sweep(): Promise<{ confirmed: number; resent: number }> {
     let confirmed = 0;
-    for (const due of await this.alerts.listDueConfirmations(SWEEP_LIMIT))
+    for (const due of await this.episodes.listDueConfirmations(SWEEP_LIMIT))
       if (await this.confirmUnanswered(due.id, due.correlationId)) confirmed++;
     let resent = 0;
     for (const command of await this.commands.listUnsent(this.config.EVALUATION_SWEEP_AFTER_MS, SWEEP_LIMIT))
@@ -224,9 +226,9 @@ export class AlertConfirmationService {
     detail: Record<string, unknown>,
     tx: Queryable,
   ): Promise<AlertRow | undefined> {
-    const row = await this.alerts.settleConfirmation(episode.id, outcome, tx);
+    const row = await this.episodes.settleConfirmation(episode.id, outcome, tx);
     if (!row) return undefined;
-    await this.alerts.insertEvent(
+    await this.history.insertEvent(
       {
         alertId: row.id,
         organizationId: row.organizationId,

@@ -82,11 +82,11 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
         ])
       ).rows[0].summary;
     // What fired, in words: the breach that set the episode's severity, not each one after it.
-    expect(await summary()).toBe('Systolic 165 mm[Hg] ≥ 160');
+    expect(await summary()).toBe('Systolic 165 mmHg ≥ 160');
 
     const crisis = await storeBatch(186, 124);
     await evaluation.evaluateBatch(crisis, 'c3');
-    expect(await summary()).toBe('Systolic 186 mm[Hg] ≥ 180');
+    expect(await summary()).toBe('Systolic 186 mmHg ≥ 180');
     expect(await episodes()).toEqual([
       expect.objectContaining({
         severity: 'critical',

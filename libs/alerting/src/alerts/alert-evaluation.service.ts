@@ -14,7 +14,9 @@ import { measurementKey } from '../rules/rule-series';
 import { AlertConfirmationService, type RemeasureRequest } from './alert-confirmation.service';
 import { AlertPublisher } from './alert-publisher';
 import { mapAlert } from './alert.mapper';
-import { AlertRepository } from './alert.repository';
+import { AlertEpisodeRepository } from './alert-episode.repository';
+import { AlertHistoryRepository } from './alert-history.repository';
+import { AlertOccurrenceRepository } from './alert-occurrence.repository';
 
 type BatchReading = Awaited<ReturnType<ReadingBatchService['readingsOf']>>[number];
 
@@ -35,7 +37,9 @@ export class AlertEvaluationService {
   constructor(
     private readonly db: Database,
     private readonly batches: ReadingBatchService,
-    private readonly alerts: AlertRepository,
+    private readonly episodes: AlertEpisodeRepository,
+    private readonly history: AlertHistoryRepository,
+    private readonly occurrences: AlertOccurrenceRepository,
     private readonly ruleSets: PatientRuleSets,
     private readonly publisher: AlertPublisher,
     private readonly confirmation: AlertConfirmationService,
@@ -130,7 +134,7 @@ export class AlertEvaluationService {
         let linkedBefore = false;
         for (let attempt = 0; !row && attempt < 3; attempt++) {
           // The active episode, else one closed within the cool-down (re-opened), else a new one.
-          const found = await this.alerts.findEpisodeForBreach(
+          const found = await this.episodes.findEpisodeForBreach(
             occurrence,
             this.config.ALERT_COOLDOWN_MINUTES,
             tx,
@@ -145,7 +149,7 @@ export class AlertEvaluationService {
               (reopened = await this.reopen(found.recentlyClosed, batchId, tx, pending)));
           if (episode) {
             worse = SEVERITY_RANK[rule.severity] > SEVERITY_RANK[episode.severity];
-            row = await this.alerts.attachToEpisode(
+            row = await this.episodes.attachToEpisode(
               episode.id,
               {
                 ruleId: rule.ruleId,
@@ -160,7 +164,7 @@ export class AlertEvaluationService {
               tx,
             );
           } else {
-            row = await this.alerts.insertEpisode(
+            row = await this.episodes.insertEpisode(
               {
                 organizationId: trigger.organizationId,
                 patientId: trigger.patientId,
@@ -194,7 +198,7 @@ export class AlertEvaluationService {
           remeasure.push(await this.confirmation.requestRemeasure(row, rule.remeasure, correlationId, tx));
           // Why it waits, in its history: the device doubted its own measurement.
           if (rule.unreliable)
-            await this.alerts.insertEvent(
+            await this.history.insertEvent(
               {
                 alertId: row.id,
                 organizationId: row.organizationId,
@@ -211,7 +215,7 @@ export class AlertEvaluationService {
               tx,
             );
         }
-        await this.alerts.insertOccurrence({ ...occurrence, alertId: row.id }, tx);
+        await this.occurrences.insertOccurrence({ ...occurrence, alertId: row.id }, tx);
         changed.push({ row, opened, worse, reopened: Boolean(reopened) });
       }
       for (const row of await this.countAllClear(readings, findings, tx))
@@ -296,9 +300,9 @@ export class AlertEvaluationService {
     tx: Queryable,
     pending?: { confirmBy: Date },
   ): Promise<AlertRow | undefined> {
-    const row = await this.alerts.reopen(closed.id, tx, pending);
+    const row = await this.episodes.reopen(closed.id, tx, pending);
     if (!row) return undefined;
-    await this.alerts.insertEvent(
+    await this.history.insertEvent(
       {
         alertId: row.id,
         organizationId: row.organizationId,
@@ -333,7 +337,7 @@ export class AlertEvaluationService {
     );
     const patientIds = [...new Set(readings.map((r) => r.patientId))];
     const resolved: AlertRow[] = [];
-    for (const episode of await this.alerts.activeEpisodesForUpdate(patientIds, tx)) {
+    for (const episode of await this.episodes.activeEpisodesForUpdate(patientIds, tx)) {
       const types = GROUP_TYPES.get(episode.episodeKey);
       const missed = episode.ruleKind === 'missed';
       if (!types || (resolveAt === 0 && !missed)) continue;
@@ -346,9 +350,9 @@ export class AlertEvaluationService {
           .filter((m) => !breached.has(`${episode.patientId}|${episode.episodeKey}|${m}`) && !flagged.has(m)),
       );
       if (inRange.size === 0) continue;
-      const row = await this.alerts.countClear(episode.id, inRange.size, missed ? 1 : resolveAt, tx);
+      const row = await this.episodes.countClear(episode.id, inRange.size, missed ? 1 : resolveAt, tx);
       if (!row) continue;
-      await this.alerts.insertEvent(
+      await this.history.insertEvent(
         {
           alertId: row.id,
           organizationId: row.organizationId,

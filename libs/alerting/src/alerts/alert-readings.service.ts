@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Severity, AlertStatus } from '@homeward/contracts';
 import { AccessPolicy, type Principal } from '@homeward/identity';
 import { PatientService } from '@homeward/patients';
-import { AlertRepository } from './alert.repository';
+import { AlertOccurrenceRepository } from './alert-occurrence.repository';
 
 const DAY_MS = 24 * 3600_000;
 /** The longest window one request reads: a chart's widest range with room to spare. */
@@ -28,7 +28,7 @@ export interface PatientAlertReading {
 export class AlertReadingsService {
   constructor(
     private readonly patients: PatientService,
-    private readonly alerts: AlertRepository,
+    private readonly occurrences: AlertOccurrenceRepository,
     private readonly access: AccessPolicy,
   ) {}
 
@@ -48,7 +48,7 @@ export class AlertReadingsService {
         message: `\`to\` must be after \`from\`, at most ${ALERT_READINGS_MAX_DAYS} days later`,
       });
     await this.patients.get(principal, patientId, 'alert.list');
-    return this.alerts.listOccurrencesForPatient(
+    return this.occurrences.listOccurrencesForPatient(
       this.access.patientScope(principal),
       patientId,
       from,

@@ -15,12 +15,13 @@ import {
   MinLength,
 } from 'class-validator';
 import {
-  ALERT_ACTIONS,
+  ALERT_EVENT_ACTIONS,
   ALERT_STATUSES,
   SEVERITIES,
   type AlertDto,
   type AlertStatus,
   type Severity,
+  type AlertEventAction,
 } from '@homeward/contracts';
 
 const toList = ({ value }: { value: unknown }) =>
@@ -169,11 +170,11 @@ export class AlertResponseDto implements AlertDto {
 
 export class AlertHistoryEntryDto {
   @ApiProperty({
-    enum: ['raise', ...ALERT_ACTIONS, 'reopen', 'auto_resolve', 'hold', 'confirm', 'not_confirmed'],
+    enum: ALERT_EVENT_ACTIONS,
     description:
-      "People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `hold` (the device flagged the reading unreliable: detail `reason` `unreliable_measurement`, `flags`), `confirm` / `not_confirmed` (a re-measurement, or none in time)",
+      "People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `hold` (the device flagged the reading unreliable: detail `reason` `unreliable_measurement`, `flags`), `confirm` / `not_confirmed` (a re-measurement, or none in time), `severity_raised` (a worse breach: detail `fromSeverity`, `toSeverity`; the alert is back in the queue), `back_in_range` (an unacknowledged critical alert's readings are in range again; it stays until someone acts)",
   })
-  action!: string;
+  action!: AlertEventAction;
   @ApiProperty({ type: String, nullable: true, description: 'Who acted; null for the platform' })
   actorUserId!: string | null;
   @ApiProperty({ enum: ALERT_STATUSES }) fromStatus!: AlertStatus;

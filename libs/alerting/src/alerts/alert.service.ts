@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import {
   ALERT_REPLAY_MAX,
   SEVERITIES,
+  planTransition,
+  type AlertEventAction,
   type AlertDto,
   type AlertPageQuery,
   type AlertReplayComplete,
@@ -12,10 +14,11 @@ import { AccessPolicy, AuditService, UserService, type Principal } from '@homewa
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { AlertEventRow } from '../alerting.rows';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
-import { planTransition } from './alert-lifecycle';
 import { AlertPublisher } from './alert-publisher';
 import { AlertActionRefusedError } from './alert.errors';
 import { mapAlert } from './alert.mapper';
+import { AlertHistoryRepository } from './alert-history.repository';
+import { AlertOccurrenceRepository } from './alert-occurrence.repository';
 import { AlertRepository } from './alert.repository';
 
 /** The order a coordinator back from an absence needs: the worst first. */
@@ -56,7 +59,7 @@ export interface AlertReading {
 }
 
 export interface AlertHistoryEntry {
-  action: string;
+  action: AlertEventAction;
   actorUserId: string | null;
   fromStatus: AlertStatus;
   toStatus: AlertStatus;
@@ -98,6 +101,8 @@ export class AlertService {
   constructor(
     private readonly db: Database,
     private readonly alerts: AlertRepository,
+    private readonly history: AlertHistoryRepository,
+    private readonly occurrences: AlertOccurrenceRepository,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly users: UserService,
@@ -118,7 +123,7 @@ export class AlertService {
       outcome: row ? 'allowed' : 'denied',
     });
     if (!row) throw new ResourceNotFoundError('Alert', id);
-    const events = (await this.alerts.listEvents(id)).map(mapHistoryEntry);
+    const events = (await this.history.listEvents(id)).map(mapHistoryEntry);
     // Raising is the platform's act, recorded by the alert row itself: the history starts there.
     const raisedAs = events[0]?.fromStatus ?? row.status;
     const raise: AlertHistoryEntry = {
@@ -129,7 +134,7 @@ export class AlertService {
       detail: { ruleId: row.ruleId, severity: row.severity },
       at: row.createdAt.toISOString(),
     };
-    const readings = (await this.alerts.listOccurrences(id)).map((occurrence) => ({
+    const readings = (await this.occurrences.listOccurrences(id)).map((occurrence) => ({
       ...occurrence,
       measuredAt: occurrence.measuredAt.toISOString(),
     }));
@@ -172,7 +177,7 @@ export class AlertService {
         const now = await this.alerts.findInScope(scope, id, tx);
         throw new AlertActionRefusedError(action.action, now ?? current, 'state');
       }
-      await this.alerts.insertEvent(
+      await this.history.insertEvent(
         {
           alertId: id,
           organizationId: row.organizationId,

@@ -1,11 +1,11 @@
-import type { AlertStatus, Severity } from '@homeward/contracts';
+import { UNACKNOWLEDGED_ALERT_STATUSES, type AlertStatus, type Severity } from '@homeward/contracts';
 
 /** The two steps: to the on-call clinician, then to the organisation's admins. */
 export const ESCALATION_STEPS = [1, 2] as const;
 export type EscalationStep = (typeof ESCALATION_STEPS)[number];
 
 /** States in which a critical alert still waits for someone to acknowledge it. */
-export const AWAITING_ACKNOWLEDGEMENT: readonly AlertStatus[] = ['pending_confirmation', 'open', 'escalated'];
+export const AWAITING_ACKNOWLEDGEMENT: readonly AlertStatus[] = UNACKNOWLEDGED_ALERT_STATUSES;
 
 /**
  * States in which the escalation clock starts. A critical alert waiting for its re-measurement

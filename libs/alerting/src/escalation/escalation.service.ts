@@ -6,6 +6,7 @@ import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { AlertPublisher } from '../alerts/alert-publisher';
 import { mapAlert } from '../alerts/alert.mapper';
+import { AlertHistoryRepository } from '../alerts/alert-history.repository';
 import { AlertRepository } from '../alerts/alert.repository';
 import { NotificationService } from '../notifications/notification.service';
 import {
@@ -37,6 +38,7 @@ export class EscalationService {
     private readonly db: Database,
     private readonly escalations: EscalationRepository,
     private readonly alerts: AlertRepository,
+    private readonly history: AlertHistoryRepository,
     private readonly users: UserService,
     private readonly notifications: NotificationService,
     private readonly publisher: AlertPublisher,
@@ -82,7 +84,7 @@ export class EscalationService {
           tx,
         );
         if (!updated) throw new Error(`Alert ${alertId} left ${row.status} while locked`);
-        await this.alerts.insertEvent(
+        await this.history.insertEvent(
           {
             alertId,
             organizationId: alert.organizationId,

@@ -6,7 +6,7 @@ import type { AlertRow } from '../alerting.rows';
 import { AlertPublisher } from '../alerts/alert-publisher';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';
 import { mapAlert } from '../alerts/alert.mapper';
-import { AlertRepository } from '../alerts/alert.repository';
+import { AlertEpisodeRepository } from '../alerts/alert-episode.repository';
 import { describeBreach } from '../rules/describe-rule';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
 import { RuleOverrideRepository } from '../protocols/rule-override.repository';
@@ -25,7 +25,7 @@ export class MissedCheckService {
     private readonly protocols: PatientProtocolRepository,
     private readonly overrides: RuleOverrideRepository,
     private readonly batches: ReadingBatchService,
-    private readonly alerts: AlertRepository,
+    private readonly episodes: AlertEpisodeRepository,
     private readonly publisher: AlertPublisher,
     private readonly escalation: AlertEscalationScheduler,
     @InjectLogger() private readonly logger: Logger,
@@ -64,7 +64,7 @@ export class MissedCheckService {
     const patientIds = candidates.map((candidate) => candidate.patientId);
     const [latest, states] = await Promise.all([
       this.batches.lastMeasuredAt(organizationId, pairs),
-      this.alerts.missedEpisodeStates(organizationId, patientIds, [...groups]),
+      this.episodes.missedEpisodeStates(organizationId, patientIds, [...groups]),
     ]);
     const due = selectMissed({
       candidates,
@@ -77,7 +77,7 @@ export class MissedCheckService {
     const raised = await this.db.transaction(async (tx) => {
       const rows: AlertRow[] = [];
       for (const { patientId, rule, lastReadingAt, since } of due) {
-        const row = await this.alerts.insertEpisode(
+        const row = await this.episodes.insertEpisode(
           {
             organizationId,
             patientId,

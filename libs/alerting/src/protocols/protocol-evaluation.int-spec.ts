@@ -10,6 +10,7 @@ import {
 import type { VitalType } from '@homeward/contracts';
 import { AlertingJobsModule } from '../alerting.module';
 import { AlertEvaluationService } from '../alerts/alert-evaluation.service';
+import { PROTOCOL_KEYS } from '../rules/protocols';
 
 const HOUR = 3600_000;
 
@@ -56,6 +57,7 @@ describe('evaluation by protocol (AlertEvaluationService against PostgreSQL and 
     unit: 'mm[Hg]',
     hoursAgo: 0.1,
   });
+  const vital = (type: VitalType, value: number, unit: string) => ({ type, value, unit, hoursAgo: 0.1 });
   const alertsOf = async (patient: string) =>
     (
       await database.pool.query<{ rule_id: string; episode_key: string; severity: string }>(
@@ -89,7 +91,8 @@ describe('evaluation by protocol (AlertEvaluationService against PostgreSQL and 
   it('does not fire the weight rule below its amount, nor for a patient on the defaults', async () => {
     const hf = await patientWith(['heart_failure']);
     await evaluation.evaluateBatch(await storeBatch(hf, [weight(80, 20)]), 'w3');
-    await evaluation.evaluateBatch(await storeBatch(hf, [weight(80.9, 0)]), 'w4');
+    // 0.85 kg: under 2 lb (0.907 kg) even allowing one 0.01 kg storage step.
+    await evaluation.evaluateBatch(await storeBatch(hf, [weight(80.85, 0)]), 'w4');
     expect(await alertsOf(hf.patient)).toEqual([]);
 
     const plain = await patientWith([]);
@@ -98,16 +101,18 @@ describe('evaluation by protocol (AlertEvaluationService against PostgreSQL and 
     expect(await alertsOf(plain.patient)).toEqual([]);
   });
 
-  it("evaluates a patient's blood pressure by the protocol's rules instead of the defaults", async () => {
+  it("keeps the default rules of every group a patient's protocol does not define", async () => {
     const hf = await patientWith(['heart_failure']);
     const plain = await patientWith([]);
-    // Grade 2 hypertension for the defaults; heart_failure has no high-BP rule.
+    // heart_failure watches weight and low pressure: high pressure keeps the defaults.
     await evaluation.evaluateBatch(await storeBatch(plain, [systolic(165)]), 'b1');
     await evaluation.evaluateBatch(await storeBatch(hf, [systolic(165)]), 'b2');
     expect(await alertsOf(plain.patient)).toEqual([
       { rule_id: 'default.bp.grade2', episode_key: 'bp.high', severity: 'warning' },
     ]);
-    expect(await alertsOf(hf.patient)).toEqual([]);
+    expect(await alertsOf(hf.patient)).toEqual([
+      { rule_id: 'default.bp.grade2', episode_key: 'bp.high', severity: 'warning' },
+    ]);
 
     const hypertensive = await patientWith(['hypertension']);
     await evaluation.evaluateBatch(await storeBatch(hypertensive, [systolic(186)]), 'b3');
@@ -136,5 +141,83 @@ describe('evaluation by protocol (AlertEvaluationService against PostgreSQL and 
       plain.patient,
     ]);
     expect(await alertsOf(plain.patient)).toEqual([]);
+  });
+
+  /**
+   * The safety net, through the worker's own evaluation: on every protocol (and none), a
+   * critical value of every vital raises a critical alert of its group. SpO2 is 80 % so that it
+   * is critical on scale 2 (<= 83 %, copd_hypercapnic) as on scale 1 (<= 91 %).
+   */
+  const CRITICAL_VALUES: Array<{
+    name: string;
+    group: string;
+    readings: Array<ReturnType<typeof vital>>;
+  }> = [
+    {
+      name: 'blood pressure 210/125',
+      group: 'bp.high',
+      readings: [systolic(210), vital('blood_pressure_diastolic', 125, 'mm[Hg]')],
+    },
+    {
+      name: 'diastolic 125 alone',
+      group: 'bp.high',
+      readings: [vital('blood_pressure_diastolic', 125, 'mm[Hg]')],
+    },
+    {
+      name: 'heart rate 150',
+      group: 'hr.high',
+      readings: [vital('heart_rate', 150, '/min')],
+    },
+    {
+      name: 'heart rate 35',
+      group: 'hr.low',
+      readings: [vital('heart_rate', 35, '/min')],
+    },
+    {
+      name: 'SpO2 80 %',
+      group: 'spo2.low',
+      readings: [vital('oxygen_saturation', 80, '%')],
+    },
+    {
+      name: 'glucose 40 mg/dL',
+      group: 'glucose.low',
+      readings: [vital('blood_glucose', 40, 'mg/dL')],
+    },
+    {
+      name: 'glucose 450 mg/dL',
+      group: 'glucose.high',
+      readings: [vital('blood_glucose', 450, 'mg/dL')],
+    },
+    {
+      name: 'temperature 34.5 °C',
+      group: 'temp.low',
+      readings: [vital('body_temperature', 34.5, 'Cel')],
+    },
+  ];
+
+  describe.each(
+    [[], ...PROTOCOL_KEYS.map((key) => [key])].map((keys) => [keys.join('') || 'no protocol', keys]),
+  )('a patient on %s', (_name, keys) => {
+    it.each(CRITICAL_VALUES.map((value) => [value.name, value] as const))(
+      '%s raises a critical alert',
+      async (_value, { group, readings }) => {
+        const who = await patientWith(keys as string[]);
+        await evaluation.evaluateBatch(await storeBatch(who, readings), `critical-${group}`);
+        const raised = (
+          await database.pool.query<{ episode_key: string; severity: string; status: string }>(
+            'SELECT episode_key, severity, status FROM alerts WHERE patient_id = $1',
+            [who.patient],
+          )
+        ).rows;
+        expect(raised).toEqual([
+          expect.objectContaining({
+            episode_key: group,
+            severity: 'critical',
+            // A crisis first asks for a re-measurement; every other critical opens at once.
+            status: group === 'bp.high' ? 'pending_confirmation' : 'open',
+          }),
+        ]);
+      },
+    );
   });
 });

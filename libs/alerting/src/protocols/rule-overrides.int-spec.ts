@@ -83,7 +83,7 @@ describe('rule overrides (RuleOverrideService and evaluation against PostgreSQL 
       id: 'default.bp.grade2',
       group: 'bp.high',
       version: 1,
-      description: 'Systolic ≥ 170 mm[Hg]',
+      description: 'Systolic ≥ 170 mmHg',
       override: { reason: 'Baseline systolic 165 on three agents', ownerId: clinician.userId },
     });
     await overrides.set(clinician, patient, 'default.bp.grade2', {

@@ -3,7 +3,7 @@ import { SEVERITY_RANK, type Severity } from '@homeward/contracts';
 import { AccessPolicy, type Principal } from '@homeward/identity';
 import { ADHERENCE_WINDOW_DAYS, ReadingSummaryService, type LastMeasurement } from '@homeward/monitoring';
 import { PatientService } from '@homeward/patients';
-import { AlertRepository } from '../alerts/alert.repository';
+import { AlertMetricsRepository } from '../alerts/alert-metrics.repository';
 import { PatientProtocolRepository } from '../protocols/patient-protocol.repository';
 import type { ProtocolKey } from '../rules/protocols';
 
@@ -54,7 +54,7 @@ export class WorklistService {
   constructor(
     private readonly patients: PatientService,
     private readonly readings: ReadingSummaryService,
-    private readonly alerts: AlertRepository,
+    private readonly metrics: AlertMetricsRepository,
     private readonly protocols: PatientProtocolRepository,
     private readonly access: AccessPolicy,
   ) {}
@@ -135,7 +135,7 @@ export class WorklistService {
     patientIds: readonly string[],
   ): Promise<Map<string, { count: number; worstSeverity: Severity }>> {
     if (patientIds.length === 0) return new Map();
-    const rows = await this.alerts.activeSummary(this.access.patientScope(principal), patientIds);
+    const rows = await this.metrics.activeSummary(this.access.patientScope(principal), patientIds);
     return new Map(
       rows.map((row) => [row.patientId, { count: row.count, worstSeverity: row.worstSeverity }]),
     );

@@ -1,4 +1,11 @@
-import { planTransition } from './alert-lifecycle';
+import { ALERT_STATUSES } from './domain-values';
+import {
+  ACTIVE_ALERT_STATUSES,
+  CLOSED_ALERT_STATUSES,
+  actionAllowed,
+  planTransition,
+  sqlStatusList,
+} from './alert-lifecycle';
 
 const now = new Date('2026-11-26T10:00:00Z');
 const hours = (n: number) => new Date(now.getTime() + n * 3600_000);
@@ -47,5 +54,23 @@ describe('alert lifecycle', () => {
     });
     const info = { status: 'acknowledged', severity: 'info' } as const;
     expect(planTransition(info, 'snooze', { snoozeUntil: hours(72), now })).toMatchObject({ allowed: true });
+  });
+});
+
+describe('the lifecycle shared by the server, its SQL and the console', () => {
+  it('splits every state into active or closed, once', () => {
+    expect([...ACTIVE_ALERT_STATUSES, ...CLOSED_ALERT_STATUSES].sort()).toEqual([...ALERT_STATUSES].sort());
+  });
+
+  it('lets the console offer acknowledge only where the server accepts it', () => {
+    expect(ALERT_STATUSES.filter((status) => actionAllowed('acknowledge', status))).toEqual([
+      'pending_confirmation',
+      'open',
+      'escalated',
+    ]);
+  });
+
+  it('renders a state list as SQL', () => {
+    expect(sqlStatusList(CLOSED_ALERT_STATUSES)).toBe("('resolved', 'dismissed')");
   });
 });
