@@ -201,7 +201,7 @@ describe('evaluation by protocol (AlertEvaluationService against PostgreSQL and 
     it.each(CRITICAL_VALUES.map((value) => [value.name, value] as const))(
       '%s raises a critical alert',
       async (_value, { group, readings }) => {
-        const who = await patientWith(keys as string[]);
+        const who = await patientWith(keys);
         await evaluation.evaluateBatch(await storeBatch(who, readings), `critical-${group}`);
         const raised = (
           await database.pool.query<{ episode_key: string; severity: string; status: string }>(
