@@ -4,6 +4,8 @@ import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
 import { MqttPublisherModule } from '@homeward/platform';
 import { AlertingJobs } from './alerting.jobs';
+import { AlertAllClearService } from './alerts/alert-all-clear.service';
+import { AlertBreachService } from './alerts/alert-breach.service';
 import { AlertConfirmationService } from './alerts/alert-confirmation.service';
 import { AlertEvaluationService } from './alerts/alert-evaluation.service';
 import { AlertsConfirmProcessor, AlertsConfirmSweepProcessor } from './alerts/alerts-confirm.processor';
@@ -80,6 +82,8 @@ export class AlertingModule {}
   imports: [IdentityModule, ReadingsModule, MqttPublisherModule],
   providers: [
     AlertEvaluationService,
+    AlertBreachService,
+    AlertAllClearService,
     AlertConfirmationService,
     DeviceCommandRepository,
     AlertsConfirmProcessor,

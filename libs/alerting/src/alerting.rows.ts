@@ -39,8 +39,10 @@ export type AlertConfirmation = 'pending' | 'confirmed' | 'unanswered' | 'not_co
 export interface AlertRow extends NewAlertRow {
   /** Breaches attached, the first included. */
   occurrences: number;
-  /** In-range readings since the last breach. */
+  /** In-range measurements since the last breach... */
   clearCount: number;
+  /** ...measured from this time on; null while there are none. */
+  clearSince: Date | null;
   lastValue: number | null;
   lastMeasuredAt: Date | null;
   missedSince: Date | null;

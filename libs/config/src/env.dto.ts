@@ -205,11 +205,24 @@ export class EnvDto {
   @Max(86_400_000, { always: true })
   MISSED_CHECK_EVERY_MS = 900_000;
 
-  /** In-range readings after an alert's last breach that resolve it on their own ("all clear"); 0: never. */
+  /**
+   * In-range measurements after an alert's last breach that resolve it on their own ("all
+   * clear"); 0: never. An unacknowledged critical alert is never resolved this way.
+   */
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(0, { always: true })
   ALERT_ALL_CLEAR_READINGS = 3;
+
+  /**
+   * ...and the span those measurements must cover, first to last, in minutes: three readings
+   * taken in one sitting are not an all clear.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(10_080, { always: true })
+  ALERT_ALL_CLEAR_MIN_MINUTES = 60;
 
   /** After an alert closes, a breach within this many minutes re-opens it instead of raising a new one. */
   @Type(() => Number)

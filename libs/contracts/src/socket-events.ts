@@ -20,7 +20,7 @@ export interface AlertDto {
   rule: { id: string; kind: string; description: string; version: number };
   /**
    * What fired, in words for the queue: the reading against the cut-off it crossed ("Systolic
-   * 186 mm[Hg] ≥ 180"), or what is missing ("No weight reading for 48 h").
+   * 186 mmHg ≥ 180"), or what is missing ("No weight reading for 48 h").
    */
   summary: string;
   /**
@@ -50,6 +50,11 @@ export interface AlertDto {
   assignedTo: string | null;
   /** Hidden from the queue until then (never for critical alerts). */
   snoozedUntil: string | null;
+  /**
+   * When the patient's readings of the alert's vitals came back in range after its last breach,
+   * null while they have not. An unacknowledged critical alert stays in the queue regardless.
+   */
+  inRangeSince: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -3,6 +3,10 @@ import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow, NewAlertRow } from '../alerting.rows';
 import { ALERT_COLUMNS, ACTIVE_SQL, CLOSED_STATUSES } from './alert.columns';
 
+/** In `countClear`: whether the counted run resolves the episode (right-hand sides read the old row). */
+const RESOLVES = `$6 AND $5 > 0 AND clear_count + $2 >= $5
+  AND $4 - LEAST(COALESCE(clear_since, $3), $3) >= make_interval(mins => $7)`;
+
 /** The episodes evaluation writes: a breach's episode found, opened, attached to, re-opened, waiting for a re-measurement, counted clear. */
 @Injectable()
 export class AlertEpisodeRepository {
@@ -110,8 +114,11 @@ export class AlertEpisodeRepository {
   }
 
   /**
-   * Attaches a breach to its episode: one more occurrence, the latest value, and the rule and
-   * severity of the breach when it is worse than what the episode had.
+   * Attaches a breach to an active episode: one more occurrence, the latest value, the in-range
+   * count reset. A `raise` (the breach is worse than the episode) also takes the breach's
+   * severity, rule, summary and trigger, clears any snooze and moves the episode to
+   * `raise.status`; when that is `pending_confirmation`, what it was raised from is kept so a
+   * re-measurement that does not confirm puts it back (`settleConfirmation`).
    */
   async attachToEpisode(
     id: string,
@@ -121,25 +128,46 @@ export class AlertEpisodeRepository {
       ruleDescription: string;
       summary: string;
       severity: AlertRow['severity'];
-      escalate: boolean;
       value: number;
       measuredAt: Date;
+      raise?: {
+        status: AlertRow['status'];
+        confirmBy: Date | null;
+        trigger: { type: string; value: number; unit: string; deviceId: string; messageId: string };
+      };
     },
     q: Queryable,
   ): Promise<AlertRow> {
+    const raise = breach.raise;
     const { rows } = await q.query<AlertRow>(
       `UPDATE alerts SET
          occurrences = occurrences + 1,
          last_value = CASE WHEN $6 >= last_measured_at THEN $5 ELSE last_value END,
          last_measured_at = GREATEST(last_measured_at, $6),
-         severity = CASE WHEN $7 THEN $4 ELSE severity END,
-         -- A worse breach brings a snoozed alert back to the queue at once.
-         snoozed_until = CASE WHEN $7 THEN NULL ELSE snoozed_until END,
          clear_count = 0,
+         clear_since = NULL,
+         severity = CASE WHEN $7 THEN $4 ELSE severity END,
+         snoozed_until = CASE WHEN $7 THEN NULL ELSE snoozed_until END,
          rule_id = CASE WHEN $7 THEN $2 ELSE rule_id END,
          rule_description = CASE WHEN $7 THEN $3 ELSE rule_description END,
          rule_version = CASE WHEN $7 THEN $8 ELSE rule_version END,
          summary = CASE WHEN $7 THEN $9 ELSE summary END,
+         raised_from = CASE WHEN $7 AND $10 = 'pending_confirmation' AND status <> 'pending_confirmation'
+                            THEN jsonb_build_object('status', status, 'severity', severity, 'ruleId', rule_id,
+                                                    'ruleVersion', rule_version, 'ruleDescription', rule_description,
+                                                    'summary', summary)
+                            ELSE raised_from END,
+         confirm_by = CASE WHEN $7 AND $10 = 'pending_confirmation' AND status <> 'pending_confirmation' THEN $11
+                           ELSE confirm_by END,
+         confirmation = CASE WHEN $7 AND $10 = 'pending_confirmation' AND status <> 'pending_confirmation' THEN 'pending'
+                             ELSE confirmation END,
+         status = CASE WHEN $7 THEN $10 ELSE status END,
+         trigger_type = CASE WHEN $7 THEN $12 ELSE trigger_type END,
+         trigger_value = CASE WHEN $7 THEN $13 ELSE trigger_value END,
+         trigger_unit = CASE WHEN $7 THEN $14 ELSE trigger_unit END,
+         trigger_measured_at = CASE WHEN $7 THEN $6 ELSE trigger_measured_at END,
+         trigger_device_id = CASE WHEN $7 THEN $15 ELSE trigger_device_id END,
+         trigger_message_id = CASE WHEN $7 THEN $16 ELSE trigger_message_id END,
          updated_at = now()
        WHERE id = $1
        RETURNING ${ALERT_COLUMNS}`,
@@ -150,9 +178,16 @@ export class AlertEpisodeRepository {
         breach.severity,
         breach.value,
         breach.measuredAt,
-        breach.escalate,
+        raise !== undefined,
         breach.ruleVersion,
         breach.summary,
+        raise?.status ?? null,
+        raise?.confirmBy ?? null,
+        raise?.trigger.type ?? null,
+        raise?.trigger.value ?? null,
+        raise?.trigger.unit ?? null,
+        raise?.trigger.deviceId ?? null,
+        raise?.trigger.messageId ?? null,
       ],
     );
     return rows[0];
@@ -167,7 +202,8 @@ export class AlertEpisodeRepository {
       `UPDATE alerts SET status = CASE WHEN $2::timestamptz IS NULL THEN 'open' ELSE 'pending_confirmation' END,
               confirm_by = COALESCE($2, confirm_by),
               confirmation = CASE WHEN $2::timestamptz IS NULL THEN confirmation ELSE 'pending' END,
-              closed_at = NULL, clear_count = 0, assigned_to = NULL, snoozed_until = NULL, updated_at = now()
+              closed_at = NULL, clear_count = 0, clear_since = NULL, raised_from = NULL, assigned_to = NULL,
+              snoozed_until = NULL, updated_at = now()
        WHERE id = $1 AND status IN ('resolved', 'dismissed')
          AND NOT EXISTS (SELECT 1 FROM alerts b WHERE b.patient_id = alerts.patient_id
                          AND b.episode_key = alerts.episode_key AND b.status IN ${ACTIVE_SQL})
@@ -188,8 +224,10 @@ export class AlertEpisodeRepository {
   }
 
   /**
-   * Ends a re-measure wait: `open` (confirmed or unanswered) or `resolved` (not confirmed). Only
-   * while the alert is still pending: of a job, a sweep and a batch deciding at once, one wins.
+   * Ends a re-measure wait: `open` (confirmed or unanswered) or, not confirmed, `resolved` — or,
+   * for an episode a worse breach raised (`raised_from`), back to the state, severity and rule
+   * it was raised from. Only while the alert is still pending: of a job, a sweep and a batch
+   * deciding at once, one wins.
    */
   async settleConfirmation(
     id: string,
@@ -198,8 +236,21 @@ export class AlertEpisodeRepository {
   ): Promise<AlertRow | undefined> {
     const { rows } = await q.query<AlertRow>(
       `UPDATE alerts SET confirmation = $2,
-              status = CASE WHEN $2 = 'not_confirmed' THEN 'resolved' ELSE 'open' END,
-              closed_at = CASE WHEN $2 = 'not_confirmed' THEN now() ELSE closed_at END,
+              status = CASE WHEN $2 <> 'not_confirmed' THEN 'open'
+                            WHEN raised_from IS NOT NULL THEN raised_from->>'status'
+                            ELSE 'resolved' END,
+              closed_at = CASE WHEN $2 = 'not_confirmed' AND raised_from IS NULL THEN now() ELSE closed_at END,
+              severity = CASE WHEN $2 = 'not_confirmed' AND raised_from IS NOT NULL THEN raised_from->>'severity'
+                              ELSE severity END,
+              rule_id = CASE WHEN $2 = 'not_confirmed' AND raised_from IS NOT NULL THEN raised_from->>'ruleId'
+                             ELSE rule_id END,
+              rule_version = CASE WHEN $2 = 'not_confirmed' AND raised_from IS NOT NULL
+                                  THEN (raised_from->>'ruleVersion')::int ELSE rule_version END,
+              rule_description = CASE WHEN $2 = 'not_confirmed' AND raised_from IS NOT NULL
+                                      THEN raised_from->>'ruleDescription' ELSE rule_description END,
+              summary = CASE WHEN $2 = 'not_confirmed' AND raised_from IS NOT NULL THEN raised_from->>'summary'
+                             ELSE summary END,
+              raised_from = NULL,
               updated_at = now()
        WHERE id = $1 AND status = 'pending_confirmation'
        RETURNING ${ALERT_COLUMNS}`,
@@ -239,25 +290,34 @@ export class AlertEpisodeRepository {
   }
 
   /**
-   * Counts `inRange` more in-range readings on an episode; at `resolveAt` (0: never) it is
-   * resolved, all clear. Returns the row when it was resolved.
+   * Counts `inRange` more in-range measurements on an episode, the earliest measured at
+   * `firstAt` and the latest at `lastAt`. With `resolvable`, the episode is resolved ("all
+   * clear") once `resolveAt` (0: never) are counted and they span `minMinutes` or more. Returns
+   * the row and whether it was resolved.
    */
   async countClear(
     id: string,
-    inRange: number,
-    resolveAt: number,
+    clear: {
+      inRange: number;
+      firstAt: Date;
+      lastAt: Date;
+      resolveAt: number;
+      minMinutes: number;
+      resolvable: boolean;
+    },
     q: Queryable,
-  ): Promise<AlertRow | undefined> {
+  ): Promise<{ row: AlertRow; resolved: boolean }> {
     const { rows } = await q.query<AlertRow>(
       `UPDATE alerts SET clear_count = clear_count + $2,
-              status = CASE WHEN $3 > 0 AND clear_count + $2 >= $3 THEN 'resolved' ELSE status END,
-              closed_at = CASE WHEN $3 > 0 AND clear_count + $2 >= $3 THEN now() ELSE closed_at END,
-              updated_at = CASE WHEN $3 > 0 AND clear_count + $2 >= $3 THEN now() ELSE updated_at END
+              clear_since = LEAST(COALESCE(clear_since, $3), $3),
+              status = CASE WHEN ${RESOLVES} THEN 'resolved' ELSE status END,
+              closed_at = CASE WHEN ${RESOLVES} THEN now() ELSE closed_at END,
+              updated_at = now()
        WHERE id = $1
        RETURNING ${ALERT_COLUMNS}`,
-      [id, inRange, resolveAt],
+      [id, clear.inRange, clear.firstAt, clear.lastAt, clear.resolveAt, clear.resolvable, clear.minMinutes],
     );
-    return rows[0]?.status === 'resolved' ? rows[0] : undefined;
+    return { row: rows[0], resolved: rows[0].status === 'resolved' };
   }
 
   /**

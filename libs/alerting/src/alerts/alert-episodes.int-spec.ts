@@ -55,7 +55,7 @@ describe('alert episodes (AlertEvaluationService against PostgreSQL and Redis)',
     integration = await createIntegrationModule({
       role: 'worker',
       imports: [AlertingJobsModule],
-      env: { ALERT_ALL_CLEAR_READINGS: '2', ALERT_COOLDOWN_MINUTES: '60' },
+      env: { ALERT_ALL_CLEAR_READINGS: '2', ALERT_ALL_CLEAR_MIN_MINUTES: '1', ALERT_COOLDOWN_MINUTES: '60' },
     });
     database = integration.database;
     evaluation = integration.moduleRef.get(AlertEvaluationService);

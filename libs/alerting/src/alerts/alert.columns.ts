@@ -6,7 +6,7 @@ export const ALERT_COLUMNS = `id, sequence::text AS sequence, change_sequence::t
   trigger_value AS "triggerValue", trigger_unit AS "triggerUnit", trigger_measured_at AS "triggerMeasuredAt",
   trigger_device_id AS "triggerDeviceId", trigger_message_id AS "triggerMessageId", batch_id AS "batchId",
   correlation_id AS "correlationId", assigned_to AS "assignedTo", snoozed_until AS "snoozedUntil",
-  episode_key AS "episodeKey", late, occurrences, clear_count AS "clearCount", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
+  episode_key AS "episodeKey", late, occurrences, clear_count AS "clearCount", clear_since AS "clearSince", last_value AS "lastValue", last_measured_at AS "lastMeasuredAt",
   missed_since AS "missedSince", confirm_by AS "confirmBy", confirmation, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** The active states, for SQL. */

@@ -164,6 +164,13 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({ type: String, nullable: true, description: 'The user who owns the alert' })
   assignedTo!: string | null;
   @ApiProperty({ type: String, nullable: true }) snoozedUntil!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "When the readings of the alert's vitals came back in range after its last breach; an unacknowledged critical alert stays in the queue regardless",
+  })
+  inRangeSince!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty() updatedAt!: string;
 }

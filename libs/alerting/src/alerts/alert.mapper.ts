@@ -29,6 +29,7 @@ export function mapAlert(row: AlertRow): AlertDto {
     lastMeasuredAt: row.lastMeasuredAt ? row.lastMeasuredAt.toISOString() : null,
     assignedTo: row.assignedTo,
     snoozedUntil: row.snoozedUntil ? row.snoozedUntil.toISOString() : null,
+    inRangeSince: row.clearSince ? row.clearSince.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

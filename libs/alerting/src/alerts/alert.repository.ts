@@ -90,6 +90,8 @@ export class AlertRepository {
                               WHEN $4 IS NOT NULL THEN NULL ELSE snoozed_until END,
          acknowledged_at = CASE WHEN $4 = 'acknowledged' THEN COALESCE(acknowledged_at, now()) ELSE acknowledged_at END,
          closed_at = CASE WHEN $4 = ANY($7::text[]) THEN now() ELSE closed_at END,
+         -- Once someone moves it, a raised episode's earlier state is history, not a way back.
+         raised_from = CASE WHEN $4 IS NOT NULL THEN NULL ELSE raised_from END,
          updated_at = now()
        WHERE organization_id = $1 AND id = $2 AND status = ANY($3::text[])
        RETURNING ${ALERT_COLUMNS}`,
