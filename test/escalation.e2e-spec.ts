@@ -299,6 +299,9 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
     expect(
       (await clinician.request('GET', `/api/users/${adminUser.id}/notification-preferences`)).status,
     ).toBe(403);
+    expect(
+      (await new ApiClient(stack.apiUrl).request('GET', '/api/users/me/notification-preferences')).status,
+    ).toBe(401);
 
     await setPolicy(2, 600);
     const alertId = await crisis('Paged');

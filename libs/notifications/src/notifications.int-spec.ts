@@ -20,6 +20,9 @@ import { NotificationDeliveryService } from './outbox/notification-delivery.serv
 import { NOTIFICATION_MAX_ATTEMPTS } from './outbox/notification.jobs';
 import { NotificationService } from './outbox/notification.service';
 import { NotificationPreferencesService } from './preferences/notification-preferences.service';
+import { TwilioSmsTransport } from './transports/twilio-sms.transport';
+import { NotificationTransportError } from './outbox/notification-transport';
+import { AppConfig } from '@homeward/config';
 
 interface OutboxRow {
   id: string;
@@ -267,6 +270,30 @@ describe('notifications by email and SMS (real SMTP server, Twilio double, Postg
     mailbox.defer.clear();
     await delivery.deliver(email.id);
     expect(mailbox.to(user.email)).toEqual([]);
+  });
+
+  it('is refused by Twilio with wrong credentials, a failure no retry cures', async () => {
+    const config = integration.moduleRef.get(AppConfig);
+    const wrong = new TwilioSmsTransport({
+      ...config,
+      TWILIO_AUTH_TOKEN: 'not-the-account-token',
+    });
+    const before = twilio.unauthorized;
+    const sent = wrong.send(
+      {
+        id: randomUUID(),
+        kind: 'alert.escalated',
+        alertId: null,
+        payload: {},
+        createdAt: new Date().toISOString(),
+      },
+      { userId: admin.id, organizationId: organization, address: '+447700900150' },
+    );
+    await expect(sent).rejects.toEqual(
+      new NotificationTransportError('Twilio 401 (20003): Authenticate', true),
+    );
+    expect(twilio.unauthorized).toBe(before + 1);
+    expect(twilio.to('+447700900150')).toEqual([]);
   });
 
   it("lets users set their own number and order, refusing SMS without a number, and admins anyone's in their organisation only", async () => {
