@@ -6,7 +6,8 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Libs from the bottom up. A lib imports only libs before it: the foundations know no domain,
- * and the domains run identity → patients → monitoring → alerting → the areas still to come.
+ * and the domains run identity → notifications → patients → monitoring → alerting → the areas
+ * still to come (notifications sit just above identity, so any domain can send through them).
  * What must flow back goes through jobs or socket events. Later areas are listed so that
  * their place is fixed before their code arrives.
  */
@@ -16,6 +17,7 @@ export const LIB_LAYERS = [
   'observability',
   'platform',
   'identity',
+  'notifications',
   'patients',
   'monitoring',
   'alerting',

@@ -52,6 +52,24 @@ describe('dependency direction (ESLint)', () => {
     ).toEqual([expect.stringContaining('dependencies run one way')]);
   });
 
+  it('refuses notifications importing alerting or patients, and lets alerting send through notifications', () => {
+    expect(
+      violations(
+        'libs/notifications/src/outbox/probe.ts',
+        "import { AlertService } from '@homeward/alerting';\nimport { PatientService } from '@homeward/patients';\nexport const probe = [AlertService, PatientService];\n",
+      ),
+    ).toEqual([
+      expect.stringContaining('@homeward/notifications may import only'),
+      expect.stringContaining('@homeward/notifications may import only'),
+    ]);
+    expect(
+      violations(
+        'libs/alerting/src/escalation/probe.ts',
+        "import { NotificationService } from '@homeward/notifications';\nimport { UserService } from '@homeward/identity';\nexport const probe = [NotificationService, UserService];\n",
+      ),
+    ).toEqual([]);
+  });
+
   it("refuses reaching into another lib's files (its repositories and rows)", () => {
     const messages = violations(
       'libs/alerting/src/alerts/probe.ts',

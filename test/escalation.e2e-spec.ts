@@ -8,7 +8,9 @@ import type {
 } from '@homeward/contracts';
 import {
   ApiClient,
+  SmtpMailbox,
   TestStack,
+  TwilioDouble,
   createOrganization,
   createUser,
   sleep,
@@ -22,8 +24,10 @@ interface Received {
   notifications: NotificationDto[];
 }
 
-describe('escalation of unacknowledged critical alerts (api, ingest and worker processes; PostgreSQL, Redis, Mosquitto)', () => {
+describe('escalation of unacknowledged critical alerts (api, ingest and worker processes; PostgreSQL, Redis, Mosquitto, an SMTP server, a Twilio double)', () => {
   let stack: TestStack;
+  let mailbox: SmtpMailbox;
+  let twilio: TwilioDouble;
   let adminUser: TestUser;
   let clinicianUser: TestUser;
   let admin: ApiClient;
@@ -97,9 +101,16 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
   };
 
   beforeAll(async () => {
+    [mailbox, twilio] = await Promise.all([SmtpMailbox.start(), TwilioDouble.start()]);
     stack = await TestStack.start({
       apps: ['api', 'ingest', 'worker'],
-      env: { ESCALATION_SWEEP_EVERY_MS: '500' },
+      env: {
+        ESCALATION_SWEEP_EVERY_MS: '500',
+        NOTIFICATION_CHANNELS: 'socket,email,sms',
+        SMTP_URL: mailbox.url,
+        NOTIFY_FROM: 'Homeward <alerts@homeward.test>',
+        ...twilio.env(),
+      },
     });
     const organization = await createOrganization(stack.database.pool, 'Escalation Org');
     adminUser = await createUser(stack.database.pool, organization, 'admin');
@@ -116,6 +127,7 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
     sockets.forEach((socket) => socket.disconnect());
     await Promise.all(devices.map((device) => device.endAsync()));
     await stack?.stop();
+    await Promise.all([mailbox?.stop(), twilio?.stop()]);
   });
 
   it('lets admins set the policy and the on-call roster, everyone read them, and refuses bad input', async () => {
@@ -256,11 +268,115 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
     await sleep(3000);
     for (const alertId of alertIds) {
       expect((await escalateEvents(alertId)).map((detail) => detail.step)).toEqual([1, 2]);
-      const { rows } = await stack.database.pool.query<{ status: string; n: number }>(
-        `SELECT status, count(*)::int AS n FROM notification_outbox WHERE alert_id = $1 GROUP BY status`,
+      // The socket and, by default, email, once for each of the two people told.
+      const { rows } = await stack.database.pool.query<{ channel: string; status: string; n: number }>(
+        `SELECT channel, status, count(*)::int AS n FROM notification_outbox WHERE alert_id = $1
+         GROUP BY channel, status ORDER BY channel`,
         [alertId],
       );
-      expect(rows).toEqual([{ status: 'sent', n: 2 }]);
+      expect(rows).toEqual([
+        { channel: 'email', status: 'sent', n: 2 },
+        { channel: 'socket', status: 'sent', n: 2 },
+      ]);
     }
+  });
+  it("reaches the on-call clinician's mailbox and phone, and their SMS reply ACK acknowledges the alert", async () => {
+    const phone = '+447700900123';
+    const inboundUrl = `${stack.apiUrl}/api/webhooks/twilio/inbound`;
+    // Each user sets their own number (E.164 only); admins see their organisation's.
+    const badNumber = await clinician.request('PUT', '/api/users/me/notification-preferences', {
+      phone: '07700 900123',
+    });
+    expect(badNumber.status).toBe(400);
+    const own = await clinician.request('PUT', '/api/users/me/notification-preferences', { phone });
+    expect(own).toMatchObject({
+      status: 200,
+      body: { phone, channels: null, sendsTo: ['socket', 'email', 'sms'], fallbackOrder: ['email', 'sms'] },
+    });
+    expect(
+      await admin.request('GET', `/api/users/${clinicianUser.id}/notification-preferences`),
+    ).toMatchObject({ status: 200, body: { phone, email: clinicianUser.email } });
+    expect(
+      (await clinician.request('GET', `/api/users/${adminUser.id}/notification-preferences`)).status,
+    ).toBe(403);
+    expect(
+      (await new ApiClient(stack.apiUrl).request('GET', '/api/users/me/notification-preferences')).status,
+    ).toBe(401);
+
+    await setPolicy(2, 600);
+    const alertId = await crisis('Paged');
+    const link = `${stack.apiUrl}/alerts/${alertId}`;
+    const mail = await mailbox.waitFor(
+      (message) =>
+        message.to.includes(clinicianUser.email) && Boolean(message.parsed.text?.includes(alertId)),
+      "the on-call clinician's email",
+    );
+    expect(mail.parsed.subject).toBe('Homeward: critical alert for a patient of yours');
+    expect(mail.parsed.text).toBe(`Critical alert for a patient of yours — open Homeward:\n${link}\n`);
+    const sms = await twilio.waitFor(
+      (message) => message.to === phone && message.body.includes(alertId),
+      "the on-call clinician's SMS",
+    );
+    expect(sms.body).toBe(
+      `Homeward: critical alert for a patient of yours — open Homeward: ${link} Reply ACK to acknowledge.`,
+    );
+    expect(twilio.unauthorized).toBe(0);
+    // Nothing about the patient or the reading left the platform.
+    for (const text of [mail.parsed.text ?? '', mail.parsed.subject ?? '', sms.body])
+      expect(text).not.toMatch(/Esther|Paged|194|126|mmHg|blood/i);
+
+    // Twilio's signed delivery report settles the SMS.
+    expect((await twilio.sendStatus(sms, 'delivered')).status).toBe(204);
+    const smsStatus = async () =>
+      (
+        await stack.database.pool.query<{ status: string }>(
+          "SELECT status FROM notification_outbox WHERE alert_id = $1 AND channel = 'sms'",
+          [alertId],
+        )
+      ).rows[0]?.status;
+    await waitFor(async () => (await smsStatus()) === 'delivered', { what: 'the SMS delivered' });
+
+    // Forged, unknown or other replies change nothing.
+    const status = async () =>
+      (await coordinator.request<AlertDto>('GET', `/api/alerts/${alertId}`)).body.status;
+    expect((await twilio.sendInbound(inboundUrl, phone, 'ACK', 'forged')).status).toBe(403);
+    const unsigned = await fetch(inboundUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ From: phone, Body: 'ACK' }),
+    });
+    expect(unsigned.status).toBe(403);
+    const stranger = await twilio.sendInbound(inboundUrl, '+447700900999', 'ACK');
+    expect(stranger.status).toBe(200);
+    expect(await stranger.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    expect((await twilio.sendInbound(inboundUrl, phone, 'ACK\u0000 please')).status).toBe(200);
+    expect((await twilio.sendInbound(inboundUrl, phone, 'x'.repeat(70_000))).status).toBe(413);
+    expect(await status()).toBe('escalated');
+
+    const ack = await twilio.sendInbound(inboundUrl, phone, ' ack ');
+    expect(ack.status).toBe(200);
+    expect(ack.headers.get('content-type')).toMatch(/^text\/xml/);
+    expect(await ack.text()).toContain('<Message>Homeward: alert acknowledged. Thank you.</Message>');
+    expect(await status()).toBe('acknowledged');
+    // As the clinician, through the console's path: in the history, the audit trail and every console.
+    const detail = await coordinator.request<{
+      history: Array<{ action: string; actorUserId: string | null }>;
+    }>('GET', `/api/alerts/${alertId}`);
+    expect(detail.body.history.at(-1)).toMatchObject({
+      action: 'acknowledge',
+      actorUserId: clinicianUser.id,
+    });
+    await waitFor(
+      () => adminInbox.updated.find((alert) => alert.id === alertId && alert.status === 'acknowledged'),
+      { what: 'the acknowledgement pushed to consoles' },
+    );
+    const { rows: audit } = await stack.database.pool.query<{ request_id: string }>(
+      "SELECT request_id FROM audit_events WHERE actor_user_id = $1 AND action = 'alert.act' AND resource_id = $2",
+      [clinicianUser.id, alertId],
+    );
+    expect(audit).toEqual([{ request_id: expect.stringMatching(/^sms-SM[0-9a-f]{32}$/) }]);
+
+    const again = await twilio.sendInbound(inboundUrl, phone, 'ACK');
+    expect(await again.text()).toContain('already acknowledged or closed');
   });
 });

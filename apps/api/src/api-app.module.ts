@@ -3,6 +3,7 @@ import { AlertingHttpModule } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
 import { MonitoringHttpModule } from '@homeward/monitoring';
+import { NOTIFICATIONS_HTTP_MODULES } from '@homeward/notifications';
 import { LoggerModule, type Logger } from '@homeward/observability';
 import { PatientsHttpModule } from '@homeward/patients';
 import {
@@ -31,6 +32,7 @@ export class ApiAppModule {
         PatientsHttpModule,
         MonitoringHttpModule,
         AlertingHttpModule,
+        ...NOTIFICATIONS_HTTP_MODULES,
       ],
     };
   }

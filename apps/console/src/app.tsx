@@ -30,6 +30,7 @@ const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <AlertQueuePage /> },
+      { path: 'alerts/:alertId', element: <AlertQueuePage /> },
       { path: 'patients', element: <PatientsPage /> },
       { path: 'patients/:patientId', element: <PatientPage /> },
       { path: '*', element: <NotFoundPage /> },

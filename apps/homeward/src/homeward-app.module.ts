@@ -3,6 +3,7 @@ import { AlertingHttpModule, AlertingJobsModule, pastCriticalDefault } from '@ho
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
 import { IngestConsumerModule, MonitoringHttpModule, MonitoringJobsModule } from '@homeward/monitoring';
+import { NOTIFICATIONS_HTTP_MODULES, NOTIFICATIONS_JOB_MODULES } from '@homeward/notifications';
 import { LoggerModule, type Logger } from '@homeward/observability';
 import { PatientsHttpModule } from '@homeward/patients';
 import {
@@ -39,12 +40,14 @@ export class HomewardAppModule {
         PatientsHttpModule,
         MonitoringHttpModule,
         AlertingHttpModule,
+        ...NOTIFICATIONS_HTTP_MODULES,
         IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer', {
           urgentReading: pastCriticalDefault,
         }),
         JobWorkersModule,
         MonitoringJobsModule,
         AlertingJobsModule,
+        ...NOTIFICATIONS_JOB_MODULES,
         DemoModule,
       ],
     };

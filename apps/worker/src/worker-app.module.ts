@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertingJobsModule } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { MonitoringJobsModule } from '@homeward/monitoring';
+import { NOTIFICATIONS_JOB_MODULES } from '@homeward/notifications';
 import { LoggerModule, type Logger } from '@homeward/observability';
 import { DatabaseModule, JobWorkersModule, RealtimeModule, RedisModule } from '@homeward/platform';
 
@@ -20,6 +21,7 @@ export class WorkerAppModule {
         JobWorkersModule,
         MonitoringJobsModule,
         AlertingJobsModule,
+        ...NOTIFICATIONS_JOB_MODULES,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, IdentityModule } from '@homeward/identity';
 import { VitalsModule } from '@homeward/monitoring';
+import { NotificationsModule } from '@homeward/notifications';
 import { PatientsModule } from '@homeward/patients';
 import { AlertMetricsController } from './alert-metrics/alert-metrics.controller';
 import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
@@ -21,10 +22,20 @@ import { EscalationRepository } from './escalation/escalation.repository';
 import { EscalationSettingsService } from './escalation/escalation-settings.service';
 import { RulePreviewService } from './rule-preview/rule-preview.service';
 import { RulesController } from './rule-preview/rules.controller';
+import { SmsAcknowledgementService } from './sms-replies/sms-acknowledgement.service';
+import { SmsRepliesController } from './sms-replies/sms-replies.controller';
 
-/** The alert queue over REST and the live socket, rule backtesting, and the patients worklist. */
+/** The alert queue over REST and the live socket, rule backtesting, the patients worklist, and ACK by SMS. */
 @Module({
-  imports: [AlertingModule, IdentityModule, AuthModule, VitalsModule, PatientsModule, WorklistModule],
+  imports: [
+    AlertingModule,
+    IdentityModule,
+    AuthModule,
+    VitalsModule,
+    PatientsModule,
+    WorklistModule,
+    NotificationsModule,
+  ],
   controllers: [
     AlertsController,
     RulesController,
@@ -33,6 +44,7 @@ import { RulesController } from './rule-preview/rules.controller';
     EscalationController,
     WorklistController,
     PatientAlertsController,
+    SmsRepliesController,
   ],
   providers: [
     AlertsGateway,
@@ -45,6 +57,7 @@ import { RulesController } from './rule-preview/rules.controller';
     AlertMetricsRepository,
     EscalationSettingsService,
     EscalationRepository,
+    SmsAcknowledgementService,
   ],
 })
 export class AlertingHttpModule {}

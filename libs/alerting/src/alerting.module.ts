@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@homeward/identity';
 import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
+import { NotificationsModule } from '@homeward/notifications';
 import { MqttPublisherModule } from '@homeward/platform';
 import { AlertingJobs } from './alerting.jobs';
 import { AlertAllClearService } from './alerts/alert-all-clear.service';
@@ -31,19 +32,6 @@ import { EscalationService } from './escalation/escalation.service';
 import { MissedCheckProcessor, MissedReconcileProcessor } from './missed/missed-check.processor';
 import { MissedCheckService } from './missed/missed-check.service';
 import { MissedScheduleService } from './missed/missed-schedule.service';
-import { NOTIFICATION_TRANSPORTS } from './notifications/notification-transport';
-import { NotificationJobs } from './notifications/notification.jobs';
-import { NotificationRepository } from './notifications/notification.repository';
-import { NotificationService } from './notifications/notification.service';
-import {
-  LoggingEmailTransport,
-  LoggingSmsTransport,
-  SocketNotificationTransport,
-} from './notifications/notification.transports';
-import {
-  NotificationsDeliverProcessor,
-  NotificationsSweepProcessor,
-} from './notifications/notifications.processors';
 
 /** Starting and stopping alerts' escalation clocks, wherever alerts change. */
 const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, EscalationJobs];
@@ -73,13 +61,13 @@ export class AlertingModule {}
 /**
  * Alerting's work in worker processes: raising alerts from stored readings (`readings.evaluate`)
  * and from missed readings (a scheduled `alerts.missed-check` per organisation), taking
- * escalation steps when they fall due (`alerts.escalate`, `escalations.sweep`) and delivering
- * notifications from the outbox (`notifications.deliver`, `notifications.sweep`), and the
+ * escalation steps when they fall due (`alerts.escalate`, `escalations.sweep`; the notifications
+ * go through @homeward/notifications, whose jobs the process adds itself), and the
  * hypertensive-crisis re-measure flow (`alerts.confirm`, `alerts.confirm-sweep`; device
  * commands through the service account's MQTT connection).
  */
 @Module({
-  imports: [IdentityModule, ReadingsModule, MqttPublisherModule],
+  imports: [IdentityModule, ReadingsModule, MqttPublisherModule, NotificationsModule],
   providers: [
     AlertEvaluationService,
     AlertBreachService,
@@ -107,19 +95,6 @@ export class AlertingModule {}
     EscalationService,
     AlertsEscalateProcessor,
     EscalationsSweepProcessor,
-    NotificationService,
-    NotificationRepository,
-    NotificationJobs,
-    NotificationsDeliverProcessor,
-    NotificationsSweepProcessor,
-    SocketNotificationTransport,
-    LoggingEmailTransport,
-    LoggingSmsTransport,
-    {
-      provide: NOTIFICATION_TRANSPORTS,
-      inject: [SocketNotificationTransport, LoggingEmailTransport, LoggingSmsTransport],
-      useFactory: (...transports: unknown[]) => transports,
-    },
   ],
 })
 export class AlertingJobsModule {}

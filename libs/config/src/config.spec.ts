@@ -203,6 +203,50 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('takes SMTP and Twilio settings together, and refuses email or SMS without a provider in production', () => {
+    const sid = `AC${'0a'.repeat(16)}`;
+    const twilio = {
+      TWILIO_ACCOUNT_SID: sid,
+      TWILIO_AUTH_TOKEN: 'a-twilio-auth-token',
+      TWILIO_FROM: '+15005550006',
+    };
+    expect(
+      loadConfig('worker', {
+        ...BASE,
+        ...twilio,
+        SMTP_URL: 'smtp://mail.example.org:587',
+        NOTIFY_FROM: 'Homeward <alerts@example.org>',
+      }),
+    ).toMatchObject({ ...twilio, TWILIO_API_URL: 'https://api.twilio.com', PUBLIC_URL: undefined });
+    expect(badVariables('worker', { ...BASE, TWILIO_ACCOUNT_SID: sid })).toEqual(['TWILIO_ACCOUNT_SID']);
+    expect(badVariables('worker', { ...BASE, SMTP_URL: 'smtp://mail.example.org' })).toEqual(['NOTIFY_FROM']);
+    expect(
+      badVariables('worker', {
+        ...BASE,
+        SMTP_URL: 'http://mail.example.org',
+        TWILIO_ACCOUNT_SID: 'AC123',
+        TWILIO_AUTH_TOKEN: 'short',
+        TWILIO_FROM: '0044 20 7946 0000',
+        PUBLIC_URL: 'https://homeward.example.org/',
+        NOTIFY_FROM: 'nobody',
+      }),
+    ).toEqual([
+      'NOTIFY_FROM',
+      'PUBLIC_URL',
+      'SMTP_URL',
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_AUTH_TOKEN',
+      'TWILIO_FROM',
+    ]);
+    // Development logs what it would send; production must really send it.
+    expect(
+      loadConfig('worker', { ...BASE, NOTIFICATION_CHANNELS: 'socket,email,sms' }).SMTP_URL,
+    ).toBeUndefined();
+    expect(
+      badVariables('worker', { ...BASE, NODE_ENV: 'production', NOTIFICATION_CHANNELS: 'socket,email,sms' }),
+    ).toEqual(['PUBLIC_URL', 'SMTP_URL', 'TWILIO_ACCOUNT_SID']);
+  });
+
   it('refuses an ingest consumer that may hold fewer messages than one batch', () => {
     const env = {
       ...BASE,

@@ -14,6 +14,34 @@ export class AppConfig extends EnvDto {
   role!: ProcessRole;
 }
 
+/**
+ * Email and SMS need their provider's settings together; in production a channel without its
+ * provider would page nobody while looking configured, so it is refused.
+ */
+function notificationProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const twilio = [config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_FROM];
+  if (twilio.some(Boolean) && !twilio.every(Boolean))
+    problems.push('TWILIO_ACCOUNT_SID: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together');
+  if (config.SMTP_URL && !config.NOTIFY_FROM) problems.push('NOTIFY_FROM: required with SMTP_URL');
+  if (config.NODE_ENV !== 'production' || !Array.isArray(config.NOTIFICATION_CHANNELS)) return problems;
+  const channels = config.NOTIFICATION_CHANNELS;
+  if (channels.includes('email') && !config.SMTP_URL)
+    problems.push('SMTP_URL: required in production when NOTIFICATION_CHANNELS includes email');
+  if (channels.includes('sms') && !twilio.every(Boolean))
+    problems.push(
+      'TWILIO_ACCOUNT_SID: TWILIO_* required in production when NOTIFICATION_CHANNELS includes sms',
+    );
+  if ((channels.includes('email') || channels.includes('sms')) && !config.PUBLIC_URL)
+    problems.push('PUBLIC_URL: required in production when NOTIFICATION_CHANNELS includes email or sms');
+  return problems;
+}
+
+/** Where people reach the console: PUBLIC_URL, else this process on localhost (development). */
+export function publicUrl(config: Pick<AppConfig, 'PUBLIC_URL' | 'PORT'>): string {
+  return config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+}
+
 /** Reads and validates the environment for `role`, failing with every bad variable at once. */
 export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const present = Object.fromEntries(
@@ -34,6 +62,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
     problems.push(
       'MQTT_DYNSEC: needs MQTT_URL, MQTT_USERNAME and MQTT_PASSWORD (the dynamic-security admin)',
     );
+  problems.push(...notificationProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   config.role = role;
   // Read once, never changed: whatever a process derives at start-up goes into `env` first.

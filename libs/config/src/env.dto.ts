@@ -275,8 +275,9 @@ export class EnvDto {
   ESCALATION_SWEEP_EVERY_MS = 15_000;
 
   /**
-   * Where notifications go, comma-separated: `socket` (the user's sockets), `email`, `sms`
-   * (email and SMS are logging transports for development until real providers are wired).
+   * Where notifications go, comma-separated: `socket` (the user's open consoles), `email`
+   * (SMTP_URL), `sms` (TWILIO_*). Outside production, email or SMS without its provider
+   * configured is logged instead of sent (docs/notifications.md).
    */
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.split(',').map((channel) => channel.trim()) : value,
@@ -285,6 +286,55 @@ export class EnvDto {
   @ArrayNotEmpty({ always: true })
   @ArrayUnique({ always: true })
   NOTIFICATION_CHANNELS: Array<'socket' | 'email' | 'sms'> = ['socket'];
+
+  /**
+   * Where people reach this deployment's console, without a trailing slash (links in email and
+   * SMS; the URL Twilio signs its webhooks with is this plus the route). Required in production
+   * when `email` or `sms` is among NOTIFICATION_CHANNELS; elsewhere http://localhost:PORT.
+   */
+  @IsOptional({ always: true })
+  @Matches(/^https?:\/\/[^/?#\s]+$/, {
+    always: true,
+    message: 'PUBLIC_URL must be an http(s):// origin without a path or trailing slash',
+  })
+  PUBLIC_URL?: string;
+
+  /** SMTP server for email notifications: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465. */
+  @IsOptional({ always: true })
+  @Matches(/^smtps?:\/\/\S+$/, { always: true, message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** The From of notification emails, e.g. `Homeward <alerts@example.org>`; required with SMTP_URL. */
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  @Matches(/^[^\r\n]*@[^\r\n]+$/, { always: true, message: 'NOTIFY_FROM must be an email address' })
+  NOTIFY_FROM?: string;
+
+  /** Twilio account for SMS (ACxxxxxxxx...); TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM go together. */
+  @IsOptional({ always: true })
+  @Matches(/^AC[0-9a-fA-F]{32}$/, {
+    always: true,
+    message: 'TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits',
+  })
+  TWILIO_ACCOUNT_SID?: string;
+
+  /** Authenticates API calls and verifies the signature of Twilio's webhooks. */
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  @MinLength(16, { always: true, message: 'TWILIO_AUTH_TOKEN must be at least 16 characters' })
+  TWILIO_AUTH_TOKEN?: string;
+
+  /** The Twilio number SMS come from, and clinicians reply ACK to (E.164, e.g. +15005550006). */
+  @IsOptional({ always: true })
+  @Matches(/^\+[1-9][0-9]{6,14}$/, {
+    always: true,
+    message: 'TWILIO_FROM must be an E.164 number (+ and digits)',
+  })
+  TWILIO_FROM?: string;
+
+  /** Twilio's REST API; tests point it at a loopback double. */
+  @Matches(/^https?:\/\/[^/?#\s]+$/, { always: true, message: 'TWILIO_API_URL must be an http(s):// origin' })
+  TWILIO_API_URL = 'https://api.twilio.com';
 
   /** Jobs of each kind one worker process runs at once. */
   @Type(() => Number)

@@ -9,3 +9,5 @@ export * from './integration-module';
 export * from './browser';
 export * from './ble-encoding';
 export * from './tcp-proxy';
+export * from './smtp-mailbox';
+export * from './twilio-double';

@@ -68,6 +68,8 @@ export class TestStack {
       MQTT_SHARE_GROUP: `ingest${this.runId}`,
       JWT_SECRET: `test-secret-${this.runId}-0123456789abcdef0123456789`,
       PORT: String(this.port),
+      // Links in email and SMS, and the URL Twilio signs webhooks with.
+      PUBLIC_URL: this.apiUrl,
       INGEST_FLUSH_MS: '10',
       // Suites push thousands of messages through one device; test/device-budget.e2e-spec.ts
       // sets the per-device budget it tests.

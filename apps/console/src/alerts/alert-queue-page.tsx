@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { ALERT_STATUSES, SEVERITIES, type AlertStatus, type Severity } from '@homeward/contracts';
 import { useSession } from '../auth/session';
 import { useNow } from '../lib/use-now';
@@ -44,7 +44,8 @@ export function AlertQueuePage() {
   const colleagues = useColleagues();
   const protocols = useProtocols();
   const now = useNow();
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  // `/alerts/{id}`, the link in email and SMS notifications, opens that alert's details.
+  const [selectedId, setSelectedId] = useState<string | null>(useParams().alertId ?? null);
   const [sound, setSound] = useState(criticalAlertsEnabled);
   const ids = { severity: useId(), status: useId(), protocol: useId(), mine: useId(), sound: useId() };
 

@@ -4,6 +4,11 @@ import type { NotificationDto } from '@homeward/contracts';
 import { JobWorkersModule } from '@homeward/platform';
 import { MonitoringJobsModule } from '@homeward/monitoring';
 import {
+  NOTIFICATION_TRANSPORTS,
+  NotificationsJobsModule,
+  type NotificationTransport,
+} from '@homeward/notifications';
+import {
   TEST_REDIS_URL,
   createDevice,
   createIntegrationModule,
@@ -21,9 +26,6 @@ import {
 import { AlertingJobsModule, AlertingModule } from '../alerting.module';
 import { AlertEvaluationService } from '../alerts/alert-evaluation.service';
 import { AlertService } from '../alerts/alert.service';
-import { NOTIFICATION_TRANSPORTS, type NotificationTransport } from '../notifications/notification-transport';
-import { NOTIFICATION_MAX_ATTEMPTS } from '../notifications/notification.jobs';
-import { NotificationService } from '../notifications/notification.service';
 import { escalationJobId } from './escalation-plan';
 import { EscalationService } from './escalation.service';
 
@@ -126,7 +128,13 @@ describe('escalation and notifications (worker jobs against PostgreSQL and Redis
   beforeAll(async () => {
     integration = await createIntegrationModule({
       role: 'worker',
-      imports: [JobWorkersModule, MonitoringJobsModule, AlertingJobsModule, AlertingModule],
+      imports: [
+        JobWorkersModule,
+        MonitoringJobsModule,
+        AlertingJobsModule,
+        NotificationsJobsModule,
+        AlertingModule,
+      ],
       env: { ESCALATION_SWEEP_EVERY_MS: '300', NOTIFICATION_CHANNELS: 'socket' },
       overrides: [{ provide: NOTIFICATION_TRANSPORTS, useValue: [socket] }],
     });
@@ -326,29 +334,5 @@ describe('escalation and notifications (worker jobs against PostgreSQL and Redis
       reason: 'nobody_on_call',
     });
     expect((await alertState(alertId)).assigned_to).toBe(admin.id);
-  });
-
-  it('gives up on a notification after its last attempt, recording it, and delivers it no more', async () => {
-    // One attempt left; its next attempt far off, so only this call makes it.
-    const { rows } = await database.pool.query<{ id: string }>(
-      `INSERT INTO notification_outbox (organization_id, recipient_user_id, channel, kind, payload, attempts, next_attempt_at)
-       VALUES ($1, $2, 'socket', 'alert.escalated', '{"step": 2}', $3, now() + interval '1 hour') RETURNING id`,
-      [organization, admin.id, NOTIFICATION_MAX_ATTEMPTS - 1],
-    );
-    const id = rows[0].id;
-    const notifications = integration.moduleRef.get(NotificationService);
-    await notifications.deliver(id);
-    await notifications.deliver(id);
-    const { rows: outbox } = await database.pool.query<{ status: string; attempts: number }>(
-      'SELECT status, attempts FROM notification_outbox WHERE id = $1',
-      [id],
-    );
-    expect(outbox).toEqual([{ status: 'failed', attempts: NOTIFICATION_MAX_ATTEMPTS }]);
-    const { rows: deliveries } = await database.pool.query<{ attempt: number; outcome: string }>(
-      'SELECT attempt, outcome FROM notification_deliveries WHERE notification_id = $1',
-      [id],
-    );
-    expect(deliveries).toEqual([{ attempt: NOTIFICATION_MAX_ATTEMPTS, outcome: 'failed' }]);
-    expect(socket.delivered.filter((d) => d.notification.id === id)).toEqual([]);
   });
 });

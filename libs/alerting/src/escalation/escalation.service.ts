@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { UserService } from '@homeward/identity';
+import { NotificationService } from '@homeward/notifications';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
@@ -8,7 +9,6 @@ import { AlertPublisher } from '../alerts/alert-publisher';
 import { mapAlert } from '../alerts/alert.mapper';
 import { AlertHistoryRepository } from '../alerts/alert-history.repository';
 import { AlertRepository } from '../alerts/alert.repository';
-import { NotificationService } from '../notifications/notification.service';
 import {
   AWAITING_ACKNOWLEDGEMENT,
   awaitsAcknowledgement,
@@ -162,21 +162,18 @@ export class EscalationService {
     recipients: Recipients,
     tx: Queryable,
   ): Promise<string[]> {
-    return this.notifications.add(
-      recipients.notified.flatMap((userId) =>
-        this.config.NOTIFICATION_CHANNELS.map((channel) => ({
-          organizationId: alert.organizationId,
-          recipientUserId: userId,
-          channel,
-          kind: 'alert.escalated' as const,
-          alertId: alert.id,
-          payload: {
-            step,
-            severity: alert.severity,
-            ...(recipients.reason ? { reason: recipients.reason } : {}),
-          },
-        })),
-      ),
+    return this.notifications.notify(
+      {
+        organizationId: alert.organizationId,
+        userIds: recipients.notified,
+        kind: 'alert.escalated',
+        alertId: alert.id,
+        payload: {
+          step,
+          severity: alert.severity,
+          ...(recipients.reason ? { reason: recipients.reason } : {}),
+        },
+      },
       tx,
     );
   }

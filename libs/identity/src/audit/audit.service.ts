@@ -28,7 +28,9 @@ export type AuditAction =
   | 'escalation.policy.read'
   | 'escalation.policy.set'
   | 'oncall.read'
-  | 'oncall.set';
+  | 'oncall.set'
+  | 'notification_preferences.read'
+  | 'notification_preferences.set';
 
 /**
  * Records who touched which patient data. Written before the data is returned, and a failed

@@ -14,8 +14,16 @@ describe('logging email and SMS transports (development)', () => {
       payload: { step: 1, severity: 'critical' as const },
       createdAt: '2026-11-26T05:00:00.000Z',
     };
-    await new LoggingEmailTransport(logger).send(notification, { userId: 'u-1', organizationId: 'o-1' });
-    await new LoggingSmsTransport(logger).send(notification, { userId: 'u-2', organizationId: 'o-1' });
+    await new LoggingEmailTransport(logger).send(notification, {
+      userId: 'u-1',
+      organizationId: 'o-1',
+      address: 'u1@example.org',
+    });
+    await new LoggingSmsTransport(logger).send(notification, {
+      userId: 'u-2',
+      organizationId: 'o-1',
+      address: '+447700900123',
+    });
     expect(lines).toEqual([
       {
         fields: {

@@ -3,7 +3,7 @@ import { ALERTS_NAMESPACE, type NotificationDto } from '@homeward/contracts';
 import { AccessPolicy } from '@homeward/identity';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { SocketEmitter } from '@homeward/platform';
-import type { NotificationRecipient, NotificationTransport } from './notification-transport';
+import type { NotificationRecipient, NotificationTransport } from '../outbox/notification-transport';
 
 /**
  * The recipient's open sockets on `/alerts`, on whichever API instance holds them. Handed to
@@ -32,8 +32,9 @@ export class SocketNotificationTransport implements NotificationTransport {
 }
 
 /**
- * Email and SMS for development: each notification is logged (ids and kind, no health data)
- * instead of sent. A real provider is another NotificationTransport for the same channel.
+ * Email and SMS in development when SMTP_URL or TWILIO_* is not set: each notification is logged
+ * (ids and kind, no health data, no address) instead of sent, so the demo runs without providers.
+ * Production refuses to start that way (loadConfig).
  */
 abstract class LoggingTransport implements NotificationTransport {
   abstract readonly channel: 'email' | 'sms';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
 import { JobProcessor, RecurringJobProcessor, type JobPayload } from '@homeward/platform';
+import { NotificationDeliveryService } from './notification-delivery.service';
 import { NOTIFICATION_JOBS, NotificationJobs } from './notification.jobs';
 import { NotificationService } from './notification.service';
 
@@ -13,14 +14,14 @@ export class NotificationsDeliverProcessor extends JobProcessor<
 > {
   readonly name = 'notifications.deliver';
 
-  constructor(private readonly notifications: NotificationService) {
+  constructor(private readonly delivery: NotificationDeliveryService) {
     super();
   }
 
   async process({
     notificationId,
   }: JobPayload<typeof NOTIFICATION_JOBS, 'notifications.deliver'>): Promise<void> {
-    await this.notifications.deliver(notificationId);
+    await this.delivery.deliver(notificationId);
   }
 }
 

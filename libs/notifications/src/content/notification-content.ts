@@ -1,0 +1,29 @@
+import type { NotificationDto } from '@homeward/contracts';
+
+/** What an email or SMS says: never health information, only that there is something to open. */
+export interface NotificationContent {
+  subject: string;
+  /** The email body. */
+  text: string;
+  /** The SMS body: one segment's worth of text and the link. */
+  sms: string;
+  link: string;
+}
+
+/**
+ * Email and SMS leave the platform and sit on phones and mail servers we do not control, so they
+ * name no patient, vital or value, only that the recipient has something to open; the console
+ * shows the rest to whoever signs in (HIPAA's minimum-necessary standard, 45 CFR 164.502(b)).
+ */
+export function renderNotification(notification: NotificationDto, publicUrl: string): NotificationContent {
+  const link = notification.alertId ? `${publicUrl}/alerts/${notification.alertId}` : `${publicUrl}/`;
+  switch (notification.kind) {
+    case 'alert.escalated':
+      return {
+        subject: 'Homeward: critical alert for a patient of yours',
+        text: `Critical alert for a patient of yours — open Homeward:\n${link}\n`,
+        sms: `Homeward: critical alert for a patient of yours — open Homeward: ${link} Reply ACK to acknowledge.`,
+        link,
+      };
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { IdentityModule } from '@homeward/identity';
+import { NotificationDeliveryService } from './outbox/notification-delivery.service';
+import { NOTIFICATION_TRANSPORTS, type NotificationTransport } from './outbox/notification-transport';
+import { NotificationJobs } from './outbox/notification.jobs';
+import { NotificationRepository } from './outbox/notification.repository';
+import { NotificationService } from './outbox/notification.service';
+import {
+  NotificationsDeliverProcessor,
+  NotificationsSweepProcessor,
+} from './outbox/notifications.processors';
+import { NotificationPreferencesController } from './preferences/notification-preferences.controller';
+import { NotificationPreferencesRepository } from './preferences/notification-preferences.repository';
+import { NotificationPreferencesService } from './preferences/notification-preferences.service';
+import { SocketNotificationTransport } from './transports/notification.transports';
+import { TRANSPORTS_PROVIDER } from './transports/transports.provider';
+import { TwilioSignatureGuard } from './twilio/twilio-signature.guard';
+import { TwilioWebhooksController } from './twilio/twilio-webhooks.controller';
+
+/**
+ * Telling people: the outbox that any domain adds notifications to in its own transaction,
+ * users' channel preferences, and the lookup behind SMS replies. Imports nothing of alerting.
+ */
+@Module({
+  imports: [IdentityModule],
+  providers: [
+    NotificationService,
+    NotificationRepository,
+    NotificationPreferencesRepository,
+    NotificationJobs,
+    TwilioSignatureGuard,
+  ],
+  exports: [NotificationService, NotificationJobs, TwilioSignatureGuard],
+})
+export class NotificationsModule {}
+
+/** The transports own connections (SMTP): closed with the module. */
+@Injectable()
+class TransportsLifecycle implements OnModuleDestroy {
+  constructor(@Inject(NOTIFICATION_TRANSPORTS) private readonly transports: NotificationTransport[]) {}
+
+  onModuleDestroy(): void {
+    for (const transport of this.transports) (transport as Partial<OnModuleDestroy>).onModuleDestroy?.();
+  }
+}
+
+/** Delivery in worker processes: `notifications.deliver` through each channel's transport, and `notifications.sweep`. */
+@Module({
+  imports: [NotificationsModule, IdentityModule],
+  providers: [
+    NotificationDeliveryService,
+    NotificationRepository,
+    NotificationPreferencesRepository,
+    NotificationsDeliverProcessor,
+    NotificationsSweepProcessor,
+    SocketNotificationTransport,
+    TRANSPORTS_PROVIDER,
+    TransportsLifecycle,
+  ],
+})
+export class NotificationsJobsModule {}
+
+/** Users' notification preferences and Twilio's delivery status callbacks. */
+@Module({
+  imports: [NotificationsModule, IdentityModule],
+  controllers: [NotificationPreferencesController, TwilioWebhooksController],
+  providers: [NotificationPreferencesService, NotificationPreferencesRepository],
+})
+export class NotificationsHttpModule {}
+
+/** What a process that serves HTTP adds for notifications. */
+export const NOTIFICATIONS_HTTP_MODULES = [NotificationsHttpModule];
+/** What a process that runs jobs adds for notifications. */
+export const NOTIFICATIONS_JOB_MODULES = [NotificationsJobsModule];
