@@ -17,6 +17,7 @@ import { AlertPublisher } from './alerts/alert-publisher';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
+import { DEVICE_NOTICES } from './device-notices/device-notices.providers';
 import { AlertEscalationScheduler } from './escalation/alert-escalation.scheduler';
 import { AlertsEscalateProcessor, EscalationsSweepProcessor } from './escalation/escalation.processors';
 import { EscalationJobs } from './escalation/escalation.jobs';
@@ -99,6 +100,7 @@ export class AlertingModule {}
     SocketNotificationTransport,
     LoggingEmailTransport,
     LoggingSmsTransport,
+    ...DEVICE_NOTICES,
     {
       provide: NOTIFICATION_TRANSPORTS,
       inject: [SocketNotificationTransport, LoggingEmailTransport, LoggingSmsTransport],
