@@ -104,6 +104,8 @@ export interface ImplausibleRejectionRow {
   receivedAt: Date;
   deviceId: string;
   patientId: string;
+  /** The rejected message's messageId, or `rejection-{id}` when it had none readable. */
+  messageId: string;
   type: VitalType;
   value: number;
   unit: string;

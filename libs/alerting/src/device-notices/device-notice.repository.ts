@@ -13,9 +13,10 @@ export class DeviceNoticeRepository {
     q: Queryable,
   ): Promise<{ organizationId: string } | undefined> {
     const { rows } = await q.query<{ organizationId: string }>(
-      `WITH patient AS (SELECT organization_id, time_zone FROM patients WHERE id = $2)
+      `WITH patient AS (SELECT organization_id, time_zone FROM patients WHERE id = $2::uuid)
        INSERT INTO device_notices (device_id, kind, day, rejection_id)
-       SELECT $1, $3, ($4::timestamptz AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date, $5 FROM patient p
+       SELECT $1::uuid, $3::text, ($4::timestamptz AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date, $5::bigint
+       FROM patient p
        ON CONFLICT DO NOTHING
        RETURNING (SELECT organization_id FROM patient) AS "organizationId"`,
       [notice.deviceId, notice.patientId, notice.kind, notice.at, notice.rejectionId],

@@ -64,7 +64,7 @@ export class DeviceNoticeService {
           triggerUnit: refused.unit,
           triggerMeasuredAt: refused.receivedAt,
           triggerDeviceId: refused.deviceId,
-          triggerMessageId: null,
+          triggerMessageId: refused.messageId,
           batchId: null,
           correlationId,
           episodeKey: `${IMPLAUSIBLE_NOTICE}:${refused.deviceId}`,

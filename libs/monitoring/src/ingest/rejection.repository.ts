@@ -63,6 +63,7 @@ export class RejectionRepository {
   async findImplausible(id: string): Promise<ImplausibleRejectionRow | undefined> {
     const { rows } = await this.db.query<ImplausibleRejectionRow>(
       `SELECT id::text AS id, received_at AS "receivedAt", device_ref AS "deviceId", patient_id AS "patientId",
+              coalesce(message_id, 'rejection-' || id) AS "messageId",
               vital_type AS type, vital_value AS value, vital_unit AS unit
        FROM reading_rejections
        WHERE id = $1 AND reason = 'implausible_value' AND patient_id IS NOT NULL`,
