@@ -671,11 +671,24 @@ describe('Bluetooth measurements with special values and device clocks', () => {
           );
           const result = accepted(parseBle(value, { deviceClock: 'utc' }));
           expect(result.flags).toEqual(['clock_suspect']);
-          // Ahead of the server clock: taken as receivedAt; behind: the stamp, as sent.
+          // After receivedAt: taken as receivedAt; before it: the stamp, as sent.
           expect(result.measuredAt).toEqual(sign > 0 ? new Date(RECEIVED_AT) : stamp);
         }
       },
     );
+
+    it('takes receivedAt for a suspect stamp after it, even when both are in the past (a hub’s backlog)', () => {
+      // Received at 06:00, stamped 07:00 (not yet future at 08:00): a stamp after its receipt is wrong.
+      const result = accepted(
+        parseDeviceMessage(
+          BLE_TOPIC,
+          ble(stampedAt(7, 0), { receivedAt: '2026-11-25T06:00:00Z', deviceClock: 'utc' }),
+          NOW,
+        ),
+      );
+      expect(result.flags).toEqual(['clock_suspect']);
+      expect(result.measuredAt).toEqual(new Date('2026-11-25T06:00:00Z'));
+    });
 
     it('refuses a stamp ahead by more than 14 h, or ahead by hours and minutes, as in the future', () => {
       expect(rejected(parseBle(stampedAt(22, 30), { deviceClock: 'utc' })).reason).toBe(

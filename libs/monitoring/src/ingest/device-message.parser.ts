@@ -366,10 +366,10 @@ function parseBleBody(
  * Places a Bluetooth time stamp in its zone (UTC for `deviceClock: "utc"`, else `timeZone`, the
  * patient's; null reads as UTC, as adherence does) and holds it to the time checks (pure).
  * A stamp a whole number of hours from the hub's receivedAt (suspectClockOffsetHours) is
- * flagged `clock_suspect`; when that puts it ahead of the server clock it is taken as
- * receivedAt, whose RFC 3339 form carries its zone, instead of being refused as in the future:
- * a clock in the wrong zone must not lose every reading. Behind, it keeps the stamp (a hub's
- * backlog may truly be hours old). Anything else passes through unchanged.
+ * flagged `clock_suspect`; when that puts it after receivedAt (nothing is measured after the
+ * hub received it) it is taken as receivedAt, whose RFC 3339 form carries its zone, instead of
+ * being refused as in the future: a clock in the wrong zone must not lose every reading. Behind,
+ * it keeps the stamp (a hub's backlog may truly be hours old). Anything else passes through unchanged.
  */
 export function settleDeviceTime(parsed: ParsedMessage, timeZone: string | null, now: Date): ParsedMessage {
   if (!parsed.ok || !parsed.pendingTime) return parsed;
@@ -380,7 +380,7 @@ export function settleDeviceTime(parsed: ParsedMessage, timeZone: string | null,
   const offsetHours = suspectClockOffsetHours(measuredAt, receivedAt);
   if (offsetHours !== 0) {
     flags.push(CLOCK_SUSPECT_FLAG);
-    if (measuredAt.getTime() > now.getTime() + DEVICE_CONTRACT.maxFutureSkewMs) measuredAt = receivedAt;
+    if (measuredAt.getTime() > receivedAt.getTime()) measuredAt = receivedAt;
   }
   const reject: Reject = (reason, detail, messageId = null) => ({
     ok: false,
