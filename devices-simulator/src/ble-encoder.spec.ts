@@ -139,5 +139,7 @@ describe('BLE encoder', () => {
     expect(
       out.every((m) => m.receivedAt === '2026-11-25T07:02:13Z' && /^([0-9a-f]{2})+$/.test(m.value)),
     ).toBe(true);
+    // Its time stamps are UTC, and it says so: the platform would read them in the patient's zone.
+    expect(out.every((m) => m.deviceClock === 'utc')).toBe(true);
   });
 });

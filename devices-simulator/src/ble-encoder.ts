@@ -33,7 +33,7 @@ export function encodeFloat(value: number, decimals: number): number[] {
   return [raw & 0xff, (raw >>> 8) & 0xff, (raw >>> 16) & 0xff, (raw >>> 24) & 0xff];
 }
 
-/** Bluetooth "Date Time" (7 bytes) in UTC, as the platform reads it. */
+/** Bluetooth "Date Time" (7 bytes) in UTC: the simulated hub says so with `deviceClock: "utc"`. */
 export function encodeDateTime(at: Date): number[] {
   return [
     ...u16(at.getUTCFullYear()),
@@ -163,7 +163,8 @@ export function encodeBleMeasurements(
   const receivedAt = options.receivedAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const out: BleMeasurement[] = [];
   const push = (characteristic: string, hex: string): void => {
-    out.push({ characteristic, value: hex, receivedAt });
+    // The encoded time stamps are UTC; without this the platform reads them in the patient's zone.
+    out.push({ characteristic, value: hex, receivedAt, deviceClock: 'utc' });
   };
   const systolic = value('blood_pressure_systolic');
   const diastolic = value('blood_pressure_diastolic');

@@ -24,6 +24,7 @@ import { AlertOccurrenceRepository } from './alerts/alert-occurrence.repository'
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
+import { DEVICE_NOTICES } from './device-notices/device-notices.providers';
 import { AlertEscalationScheduler } from './escalation/alert-escalation.scheduler';
 import { AlertsEscalateProcessor, EscalationsSweepProcessor } from './escalation/escalation.processors';
 import { EscalationJobs } from './escalation/escalation.jobs';
@@ -95,6 +96,7 @@ export class AlertingModule {}
     EscalationService,
     AlertsEscalateProcessor,
     EscalationsSweepProcessor,
+    ...DEVICE_NOTICES,
   ],
 })
 export class AlertingJobsModule {}

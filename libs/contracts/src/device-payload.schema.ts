@@ -1,4 +1,4 @@
-import { BLE_CHARACTERISTIC_IDS, DEVICE_CONTRACT } from './device-payload';
+import { BLE_CHARACTERISTIC_IDS, DEVICE_CLOCKS, DEVICE_CONTRACT } from './device-payload';
 import { VITAL_TYPES, acceptedUnits } from './vitals.catalog';
 
 /**
@@ -117,6 +117,12 @@ export function deviceBleMessageSchemaV1(): Record<string, unknown> {
         type: 'string',
         format: 'date-time',
         description: 'RFC 3339 time the hub received the value; measuredAt when the value has no time stamp.',
+      },
+      deviceClock: {
+        enum: [...DEVICE_CLOCKS],
+        default: 'local',
+        description:
+          "The zone the device's clock keeps. The Bluetooth Date Time field carries none: 'local' (the default) reads the measurement's time stamp in the patient's time zone, 'utc' as UTC. A stamp a whole number of hours (1 to 14, within 2 minutes) from receivedAt is flagged clock_suspect.",
       },
     },
   };

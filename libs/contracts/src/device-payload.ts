@@ -26,9 +26,16 @@ export interface DeviceHubBatchV1 {
 export const BLE_CHARACTERISTIC_IDS = ['2A35', '2A9D', '2A5E', '2A18', '2A1C'] as const;
 
 /**
+ * How a hub says the device's clock is set. The Bluetooth Date Time field carries no time zone:
+ * `local` (the default) reads it in the patient's time zone, `utc` as UTC.
+ */
+export const DEVICE_CLOCKS = ['local', 'utc'] as const;
+export type DeviceClock = (typeof DEVICE_CLOCKS)[number];
+
+/**
  * Device contract v1: a raw Bluetooth LE measurement a hub forwards QoS 1 to
  * `v1/devices/{deviceId}/ble`. The measurement's own time stamp, when present, is its
- * measuredAt; otherwise receivedAt is.
+ * measuredAt (read in the zone `deviceClock` names); otherwise receivedAt is.
  */
 export interface DeviceBleMessageV1 {
   messageId: string;
@@ -38,6 +45,8 @@ export interface DeviceBleMessageV1 {
   value: string;
   /** RFC 3339 time the hub received the value from the device. */
   receivedAt: string;
+  /** The zone the device's clock keeps; `local` (the patient's time zone) when left out. */
+  deviceClock?: DeviceClock;
 }
 
 /**
@@ -97,6 +106,14 @@ export const DEVICE_CONTRACT = {
   maxMessageIdLength: 128,
   /** How far ahead of the server clock a measurement may be stamped (device clock drift). */
   maxFutureSkewMs: 5 * 60 * 1000,
+  /**
+   * A Bluetooth time stamp this many whole hours (1 to this) from the hub's receivedAt, within
+   * clockSuspectToleranceMs, is flagged `clock_suspect`: a device clock in the wrong zone or
+   * without daylight saving. UTC offsets run from -12 to +14 hours, so a clock on local time read
+   * as UTC (or the reverse) is off by at most 14.
+   */
+  maxClockOffsetHours: 14,
+  clockSuspectToleranceMs: 2 * 60 * 1000,
   /**
    * How long readings are kept: the retention policy in the initial migration (a unit test in
    * the platform compares them). The oldest accepted measuredAt derives from it, so nothing is

@@ -35,6 +35,10 @@ export const REJECTION_REASONS = [
   'measurement_unsuccessful',
   /** Bluetooth LE: the value is well formed but carries no measurement to store. */
   'no_measurement',
+  /** Bluetooth LE: a glucose record of a control-solution test (GLS sample type or location): not the patient's blood. */
+  'control_solution',
+  /** Bluetooth LE: an oximeter record its device marks as demonstration or test data: not the patient's. */
+  'device_test_data',
   /** The device was deactivated: nothing it sends is stored until it is reactivated. */
   'device_deactivated',
   /** A status (`v1/devices/{deviceId}/status`) stamped further ahead of the server clock than drift explains. */

@@ -28,6 +28,13 @@ export interface VitalDefinition {
   plausible: { min: number; max: number };
   /** Decimal places kept after conversion. */
   precision: number;
+  /**
+   * The reportable range of a home meter of this type, in `unit`: what a reading stored for a
+   * meter's HI (IEEE 11073 +INFINITY) or LO (-INFINITY) result holds, flagged `above_range` or
+   * `below_range`. A programme choice, not a standard's number; absent where no meter of the
+   * type reports HI/LO, and then an infinity is read as "unavailable".
+   */
+  meterRange?: { min: number; max: number };
 }
 
 const identity = Object.freeze({});
@@ -87,6 +94,10 @@ export const VITALS: Readonly<Record<VitalType, VitalDefinition>> = {
     alternativeUnits: { 'mmol/L': (v) => v * 18.016 },
     plausible: { min: 10, max: 1500 },
     precision: 0,
+    // Home glucometers' labelling typically gives 20-600 mg/dL as the measuring range and shows
+    // LO/HI outside it; the limits put a HI over the >= 400 and a LO under the < 54 critical
+    // cut-offs, so either alerts critical (a programme choice).
+    meterRange: { min: 20, max: 600 },
   },
   body_temperature: {
     type: 'body_temperature',

@@ -5,6 +5,7 @@ import { DeviceMessageRepository } from './ingest/device-message.repository';
 import { DeviceStatusRepository } from './ingest/device-status.repository';
 import { IngestBatchRepository } from './ingest/ingest-batch.repository';
 import { IngestService } from './ingest/ingest.service';
+import { RejectedValuesService } from './ingest/rejected-values.service';
 import { RejectionRepository } from './ingest/rejection.repository';
 import { DeviceContactService } from './readings/device-contact.service';
 import { ReadingBatchService } from './readings/reading-batch.service';
@@ -38,8 +39,15 @@ export class IngestModule {}
 
 /** Stored batches for their evaluators (alerting), and the outbox they announce themselves through. */
 @Module({
-  providers: [ReadingBatchService, ReadingJobs, ReadingRepository, IngestBatchRepository],
-  exports: [ReadingBatchService, ReadingJobs],
+  providers: [
+    ReadingBatchService,
+    ReadingJobs,
+    ReadingRepository,
+    IngestBatchRepository,
+    RejectedValuesService,
+    RejectionRepository,
+  ],
+  exports: [ReadingBatchService, ReadingJobs, RejectedValuesService],
 })
 export class ReadingsModule {}
 

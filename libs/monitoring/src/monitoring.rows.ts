@@ -1,4 +1,4 @@
-import type { RejectionReason } from '@homeward/contracts';
+import type { RejectionReason, VitalType } from '@homeward/contracts';
 
 /** Row types of readings, the device-message ledger, rejections and the evaluation outbox. */
 
@@ -61,6 +61,8 @@ export type MessageReading = Pick<
 export interface NewMessageWithReadings extends NewDeviceMessageRow {
   patientId: string;
   flags: readonly string[];
+  /** Its Bluetooth time stamp was a whole number of hours from receivedAt (flag `clock_suspect`). */
+  clockSuspect?: boolean;
   readings: readonly MessageReading[];
 }
 
@@ -92,6 +94,21 @@ export interface NewRejectionRow {
   detail: string;
   payloadBytes: number;
   payloadExcerpt: string;
+  /** An `implausible_value` from a registered device: the value refused and the device's patient. */
+  implausible?: { patientId: string; type: VitalType; value: number; unit: string };
+}
+
+/** An `implausible_value` rejection of a registered device, as alerting raises its notice from it. */
+export interface ImplausibleRejectionRow {
+  id: string;
+  receivedAt: Date;
+  deviceId: string;
+  patientId: string;
+  /** The rejected message's messageId, or `rejection-{id}` when it had none readable. */
+  messageId: string;
+  type: VitalType;
+  value: number;
+  unit: string;
 }
 
 export interface IngestBatchRow {

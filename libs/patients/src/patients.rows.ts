@@ -31,6 +31,10 @@ export interface DeviceViewRow extends DeviceRow {
   batteryLevel: number | null;
   signalStrength: number | null;
   statusReportedAt: Date | null;
+  /** When a message whose Bluetooth time stamp was whole hours off receivedAt (`clock_suspect`) was last stored; null if never. */
+  clockSuspectSeenAt: Date | null;
+  /** Whether the device's latest stored message was such a one: its clock is in the wrong zone now. */
+  clockSuspect: boolean;
 }
 
 export interface DeviceCredentialRow {
@@ -46,6 +50,8 @@ export interface DeviceRouteRow {
   organizationId: string;
   /** When the device was deactivated; null while active. */
   deactivatedAt: Date | null;
+  /** The IANA time zone of the patient the device is with now (null: not set, read as UTC): device clocks keep local time. */
+  timeZone: string | null;
   /** Every patient the device has been with, oldest first; the first since its registration. */
   assignments: Array<{ patientId: string; assignedAt: Date }>;
 }

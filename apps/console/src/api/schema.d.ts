@@ -743,6 +743,10 @@ export interface components {
             signalStrength: number | null;
             /** @description reportedAt of the status these values come from */
             statusReportedAt: string | null;
+            /** @description Whether the latest message stored from the device had a Bluetooth time stamp a whole number of hours off the hub's receivedAt (flag clock_suspect): its clock is likely in the wrong time zone or missed a daylight-saving change */
+            clockSuspect: boolean;
+            /** @description When a message flagged clock_suspect was last stored (server clock); null if never */
+            clockSuspectSeenAt: string | null;
             deactivatedAt: string | null;
             deactivatedReason: string | null;
             /**
@@ -782,6 +786,10 @@ export interface components {
             signalStrength: number | null;
             /** @description reportedAt of the status these values come from */
             statusReportedAt: string | null;
+            /** @description Whether the latest message stored from the device had a Bluetooth time stamp a whole number of hours off the hub's receivedAt (flag clock_suspect): its clock is likely in the wrong time zone or missed a daylight-saving change */
+            clockSuspect: boolean;
+            /** @description When a message flagged clock_suspect was last stored (server clock); null if never */
+            clockSuspectSeenAt: string | null;
             deactivatedAt: string | null;
             deactivatedReason: string | null;
             /**
@@ -871,7 +879,7 @@ export interface components {
             deviceId: string;
             messageId: Record<string, never> | null;
             /** @enum {string} */
-            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
+            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "control_solution" | "device_test_data" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
             /** @description What was wrong, specifically */
             detail: string;
             /** @description Size of the payload as received */
@@ -2112,7 +2120,7 @@ export interface operations {
             query?: {
                 /** @description Only this device */
                 deviceId?: string;
-                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
+                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "control_solution" | "device_test_data" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
                 /** @description The next page: the last id of the previous one */
                 beforeId?: number;
                 limit?: number;

@@ -65,6 +65,24 @@ describe('which device flags make a reading unreliable', () => {
     expect(flagNote('blood_pressure_systolic', [])).toBe('');
   });
 
+  it('says a meter read HI or LO, and holds neither for a re-measurement', () => {
+    expect(flagNote('blood_glucose', ['above_range'])).toBe(' — meter read HI (above its measuring range)');
+    expect(flagNote('blood_glucose', ['below_range', 'strip_insertion_error'])).toBe(
+      ' — meter read LO (below its measuring range); device flagged strip_insertion_error',
+    );
+    expect(unreliableFlags('blood_glucose', ['above_range', 'below_range'])).toEqual([]);
+  });
+
+  it('doubts an oximeter reading it marks measurement_unavailable, and ignores unavailable-field notes', () => {
+    expect(unreliableFlags('oxygen_saturation', ['measurement_unavailable'])).toEqual([
+      'measurement_unavailable',
+    ]);
+    expect(unreliableFlags('heart_rate', ['measurement_unavailable'])).toEqual(['measurement_unavailable']);
+    expect(
+      unreliableFlags('blood_pressure_systolic', ['field_unavailable:heart_rate', 'clock_suspect']),
+    ).toEqual([]);
+  });
+
   it('applies to rules judging one reading, not to averages and changes', () => {
     expect(
       judgesOneReading({

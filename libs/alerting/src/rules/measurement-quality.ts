@@ -11,7 +11,7 @@ import { measurementKey, type RuleReading } from './rule-series';
  *   `irregular_pulse` is left out on purpose: it may be atrial fibrillation, a finding in itself
  *   (see NOTED_FLAGS). The pulse-rate range bits are the device's own limits, not a fault.
  * - PLX Spot-Check Measurement 0x2A5E, Measurement Status and Device and Sensor Status: the
- *   questionable, invalid, early-estimate and calibration bits, and every signal or sensor fault
+ *   questionable, invalid, unavailable, early-estimate and calibration bits, and every signal or sensor fault
  *   (low perfusion, erratic or poor signal, displaced or disconnected sensor, ...), for the SpO2
  *   and the pulse rate read by the same probe.
  * - Glucose Measurement 0x2A18, Sensor Status Annunciation: strip, sample, temperature and device
@@ -24,6 +24,7 @@ const CUFF_PRESSURE = ['body_movement', 'cuff_too_loose', 'improper_position'] a
 const OXIMETER = [
   'early_estimated_data',
   'calibration_ongoing',
+  'measurement_unavailable',
   'questionable_measurement',
   'invalid_measurement',
   'equipment_malfunction',
@@ -76,12 +77,22 @@ export function unreliableFlags(type: string, flags: readonly string[] | undefin
 }
 
 /**
- * What an alert's summary adds about the trigger's flags ("; device flagged body_movement"), or
- * '' when it carries none that matter for `type`.
+ * A meter's HI or LO (IEEE 11073 +/-INFINITY), which ingest stores at the meter's limit with
+ * these flags: the value shown is a bound, the true one beyond it.
+ */
+const METER_RANGE_NOTES: Readonly<Record<string, string>> = {
+  above_range: ' — meter read HI (above its measuring range)',
+  below_range: ' — meter read LO (below its measuring range)',
+};
+
+/**
+ * What an alert's summary adds about the trigger's flags ("; device flagged body_movement",
+ * " — meter read HI (above its measuring range)"), or '' when it carries none that matter for `type`.
  */
 export function flagNote(type: string, flags: readonly string[] | undefined): string {
+  const range = (flags ?? []).flatMap((flag) => METER_RANGE_NOTES[flag] ?? []).join('');
   const shown = [...unreliableFlags(type, flags), ...(flags ?? []).filter((flag) => NOTED_FLAGS.has(flag))];
-  return shown.length > 0 ? `; device flagged ${shown.join(', ')}` : '';
+  return range + (shown.length > 0 ? `; device flagged ${shown.join(', ')}` : '');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bleHex, dateTime, sfloat, u16, u8 } from '@homeward/testing';
+import { SFLOAT_SPECIAL, bleHex, dateTime, sfloat, u16, u8 } from '@homeward/testing';
 import {
   DEVICE_CONTRACT,
   REJECTION_REASONS,
@@ -13,6 +13,7 @@ import {
   estimateDeviceMessages,
   parseDevicePayload,
   payloadExcerpt,
+  settleDeviceTime,
   type AcceptedMessage,
   type ParsedMessage,
   type RejectedMessage,
@@ -559,6 +560,184 @@ describe('parseDeviceMessage on the ble topic', () => {
 
   it('has a rejection reason for every decoder failure', () => {
     expect(REJECTION_REASONS).toEqual(expect.arrayContaining([...BLE_DECODE_FAILURES]));
+  });
+});
+
+describe('Bluetooth measurements with special values and device clocks', () => {
+  const BLE_TOPIC = bleTopic(DEVICE_ID);
+  const RECEIVED_AT = '2026-11-25T07:30:00Z';
+  const HOUR = 60 * MINUTE;
+  const NAN = u16(SFLOAT_SPECIAL.NaN);
+  // Blood Pressure Measurement with time stamp and pulse.
+  const cuff = (systolic: number[], diastolic: number[], pulse: number[], stamp: number[]) =>
+    bleHex(u8(0x02 | 0x04), systolic, diastolic, sfloat(93), stamp, pulse);
+  const ble = (value: string, extra: Record<string, unknown> = {}) =>
+    Buffer.from(
+      JSON.stringify({
+        messageId: 'ble-9',
+        characteristic: '2A35',
+        value,
+        receivedAt: RECEIVED_AT,
+        ...extra,
+      }),
+    );
+  const parseBle = (value: string, extra: Record<string, unknown> = {}, timeZone: string | null = null) =>
+    parseDeviceMessage(BLE_TOPIC, ble(value, extra), NOW, timeZone);
+
+  it('stores 200/130 whose pulse is NaN and names the missing pulse', () => {
+    const result = accepted(parseBle(cuff(sfloat(200), sfloat(130), NAN, dateTime(2026, 11, 25, 7, 20, 0))));
+    expect(result.readings.map((r) => [r.type, r.value])).toEqual([
+      ['blood_pressure_systolic', 200],
+      ['blood_pressure_diastolic', 130],
+    ]);
+    expect(result.flags).toEqual(['field_unavailable:heart_rate']);
+  });
+
+  it('stores a systolic 200 whose diastolic is NaN: nothing to compare it with', () => {
+    const result = accepted(parseBle(cuff(sfloat(200), NAN, sfloat(90), dateTime(2026, 11, 25, 7, 20, 0))));
+    expect(result.readings.map((r) => r.type)).toEqual(['blood_pressure_systolic', 'heart_rate']);
+  });
+
+  it('rejects an implausible value with the value refused, for the device notice', () => {
+    const oximeter = bleHex(u8(0), sfloat(12), sfloat(70));
+    const result = rejected(parseDeviceMessage(BLE_TOPIC, ble(oximeter, { characteristic: '2A5E' }), NOW));
+    expect(result).toMatchObject({
+      reason: 'implausible_value',
+      implausible: { type: 'oxygen_saturation', value: 12, unit: '%' },
+    });
+    const json = rejected(parse(message([{ type: 'oxygen_saturation', value: 12, unit: '%' }])));
+    expect(json.implausible).toEqual({ type: 'oxygen_saturation', value: 12, unit: '%' });
+  });
+
+  it('rejects control-solution and test data with their own reasons', () => {
+    const control = bleHex(u8(0x02), u16(3), dateTime(2026, 11, 25, 7, 20, 0), sfloat(300, -5), u8(0x1a));
+    expect(rejected(parseBle(control, { characteristic: '2A18' })).reason).toBe('control_solution');
+    const demo = bleHex(u8(0x02), sfloat(97), sfloat(70), u16(1 << 10));
+    expect(rejected(parseBle(demo, { characteristic: '2A5E' })).reason).toBe('device_test_data');
+  });
+
+  describe('device clock', () => {
+    // Measured 07:20Z, received 07:30Z, processed at 08:00Z.
+    const stampedAt = (hours: number, minutes: number, day = 25) =>
+      cuff(sfloat(128), sfloat(84), sfloat(70), dateTime(2026, 11, day, hours, minutes, 0));
+
+    it('reads the time stamp in the patient’s zone by default, and as UTC when the hub says so', () => {
+      // Berlin is UTC+1 in November: 08:20 local is 07:20Z.
+      const local = accepted(parseBle(stampedAt(8, 20), {}, 'Europe/Berlin'));
+      expect(local.measuredAt).toEqual(new Date('2026-11-25T07:20:00Z'));
+      expect(local.flags).toEqual([]);
+      expect(
+        accepted(parseBle(stampedAt(8, 20), { deviceClock: 'local' }, 'Europe/Berlin')).measuredAt,
+      ).toEqual(new Date('2026-11-25T07:20:00Z'));
+      const utc = accepted(parseBle(stampedAt(7, 20), { deviceClock: 'utc' }, 'Europe/Berlin'));
+      expect(utc.measuredAt).toEqual(new Date('2026-11-25T07:20:00Z'));
+      // A patient with no zone: UTC, as adherence reads them.
+      expect(accepted(parseBle(stampedAt(7, 20))).measuredAt).toEqual(new Date('2026-11-25T07:20:00Z'));
+    });
+
+    it('refuses a deviceClock it does not know', () => {
+      expect(rejected(parseBle(stampedAt(7, 20), { deviceClock: 'gmt' })).reason).toBe('schema_violation');
+    });
+
+    it('reads a local clock ahead of UTC (Tokyo) without refusing it as future', () => {
+      // 16:20 in Tokyo (UTC+9) is 07:20Z; read as UTC it would be 8 h in the future.
+      expect(accepted(parseBle(stampedAt(16, 20), {}, 'Asia/Tokyo')).measuredAt).toEqual(
+        new Date('2026-11-25T07:20:00Z'),
+      );
+      expect(rejected(parseBle(stampedAt(16, 20), { deviceClock: 'utc' }, 'Asia/Tokyo')).reason).toBe(
+        'measured_at_in_future',
+      );
+    });
+
+    // Attack: a clock off by each whole number of hours from 1 to 14, either way.
+    it.each(Array.from({ length: 14 }, (_, i) => i + 1))(
+      'flags a clock %i h off receivedAt as clock_suspect, and stores it',
+      (hours) => {
+        const received = new Date(RECEIVED_AT).getTime();
+        for (const sign of [1, -1]) {
+          const stamp = new Date(received + sign * hours * HOUR - MINUTE);
+          const value = cuff(
+            sfloat(128),
+            sfloat(84),
+            sfloat(70),
+            dateTime(
+              stamp.getUTCFullYear(),
+              stamp.getUTCMonth() + 1,
+              stamp.getUTCDate(),
+              stamp.getUTCHours(),
+              stamp.getUTCMinutes(),
+              0,
+            ),
+          );
+          const result = accepted(parseBle(value, { deviceClock: 'utc' }));
+          expect(result.flags).toEqual(['clock_suspect']);
+          // After receivedAt: taken as receivedAt; before it: the stamp, as sent.
+          expect(result.measuredAt).toEqual(sign > 0 ? new Date(RECEIVED_AT) : stamp);
+        }
+      },
+    );
+
+    it('takes receivedAt for a suspect stamp after it, even when both are in the past (a hub’s backlog)', () => {
+      // Received at 06:00, stamped 07:00 (not yet future at 08:00): a stamp after its receipt is wrong.
+      const result = accepted(
+        parseDeviceMessage(
+          BLE_TOPIC,
+          ble(stampedAt(7, 0), { receivedAt: '2026-11-25T06:00:00Z', deviceClock: 'utc' }),
+          NOW,
+        ),
+      );
+      expect(result.flags).toEqual(['clock_suspect']);
+      expect(result.measuredAt).toEqual(new Date('2026-11-25T06:00:00Z'));
+    });
+
+    it('refuses a stamp ahead by more than 14 h, or ahead by hours and minutes, as in the future', () => {
+      expect(rejected(parseBle(stampedAt(22, 30), { deviceClock: 'utc' })).reason).toBe(
+        'measured_at_in_future',
+      );
+      expect(rejected(parseBle(stampedAt(9, 45), { deviceClock: 'utc' })).reason).toBe(
+        'measured_at_in_future',
+      );
+    });
+
+    it('does not suspect a clock whose stamp is minutes or hours-and-minutes off', () => {
+      expect(accepted(parseBle(stampedAt(7, 0), { deviceClock: 'utc' })).flags).toEqual([]);
+      expect(accepted(parseBle(stampedAt(5, 45), { deviceClock: 'utc' })).flags).toEqual([]);
+    });
+
+    it('flags a clock that missed daylight saving (one hour off in the patient’s zone)', () => {
+      // New York in July is UTC-4; a clock kept on standard time shows 02:30 for 07:30Z.
+      const received = '2026-07-01T07:30:00Z';
+      const value = cuff(sfloat(128), sfloat(84), sfloat(70), dateTime(2026, 7, 1, 2, 30, 0));
+      const result = parseDeviceMessage(
+        BLE_TOPIC,
+        ble(value, { receivedAt: received }),
+        new Date('2026-07-01T07:31:00Z'),
+        'America/New_York',
+      );
+      expect(accepted(result).flags).toEqual(['clock_suspect']);
+    });
+
+    it('leaves JSON messages and untimed BLE measurements alone', () => {
+      const json = accepted(parse(message(bp(120, 80))));
+      expect(settleDeviceTime(json, 'Asia/Tokyo', NOW)).toBe(json);
+      const untimed = accepted(
+        parseBle(bleHex(u8(0), sfloat(121), sfloat(79), sfloat(93)), {}, 'Asia/Tokyo'),
+      );
+      expect(untimed.measuredAt).toEqual(new Date(RECEIVED_AT));
+    });
+
+    it('keeps the time stamp pending until the zone is known (parseDevicePayload)', () => {
+      const [result] = parseDevicePayload(BLE_TOPIC, ble(stampedAt(16, 20)), NOW);
+      expect(accepted(result).pendingTime).toEqual({
+        deviceTime: new Date('2026-11-25T16:20:00Z'),
+        deviceClock: 'local',
+        receivedAt: new Date(RECEIVED_AT),
+      });
+      expect(accepted(settleDeviceTime(result, 'Asia/Tokyo', NOW)).measuredAt).toEqual(
+        new Date('2026-11-25T07:20:00Z'),
+      );
+      expect(rejected(settleDeviceTime(result, null, NOW)).reason).toBe('measured_at_in_future');
+    });
   });
 });
 

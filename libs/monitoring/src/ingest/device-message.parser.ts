@@ -11,11 +11,13 @@ import {
   parseDeviceTopic,
   toCanonicalUnit,
   type DeviceBleMessageV1,
+  type DeviceClock,
   type DeviceMessageV1,
   type RejectionReason,
   type VitalType,
 } from '@homeward/contracts';
 import { decodeBleMeasurement } from './ble/ble-measurement.decoder';
+import { CLOCK_SUSPECT_FLAG, suspectClockOffsetHours, zonedWallClockToInstant } from './device-clock';
 
 export interface NormalisedReading {
   type: VitalType;
@@ -34,6 +36,26 @@ export interface AcceptedMessage {
   readings: NormalisedReading[];
   /** Measurement-status bits (`irregular_pulse`, `body_movement`, ...) that hold for every reading; empty for JSON readings. */
   flags: string[];
+  /**
+   * A Bluetooth time stamp not yet placed in its zone: `measuredAt` is provisional (the wall
+   * clock read as UTC) until settleDeviceTime, which needs the patient's time zone.
+   */
+  pendingTime?: PendingDeviceTime;
+}
+
+export interface PendingDeviceTime {
+  /** The device's wall-clock time, in the Date's UTC fields. */
+  deviceTime: Date;
+  deviceClock: DeviceClock;
+  /** The hub's receivedAt, which carries a zone. */
+  receivedAt: Date;
+}
+
+/** The value a plausibility limit refused, as the device sent it: for the device notice it raises. */
+export interface ImplausibleValue {
+  type: VitalType;
+  value: number;
+  unit: string;
 }
 
 export interface RejectedMessage {
@@ -44,6 +66,8 @@ export interface RejectedMessage {
   messageId: string | null;
   /** The rejected message alone, when it came in a hub batch: what its rejection records. */
   payload?: Buffer;
+  /** For `implausible_value`: the value refused. */
+  implausible?: ImplausibleValue;
 }
 
 export type ParsedMessage = AcceptedMessage | RejectedMessage;
@@ -101,9 +125,14 @@ export function parseDevicePayload(topic: string, payload: Buffer, now: Date): P
  * names a specific reason a device maker can act on. A hub batch is not one message: see
  * parseDevicePayload.
  */
-export function parseDeviceMessage(topic: string, payload: Buffer, now: Date): ParsedMessage {
+export function parseDeviceMessage(
+  topic: string,
+  payload: Buffer,
+  now: Date,
+  timeZone: string | null = null,
+): ParsedMessage {
   const read = readBody(topic, payload, DEVICE_CONTRACT.maxPayloadBytes);
-  return read.ok ? parseBody(read, read.body, now, read.reject) : read;
+  return read.ok ? settleDeviceTime(parseBody(read, read.body, now, read.reject), timeZone, now) : read;
 }
 
 function tooLarge(reject: Reject, bytes: number, limit: number = DEVICE_CONTRACT.maxPayloadBytes) {
@@ -227,13 +256,8 @@ function parseBody(read: ReadBody, body: unknown, now: Date, reject: Reject): Pa
         `unit ${reading.unit} is not accepted for ${reading.type}`,
         messageId,
       );
-    if (value < def.plausible.min || value > def.plausible.max) {
-      return reject(
-        'implausible_value',
-        `${reading.type} ${reading.value} ${reading.unit} is outside the possible range ${def.plausible.min}-${def.plausible.max} ${def.unit}`,
-        messageId,
-      );
-    }
+    if (value < def.plausible.min || value > def.plausible.max)
+      return implausible(reject, { type: reading.type, value: reading.value, unit: reading.unit }, messageId);
     readings.push({
       type: reading.type,
       loinc: def.loinc,
@@ -298,10 +322,12 @@ function parseBleBody(
   if (!decoded.ok)
     return reject(decoded.reason, `${body.characteristic.toUpperCase()}: ${decoded.detail}`, messageId);
 
-  const measuredAt = decoded.measuredAt ?? new Date(receivedAtMs);
-  const source = decoded.measuredAt ? 'the measurement time stamp' : 'receivedAt';
-  const late = checkMeasuredAt(measuredAt, `${measuredAt.toISOString()} (${source})`, now, messageId, reject);
-  if (late) return late;
+  const receivedAt = new Date(receivedAtMs);
+  // A time stamp is checked once placed in its zone (settleDeviceTime); receivedAt now.
+  if (!decoded.deviceTime) {
+    const late = checkMeasuredAt(receivedAt, `${body.receivedAt} (receivedAt)`, now, messageId, reject);
+    if (late) return late;
+  }
 
   for (const reading of decoded.readings) {
     const def = VITALS[reading.type];
@@ -309,24 +335,77 @@ function parseBleBody(
       !Number.isFinite(reading.value) ||
       reading.value < def.plausible.min ||
       reading.value > def.plausible.max
-    ) {
-      return reject(
-        'implausible_value',
-        `${reading.type} ${reading.sourceValue} ${reading.sourceUnit} is outside the possible range ${def.plausible.min}-${def.plausible.max} ${def.unit}`,
+    )
+      return implausible(
+        reject,
+        { type: reading.type, value: reading.sourceValue, unit: reading.sourceUnit },
         messageId,
       );
-    }
   }
   const inconsistent = checkBloodPressure(decoded.readings, messageId, reject);
   if (inconsistent) return inconsistent;
 
-  return {
+  const accepted: AcceptedMessage = {
     ok: true,
     deviceId: deviceRef.toLowerCase(),
     messageId: body.messageId,
-    measuredAt,
+    measuredAt: decoded.deviceTime ?? receivedAt,
     readings: decoded.readings,
     flags: decoded.flags,
+  };
+  if (decoded.deviceTime)
+    accepted.pendingTime = {
+      deviceTime: decoded.deviceTime,
+      deviceClock: body.deviceClock ?? 'local',
+      receivedAt,
+    };
+  return accepted;
+}
+
+/**
+ * Places a Bluetooth time stamp in its zone (UTC for `deviceClock: "utc"`, else `timeZone`, the
+ * patient's; null reads as UTC, as adherence does) and holds it to the time checks (pure).
+ * A stamp a whole number of hours from the hub's receivedAt (suspectClockOffsetHours) is
+ * flagged `clock_suspect`; when that puts it after receivedAt (nothing is measured after the
+ * hub received it) it is taken as receivedAt, whose RFC 3339 form carries its zone, instead of
+ * being refused as in the future: a clock in the wrong zone must not lose every reading. Behind,
+ * it keeps the stamp (a hub's backlog may truly be hours old). Anything else passes through unchanged.
+ */
+export function settleDeviceTime(parsed: ParsedMessage, timeZone: string | null, now: Date): ParsedMessage {
+  if (!parsed.ok || !parsed.pendingTime) return parsed;
+  const { deviceTime, deviceClock, receivedAt } = parsed.pendingTime;
+  const zone = deviceClock === 'utc' ? 'UTC' : (timeZone ?? 'UTC');
+  let measuredAt = zonedWallClockToInstant(deviceTime, zone, receivedAt);
+  const flags = [...parsed.flags];
+  const offsetHours = suspectClockOffsetHours(measuredAt, receivedAt);
+  if (offsetHours !== 0) {
+    flags.push(CLOCK_SUSPECT_FLAG);
+    if (measuredAt.getTime() > receivedAt.getTime()) measuredAt = receivedAt;
+  }
+  const reject: Reject = (reason, detail, messageId = null) => ({
+    ok: false,
+    reason,
+    detail,
+    deviceRef: parsed.deviceId,
+    messageId,
+  });
+  const shown = `${measuredAt.toISOString()} (the measurement time stamp, read in ${zone})`;
+  const late = checkMeasuredAt(measuredAt, shown, now, parsed.messageId, reject);
+  if (late) return late;
+  const settled: AcceptedMessage = { ...parsed, measuredAt, flags };
+  delete settled.pendingTime;
+  return settled;
+}
+
+function implausible(reject: Reject, value: ImplausibleValue, messageId: string | null): RejectedMessage {
+  const def = VITALS[value.type];
+  return {
+    ...reject(
+      'implausible_value',
+      `${value.type} ${value.value} ${value.unit} is outside the possible range ${def.plausible.min}-${def.plausible.max} ${def.unit}`,
+      messageId,
+    ),
+    implausible: value,
   };
 }
 

@@ -67,11 +67,13 @@ export class IngestBatchRepository {
       `WITH guard AS (
          SELECT $16::bigint IS NULL OR version = $16::bigint AS current FROM device_route_changes
        ), message AS (
-         SELECT * FROM unnest($2::uuid[], $3::text[], $4::bytea[], $5::timestamptz[], $6::uuid[], $7::text[])
-           WITH ORDINALITY AS m (device_id, message_id, content_hash, measured_at, patient_id, flags, position)
+         SELECT * FROM unnest($2::uuid[], $3::text[], $4::bytea[], $5::timestamptz[], $6::uuid[], $7::text[],
+                              $18::boolean[])
+           WITH ORDINALITY AS m (device_id, message_id, content_hash, measured_at, patient_id, flags, clock_suspect,
+                                 position)
        ), claimed AS (
-         INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id)
-         SELECT device_id, message_id, content_hash, measured_at, $1::uuid FROM message
+         INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id, clock_suspect)
+         SELECT device_id, message_id, content_hash, measured_at, $1::uuid, clock_suspect FROM message
          WHERE (SELECT current FROM guard)
          ON CONFLICT (device_id, message_id) DO NOTHING
          RETURNING device_id, message_id
@@ -124,6 +126,8 @@ export class IngestBatchRepository {
         batch.ingestClientId,
         routesVersion ?? null,
         batch.rejectedCount,
+        // NULL, not false, for the usual message: the column reads NULL as "not suspect".
+        textArrayLiteral(messages.map((m) => (m.clockSuspect ? 'true' : null))),
       ],
     );
     if (!rows[0].routesCurrent) throw new RoutesChangedError();

@@ -214,6 +214,43 @@ describe('IngestService against PostgreSQL and Redis', () => {
     expect(await count('SELECT count(*) FROM readings WHERE value = 99')).toBe(0);
   });
 
+  it('records what an implausible value refused and whose it was, for a registered device only', async () => {
+    const stranger = '0f0e0d0c-0b0a-4909-8807-060504030201';
+    await ingest.storeBatch(
+      [
+        weight(deviceA, 'too-heavy', 900),
+        weight(stranger, 'stranger-heavy', 900),
+        weight(deviceB, 'fine', 80),
+      ],
+      'ingest-test',
+    );
+    const { rows } = await database.pool.query<{
+      device_ref: string;
+      patient_id: string | null;
+      vital_type: string | null;
+      vital_value: number | null;
+      vital_unit: string | null;
+    }>(
+      `SELECT device_ref, patient_id, vital_type, vital_value, vital_unit FROM reading_rejections
+       WHERE reason = 'implausible_value' ORDER BY message_id DESC`,
+    );
+    const patient = (
+      await database.pool.query<{ patient_id: string }>('SELECT patient_id FROM devices WHERE id = $1', [
+        deviceA,
+      ])
+    ).rows[0].patient_id;
+    expect(rows).toEqual([
+      {
+        device_ref: deviceA,
+        patient_id: patient,
+        vital_type: 'body_weight',
+        vital_value: 900,
+        vital_unit: 'kg',
+      },
+      { device_ref: stranger, patient_id: null, vital_type: null, vital_value: null, vital_unit: null },
+    ]);
+  });
+
   it('tells a duplicate from a conflict within one batch too', async () => {
     const outcome = await ingest.storeBatch(
       [weight(deviceA, 'twice', 70), weight(deviceA, 'twice', 70), weight(deviceA, 'twice', 71)],

@@ -21,12 +21,16 @@ import {
 import type { NewDeviceStatusRow, NewMessageWithReadings, NewRejectionRow } from '../monitoring.rows';
 import { ReadingJobs } from '../readings/reading.jobs';
 import { DeviceMessageRepository } from './device-message.repository';
+import { CLOCK_SUSPECT_FLAG } from './device-clock';
 import {
   parseDevicePayload,
   payloadExcerpt,
+  settleDeviceTime,
   type AcceptedMessage,
+  type ImplausibleValue,
   type NormalisedReading,
   type ParsedMessage,
+  type RejectedMessage,
 } from './device-message.parser';
 import { isStatusTopic, parseDeviceStatus, type ParsedStatus } from './device-status.parser';
 import { DeviceStatusRepository } from './device-status.repository';
@@ -202,8 +206,13 @@ export class IngestService {
         result,
       })),
     );
+    // An implausible value's device is looked up too: its patient gets the device notice.
     const { routes, version: routesVersion } = await this.resolveRoutes(
-      parsed.flatMap(({ result }) => (result.ok ? [result.deviceId] : [])),
+      parsed.flatMap(({ result }) => {
+        if (result.ok) return [result.deviceId];
+        const notice = implausibleOf(result);
+        return notice && result.deviceRef ? [result.deviceRef.toLowerCase()] : [];
+      }),
     );
     const recordedRefusals = new Set<InboundMessage>();
     const entries = parsed.map(({ message, result }): PreparedMessage => {
@@ -230,10 +239,16 @@ export class IngestService {
       }
       if (!result.ok) {
         const own = 'payload' in result && result.payload ? { ...message, payload: result.payload } : message;
+        const rejection = rejectionOf(own, result.reason, result.detail, result.deviceRef, result.messageId);
+        const implausible = implausibleOf(result);
+        const route =
+          implausible && result.deviceRef ? routes.get(result.deviceRef.toLowerCase()) : undefined;
+        if (implausible && route && !route.deactivatedAt)
+          rejection.implausible = { patientId: route.patientId, ...implausible };
         return {
           message: own,
           receiptTo: result.reason === 'invalid_device_id' ? null : result.deviceRef,
-          rejection: rejectionOf(own, result.reason, result.detail, result.deviceRef, result.messageId),
+          rejection,
         };
       }
       const receiptTo = topicDeviceId(message.topic) ?? null;
@@ -276,22 +291,33 @@ export class IngestService {
         };
         return { message, receiptTo, status };
       }
+      // A Bluetooth time stamp is read in the zone of the patient the device is with now.
+      const settled = settleDeviceTime(result, route.timeZone, now);
+      if (!settled.ok)
+        return {
+          message,
+          receiptTo,
+          rejection: rejectionOf(message, settled.reason, settled.detail, result.deviceId, result.messageId),
+        };
+      const clockSuspect = settled.flags.includes(CLOCK_SUSPECT_FLAG);
       // Late is how the reading arrived, not what it says: kept out of the content hash, so a
-      // redelivery that comes later still counts as the same message.
-      const late = message.receivedAt.getTime() - result.measuredAt.getTime() > lateAfterMs;
+      // redelivery that comes later still counts as the same message. A suspect clock's stamp
+      // says nothing about lateness: such a reading is pushed live and asked to be re-measured.
+      const late = !clockSuspect && message.receivedAt.getTime() - settled.measuredAt.getTime() > lateAfterMs;
       return {
         message,
         receiptTo,
         accepted: {
           deviceId: route.id,
-          messageId: result.messageId,
-          measuredAt: result.measuredAt,
-          contentHash: contentHash(result),
+          messageId: settled.messageId,
+          measuredAt: settled.measuredAt,
+          contentHash: contentHash(settled),
           // The patient the device was with when it was measured: a backlog uploaded after a
           // reassignment stays with the patient who took it.
-          patientId: patientAt(route, result.measuredAt),
-          flags: late ? [...result.flags, LATE_FLAG] : result.flags,
-          readings: result.readings,
+          patientId: patientAt(route, settled.measuredAt),
+          flags: late ? [...settled.flags, LATE_FLAG] : settled.flags,
+          clockSuspect,
+          readings: settled.readings,
         },
       };
     });
@@ -412,6 +438,7 @@ export class IngestService {
     const candidates = [...firstByKey.values()];
     const statuses = latestStatusPerDevice(prepared);
     const transaction = statuses.length > 0 || rejected.length > 0;
+    let notices: string[] = [];
     const store = async (q: Queryable): Promise<number> => {
       // Statuses and rejections depend on the routes too (a deactivated or unknown device): in
       // their transaction the version is read first. The usual batch checks it in its statement.
@@ -448,7 +475,7 @@ export class IngestService {
       }
       await this.statuses.upsertMany(statuses, q);
       for (const entry of prepared) if (entry.status) outcomes.set(entry, { status: 'stored' });
-      await this.rejections.insertMany(ingestClientId, rejected, q);
+      notices = await this.rejections.insertMany(ingestClientId, rejected, q);
       return stored.storedReadings;
     };
     // A batch of new readings only (the usual one) is a single statement that commits on its
@@ -469,6 +496,7 @@ export class IngestService {
         'Device message rejected',
       );
     }
+    this.dispatchNotices(notices, batchId);
     if (storedReadings > 0)
       this.dispatchEvaluation(
         batchId,
@@ -488,6 +516,27 @@ export class IngestService {
       .catch((error: unknown) =>
         this.logger.warn({ err: error, batchId }, 'Evaluation enqueue failed; the sweep will retry'),
       );
+  }
+
+  /**
+   * Announces implausible values (`readings.implausible`) for their device notices, after the
+   * commit and without holding up acknowledgements. The rejection is already recorded: a job
+   * lost to a Redis failure loses only the notice, which is logged.
+   */
+  private dispatchNotices(rejectionIds: string[], batchId: string): void {
+    for (const rejectionId of rejectionIds)
+      this.jobs
+        .enqueue(
+          'readings.implausible',
+          { rejectionId, correlationId: batchId },
+          `implausible-${rejectionId}`,
+        )
+        .catch((error: unknown) =>
+          this.logger.warn(
+            { err: error, rejectionId },
+            'Device notice enqueue failed; the rejection is recorded',
+          ),
+        );
   }
 
   /**
@@ -539,6 +588,11 @@ export class IngestService {
 /** The device a readings, ble or status topic names, as written there: where its receipts go. */
 function topicDeviceId(topic: string): string | undefined {
   return deviceIdFromTopic(topic) ?? deviceIdFromStatusTopic(topic);
+}
+
+/** The value an `implausible_value` rejection refused; undefined for any other rejection. */
+function implausibleOf(result: { ok: false }): ImplausibleValue | undefined {
+  return 'implausible' in result ? (result as RejectedMessage).implausible : undefined;
 }
 
 /** Only rejected messages keep their raw payload, so only they pay for the excerpt. */

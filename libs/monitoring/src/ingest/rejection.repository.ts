@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { escapeUnstorableText } from '@homeward/contracts';
 import { Database, type Queryable } from '@homeward/platform';
-import type { NewRejectionRow } from '../monitoring.rows';
+import type { ImplausibleRejectionRow, NewRejectionRow } from '../monitoring.rows';
 
 /** A rejected device message as an organisation's admins review it. */
 export interface RejectionRow {
@@ -21,19 +21,26 @@ export interface RejectionRow {
 export class RejectionRepository {
   constructor(private readonly db: Database) {}
 
+  /**
+   * Records rejections; returns the ids of those that raise a device notice (an implausible
+   * value from a registered device), in no particular order.
+   */
   async insertMany(
     ingestClientId: string,
     rejections: NewRejectionRow[],
     q: Queryable = this.db,
-  ): Promise<void> {
-    if (rejections.length === 0) return;
+  ): Promise<string[]> {
+    if (rejections.length === 0) return [];
     // Rejections describe bad input, so they are the likeliest place for text PostgreSQL
     // cannot hold; one such value would fail the batch holding every good message with it.
     const text = (value: string) => escapeUnstorableText(value);
     const optional = (value: string | null) => (value === null ? null : text(value));
-    await q.query(
-      `INSERT INTO reading_rejections (ingest_client_id, topic, device_ref, message_id, reason, detail, payload_bytes, payload_excerpt)
-       SELECT $1, r.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[]) AS r`,
+    const { rows } = await q.query<{ id: string; notice: boolean }>(
+      `INSERT INTO reading_rejections (ingest_client_id, topic, device_ref, message_id, reason, detail, payload_bytes,
+                                       payload_excerpt, patient_id, vital_type, vital_value, vital_unit)
+       SELECT $1, r.* FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[],
+                                  $9::uuid[], $10::text[], $11::float8[], $12::text[]) AS r
+       RETURNING id::text AS id, patient_id IS NOT NULL AS notice`,
       [
         ingestClientId,
         rejections.map((r) => text(r.topic)),
@@ -43,8 +50,26 @@ export class RejectionRepository {
         rejections.map((r) => text(r.detail)),
         rejections.map((r) => r.payloadBytes),
         rejections.map((r) => text(r.payloadExcerpt)),
+        rejections.map((r) => r.implausible?.patientId ?? null),
+        rejections.map((r) => r.implausible?.type ?? null),
+        rejections.map((r) => r.implausible?.value ?? null),
+        rejections.map((r) => (r.implausible ? text(r.implausible.unit) : null)),
       ],
     );
+    return rows.filter((row) => row.notice).map((row) => row.id);
+  }
+
+  /** An implausible-value rejection of a registered device, by id; undefined for any other. */
+  async findImplausible(id: string): Promise<ImplausibleRejectionRow | undefined> {
+    const { rows } = await this.db.query<ImplausibleRejectionRow>(
+      `SELECT id::text AS id, received_at AS "receivedAt", device_ref AS "deviceId", patient_id AS "patientId",
+              coalesce(message_id, 'rejection-' || id) AS "messageId",
+              vital_type AS type, vital_value AS value, vital_unit AS unit
+       FROM reading_rejections
+       WHERE id = $1 AND reason = 'implausible_value' AND patient_id IS NOT NULL`,
+      [id],
+    );
+    return rows[0];
   }
 
   /**

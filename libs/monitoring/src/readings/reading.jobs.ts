@@ -24,6 +24,18 @@ export const READING_JOBS = {
     removeOnComplete: { age: 3600, count: 10_000 },
     removeOnFail: { age: 7 * 24 * 3600 },
   }),
+  /**
+   * A registered device sent a value outside the plausibility limits: ingest refused it
+   * (`implausible_value`) and recorded the rejection with the value and the patient; whichever
+   * domain tells people about devices (alerting) raises its notice. Enqueued after the commit:
+   * a lost job loses only the notice, never the rejection (the record of what was refused).
+   */
+  'readings.implausible': defineJob<{ rejectionId: string; correlationId: string }>({
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: { age: 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  }),
   /** Re-enqueues outbox batches whose evaluation job was lost; scheduled once per cluster. */
   'readings.sweep': defineRecurringJob(),
 };

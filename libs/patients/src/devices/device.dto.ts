@@ -52,6 +52,17 @@ export class DeviceResponseDto {
     description: 'reportedAt of the status these values come from',
   })
   statusReportedAt!: string | null;
+  @ApiProperty({
+    description:
+      "Whether the latest message stored from the device had a Bluetooth time stamp a whole number of hours off the hub's receivedAt (flag clock_suspect): its clock is likely in the wrong time zone or missed a daylight-saving change",
+  })
+  clockSuspect!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'When a message flagged clock_suspect was last stored (server clock); null if never',
+  })
+  clockSuspectSeenAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) deactivatedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) deactivatedReason!: string | null;
   @ApiProperty({ nullable: true, type: String, deprecated: true, description: 'Same as deactivatedAt' })
@@ -125,6 +136,8 @@ export function mapDevice(row: DeviceView | DeviceRow): DeviceResponseDto {
     batteryLevel: view.batteryLevel ?? null,
     signalStrength: view.signalStrength ?? null,
     statusReportedAt: iso(view.statusReportedAt ?? null),
+    clockSuspect: view.clockSuspect ?? false,
+    clockSuspectSeenAt: iso(view.clockSuspectSeenAt ?? null),
     deactivatedAt: iso(row.revokedAt),
     deactivatedReason: row.deactivatedReason,
     revokedAt: iso(row.revokedAt),

@@ -17,11 +17,15 @@ const VIEW = `
     d.revoked_at AS "revokedAt", d.deactivated_reason AS "deactivatedReason", d.created_at AS "createdAt",
     greatest(m.last_received_at, s.received_at) AS "lastSeenAt",
     s.firmware_version AS "firmwareVersion", s.battery_level AS "batteryLevel",
-    s.signal_strength AS "signalStrength", s.reported_at AS "statusReportedAt"
+    s.signal_strength AS "signalStrength", s.reported_at AS "statusReportedAt",
+    m.clock_suspect_at AS "clockSuspectSeenAt",
+    coalesce(m.clock_suspect_at >= m.last_received_at, false) AS "clockSuspect"
   FROM devices d
   LEFT JOIN device_status s ON s.device_id = d.id
   LEFT JOIN LATERAL (
-    SELECT max(received_at) AS last_received_at FROM device_messages WHERE device_id = d.id
+    SELECT max(received_at) AS last_received_at,
+      max(received_at) FILTER (WHERE clock_suspect) AS clock_suspect_at
+    FROM device_messages WHERE device_id = d.id
   ) m ON true`;
 
 /** Which devices a list shows: `offline` and `active` split the active ones at `silentSince`. */
@@ -165,12 +169,13 @@ export class DeviceRepository {
       Omit<DeviceRouteRow, 'assignments'> & { assignedPatients: string[]; assignedAt: Date[] }
     >(
       `SELECT d.id, d.patient_id AS "patientId", d.organization_id AS "organizationId",
-         d.revoked_at AS "deactivatedAt",
+         d.revoked_at AS "deactivatedAt", p.time_zone AS "timeZone",
          array_agg(a.patient_id ORDER BY a.assigned_at) AS "assignedPatients",
          array_agg(a.assigned_at ORDER BY a.assigned_at) AS "assignedAt"
        FROM devices d JOIN device_assignments a ON a.device_id = d.id
+       JOIN patients p ON p.id = d.patient_id
        WHERE d.id = ANY($1::uuid[])
-       GROUP BY d.id`,
+       GROUP BY d.id, p.time_zone`,
       [ids],
     );
     return rows.map(({ assignedPatients, assignedAt, ...route }) => ({

@@ -84,6 +84,31 @@ describe('DeviceService: managing devices within an organisation', () => {
     expect(await devices.list(outsider, {}, { limit: 50, offset: 0 })).toEqual([]);
   });
 
+  it('shows a device clock as suspect while its latest stored message was flagged clock_suspect', async () => {
+    const { device } = await devices.register(coordinator, patientA, { kind: 'bp_cuff' });
+    const message = (id: string, suspect: boolean | null, secondsAgo: number) =>
+      database.pool.query(
+        `INSERT INTO device_messages (device_id, message_id, measured_at, batch_id, received_at, clock_suspect)
+         VALUES ($1, $2, now(), gen_random_uuid(), now() - make_interval(secs => $4), $3)`,
+        [device.id, id, suspect, secondsAgo],
+      );
+    expect(await devices.get(coordinator, device.id)).toMatchObject({
+      clockSuspect: false,
+      clockSuspectSeenAt: null,
+    });
+    await message('m-1', null, 120);
+    await message('m-2', true, 60);
+    const suspect = await devices.get(coordinator, device.id);
+    expect(suspect.clockSuspect).toBe(true);
+    expect(suspect.clockSuspectSeenAt).toBeInstanceOf(Date);
+    // The clock was put right: the next message is not suspect, and when it last was stays shown.
+    await message('m-3', null, 0);
+    expect(await devices.get(coordinator, device.id)).toMatchObject({
+      clockSuspect: false,
+      clockSuspectSeenAt: suspect.clockSuspectSeenAt,
+    });
+  });
+
   it('counts a stored message or a status as contact', async () => {
     const { device } = await devices.register(coordinator, patientA, { kind: 'thermometer' });
     await database.pool.query(`UPDATE devices SET created_at = now() - interval '2 hours' WHERE id = $1`, [

@@ -6,7 +6,7 @@ export const BLE_DECODE_FAILURES = [
   'unknown_characteristic',
   /** A field the flags announce (or a mandatory one) is cut off; the detail names it. */
   'truncated',
-  /** An IEEE 11073 SFLOAT/FLOAT holds NaN, NRes, +/-INFINITY or a reserved value. */
+  /** Every vital of the measurement is an IEEE 11073 special value (NaN, NRes, an infinity without a meter range, reserved). */
   'special_float_value',
   /** The device itself reports the measurement failed (weight 0xFFFF). */
   'measurement_unsuccessful',
@@ -14,6 +14,10 @@ export const BLE_DECODE_FAILURES = [
   'invalid_timestamp',
   /** The value is well formed but carries no measurement to store (a glucose record without concentration). */
   'no_measurement',
+  /** A glucose record of a control-solution test (GLS sample type 10 or sample location 4). */
+  'control_solution',
+  /** An oximeter record marked as demonstration or test data (PLX measurement status bits 10 and 11). */
+  'device_test_data',
 ] as const;
 
 export type BleDecodeFailureReason = (typeof BLE_DECODE_FAILURES)[number];

@@ -58,9 +58,10 @@ describe('decodeBleMeasurement', () => {
         expect.objectContaining({ type: 'blood_pressure_diastolic', value: 80 }),
         expect.objectContaining({ type: 'heart_rate', value: 72 }),
       ],
-      measuredAt: new Date('2026-11-25T07:11:12Z'),
+      deviceTime: new Date('2026-11-25T07:11:12Z'),
       userId: 1,
       flags: ['irregular_pulse'],
+      unavailable: [],
       context: { meanArterialPressureMmHg: 93 },
     });
   });
@@ -74,17 +75,17 @@ describe('decodeBleMeasurement', () => {
 describe('Bluetooth Date Time', () => {
   const stamped = (stamp: number[]): BleDecodeResult =>
     decodeBleMeasurement('2A35', bleHex(u8(0x02), sfloat(120), sfloat(80), sfloat(93), stamp));
-  const measuredAt = (stamp: number[]): Date | undefined => {
+  const deviceTime = (stamp: number[]): Date | undefined => {
     const result = stamped(stamp);
     if (!result.ok) throw new Error(`${result.reason}: ${result.detail}`);
-    return result.measuredAt;
+    return result.deviceTime;
   };
 
   it('reads year, month, day, hours, minutes and seconds, as UTC', () => {
     // flags 02 | 120 | 80 | 93 | EA 07 = 2026, 0B = 11, 19 = 25, then 07:0B:0C = 07:11:12
     expect(decodeBleMeasurement('2A35', '02780050005d00ea070b19070b0c')).toMatchObject({
       ok: true,
-      measuredAt: new Date('2026-11-25T07:11:12Z'),
+      deviceTime: new Date('2026-11-25T07:11:12Z'),
     });
   });
 
@@ -93,7 +94,7 @@ describe('Bluetooth Date Time', () => {
     ['the last year', dateTime(9999, 12, 31, 23, 59, 59), '9999-12-31T23:59:59Z'],
     ['a leap day', dateTime(2028, 2, 29, 12, 0, 0), '2028-02-29T12:00:00Z'],
   ])('accepts %s', (_case, stamp, expected) => {
-    expect(measuredAt(stamp)).toEqual(new Date(expected));
+    expect(deviceTime(stamp)).toEqual(new Date(expected));
   });
 
   it.each([
@@ -101,8 +102,8 @@ describe('Bluetooth Date Time', () => {
     ['month', dateTime(2026, 0, 1, 8)],
     ['day', dateTime(2026, 6, 0, 8)],
     ['whole date', dateTime(0, 0, 0)],
-  ])('treats a %s of 0 as "not known": no measuredAt', (_field, stamp) => {
-    expect(measuredAt(stamp)).toBeUndefined();
+  ])('treats a %s of 0 as "not known": no deviceTime', (_field, stamp) => {
+    expect(deviceTime(stamp)).toBeUndefined();
   });
 
   it.each([

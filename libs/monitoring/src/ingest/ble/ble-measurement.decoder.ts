@@ -49,6 +49,11 @@ export function decodeBleMeasurement(characteristic: string, hex: string): BleDe
   const reader = new ByteReader(Uint8Array.from(Buffer.from(hex, 'hex')));
   try {
     const body = DECODERS[uuid](reader);
+    if (body.readings.length === 0) {
+      // Nothing left to store: each vital the measurement has was a special value.
+      const fields = body.unavailable.map(({ type, special }) => `${type} is ${special}`);
+      throw new BleDecodeError('special_float_value', fields.join(', '));
+    }
     if (reader.remaining > 0) body.context.trailingBytes = reader.remaining;
     return { ok: true, characteristic: uuid, ...body };
   } catch (error) {

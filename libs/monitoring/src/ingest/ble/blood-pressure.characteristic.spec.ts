@@ -59,9 +59,10 @@ describe('Blood Pressure Measurement (0x2A35)', () => {
         },
       ],
       flags: [],
+      unavailable: [],
       context: { meanArterialPressureMmHg: 93 },
     });
-    expect(result.measuredAt).toBeUndefined();
+    expect(result.deviceTime).toBeUndefined();
     expect(result.userId).toBeUndefined();
   });
 
@@ -81,19 +82,19 @@ describe('Blood Pressure Measurement (0x2A35)', () => {
       ['blood_pressure_diastolic', 91],
       ['heart_rate', 64],
     ]);
-    expect(result.measuredAt).toEqual(new Date('2026-11-25T07:02:11Z'));
+    expect(result.deviceTime).toEqual(new Date('2026-11-25T07:02:11Z'));
     expect(result.userId).toBe(2);
     expect(result.flags).toEqual(['body_movement', 'irregular_pulse']);
     expect(result.context).toEqual({ meanArterialPressureMmHg: 108 });
   });
 
-  it('uses the time stamp as measuredAt only when the flag announces it', () => {
+  it('uses the time stamp as deviceTime only when the flag announces it', () => {
     const withStamp = decoded(
       bleHex(u8(TIME_STAMP), sfloat(120), sfloat(80), sfloat(93), dateTime(2025, 2, 28, 23, 59, 59)),
     );
-    expect(withStamp.measuredAt).toEqual(new Date('2025-02-28T23:59:59Z'));
+    expect(withStamp.deviceTime).toEqual(new Date('2025-02-28T23:59:59Z'));
     const without = decoded(bleHex(u8(MMHG), sfloat(120), sfloat(80), sfloat(93), dateTime(2025, 2, 28)));
-    expect(without.measuredAt).toBeUndefined();
+    expect(without.deviceTime).toBeUndefined();
     expect(without.context.trailingBytes).toBe(7);
   });
 
@@ -101,9 +102,9 @@ describe('Blood Pressure Measurement (0x2A35)', () => {
     ['year', dateTime(0, 11, 25, 7, 2, 11)],
     ['month', dateTime(2026, 0, 25, 7, 2, 11)],
     ['day', dateTime(2026, 11, 0, 7, 2, 11)],
-  ])('leaves measuredAt absent when the %s is "not known" (0)', (_field, stamp) => {
+  ])('leaves deviceTime absent when the %s is "not known" (0)', (_field, stamp) => {
     const result = decoded(bleHex(u8(TIME_STAMP), sfloat(120), sfloat(80), sfloat(93), stamp));
-    expect(result.measuredAt).toBeUndefined();
+    expect(result.deviceTime).toBeUndefined();
     expect(result.readings).toHaveLength(2);
   });
 
@@ -164,31 +165,63 @@ describe('Blood Pressure Measurement (0x2A35)', () => {
     expect(result.context.trailingBytes).toBeUndefined();
   });
 
-  it('keeps the measurement when the monitor sends NaN for the mean arterial pressure', () => {
-    const result = decoded(bleHex(u8(MMHG), sfloat(120), sfloat(80), u16(SFLOAT_SPECIAL.NaN)));
-    expect(result.readings).toHaveLength(2);
-    expect(result.context.meanArterialPressureMmHg).toBeUndefined();
-  });
-
-  it.each(['NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
-    'rejects %s as the mean arterial pressure',
+  it.each(['NaN', 'NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
+    'keeps the measurement and leaves the mean arterial pressure out when it is %s',
     (special) => {
-      expect(failed(bleHex(u8(MMHG), sfloat(120), sfloat(80), u16(SFLOAT_SPECIAL[special])))).toEqual({
-        ok: false,
-        reason: 'special_float_value',
-        detail: `mean arterial pressure is ${special}`,
-      });
+      const result = decoded(bleHex(u8(MMHG), sfloat(120), sfloat(80), u16(SFLOAT_SPECIAL[special])));
+      expect(result.readings.map((r) => [r.type, r.value])).toEqual([
+        ['blood_pressure_systolic', 120],
+        ['blood_pressure_diastolic', 80],
+      ]);
+      expect(result.context.meanArterialPressureMmHg).toBeUndefined();
+      // Context only: no vital is missing.
+      expect(result.flags).toEqual([]);
+      expect(result.unavailable).toEqual([]);
     },
   );
 
-  it.each(['NaN', 'NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
-    'rejects %s in systolic, diastolic and pulse rate, naming the field',
+  // Every special value in each vital field: the field is left out and named, the rest kept.
+  // No vital of a cuff has a meter range, so an infinity there is "unavailable" too.
+  describe.each(['NaN', 'NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
+    '%s in one field',
     (special) => {
       const value = u16(SFLOAT_SPECIAL[special]);
-      expect(failed(bleHex(u8(MMHG), value, sfloat(80), sfloat(93))).detail).toBe(`systolic is ${special}`);
-      expect(failed(bleHex(u8(MMHG), sfloat(120), value, sfloat(93))).detail).toBe(`diastolic is ${special}`);
-      const pulse = failed(bleHex(u8(PULSE_RATE), sfloat(120), sfloat(80), sfloat(93), value));
-      expect(pulse).toEqual({ ok: false, reason: 'special_float_value', detail: `pulse rate is ${special}` });
+
+      it('keeps a crisis systolic 200 and pulse when the diastolic is unavailable', () => {
+        const result = decoded(bleHex(u8(PULSE_RATE), sfloat(200), value, sfloat(93), sfloat(110)));
+        expect(result.readings.map((r) => [r.type, r.value])).toEqual([
+          ['blood_pressure_systolic', 200],
+          ['heart_rate', 110],
+        ]);
+        expect(result.flags).toEqual(['field_unavailable:blood_pressure_diastolic']);
+        expect(result.unavailable).toEqual([{ type: 'blood_pressure_diastolic', special }]);
+      });
+
+      it('keeps the diastolic when the systolic is unavailable', () => {
+        const result = decoded(bleHex(u8(MMHG), value, sfloat(130), sfloat(93)));
+        expect(result.readings.map((r) => [r.type, r.value])).toEqual([['blood_pressure_diastolic', 130]]);
+        expect(result.flags).toEqual(['field_unavailable:blood_pressure_systolic']);
+      });
+
+      it('keeps 200/130 when the pulse is unavailable, beside the status flags', () => {
+        const result = decoded(
+          bleHex(u8(PULSE_RATE | STATUS), sfloat(200), sfloat(130), sfloat(153), value, u16(0x0004)),
+        );
+        expect(result.readings.map((r) => [r.type, r.value])).toEqual([
+          ['blood_pressure_systolic', 200],
+          ['blood_pressure_diastolic', 130],
+        ]);
+        expect(result.flags).toEqual(['field_unavailable:heart_rate', 'irregular_pulse']);
+      });
+
+      it('rejects the measurement when every vital is unavailable, naming each', () => {
+        expect(failed(bleHex(u8(PULSE_RATE), value, value, value, value))).toEqual({
+          ok: false,
+          reason: 'special_float_value',
+          detail: `blood_pressure_systolic is ${special}, blood_pressure_diastolic is ${special}, heart_rate is ${special}`,
+        });
+        expect(failed(bleHex(u8(MMHG), value, value, sfloat(93))).reason).toBe('special_float_value');
+      });
     },
   );
 

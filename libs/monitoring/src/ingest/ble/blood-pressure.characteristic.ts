@@ -1,6 +1,6 @@
 import type { ByteReader } from './byte-reader';
-import { isSpecial, requireNumber, toNumber } from './ieee11073';
-import { bitFlags, bleReading, type BleMeasurementBody } from './ble-measurement';
+import { isSpecial, toNumber } from './ieee11073';
+import { addVital, bitFlags, bleReading, type BleMeasurementBody } from './ble-measurement';
 
 const KPA_TO_MMHG = 7.500615;
 
@@ -14,34 +14,33 @@ const STATUS_BITS = ['body_movement', 'cuff_too_loose', 'irregular_pulse'] as co
 export function decodeBloodPressure(reader: ByteReader): BleMeasurementBody {
   const flagsByte = reader.uint8('flags');
   const sourceUnit = flagsByte & 0x01 ? 'kPa' : 'mm[Hg]';
-  const systolic = toNumber(requireNumber(reader.sfloat('systolic'), 'systolic'));
-  const diastolic = toNumber(requireNumber(reader.sfloat('diastolic'), 'diastolic'));
-  // Monitors that do not compute a mean arterial pressure send NaN there (the SIG's "value not
-  // available"); dropping the whole measurement for it would lose a good reading.
-  const mapRaw = reader.sfloat('mean arterial pressure');
-  const body: BleMeasurementBody = {
-    readings: [
-      bleReading('blood_pressure_systolic', systolic, sourceUnit),
-      bleReading('blood_pressure_diastolic', diastolic, sourceUnit),
-    ],
-    flags: [],
-    context: {},
-  };
-  if (!(isSpecial(mapRaw) && mapRaw.special === 'NaN')) {
-    const map = toNumber(requireNumber(mapRaw, 'mean arterial pressure'));
+  const body: BleMeasurementBody = { readings: [], flags: [], unavailable: [], context: {} };
+  // BLS: "If a value for Systolic, Diastolic or MAP subfields is unavailable ... NaN ... shall be
+  // used": one unavailable pressure leaves the other (a 200/130 with no pulse still alerts).
+  addVital(body, 'blood_pressure_systolic', reader.sfloat('systolic'), (v) =>
+    bleReading('blood_pressure_systolic', toNumber(v), sourceUnit),
+  );
+  addVital(body, 'blood_pressure_diastolic', reader.sfloat('diastolic'), (v) =>
+    bleReading('blood_pressure_diastolic', toNumber(v), sourceUnit),
+  );
+  // The mean arterial pressure is context only (no catalogue type): any special value there
+  // just leaves it out.
+  const map = reader.sfloat('mean arterial pressure');
+  if (!isSpecial(map)) {
+    const mmHg = toNumber(map);
     body.context.meanArterialPressureMmHg =
-      sourceUnit === 'kPa' ? Math.round(map * KPA_TO_MMHG * 10) / 10 : map;
+      sourceUnit === 'kPa' ? Math.round(mmHg * KPA_TO_MMHG * 10) / 10 : mmHg;
   }
-  if (flagsByte & 0x02) body.measuredAt = reader.dateTime('time stamp').date;
-  if (flagsByte & 0x04) {
-    const pulse = toNumber(requireNumber(reader.sfloat('pulse rate'), 'pulse rate'));
-    body.readings.push(bleReading('heart_rate', pulse, '/min'));
-  }
+  if (flagsByte & 0x02) body.deviceTime = reader.dateTime('time stamp').date;
+  if (flagsByte & 0x04)
+    addVital(body, 'heart_rate', reader.sfloat('pulse rate'), (v) =>
+      bleReading('heart_rate', toNumber(v), '/min'),
+    );
   if (flagsByte & 0x08) {
     const userId = reader.uint8('user id');
     if (userId !== 0xff) body.userId = userId;
   }
-  if (flagsByte & 0x10) body.flags = measurementStatusFlags(reader.uint16('measurement status'));
+  if (flagsByte & 0x10) body.flags.push(...measurementStatusFlags(reader.uint16('measurement status')));
   return body;
 }
 

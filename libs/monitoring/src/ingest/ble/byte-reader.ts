@@ -2,7 +2,7 @@ import { BleDecodeError } from './ble-decode.error';
 import { decodeFloat, decodeSfloat, type Ieee11073Value } from './ieee11073';
 
 export interface BleDateTime {
-  /** Absent when the device marks the date "not known" (year, month or day 0). */
+  /** The wall-clock time in the Date's UTC fields; absent when the device marks the date "not known" (year, month or day 0). */
   date?: Date;
 }
 
@@ -69,7 +69,8 @@ export class ByteReader {
 
   /**
    * Bluetooth "Date Time" (7 bytes: year uint16, month, day, hours, minutes, seconds). It has no
-   * time zone; we read it as UTC, the convention hubs are asked to set device clocks to.
+   * time zone: the wall-clock time is returned in the Date's UTC fields, for the caller to place
+   * in the zone the device's clock keeps (`deviceClock`).
    */
   dateTime(field: string): BleDateTime {
     this.need(7, field);

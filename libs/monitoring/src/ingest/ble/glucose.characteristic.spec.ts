@@ -52,8 +52,9 @@ describe('Glucose Measurement (0x2A18)', () => {
           sourceUnit: 'kg/L',
         },
       ],
-      measuredAt: new Date('2026-11-25T07:30:00Z'),
+      deviceTime: new Date('2026-11-25T07:30:00Z'),
       flags: [],
+      unavailable: [],
       context: {
         sequenceNumber: 1,
         glucoseSampleType: 'capillary_whole_blood',
@@ -75,7 +76,7 @@ describe('Glucose Measurement (0x2A18)', () => {
     expect(result.readings.map((r) => [r.value, r.unit, r.sourceValue, r.sourceUnit])).toEqual([
       [182, 'mg/dL', 0.00182, 'kg/L'],
     ]);
-    expect(result.measuredAt).toEqual(new Date('2026-11-25T07:00:00Z'));
+    expect(result.deviceTime).toEqual(new Date('2026-11-25T07:00:00Z'));
     expect(result.flags).toEqual(['device_battery_low']);
     expect(result.context).toEqual({
       sequenceNumber: 42,
@@ -95,19 +96,19 @@ describe('Glucose Measurement (0x2A18)', () => {
     const result = decoded(
       bleHex(u8(TIME_OFFSET | CONCENTRATION), u16(1), BASE_TIME, s16(minutes), MG_DL_95, FINGER_CAPILLARY),
     );
-    expect(result.measuredAt).toEqual(new Date(expected));
+    expect(result.deviceTime).toEqual(new Date(expected));
   });
 
   it('uses the base time alone when no offset is announced', () => {
     const result = decoded(bleHex(u8(CONCENTRATION), u16(1), BASE_TIME, MG_DL_95, FINGER_CAPILLARY));
-    expect(result.measuredAt).toEqual(new Date('2026-11-25T07:30:00Z'));
+    expect(result.deviceTime).toEqual(new Date('2026-11-25T07:30:00Z'));
   });
 
-  it('leaves measuredAt absent when the base time is "not known", whatever the offset', () => {
+  it('leaves deviceTime absent when the base time is "not known", whatever the offset', () => {
     const result = decoded(
       bleHex(u8(TIME_OFFSET | CONCENTRATION), u16(1), dateTime(0, 0, 0), s16(60), MG_DL_95, FINGER_CAPILLARY),
     );
-    expect(result.measuredAt).toBeUndefined();
+    expect(result.deviceTime).toBeUndefined();
     expect(result.readings[0].value).toBe(95);
   });
 
@@ -129,7 +130,6 @@ describe('Glucose Measurement (0x2A18)', () => {
     [7, 'undetermined_whole_blood'],
     [8, 'undetermined_plasma'],
     [9, 'interstitial_fluid'],
-    [10, 'control_solution'],
   ])('names sample type %i %s', (type, name) => {
     const result = decoded(bleHex(u8(CONCENTRATION), u16(1), BASE_TIME, MG_DL_95, u8(0xf0 | type)));
     expect(result.context.glucoseSampleType).toBe(name);
@@ -139,7 +139,6 @@ describe('Glucose Measurement (0x2A18)', () => {
     [1, 'finger'],
     [2, 'alternate_site_test'],
     [3, 'earlobe'],
-    [4, 'control_solution'],
     [15, 'not_available'],
   ])('names sample location %i %s', (location, name) => {
     const result = decoded(bleHex(u8(CONCENTRATION), u16(1), BASE_TIME, MG_DL_95, u8((location << 4) | 1)));
@@ -183,8 +182,62 @@ describe('Glucose Measurement (0x2A18)', () => {
     });
   });
 
-  it.each(['NaN', 'NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
-    'rejects %s as the concentration',
+  it.each([
+    ['sample type 10', 0x1a],
+    ['sample location 4', 0x41],
+    ['both', 0x4a],
+  ])('rejects a control-solution test (%s): not the patient’s blood', (_what, byte) => {
+    // A 300 mg/dL control test would otherwise raise a warning and count toward the all-clear.
+    const result = failed(bleHex(u8(CONCENTRATION), u16(7), BASE_TIME, sfloat(300, -5), u8(byte)));
+    expect(result.reason).toBe('control_solution');
+    expect(result.detail).toContain('record 7 is a control-solution test');
+  });
+
+  it.each([
+    ['+INFINITY', 600, 'above_range'],
+    ['-INFINITY', 20, 'below_range'],
+  ] as const)('stores a meter’s %s at its limit %i mg/dL, flagged %s', (special, value, flag) => {
+    for (const unitFlag of [0, MOL_PER_L]) {
+      const result = decoded(
+        bleHex(
+          u8(CONCENTRATION | unitFlag),
+          u16(1),
+          BASE_TIME,
+          u16(SFLOAT_SPECIAL[special]),
+          FINGER_CAPILLARY,
+        ),
+      );
+      expect(result.readings).toEqual([
+        {
+          type: 'blood_glucose',
+          loinc: '41653-7',
+          value,
+          unit: 'mg/dL',
+          sourceValue: value,
+          sourceUnit: 'mg/dL',
+        },
+      ]);
+      expect(result.flags).toEqual([flag]);
+      expect(result.unavailable).toEqual([]);
+    }
+  });
+
+  it('keeps the sensor status beside a HI', () => {
+    const result = decoded(
+      bleHex(
+        u8(CONCENTRATION | SENSOR_STATUS),
+        u16(1),
+        BASE_TIME,
+        u16(SFLOAT_SPECIAL['+INFINITY']),
+        FINGER_CAPILLARY,
+        u16(1 << 5),
+      ),
+    );
+    expect(result.flags).toEqual(['above_range', 'result_above_device_range']);
+  });
+
+  it.each(['NaN', 'NRes', 'reserved'] as const)(
+    'rejects %s as the concentration: nothing is left to store',
     (special) => {
       const result = failed(
         bleHex(u8(CONCENTRATION), u16(1), BASE_TIME, u16(SFLOAT_SPECIAL[special]), FINGER_CAPILLARY),
@@ -192,7 +245,7 @@ describe('Glucose Measurement (0x2A18)', () => {
       expect(result).toEqual({
         ok: false,
         reason: 'special_float_value',
-        detail: `glucose concentration is ${special}`,
+        detail: `blood_glucose is ${special}`,
       });
     },
   );

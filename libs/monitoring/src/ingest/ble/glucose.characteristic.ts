@@ -1,7 +1,7 @@
 import type { ByteReader } from './byte-reader';
 import { BleDecodeError } from './ble-decode.error';
-import { requireNumber, toNumber } from './ieee11073';
-import { bitFlags, bleReading, type BleMeasurementBody } from './ble-measurement';
+import { toNumber } from './ieee11073';
+import { addVital, bitFlags, bleReading, type BleMeasurementBody } from './ble-measurement';
 
 /**
  * Type is the least significant nibble of the Type-Sample Location byte, location the most
@@ -56,35 +56,42 @@ export function decodeGlucose(reader: ByteReader): BleMeasurementBody {
   const sequenceNumber = reader.uint16('sequence number');
   const baseTime = reader.dateTime('base time').date;
   const offsetMinutes = flagsByte & 0x01 ? reader.sint16('time offset') : 0;
-  const body: BleMeasurementBody = { readings: [], flags: [], context: { sequenceNumber } };
-  if (baseTime) body.measuredAt = new Date(baseTime.getTime() + offsetMinutes * MINUTE_MS);
+  const body: BleMeasurementBody = { readings: [], flags: [], unavailable: [], context: { sequenceNumber } };
+  if (baseTime) body.deviceTime = new Date(baseTime.getTime() + offsetMinutes * MINUTE_MS);
   if (!(flagsByte & 0x02)) {
     throw new BleDecodeError(
       'no_measurement',
       `record ${sequenceNumber} carries no glucose concentration (flags bit 1 clear)`,
     );
   }
-  const concentration = requireNumber(reader.sfloat('glucose concentration'), 'glucose concentration');
-  if (flagsByte & 0x04) {
-    // mol/L: the catalogue converts mmol/L to mg/dL.
-    const molPerL = toNumber(concentration);
-    body.readings.push(
-      bleReading('blood_glucose', molPerL, 'mol/L', { value: toNumber(concentration, 3), unit: 'mmol/L' }),
-    );
-  } else {
-    // kg/L to mg/dL is a power of ten (1 kg/L = 10^5 mg/dL), done on the exponent to stay exact.
-    const kgPerL = toNumber(concentration);
-    body.readings.push(
-      bleReading('blood_glucose', kgPerL, 'kg/L', { value: toNumber(concentration, 5), unit: 'mg/dL' }),
-    );
-  }
+  const molar = (flagsByte & 0x04) !== 0;
+  // A meter's HI/LO comes as +/-INFINITY: addVital stores it at the catalogue's meter limit.
+  addVital(body, 'blood_glucose', reader.sfloat('glucose concentration'), (concentration) =>
+    molar
+      ? // mol/L: the catalogue converts mmol/L to mg/dL.
+        bleReading('blood_glucose', toNumber(concentration), 'mol/L', {
+          value: toNumber(concentration, 3),
+          unit: 'mmol/L',
+        })
+      : // kg/L to mg/dL is a power of ten (1 kg/L = 10^5 mg/dL), done on the exponent to stay exact.
+        bleReading('blood_glucose', toNumber(concentration), 'kg/L', {
+          value: toNumber(concentration, 5),
+          unit: 'mg/dL',
+        }),
+  );
   const typeAndLocation = reader.uint8('type-sample location');
   const sampleType = SAMPLE_TYPES[typeAndLocation & 0x0f];
   const sampleLocation = SAMPLE_LOCATIONS[typeAndLocation >> 4];
+  // A control-solution test checks the meter and strips, not the patient: never their reading.
+  if (sampleType === 'control_solution' || sampleLocation === 'control_solution')
+    throw new BleDecodeError(
+      'control_solution',
+      `record ${sequenceNumber} is a control-solution test (sample ${sampleType ?? 'type ' + (typeAndLocation & 0x0f)}, location ${sampleLocation ?? typeAndLocation >> 4})`,
+    );
   if (sampleType) body.context.glucoseSampleType = sampleType;
   if (sampleLocation) body.context.glucoseSampleLocation = sampleLocation;
   if (flagsByte & 0x08)
-    body.flags = bitFlags(reader.uint16('sensor status annunciation'), SENSOR_STATUS_BITS);
+    body.flags.push(...bitFlags(reader.uint16('sensor status annunciation'), SENSOR_STATUS_BITS));
   if (flagsByte & 0x10) body.context.glucoseContextFollows = true;
   return body;
 }

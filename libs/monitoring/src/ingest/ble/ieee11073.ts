@@ -1,5 +1,3 @@
-import { BleDecodeError } from './ble-decode.error';
-
 /** The reserved bit patterns of IEEE 11073-20601 floats, which carry no number. */
 export type Ieee11073Special = 'NaN' | 'NRes' | '+INFINITY' | '-INFINITY' | 'reserved';
 
@@ -55,12 +53,6 @@ export function isSpecial(value: Ieee11073Value): value is { special: Ieee11073S
 export function toNumber(value: Ieee11073Number, shift = 0): number {
   const exponent = value.exponent + shift;
   return exponent >= 0 ? value.mantissa * 10 ** exponent : value.mantissa / 10 ** -exponent;
-}
-
-/** The number, or a `special_float_value` failure naming the field. */
-export function requireNumber(value: Ieee11073Value, field: string): Ieee11073Number {
-  if (isSpecial(value)) throw new BleDecodeError('special_float_value', `${field} is ${value.special}`);
-  return value;
 }
 
 function signed(value: number, width: number): number {

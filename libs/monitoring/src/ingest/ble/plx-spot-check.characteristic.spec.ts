@@ -50,6 +50,7 @@ describe('PLX Spot-Check Measurement (0x2A5E)', () => {
         { type: 'heart_rate', loinc: '8867-4', value: 72, unit: '/min', sourceValue: 72, sourceUnit: '/min' },
       ],
       flags: [],
+      unavailable: [],
       context: {},
     });
   });
@@ -60,16 +61,16 @@ describe('PLX Spot-Check Measurement (0x2A5E)', () => {
       ['oxygen_saturation', 94],
       ['heart_rate', 88],
     ]);
-    expect(result.measuredAt).toEqual(new Date('2026-11-25T07:15:30Z'));
+    expect(result.deviceTime).toEqual(new Date('2026-11-25T07:15:30Z'));
     expect(result.flags).toEqual(['validated_data', 'low_perfusion']);
     expect(result.context).toEqual({ pulseAmplitudeIndex: 5.3 });
   });
 
   it('uses the time stamp only when the flag announces it', () => {
     expect(
-      decoded(bleHex(u8(TIME_STAMP), ...vitals(97, 70), dateTime(2026, 1, 2, 3, 4, 5))).measuredAt,
+      decoded(bleHex(u8(TIME_STAMP), ...vitals(97, 70), dateTime(2026, 1, 2, 3, 4, 5))).deviceTime,
     ).toEqual(new Date('2026-01-02T03:04:05Z'));
-    expect(decoded(bleHex(u8(0), ...vitals(97, 70))).measuredAt).toBeUndefined();
+    expect(decoded(bleHex(u8(0), ...vitals(97, 70))).deviceTime).toBeUndefined();
   });
 
   it('ignores the time stamp of a device whose clock is not set, and flags it', () => {
@@ -81,7 +82,7 @@ describe('PLX Spot-Check Measurement (0x2A5E)', () => {
         u16(0x0080),
       ),
     );
-    expect(result.measuredAt).toBeUndefined();
+    expect(result.deviceTime).toBeUndefined();
     expect(result.flags).toEqual(['device_clock_not_set', 'validated_data']);
   });
 
@@ -89,7 +90,7 @@ describe('PLX Spot-Check Measurement (0x2A5E)', () => {
     const result = decoded(
       bleHex(u8(TIME_STAMP | CLOCK_NOT_SET), ...vitals(97, 70), dateTime(2000, 13, 40, 99)),
     );
-    expect(result.measuredAt).toBeUndefined();
+    expect(result.deviceTime).toBeUndefined();
     expect(result.readings).toHaveLength(2);
   });
 
@@ -107,8 +108,6 @@ describe('PLX Spot-Check Measurement (0x2A5E)', () => {
       [7, 'validated_data'],
       [8, 'fully_qualified_data'],
       [9, 'data_from_measurement_storage'],
-      [10, 'data_for_demonstration'],
-      [11, 'data_for_testing'],
       [12, 'calibration_ongoing'],
       [13, 'measurement_unavailable'],
       [14, 'questionable_measurement'],
@@ -119,6 +118,18 @@ describe('PLX Spot-Check Measurement (0x2A5E)', () => {
 
     it('raises no flag for reserved bits 0-4', () => {
       expect(withStatus(0x001f)).toEqual([]);
+    });
+
+    it.each([
+      [10, 'data_for_demonstration'],
+      [11, 'data_for_testing'],
+    ])('rejects a record with bit %i (%s): not the patient’s', (bit, flag) => {
+      const result = failed(bleHex(u8(MEASUREMENT_STATUS), ...vitals(97, 70), u16((1 << bit) | 0x0080)));
+      expect(result).toEqual({
+        ok: false,
+        reason: 'device_test_data',
+        detail: `the oximeter marks the record ${flag}`,
+      });
     });
   });
 
@@ -161,32 +172,34 @@ describe('PLX Spot-Check Measurement (0x2A5E)', () => {
     });
   });
 
-  it('leaves the pulse amplitude index out when the oximeter sends NaN for it', () => {
-    const result = decoded(bleHex(u8(PULSE_AMPLITUDE_INDEX), ...vitals(97, 70), u16(SFLOAT_SPECIAL.NaN)));
-    expect(result.context.pulseAmplitudeIndex).toBeUndefined();
-    expect(result.readings).toHaveLength(2);
-  });
-
-  it.each(['NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
-    'rejects %s as the pulse amplitude index',
+  it.each(['NaN', 'NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
+    'leaves the pulse amplitude index out when the oximeter sends %s for it',
     (special) => {
-      const result = failed(
+      const result = decoded(
         bleHex(u8(PULSE_AMPLITUDE_INDEX), ...vitals(97, 70), u16(SFLOAT_SPECIAL[special])),
       );
-      expect(result).toEqual({
-        ok: false,
-        reason: 'special_float_value',
-        detail: `pulse amplitude index is ${special}`,
-      });
+      expect(result.context.pulseAmplitudeIndex).toBeUndefined();
+      expect(result.readings).toHaveLength(2);
+      expect(result.flags).toEqual([]);
     },
   );
 
+  // No oximeter vital has a meter range: an infinity is "unavailable" like NaN.
   it.each(['NaN', 'NRes', '+INFINITY', '-INFINITY', 'reserved'] as const)(
-    'rejects %s as SpO2 or pulse rate',
+    'keeps the pulse when SpO2 is %s, and the SpO2 when the pulse is, naming the missing one',
     (special) => {
       const value = u16(SFLOAT_SPECIAL[special]);
-      expect(failed(bleHex(u8(0), value, sfloat(70))).detail).toBe(`SpO2 is ${special}`);
-      expect(failed(bleHex(u8(0), sfloat(97), value)).detail).toBe(`pulse rate is ${special}`);
+      const noSpo2 = decoded(bleHex(u8(0), value, sfloat(70)));
+      expect(noSpo2.readings.map((r) => [r.type, r.value])).toEqual([['heart_rate', 70]]);
+      expect(noSpo2.flags).toEqual(['field_unavailable:oxygen_saturation']);
+      const noPulse = decoded(bleHex(u8(0), sfloat(84), value));
+      expect(noPulse.readings.map((r) => [r.type, r.value])).toEqual([['oxygen_saturation', 84]]);
+      expect(noPulse.unavailable).toEqual([{ type: 'heart_rate', special }]);
+      expect(failed(bleHex(u8(0), value, value))).toEqual({
+        ok: false,
+        reason: 'special_float_value',
+        detail: `oxygen_saturation is ${special}, heart_rate is ${special}`,
+      });
     },
   );
 

@@ -1,6 +1,7 @@
 import type { ByteReader } from './byte-reader';
-import { isSpecial, requireNumber, toNumber } from './ieee11073';
-import { bitFlags, bleReading, type BleMeasurementBody } from './ble-measurement';
+import { BleDecodeError } from './ble-decode.error';
+import { isSpecial, toNumber } from './ieee11073';
+import { addVital, bitFlags, bleReading, type BleMeasurementBody } from './ble-measurement';
 
 // Bits 0-4 are reserved for future use.
 const MEASUREMENT_STATUS_BITS = [
@@ -48,30 +49,37 @@ const DEVICE_AND_SENSOR_STATUS_BITS = [
  */
 export function decodePlxSpotCheck(reader: ByteReader): BleMeasurementBody {
   const flagsByte = reader.uint8('flags');
-  const spo2 = toNumber(requireNumber(reader.sfloat('SpO2'), 'SpO2'));
-  const pulse = toNumber(requireNumber(reader.sfloat('pulse rate'), 'pulse rate'));
-  const body: BleMeasurementBody = {
-    readings: [bleReading('oxygen_saturation', spo2, '%'), bleReading('heart_rate', pulse, '/min')],
-    flags: [],
-    context: {},
-  };
+  const body: BleMeasurementBody = { readings: [], flags: [], unavailable: [], context: {} };
+  addVital(body, 'oxygen_saturation', reader.sfloat('SpO2'), (v) =>
+    bleReading('oxygen_saturation', toNumber(v), '%'),
+  );
+  addVital(body, 'heart_rate', reader.sfloat('pulse rate'), (v) =>
+    bleReading('heart_rate', toNumber(v), '/min'),
+  );
   const clockNotSet = (flagsByte & 0x10) !== 0;
   if (flagsByte & 0x01) {
     // An unset clock's time is meaningless (often the epoch of its firmware): skip it unread,
     // so the caller falls back to receivedAt.
     if (clockNotSet) reader.skip(7, 'time stamp');
-    else body.measuredAt = reader.dateTime('time stamp').date;
+    else body.deviceTime = reader.dateTime('time stamp').date;
   }
   if (clockNotSet) body.flags.push('device_clock_not_set');
-  if (flagsByte & 0x02)
-    body.flags.push(...bitFlags(reader.uint16('measurement status'), MEASUREMENT_STATUS_BITS));
+  if (flagsByte & 0x02) {
+    const status = bitFlags(reader.uint16('measurement status'), MEASUREMENT_STATUS_BITS);
+    // Demonstration and test data are the device showing itself off, not the patient.
+    const notPatient = status.filter(
+      (flag) => flag === 'data_for_demonstration' || flag === 'data_for_testing',
+    );
+    if (notPatient.length > 0)
+      throw new BleDecodeError('device_test_data', `the oximeter marks the record ${notPatient.join(', ')}`);
+    body.flags.push(...status);
+  }
   if (flagsByte & 0x04)
     body.flags.push(...bitFlags(reader.uint24('device and sensor status'), DEVICE_AND_SENSOR_STATUS_BITS));
   if (flagsByte & 0x08) {
-    // The index is context only: an oximeter that cannot compute it sends NaN, which is no fault.
+    // The index is context only: an oximeter that cannot compute it sends a special value, no fault.
     const pai = reader.sfloat('pulse amplitude index');
-    if (!(isSpecial(pai) && pai.special === 'NaN'))
-      body.context.pulseAmplitudeIndex = toNumber(requireNumber(pai, 'pulse amplitude index'));
+    if (!isSpecial(pai)) body.context.pulseAmplitudeIndex = toNumber(pai);
   }
   return body;
 }

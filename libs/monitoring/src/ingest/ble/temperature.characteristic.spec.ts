@@ -42,6 +42,7 @@ describe('Temperature Measurement (0x2A1C)', () => {
         },
       ],
       flags: [],
+      unavailable: [],
       context: {},
     });
   });
@@ -56,29 +57,29 @@ describe('Temperature Measurement (0x2A1C)', () => {
       bleHex(u8(FAHRENHEIT | TIME_STAMP | TEMPERATURE_TYPE), float32(1004, -1), dateTime(2026, 1, 1), u8(1)),
     );
     expect(result.readings[0]).toMatchObject({ value: 38, sourceValue: 100.4, sourceUnit: '[degF]' });
-    expect(result.measuredAt).toEqual(new Date('2026-01-01T00:00:00Z'));
+    expect(result.deviceTime).toEqual(new Date('2026-01-01T00:00:00Z'));
     expect(result.context.temperatureSite).toBe('armpit');
   });
 
   it('decodes every optional field when all are present', () => {
     const result = decoded(FULL);
     expect(result.readings[0]).toMatchObject({ value: 37.12, sourceValue: 37.12 });
-    expect(result.measuredAt).toEqual(new Date('2026-11-25T21:05:09Z'));
+    expect(result.deviceTime).toEqual(new Date('2026-11-25T21:05:09Z'));
     expect(result.context).toEqual({ temperatureSite: 'mouth' });
   });
 
   it('leaves optional fields out when their flags are clear', () => {
     const result = decoded(bleHex(u8(0), float32(365, -1)));
-    expect(result.measuredAt).toBeUndefined();
+    expect(result.deviceTime).toBeUndefined();
     expect(result.context).toEqual({});
   });
 
   it('uses the time stamp only when the flag announces it', () => {
     expect(
-      decoded(bleHex(u8(TIME_STAMP), float32(365, -1), dateTime(1999, 12, 31, 23, 59, 59))).measuredAt,
+      decoded(bleHex(u8(TIME_STAMP), float32(365, -1), dateTime(1999, 12, 31, 23, 59, 59))).deviceTime,
     ).toEqual(new Date('1999-12-31T23:59:59Z'));
     expect(
-      decoded(bleHex(u8(TIME_STAMP), float32(365, -1), dateTime(2026, 11, 0))).measuredAt,
+      decoded(bleHex(u8(TIME_STAMP), float32(365, -1), dateTime(2026, 11, 0))).deviceTime,
     ).toBeUndefined();
   });
 
@@ -110,7 +111,7 @@ describe('Temperature Measurement (0x2A1C)', () => {
       expect(failed(bleHex(u8(0), u32(FLOAT_SPECIAL[special])))).toEqual({
         ok: false,
         reason: 'special_float_value',
-        detail: `temperature is ${special}`,
+        detail: `body_temperature is ${special}`,
       });
     },
   );

@@ -1,6 +1,6 @@
 import type { ByteReader } from './byte-reader';
-import { requireNumber, toNumber } from './ieee11073';
-import { bleReading, type BleMeasurementBody } from './ble-measurement';
+import { toNumber } from './ieee11073';
+import { addVital, bleReading, type BleMeasurementBody } from './ble-measurement';
 
 /** Temperature Type; 0 and 10-255 are reserved. */
 const TEMPERATURE_SITES: Readonly<Record<number, string>> = {
@@ -21,13 +21,12 @@ const TEMPERATURE_SITES: Readonly<Record<number, string>> = {
  */
 export function decodeTemperature(reader: ByteReader): BleMeasurementBody {
   const flagsByte = reader.uint8('flags');
-  const value = toNumber(requireNumber(reader.float('temperature'), 'temperature'));
-  const body: BleMeasurementBody = {
-    readings: [bleReading('body_temperature', value, flagsByte & 0x01 ? '[degF]' : 'Cel')],
-    flags: [],
-    context: {},
-  };
-  if (flagsByte & 0x02) body.measuredAt = reader.dateTime('time stamp').date;
+  const body: BleMeasurementBody = { readings: [], flags: [], unavailable: [], context: {} };
+  // Its only vital: a special value here leaves nothing, and the decoder refuses the measurement.
+  addVital(body, 'body_temperature', reader.float('temperature'), (v) =>
+    bleReading('body_temperature', toNumber(v), flagsByte & 0x01 ? '[degF]' : 'Cel'),
+  );
+  if (flagsByte & 0x02) body.deviceTime = reader.dateTime('time stamp').date;
   if (flagsByte & 0x04) {
     const site = TEMPERATURE_SITES[reader.uint8('temperature type')];
     if (site) body.context.temperatureSite = site;

@@ -39,6 +39,7 @@ describe('Weight Measurement (0x2A9D)', () => {
         { type: 'body_weight', loinc: '29463-7', value: 70, unit: 'kg', sourceValue: 70, sourceUnit: 'kg' },
       ],
       flags: [],
+      unavailable: [],
       context: {},
     });
   });
@@ -56,7 +57,7 @@ describe('Weight Measurement (0x2A9D)', () => {
   it('decodes every optional field when all are present', () => {
     const result = decoded(FULL);
     expect(result.readings.map((r) => [r.type, r.value, r.unit])).toEqual([['body_weight', 80, 'kg']]);
-    expect(result.measuredAt).toEqual(new Date('2026-11-25T06:45:00Z'));
+    expect(result.deviceTime).toEqual(new Date('2026-11-25T06:45:00Z'));
     expect(result.userId).toBe(1);
     expect(result.context).toEqual({ bmi: 26.1, heightM: 1.75 });
     expect(result.flags).toEqual([]);
@@ -70,13 +71,13 @@ describe('Weight Measurement (0x2A9D)', () => {
 
   it('leaves optional fields out when their flags are clear', () => {
     const result = decoded(bleHex(u8(SI), u16(16_000)));
-    expect(result.measuredAt).toBeUndefined();
+    expect(result.deviceTime).toBeUndefined();
     expect(result.userId).toBeUndefined();
     expect(result.context).toEqual({});
   });
 
   it('decodes each optional field alone', () => {
-    expect(decoded(bleHex(u8(TIME_STAMP), u16(16_000), dateTime(2024, 2, 29, 12))).measuredAt).toEqual(
+    expect(decoded(bleHex(u8(TIME_STAMP), u16(16_000), dateTime(2024, 2, 29, 12))).deviceTime).toEqual(
       new Date('2024-02-29T12:00:00Z'),
     );
     expect(decoded(bleHex(u8(USER_ID), u16(16_000), u8(4))).userId).toBe(4);

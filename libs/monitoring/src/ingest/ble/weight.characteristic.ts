@@ -16,9 +16,10 @@ export function decodeWeight(reader: ByteReader): BleMeasurementBody {
   const body: BleMeasurementBody = {
     readings: [bleReading('body_weight', weight, imperial ? '[lb_av]' : 'kg')],
     flags: [],
+    unavailable: [],
     context: {},
   };
-  if (flagsByte & 0x02) body.measuredAt = reader.dateTime('time stamp').date;
+  if (flagsByte & 0x02) body.deviceTime = reader.dateTime('time stamp').date;
   if (flagsByte & 0x04) {
     const userId = reader.uint8('user id');
     if (userId !== 0xff) body.userId = userId;
