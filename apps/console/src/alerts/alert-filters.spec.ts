@@ -18,6 +18,7 @@ const alert = (overrides: Partial<AlertDto>): AlertDto => ({
   lastMeasuredAt: null,
   assignedTo: null,
   snoozedUntil: null,
+  inRangeSince: null,
   createdAt: '2026-11-26T08:00:00Z',
   updatedAt: '2026-11-26T08:00:00Z',
   ...overrides,
@@ -38,6 +39,19 @@ describe('the queue order and filters', () => {
       'old-warning',
       'new-warning',
       'info',
+    ]);
+  });
+
+  it('puts an alert nobody has acknowledged above acknowledged ones of its severity', () => {
+    const queue = [
+      alert({ id: 'acknowledged-old', sequence: 1, severity: 'critical', status: 'acknowledged' }),
+      alert({ id: 'raised-again', sequence: 5, severity: 'critical', status: 'open' }),
+      alert({ id: 'warning', sequence: 2 }),
+    ];
+    expect([...queue].sort(compareAlerts).map((a) => a.id)).toEqual([
+      'raised-again',
+      'acknowledged-old',
+      'warning',
     ]);
   });
 

@@ -1,15 +1,14 @@
 import {
-  ALERT_STATUSES,
+  ACTIVE_ALERT_STATUSES,
   SEVERITY_RANK,
+  actionAllowed,
   type AlertDto,
   type AlertStatus,
   type Severity,
 } from '@homeward/contracts';
 
 /** Statuses of an alert someone still has to deal with. */
-export const ACTIVE_STATUSES: readonly AlertStatus[] = ALERT_STATUSES.filter(
-  (status) => status !== 'resolved' && status !== 'dismissed',
-);
+export const ACTIVE_STATUSES: readonly AlertStatus[] = ACTIVE_ALERT_STATUSES;
 
 /** What the API filters on; protocol is filtered in the console from the patients' protocols. */
 export interface AlertListFilter {
@@ -35,9 +34,17 @@ export function matchesFilter(
   return true;
 }
 
-/** Worst first, then oldest first: the alert waiting longest at the top of its severity. */
+/** 0 for an alert nobody has acknowledged yet, 1 once someone has. */
+const owned = (alert: AlertDto) => (actionAllowed('acknowledge', alert.status) ? 0 : 1);
+
+/**
+ * Worst first; within a severity, those nobody has acknowledged (a raised or re-opened alert
+ * comes back here), then oldest first: the alert waiting longest at the top.
+ */
 export function compareAlerts(a: AlertDto, b: AlertDto): number {
-  return SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.sequence - b.sequence;
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || owned(a) - owned(b) || a.sequence - b.sequence
+  );
 }
 
 /**

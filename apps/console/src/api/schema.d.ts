@@ -940,6 +940,8 @@ export interface components {
             /** @description The user who owns the alert */
             assignedTo: string | null;
             snoozedUntil: string | null;
+            /** @description When the readings of the alert's vitals came back in range after its last breach; an unacknowledged critical alert stays in the queue regardless */
+            inRangeSince: string | null;
             createdAt: string;
             updatedAt: string;
         };
@@ -948,10 +950,10 @@ export interface components {
         };
         AlertHistoryEntryDto: {
             /**
-             * @description People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `hold` (the device flagged the reading unreliable: detail `reason` `unreliable_measurement`, `flags`), `confirm` / `not_confirmed` (a re-measurement, or none in time)
+             * @description People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `hold` (the device flagged the reading unreliable: detail `reason` `unreliable_measurement`, `flags`), `confirm` / `not_confirmed` (a re-measurement, or none in time), `severity_raised` (a worse breach: detail `fromSeverity`, `toSeverity`; the alert is back in the queue), `back_in_range` (an unacknowledged critical alert's readings are in range again; it stays until someone acts)
              * @enum {string}
              */
-            action: "raise" | "acknowledge" | "assign" | "note" | "snooze" | "escalate" | "resolve" | "dismiss" | "reopen" | "auto_resolve" | "hold" | "confirm" | "not_confirmed";
+            action: "raise" | "acknowledge" | "assign" | "note" | "snooze" | "escalate" | "resolve" | "dismiss" | "reopen" | "auto_resolve" | "hold" | "confirm" | "not_confirmed" | "severity_raised" | "back_in_range";
             /** @description Who acted; null for the platform */
             actorUserId: string | null;
             /** @enum {string} */
@@ -1006,6 +1008,8 @@ export interface components {
             /** @description The user who owns the alert */
             assignedTo: string | null;
             snoozedUntil: string | null;
+            /** @description When the readings of the alert's vitals came back in range after its last breach; an unacknowledged critical alert stays in the queue regardless */
+            inRangeSince: string | null;
             createdAt: string;
             updatedAt: string;
             /** @description Every action, oldest first */
@@ -1086,23 +1090,25 @@ export interface components {
             timeToResolve: components["schemas"]["DurationDto"];
             alertsPerPatientPerWeek: number;
         };
-        RuleDto: {
+        PublishedRuleDto: {
             id: string;
-            /** @description Rules of one group share one alert per patient */
+            /** @description Rules of one group share one alert per patient; a protocol's group replaces the defaults of that group only */
             group: string;
             description: string;
-            /** @description Clinical source of the cut-off */
-            source: string;
+            /** @description Clinical source of the cut-off, or a statement that it is a programme choice */
+            citation: string;
             /** @description The rule as docs/rules.schema.json describes it */
             definition: Record<string, never>;
             /** @description A new alert from this rule first asks the patient to re-measure (pending_confirmation) */
             remeasure?: boolean;
+            /** @description The same text as `citation` (kept for clients written before it) */
+            source: string;
         };
         ProtocolDto: {
             /** @enum {string} */
-            key: "hypertension" | "heart_failure" | "copd" | "diabetes";
+            key: "hypertension" | "heart_failure" | "copd" | "copd_hypercapnic" | "diabetes";
             name: string;
-            rules: components["schemas"]["RuleDto"][];
+            rules: components["schemas"]["PublishedRuleDto"][];
         };
         ProtocolListDto: {
             items: components["schemas"]["ProtocolDto"][];
@@ -1113,7 +1119,7 @@ export interface components {
              *       "heart_failure"
              *     ]
              */
-            keys: ("hypertension" | "heart_failure" | "copd" | "diabetes")[];
+            keys: ("hypertension" | "heart_failure" | "copd" | "copd_hypercapnic" | "diabetes")[];
         };
         RuleOverrideVersionDto: {
             version: number;
@@ -1128,27 +1134,32 @@ export interface components {
         };
         EffectiveRuleDto: {
             id: string;
-            /** @description Rules of one group share one alert per patient */
+            /** @description Rules of one group share one alert per patient; a protocol's group replaces the defaults of that group only */
             group: string;
             description: string;
-            /** @description Clinical source of the cut-off */
-            source: string;
+            /** @description Clinical source of the cut-off, or a statement that it is a programme choice */
+            citation: string;
             /** @description The rule as docs/rules.schema.json describes it */
             definition: Record<string, never>;
             /** @description A new alert from this rule first asks the patient to re-measure (pending_confirmation) */
             remeasure?: boolean;
             /**
-             * @description null: the default thresholds
+             * @description default: the safety net every patient has; protocol: a rule of the patient's protocols, which replaces the defaults of its group; override: the patient's own version
+             * @enum {string}
+             */
+            source: "default" | "protocol" | "override";
+            /**
+             * @description null: a default rule
              * @enum {string|null}
              */
-            protocol: "hypertension" | "heart_failure" | "copd" | "diabetes" | null;
+            protocol: "hypertension" | "heart_failure" | "copd" | "copd_hypercapnic" | "diabetes" | null;
             /** @description 0: as published; n: the patient's override version n */
             version: number;
             /** @description The override in force */
             override: components["schemas"]["RuleOverrideVersionDto"] | null;
         };
         PatientRulesDto: {
-            protocols: ("hypertension" | "heart_failure" | "copd" | "diabetes")[];
+            protocols: ("hypertension" | "heart_failure" | "copd" | "copd_hypercapnic" | "diabetes")[];
             items: components["schemas"]["EffectiveRuleDto"][];
         };
         RuleOverrideDto: {
@@ -1284,7 +1295,7 @@ export interface components {
             /** @description null: never measured */
             lastReading: components["schemas"]["WorklistLastReadingDto"] | null;
             openAlerts: components["schemas"]["WorklistOpenAlertsDto"];
-            protocols: ("hypertension" | "heart_failure" | "copd" | "diabetes")[];
+            protocols: ("hypertension" | "heart_failure" | "copd" | "copd_hypercapnic" | "diabetes")[];
             adherence: components["schemas"]["WorklistAdherenceDto"];
         };
         WorklistDto: {
