@@ -100,7 +100,7 @@ describe('device reading to coordinator alert (api, ingest and worker processes;
       patientId,
       severity: 'critical',
       status: 'pending_confirmation',
-      rule: { id: 'default.bp.crisis', kind: 'threshold' },
+      rule: { id: 'default.bp.crisis', kind: 'any' },
       trigger: {
         type: 'blood_pressure_systolic',
         value: 186,

@@ -156,6 +156,7 @@ describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', 
       'hypertension',
       'heart_failure',
       'copd',
+      'copd_hypercapnic',
       'diabetes',
     ]);
     expect(
@@ -164,7 +165,7 @@ describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', 
 
     type Rules = {
       protocols: string[];
-      items: Array<{ id: string; protocol: string | null; definition: { kind: string } }>;
+      items: Array<{ id: string; source: string; protocol: string | null; definition: { kind: string } }>;
     };
     const before = await coordinator.request<Rules>('GET', `/api/patients/${patients.steady}/rules`);
     expect(before.body.protocols).toEqual([]);
@@ -180,7 +181,14 @@ describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', 
     const after = await coordinator.request<Rules>('GET', `/api/patients/${patients.steady}/rules`);
     expect(after.body.protocols).toEqual(['heart_failure']);
     expect(after.body.items.map((rule) => rule.id)).toContain('heart_failure.weight.day');
-    expect(after.body.items.every((rule) => rule.protocol === 'heart_failure')).toBe(true);
+    // The protocol's groups replace the defaults of those groups only: the crisis rule stays.
+    const sources = Object.fromEntries(
+      after.body.items.map((rule) => [rule.id, [rule.source, rule.protocol]]),
+    );
+    expect(sources['heart_failure.weight.day']).toEqual(['protocol', 'heart_failure']);
+    expect(sources['default.bp.crisis']).toEqual(['default', null]);
+    expect(sources['default.bp.low']).toBeUndefined();
+    expect(sources['heart_failure.bp.low']).toEqual(['protocol', 'heart_failure']);
     expect(after.body.items.find((rule) => rule.id === 'heart_failure.weight.day')?.definition.kind).toBe(
       'change',
     );
@@ -215,7 +223,7 @@ describe('rule backtesting: POST /api/rules/preview (api process; PostgreSQL)', 
     expect(set.body).toMatchObject({
       id: 'default.bp.grade2',
       version: 1,
-      description: 'Systolic ≥ 170 mm[Hg]',
+      description: 'Systolic ≥ 170 mmHg',
     });
     const rules = await coordinator.request<{
       items: Array<{ id: string; version: number; override: unknown }>;

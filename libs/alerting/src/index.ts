@@ -6,3 +6,4 @@ export * from './alerting.module';
 export * from './alerting-http.module';
 export * from './worklist/worklist.module';
 export * from './worklist/worklist.service';
+export { batchFindings } from './protocols/batch-findings';

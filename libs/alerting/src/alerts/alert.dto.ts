@@ -131,7 +131,7 @@ export class AlertResponseDto implements AlertDto {
   @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty({ type: AlertRuleDto }) rule!: AlertRuleDto;
   @ApiProperty({
-    example: 'Systolic 186 mm[Hg] ≥ 180',
+    example: 'Systolic 186 mmHg ≥ 180',
     description: 'What fired, in words: the reading against the cut-off it crossed, or what is missing',
   })
   summary!: string;

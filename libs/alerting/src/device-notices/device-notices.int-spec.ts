@@ -1,3 +1,4 @@
+import { NotificationsJobsModule } from '@homeward/notifications';
 import { randomBytes } from 'node:crypto';
 import { bleTopic, type DeviceClock } from '@homeward/contracts';
 import { IngestModule, IngestService, MonitoringJobsModule } from '@homeward/monitoring';
@@ -114,7 +115,7 @@ describe('Bluetooth measurements from ingest to alerts', () => {
       role: 'worker',
       database,
       env: { REDIS_PREFIX: prefix },
-      imports: [JobWorkersModule, MonitoringJobsModule, AlertingJobsModule],
+      imports: [JobWorkersModule, MonitoringJobsModule, NotificationsJobsModule, AlertingJobsModule],
     });
   });
 

@@ -94,7 +94,7 @@ function cutoffWords(condition: ThresholdRuleCondition, reading: BreachReading):
 /**
  * What fired, for the queue: the reading against the cut-off it crossed ("Systolic 186
  * mmHg ≥ 180"). Rules that fire on a trend or an average say the reading and then the rule
- * ("Weight 82.4 kg: weight up more than 2 kg in 48 h"); a missed-reading rule says what is
+ * ("Weight 82.4 kg: weight up 2 kg or more in 48 h"); a missed-reading rule says what is
  * missing. Persistence is left to the rule's own description.
  */
 export function describeBreach(rule: RuleDefinition, reading: BreachReading | null): string {

@@ -135,7 +135,7 @@ export function ruleTypes(rule: RuleDefinition): VitalType[] {
 
 /**
  * A rule value in the catalogue unit. Not `toCanonicalUnit`: that rounds to the precision a
- * reading is stored at, which would turn "more than 2 lb" (0.907 kg) into "more than 0.91 kg".
+ * reading is stored at, which would turn "2 lb" (0.907 kg) into 0.91 kg.
  */
 export function ruleValueInCatalogueUnit(type: VitalType, value: number, unit?: string): number | undefined {
   const def = VITALS[type];
