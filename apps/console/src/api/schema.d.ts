@@ -1176,7 +1176,7 @@ export interface components {
             definition: Record<string, never>;
             /** @example Baseline systolic 165 on three agents; agreed with cardiology */
             reason: string;
-            /** @description The clinician answerable for it (default: you) */
+            /** @description The clinician answerable for it: an active clinician of your organisation (default: you, if you are a clinician; an admin names one) */
             ownerId?: string;
             /** @description ISO 8601; after it the published rule applies again (at most 366 days) */
             expiresAt?: string;

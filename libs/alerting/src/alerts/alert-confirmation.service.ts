@@ -8,6 +8,7 @@ import {
   type Severity,
   type VitalType,
 } from '@homeward/contracts';
+import { ReadingBatchService } from '@homeward/monitoring';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { Database, MqttPublisher, type Queryable } from '@homeward/platform';
 import { AlertingJobs } from '../alerting.jobs';
@@ -25,6 +26,8 @@ import { decideConfirmation, measurementsOf, needsRemeasure, type Remeasurement 
 
 /** Most overdue confirmations and unsent commands one sweep handles; the next run takes the rest. */
 const SWEEP_LIMIT = 500;
+/** How soon an overdue confirmation left to a stored re-measurement's evaluation is looked at again. */
+const RECHECK_AFTER_MS = 1000;
 
 interface ConfirmReading extends Remeasurement {
   patientId: string;
@@ -52,6 +55,7 @@ export class AlertConfirmationService {
     private readonly episodes: AlertEpisodeRepository,
     private readonly history: AlertHistoryRepository,
     private readonly commands: DeviceCommandRepository,
+    private readonly batches: ReadingBatchService,
     private readonly jobs: AlertingJobs,
     private readonly mqtt: MqttPublisher,
     private readonly publisher: AlertPublisher,
@@ -130,9 +134,11 @@ export class AlertConfirmationService {
    * group again, at the episode's severity or above (a crisis is not confirmed by a grade 2
    * reading; a held grade 2 is by a crisis). A flagged re-measurement does not clear. Runs in
    * the batch's transaction, before its findings attach, so a reading that does not confirm a
-   * breach is evaluated afterwards like any other.
+   * breach is evaluated afterwards like any other. Past the deadline without a re-measurement
+   * here, it stays pending while one received in time waits in another batch (`awaitsEvaluation`).
    */
   async settleByBatch(
+    batchId: string,
     readings: readonly ConfirmReading[],
     findings: ReadonlyArray<{ group: string; severity: Severity; trigger: ConfirmReading }>,
     tx: Queryable,
@@ -162,6 +168,7 @@ export class AlertConfirmationService {
         (m) => flagged.has(measurementKey(m)),
       );
       if (decision.outcome === 'waiting') continue;
+      if (decision.outcome === 'unanswered' && (await this.awaitsEvaluation(episode, tx, batchId))) continue;
       const detail =
         decision.outcome === 'unanswered'
           ? { reason: 'no_remeasurement' }
@@ -189,13 +196,22 @@ export class AlertConfirmationService {
   /**
    * The deadline passed without a (clean) re-measurement: the breach is treated as real.
    * Idempotent: an alert decided meanwhile (re-measured, acknowledged, resolved) is left as it is.
+   * A re-measurement received in time but not yet evaluated (a worker restart runs the overdue
+   * job beside the batch's evaluation) decides instead: the alert stays pending, its batch's
+   * evaluation settles it, and this looks again shortly, until the cap (`awaitsEvaluation`).
    */
   async confirmUnanswered(alertId: string, correlationId: string): Promise<AlertRow | undefined> {
-    const row = await this.db.transaction(async (tx) => {
+    const outcome = await this.db.transaction(async (tx) => {
       const [pending] = await this.episodes.pendingByIdForUpdate(alertId, tx);
       if (!pending) return undefined;
+      if (await this.awaitsEvaluation(pending, tx)) return 'awaits_evaluation' as const;
       return this.settle(pending, 'unanswered', { reason: 'no_remeasurement' }, tx);
     });
+    if (outcome === 'awaits_evaluation') {
+      await this.recheckLater(alertId, correlationId);
+      return undefined;
+    }
+    const row = outcome;
     if (row) {
       this.publisher.alertUpdated(mapAlert(row));
       // Confirmed critical: its escalation clock starts now, not when it was pending.
@@ -218,6 +234,55 @@ export class AlertConfirmationService {
       if (await this.send(command, 'sweep')) resent++;
     if (confirmed > 0 || resent > 0) this.logger.info({ confirmed, resent }, 'Confirmation sweep');
     return { confirmed, resent };
+  }
+
+  /**
+   * Whether a re-measurement of `episode` received by its deadline is stored in a batch not yet
+   * evaluated (other than `exceptBatchId`, the one evaluating now): that evaluation decides it.
+   * Only until the cap past the deadline — a minute, or the time the readings sweep takes to
+   * re-enqueue a batch whose evaluation job was lost — so a batch never evaluated cannot keep
+   * an unanswered breach from opening.
+   */
+  private async awaitsEvaluation(episode: AlertRow, tx: Queryable, exceptBatchId?: string): Promise<boolean> {
+    const types = GROUP_TYPES.get(episode.episodeKey);
+    const { triggerDeviceId, triggerMessageId, triggerMeasuredAt, confirmBy } = episode;
+    if (!types || !confirmBy || !triggerDeviceId || !triggerMessageId || !triggerMeasuredAt) return false;
+    const capMs = Math.max(
+      60_000,
+      this.config.EVALUATION_SWEEP_AFTER_MS + 2 * this.config.EVALUATION_SWEEP_EVERY_MS,
+    );
+    if (Date.now() >= confirmBy.getTime() + capMs) return false;
+    return this.batches.hasUnevaluatedReadings(
+      {
+        patientId: episode.patientId,
+        types: [...types],
+        measuredFrom: triggerMeasuredAt,
+        receivedBy: confirmBy,
+        except: { deviceId: triggerDeviceId, messageId: triggerMessageId },
+        exceptBatchId,
+      },
+      tx,
+    );
+  }
+
+  /** Enqueues another look at an overdue confirmation; if Redis fails, the sweep looks again. */
+  private async recheckLater(alertId: string, correlationId: string): Promise<void> {
+    this.logger.info({ alertId, correlationId }, 'Deadline passed with a re-measurement awaiting evaluation');
+    try {
+      // Not the deadline job's id, which is still running; one id per interval merges the sweep's.
+      const slot = Math.floor(Date.now() / RECHECK_AFTER_MS);
+      await this.jobs.enqueue(
+        'alerts.confirm',
+        { alertId, correlationId },
+        `confirm-${alertId}-${slot}`,
+        RECHECK_AFTER_MS,
+      );
+    } catch (error) {
+      this.logger.warn(
+        { err: error, alertId, correlationId },
+        'Confirmation re-check not enqueued; the sweep looks again',
+      );
+    }
   }
 
   private async settle(

@@ -107,7 +107,7 @@ export class AlertEvaluationService {
       const remeasure: RemeasureRequest[] = [];
       // Pending alerts are decided by this batch's re-measurements first, so a reading that
       // does not confirm one is then evaluated like any other (remeasure.ts).
-      for (const row of await this.confirmation.settleByBatch(readings, findings, tx))
+      for (const row of await this.confirmation.settleByBatch(batchId, readings, findings, tx))
         changes.push({ row, kind: 'settled' });
       for (const finding of findings) {
         const recorded = await this.breaches.record(finding, batchId, correlationId, tx);

@@ -69,7 +69,10 @@ export class AlertRepository {
 
   /**
    * Applies an action's change only while the alert is still in one of `fromStatuses`: of two
-   * people acting at once, the second finds no row and is told the state that beat it.
+   * people acting at once, the second finds no row and is told the state that beat it. Returns
+   * the state the change started from, read from the row it locked and changed (under READ
+   * COMMITTED the lock waits for a concurrent change and then sees its result), so the history
+   * records the state this change really left, not one read before another action committed.
    */
   async transition(
     change: {
@@ -77,15 +80,18 @@ export class AlertRepository {
       id: string;
       fromStatuses: readonly AlertRow['status'][];
       toStatus?: AlertRow['status'];
+      /** Assigns the alert to this user, replacing any assignee. */
       assignedTo?: string;
+      /** Assigns the alert to this user only when nobody is assigned at the moment of the change. */
+      assignIfUnassigned?: string;
       snoozedUntil?: Date;
     },
     q: Queryable = this.db,
-  ): Promise<AlertRow | undefined> {
-    const { rows } = await q.query<AlertRow>(
+  ): Promise<{ row: AlertRow; fromStatus: AlertRow['status'] } | undefined> {
+    const { rows } = await q.query<AlertRow & { fromStatus: AlertRow['status'] }>(
       `UPDATE alerts SET
          status = COALESCE($4, status),
-         assigned_to = COALESCE($5, assigned_to),
+         assigned_to = COALESCE($5, assigned_to, $8),
          snoozed_until = CASE WHEN $6::timestamptz IS NOT NULL THEN $6
                               WHEN $4 IS NOT NULL THEN NULL ELSE snoozed_until END,
          acknowledged_at = CASE WHEN $4 = 'acknowledged' THEN COALESCE(acknowledged_at, now()) ELSE acknowledged_at END,
@@ -93,8 +99,10 @@ export class AlertRepository {
          -- Once someone moves it, a raised episode's earlier state is history, not a way back.
          raised_from = CASE WHEN $4 IS NOT NULL THEN NULL ELSE raised_from END,
          updated_at = now()
-       WHERE organization_id = $1 AND id = $2 AND status = ANY($3::text[])
-       RETURNING ${ALERT_COLUMNS}`,
+       FROM (SELECT id AS old_id, status AS old_status FROM alerts
+             WHERE organization_id = $1 AND id = $2 AND status = ANY($3::text[]) FOR UPDATE) old
+       WHERE alerts.id = old.old_id
+       RETURNING old.old_status AS "fromStatus", ${ALERT_COLUMNS}`,
       [
         change.scope.organizationId,
         change.id,
@@ -103,9 +111,12 @@ export class AlertRepository {
         change.assignedTo ?? null,
         change.snoozedUntil ?? null,
         CLOSED_STATUSES,
+        change.assignIfUnassigned ?? null,
       ],
     );
-    return rows[0];
+    if (rows.length === 0) return undefined;
+    const { fromStatus, ...row } = rows[0];
+    return { row, fromStatus };
   }
 
   /**

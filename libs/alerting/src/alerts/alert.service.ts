@@ -157,33 +157,34 @@ export class AlertService {
         snoozeUntil: action.action === 'snooze' ? action.until : undefined,
       });
       if (!plan.allowed) throw new AlertActionRefusedError(action.action, current, plan.reason);
-      const row = await this.alerts.transition(
+      const changed = await this.alerts.transition(
         {
           scope,
           id,
           fromStatuses: plan.from,
           toStatus: plan.to === 'same' ? undefined : plan.to,
-          assignedTo:
-            action.action === 'assign'
-              ? action.userId
-              : action.action === 'acknowledge' && !current.assignedTo
-                ? principal.userId
-                : undefined,
+          assignedTo: action.action === 'assign' ? action.userId : undefined,
+          // Whoever acknowledges owns the alert, unless someone is assigned already, even at the
+          // same moment: an acknowledgement never takes over someone else's assignment.
+          assignIfUnassigned: action.action === 'acknowledge' ? principal.userId : undefined,
           snoozedUntil: action.action === 'snooze' ? action.until : undefined,
         },
         tx,
       );
-      if (!row) {
+      if (!changed) {
         const now = await this.alerts.findInScope(scope, id, tx);
         throw new AlertActionRefusedError(action.action, now ?? current, 'state');
       }
+      const { row, fromStatus } = changed;
+      // The state the change left, from the changed row: `current` may predate an action that
+      // committed meanwhile (acknowledged while this escalation waited for its lock).
       await this.history.insertEvent(
         {
           alertId: id,
           organizationId: row.organizationId,
           actorUserId: principal.userId,
           action: action.action,
-          fromStatus: current.status,
+          fromStatus,
           toStatus: row.status,
           detail: actionDetail(action),
         },
@@ -195,7 +196,7 @@ export class AlertService {
         { resourceType: 'alert', resourceId: id, patientId: row.patientId },
         tx,
       );
-      return { row, changedStatus: row.status !== current.status };
+      return { row, changedStatus: row.status !== fromStatus };
     });
     const alert = mapAlert(updated.row);
     this.publisher.alertUpdated(alert);

@@ -11,6 +11,7 @@ import {
   type TestDatabase,
 } from '@homeward/testing';
 import { MonitoringJobsModule } from '@homeward/monitoring';
+import { NotificationsJobsModule } from '@homeward/notifications';
 import { JobWorkersModule } from '@homeward/platform';
 import { AlertingJobsModule } from '../alerting.module';
 
@@ -36,7 +37,7 @@ describe('worker jobs: the outbox sweep as a cluster-wide BullMQ schedule', () =
             EVALUATION_SWEEP_EVERY_MS: String(SWEEP_EVERY_MS),
             EVALUATION_SWEEP_AFTER_MS: '100',
           },
-          imports: [JobWorkersModule, MonitoringJobsModule, AlertingJobsModule],
+          imports: [JobWorkersModule, MonitoringJobsModule, AlertingJobsModule, NotificationsJobsModule],
         }),
       );
     }

@@ -5,6 +5,7 @@ import {
   createPatient,
   createTestDatabase,
   waitFor,
+  sleep,
   type IntegrationModule,
   type TestDatabase,
   storeReadingBatch,
@@ -13,6 +14,7 @@ import {
   deviceCommands,
 } from '@homeward/testing';
 import { MonitoringJobsModule } from '@homeward/monitoring';
+import { NotificationsJobsModule } from '@homeward/notifications';
 import { JobWorkersModule } from '@homeward/platform';
 import { AlertingJobsModule } from '../alerting.module';
 import { AlertConfirmationService } from './alert-confirmation.service';
@@ -82,7 +84,7 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
     withJobs = await createIntegrationModule({
       role: 'worker',
       database,
-      imports: [JobWorkersModule, MonitoringJobsModule, AlertingJobsModule],
+      imports: [JobWorkersModule, MonitoringJobsModule, AlertingJobsModule, NotificationsJobsModule],
       // Its own sweep stays out of the way of the test that runs one by hand.
       env: { ALERT_CONFIRM_WITHIN_SECONDS: '1', EVALUATION_SWEEP_EVERY_MS: '3600000' },
     });
@@ -217,6 +219,23 @@ describe('re-measure flow (AlertEvaluationService and AlertConfirmationService a
         detail: { reason: 'no_remeasurement' },
       },
     ]);
+  });
+
+  it('the delayed job, and its re-checks, leave the alert pending while a re-measurement received in time awaits evaluation', async () => {
+    const who = await newPatient();
+    const evaluation = withJobs.moduleRef.get(AlertEvaluationService);
+    await evaluation.evaluateBatch(await storeBatch(who, 188, 96, 30), 'c16');
+    const remeasured = await storeBatch(who, 150, 90, 5);
+    // Past the 1-second deadline: the job ran at least once and re-checked after a second.
+    await sleep(3000);
+    expect(await alertsOf(who.patient)).toEqual([
+      expect.objectContaining({ status: 'pending_confirmation', confirmation: 'pending' }),
+    ]);
+    await evaluation.evaluateBatch(remeasured, 'c17');
+    expect((await alertsOf(who.patient))[0]).toMatchObject({
+      status: 'resolved',
+      confirmation: 'not_confirmed',
+    });
   });
 
   it('does nothing twice when the confirm job runs again, and nothing once a re-measurement decided', async () => {

@@ -90,8 +90,8 @@ export class EscalationService {
             organizationId: alert.organizationId,
             actorUserId: null,
             action: 'escalate',
-            fromStatus: row.status,
-            toStatus: updated.status,
+            fromStatus: updated.fromStatus,
+            toStatus: updated.row.status,
             detail: {
               step: current,
               to: recipients.to,
@@ -102,9 +102,9 @@ export class EscalationService {
           tx,
         );
         await this.escalations.markDone(alertId, current, recipients.to, tx);
-        notificationIds.push(...(await this.notify(updated, current, recipients, tx)));
+        notificationIds.push(...(await this.notify(updated.row, current, recipients, tx)));
         taken.push({ step: current, ...recipients });
-        row = updated;
+        row = updated.row;
       }
       return { row, notificationIds, taken };
     });

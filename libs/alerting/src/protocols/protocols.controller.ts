@@ -65,7 +65,10 @@ export class RuleOverrideDto {
   @MaxLength(500)
   reason!: string;
 
-  @ApiPropertyOptional({ description: 'The clinician answerable for it (default: you)' })
+  @ApiPropertyOptional({
+    description:
+      'The clinician answerable for it: an active clinician of your organisation (default: you, if you are a clinician; an admin names one)',
+  })
   @IsOptional()
   @IsUUID('4')
   ownerId?: string;

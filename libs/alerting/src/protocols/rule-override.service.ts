@@ -65,12 +65,7 @@ export class RuleOverrideService {
           `expiresAt must be in the future and at most ${MAX_OVERRIDE_DAYS} days ahead`,
         );
     }
-    const ownerId = change.ownerId ?? principal.userId;
-    if (!(await this.users.isColleague(principal, ownerId)))
-      throw new RuleOverrideRefusedError(
-        'rule_override_owner',
-        'ownerId must be a user of your organisation',
-      );
+    const ownerId = await this.ownerOf(principal, change.ownerId);
     await this.appendVersion(principal, patient, ruleId, 'patient.rule_override.set', {
       definition,
       reason: change.reason,
@@ -78,6 +73,26 @@ export class RuleOverrideService {
       expiresAt: change.expiresAt ?? null,
     });
     return this.current(patientId, ruleId);
+  }
+
+  /**
+   * The clinician answerable for an override (docs/rules.md): `ownerId`, else the caller when a
+   * clinician. An admin may set overrides but is not a clinician, so must name one: defaulting to
+   * the admin would leave a cut-off with nobody clinically responsible for it.
+   */
+  private async ownerOf(principal: Principal, ownerId: string | undefined): Promise<string> {
+    if (ownerId === undefined && principal.role !== 'clinician')
+      throw new RuleOverrideRefusedError(
+        'rule_override_owner',
+        'ownerId is required: an override is owned by a clinician of your organisation',
+      );
+    const owner = ownerId ?? principal.userId;
+    if (!(await this.users.isColleagueInRole(principal, owner, 'clinician')))
+      throw new RuleOverrideRefusedError(
+        'rule_override_owner',
+        'ownerId must be an active clinician of your organisation',
+      );
+    return owner;
   }
 
   /** Ends the override in force: the rule applies as its protocol publishes it again. */

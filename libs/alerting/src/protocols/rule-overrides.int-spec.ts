@@ -210,4 +210,28 @@ describe('rule overrides (RuleOverrideService and evaluation against PostgreSQL 
     });
     expect(await overrides.versions(clinician, patient, 'default.bp.grade2')).toEqual([]);
   });
+
+  it("an override's owner is a clinician of the organisation: a coordinator is refused, an admin names a clinician", async () => {
+    const { patient } = await patientWithDevice();
+    const coordinator = await createUser(database.pool, organization, 'coordinator');
+    const adminUser = await createUser(database.pool, organization, 'admin');
+    const admin: Principal = { userId: adminUser.id, organizationId: organization, role: 'admin' };
+    const change = (ownerId?: string) => ({ definition: SYSTOLIC_170, reason: 'baseline 165', ownerId });
+    for (const ownerId of [coordinator.id, adminUser.id])
+      await expect(
+        overrides.set(clinician, patient, 'default.bp.grade2', change(ownerId)),
+      ).rejects.toMatchObject({
+        response: { code: 'rule_override_owner', message: expect.stringContaining('clinician') },
+      });
+    // An admin may set overrides, but is not the clinician answerable for one: the owner is named.
+    await expect(overrides.set(admin, patient, 'default.bp.grade2', change())).rejects.toMatchObject({
+      response: { code: 'rule_override_owner', message: expect.stringContaining('clinician') },
+    });
+    expect(await overrides.versions(clinician, patient, 'default.bp.grade2')).toEqual([]);
+    await overrides.set(admin, patient, 'default.bp.grade2', change(clinician.userId));
+    await overrides.set(clinician, patient, 'default.bp.grade2', change());
+    expect((await overrides.versions(clinician, patient, 'default.bp.grade2')).map((v) => v.ownerId)).toEqual(
+      [clinician.userId, clinician.userId],
+    );
+  });
 });

@@ -18,6 +18,16 @@ export class UserService {
     return Boolean(user && !user.disabledAt);
   }
 
+  /** Whether `userId` is an active user of the principal's organisation with `role`. */
+  async isColleagueInRole(
+    principal: { organizationId: string },
+    userId: string,
+    role: UserRole,
+  ): Promise<boolean> {
+    const user = await this.users.findInOrganization(principal.organizationId, userId);
+    return Boolean(user && !user.disabledAt && user.role === role);
+  }
+
   /** The user a principal acts for, if still active in its organisation. */
   async findActive(principal: { organizationId: string; userId: string }): Promise<UserRow | undefined> {
     const user = await this.users.findInOrganization(principal.organizationId, principal.userId);

@@ -139,6 +139,26 @@ describe('IngestService: device status messages and deactivated devices', () => 
     expect((await statusOf(device)).battery_level).toBe(70);
   });
 
+  it('merges two partial statuses of one batch in order: the firmware of the first survives a battery-only second', async () => {
+    const device = await createDevice(database.pool, organization, patient);
+    await ingest.storeBatch(
+      [status(device, { messageId: 'f-0', reportedAt: '2026-02-01T09:00:00Z', firmwareVersion: '3.0.0' })],
+      'ingest-test',
+    );
+    await ingest.storeBatch(
+      [
+        status(device, { messageId: 'f-1', reportedAt: '2026-02-01T10:00:00Z', firmwareVersion: '3.0.1' }),
+        status(device, { messageId: 'f-2', reportedAt: '2026-02-01T10:05:00Z', batteryLevel: 64 }),
+      ],
+      'ingest-test',
+    );
+    expect(await statusOf(device)).toMatchObject({
+      message_id: 'f-2',
+      firmware_version: '3.0.1',
+      battery_level: 64,
+    });
+  });
+
   it('rejects an invalid status with its reason, and a status of an unknown device', async () => {
     const device = await createDevice(database.pool, organization, patient);
     const unknown = '00000000-0000-4000-8000-000000000001';

@@ -34,6 +34,7 @@ import {
 } from './device-message.parser';
 import { isStatusTopic, parseDeviceStatus, type ParsedStatus } from './device-status.parser';
 import { DeviceStatusRepository } from './device-status.repository';
+import { statusRounds } from './device-status-rounds';
 import { IngestBatchRepository, RoutesChangedError } from './ingest-batch.repository';
 import { RejectionRepository } from './rejection.repository';
 import type { UrgentReadingScreen } from './urgent-reading';
@@ -436,7 +437,7 @@ export class IngestService {
     }
 
     const candidates = [...firstByKey.values()];
-    const statuses = latestStatusPerDevice(prepared);
+    const statuses = statusRounds(prepared.flatMap(({ status }) => (status ? [status] : [])));
     const transaction = statuses.length > 0 || rejected.length > 0;
     let notices: string[] = [];
     const store = async (q: Queryable): Promise<number> => {
@@ -473,7 +474,7 @@ export class IngestService {
           else duplicate(entry);
         }
       }
-      await this.statuses.upsertMany(statuses, q);
+      for (const round of statuses) await this.statuses.upsertMany(round, q);
       for (const entry of prepared) if (entry.status) outcomes.set(entry, { status: 'stored' });
       notices = await this.rejections.insertMany(ingestClientId, rejected, q);
       return stored.storedReadings;
@@ -624,21 +625,6 @@ function contentHash(message: AcceptedMessage): Buffer {
   const flags = message.flags.length > 0 ? `|${[...message.flags].sort().join(',')}` : '';
   // The one-shot hash: no Hash object per message (0.8 against 1.4 µs).
   return hash('sha256', `${message.measuredAt.getTime()}|${readings}${flags}`, 'buffer').subarray(0, 16);
-}
-
-/**
- * The latest reported status of each device in the batch (one upsert may touch a row once). An
- * earlier one in the same batch is older by the device's clock, so the stored record would not
- * take it anyway, except for a field the latest leaves out: that keeps the stored value.
- */
-function latestStatusPerDevice(prepared: PreparedMessage[]): NewDeviceStatusRow[] {
-  const latest = new Map<string, NewDeviceStatusRow>();
-  for (const { status } of prepared) {
-    if (!status) continue;
-    const seen = latest.get(status.deviceId);
-    if (!seen || status.reportedAt > seen.reportedAt) latest.set(status.deviceId, status);
-  }
-  return [...latest.values()];
 }
 
 function keyOf(key: { deviceId: string; messageId: string }): string {

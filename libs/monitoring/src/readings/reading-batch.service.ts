@@ -46,6 +46,25 @@ export class ReadingBatchService {
     return this.readings.latestMeasuredAt(organizationId, pairs);
   }
 
+  /**
+   * Whether readings of `types` that the patient measured at or after `measuredFrom` and that
+   * were received by `receivedBy` (the trigger's own message aside) wait in a batch not yet
+   * evaluated, other than `exceptBatchId`: a re-measurement that batch's evaluation will judge.
+   */
+  hasUnevaluatedReadings(
+    query: {
+      patientId: string;
+      types: readonly string[];
+      measuredFrom: Date;
+      receivedBy: Date;
+      except: { deviceId: string; messageId: string };
+      exceptBatchId?: string;
+    },
+    q?: Queryable,
+  ): Promise<boolean> {
+    return this.readings.existUnevaluated(query, q);
+  }
+
   /** `q`: the evaluator's transaction, so the batch counts as evaluated exactly when its results commit. */
   async markEvaluated(batchId: string, q?: Queryable): Promise<void> {
     await this.batches.markEvaluated(batchId, q);

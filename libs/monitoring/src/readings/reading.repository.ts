@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { VITAL_TYPES } from '@homeward/contracts';
 import type { PatientScope } from '@homeward/identity';
-import { Database, textArrayLiteral } from '@homeward/platform';
+import { Database, textArrayLiteral, type Queryable } from '@homeward/platform';
 import type { BatchReadingRow, LatestReadingRow, ReadingRow } from '../monitoring.rows';
 
 const COLUMNS = `r.measured_at AS "measuredAt", r.patient_id AS "patientId", r.device_id AS "deviceId",
@@ -22,6 +22,42 @@ export class ReadingRepository {
       [batchId],
     );
     return rows;
+  }
+
+  /**
+   * Whether the patient has readings of `types` measured at or after `measuredFrom` and received
+   * by `receivedBy`, other than message `except`, in a batch not yet evaluated (other than
+   * `exceptBatchId`). Each type is one range scan of readings_patient_type_time_idx.
+   */
+  async existUnevaluated(
+    query: {
+      patientId: string;
+      types: readonly string[];
+      measuredFrom: Date;
+      receivedBy: Date;
+      except: { deviceId: string; messageId: string };
+      exceptBatchId?: string;
+    },
+    q: Queryable = this.db,
+  ): Promise<boolean> {
+    const { rows } = await q.query<{ found: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM readings r JOIN ingest_batches b ON b.id = r.batch_id
+         WHERE r.patient_id = $1 AND r.type = ANY($2::text[]) AND r.measured_at >= $3 AND r.received_at <= $4
+           AND NOT (r.device_id = $5 AND r.message_id = $6)
+           AND b.evaluated_at IS NULL AND ($7::uuid IS NULL OR r.batch_id <> $7)
+       ) AS found`,
+      [
+        query.patientId,
+        query.types,
+        query.measuredFrom,
+        query.receivedBy,
+        query.except.deviceId,
+        query.except.messageId,
+        query.exceptBatchId ?? null,
+      ],
+    );
+    return rows[0].found;
   }
 
   /** A patient's readings, newest first; none unless the patient is in `scope`. */
