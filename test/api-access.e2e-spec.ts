@@ -171,6 +171,32 @@ describe('API access: login, authentication, roles and organisation boundaries',
     ).toBe(403);
   });
 
+  it('lets only clinicians set a dry weight, which every role then reads', async () => {
+    const admin = await createUser(stack.database.pool, orgA, 'admin');
+    const adminApi = await anonymous().login(admin.email, admin.password);
+    const clinician = await anonymous().login(clinicianA.email, clinicianA.password);
+    const path = `/api/patients/${patientA}/baselines`;
+    // Setting a dry weight is a clinical decision: not the coordinator's nor the admin's.
+    expect((await apiA.request('PUT', path, { dryWeightKg: 80 })).status).toBe(403);
+    expect((await adminApi.request('PUT', path, { dryWeightKg: 80 })).status).toBe(403);
+    expect((await clinician.request('PUT', path, { dryWeightKg: '80' })).status).toBe(400);
+    const set = await clinician.request<{ dryWeightKg: number; setBy: string; version: number }>(
+      'PUT',
+      path,
+      {
+        dryWeightKg: 80,
+        note: 'Euvolaemic at discharge',
+      },
+    );
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ dryWeightKg: 80, setBy: clinicianA.id, version: 1 });
+    const read = await apiA.request<{ dryWeightKg: number; versions: unknown[] }>('GET', path);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ dryWeightKg: 80, note: 'Euvolaemic at discharge' });
+    expect(read.body.versions).toHaveLength(1);
+    expect((await apiB.request('GET', path)).status).toBe(404);
+  });
+
   it('validates patient and device input', async () => {
     const badDate = await apiA.request<{ message: string[] }>('POST', '/api/patients', {
       givenName: 'A',

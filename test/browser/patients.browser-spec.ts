@@ -219,6 +219,24 @@ describe('patients list and patient view in a real browser', () => {
     expect(await page.getByRole('button', { name: '30 days' }).getAttribute('aria-pressed')).toBe('true');
   });
 
+  it('lets a clinician set the dry weight and shows who set it; a coordinator only reads it', async () => {
+    const page = await open(clinician, `/patients/${patientId}`);
+    const baselines = page.getByRole('region', { name: 'Baselines' });
+    await baselines.getByText(/No dry weight set/).waitFor();
+    await baselines.getByLabel('Dry weight (kg)').fill('80');
+    await baselines.getByLabel('Note').fill('Euvolaemic at discharge');
+    await baselines.getByRole('button', { name: 'Save' }).click();
+    await baselines.getByText(/Dry weight 80 kg, set by Test clinician on/).waitFor();
+    expect(await baselines.innerText()).toMatch(/Euvolaemic at discharge/);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    const coordinatorPage = await open(coordinator, `/patients/${patientId}`);
+    const read = coordinatorPage.getByRole('region', { name: 'Baselines' });
+    await read.getByText(/Dry weight 80 kg, set by Test clinician on/).waitFor();
+    expect(await read.getByLabel('Dry weight (kg)').count()).toBe(0);
+    expect(await read.getByRole('button', { name: 'Save' }).count()).toBe(0);
+  });
+
   it('lets a coordinator register a patient and a device, showing the device credentials once', async () => {
     const page = await open(coordinator);
     await page.getByRole('button', { name: 'Register patient' }).click();

@@ -15,6 +15,7 @@ import { PatientAlertsController } from './alerts/patient-alerts.controller';
 import { WorklistController } from './worklist/worklist.controller';
 import { WorklistModule } from './worklist/worklist.module';
 import { ProtocolsController } from './protocols/protocols.controller';
+import { PatientBaselinesController } from './baselines/patient-baselines.controller';
 import { AlertsController } from './alerts/alerts.controller';
 import { AlertsGateway } from './alerts/alerts.gateway';
 import { EscalationController } from './escalation/escalation.controller';
@@ -41,6 +42,7 @@ import { SmsRepliesController } from './sms-replies/sms-replies.controller';
     RulesController,
     AlertMetricsController,
     ProtocolsController,
+    PatientBaselinesController,
     EscalationController,
     WorklistController,
     PatientAlertsController,

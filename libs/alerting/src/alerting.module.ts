@@ -5,6 +5,8 @@ import { PatientsModule } from '@homeward/patients';
 import { NotificationsModule } from '@homeward/notifications';
 import { MqttPublisherModule } from '@homeward/platform';
 import { AlertingJobs } from './alerting.jobs';
+import { PatientBaselineRepository } from './baselines/patient-baseline.repository';
+import { PatientBaselineService } from './baselines/patient-baseline.service';
 import { AlertAllClearService } from './alerts/alert-all-clear.service';
 import { AlertBreachService } from './alerts/alert-breach.service';
 import { AlertConfirmationService } from './alerts/alert-confirmation.service';
@@ -53,9 +55,11 @@ const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, E
     PatientRuleSets,
     RuleOverrideRepository,
     RuleOverrideService,
+    PatientBaselineRepository,
+    PatientBaselineService,
     ...ESCALATION_SCHEDULING,
   ],
-  exports: [AlertService, ProtocolService, RuleOverrideService, PatientRuleSets],
+  exports: [AlertService, ProtocolService, RuleOverrideService, PatientBaselineService, PatientRuleSets],
 })
 export class AlertingModule {}
 
@@ -85,6 +89,7 @@ export class AlertingModule {}
     AlertMetricsRepository,
     PatientProtocolRepository,
     RuleOverrideRepository,
+    PatientBaselineRepository,
     PatientRuleSets,
     ReadingsEvaluateProcessor,
     AlertingJobs,

@@ -548,6 +548,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patients/{patientId}/baselines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PatientBaselinesController_get"];
+        put: operations["PatientBaselinesController_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/escalation-policy": {
         parameters: {
             query?: never;
@@ -1187,6 +1203,43 @@ export interface components {
         RuleOverrideVersionsDto: {
             /** @description Newest first */
             items: components["schemas"]["RuleOverrideVersionDto"][];
+        };
+        PatientBaselineVersionDto: {
+            version: number;
+            /** @description null: cleared by this version */
+            dryWeightKg: number | null;
+            setBy: string | null;
+            /** @description The setBy clinician's name */
+            setByName: string | null;
+            note: string | null;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PatientBaselinesDto: {
+            /** @description null: never set, or cleared */
+            dryWeightKg: number | null;
+            setBy: string | null;
+            setByName: string | null;
+            note: string | null;
+            /** @description 0: never set */
+            version: number;
+            /** Format: date-time */
+            createdAt: string | null;
+            createdBy: string | null;
+            /** @description Newest first */
+            versions: components["schemas"]["PatientBaselineVersionDto"][];
+        };
+        PatientBaselinesSetDto: {
+            /**
+             * @description The patient's dry weight in kg (at most 2 decimals), which heart_failure.weight.dry compares with; null clears it
+             * @example 80
+             */
+            dryWeightKg: number | null;
+            /** @description The clinician who decided it (default: you); must be a clinician */
+            setBy?: string;
+            /** @example Euvolaemic at discharge */
+            note?: string;
         };
         EscalationPolicyResponseDto: {
             /**
@@ -2649,6 +2702,82 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RuleOverrideVersionsDto"];
                 };
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PatientBaselinesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient's baselines and every version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientBaselinesDto"];
+                };
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PatientBaselinesController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatientBaselinesSetDto"];
+            };
+        };
+        responses: {
+            /** @description The baselines now in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientBaselinesDto"];
+                };
+            };
+            /** @description baseline_dry_weight (outside 0.5–500 kg or more than 2 decimals), baseline_set_by, baseline_note */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A dry weight is a clinical decision: clinicians only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description No such patient in your organisation */
             404: {

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { VITAL_TYPES, type Severity } from '@homeward/contracts';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
+import { BaselinesSection } from './baselines-section';
 import { DevicesSection } from './devices-section';
 import {
   formatBirthDate,
@@ -225,6 +226,8 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
           )}
         </section>
       </div>
+
+      <BaselinesSection patientId={patientId} patientTimeZone={patient.timeZone} />
 
       <section aria-labelledby="trends-title" className="panel">
         <div className="page-heading">

@@ -49,13 +49,17 @@ export class RulePreviewService {
       patientIds: request.patientIds,
       since: new Date(now.getTime() - request.days * DAY_MS),
     });
-    const proposed = previewRule(validation.rule, readings, { now });
     const sets = await this.ruleSets.of([...readings.keys()], now);
+    // Each patient's dry weight (and any other baseline) as the worker would compare with it now.
+    const baselines = Object.fromEntries(
+      [...sets].flatMap(([patientId, set]) => (set.baselines ? [[patientId, set.baselines]] : [])),
+    );
+    const proposed = previewRule(validation.rule, readings, { now, baselines });
     const empty: PreviewResult = { breaches: 0, alerts: 0, byPatient: [] };
     const current = [...readings.entries()]
       .flatMap(([patientId, rows]) =>
         effectiveRules(sets.get(patientId) ?? NO_RULE_SET).map((rule) =>
-          previewRule(rule.definition, new Map([[patientId, rows]]), { now }),
+          previewRule(rule.definition, new Map([[patientId, rows]]), { now, baselines }),
         ),
       )
       .reduce(sumPreviews, empty);

@@ -11,6 +11,8 @@ export type AuditAction =
   | 'patient.rule_override.set'
   | 'patient.rule_override.end'
   | 'patient.rule_override.read'
+  | 'patient.baselines.set'
+  | 'patient.baselines.read'
   | 'device.register'
   | 'device.list'
   | 'device.read'
