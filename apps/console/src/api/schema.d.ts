@@ -940,7 +940,7 @@ export interface components {
             rule: components["schemas"]["AlertRuleDto"];
             /**
              * @description What fired, in words: the reading against the cut-off it crossed, or what is missing
-             * @example Systolic 186 mm[Hg] ≥ 180
+             * @example Systolic 186 mmHg ≥ 180
              */
             summary: string;
             /** @description The reading that raised the alert; null for a missed-reading alert, which no one reading raises */
@@ -1008,7 +1008,7 @@ export interface components {
             rule: components["schemas"]["AlertRuleDto"];
             /**
              * @description What fired, in words: the reading against the cut-off it crossed, or what is missing
-             * @example Systolic 186 mm[Hg] ≥ 180
+             * @example Systolic 186 mmHg ≥ 180
              */
             summary: string;
             /** @description The reading that raised the alert; null for a missed-reading alert, which no one reading raises */
