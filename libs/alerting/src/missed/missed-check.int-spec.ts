@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { AlertDto } from '@homeward/contracts';
+import { NotificationsJobsModule } from '@homeward/notifications';
 import { MonitoringJobsModule } from '@homeward/monitoring';
 import { JobWorkersModule } from '@homeward/platform';
 import {
@@ -279,7 +280,7 @@ describe('missed-reading check as BullMQ schedules (two worker replicas, real wo
           role: 'worker',
           database,
           env: { REDIS_PREFIX: prefix, MISSED_CHECK_EVERY_MS: '300' },
-          imports: [JobWorkersModule, MonitoringJobsModule, AlertingJobsModule],
+          imports: [JobWorkersModule, MonitoringJobsModule, NotificationsJobsModule, AlertingJobsModule],
         }),
       );
   });
