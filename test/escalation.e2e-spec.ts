@@ -216,6 +216,53 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
     ]);
   });
 
+  it('escalates a crisis that follows an acknowledged grade 2 warning to the on-call clinician', async () => {
+    const patient = await coordinator.createPatient('Esther', 'Raised');
+    const device = await coordinator.registerDevice(patient.id, 'bp_cuff');
+    const mqtt = await connectDevice(stack.broker.url, device);
+    devices.push(mqtt);
+    const episode = async () =>
+      (
+        await stack.database.pool.query<{ id: string; status: string; severity: string }>(
+          'SELECT id, status, severity FROM alerts WHERE patient_id = $1',
+          [patient.id],
+        )
+      ).rows;
+
+    await publishRaw(mqtt, device.id, bpMessage('raised-grade2', 165, 95, new Date(Date.now() - 2000)));
+    const [warning] = await waitFor(async () => ((await episode()).length > 0 ? episode() : undefined), {
+      what: 'the grade 2 warning',
+      timeoutMs: 20_000,
+    });
+    expect(warning).toMatchObject({ status: 'open', severity: 'warning' });
+    const acknowledged = await coordinator.request<AlertDto>('POST', `/api/alerts/${warning.id}/acknowledge`);
+    expect(acknowledged).toMatchObject({ status: 200, body: { status: 'acknowledged' } });
+
+    // A crisis on the acknowledged episode: re-measure first, as for a new crisis, then escalate.
+    await publishRaw(mqtt, device.id, bpMessage('raised-crisis', 200, 125, new Date(Date.now() - 1000)));
+    await waitFor(
+      async () =>
+        (await episode()).find((a) => a.status === 'pending_confirmation' && a.severity === 'critical'),
+      { what: 'the raised episode waiting for its re-measurement', timeoutMs: 20_000 },
+    );
+    await publishRaw(mqtt, device.id, bpMessage('raised-remeasure', 198, 124));
+    const escalated = await waitFor(
+      () => clinicianInbox.updated.find((alert) => alert.id === warning.id && alert.status === 'escalated'),
+      { what: 'the raised alert escalated to the on-call clinician', timeoutMs: 20_000 },
+    );
+    expect(escalated).toMatchObject({ severity: 'critical', assignedTo: clinicianUser.id });
+    expect(await escalateEvents(warning.id)).toEqual([expect.objectContaining({ step: 1 })]);
+    const history = await stack.database.pool.query<{ action: string }>(
+      'SELECT action FROM alert_events WHERE alert_id = $1 ORDER BY id',
+      [warning.id],
+    );
+    expect(history.rows.map((row) => row.action).slice(0, 3)).toEqual([
+      'acknowledge',
+      'severity_raised',
+      'confirm',
+    ]);
+  });
+
   it('escalates nothing once the alert is acknowledged before the delay', async () => {
     await setPolicy(6, 2);
     const alertId = await crisis('Answered');

@@ -1,4 +1,4 @@
-import { VITALS, type VitalType } from '@homeward/contracts';
+import { VITALS, acceptedUnits, toCanonicalUnit, type VitalType } from '@homeward/contracts';
 import { batchFindings, type BatchFinding } from '../protocols/batch-findings';
 import { DEFAULT_RULES } from './default-rules';
 import type { EngineReading } from './rule-series';
@@ -236,3 +236,67 @@ describe('DEFAULT_RULES', () => {
     for (const rule of DEFAULT_RULES) expect(['threshold', 'any']).toContain(rule.definition.kind);
   });
 });
+
+/**
+ * Readings in every unit a device may send, at and around every default boundary: a reading is
+ * judged as the catalogue value ingest stores for it (`toCanonicalUnit`), whatever its unit.
+ */
+describe('the default rules in every accepted unit and at every boundary', () => {
+  const boundaries = DEFAULT_RULES.flatMap((rule) => {
+    const d = rule.definition;
+    const conditions = d.kind === 'threshold' ? [d] : d.kind === 'any' ? d.conditions : [];
+    return conditions.map((c) => ({ type: c.type, value: c.value }));
+  });
+
+  it.each(boundaries.map((b) => [b.type, b.value] as const))('%s around %d', (type, cutoff) => {
+    const precision = VITALS[type].precision;
+    const step = 10 ** -precision;
+    for (const unit of acceptedUnits(type)) {
+      for (const catalogueValue of [cutoff - step, cutoff, cutoff + step].map(
+        (v) => Math.round(v / step) * step,
+      )) {
+        // The value in `unit` that a device would send for this catalogue value, to 3 decimals.
+        const sent = unit === VITALS[type].unit ? catalogueValue : inUnit(type, unit, catalogueValue);
+        const stored = toCanonicalUnit(type, sent, unit);
+        expect(stored).toBeCloseTo(catalogueValue, precision);
+        const asSent = alerts([{ ...reading(type, sent), unit }]);
+        const asStored = alerts([reading(type, stored ?? NaN)]);
+        expect({ unit, sent, findings: asSent }).toEqual({ unit, sent, findings: asStored });
+      }
+    }
+  });
+
+  it('reads a temperature sent in °F at the NEWS2 boundaries as °C', () => {
+    expect(alerts([{ ...reading('body_temperature', 95), unit: '[degF]' }])).toEqual([
+      'critical default.temp.low',
+    ]);
+    expect(alerts([{ ...reading('body_temperature', 95.2), unit: '[degF]' }])).toEqual([]);
+    expect(alerts([{ ...reading('body_temperature', 102.4), unit: '[degF]' }])).toEqual([
+      'warning default.temp.high',
+    ]);
+  });
+
+  it('reads glucose sent in mmol/L at the ADA boundaries as mg/dL', () => {
+    // 2.9 mmol/L is 52 mg/dL: level 2; 3.0 is 54: level 1; 3.9 is 70: in range.
+    expect(alerts([{ ...reading('blood_glucose', 2.9), unit: 'mmol/L' }])).toEqual([
+      'critical default.glucose.hypo.level2',
+    ]);
+    expect(alerts([{ ...reading('blood_glucose', 3.0), unit: 'mmol/L' }])).toEqual([
+      'warning default.glucose.hypo.level1',
+    ]);
+    expect(alerts([{ ...reading('blood_glucose', 3.9), unit: 'mmol/L' }])).toEqual([]);
+  });
+});
+
+/** A catalogue value expressed in another accepted unit, found by bisection on the catalogue's conversion. */
+function inUnit(type: VitalType, unit: string, catalogueValue: number): number {
+  const convert = VITALS[type].alternativeUnits[unit];
+  let low = -1e6;
+  let high = 1e6;
+  for (let i = 0; i < 200; i++) {
+    const mid = (low + high) / 2;
+    if (convert(mid) < catalogueValue) low = mid;
+    else high = mid;
+  }
+  return Math.round(high * 1000) / 1000;
+}
