@@ -138,12 +138,24 @@ export function batchFindings<R extends EngineReading>(
   return findings;
 }
 
+const byIdCache = new WeakMap<readonly EffectiveRule[], ReadonlyMap<string, EffectiveRule>>();
+
+/** Rules by id, once per rule list: most patients share the defaults' or a protocol's list. */
+function rulesById(rules: readonly EffectiveRule[]): ReadonlyMap<string, EffectiveRule> {
+  let byId = byIdCache.get(rules);
+  if (!byId) {
+    byId = new Map(rules.map((rule) => [rule.id, rule]));
+    byIdCache.set(rules, byId);
+  }
+  return byId;
+}
+
 /** One patient's findings, the most severe per measurement and group. */
 function patientFindings<R extends EngineReading>(
   rules: readonly EffectiveRule[],
   input: EvaluationInput<R>,
 ): BatchFinding<R>[] {
-  const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  const byId = rulesById(rules);
   const strongest = new Map<string, BatchFinding<R>>();
   for (const finding of evaluateRules(rules, input).findings) {
     const rule = byId.get(finding.ruleId);

@@ -1,4 +1,5 @@
 import { VITAL_TYPES } from '@homeward/contracts';
+import { measurementKey } from './rule-series';
 import {
   flagNote,
   judgesOneReading,
@@ -138,6 +139,6 @@ describe('which device flags make a reading unreliable', () => {
       reading('m2', 'blood_pressure_systolic', ['irregular_pulse']),
       reading('m3', 'body_weight', ['body_movement']),
     ]);
-    expect([...keys]).toEqual([`d1|m1|${measuredAt.toISOString()}`]);
+    expect([...keys]).toEqual([measurementKey(reading('m1', 'blood_pressure_systolic', []))]);
   });
 });

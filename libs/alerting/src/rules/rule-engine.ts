@@ -6,6 +6,7 @@ import { persistentBreaches } from './persistence.rule';
 import {
   DEFAULT_CHANGE_GRACE_MINUTES,
   normaliseRule,
+  ruleTypes,
   type ConfiguredRule,
   type PatientBaselines,
   type RuleDefinition,
@@ -54,13 +55,28 @@ export interface RuleEvaluation<R extends EngineReading = EngineReading> {
   skipped: Array<{ ruleId: string; reason: string }>;
 }
 
+/**
+ * Definitions in catalogue units, each normalised once: the defaults and the protocols are
+ * shared objects, evaluated for every patient of every batch.
+ */
+const normalised = new WeakMap<RuleDefinition, { rule: RuleDefinition; types: ReadonlySet<string> }>();
+
+function prepared(definition: RuleDefinition): { rule: RuleDefinition; types: ReadonlySet<string> } {
+  let entry = normalised.get(definition);
+  if (!entry) {
+    entry = { rule: normaliseRule(definition), types: new Set(ruleTypes(definition)) };
+    normalised.set(definition, entry);
+  }
+  return entry;
+}
+
 /** A rule's points over a patient's prepared readings, or why it cannot be evaluated. */
 export function rulePoints<R extends EngineReading>(
   definition: RuleDefinition,
   readings: readonly PreparedReading<R>[],
   baselines: PatientBaselines = {},
 ): RulePoint<R>[] | { reason: string } {
-  const rule = normaliseRule(definition);
+  const { rule } = prepared(definition);
   switch (rule.kind) {
     case 'threshold':
       return thresholdPoints(rule, readings);
@@ -89,19 +105,16 @@ export function evaluateRules<R extends EngineReading>(
   rules: readonly ConfiguredRule[],
   input: EvaluationInput<R>,
 ): RuleEvaluation<R> {
-  const fresh = new Map(input.newReadings.map((reading) => [readingKey(reading), reading]));
-  // The batch is usually stored before it is evaluated, so history may hold it already; the
-  // caller's new reading objects win, and triggers are always the objects it passed in.
-  const merged = new Map<string, EngineReading>();
-  for (const reading of input.history ?? []) merged.set(readingKey(reading), reading);
-  for (const [key, reading] of fresh) merged.set(key, reading);
-  const readings = prepareReadings(merged.values());
+  const { readings, freshOf } = mergeHistory(input.newReadings, input.history ?? []);
   const lateAfterMs = (input.lateAfterMinutes ?? DEFAULT_LATE_AFTER_MINUTES) * MINUTE_MS;
 
   const findings: Array<EngineFinding<R> & { order: number }> = [];
   const skipped: RuleEvaluation<R>['skipped'] = [];
+  const freshTypes = new Set(input.newReadings.map((reading) => reading.type));
   rules.forEach((rule, order) => {
     if (rule.definition.kind === 'missed') return;
+    // Findings are raised only at new readings of the rule's own types.
+    if (!sharesType(prepared(rule.definition).types, freshTypes)) return;
     const points = rulePoints(rule.definition, readings, input.baselines);
     if (!Array.isArray(points)) {
       skipped.push({ ruleId: rule.id, reason: points.reason });
@@ -109,7 +122,7 @@ export function evaluateRules<R extends EngineReading>(
     }
     const fires = persistentBreaches(points, rule.definition);
     points.forEach((point, i) => {
-      const trigger = fires[i] ? fresh.get(readingKey(point.trigger)) : undefined;
+      const trigger = fires[i] ? freshOf(point.trigger) : undefined;
       if (!trigger) return;
       const arrivedMs = (trigger.receivedAt ?? input.now).getTime();
       findings.push({
@@ -127,6 +140,29 @@ export function evaluateRules<R extends EngineReading>(
   });
   findings.sort((a, b) => a.breachedAt.getTime() - b.breachedAt.getTime() || a.order - b.order);
   return { findings: findings.map(({ order: _order, ...finding }) => finding), skipped };
+}
+
+/**
+ * The batch merged into its history (which may already hold it: the batch is stored before it
+ * is evaluated), prepared; the caller's new reading objects win, so a trigger is always one of
+ * them (`freshOf`). Without history there is nothing to merge.
+ */
+function mergeHistory<R extends EngineReading>(
+  newReadings: readonly R[],
+  history: readonly EngineReading[],
+): { readings: PreparedReading[]; freshOf: (reading: EngineReading) => R | undefined } {
+  if (history.length === 0)
+    return { readings: prepareReadings(newReadings), freshOf: (reading) => reading as R };
+  const fresh = new Map(newReadings.map((reading) => [readingKey(reading), reading]));
+  const merged = new Map<string, EngineReading>();
+  for (const reading of history) merged.set(readingKey(reading), reading);
+  for (const [key, reading] of fresh) merged.set(key, reading);
+  return { readings: prepareReadings(merged.values()), freshOf: (reading) => fresh.get(readingKey(reading)) };
+}
+
+function sharesType(types: ReadonlySet<string>, present: ReadonlySet<string>): boolean {
+  for (const type of types) if (present.has(type)) return true;
+  return false;
 }
 
 /**

@@ -13,7 +13,7 @@ export interface RuleReading {
 
 /** One measurement: the readings a device took together (a cuff's systolic, diastolic and pulse). */
 export function measurementKey(reading: { deviceId: string; messageId: string; measuredAt: Date }): string {
-  return `${reading.deviceId}|${reading.messageId}|${reading.measuredAt.toISOString()}`;
+  return `${reading.deviceId}|${reading.messageId}|${reading.measuredAt.getTime()}`;
 }
 
 /** A reading as the engine takes it; `receivedAt` (when stored) decides whether it was late. */
