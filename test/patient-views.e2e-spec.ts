@@ -182,6 +182,8 @@ describe('patients list and patient view routes: worklist, device contact, alert
     expect(after.body.items[0]).toMatchObject({
       lastContactAt: '2026-11-20T08:00:02.000Z',
       lastMeasuredAt: '2026-11-20T08:00:00.000Z',
+      clockSuspect: false,
+      clockSuspectSeenAt: null,
     });
     expect((await apiB.request('GET', `/api/patients/${patientA}/devices/contact`)).status).toBe(404);
     expect((await apiA.request('GET', `/api/patients/${randomUUID()}/devices/contact`)).status).toBe(404);
@@ -192,6 +194,31 @@ describe('patients list and patient view routes: worklist, device contact, alert
       ['device.list', 'denied'],
       ['device.list', 'denied'],
     ]);
+    // A message whose Bluetooth time stamp was whole hours off: the device's clock is suspect
+    // until a message with a plausible time stamp arrives after it.
+    await stack.database.pool.query(
+      `INSERT INTO device_messages (device_id, message_id, measured_at, batch_id, received_at, clock_suspect)
+       VALUES ($1, 'zoned', '2026-11-21T08:00:00Z', $2, '2026-11-21T08:00:03Z', true)`,
+      [deviceA, randomUUID()],
+    );
+    const suspect = await apiA.request<{ items: Array<Record<string, unknown>> }>(
+      'GET',
+      `/api/patients/${patientA}/devices/contact`,
+    );
+    expect(suspect.body.items[0]).toMatchObject({
+      clockSuspect: true,
+      clockSuspectSeenAt: '2026-11-21T08:00:03.000Z',
+    });
+    await stack.database.pool.query(
+      `INSERT INTO device_messages (device_id, message_id, measured_at, batch_id, received_at, clock_suspect)
+       VALUES ($1, 'fixed', '2026-11-22T08:00:00Z', $2, '2026-11-22T08:00:01Z', false)`,
+      [deviceA, randomUUID()],
+    );
+    const fixed = await apiA.request<{ items: Array<Record<string, unknown>> }>(
+      'GET',
+      `/api/patients/${patientA}/devices/contact`,
+    );
+    expect(fixed.body.items[0]).toMatchObject({ clockSuspect: false });
   });
 
   it("lists the patient's alerting readings in a window with their alert; 404 elsewhere; 400 for a bad window", async () => {

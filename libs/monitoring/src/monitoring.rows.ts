@@ -38,6 +38,8 @@ export interface DeviceContactRow {
   deviceId: string;
   lastReceivedAt: Date;
   lastMeasuredAt: Date;
+  /** When a message flagged `clock_suspect` was last stored; null if never. */
+  clockSuspectSeenAt: Date | null;
 }
 
 export interface BatchReadingRow extends ReadingRow {

@@ -883,6 +883,10 @@ export interface components {
             lastContactAt: string | null;
             /** @description The latest measurement time among its stored messages (the device's clock) */
             lastMeasuredAt: string | null;
+            /** @description Whether the device's latest stored message had a Bluetooth time stamp a whole number of hours off the hub's receivedAt (flag clock_suspect): its clock is likely in the wrong time zone */
+            clockSuspect: boolean;
+            /** @description When a message flagged clock_suspect was last stored (server clock); null if never */
+            clockSuspectSeenAt: string | null;
         };
         DeviceContactListDto: {
             items: components["schemas"]["DeviceContactDto"][];

@@ -94,7 +94,17 @@ export function DevicesSection({
                     <span className="muted">Never heard from</span>
                   )}
                 </td>
-                <td>{device.revokedAt ? 'Revoked' : 'Active'}</td>
+                <td>
+                  {device.revokedAt ? 'Revoked' : 'Active'}
+                  {device.clockSuspect ? (
+                    <>
+                      <br />
+                      <span className="warning-text">
+                        Clock suspect: its times are whole hours off. Check the device's time zone.
+                      </span>
+                    </>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -26,7 +26,8 @@ export class DeviceMessageRepository {
   async lastContact(deviceIds: readonly string[]): Promise<DeviceContactRow[]> {
     if (deviceIds.length === 0) return [];
     const { rows } = await this.db.query<DeviceContactRow>(
-      `SELECT device_id AS "deviceId", max(received_at) AS "lastReceivedAt", max(measured_at) AS "lastMeasuredAt"
+      `SELECT device_id AS "deviceId", max(received_at) AS "lastReceivedAt", max(measured_at) AS "lastMeasuredAt",
+              max(received_at) FILTER (WHERE clock_suspect) AS "clockSuspectSeenAt"
        FROM device_messages WHERE device_id = ANY($1::uuid[]) GROUP BY device_id`,
       [deviceIds],
     );

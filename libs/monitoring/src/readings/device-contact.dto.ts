@@ -21,6 +21,17 @@ export class DeviceContactDto {
     description: "The latest measurement time among its stored messages (the device's clock)",
   })
   lastMeasuredAt!: string | null;
+  @ApiProperty({
+    description:
+      "Whether the device's latest stored message had a Bluetooth time stamp a whole number of hours off the hub's receivedAt (flag clock_suspect): its clock is likely in the wrong time zone",
+  })
+  clockSuspect!: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'When a message flagged clock_suspect was last stored (server clock); null if never',
+  })
+  clockSuspectSeenAt!: string | null;
 }
 
 export class DeviceContactListDto {
@@ -31,6 +42,7 @@ export function mapDeviceContact({
   device,
   lastContactAt,
   lastMeasuredAt,
+  clockSuspectSeenAt,
 }: DeviceWithContact): DeviceContactDto {
   return {
     id: device.id,
@@ -41,5 +53,9 @@ export function mapDeviceContact({
     revokedAt: device.revokedAt ? device.revokedAt.toISOString() : null,
     lastContactAt: lastContactAt ? lastContactAt.toISOString() : null,
     lastMeasuredAt: lastMeasuredAt ? lastMeasuredAt.toISOString() : null,
+    // Suspect while the latest message is: a clock set right clears it with its next message.
+    clockSuspect:
+      clockSuspectSeenAt !== null && clockSuspectSeenAt.getTime() >= (lastContactAt?.getTime() ?? 0),
+    clockSuspectSeenAt: clockSuspectSeenAt ? clockSuspectSeenAt.toISOString() : null,
   };
 }

@@ -12,6 +12,8 @@ export interface DeviceWithContact {
   lastContactAt: Date | null;
   /** The latest measurement time among its stored messages, by the device's clock; null if never. */
   lastMeasuredAt: Date | null;
+  /** When a message with a whole-hours-off Bluetooth time stamp (`clock_suspect`) was last stored. */
+  clockSuspectSeenAt: Date | null;
 }
 
 /** Devices as the people caring for a patient see them: registered, and last heard from. */
@@ -32,6 +34,7 @@ export class DeviceContactService {
       device,
       lastContactAt: contacts.get(device.id)?.lastReceivedAt ?? null,
       lastMeasuredAt: contacts.get(device.id)?.lastMeasuredAt ?? null,
+      clockSuspectSeenAt: contacts.get(device.id)?.clockSuspectSeenAt ?? null,
     }));
   }
 }
