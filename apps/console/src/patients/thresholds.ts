@@ -1,4 +1,4 @@
-import { VITALS, type Severity } from '@homeward/contracts';
+import { SEVERITY_RANK, VITALS, type Severity } from '@homeward/contracts';
 import { isVitalType } from './format';
 
 /** A cut-off a patient's rules draw on a vital's chart, in the vital's catalogue unit. */
@@ -16,7 +16,6 @@ interface RuleLike {
 }
 
 const OPERATORS = new Set(['>=', '>', '<=', '<']);
-const SEVERITY_ORDER: Readonly<Record<string, number>> = { info: 0, warning: 1, critical: 2 };
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
@@ -66,7 +65,7 @@ export function thresholdsByType(rules: readonly RuleLike[]): Map<string, Thresh
   for (const threshold of found) {
     const key = `${threshold.type}|${threshold.operator}|${threshold.value}`;
     const known = byKey.get(key);
-    if (!known || SEVERITY_ORDER[threshold.severity] > SEVERITY_ORDER[known.severity])
+    if (!known || SEVERITY_RANK[threshold.severity] > SEVERITY_RANK[known.severity])
       byKey.set(key, threshold);
   }
   const byType = new Map<string, Threshold[]>();
