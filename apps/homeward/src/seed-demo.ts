@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { ConfigModule, loadConfig } from '@homeward/config';
-import { LoggerModule, createLogger } from '@homeward/observability';
-import { DatabaseModule } from '@homeward/platform';
+import { LoggerModule, PinoNestLogger, createLogger } from '@homeward/observability';
+import { DatabaseModule, RealtimeModule, RedisModule } from '@homeward/platform';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { DemoModule } from './demo/demo.module';
 
@@ -13,18 +13,35 @@ async function main(): Promise<void> {
   const config = loadConfig('worker');
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'homeward-seed' });
 
+  // The demo's services publish alert changes to sockets, so the seed needs the Redis the
+  // socket emitter writes to, as the all-in-one process has (apps/homeward/src/homeward-app.module.ts).
   @Module({
-    imports: [ConfigModule.forRoot(config), LoggerModule.forRoot(logger), DatabaseModule, DemoModule],
+    imports: [
+      ConfigModule.forRoot(config),
+      LoggerModule.forRoot(logger),
+      DatabaseModule,
+      RedisModule,
+      RealtimeModule,
+      DemoModule,
+    ],
   })
   class SeedModule {}
 
-  const app = await NestFactory.createApplicationContext(SeedModule, { logger: false });
-  await app.get(DemoSeedService).seedUsers(password);
-  await app.close();
+  // abortOnError: false makes a wiring or start-up error reject here, to be printed below,
+  // instead of Nest exiting the process with its logger as the only witness.
+  const app = await NestFactory.createApplicationContext(SeedModule, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  try {
+    await app.get(DemoSeedService).seedUsers(password);
+  } finally {
+    await app.close();
+  }
   process.stdout.write('Demo organisation and users are ready\n');
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`seed-demo: ${(error as Error).message}\n`);
+  process.stderr.write(`seed-demo: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
