@@ -33,7 +33,7 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 npm run --silent build
 if [ -t 1 ]; then
   # On a terminal, readable log lines instead of JSON.
-  node dist/apps/homeward/src/main.js --demo "$@" | node_modules/.bin/pino-pretty --ignore pid,hostname --translateTime SYS:HH:MM:ss
+  node dist/apps/homeward/src/main.js --demo "$@" | node_modules/.bin/pino-pretty --ignore pid,hostname --translateTime SYS:HH:MM:ss --singleLine
 else
   exec node dist/apps/homeward/src/main.js --demo "$@"
 fi

@@ -20,6 +20,8 @@ export function createLogger(options: { level: string; name: string }): Logger {
       '*.password',
       '*.secret',
       'req.headers.authorization',
+      'req.headers.cookie',
+      'res.headers["set-cookie"]',
     ],
   });
 }

@@ -4,11 +4,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
-import pinoHttp from 'pino-http';
 import { AppConfig, trustProxySetting } from '@homeward/config';
 import { LOGGER, type Logger } from '@homeward/observability';
 import { REDIS } from '../jobs/redis.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
+import { requestLogger } from './request-log';
 import { consoleSecurityHeaders, isConsolePath, serveConsole } from './serve-console';
 import { StorableTextPipe } from './storable-text.pipe';
 
@@ -59,16 +59,12 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: true });
   app.use(
-    pinoHttp({
-      logger: logger.child({ component: 'http' }),
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id =
-          typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => Boolean(req.url?.startsWith('/api/health')) },
+    requestLogger(logger.child({ component: 'http' }), (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id =
+        typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
     }),
   );
   app.useGlobalPipes(
