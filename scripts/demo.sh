@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing, makes sure Redis answers (starting, or installing, a
-# redis-server when none does), builds, migrates, seeds the demo organisation and runs every role
-# in one process with an embedded MQTT broker and simulated patients. Without DATABASE_URL the
+# redis-server when none does), builds unless the last build is current, migrates, seeds the
+# demo organisation and runs every role in one process with an embedded MQTT broker and simulated patients. Without DATABASE_URL the
 # process uses the PostgreSQL on PGHOST:PGPORT (127.0.0.1:5432), or an embedded PostgreSQL with
 # its data in .homeward/pgdata when none answers there. Ctrl-C stops the demo.
 set -euo pipefail
@@ -30,7 +30,7 @@ fi
 # Before REDIS_URL gets its default: only an unset REDIS_URL lets it start a redis-server.
 node scripts/check-services.js
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
-npm run --silent build
+node scripts/build-if-changed.js
 if [ -t 1 ]; then
   # On a terminal, readable log lines instead of JSON.
   node dist/apps/homeward/src/main.js --demo "$@" | node_modules/.bin/pino-pretty --ignore pid,hostname --translateTime SYS:HH:MM:ss --singleLine

@@ -58,15 +58,57 @@ function nextSteps(options: DemoOptions, password: string, device: DemoDevice, d
     `      TOKEN=$(curl -s ${options.apiUrl}/api/auth/login -H 'content-type: application/json' \\\n` +
     `        -d ${login} | node -pe 'JSON.parse(require("fs").readFileSync(0)).accessToken')\n` +
     `      curl -s ${options.apiUrl}/api/patients -H "authorization: Bearer $TOKEN"\n` +
-    `    Watch alerts on the socket (from this checkout, which has socket.io-client):\n` +
-    `      node -e 'require("socket.io-client").io(process.argv[1], { auth: { token: process.argv[2] } })` +
-    `.on("alert.created", (a) => console.log(a))' ${options.apiUrl}${ALERTS_NAMESPACE} "$TOKEN"\n` +
+    `    Watch alerts on the socket, new ones and changes such as a re-opened alert (from this checkout,\n` +
+    `    which has socket.io-client):\n` +
+    `      node -e 'const s = require("socket.io-client").io(process.argv[1], { auth: { token: process.argv[2] } });` +
+    ` for (const e of ["alert.created", "alert.updated"]) s.on(e, (a) => console.log(e, a));` +
+    ` s.on("connect_error", (err) => console.error(err.message))' ${options.apiUrl}${ALERTS_NAMESPACE} "$TOKEN"\n` +
     `    Publish a reading as a device (${device.label}'s ${device.kind}; every device's credentials\n` +
     `    are in ${devicesFile}; client id device-{id}, username = id, password = secret, QoS 1, MQTT 3.1.1):\n` +
     `      mosquitto_pub -V mqttv311 -h ${mqtt.hostname} -p ${mqtt.port || '1883'} -q 1 \\\n` +
     `        -i ${deviceClientId(device.id)} -u ${device.id} -P '${device.secret}' \\\n` +
     `        -t ${readingsTopic(device.id)} -m ${reading}\n`
   );
+}
+
+/** Users, password, next steps and the console's URL: what a newcomer needs from the demo's output. */
+function demoSummary(
+  options: DemoOptions,
+  password: string,
+  devices: DemoDevice[],
+  devicesFile: string,
+): string {
+  const users = DEMO_USERS.map((user) => `    ${user.email.padEnd(34)} (${user.role})`).join('\n');
+  const passwordSource = options.password
+    ? 'from DEMO_PASSWORD'
+    : `"${password}" (kept in ${join(options.stateDir, 'demo-password')})`;
+  const publishing = options.simulate
+    ? `  ${devices.length} simulated devices for ${options.patients} patients publish to ${options.mqttUrl}\n`
+    : `  No simulator (--no-simulator): ${devices.length} demo devices for ${options.patients} patients are registered; nothing publishes until a device does (${options.mqttUrl})\n`;
+  return (
+    `\nHomeward demo ready\n  Users, password ${passwordSource}:\n${users}\n${publishing}` +
+    nextSteps(options, password, devices[devices.length - 1], devicesFile) +
+    // Last, where the eye lands: the console and who can sign in to it.
+    `\n  Console: ${options.apiUrl}/  (sign in as one of the users above, password ${passwordSource})\n`
+  );
+}
+
+/** Long enough for the simulator's first readings and the alerts they raise to be logged. */
+const SUMMARY_SETTLE_MS = 8_000;
+
+/**
+ * The summary is printed as soon as the demo is seeded, but the simulator's start-up logs would
+ * scroll it away (issue 19): it is printed again once they settle, and on Enter at a terminal.
+ */
+function showSummaryAgain(summary: string, simulating: boolean): void {
+  const terminal = process.stdin.isTTY;
+  const hint = terminal ? '  (press Enter to show this summary again)\n' : '';
+  if (terminal) {
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', () => process.stdout.write(summary + hint));
+  }
+  if (simulating) setTimeout(() => process.stdout.write(summary + hint), SUMMARY_SETTLE_MS).unref();
+  else if (terminal) process.stdout.write(hint);
 }
 
 /** Seeds the demo organisation and starts the device simulator against the running platform. */
@@ -86,19 +128,9 @@ export async function startDemo(
   );
   writeFileSync(devicesFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices }, null, 2), { mode: 0o600 });
 
-  const users = DEMO_USERS.map((user) => `    ${user.email.padEnd(34)} (${user.role})`).join('\n');
-  const passwordSource = options.password
-    ? 'from DEMO_PASSWORD'
-    : `"${password}" (kept in ${join(options.stateDir, 'demo-password')})`;
-  const publishing = options.simulate
-    ? `  ${devices.length} simulated devices for ${options.patients} patients publish to ${options.mqttUrl}\n`
-    : `  No simulator (--no-simulator): ${devices.length} demo devices for ${options.patients} patients are registered; nothing publishes until a device does (${options.mqttUrl})\n`;
-  process.stdout.write(
-    `\nHomeward demo ready\n  Users, password ${passwordSource}:\n${users}\n${publishing}` +
-      nextSteps(options, password, devices[devices.length - 1], devicesFile) +
-      // Last, where the eye lands: the console and who can sign in to it.
-      `\n  Console: ${options.apiUrl}/  (sign in as one of the users above, password ${passwordSource})\n`,
-  );
+  const summary = demoSummary(options, password, devices, devicesFile);
+  process.stdout.write(summary);
+  showSummaryAgain(summary, options.simulate);
   if (!options.simulate) return undefined;
   const simulator = resolve(__dirname, '..', '..', '..', '..', 'devices-simulator', 'src', 'main.js');
   const child = spawn(

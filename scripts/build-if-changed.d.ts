@@ -1,0 +1,13 @@
+/** A successful build's record, written to dist/.build-stamp.json. */
+export interface BuildStamp {
+  startedAtMs: number;
+  durationMs: number;
+}
+
+export type BuildDecision = { build: true; reason: string } | { build: false; savedSeconds: number };
+
+export function buildDecision(input: {
+  stamp: BuildStamp | undefined;
+  newestInputMs: number;
+  outputsPresent: boolean;
+}): BuildDecision;
