@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing, makes sure Redis answers (starting, or installing, a
 # redis-server when none does), builds unless the last build is current, migrates, seeds the
-# demo organisation and runs every role in one process with an embedded MQTT broker and simulated patients. Without DATABASE_URL the
-# process uses the PostgreSQL on PGHOST:PGPORT (127.0.0.1:5432), or an embedded PostgreSQL with
-# its data in .homeward/pgdata when none answers there. Ctrl-C stops the demo.
+# demo organisation and runs every role in one process with an embedded MQTT broker and
+# simulated patients. Without DATABASE_URL the process uses the PostgreSQL on PGHOST:PGPORT
+# (127.0.0.1:5432), or an embedded PostgreSQL with its data in .homeward/pgdata when none
+# answers there. Ctrl-C stops the demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
