@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { actionAllowed, displayUnit, isActiveAlertStatus, type AlertDto } from '@homeward/contracts';
 import { formatDateTime } from '../lib/format';
 import { ActionError } from './action-error';
-import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
+import { latestValueLabel, SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
 import { useAlertAction, useAlertDetail, useColleagues, type AlertActionRequest } from './alert-queries';
 import { PatientName } from './alert-row';
 
@@ -43,6 +43,7 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
   const [last, setLast] = useState<AlertActionRequest['action']>('acknowledge');
   const ids = { assignee: useId(), note: useId(), snooze: useId(), reason: useId() };
   const active = isActiveAlertStatus(alert.status);
+  const latest = latestValueLabel(alert);
   const names = new Map(colleagues.data?.items.map((user) => [user.id, user.displayName]));
 
   useEffect(() => heading.current?.focus(), [alert.id]);
@@ -67,6 +68,7 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
       <div className="details-head">
         <h2 id={`details-${alert.id}`} ref={heading} tabIndex={-1}>
           {alert.summary}
+          {latest && <span className="latest-value"> · {latest}</span>}
         </h2>
         <button type="button" onClick={onClose}>
           Close

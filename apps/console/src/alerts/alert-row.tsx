@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { actionAllowed, type AlertDto } from '@homeward/contracts';
 import { formatAge, formatDateTime } from '../lib/format';
-import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
+import { latestValueLabel, SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
 import { useAlertAction, usePatient } from './alert-queries';
 import { ActionError } from './action-error';
 
@@ -28,26 +28,30 @@ interface AlertRowProps {
 export function AlertRow({ alert, now, assigneeName, selected, onSelect }: AlertRowProps) {
   const acknowledge = useAlertAction(alert.id);
   const canAcknowledge = actionAllowed('acknowledge', alert.status);
+  const latest = latestValueLabel(alert);
   return (
     <tr className={`severity-${alert.severity}${selected ? ' selected' : ''}`} data-alert-id={alert.id}>
-      <td>
+      <td data-label="Severity">
         <span className={`badge badge-${alert.severity}`}>{SEVERITY_LABELS[alert.severity]}</span>
       </td>
-      <td>
+      <td data-label="Patient">
         <PatientName patientId={alert.patientId} />
       </td>
-      <td>
+      <td data-label="What fired">
         {alert.summary}
+        {latest && <span className="latest-value"> · {latest}</span>}
         {alert.occurrences > 1 && <span className="muted"> · {alert.occurrences} readings</span>}
         {alert.late && <span className="muted"> · arrived late</span>}
       </td>
-      <td>{STATUS_LABELS[alert.status]}</td>
-      <td>
+      <td data-label="Status">{STATUS_LABELS[alert.status]}</td>
+      <td data-label="Age">
         <time dateTime={alert.createdAt} title={formatDateTime(alert.createdAt)}>
           {formatAge(alert.createdAt, now)}
         </time>
       </td>
-      <td>{alert.assignedTo ? (assigneeName ?? 'A colleague') : <span className="muted">Nobody</span>}</td>
+      <td data-label="Assigned to">
+        {alert.assignedTo ? (assigneeName ?? 'A colleague') : <span className="muted">Nobody</span>}
+      </td>
       <td className="row-actions">
         <button
           type="button"
