@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { VITAL_TYPES, type Severity } from '@homeward/contracts';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { BaselinesSection } from './baselines-section';
+import { ContactForm } from './contact-form';
 import { DevicesSection } from './devices-section';
 import {
   formatBirthDate,
@@ -182,6 +183,7 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
             <Moment iso={patient.createdAt} patientTimeZone={patient.timeZone} />
           </dd>
         </dl>
+        <ContactForm key={patient.id} patient={patient} />
       </section>
 
       <div className="two-columns">
