@@ -8,12 +8,16 @@ import {
   launchBrowser,
   saveScreenshot,
   signIn,
+  sleep,
+  waitFor,
   waitVisible,
   type TestUser,
 } from '@homeward/testing';
 import { bpMessage, connectDevice, publishRaw } from '../mqtt-helpers';
 
 const PHONE = { width: 390, height: 844 };
+/** The console's undo window for a resolve (apps/console/src/alerts/pending-closures.ts). */
+const UNDO_WINDOW_MS = 8_000;
 
 /**
  * The console on a coordinator's phone (390 × 844, an iPhone 12 to 15): no page scrolls sideways,
@@ -28,6 +32,15 @@ describe('the console on a phone', () => {
   let patientId: string;
   let deviceId: string;
   let mqtt: MqttClient;
+
+  const alertStatus = async () => {
+    const api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
+    const alerts = await api.request<{ items: Array<{ status: string }> }>(
+      'GET',
+      `/api/alerts?patientId=${patientId}&status=acknowledged,resolved`,
+    );
+    return alerts.body.items[0];
+  };
 
   const pageWidth = () => page.evaluate<number>('document.documentElement.scrollWidth');
 
@@ -102,6 +115,11 @@ describe('the console on a phone', () => {
     expect(box).toEqual({ x: 0, y: 0, width: PHONE.width, height: PHONE.height });
     expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
     await expectOnScreen(details.getByRole('button', { name: 'Escalate' }));
+    expect(await details.innerText()).toMatch(/Contact\s+No phone or email on record/);
+    expect(await details.innerText()).toMatch(/Protocols\s+\S/);
+    const readings = details.getByRole('table', { name: /Newest blood pressure readings/ });
+    await waitVisible(readings.getByText('192/126 mmHg'));
+    expect(await readings.innerText()).toContain('186/124 mmHg');
     await saveScreenshot(page, 'phone-details');
 
     await details.getByRole('button', { name: 'Close' }).click();
@@ -116,6 +134,60 @@ describe('the console on a phone', () => {
     await waitVisible(page.locator('.vital-chart').first());
     expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
     await expectOnScreen(page.getByRole('button', { name: 'Sign out' }));
+
+    const contact = page.getByRole('form', { name: 'Contact details' });
+    await contact.getByLabel('Phone').fill('07700 900123');
+    await contact.getByRole('button', { name: 'Save' }).click();
+    await waitVisible(contact.getByRole('alert').filter({ hasText: 'E.164' }));
+    await contact.getByLabel('Phone').fill('+447700900123');
+    await contact.getByLabel('Email').fill('maxi@example.org');
+    await contact.getByRole('button', { name: 'Save' }).click();
+    await waitVisible(contact.getByRole('status').filter({ hasText: 'Contact details saved.' }));
+    expect(await pageWidth()).toBeLessThanOrEqual(PHONE.width);
     await saveScreenshot(page, 'phone-patient');
+    await page.reload();
+    await waitVisible(page.getByRole('form', { name: 'Contact details' }));
+    expect(await page.getByRole('form', { name: 'Contact details' }).getByLabel('Phone').inputValue()).toBe(
+      '+447700900123',
+    );
+  });
+
+  it('shows the phone as a link in the details, and holds a resolve for Undo, sending it if the tab goes away', async () => {
+    await page.goto('/');
+    const card = page.locator('tbody tr', { hasText: 'Maximiliana Oyelaran-Whitcombe' });
+    await card.getByRole('button', { name: 'Details' }).click();
+    const details = page.getByRole('complementary');
+    await waitVisible(details.getByRole('link', { name: '+447700900123' }));
+    expect(await details.getByRole('link', { name: '+447700900123' }).getAttribute('href')).toBe(
+      'tel:+447700900123',
+    );
+
+    await details.getByLabel('Reason to resolve or dismiss').fill('Called the patient');
+    await details.getByRole('button', { name: 'Resolve' }).click();
+    const message = page.getByRole('status').filter({ hasText: 'Alert resolved' });
+    await waitVisible(message);
+    await waitVisible(card.getByText('Resolving…'));
+    await expectOnScreen(message.getByRole('button', { name: 'Undo' }));
+    await message.getByRole('button', { name: 'Undo' }).click();
+    await waitVisible(card.getByText('Acknowledged'));
+    await sleep(UNDO_WINDOW_MS + 1000);
+    expect((await alertStatus()).status).toBe('acknowledged');
+
+    await card.getByRole('button', { name: 'Details' }).click();
+    await details.getByLabel('Reason to resolve or dismiss').fill('Called the patient again');
+    await details.getByRole('button', { name: 'Resolve' }).click();
+    await waitVisible(message);
+    // The coordinator closes the tab inside the undo window: the resolve is sent, not lost.
+    const closedAt = Date.now();
+    await page.close({ runBeforeUnload: true });
+    const resolved = await waitFor(
+      async () => ((await alertStatus()).status === 'resolved' ? true : undefined),
+      {
+        what: 'the held resolve to be sent when the tab closed',
+        timeoutMs: UNDO_WINDOW_MS - 2000,
+      },
+    );
+    expect(resolved).toBe(true);
+    expect(Date.now() - closedAt).toBeLessThan(UNDO_WINDOW_MS);
   });
 });
