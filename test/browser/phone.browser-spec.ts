@@ -190,4 +190,39 @@ describe('the console on a phone', () => {
     expect(resolved).toBe(true);
     expect(Date.now() - closedAt).toBeLessThan(UNDO_WINDOW_MS);
   });
+
+  it('sends a held dismiss before signing out, so signing out inside the undo window loses nothing', async () => {
+    const api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
+    const other = await api.createPatient('Tomasz', 'Wiśniewski');
+    const cuff = await api.registerDevice(other.id, 'bp_cuff');
+    const otherMqtt = await connectDevice(stack.broker.url, cuff);
+    try {
+      page = await context.newPage();
+      await page.goto('/');
+      await signIn(page, coordinator);
+      await publishRaw(otherMqtt, cuff.id, bpMessage('phone-3', 188, 122));
+      const card = page.locator('tbody tr', { hasText: 'Tomasz Wiśniewski' });
+      await card.getByRole('button', { name: 'Details' }).click();
+      const details = page.getByRole('complementary');
+      await details.getByLabel('Reason to resolve or dismiss').fill('Cuff worn over clothing');
+      await details.getByRole('button', { name: 'Dismiss' }).click();
+      await waitVisible(page.getByRole('status').filter({ hasText: 'Alert dismissed' }));
+      const signedOutAt = Date.now();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await waitVisible(page.getByLabel('Email'));
+      await waitFor(
+        async () =>
+          (
+            await api.request<{ items: unknown[] }>(
+              'GET',
+              `/api/alerts?patientId=${other.id}&status=dismissed`,
+            )
+          ).body.items.length === 1,
+        { what: 'the held dismiss to be sent on signing out', timeoutMs: UNDO_WINDOW_MS - 2000 },
+      );
+      expect(Date.now() - signedOutAt).toBeLessThan(UNDO_WINDOW_MS);
+    } finally {
+      await otherMqtt.endAsync();
+    }
+  });
 });
