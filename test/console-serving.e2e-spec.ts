@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   ApiClient,
@@ -53,6 +53,43 @@ describe('the API serves the console (built dist/console) beside /api', () => {
     const missing = await get('/assets/index-00000000.js');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control') ?? '').not.toContain('immutable');
+  });
+
+  it('sends assets compressed to browsers that accept it, plain to others, and never source maps', async () => {
+    const script = readdirSync(CONSOLE_ASSETS).find((name) => /^index-[\w-]+\.js$/.test(name));
+    const plain = await get(`/assets/${script}`, { headers: { 'Accept-Encoding': 'identity' } });
+    const plainBody = await plain.arrayBuffer();
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toContain('Accept-Encoding');
+    for (const encoding of ['gzip', 'br']) {
+      // Node's fetch decodes what it receives; the length on the wire is the header's.
+      const compressed = await get(`/assets/${script}`, { headers: { 'Accept-Encoding': encoding } });
+      expect(compressed.status).toBe(200);
+      expect(compressed.headers.get('content-encoding')).toBe(encoding);
+      expect(compressed.headers.get('content-type')).toMatch(/javascript/);
+      expect(compressed.headers.get('vary')).toContain('Accept-Encoding');
+      expect(compressed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(Number(compressed.headers.get('content-length'))).toBeLessThan(plainBody.byteLength / 2);
+      expect(Buffer.from(await compressed.arrayBuffer()).equals(Buffer.from(plainBody))).toBe(true);
+    }
+    const refused = await get(`/assets/${script}`, { headers: { 'Accept-Encoding': 'br;q=0, gzip;q=0' } });
+    expect(refused.headers.get('content-encoding')).toBeNull();
+    expect(readdirSync(CONSOLE_ASSETS).filter((name) => name.endsWith('.map'))).toEqual([]);
+    expect((await get(`/assets/${script}.map`)).status).toBe(404);
+  });
+
+  it('loads the charting code only when a chart is shown, not with the first page', () => {
+    const html = readFileSync(resolve(CONSOLE_ASSETS, '..', 'index.html'), 'utf8');
+    const firstLoad = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((match) => match[1]);
+    expect(firstLoad.length).toBeGreaterThan(0);
+    const chart = readdirSync(CONSOLE_ASSETS).find((name) => /^vital-chart-[\w-]+\.js$/.test(name));
+    expect(chart).toBeDefined();
+    expect(firstLoad).not.toContain(chart);
+    for (const name of firstLoad) {
+      // recharts names its root element's class; no first-load script may carry the library.
+      expect(readFileSync(resolve(CONSOLE_ASSETS, name), 'utf8')).not.toContain('recharts-wrapper');
+    }
+    expect(readFileSync(resolve(CONSOLE_ASSETS, chart ?? ''), 'utf8')).toContain('recharts-wrapper');
   });
 
   it('keeps /api for the API: unknown API routes are JSON 404s, and Swagger still works', async () => {

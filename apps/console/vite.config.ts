@@ -1,18 +1,56 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const outDir = here('../../dist/console');
+
+/** Text assets worth compressing; images and fonts are compressed formats already. */
+const COMPRESSIBLE = /\.(js|css|svg|json|txt)$/;
+
+/**
+ * Writes `name.gz` and `name.br` beside every compressible asset once, at build time, so the API
+ * sends them with `Content-Encoding` (libs/platform serve-console.ts) without compressing per
+ * request. Brotli at its highest quality: paid once per build, saved on every load.
+ */
+function precompressAssets(): Plugin {
+  const brotli = promisify(brotliCompress);
+  const gzipAsync = promisify(gzip);
+  return {
+    name: 'homeward-precompress-assets',
+    apply: 'build',
+    async writeBundle() {
+      const assets = join(outDir, 'assets');
+      const names = (await readdir(assets)).filter((name) => COMPRESSIBLE.test(name));
+      for (const name of names) {
+        const content = await readFile(join(assets, name));
+        const [br, gz] = await Promise.all([
+          brotli(content, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }),
+          gzipAsync(content, { level: constants.Z_BEST_COMPRESSION }),
+        ]);
+        await Promise.all([
+          writeFile(join(assets, `${name}.br`), br),
+          writeFile(join(assets, `${name}.gz`), gz),
+        ]);
+      }
+    },
+  };
+}
 
 /**
  * The console builds to dist/console, which the API serves at `/` (hashed files under
  * /assets/). `npm run console:dev` proxies /api and /socket.io to an API on port 3000.
+ * Source maps only when CONSOLE_SOURCEMAP=true asks (a debugging build): production publishes none.
  */
 export default defineConfig({
   root: here('.'),
-  plugins: [react()],
+  plugins: [react(), precompressAssets()],
   resolve: { alias: { '@homeward/contracts': here('../../libs/contracts/src/index.ts') } },
-  build: { outDir: here('../../dist/console'), emptyOutDir: true, sourcemap: true },
+  build: { outDir, emptyOutDir: true, sourcemap: process.env.CONSOLE_SOURCEMAP === 'true' },
   server: {
     proxy: {
       '/api': 'http://localhost:3000',

@@ -7,3 +7,4 @@ export * from './device-payload.schema';
 export * from './rejection-reasons';
 export * from './socket-events';
 export * from './storable-text';
+export * from './contact';

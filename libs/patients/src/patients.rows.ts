@@ -8,6 +8,9 @@ export interface PatientRow {
   birthDate: string;
   /** IANA time zone; null reads as UTC. */
   timeZone: string | null;
+  /** E.164; null when not known. */
+  phone: string | null;
+  email: string | null;
   createdAt: Date;
 }
 

@@ -1,9 +1,18 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { actionAllowed, displayUnit, isActiveAlertStatus, type AlertDto } from '@homeward/contracts';
 import { formatDateTime } from '../lib/format';
 import { ActionError } from './action-error';
-import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
-import { useAlertAction, useAlertDetail, useColleagues, type AlertActionRequest } from './alert-queries';
+import { latestValueLabel, SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
+import { PatientContact, PatientProtocols, RecentReadings } from './alert-patient-facts';
+import {
+  sendAlertAction,
+  useAlertAction,
+  useAlertDetail,
+  useColleagues,
+  type AlertActionRequest,
+} from './alert-queries';
+import { closeAfterUndoWindow, usePendingClosures } from './pending-closures';
 import { PatientName } from './alert-row';
 
 const SNOOZE_HOURS = [1, 4, 8, 24];
@@ -33,6 +42,8 @@ interface AlertDetailsProps {
 /** Everything that can be done to one alert, and what was done to it so far. */
 export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
   const action = useAlertAction(alert.id);
+  const queryClient = useQueryClient();
+  const closing = usePendingClosures().some((pending) => pending.alertId === alert.id && !pending.error);
   const detail = useAlertDetail(alert.id);
   const colleagues = useColleagues();
   const heading = useRef<HTMLHeadingElement>(null);
@@ -42,7 +53,8 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
   const [reason, setReason] = useState('');
   const [last, setLast] = useState<AlertActionRequest['action']>('acknowledge');
   const ids = { assignee: useId(), note: useId(), snooze: useId(), reason: useId() };
-  const active = isActiveAlertStatus(alert.status);
+  const active = isActiveAlertStatus(alert.status) && !closing;
+  const latest = latestValueLabel(alert);
   const names = new Map(colleagues.data?.items.map((user) => [user.id, user.displayName]));
 
   useEffect(() => heading.current?.focus(), [alert.id]);
@@ -67,6 +79,7 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
       <div className="details-head">
         <h2 id={`details-${alert.id}`} ref={heading} tabIndex={-1}>
           {alert.summary}
+          {latest && <span className="latest-value"> · {latest}</span>}
         </h2>
         <button type="button" onClick={onClose}>
           Close
@@ -77,6 +90,10 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
         <dd>
           <PatientName patientId={alert.patientId} />
         </dd>
+        <dt>Contact</dt>
+        <PatientContact patientId={alert.patientId} />
+        <dt>Protocols</dt>
+        <PatientProtocols patientId={alert.patientId} />
         <dt>Severity</dt>
         <dd>{SEVERITY_LABELS[alert.severity]}</dd>
         <dt>Status</dt>
@@ -173,7 +190,11 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
             event.preventDefault();
             const submitter = event.nativeEvent.submitter;
             const kind = submitter?.getAttribute('value') === 'dismiss' ? 'dismiss' : 'resolve';
-            run({ action: kind, reason }, () => setReason(''));
+            closeAfterUndoWindow(alert.id, kind, reason, () =>
+              sendAlertAction(queryClient, alert.id, { action: kind, reason }),
+            );
+            setReason('');
+            onClose();
           }}
         >
           <label htmlFor={ids.reason}>Reason to resolve or dismiss</label>
@@ -207,6 +228,9 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
           Add note
         </button>
       </form>
+
+      <h3>Recent readings</h3>
+      <RecentReadings alert={alert} />
 
       <h3>History</h3>
       {detail.data ? (

@@ -1,4 +1,4 @@
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { AlertDto } from '@homeward/contracts';
 import { api, unwrap } from '../api/client';
 import { alertListKey, type AlertListFilter } from './alert-filters';
@@ -119,6 +119,19 @@ function send(alertId: string, request: AlertActionRequest) {
       return api.POST('/api/alerts/{alertId}/resolve', { ...path, body: { reason: request.reason } });
     case 'dismiss':
       return api.POST('/api/alerts/{alertId}/dismiss', { ...path, body: { reason: request.reason } });
+  }
+}
+
+/** Sends an action outside any component (a held resolve), putting the answer into the lists. */
+export async function sendAlertAction(
+  queryClient: QueryClient,
+  alertId: string,
+  request: AlertActionRequest,
+): Promise<void> {
+  try {
+    applyAlert(queryClient, await unwrap<AlertDto>(send(alertId, request)));
+  } finally {
+    void queryClient.invalidateQueries({ queryKey: ['alerts', 'detail', alertId] });
   }
 }
 

@@ -8,6 +8,8 @@ import { ACTIVE_STATUSES, compareAlerts, type AlertListFilter } from './alert-fi
 import { SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
 import { useAlertList, useColleagues, usePatientProtocols, useProtocols } from './alert-queries';
 import { AlertRow } from './alert-row';
+import { ClosureStatus } from './closure-status';
+import { usePendingClosures } from './pending-closures';
 import { criticalAlertsEnabled, setCriticalAlertsEnabled } from './critical-alerts';
 
 const isSeverity = (value: string | null): value is Severity => SEVERITIES.some((s) => s === value);
@@ -47,6 +49,7 @@ export function AlertQueuePage() {
   // `/alerts/{id}`, the link in email and SMS notifications, opens that alert's details.
   const [selectedId, setSelectedId] = useState<string | null>(useParams().alertId ?? null);
   const [sound, setSound] = useState(criticalAlertsEnabled);
+  const closures = usePendingClosures();
   const ids = { severity: useId(), status: useId(), protocol: useId(), mine: useId(), sound: useId() };
 
   const items = useMemo(() => [...(alerts.data?.items ?? [])].sort(compareAlerts), [alerts.data]);
@@ -168,6 +171,7 @@ export function AlertQueuePage() {
                 now={now}
                 assigneeName={alert.assignedTo ? (names.get(alert.assignedTo) ?? null) : null}
                 selected={alert.id === selectedId}
+                closing={closures.find((closure) => closure.alertId === alert.id)}
                 onSelect={(id) => setSelectedId((current) => (current === id ? null : id))}
               />
             ))}
@@ -180,6 +184,7 @@ export function AlertQueuePage() {
           </p>
         )}
       </section>
+      <ClosureStatus closures={closures} />
       {selected && <AlertDetails alert={selected} userId={user.id} onClose={closeDetails} />}
     </div>
   );

@@ -129,7 +129,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["PatientsController_updateContact"];
         trace?: never;
     };
     "/api/patients/{patientId}/devices": {
@@ -704,6 +704,13 @@ export interface components {
             items: components["schemas"]["UserSummaryDto"][];
         };
         PatientCreateDto: {
+            /**
+             * @description E.164
+             * @example +447700900123
+             */
+            phone?: string | null;
+            /** @example maria@example.org */
+            email?: string | null;
             /** @example Maria */
             givenName: string;
             /** @example Alvarez */
@@ -726,10 +733,22 @@ export interface components {
             birthDate: string;
             /** @description IANA time zone; null: UTC */
             timeZone: string | null;
+            /** @description E.164 */
+            phone: string | null;
+            email: string | null;
             createdAt: string;
         };
         PatientListDto: {
             items: components["schemas"]["PatientResponseDto"][];
+        };
+        PatientContactDto: {
+            /**
+             * @description E.164
+             * @example +447700900123
+             */
+            phone?: string | null;
+            /** @example maria@example.org */
+            email?: string | null;
         };
         DeviceCreateDto: {
             /** @enum {string} */
@@ -1823,6 +1842,39 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientResponseDto"];
+                };
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PatientsController_updateContact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatientContactDto"];
+            };
+        };
+        responses: {
+            /** @description The patient with its new contact details */
             200: {
                 headers: {
                     [name: string]: unknown;

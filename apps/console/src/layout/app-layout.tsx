@@ -2,6 +2,7 @@ import { NavLink, Outlet } from 'react-router';
 import { useSession } from '../auth/session';
 import { ConnectionIndicator } from '../alerts/connection-indicator';
 import { useCriticalAnnouncement } from '../alerts/live-alerts';
+import { flushClosures } from '../alerts/pending-closures';
 
 const ROLE_NAMES: Record<string, string> = {
   admin: 'Administrator',
@@ -33,7 +34,14 @@ export function AppLayout() {
             {ROLE_NAMES[user.role] ?? user.role} · {user.organization.name}
           </span>
         </div>
-        <button type="button" onClick={signOut}>
+        <button
+          type="button"
+          onClick={() => {
+            // A resolve held for Undo goes out while the session can still send it.
+            flushClosures();
+            signOut();
+          }}
+        >
           Sign out
         </button>
       </header>

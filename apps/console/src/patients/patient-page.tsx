@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { VITAL_TYPES, type Severity } from '@homeward/contracts';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { BaselinesSection } from './baselines-section';
+import { ContactForm } from './contact-form';
 import { DevicesSection } from './devices-section';
 import {
   formatBirthDate,
@@ -18,8 +19,11 @@ import {
 import { Moment } from './moment';
 import { useCanRegister } from './use-can-register';
 import { thresholdsByType } from './thresholds';
-import { VitalChart, type ChartPoint } from './vital-chart';
+import type { ChartPoint } from './vital-chart';
 import './patients.css';
+
+// The charting library is most of the bundle: the queue (the first load on call) goes without it.
+const VitalChart = lazy(() => import('./vital-chart').then((module) => ({ default: module.VitalChart })));
 
 const HOUR_MS = 3600_000;
 const RANGES = [
@@ -179,6 +183,7 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
             <Moment iso={patient.createdAt} patientTimeZone={patient.timeZone} />
           </dd>
         </dl>
+        <ContactForm key={patient.id} patient={patient} />
       </section>
 
       <div className="two-columns">
@@ -257,24 +262,26 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
         ) : types.length === 0 ? (
           <p>No readings in the last 30 days.</p>
         ) : (
-          <div className="charts">
-            {vitals.data.items.length >= READINGS_LIMIT ? (
-              <p className="notice charts-notice">
-                Showing the newest {READINGS_LIMIT} readings of the last 30 days; older ones are left out.
-              </p>
-            ) : null}
-            {types.map((type) => (
-              <VitalChart
-                key={type}
-                type={type}
-                points={pointsOf(type)}
-                thresholds={thresholds.get(type) ?? []}
-                from={from}
-                to={until}
-                patientTimeZone={patient.timeZone}
-              />
-            ))}
-          </div>
+          <Suspense fallback={<p role="status">Loading the charts…</p>}>
+            <div className="charts">
+              {vitals.data.items.length >= READINGS_LIMIT ? (
+                <p className="notice charts-notice">
+                  Showing the newest {READINGS_LIMIT} readings of the last 30 days; older ones are left out.
+                </p>
+              ) : null}
+              {types.map((type) => (
+                <VitalChart
+                  key={type}
+                  type={type}
+                  points={pointsOf(type)}
+                  thresholds={thresholds.get(type) ?? []}
+                  from={from}
+                  to={until}
+                  patientTimeZone={patient.timeZone}
+                />
+              ))}
+            </div>
+          </Suspense>
         )}
       </section>
 

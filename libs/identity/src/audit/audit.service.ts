@@ -7,6 +7,7 @@ export type AuditAction =
   | 'patient.create'
   | 'patient.list'
   | 'patient.read'
+  | 'patient.contact.set'
   | 'patient.protocols.set'
   | 'patient.rule_override.set'
   | 'patient.rule_override.end'

@@ -9,11 +9,9 @@ import {
   Matches,
   ValidateIf,
 } from 'class-validator';
+import { E164 } from '@homeward/contracts';
 import { CONTACT_CHANNELS, type ContactChannel } from '../outbox/notification.rows';
 import type { NotificationPreferencesView } from './notification-preferences.service';
-
-/** E.164: a +, a country code that does not start with 0, at most 15 digits (ITU-T E.164). */
-export const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 /** A change of preferences: a field left out keeps its value, null clears it. */
 export class NotificationPreferencesInputDto {

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsDateString,
+  IsEmail,
   IsInt,
   IsOptional,
   IsString,
@@ -11,10 +12,30 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
+import { E164 } from '@homeward/contracts';
 import type { PatientRow } from '../patients.rows';
 
-export class PatientCreateDto {
+const PHONE_MESSAGE = 'phone must be an E.164 number: + then country code and number, digits only';
+
+/** How to reach a patient: a field left out keeps its value, null clears it. */
+export class PatientContactDto {
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+447700900123', description: 'E.164' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @Matches(E164, { message: PHONE_MESSAGE })
+  phone?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'maria@example.org', maxLength: 254 })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsEmail()
+  @MaxLength(254)
+  email?: string | null;
+}
+
+export class PatientCreateDto extends PatientContactDto {
   @ApiProperty({ example: 'Maria' })
   @IsString()
   @MinLength(1)
@@ -48,6 +69,10 @@ export class PatientResponseDto {
   @ApiProperty() birthDate!: string;
   @ApiProperty({ type: String, nullable: true, description: 'IANA time zone; null: UTC' })
   timeZone!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'E.164' })
+  phone!: string | null;
+  @ApiProperty({ type: String, nullable: true })
+  email!: string | null;
   @ApiProperty() createdAt!: string;
 }
 
@@ -62,6 +87,8 @@ export function mapPatient(row: PatientRow): PatientResponseDto {
     familyName: row.familyName,
     birthDate: row.birthDate,
     timeZone: row.timeZone,
+    phone: row.phone,
+    email: row.email,
     createdAt: row.createdAt.toISOString(),
   };
 }

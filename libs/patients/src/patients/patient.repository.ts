@@ -4,7 +4,7 @@ import { Database, type Queryable } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 
 const COLUMNS = `id, organization_id AS "organizationId", given_name AS "givenName", family_name AS "familyName",
-  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", time_zone AS "timeZone", created_at AS "createdAt"`;
+  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", time_zone AS "timeZone", phone, email, created_at AS "createdAt"`;
 
 @Injectable()
 export class PatientRepository {
@@ -17,13 +17,15 @@ export class PatientRepository {
       familyName: string;
       birthDate: string;
       timeZone?: string | null;
+      phone?: string | null;
+      email?: string | null;
       createdBy: string | null;
     },
     q: Queryable = this.db,
   ): Promise<PatientRow> {
     const { rows } = await q.query<PatientRow>(
-      `INSERT INTO patients (organization_id, given_name, family_name, birth_date, created_by, time_zone)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+      `INSERT INTO patients (organization_id, given_name, family_name, birth_date, created_by, time_zone, phone, email)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
       [
         patient.organizationId,
         patient.givenName,
@@ -31,6 +33,34 @@ export class PatientRepository {
         patient.birthDate,
         patient.createdBy,
         patient.timeZone ?? null,
+        patient.phone ?? null,
+        patient.email ?? null,
+      ],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Sets the given contact fields of the patient in `scope` (a field left undefined keeps its
+   * value, null clears it); undefined when there is no such patient in scope.
+   */
+  async updateContactInScope(
+    scope: PatientScope,
+    id: string,
+    contact: { phone?: string | null; email?: string | null },
+    q: Queryable = this.db,
+  ): Promise<PatientRow | undefined> {
+    const { rows } = await q.query<PatientRow>(
+      `UPDATE patients
+       SET phone = CASE WHEN $3 THEN $4 ELSE phone END, email = CASE WHEN $5 THEN $6 ELSE email END
+       WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+      [
+        scope.organizationId,
+        id,
+        contact.phone !== undefined,
+        contact.phone ?? null,
+        contact.email !== undefined,
+        contact.email ?? null,
       ],
     );
     return rows[0];

@@ -15,7 +15,14 @@ export class PatientService {
 
   async create(
     principal: Principal,
-    input: { givenName: string; familyName: string; birthDate: string; timeZone?: string },
+    input: {
+      givenName: string;
+      familyName: string;
+      birthDate: string;
+      timeZone?: string;
+      phone?: string | null;
+      email?: string | null;
+    },
   ): Promise<PatientRow> {
     // The patient and its audit row commit together: no record without its trail.
     return this.db.transaction(async (tx) => {
@@ -47,6 +54,36 @@ export class PatientService {
     });
     if (!patient) throw new ResourceNotFoundError('Patient', id);
     return patient;
+  }
+
+  /**
+   * Changes how to reach the patient (a field left out keeps its value, null clears it), with
+   * its audit row in the same transaction; 404 outside the caller's scope, audited as denied.
+   */
+  async updateContact(
+    principal: Principal,
+    id: string,
+    contact: { phone?: string | null; email?: string | null },
+  ): Promise<PatientRow> {
+    const scope = this.access.patientScope(principal);
+    const patient = await this.db.transaction(async (tx) => {
+      const updated = await this.patients.updateContactInScope(scope, id, contact, tx);
+      if (updated)
+        await this.audit.record(
+          principal,
+          'patient.contact.set',
+          { resourceType: 'patient', resourceId: id, patientId: id },
+          tx,
+        );
+      return updated;
+    });
+    if (patient) return patient;
+    await this.audit.record(principal, 'patient.contact.set', {
+      resourceType: 'patient',
+      resourceId: id,
+      outcome: 'denied',
+    });
+    throw new ResourceNotFoundError('Patient', id);
   }
 
   async list(principal: Principal, page: { limit: number; offset: number }): Promise<PatientRow[]> {

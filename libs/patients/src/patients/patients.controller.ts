@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -11,6 +11,7 @@ import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
 import { PatientService } from './patient.service';
 import {
   PageQueryDto,
+  PatientContactDto,
   PatientCreateDto,
   PatientListDto,
   PatientResponseDto,
@@ -49,5 +50,17 @@ export class PatientsController {
     @PatientId() patientId: string,
   ): Promise<PatientResponseDto> {
     return mapPatient(await this.patients.get(principal, patientId));
+  }
+
+  @Patch(':patientId')
+  @Roles('admin', 'coordinator', 'clinician')
+  @ApiOkResponse({ type: PatientResponseDto, description: 'The patient with its new contact details' })
+  @ApiNotFoundResponse({ description: 'No such patient in your organisation' })
+  async updateContact(
+    @CurrentPrincipal() principal: Principal,
+    @PatientId() patientId: string,
+    @Body() body: PatientContactDto,
+  ): Promise<PatientResponseDto> {
+    return mapPatient(await this.patients.updateContact(principal, patientId, body));
   }
 }

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -38,6 +38,48 @@ export const consoleSecurityHeaders = helmet({
   frameguard: { action: 'deny' },
 });
 
+/** The encodings the console's build writes beside each asset, the smallest first. */
+const ENCODINGS = [
+  { name: 'br', suffix: '.br' },
+  { name: 'gzip', suffix: '.gz' },
+] as const;
+
+/** Whether an Accept-Encoding header (RFC 9110 §12.5.3) accepts `encoding` (q=0 refuses it). */
+export function acceptsEncoding(header: string | undefined, encoding: string): boolean {
+  return (header ?? '').split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (name.trim() !== encoding && name.trim() !== '*') return false;
+    const q = params.map((param) => param.trim()).find((param) => param.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+/**
+ * Sends an asset's precompressed twin (`name.br`, `name.gz`, written by the console's build) when
+ * the browser accepts it, with the original's content type; `Vary: Accept-Encoding` on every
+ * answer for such an asset so shared caches keep the variants apart. Source maps are never served.
+ */
+function precompressedAssets(assetsDir: string) {
+  const files = new Set(existsSync(assetsDir) ? readdirSync(assetsDir) : []);
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const name = req.path.slice(1);
+    if (name.endsWith('.map')) return res.status(404).type('text').send('Not found');
+    if (!files.has(name)) return next();
+    const accept = req.headers['accept-encoding'];
+    const variants = ENCODINGS.filter((encoding) => files.has(name + encoding.suffix));
+    if (variants.length === 0) return next();
+    res.setHeader('Vary', 'Accept-Encoding');
+    const chosen = variants.find((encoding) => acceptsEncoding(accept, encoding.name));
+    if (!chosen) return next();
+    res.setHeader('Content-Encoding', chosen.name);
+    res.type(extname(name));
+    res.sendFile(join(assetsDir, name + chosen.suffix), { maxAge: '365d', immutable: true }, (error) => {
+      if (error) next(error);
+    });
+  };
+}
+
 /**
  * Serves the built console at `/`: hashed files under /assets/ cached for a year as immutable,
  * index.html never cached (a new build reaches browsers at once), and every other GET outside
@@ -55,6 +97,7 @@ export function serveConsole(
     return;
   }
   const indexHtml = readFileSync(indexPath);
+  app.use('/assets', precompressedAssets(join(root, 'assets')));
   app.useStaticAssets(join(root, 'assets'), {
     prefix: '/assets/',
     immutable: true,
