@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Every test: types, lint, build, then unit, end-to-end and browser suites (the latter need
-# PostgreSQL, Redis, the mosquitto binary and Debian's chromium on this machine; see README "Tests").
+# Every test: types, lint, build, then unit, integration, end-to-end and browser suites.
+# scripts/test-services.js finds or starts PostgreSQL and Redis (throwaway ones when none answers),
+# installs mosquitto and Chromium when missing, and stops and removes all the run started at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent build
-npx jest --runInBand "$@"
+exec node scripts/test-services.js -- npx jest --runInBand "$@"

@@ -107,6 +107,15 @@ function initialiseDynamicSecurity(dir: string, account: MqttAccount): void {
 }
 
 /**
+ * Brokers still running when the test process exits (a suite that failed before its afterAll
+ * stopped them, or jest quitting): killed then, so none outlives the run.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
  * A real Mosquitto of the suite's own, on a free port, with the queue and size limits of
  * docker/mosquitto/conf.d (the machine's default config would drop messages under load).
  * Anonymous unless `options.dynamicSecurity` is given.
@@ -140,6 +149,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
   const launch = async () => {
     child = spawn(binary, ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
     const started = child;
+    running.add(started);
+    started.once('exit', () => running.delete(started));
     // The last of its log (dynsec.conf logs to stdout), for the error when it does not start.
     let stderr = '';
     const keep = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000));
@@ -168,7 +179,13 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
     child.kill(signal);
     await exited;
   };
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    await halt('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
     port,

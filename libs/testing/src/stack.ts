@@ -43,12 +43,26 @@ export class TestStack {
       options.broker === 'dynamic-security'
         ? { username: 'homeward-service', password: randomBytes(18).toString('base64url') }
         : undefined;
-    const [database, broker, port] = await Promise.all([
+    // Settled, not raced: when one store fails (PostgreSQL unreachable, say) the others are
+    // stopped before the suite ends, or a broker outlives jest and its probe client runs on after
+    // the test environment is torn down.
+    const [database, broker, port] = await Promise.allSettled([
       createTestDatabase(),
       startMosquitto({ dynamicSecurity }),
       freePort(),
     ]);
-    const stack = new TestStack(database, broker, port, options.env ?? {}, options.appEnv ?? {});
+    if (database.status === 'rejected' || broker.status === 'rejected' || port.status === 'rejected') {
+      if (database.status === 'fulfilled') await database.value.drop();
+      if (broker.status === 'fulfilled') await broker.value.stop();
+      throw [database, broker, port].find((result) => result.status === 'rejected')?.reason;
+    }
+    const stack = new TestStack(
+      database.value,
+      broker.value,
+      port.value,
+      options.env ?? {},
+      options.appEnv ?? {},
+    );
     await Promise.all(options.apps.map((name) => stack.startApp(name)));
     return stack;
   }
