@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, hashPassword, type Principal } from '@homeward/identity';
 import { ProtocolService, type ProtocolKey } from '@homeward/alerting';
 import { DeviceService, PatientService } from '@homeward/patients';
+import { demoHistory, type DemoBaseline } from './demo-history';
+import { DemoHistoryRepository } from './demo-history.repository';
 
 type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
 
@@ -22,6 +25,8 @@ const DEMO_PATIENTS: ReadonlyArray<{
   birthDate: string;
   /** Their homes span the US time zones, so the console shows patients' local times. */
   timeZone: string;
+  /** Their history and the simulator's live readings both start from it. */
+  baseline: DemoBaseline;
   protocols?: ProtocolKey[];
 }> = [
   {
@@ -30,6 +35,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Alvarez',
     birthDate: '1948-03-14',
     timeZone: 'America/New_York',
+    baseline: { systolic: 142, diastolic: 88, heartRate: 74, weightKg: 68.4, spo2: 97 },
   },
   {
     demoKey: 'james-okafor',
@@ -37,14 +43,17 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Okafor',
     birthDate: '1955-09-02',
     timeZone: 'America/Chicago',
+    baseline: { systolic: 128, diastolic: 80, heartRate: 68, weightKg: 84.2, spo2: 97 },
   },
-  // Heart failure: the simulator's `heart-failure-weight-gain` scenario weighs her (the third patient).
+  // Heart failure: the simulator's `heart-failure-weight-gain` scenario weighs her (the third
+  // patient); her history stays at her dry weight (the baseline), so the live gain shows as one.
   {
     demoKey: 'ruth-lindqvist',
     givenName: 'Ruth',
     familyName: 'Lindqvist',
     birthDate: '1940-12-21',
     timeZone: 'America/Chicago',
+    baseline: { systolic: 118, diastolic: 70, heartRate: 78, weightKg: 71.2, spo2: 96.5 },
     protocols: ['heart_failure'],
   },
   {
@@ -53,6 +62,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Chen',
     birthDate: '1962-06-30',
     timeZone: 'America/Los_Angeles',
+    baseline: { systolic: 124, diastolic: 78, heartRate: 70, weightKg: 77.5, spo2: 97.5 },
   },
   {
     demoKey: 'samuel-brooks',
@@ -60,6 +70,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Brooks',
     birthDate: '1951-01-17',
     timeZone: 'America/Denver',
+    baseline: { systolic: 136, diastolic: 84, heartRate: 72, weightKg: 92.1, spo2: 96 },
   },
   {
     demoKey: 'aisha-rahman',
@@ -67,6 +78,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Rahman',
     birthDate: '1958-11-05',
     timeZone: 'America/New_York',
+    baseline: { systolic: 122, diastolic: 76, heartRate: 66, weightKg: 63.3, spo2: 98 },
   },
 ];
 const DEMO_DEVICE_KINDS: DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter'];
@@ -77,6 +89,8 @@ export interface DemoDevice {
   kind: DeviceKind;
   patientId: string;
   label: string;
+  /** For the simulator (devices file): live readings continue the seeded history. */
+  baseline?: DemoBaseline;
 }
 
 /** Creates the demo organisation, its users and (optionally) its patients and their devices. */
@@ -88,6 +102,7 @@ export class DemoSeedService {
     private readonly patients: PatientService,
     private readonly deviceService: DeviceService,
     private readonly protocols: ProtocolService,
+    private readonly history: DemoHistoryRepository,
   ) {}
 
   async seedUsers(password: string): Promise<Principal> {
@@ -115,27 +130,48 @@ export class DemoSeedService {
   ): Promise<DemoDevice[]> {
     const devices: DemoDevice[] = [];
     for (const template of DEMO_PATIENTS.slice(0, count)) {
-      const { protocols, ...identity } = template;
+      const { protocols, baseline, ...identity } = template;
       const patient = await this.patients.ensureDemoPatient(coordinator, identity);
       if (protocols) await this.protocols.setForPatient(coordinator, patient.id, protocols);
       const label = `${patient.givenName} ${patient.familyName}`;
       const active = (await this.deviceService.listForPatient(coordinator, patient.id)).filter(
         (device) => !device.revokedAt,
       );
+      const own: DemoDevice[] = [];
       for (const kind of DEMO_DEVICE_KINDS) {
         const kept = await this.reusable(previous, active, patient.id, kind);
         if (kept) {
-          devices.push({ ...kept, label });
+          own.push({ ...kept, label, baseline });
           continue;
         }
         const { device, secret } = await this.deviceService.register(coordinator, patient.id, {
           kind,
           label: `Demo ${kind}`,
         });
-        devices.push({ id: device.id, secret, kind, patientId: patient.id, label });
+        own.push({ id: device.id, secret, kind, patientId: patient.id, label, baseline });
       }
+      await this.seedHistory(patient.id, template, own);
+      devices.push(...own);
     }
     return devices;
+  }
+
+  /** 30 days of past readings, once per patient: a restart finds them and adds nothing. */
+  private async seedHistory(
+    patientId: string,
+    template: { demoKey: string; baseline: DemoBaseline; timeZone: string },
+    devices: readonly DemoDevice[],
+  ): Promise<void> {
+    if (await this.history.hasHistory(patientId)) return;
+    const readings = demoHistory({
+      seed: template.demoKey,
+      baseline: template.baseline,
+      timeZone: template.timeZone,
+      devices: new Map(devices.map((device) => [device.kind, device.id])),
+      // Stops short of now, so the first live reading is the newest.
+      now: new Date(Date.now() - 60_000),
+    });
+    await this.history.insert(randomUUID(), patientId, readings);
   }
 
   private async reusable(
