@@ -16,7 +16,14 @@ export type ScenarioEffect =
    * Add a recurring episode that follows the wall clock (see `episodeOffset`): bounded by
    * `rise`, and continuous across a restart of the simulator.
    */
-  | { kind: 'episode'; type: VitalType; rise: number; periodMinutes: number; riseFraction: number };
+  | {
+      kind: 'episode';
+      type: VitalType;
+      base: number;
+      rise: number;
+      periodMinutes: number;
+      riseFraction: number;
+    };
 
 export interface ScenarioDefinition {
   description: string;
@@ -58,9 +65,11 @@ export const SCENARIOS = {
   },
   'heart-failure-weight-gain': {
     description:
-      "The third patient's scale follows a fluid-retention episode every 20 minutes, in compressed time: up to 3 kg above their usual weight over 12 minutes, then back over 8. The heart_failure protocol raises a weight-gain alert once a rise passes 0.9 kg within 24 h (the demo puts that patient on it).",
+      "The third patient's scale reads 1.2 kg above their usual (dry) weight, plus a fluid-retention episode every 20 minutes in compressed time: 2 kg more over 12 minutes, then back over 8. Against a history at dry weight, the heart_failure protocol raises a weight-gain alert at the first weighing (the demo puts that patient on it).",
     target: { patient: 2, measures: 'body_weight' },
-    effects: [{ kind: 'episode', type: 'body_weight', rise: 3, periodMinutes: 20, riseFraction: 0.6 }],
+    effects: [
+      { kind: 'episode', type: 'body_weight', base: 1.2, rise: 2, periodMinutes: 20, riseFraction: 0.6 },
+    ],
   },
 } satisfies Record<string, ScenarioDefinition>;
 
@@ -109,14 +118,15 @@ export function assignScenarios(
 }
 
 /**
- * How far an `episode` effect lifts its value at `at`: 0 at the start of each cycle, a smooth
- * (half-cosine) rise to `rise` over the first `riseFraction` of the cycle, then a smooth fall back
- * to 0. Cycles count from the Unix epoch, not from the simulator's start or a reading counter,
- * so the value is bounded by [0, rise] and a restarted simulator carries on where it was.
+ * How far an `episode` effect lifts its value at `at`: `base` at the start of each cycle, a
+ * smooth (half-cosine) rise by `rise` over the first `riseFraction` of the cycle, then a smooth
+ * fall back to `base`. Cycles count from the Unix epoch, not from the simulator's start or a
+ * reading counter, so the value is bounded by [base, base + rise] and a restarted simulator
+ * carries on where it was.
  */
 export function episodeOffset(
   at: Date,
-  episode: { rise: number; periodMinutes: number; riseFraction: number },
+  episode: { base: number; rise: number; periodMinutes: number; riseFraction: number },
 ): number {
   const periodMs = episode.periodMinutes * 60_000;
   const phase = (((at.getTime() % periodMs) + periodMs) % periodMs) / periodMs;
@@ -124,7 +134,7 @@ export function episodeOffset(
     phase < episode.riseFraction
       ? phase / episode.riseFraction
       : 1 + (phase - episode.riseFraction) / (1 - episode.riseFraction);
-  return (episode.rise * (1 - Math.cos(Math.PI * progress))) / 2;
+  return episode.base + (episode.rise * (1 - Math.cos(Math.PI * progress))) / 2;
 }
 
 /**

@@ -97,6 +97,10 @@ describe('the demo for a coordinator who signs in late', () => {
     expect(text).toContain('Critical');
     expect(text).toContain('Systolic 186 mmHg ≥ 180');
     expect(text).not.toContain('Awaiting re-measurement');
+    // Ruth Lindqvist's weight, 1.2 kg or more above her dry-weight history, is a heart-failure warning.
+    const ruth = session.page.locator('tbody tr', { hasText: 'Ruth Lindqvist' });
+    await waitVisible(ruth);
+    expect(await ruth.innerText()).toContain('Warning');
     await saveScreenshot(session.page, 'demo-late-sign-in');
     const { rows } = await database.pool.query<{ status: string }>(
       'SELECT status FROM alerts WHERE id = $1',

@@ -58,4 +58,12 @@ export class DemoHistoryRepository {
       ],
     );
   }
+
+  /** Dates the patient's protocols back to `since` (never forward). */
+  async backdateProtocols(patientId: string, since: Date): Promise<void> {
+    await this.db.query('UPDATE patient_protocols SET set_at = $2 WHERE patient_id = $1 AND set_at > $2', [
+      patientId,
+      since,
+    ]);
+  }
 }

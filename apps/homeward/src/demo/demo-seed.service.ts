@@ -4,10 +4,12 @@ import type { DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, hashPassword, type Principal } from '@homeward/identity';
 import { ProtocolService, type ProtocolKey } from '@homeward/alerting';
 import { DeviceService, PatientService } from '@homeward/patients';
-import { demoHistory, type DemoBaseline } from './demo-history';
+import { HISTORY_DAYS, demoHistory, type DemoBaseline } from './demo-history';
 import { DemoHistoryRepository } from './demo-history.repository';
 
 type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEMO_ORGANIZATION = { slug: 'demo', name: 'Demo Community Care' };
 export const DEMO_USERS: ReadonlyArray<{ email: string; displayName: string; role: UserRole }> = [
@@ -28,6 +30,8 @@ const DEMO_PATIENTS: ReadonlyArray<{
   /** Their history and the simulator's live readings both start from it. */
   baseline: DemoBaseline;
   protocols?: ProtocolKey[];
+  /** Their history ends this many days ago and nothing simulates them. */
+  stoppedDaysAgo?: number;
 }> = [
   {
     demoKey: 'maria-alvarez',
@@ -62,7 +66,11 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Chen',
     birthDate: '1962-06-30',
     timeZone: 'America/Los_Angeles',
-    baseline: { systolic: 124, diastolic: 78, heartRate: 70, weightKg: 77.5, spo2: 97.5 },
+    baseline: { systolic: 124, diastolic: 78, heartRate: 70, weightKg: 77.5, spo2: 95 },
+    // COPD, and his readings stopped three days ago: the protocol's 48-hour missed-SpO2 rule
+    // raises a missed-reading alert (the simulator leaves his devices silent).
+    protocols: ['copd'],
+    stoppedDaysAgo: 3,
   },
   {
     demoKey: 'samuel-brooks',
@@ -91,6 +99,8 @@ export interface DemoDevice {
   label: string;
   /** For the simulator (devices file): live readings continue the seeded history. */
   baseline?: DemoBaseline;
+  /** False for a patient whose readings stopped: the simulator leaves the device silent. */
+  live?: boolean;
 }
 
 /** Creates the demo organisation, its users and (optionally) its patients and their devices. */
@@ -130,7 +140,8 @@ export class DemoSeedService {
   ): Promise<DemoDevice[]> {
     const devices: DemoDevice[] = [];
     for (const template of DEMO_PATIENTS.slice(0, count)) {
-      const { protocols, baseline, ...identity } = template;
+      const { protocols, baseline, stoppedDaysAgo, ...identity } = template;
+      const live = stoppedDaysAgo === undefined;
       const patient = await this.patients.ensureDemoPatient(coordinator, identity);
       if (protocols) await this.protocols.setForPatient(coordinator, patient.id, protocols);
       const label = `${patient.givenName} ${patient.familyName}`;
@@ -141,14 +152,14 @@ export class DemoSeedService {
       for (const kind of DEMO_DEVICE_KINDS) {
         const kept = await this.reusable(previous, active, patient.id, kind);
         if (kept) {
-          own.push({ ...kept, label, baseline });
+          own.push({ ...kept, label, baseline, live });
           continue;
         }
         const { device, secret } = await this.deviceService.register(coordinator, patient.id, {
           kind,
           label: `Demo ${kind}`,
         });
-        own.push({ id: device.id, secret, kind, patientId: patient.id, label, baseline });
+        own.push({ id: device.id, secret, kind, patientId: patient.id, label, baseline, live });
       }
       await this.seedHistory(patient.id, template, own);
       devices.push(...own);
@@ -156,22 +167,28 @@ export class DemoSeedService {
     return devices;
   }
 
-  /** 30 days of past readings, once per patient: a restart finds them and adds nothing. */
+  /**
+   * 30 days of past readings, once per patient: a restart finds them and adds nothing. The
+   * patient's protocols count from the start of that history, as if set then: a missed-reading
+   * gap is measured from the later of the last reading and the protocol's start.
+   */
   private async seedHistory(
     patientId: string,
-    template: { demoKey: string; baseline: DemoBaseline; timeZone: string },
+    template: { demoKey: string; baseline: DemoBaseline; timeZone: string; stoppedDaysAgo?: number },
     devices: readonly DemoDevice[],
   ): Promise<void> {
     if (await this.history.hasHistory(patientId)) return;
+    const now = new Date();
     const readings = demoHistory({
       seed: template.demoKey,
       baseline: template.baseline,
       timeZone: template.timeZone,
       devices: new Map(devices.map((device) => [device.kind, device.id])),
       // Stops short of now, so the first live reading is the newest.
-      now: new Date(Date.now() - 60_000),
+      now: new Date(now.getTime() - (template.stoppedDaysAgo ?? 0) * DAY_MS - 60_000),
     });
     await this.history.insert(randomUUID(), patientId, readings);
+    await this.history.backdateProtocols(patientId, new Date(now.getTime() - (HISTORY_DAYS + 1) * DAY_MS));
   }
 
   private async reusable(

@@ -86,12 +86,16 @@ export async function startDemo(
   );
   writeFileSync(devicesFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices }, null, 2), { mode: 0o600 });
 
+  // Patients whose readings stopped stay silent: the simulator gets the live devices only.
+  const live = devices.filter((device) => device.live !== false);
   const users = DEMO_USERS.map((user) => `    ${user.email.padEnd(34)} (${user.role})`).join('\n');
   const passwordSource = options.password
     ? 'from DEMO_PASSWORD'
     : `"${password}" (kept in ${join(options.stateDir, 'demo-password')})`;
   const publishing = options.simulate
-    ? `  ${devices.length} simulated devices for ${options.patients} patients publish to ${options.mqttUrl}\n`
+    ? `  ${live.length} simulated devices for ${new Set(live.map((d) => d.patientId)).size} patients publish to ${options.mqttUrl}` +
+      (live.length < devices.length ? ' (the others stopped measuring days ago)' : '') +
+      '\n'
     : `  No simulator (--no-simulator): ${devices.length} demo devices for ${options.patients} patients are registered; nothing publishes until a device does (${options.mqttUrl})\n`;
   process.stdout.write(
     `\nHomeward demo ready\n  Users, password ${passwordSource}:\n${users}\n${publishing}` +
@@ -101,12 +105,16 @@ export async function startDemo(
   );
   if (!options.simulate) return undefined;
   const simulator = resolve(__dirname, '..', '..', '..', '..', 'devices-simulator', 'src', 'main.js');
+  const simulatedFile = join(options.stateDir, 'demo-simulated-devices.json');
+  writeFileSync(simulatedFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices: live }, null, 2), {
+    mode: 0o600,
+  });
   const child = spawn(
     process.execPath,
     [
       simulator,
       '--devices-file',
-      devicesFile,
+      simulatedFile,
       '--scenario',
       'hypertensive-crisis,heart-failure-weight-gain',
       '--quiet',
