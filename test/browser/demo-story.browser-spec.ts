@@ -97,8 +97,11 @@ describe('the demo for a coordinator who signs in late', () => {
     expect(text).toContain('Critical');
     expect(text).toContain('Systolic 186 mmHg ≥ 180');
     expect(text).not.toContain('Awaiting re-measurement');
-    // Ruth Lindqvist's weight, 1.2 kg or more above her dry-weight history, is a heart-failure warning.
-    const ruth = session.page.locator('tbody tr', { hasText: 'Ruth Lindqvist' });
+    // Ruth Lindqvist's weight, 1.2 kg or more above her dry-weight history, is a heart-failure warning
+    // (and, while 2 kg or more above her recorded dry weight, a second one).
+    const ruth = session.page
+      .locator('tbody tr', { hasText: 'Ruth Lindqvist' })
+      .filter({ hasText: 'weight up 2 lb or more in 24 h' });
     await waitVisible(ruth);
     expect(await ruth.innerText()).toContain('Warning');
     await saveScreenshot(session.page, 'demo-late-sign-in');

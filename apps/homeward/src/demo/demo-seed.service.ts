@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, hashPassword, type Principal } from '@homeward/identity';
-import { ProtocolService, type ProtocolKey } from '@homeward/alerting';
+import { PatientBaselineService, ProtocolService, type ProtocolKey } from '@homeward/alerting';
 import { DeviceService, PatientService } from '@homeward/patients';
 import { HISTORY_DAYS, demoHistory, type DemoBaseline } from './demo-history';
 import { DemoHistoryRepository } from './demo-history.repository';
@@ -113,7 +113,11 @@ export class DemoSeedService {
     private readonly deviceService: DeviceService,
     private readonly protocols: ProtocolService,
     private readonly history: DemoHistoryRepository,
+    private readonly baselines: PatientBaselineService,
   ) {}
+
+  /** The demo clinician, who sets the heart-failure patient's dry weight (a clinical decision). */
+  private clinicianId: string | undefined;
 
   async seedUsers(password: string): Promise<Principal> {
     const organization = await this.organizations.ensure(DEMO_ORGANIZATION.slug, DEMO_ORGANIZATION.name);
@@ -123,6 +127,7 @@ export class DemoSeedService {
       const row = await this.users.upsert({ ...user, organizationId: organization.id, passwordHash });
       if (user.role === 'coordinator')
         coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
+      if (user.role === 'clinician') this.clinicianId = row.id;
     }
     return coordinator!;
   }
@@ -161,7 +166,7 @@ export class DemoSeedService {
         });
         own.push({ id: device.id, secret, kind, patientId: patient.id, label, baseline, live });
       }
-      await this.seedHistory(patient.id, template, own);
+      await this.seedHistory(coordinator, patient.id, template, own);
       devices.push(...own);
     }
     return devices;
@@ -173,8 +178,15 @@ export class DemoSeedService {
    * gap is measured from the later of the last reading and the protocol's start.
    */
   private async seedHistory(
+    coordinator: Principal,
     patientId: string,
-    template: { demoKey: string; baseline: DemoBaseline; timeZone: string; stoppedDaysAgo?: number },
+    template: {
+      demoKey: string;
+      baseline: DemoBaseline;
+      timeZone: string;
+      stoppedDaysAgo?: number;
+      protocols?: ProtocolKey[];
+    },
     devices: readonly DemoDevice[],
   ): Promise<void> {
     if (await this.history.hasHistory(patientId)) return;
@@ -189,6 +201,13 @@ export class DemoSeedService {
     });
     await this.history.insert(randomUUID(), patientId, readings);
     await this.history.backdateProtocols(patientId, new Date(now.getTime() - (HISTORY_DAYS + 1) * DAY_MS));
+    // Heart failure: her history is at her dry weight, which her clinician has recorded.
+    if (template.protocols?.includes('heart_failure'))
+      await this.baselines.set(coordinator, patientId, {
+        dryWeightKg: template.baseline.weightKg,
+        setBy: this.clinicianId,
+        note: 'Demo: dry weight at discharge',
+      });
   }
 
   private async reusable(
