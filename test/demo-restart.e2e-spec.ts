@@ -20,6 +20,14 @@ interface DemoDevices {
   devices: Array<{ id: string; secret: string; kind: string; patientId: string }>;
 }
 
+interface HistoryCount {
+  demoKey: string;
+  readings: number;
+  days: number;
+  firstAt: Date;
+  alerts: number;
+}
+
 interface DeviceView {
   id: string;
   revokedAt: string | null;
@@ -44,6 +52,20 @@ describe('restarting the demo', () => {
   let ownPatientId: string;
   let ownDevice: { id: string; secret: string };
 
+  let historyBefore: HistoryCount[];
+  let historyAfter: HistoryCount[];
+  /** Per demo patient: readings, adherence days, the earliest reading and alerts. */
+  const historyOfDemoPatients = async () =>
+    (
+      await database.pool.query<HistoryCount>(
+        `SELECT p.demo_key AS "demoKey",
+                (SELECT count(*)::int FROM readings r WHERE r.patient_id = p.id) AS readings,
+                (SELECT count(*)::int FROM patient_reading_days d WHERE d.patient_id = p.id) AS days,
+                (SELECT min(measured_at) FROM readings r WHERE r.patient_id = p.id) AS "firstAt",
+                (SELECT count(*)::int FROM alerts a WHERE a.patient_id = p.id) AS alerts
+         FROM patients p WHERE p.demo_key IS NOT NULL ORDER BY p.demo_key`,
+      )
+    ).rows;
   const readDevices = () =>
     JSON.parse(readFileSync(join(stateDir, 'demo-devices.json'), 'utf8')) as DemoDevices;
   const api = () => new ApiClient(`http://127.0.0.1:${port}`);
@@ -84,9 +106,11 @@ describe('restarting the demo', () => {
     expect(device.status).toBe(201);
     ownDevice = device.body;
 
+    historyBefore = await historyOfDemoPatients();
     await app.stop();
     await app.start('Homeward demo ready', 60_000);
     secondRun = readDevices();
+    historyAfter = await historyOfDemoPatients();
   }, 150_000);
 
   afterAll(async () => {
@@ -127,6 +151,18 @@ describe('restarting the demo', () => {
     );
     client.end(true);
     await storedReading(ownDevice.id, 'own-after-restart');
+  });
+
+  it('seeds 30 days of readings per demo patient once, with adherence days and no alerts from the past', () => {
+    expect(historyBefore.map((patient) => patient.demoKey)).toEqual(['james-okafor', 'maria-alvarez']);
+    for (const patient of historyBefore) {
+      // A weighing, two blood pressures with pulse and an SpO2 a day, a few skipped.
+      expect(patient.readings).toBeGreaterThan(150);
+      expect(patient.days).toBeGreaterThanOrEqual(25);
+      expect(Date.now() - patient.firstAt.getTime()).toBeGreaterThan(29 * 24 * 3_600_000);
+      expect(patient.alerts).toBe(0);
+    }
+    expect(historyAfter).toEqual(historyBefore);
   });
 
   it('keeps the demo patients’ devices and their secrets', async () => {

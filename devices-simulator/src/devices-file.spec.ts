@@ -27,6 +27,11 @@ describe('parseDevicesFile', () => {
     ]);
   });
 
+  it("reads a patient's baseline", () => {
+    const file = parseDevicesFile({ devices: [{ ...device, baseline: { systolic: 150, weightKg: 72.4 } }] });
+    expect(file.devices[0]?.baseline).toEqual({ systolic: 150, weightKg: 72.4 });
+  });
+
   it.each([
     ['not an object', [], /JSON object/],
     ['no devices', { devices: [] }, /non-empty array/],
@@ -36,6 +41,16 @@ describe('parseDevicesFile', () => {
     ['a topic wildcard in the id', { devices: [{ ...device, id: 'a/b' }] }, /must not contain/],
     ['a duplicate id', { devices: [device, device] }, /duplicate device id bp-1/],
     ['a non-MQTT broker URL', { mqttUrl: 'http://x', devices: [device] }, /mqttUrl/],
+    [
+      'an unknown baseline',
+      { devices: [{ ...device, baseline: { mood: 3 } }] },
+      /baseline.mood is not one of/,
+    ],
+    [
+      'a baseline that is not a number',
+      { devices: [{ ...device, baseline: { weightKg: '70' } }] },
+      /positive number/,
+    ],
   ])('rejects %s', (_name, json, message) => {
     expect(() => parseDevicesFile(json)).toThrow(DevicesFileError);
     expect(() => parseDevicesFile(json)).toThrow(message);

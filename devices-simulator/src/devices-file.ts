@@ -9,7 +9,15 @@ export interface DeviceConfig {
   label?: string;
   /** Broker for this device; falls back to the file's mqttUrl and is overridden by --mqtt-url. */
   mqttUrl?: string;
+  /**
+   * The patient's own baseline, in catalogue units, instead of the seeded one: a seed that also
+   * writes the patient's history (the demo) keeps the live readings continuous with it.
+   */
+  baseline?: PatientBaseline;
 }
+
+export const BASELINE_KEYS = ['systolic', 'diastolic', 'heartRate', 'weightKg', 'spo2'] as const;
+export type PatientBaseline = Partial<Record<(typeof BASELINE_KEYS)[number], number>>;
 
 export interface DevicesFile {
   mqttUrl?: string;
@@ -36,6 +44,22 @@ function optionalMqttUrl(value: unknown, where: string): string | undefined {
     throw new DevicesFileError(`${where}: mqttUrl must be an mqtt://, mqtts://, ws:// or wss:// URL`);
   }
   return value;
+}
+
+function optionalBaseline(value: unknown, where: string): PatientBaseline | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw new DevicesFileError(`${where}: baseline must be an object`);
+  const baseline: PatientBaseline = {};
+  for (const [key, number] of Object.entries(value)) {
+    if (!(BASELINE_KEYS as readonly string[]).includes(key)) {
+      throw new DevicesFileError(`${where}: baseline.${key} is not one of ${BASELINE_KEYS.join(', ')}`);
+    }
+    if (typeof number !== 'number' || !Number.isFinite(number) || number <= 0) {
+      throw new DevicesFileError(`${where}: baseline.${key} must be a positive number`);
+    }
+    baseline[key as keyof PatientBaseline] = number;
+  }
+  return baseline;
 }
 
 function requiredString(record: Record<string, unknown>, key: string, where: string): string {
@@ -79,6 +103,7 @@ export function parseDevicesFile(json: unknown): DevicesFile {
       patientId: requiredString(raw, 'patientId', where),
       label: raw.label,
       mqttUrl: optionalMqttUrl(raw.mqttUrl, where),
+      baseline: optionalBaseline(raw.baseline, where),
     };
   });
   return { mqttUrl, devices };

@@ -1,4 +1,5 @@
-import { assignConditions } from './fleet';
+import { createPatientProfile } from './patient-profile';
+import { assignConditions, patientProfileFor } from './fleet';
 
 describe('assignConditions', () => {
   it('gives patients the conditions in turn, in the order they first appear', () => {
@@ -10,5 +11,17 @@ describe('assignConditions', () => {
       ['p4', 'copd'],
     ]);
     expect(assignConditions(devices, []).size).toBe(0);
+  });
+});
+
+describe('patientProfileFor', () => {
+  it("takes the devices file's baseline over the seeded one, and the seeded one for the rest", () => {
+    const seeded = createPatientProfile('p1', 'spec');
+    const profile = patientProfileFor(
+      { patientId: 'p1', baseline: { systolic: 152, weightKg: 71.5 } },
+      'spec',
+    );
+    expect(profile).toEqual({ ...seeded, systolic: 152, weightKg: 71.5 });
+    expect(patientProfileFor({ patientId: 'p1' }, 'spec')).toEqual(seeded);
   });
 });

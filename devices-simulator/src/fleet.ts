@@ -45,6 +45,14 @@ export function assignConditions(
   return assigned;
 }
 
+/** The seeded profile of the device's patient, with the baseline the devices file gives, if any. */
+export function patientProfileFor(
+  device: Pick<ResolvedDevice, 'patientId' | 'baseline'>,
+  seed: string,
+): PatientProfile {
+  return { ...createPatientProfile(device.patientId, seed), ...device.baseline };
+}
+
 export function buildFleet(devices: readonly ResolvedDevice[], options: FleetOptions): SimulatedDevice[] {
   const profiles = new Map<string, PatientProfile>();
   const traits = new Map<string, ConditionTraits>();
@@ -54,7 +62,7 @@ export function buildFleet(devices: readonly ResolvedDevice[], options: FleetOpt
     options.logger.info('patient condition', { patientId, condition });
   }
   return devices.map((device) => {
-    const profile = profiles.get(device.patientId) ?? createPatientProfile(device.patientId, options.seed);
+    const profile = profiles.get(device.patientId) ?? patientProfileFor(device, options.seed);
     profiles.set(device.patientId, profile);
     return new SimulatedDevice({
       device,

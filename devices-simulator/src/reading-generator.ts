@@ -128,7 +128,7 @@ export class ReadingGenerator {
       ? this.conditionValues(at, this.options.condition)
       : this.normalValues(at);
     const daysSinceStart = Math.max(0, (at.getTime() - this.options.startedAt.getTime()) / DAY_MS);
-    applyScenarioEffects(values, this.effects, this.counter, daysSinceStart);
+    applyScenarioEffects(values, this.effects, this.counter, daysSinceStart, at);
 
     const readings: DeviceReadingV1[] = this.types.map((type) => {
       const { min, max } = VITALS[type].plausible;

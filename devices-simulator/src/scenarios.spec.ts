@@ -6,6 +6,7 @@ import {
   SCENARIO_NAMES,
   applyScenarioEffects,
   assignScenarios,
+  episodeOffset,
   type ScenarioEffect,
   type ScenarioName,
   type SimulatedDeviceRef,
@@ -140,18 +141,62 @@ describe('weight-gain', () => {
 });
 
 describe('heart-failure-weight-gain', () => {
-  it("adds 0.6 kg per reading from the third patient's second weighing: over 0.9 kg by the third", () => {
+  const MINUTE = 60_000;
+  const episode = { base: 1.2, rise: 2, periodMinutes: 20, riseFraction: 0.6 };
+  // A cycle starts on a multiple of 20 minutes since the epoch.
+  const cycleStart = new Date(Math.floor(START.getTime() / (20 * MINUTE)) * 20 * MINUTE);
+
+  function gainedAt(generators: { withGain: ReadingGenerator; without: ReadingGenerator }, at: Date): number {
+    return (
+      value(generators.withGain.next(at), 'body_weight') - value(generators.without.next(at), 'body_weight')
+    );
+  }
+
+  it("lands on the third patient's scale as 1.2 kg above usual plus a 2 kg episode every 20 minutes", () => {
     const { deviceId, effects } = effectsFor('heart-failure-weight-gain');
     expect(deviceId).toBe('p3-scale');
+    expect(effects).toEqual([{ kind: 'episode', type: 'body_weight', ...episode }]);
+  });
+
+  it('stays within 1.2 and 3.2 kg above the usual weight for a whole day of 15-second weighings', () => {
+    const offsets = Array.from({ length: (24 * 60 * 60) / 15 }, (_, i) =>
+      episodeOffset(new Date(START.getTime() + i * 15_000), episode),
+    );
+    // Always more than the 24-hour rule's 0.9 kg above a history at dry weight.
+    expect(Math.min(...offsets)).toBeGreaterThanOrEqual(1.2);
+    expect(Math.min(...offsets)).toBeLessThan(1.21);
+    expect(Math.max(...offsets)).toBeLessThanOrEqual(3.2);
+    expect(Math.max(...offsets)).toBeGreaterThan(3.19);
+  });
+
+  it('moves less than 0.2 kg between weighings 15 s apart, across the end of a cycle too', () => {
+    for (let ms = -2 * MINUTE; ms < 22 * MINUTE; ms += 15_000) {
+      const before = episodeOffset(new Date(cycleStart.getTime() + ms), episode);
+      const after = episodeOffset(new Date(cycleStart.getTime() + ms + 15_000), episode);
+      expect(Math.abs(after - before)).toBeLessThan(0.2);
+    }
+  });
+
+  it('rises by 2 kg from the start of a cycle to its peak 12 minutes in', () => {
+    expect(episodeOffset(cycleStart, episode)).toBeCloseTo(1.2, 6);
+    expect(episodeOffset(new Date(cycleStart.getTime() + 12 * MINUTE), episode)).toBeCloseTo(3.2, 6);
+  });
+
+  it('carries on where it was after a restart: a new generator gives the same gain at the same time', () => {
+    const { effects } = effectsFor('heart-failure-weight-gain');
     const device = DEVICES[7];
-    const withGain = generatorFor(device, effects);
-    const without = generatorFor(device, []);
-    const gained = [0, 1, 2, 3].map((i) => {
-      const at = new Date(START.getTime() + i * 15_000);
-      return value(withGain.next(at), 'body_weight') - value(without.next(at), 'body_weight');
-    });
+    const first = { withGain: generatorFor(device, effects), without: generatorFor(device, []) };
+    const restarted = { withGain: generatorFor(device, effects), without: generatorFor(device, []) };
+    // The first run weighs every 15 s for nine minutes; the restarted one starts at minute 9.
+    let last = 0;
+    for (let i = 0; i < 36; i += 1) last = gainedAt(first, new Date(cycleStart.getTime() + i * 15_000));
+    const atRestart = new Date(cycleStart.getTime() + 36 * 15_000);
+    const continued = gainedAt(first, atRestart);
+    const afterRestart = gainedAt(restarted, atRestart);
     // Both round to the scale's 0.1, so allow one step of rounding.
-    [0, 0.6, 1.2, 1.8].forEach((expected, i) => expect(Math.abs(gained[i] - expected)).toBeLessThan(0.11));
+    expect(Math.abs(afterRestart - continued)).toBeLessThan(0.11);
+    expect(afterRestart).toBeGreaterThan(last - 0.11);
+    expect(afterRestart).toBeLessThanOrEqual(3.3);
   });
 });
 
@@ -177,7 +222,7 @@ describe('assignScenarios', () => {
 describe('applyScenarioEffects', () => {
   it('never adds a reading type the device does not measure', () => {
     const values = new Map<VitalType, number>([['body_weight', 80]]);
-    applyScenarioEffects(values, SCENARIOS['hypertensive-crisis'].effects, 2, 0);
+    applyScenarioEffects(values, SCENARIOS['hypertensive-crisis'].effects, 2, 0, START);
     expect([...values.keys()]).toEqual(['body_weight']);
   });
 });

@@ -12,8 +12,18 @@ export type ScenarioEffect =
   | { kind: 'ramp'; type: VitalType; from: number; over: number; target: number }
   /** Add `perDay` × days since the simulator started. */
   | { kind: 'trend'; type: VitalType; perDay: number }
-  /** Add `perReading` × readings since `from` (time compressed: days of change within minutes). */
-  | { kind: 'step'; type: VitalType; from: number; perReading: number };
+  /**
+   * Add a recurring episode that follows the wall clock (see `episodeOffset`): bounded by
+   * `rise`, and continuous across a restart of the simulator.
+   */
+  | {
+      kind: 'episode';
+      type: VitalType;
+      base: number;
+      rise: number;
+      periodMinutes: number;
+      riseFraction: number;
+    };
 
 export interface ScenarioDefinition {
   description: string;
@@ -55,9 +65,11 @@ export const SCENARIOS = {
   },
   'heart-failure-weight-gain': {
     description:
-      "The third patient's scale gains 0.6 kg per reading from its second, in compressed time: more than 0.9 kg within 24 h by the third reading, so the heart_failure protocol raises a weight-gain alert within a minute (the demo puts that patient on it).",
+      "The third patient's scale reads 1.2 kg above their usual (dry) weight, plus a fluid-retention episode every 20 minutes in compressed time: 2 kg more over 12 minutes, then back over 8. Against a history at dry weight, the heart_failure protocol raises a weight-gain alert at the first weighing (the demo puts that patient on it).",
     target: { patient: 2, measures: 'body_weight' },
-    effects: [{ kind: 'step', type: 'body_weight', from: 2, perReading: 0.6 }],
+    effects: [
+      { kind: 'episode', type: 'body_weight', base: 1.2, rise: 2, periodMinutes: 20, riseFraction: 0.6 },
+    ],
   },
 } satisfies Record<string, ScenarioDefinition>;
 
@@ -106,6 +118,26 @@ export function assignScenarios(
 }
 
 /**
+ * How far an `episode` effect lifts its value at `at`: `base` at the start of each cycle, a
+ * smooth (half-cosine) rise by `rise` over the first `riseFraction` of the cycle, then a smooth
+ * fall back to `base`. Cycles count from the Unix epoch, not from the simulator's start or a
+ * reading counter, so the value is bounded by [base, base + rise] and a restarted simulator
+ * carries on where it was.
+ */
+export function episodeOffset(
+  at: Date,
+  episode: { base: number; rise: number; periodMinutes: number; riseFraction: number },
+): number {
+  const periodMs = episode.periodMinutes * 60_000;
+  const phase = (((at.getTime() % periodMs) + periodMs) % periodMs) / periodMs;
+  const progress =
+    phase < episode.riseFraction
+      ? phase / episode.riseFraction
+      : 1 + (phase - episode.riseFraction) / (1 - episode.riseFraction);
+  return episode.base + (episode.rise * (1 - Math.cos(Math.PI * progress))) / 2;
+}
+
+/**
  * Applies scenario effects to one reading's values (catalogue units), in place.
  * Only types already present are touched: effects never add a reading the device cannot take.
  */
@@ -114,6 +146,7 @@ export function applyScenarioEffects(
   effects: readonly ScenarioEffect[],
   readingNumber: number,
   daysSinceStart: number,
+  at: Date,
 ): void {
   for (const effect of effects) {
     switch (effect.kind) {
@@ -131,10 +164,10 @@ export function applyScenarioEffects(
         values.set(effect.type, current + (effect.target - current) * progress);
         break;
       }
-      case 'step': {
+      case 'episode': {
         const current = values.get(effect.type);
-        if (current === undefined || readingNumber < effect.from) break;
-        values.set(effect.type, current + effect.perReading * (readingNumber - effect.from + 1));
+        if (current === undefined) break;
+        values.set(effect.type, current + episodeOffset(at, effect));
         break;
       }
       case 'trend': {

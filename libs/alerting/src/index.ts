@@ -1,6 +1,7 @@
 export * from './alerts/alert.service';
 export * from './alerts/alerts.gateway';
 export * from './protocols/protocol.service';
+export { PatientBaselineService } from './baselines/patient-baseline.service';
 export * from './rules';
 export * from './alerting.module';
 export * from './alerting-http.module';

@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, hashPassword, type Principal } from '@homeward/identity';
-import { ProtocolService, type ProtocolKey } from '@homeward/alerting';
+import { PatientBaselineService, ProtocolService, type ProtocolKey } from '@homeward/alerting';
 import { DeviceService, PatientService } from '@homeward/patients';
+import { HISTORY_DAYS, demoHistory, type DemoBaseline } from './demo-history';
+import { DemoHistoryRepository } from './demo-history.repository';
 
 type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEMO_ORGANIZATION = { slug: 'demo', name: 'Demo Community Care' };
 export const DEMO_USERS: ReadonlyArray<{ email: string; displayName: string; role: UserRole }> = [
@@ -22,7 +27,11 @@ const DEMO_PATIENTS: ReadonlyArray<{
   birthDate: string;
   /** Their homes span the US time zones, so the console shows patients' local times. */
   timeZone: string;
+  /** Their history and the simulator's live readings both start from it. */
+  baseline: DemoBaseline;
   protocols?: ProtocolKey[];
+  /** Their history ends this many days ago and nothing simulates them. */
+  stoppedDaysAgo?: number;
 }> = [
   {
     demoKey: 'maria-alvarez',
@@ -30,6 +39,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Alvarez',
     birthDate: '1948-03-14',
     timeZone: 'America/New_York',
+    baseline: { systolic: 142, diastolic: 88, heartRate: 74, weightKg: 68.4, spo2: 97 },
   },
   {
     demoKey: 'james-okafor',
@@ -37,14 +47,17 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Okafor',
     birthDate: '1955-09-02',
     timeZone: 'America/Chicago',
+    baseline: { systolic: 128, diastolic: 80, heartRate: 68, weightKg: 84.2, spo2: 97 },
   },
-  // Heart failure: the simulator's `heart-failure-weight-gain` scenario weighs her (the third patient).
+  // Heart failure: the simulator's `heart-failure-weight-gain` scenario weighs her (the third
+  // patient); her history stays at her dry weight (the baseline), so the live gain shows as one.
   {
     demoKey: 'ruth-lindqvist',
     givenName: 'Ruth',
     familyName: 'Lindqvist',
     birthDate: '1940-12-21',
     timeZone: 'America/Chicago',
+    baseline: { systolic: 118, diastolic: 70, heartRate: 78, weightKg: 71.2, spo2: 96.5 },
     protocols: ['heart_failure'],
   },
   {
@@ -53,6 +66,11 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Chen',
     birthDate: '1962-06-30',
     timeZone: 'America/Los_Angeles',
+    baseline: { systolic: 124, diastolic: 78, heartRate: 70, weightKg: 77.5, spo2: 95 },
+    // COPD, and his readings stopped three days ago: the protocol's 48-hour missed-SpO2 rule
+    // raises a missed-reading alert (the simulator leaves his devices silent).
+    protocols: ['copd'],
+    stoppedDaysAgo: 3,
   },
   {
     demoKey: 'samuel-brooks',
@@ -60,6 +78,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Brooks',
     birthDate: '1951-01-17',
     timeZone: 'America/Denver',
+    baseline: { systolic: 136, diastolic: 84, heartRate: 72, weightKg: 92.1, spo2: 96 },
   },
   {
     demoKey: 'aisha-rahman',
@@ -67,6 +86,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     familyName: 'Rahman',
     birthDate: '1958-11-05',
     timeZone: 'America/New_York',
+    baseline: { systolic: 122, diastolic: 76, heartRate: 66, weightKg: 63.3, spo2: 98 },
   },
 ];
 const DEMO_DEVICE_KINDS: DeviceKind[] = ['bp_cuff', 'scale', 'pulse_oximeter'];
@@ -77,6 +97,10 @@ export interface DemoDevice {
   kind: DeviceKind;
   patientId: string;
   label: string;
+  /** For the simulator (devices file): live readings continue the seeded history. */
+  baseline?: DemoBaseline;
+  /** False for a patient whose readings stopped: the simulator leaves the device silent. */
+  live?: boolean;
 }
 
 /** Creates the demo organisation, its users and (optionally) its patients and their devices. */
@@ -88,7 +112,12 @@ export class DemoSeedService {
     private readonly patients: PatientService,
     private readonly deviceService: DeviceService,
     private readonly protocols: ProtocolService,
+    private readonly history: DemoHistoryRepository,
+    private readonly baselines: PatientBaselineService,
   ) {}
+
+  /** The demo clinician, who sets the heart-failure patient's dry weight (a clinical decision). */
+  private clinicianId: string | undefined;
 
   async seedUsers(password: string): Promise<Principal> {
     const organization = await this.organizations.ensure(DEMO_ORGANIZATION.slug, DEMO_ORGANIZATION.name);
@@ -98,6 +127,7 @@ export class DemoSeedService {
       const row = await this.users.upsert({ ...user, organizationId: organization.id, passwordHash });
       if (user.role === 'coordinator')
         coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
+      if (user.role === 'clinician') this.clinicianId = row.id;
     }
     return coordinator!;
   }
@@ -115,27 +145,69 @@ export class DemoSeedService {
   ): Promise<DemoDevice[]> {
     const devices: DemoDevice[] = [];
     for (const template of DEMO_PATIENTS.slice(0, count)) {
-      const { protocols, ...identity } = template;
+      const { protocols, baseline, stoppedDaysAgo, ...identity } = template;
+      const live = stoppedDaysAgo === undefined;
       const patient = await this.patients.ensureDemoPatient(coordinator, identity);
       if (protocols) await this.protocols.setForPatient(coordinator, patient.id, protocols);
       const label = `${patient.givenName} ${patient.familyName}`;
       const active = (await this.deviceService.listForPatient(coordinator, patient.id)).filter(
         (device) => !device.revokedAt,
       );
+      const own: DemoDevice[] = [];
       for (const kind of DEMO_DEVICE_KINDS) {
         const kept = await this.reusable(previous, active, patient.id, kind);
         if (kept) {
-          devices.push({ ...kept, label });
+          own.push({ ...kept, label, baseline, live });
           continue;
         }
         const { device, secret } = await this.deviceService.register(coordinator, patient.id, {
           kind,
           label: `Demo ${kind}`,
         });
-        devices.push({ id: device.id, secret, kind, patientId: patient.id, label });
+        own.push({ id: device.id, secret, kind, patientId: patient.id, label, baseline, live });
       }
+      await this.seedHistory(coordinator, patient.id, template, own);
+      devices.push(...own);
     }
     return devices;
+  }
+
+  /**
+   * 30 days of past readings, once per patient: a restart finds them and adds nothing. The
+   * patient's protocols count from the start of that history, as if set then: a missed-reading
+   * gap is measured from the later of the last reading and the protocol's start.
+   */
+  private async seedHistory(
+    coordinator: Principal,
+    patientId: string,
+    template: {
+      demoKey: string;
+      baseline: DemoBaseline;
+      timeZone: string;
+      stoppedDaysAgo?: number;
+      protocols?: ProtocolKey[];
+    },
+    devices: readonly DemoDevice[],
+  ): Promise<void> {
+    if (await this.history.hasHistory(patientId)) return;
+    const now = new Date();
+    const readings = demoHistory({
+      seed: template.demoKey,
+      baseline: template.baseline,
+      timeZone: template.timeZone,
+      devices: new Map(devices.map((device) => [device.kind, device.id])),
+      // Stops short of now, so the first live reading is the newest.
+      now: new Date(now.getTime() - (template.stoppedDaysAgo ?? 0) * DAY_MS - 60_000),
+    });
+    await this.history.insert(randomUUID(), patientId, readings);
+    await this.history.backdateProtocols(patientId, new Date(now.getTime() - (HISTORY_DAYS + 1) * DAY_MS));
+    // Heart failure: her history is at her dry weight, which her clinician has recorded.
+    if (template.protocols?.includes('heart_failure'))
+      await this.baselines.set(coordinator, patientId, {
+        dryWeightKg: template.baseline.weightKg,
+        setBy: this.clinicianId,
+        note: 'Demo: dry weight at discharge',
+      });
   }
 
   private async reusable(

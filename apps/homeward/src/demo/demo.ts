@@ -76,6 +76,7 @@ function demoSummary(
   options: DemoOptions,
   password: string,
   devices: DemoDevice[],
+  live: DemoDevice[],
   devicesFile: string,
 ): string {
   const users = DEMO_USERS.map((user) => `    ${user.email.padEnd(34)} (${user.role})`).join('\n');
@@ -83,7 +84,9 @@ function demoSummary(
     ? 'from DEMO_PASSWORD'
     : `"${password}" (kept in ${join(options.stateDir, 'demo-password')})`;
   const publishing = options.simulate
-    ? `  ${devices.length} simulated devices for ${options.patients} patients publish to ${options.mqttUrl}\n`
+    ? `  ${live.length} simulated devices for ${new Set(live.map((d) => d.patientId)).size} patients publish to ${options.mqttUrl}` +
+      (live.length < devices.length ? ' (the others stopped measuring days ago)' : '') +
+      '\n'
     : `  No simulator (--no-simulator): ${devices.length} demo devices for ${options.patients} patients are registered; nothing publishes until a device does (${options.mqttUrl})\n`;
   return (
     `\nHomeward demo ready\n  Users, password ${passwordSource}:\n${users}\n${publishing}` +
@@ -128,17 +131,23 @@ export async function startDemo(
   );
   writeFileSync(devicesFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices }, null, 2), { mode: 0o600 });
 
-  const summary = demoSummary(options, password, devices, devicesFile);
+  // Patients whose readings stopped stay silent: the simulator gets the live devices only.
+  const live = devices.filter((device) => device.live !== false);
+  const summary = demoSummary(options, password, devices, live, devicesFile);
   process.stdout.write(summary);
   showSummaryAgain(summary, options.simulate);
   if (!options.simulate) return undefined;
   const simulator = resolve(__dirname, '..', '..', '..', '..', 'devices-simulator', 'src', 'main.js');
+  const simulatedFile = join(options.stateDir, 'demo-simulated-devices.json');
+  writeFileSync(simulatedFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices: live }, null, 2), {
+    mode: 0o600,
+  });
   const child = spawn(
     process.execPath,
     [
       simulator,
       '--devices-file',
-      devicesFile,
+      simulatedFile,
       '--scenario',
       'hypertensive-crisis,heart-failure-weight-gain',
       '--quiet',
