@@ -101,6 +101,23 @@ describe('re-measurement stored before the deadline, evaluated after it (AlertCo
     },
   );
 
+  it("counts a re-measurement received within the deadline's millisecond as the evaluation does", async () => {
+    const { who, alertId, remeasured } = await overdueWithStoredRemeasurement(184, 98);
+    // PostgreSQL keeps microseconds, the deadline travels as milliseconds: .123900 after .123400.
+    await database.pool.query(
+      "UPDATE readings SET received_at = date_trunc('second', now()) - interval '1 second' + interval '123900 microseconds' WHERE batch_id = $1",
+      [remeasured],
+    );
+    await database.pool.query(
+      "UPDATE alerts SET confirm_by = date_trunc('second', now()) - interval '1 second' + interval '123400 microseconds' WHERE id = $1",
+      [alertId],
+    );
+    expect(await confirmation.confirmUnanswered(alertId, 'race-job')).toBeUndefined();
+    expect(await crisisOf(who.patient)).toMatchObject({ status: 'pending_confirmation' });
+    await evaluation.evaluateBatch(remeasured, `race-${batch++}`);
+    expect(await crisisOf(who.patient)).toMatchObject({ status: 'open', confirmation: 'confirmed' });
+  });
+
   it('another batch evaluated after the deadline does not declare it unanswered while the re-measurement waits', async () => {
     const { who, remeasured } = await overdueWithStoredRemeasurement(165, 90);
     const weight = await storeReadingBatch(database.pool, who, [

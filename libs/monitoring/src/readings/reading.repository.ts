@@ -43,7 +43,9 @@ export class ReadingRepository {
     const { rows } = await q.query<{ found: boolean }>(
       `SELECT EXISTS (
          SELECT 1 FROM readings r JOIN ingest_batches b ON b.id = r.batch_id
-         WHERE r.patient_id = $1 AND r.type = ANY($2::text[]) AND r.measured_at >= $3 AND r.received_at <= $4
+         WHERE r.patient_id = $1 AND r.type = ANY($2::text[]) AND r.measured_at >= $3
+           -- To the millisecond, as the deadline arrives and as the batch's evaluation compares them.
+           AND date_trunc('milliseconds', r.received_at) <= $4
            AND NOT (r.device_id = $5 AND r.message_id = $6)
            AND b.evaluated_at IS NULL AND ($7::uuid IS NULL OR r.batch_id <> $7)
        ) AS found`,
