@@ -193,7 +193,9 @@ describe('all-in-one process: acknowledged readings survive SIGKILL', () => {
     const publishing = Promise.all(Array.from({ length: IN_FLIGHT }, sender));
 
     const storedMessages = () =>
-      count(database, `SELECT count(*) AS n FROM device_messages WHERE device_id = $1 AND ${LIVE}`, [device.id]);
+      count(database, `SELECT count(*) AS n FROM device_messages WHERE device_id = $1 AND ${LIVE}`, [
+        device.id,
+      ]);
     await waitFor(async () => (await storedMessages()) >= 600, {
       what: 'part of the stream stored',
       intervalMs: 5,
@@ -239,7 +241,9 @@ describe('all-in-one process: acknowledged readings survive SIGKILL', () => {
     expect(complete.size).toBe(MESSAGES);
     expect([...complete].filter(([, rows]) => rows !== READINGS_PER_MESSAGE)).toEqual([]);
     expect(
-      await count(database, `SELECT count(*) AS n FROM device_messages WHERE device_id = $1 AND ${LIVE}`, [device.id]),
+      await count(database, `SELECT count(*) AS n FROM device_messages WHERE device_id = $1 AND ${LIVE}`, [
+        device.id,
+      ]),
     ).toBe(MESSAGES);
     expect(await count(database, 'SELECT count(*) AS n FROM reading_rejections')).toBe(0);
 
