@@ -1,14 +1,11 @@
+import { DEFAULT_RULES } from './default-rules';
 import type { PublishedRule } from './rule-definition';
 import {
-  ACC_AHA_2017,
-  ADA_2024,
-  ADA_CRISES,
   ADA_EAG,
   AHA_ACC_HFSA_2022,
   BTS_O2,
   BTS_SCALES,
   ESC_HF_2021,
-  ESH_2023,
   HF_WEIGHT,
   HOME_BP,
   HOME_BP_SCHEDULE,
@@ -35,6 +32,16 @@ export interface Protocol {
    * (SpO2 scale 2 in `copd_hypercapnic`).
    */
   rules: readonly PublishedRule[];
+}
+
+/**
+ * A default rule under a protocol's own id: the protocol defines the whole group (so its
+ * patients' alerts and overrides name the protocol) with the cut-offs the defaults already use.
+ */
+function asProtocolRule(id: string, defaultId: string): PublishedRule {
+  const rule = DEFAULT_RULES.find((candidate) => candidate.id === defaultId);
+  if (!rule) throw new Error(`No default rule ${defaultId}`);
+  return { ...rule, id };
 }
 
 const ADHERENCE = `${PROGRAMME_CHOICE}an adherence rule, not a clinical cut-off: `;
@@ -82,48 +89,9 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
     key: 'hypertension',
     name: 'Hypertension',
     rules: [
-      {
-        id: 'hypertension.bp.crisis',
-        group: 'bp.high',
-        description: 'Blood pressure at hypertensive-crisis level (systolic >= 180 or diastolic >= 120 mmHg)',
-        citation: `${ACC_AHA_2017}: hypertensive crisis >180 and/or >120 mm Hg; alerting at exactly 180/120 is the safer side`,
-        remeasure: true,
-        definition: {
-          kind: 'any',
-          conditions: [
-            { type: 'blood_pressure_systolic', operator: '>=', value: 180 },
-            { type: 'blood_pressure_diastolic', operator: '>=', value: 120 },
-          ],
-          severity: 'critical',
-        },
-      },
-      {
-        id: 'hypertension.bp.grade3',
-        group: 'bp.high',
-        description: 'Diastolic blood pressure in the grade 3 range (>= 110 mmHg)',
-        citation: `${ESH_2023}: grade 3 >= 180 and/or >= 110 mm Hg`,
-        definition: {
-          kind: 'threshold',
-          type: 'blood_pressure_diastolic',
-          operator: '>=',
-          value: 110,
-          severity: 'warning',
-        },
-      },
-      {
-        id: 'hypertension.bp.grade2',
-        group: 'bp.high',
-        description: 'Blood pressure in the grade 2 range (systolic >= 160 or diastolic >= 100 mmHg)',
-        citation: `${ESH_2023}: grade 2 160-179 and/or 100-109 mm Hg`,
-        definition: {
-          kind: 'any',
-          conditions: [
-            { type: 'blood_pressure_systolic', operator: '>=', value: 160 },
-            { type: 'blood_pressure_diastolic', operator: '>=', value: 100 },
-          ],
-          severity: 'warning',
-        },
-      },
+      asProtocolRule('hypertension.bp.crisis', 'default.bp.crisis'),
+      asProtocolRule('hypertension.bp.grade3', 'default.bp.grade3'),
+      asProtocolRule('hypertension.bp.grade2', 'default.bp.grade2'),
       {
         id: 'hypertension.bp.home-average',
         group: 'bp.home-average',
@@ -286,58 +254,10 @@ export const PROTOCOLS: ReadonlyArray<Protocol> = [
     key: 'diabetes',
     name: 'Diabetes',
     rules: [
-      {
-        id: 'diabetes.glucose.hypo.level2',
-        group: 'glucose.low',
-        description: 'Blood glucose below 54 mg/dL (level 2 hypoglycaemia)',
-        citation: ADA_2024,
-        definition: {
-          kind: 'threshold',
-          type: 'blood_glucose',
-          operator: '<',
-          value: 54,
-          severity: 'critical',
-        },
-      },
-      {
-        id: 'diabetes.glucose.hypo.level1',
-        group: 'glucose.low',
-        description: 'Blood glucose below 70 mg/dL (level 1 hypoglycaemia)',
-        citation: ADA_2024,
-        definition: {
-          kind: 'threshold',
-          type: 'blood_glucose',
-          operator: '<',
-          value: 70,
-          severity: 'warning',
-        },
-      },
-      {
-        id: 'diabetes.glucose.hyper.severe',
-        group: 'glucose.high',
-        description: 'Blood glucose >= 400 mg/dL (risk of hyperglycaemic crisis)',
-        citation: `${PROGRAMME_CHOICE}400 mg/dL asks for same-day contact, below the 600 mg/dL of HHS. ${ADA_CRISES}`,
-        definition: {
-          kind: 'threshold',
-          type: 'blood_glucose',
-          operator: '>=',
-          value: 400,
-          severity: 'critical',
-        },
-      },
-      {
-        id: 'diabetes.glucose.hyper',
-        group: 'glucose.high',
-        description: 'Blood glucose >= 250 mg/dL (check ketones)',
-        citation: `${PROGRAMME_CHOICE}250 mg/dL was the 2009 DKA criterion; the 2024 consensus uses >= 200 with ketosis. ${ADA_CRISES}`,
-        definition: {
-          kind: 'threshold',
-          type: 'blood_glucose',
-          operator: '>=',
-          value: 250,
-          severity: 'warning',
-        },
-      },
+      asProtocolRule('diabetes.glucose.hypo.level2', 'default.glucose.hypo.level2'),
+      asProtocolRule('diabetes.glucose.hypo.level1', 'default.glucose.hypo.level1'),
+      asProtocolRule('diabetes.glucose.hyper.severe', 'default.glucose.hyper.severe'),
+      asProtocolRule('diabetes.glucose.hyper', 'default.glucose.hyper'),
       {
         id: 'diabetes.glucose.average',
         group: 'glucose.average',
