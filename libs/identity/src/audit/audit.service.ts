@@ -33,7 +33,10 @@ export type AuditAction =
   | 'oncall.read'
   | 'oncall.set'
   | 'notification_preferences.read'
-  | 'notification_preferences.set';
+  | 'notification_preferences.set'
+  | 'care_time.read'
+  | 'care_time.record'
+  | 'care_time.void';
 
 /**
  * Records who touched which patient data. Written before the data is returned, and a failed
