@@ -1,3 +1,5 @@
+import { isStorableText } from '@homeward/contracts';
+
 export const MAX_CARE_TIME_SECONDS = 86_400;
 export const MAX_CARE_TIME_NOTE_LENGTH = 2000;
 export const MAX_VOID_REASON_LENGTH = 500;
@@ -39,10 +41,16 @@ export function checkCareTimeEntry(
   return null;
 }
 
-/** A free-text field: at most `max` characters, no NUL (PostgreSQL text cannot hold one). */
+/**
+ * A free-text field: at most `max` characters and storable (the HTTP pipeline refuses NUL before
+ * here; the service checks again for callers that are not HTTP, such as telehealth).
+ */
 export function checkText(field: string, text: string, max: number): CareTimeRefusal | null {
-  if (text.includes('\u0000'))
-    return { code: `care_time_${field}`, message: `${field} must not contain NUL characters` };
+  if (!isStorableText(text))
+    return {
+      code: `care_time_${field}`,
+      message: `${field} must not contain NUL characters or unpaired UTF-16 surrogates`,
+    };
   if (text.length > max)
     return { code: `care_time_${field}`, message: `${field} must be at most ${max} characters` };
   return null;

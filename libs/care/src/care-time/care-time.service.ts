@@ -3,7 +3,12 @@ import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
 import { PatientService } from '@homeward/patients';
 import { Database, ResourceNotFoundError, type Queryable } from '@homeward/platform';
 import type { CareTimeEntryRow } from '../care.rows';
-import { checkCareTimeEntry, checkText, MAX_VOID_REASON_LENGTH } from './care-time-entry.rules';
+import {
+  checkCareTimeEntry,
+  checkText,
+  MAX_CARE_TIME_NOTE_LENGTH,
+  MAX_VOID_REASON_LENGTH,
+} from './care-time-entry.rules';
 import { CareTimeAlreadyVoidedError, CareTimeRefusedError } from './care-time.errors';
 import { formatMonth, monthAt, monthBounds, parseMonth } from './care-time-month';
 import { CareTimeRepository } from './care-time.repository';
@@ -150,6 +155,9 @@ export class CareTimeService {
     // The visit's own clock measured it, so only the ledger's bounds apply, not the request window.
     if (!Number.isInteger(entry.seconds) || entry.seconds < 1)
       throw new RangeError(`A video visit's seconds must be a positive whole number, not ${entry.seconds}`);
+    const refused =
+      entry.note === undefined ? null : checkText('note', entry.note, MAX_CARE_TIME_NOTE_LENGTH);
+    if (refused) throw new RangeError(refused.message);
     await this.entries.insert(
       {
         organizationId: entry.organizationId,
