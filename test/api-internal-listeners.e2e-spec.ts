@@ -221,7 +221,9 @@ describe('API internal listeners: broker callbacks off the public port, metrics 
     );
   });
 
-  it('serves Prometheus metrics on the ops port only', async () => {
+  it('serves Prometheus metrics on the ops port only, bound to loopback unless OPS_HOST opens it', async () => {
+    // OPS_HOST is left unset: readiness with reasons must not answer on another address.
+    await expect(fetch(`http://127.0.0.2:${opsPort}/health/ready`)).rejects.toThrow();
     const pub = await fetch(`${stack.apiUrl}/api/metrics`);
     expect(pub.status).toBe(404);
     expect(await pub.text()).not.toContain('nodejs_version_info');

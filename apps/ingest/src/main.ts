@@ -24,8 +24,8 @@ runProcess('ingest', async (config, logger) => {
       },
       config.HEALTH_CHECK_TIMEOUT_MS,
     );
-    const port = await ops.listen(config.OPS_PORT);
-    logger.info({ port }, 'Health and metrics listening');
+    const port = await ops.listen(config.OPS_PORT, config.OPS_HOST);
+    logger.info({ port, host: config.OPS_HOST }, 'Health and metrics listening');
   }
   logger.info(
     { clientId: config.MQTT_CLIENT_ID, shareGroup: config.MQTT_SHARE_GROUP || null },

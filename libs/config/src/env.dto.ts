@@ -402,6 +402,14 @@ export class EnvDto {
   OPS_PORT?: number;
 
   /**
+   * Address OPS_PORT listens on. Readiness names what is down and why, so it stays on loopback
+   * unless a deployment opens it to its scraper (Compose sets 0.0.0.0 inside its network).
+   */
+  @IsString({ always: true })
+  @Matches(/^[A-Za-z0-9.:_-]+$/, { always: true })
+  OPS_HOST = '127.0.0.1';
+
+  /**
    * Internal port of the broker's authentication callbacks (mosquitto-go-auth HTTP backend),
    * /api/mqtt/auth/*, served by api and all-in-one processes; never on PORT (unset: none).
    */

@@ -17,7 +17,7 @@ export class OpsServer {
     private readonly timeoutMs = 2000,
   ) {}
 
-  async listen(port: number, host = '0.0.0.0'): Promise<number> {
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
     const server = createServer((req, res) => {
       const reply = (status: number, body: string, type = 'application/json') => {
         res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });

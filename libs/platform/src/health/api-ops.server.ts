@@ -20,9 +20,9 @@ export class ApiOpsServer implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.OPS_PORT === undefined) return;
     const server = new OpsServer(this.readiness.checks, this.config.HEALTH_CHECK_TIMEOUT_MS);
-    const port = await server.listen(this.config.OPS_PORT);
+    const port = await server.listen(this.config.OPS_PORT, this.config.OPS_HOST);
     this.server = server;
-    this.logger.info({ port }, 'Health and metrics listening');
+    this.logger.info({ port, host: this.config.OPS_HOST }, 'Health and metrics listening');
   }
 
   async onApplicationShutdown(): Promise<void> {
