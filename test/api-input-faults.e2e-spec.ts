@@ -163,6 +163,20 @@ describe('API input faults: client mistakes answer 4xx, never 500', () => {
     expect(unhandled()).toEqual([]);
   });
 
+  it('answers 400 for a small body nested thousands of levels deep, before sign-in and after', async () => {
+    // 6 KB: far under the size limit, but deep enough to overflow a recursive validator's stack.
+    const body = `{"email":"a@b.test","password":${'['.repeat(3000)}${']'.repeat(3000)}}`;
+    for (const [path, token] of [
+      ['/api/auth/login', undefined],
+      ['/api/patients', api.accessToken],
+    ] as const) {
+      const response = await raw(path, { method: 'POST', headers: json(token), body });
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+      expect(await response.json()).toMatchObject({ statusCode: 400, code: 'input_too_deep' });
+    }
+    expect(unhandled()).toEqual([]);
+  });
+
   it('answers 400 naming the field for text PostgreSQL cannot store, in body, query and path', async () => {
     const create = (fields: Record<string, string>) =>
       api.request<{ code: string; message: string }>('POST', '/api/patients', {

@@ -10,6 +10,7 @@ import { REDIS } from '../jobs/redis.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { requestLogger } from './request-log';
 import { consoleSecurityHeaders, isConsolePath, serveConsole } from './serve-console';
+import { NestingDepthPipe } from './nesting-depth.pipe';
 import { StorableTextPipe } from './storable-text.pipe';
 
 const DOCS_PATH = 'api/docs';
@@ -68,6 +69,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
     }),
   );
   app.useGlobalPipes(
+    new NestingDepthPipe(),
     new StorableTextPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
