@@ -13,6 +13,11 @@ export interface DemoOptions {
   mqttUrl: string;
   stateDir: string;
   simulate: boolean;
+  /**
+   * Runs the organisation's missed-reading check once, after the seed: the schedule's first run
+   * came before the demo's patients existed, and the next is MISSED_CHECK_EVERY_MS away.
+   */
+  checkMissed?: (organizationId: string) => Promise<unknown>;
 }
 
 /**
@@ -130,6 +135,7 @@ export async function startDemo(
     previousDevices(devicesFile, logger),
   );
   writeFileSync(devicesFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices }, null, 2), { mode: 0o600 });
+  await options.checkMissed?.(coordinator.organizationId);
 
   // Patients whose readings stopped stay silent: the simulator gets the live devices only.
   const live = devices.filter((device) => device.live !== false);
@@ -149,7 +155,7 @@ export async function startDemo(
       '--devices-file',
       simulatedFile,
       '--scenario',
-      'hypertensive-crisis,heart-failure-weight-gain',
+      'hypertensive-crisis,heart-failure-weight-gain,remeasure-in-progress',
       '--quiet',
     ],
     {
