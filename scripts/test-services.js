@@ -453,6 +453,8 @@ async function main() {
 
   try {
     const postgresUrl = await providePostgres();
+    // Interrupted while PostgreSQL started: no Redis to start and stop again.
+    if (signalled) return 128 + os.constants.signals[signalled];
     const redisUrl = await provideRedis();
     if (signalled) return 128 + os.constants.signals[signalled];
     say(`temporary folders of the run in ${tmp}, removed at the end`);
