@@ -20,6 +20,8 @@ const { values: args } = parseArgs({
     demo: { type: 'boolean', default: false },
     patients: { type: 'string', default: '4' },
     'no-simulator': { type: 'boolean', default: false },
+    // Seconds between a simulated device's readings (the simulator's default, 15, when unset).
+    'simulator-interval': { type: 'string' },
     'state-dir': { type: 'string', default: '.homeward' },
   },
 });
@@ -112,6 +114,7 @@ async function start(
         mqttUrl: config.MQTT_PUBLIC_URL ?? config.MQTT_URL!.replace('127.0.0.1', 'localhost'),
         stateDir: args['state-dir'],
         simulate: !args['no-simulator'],
+        simulatorIntervalSeconds: Number(args['simulator-interval']) || undefined,
         checkMissed: (organizationId) => app.get(MissedCheckService).check(organizationId, 'demo-seed'),
       },
       logger,

@@ -13,6 +13,8 @@ export interface DemoOptions {
   mqttUrl: string;
   stateDir: string;
   simulate: boolean;
+  /** The simulator's `--interval`; its default when undefined. */
+  simulatorIntervalSeconds?: number;
   /**
    * Runs the organisation's missed-reading check once, after the seed: the schedule's first run
    * came before the demo's patients existed, and the next is MISSED_CHECK_EVERY_MS away.
@@ -157,6 +159,7 @@ export async function startDemo(
       '--scenario',
       'hypertensive-crisis,heart-failure-weight-gain,remeasure-in-progress',
       '--quiet',
+      ...(options.simulatorIntervalSeconds ? ['--interval', String(options.simulatorIntervalSeconds)] : []),
     ],
     {
       // The IPC channel closes when this process dies, even by SIGKILL: the simulator then stops.
