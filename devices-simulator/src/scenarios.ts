@@ -88,7 +88,7 @@ export const SCENARIOS = {
   },
   'remeasure-in-progress': {
     description:
-      "The second patient's BP cuff reads 184/112 once in the first 20 s of every 4 minutes (wall clock) and answers the platform's re-measure request only after 200 s, in range: the crisis alert waits for its re-measurement (pending_confirmation, within ALERT_CONFIRM_WITHIN_SECONDS' default 300 s) most of the time, then closes as not confirmed and re-opens at the next cycle.",
+      "The second patient's BP cuff reads 184/112 once in the first 20 s of every 4 minutes (wall clock) and answers the platform's re-measure request only after 200 s, in range: the crisis alert waits for its re-measurement (pending_confirmation, within ALERT_CONFIRM_WITHIN_SECONDS' default 300 s) most of the time, then closes as not confirmed; the next cycle raises a new one.",
     target: { patient: 1, measures: 'blood_pressure_systolic' },
     effects: [
       {
