@@ -114,6 +114,7 @@ async function start(
         mqttUrl: config.MQTT_PUBLIC_URL ?? config.MQTT_URL!.replace('127.0.0.1', 'localhost'),
         stateDir: args['state-dir'],
         simulate: !args['no-simulator'],
+        stopping: () => interrupt.interrupted,
         simulatorIntervalSeconds: Number(args['simulator-interval']) || undefined,
         checkMissed: (organizationId) => app.get(MissedCheckService).check(organizationId, 'demo-seed'),
       },

@@ -13,6 +13,8 @@ export interface DemoOptions {
   mqttUrl: string;
   stateDir: string;
   simulate: boolean;
+  /** True once the process is stopping (Ctrl-C during start-up): no summary, no simulator. */
+  stopping?: () => boolean;
   /** The simulator's `--interval`; its default when undefined. */
   simulatorIntervalSeconds?: number;
   /**
@@ -139,6 +141,7 @@ export async function startDemo(
   writeFileSync(devicesFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices }, null, 2), { mode: 0o600 });
   await options.checkMissed?.(coordinator.organizationId);
 
+  if (options.stopping?.()) return undefined;
   // Patients whose readings stopped stay silent: the simulator gets the live devices only.
   const live = devices.filter((device) => device.live !== false);
   const summary = demoSummary(options, password, devices, live, devicesFile);
