@@ -10,4 +10,6 @@ export function buildDecision(input: {
   stamp: BuildStamp | undefined;
   newestInputMs: number;
   outputsPresent: boolean;
+  /** The newest modification time of the entry points the demo runs. */
+  newestOutputMs?: number;
 }): BuildDecision;

@@ -23,6 +23,7 @@ const {
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -152,6 +153,79 @@ function keep(name, child, stopSignal) {
     if (!stopping) console.error(`test services: ${name} exited (${signal ?? code}):\n${log.join('')}`);
   });
   stores.push({ name, child, stopSignal });
+  recordOwner();
+}
+
+/** A process's start time (clock ticks since boot), so a reused pid is not taken for it. */
+function startTime(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const OWNER_FILE = 'owner.json';
+let currentRunId;
+const RUN_PREFIX = 'homeward-test-run-';
+
+/**
+ * Who owns the run's folder: this supervisor and the stores it started. A supervisor killed
+ * outright (SIGKILL) cannot clean up; the next run reads this to do it (removeStaleRuns).
+ */
+function recordOwner() {
+  if (!runDir) return;
+  const owner = {
+    runId: currentRunId,
+    pid: process.pid,
+    startTime: startTime(process.pid),
+    stores: stores.map(({ name, child }) => ({ name, pid: child.pid, startTime: startTime(child.pid) })),
+  };
+  writeFileSync(path.join(runDir, OWNER_FILE), JSON.stringify(owner));
+}
+
+const sameProcess = ({ pid, startTime: started }) => Boolean(pid) && startTime(pid) === started;
+
+/**
+ * Stops the processes and removes the folders of earlier runs whose supervisor is gone (killed
+ * with SIGKILL, or the machine's OOM killer): their stores, and anything carrying their marker.
+ * A folder without its owner file is left alone (an older run, or one being created).
+ */
+async function removeStaleRuns(root = os.tmpdir()) {
+  let removed = 0;
+  for (const entry of readdirSync(root).filter((name) => name.startsWith(RUN_PREFIX))) {
+    const dir = path.join(root, entry);
+    let owner;
+    try {
+      owner = JSON.parse(readFileSync(path.join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (sameProcess(owner)) continue;
+    const pids = [
+      ...owner.stores.filter(sameProcess).map((store) => store.pid),
+      ...(owner.runId && existsSync('/proc') ? markedProcesses(`HOMEWARD_TEST_RUN=${owner.runId}`) : []),
+    ];
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    // PostgreSQL's backends leave once their postmaster is gone; wait for all before removing.
+    const deadline = Date.now() + 10_000;
+    while (pids.some((pid) => startTime(pid) !== undefined) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    rmSync(dir, { recursive: true, force: true });
+    say(
+      `removed ${dir}, left by a run whose supervisor (pid ${owner.pid}) is gone; stopped ${pids.length} of its process(es)`,
+    );
+    removed += 1;
+  }
+  return removed;
 }
 
 async function throwawayPostgres() {
@@ -346,9 +420,12 @@ async function main() {
   }
   if (command.length === 0) throw new Error('usage: node scripts/test-services.js -- <command> [args...]');
 
+  await removeStaleRuns();
   const runId = randomBytes(6).toString('hex');
+  currentRunId = runId;
   const marker = `HOMEWARD_TEST_RUN=${runId}`;
-  runDir = mkdtempSync(path.join(os.tmpdir(), 'homeward-test-run-'));
+  runDir = mkdtempSync(path.join(os.tmpdir(), RUN_PREFIX));
+  recordOwner();
   // Brokers started as root drop to the mosquitto user, and PostgreSQL runs as postgres.
   chmodSync(runDir, 0o755);
   const tmp = path.join(runDir, 'tmp');
@@ -376,6 +453,8 @@ async function main() {
 
   try {
     const postgresUrl = await providePostgres();
+    // Interrupted while PostgreSQL started: no Redis to start and stop again.
+    if (signalled) return 128 + os.constants.signals[signalled];
     const redisUrl = await provideRedis();
     if (signalled) return 128 + os.constants.signals[signalled];
     say(`temporary folders of the run in ${tmp}, removed at the end`);
@@ -407,10 +486,14 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(`test services: ${error.message}`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(`test services: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}
+
+module.exports = { removeStaleRuns };

@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci
 npm run --silent typecheck
 npm run --silent lint
-npm run --silent build
+# The demo's build stamp stays true: an interrupted build here is redone by the next demo.
+node scripts/build-if-changed.js --always
 exec node scripts/test-services.js -- npx jest --runInBand "$@"

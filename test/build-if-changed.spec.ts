@@ -32,4 +32,18 @@ describe('the demo build decision', () => {
       reason: 'build output is missing',
     });
   });
+
+  it('rebuilds when the output was rewritten after the recorded build (npm test’s build, interrupted perhaps)', () => {
+    const ended = stamp.startedAtMs + stamp.durationMs;
+    expect(
+      buildDecision({ stamp, newestInputMs: 0, outputsPresent: true, newestOutputMs: ended + 60_000 }),
+    ).toMatchObject({
+      build: true,
+      reason: expect.stringContaining('rebuilt since the recorded build') as string,
+    });
+    // The recorded build's own last writes are no reason.
+    expect(
+      buildDecision({ stamp, newestInputMs: 0, outputsPresent: true, newestOutputMs: ended }).build,
+    ).toBe(false);
+  });
 });

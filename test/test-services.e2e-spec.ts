@@ -118,3 +118,33 @@ describe('npm test killed mid-run', () => {
     await expectNothingLeft(run);
   }, 150_000);
 });
+
+describe('npm test after a run whose supervisor was killed outright', () => {
+  const workDir = mkdtempSync(join(tmpdir(), 'homeward-stale-run-'));
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it('stops the stale run’s stores and processes and removes its folder before starting', async () => {
+    const run = await startHeldRun(workDir);
+    run.supervisor.kill('SIGKILL');
+    await run.exited;
+    // Nothing could clean up: the stores are still there.
+    const stores = run.started.filter((proc) => ['postgres', 'redis-server'].includes(proc.name));
+    expect(stores.filter((proc) => alive(proc.pid)).length).toBeGreaterThanOrEqual(2);
+    expect(existsSync(run.runDir)).toBe(true);
+
+    const next = spawn(process.execPath, ['scripts/test-services.js', '--', 'true'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    next.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    next.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => next.once('exit', resolve));
+    expect({ code, log }).toEqual({
+      code: 0,
+      log: expect.stringContaining(`removed ${run.runDir}`) as string,
+    });
+    expect(run.started.filter((proc) => alive(proc.pid))).toEqual([]);
+    expect(existsSync(run.runDir)).toBe(false);
+  }, 150_000);
+});

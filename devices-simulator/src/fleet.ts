@@ -6,7 +6,7 @@ import type { TransportFactory } from './mqtt-transport';
 import { createPatientProfile, type PatientProfile } from './patient-profile';
 import { createConditionTraits, type Condition, type ConditionTraits } from './physiology';
 import { ReadingGenerator } from './reading-generator';
-import type { ScenarioEffect } from './scenarios';
+import { remeasureDelayMs, type ScenarioEffect } from './scenarios';
 import { SimulatedDevice, type HubOptions } from './simulated-device';
 
 /** How every device of a run behaves; the CLI and the load driver both build devices from it. */
@@ -88,6 +88,7 @@ export function buildFleet(devices: readonly ResolvedDevice[], options: FleetOpt
       hub: options.hub,
       logReceipts: options.logReceipts,
       transport: options.transport,
+      remeasureDelayMs: remeasureDelayMs(options.effects?.get(device.id)),
     });
   });
 }

@@ -7,6 +7,7 @@ import {
   applyScenarioEffects,
   assignScenarios,
   episodeOffset,
+  remeasureDelayMs,
   type ScenarioEffect,
   type ScenarioName,
   type SimulatedDeviceRef,
@@ -224,5 +225,39 @@ describe('applyScenarioEffects', () => {
     const values = new Map<VitalType, number>([['body_weight', 80]]);
     applyScenarioEffects(values, SCENARIOS['hypertensive-crisis'].effects, 2, 0, START);
     expect([...values.keys()]).toEqual(['body_weight']);
+  });
+});
+
+describe('remeasure-in-progress', () => {
+  const { effects } = SCENARIOS['remeasure-in-progress'];
+  const bp = (at: Date): Map<VitalType, number> => {
+    const values = new Map<VitalType, number>([
+      ['blood_pressure_systolic', 128],
+      ['blood_pressure_diastolic', 80],
+    ]);
+    applyScenarioEffects(values, effects, 5, 0, at);
+    return values;
+  };
+
+  it('reads a crisis at the start of every 4-minute cycle of the wall clock and normal values otherwise', () => {
+    const cycle = new Date('2026-11-25T10:04:00Z');
+    expect(bp(new Date(cycle.getTime() + 5_000)).get('blood_pressure_systolic')).toBe(184);
+    expect(bp(new Date(cycle.getTime() + 4 * 60_000 + 19_000)).get('blood_pressure_diastolic')).toBe(112);
+    // The re-measurement, 200 s later, is in range: the breach is not confirmed.
+    expect(bp(new Date(cycle.getTime() + 5_000 + 200_000)).get('blood_pressure_systolic')).toBe(128);
+  });
+
+  it('answers the re-measure request after a delay within the platform default deadline (300 s)', () => {
+    const delay = remeasureDelayMs(effects);
+    expect(delay).toBeGreaterThan(60_000);
+    // Cycle and delay leave the answer before the next crisis reading.
+    expect(delay! + 20_000).toBeLessThan(300_000);
+    expect(delay! + 20_000).toBeLessThan(4 * 60_000);
+    expect(remeasureDelayMs(SCENARIOS['hypertensive-crisis'].effects)).toBeUndefined();
+  });
+
+  it('acts on another patient than the hypertensive crisis', () => {
+    const [crisis, remeasure] = assignScenarios(['hypertensive-crisis', 'remeasure-in-progress'], DEVICES);
+    expect(remeasure?.patientId).not.toBe(crisis?.patientId);
   });
 });

@@ -23,7 +23,22 @@ export type ScenarioEffect =
       rise: number;
       periodMinutes: number;
       riseFraction: number;
-    };
+    }
+  /**
+   * Replace values exactly on readings measured in the first `windowSeconds` of every
+   * `periodMinutes` of the wall clock (counted from the Unix epoch, so a restart carries on).
+   */
+  | {
+      kind: 'recurring';
+      periodMinutes: number;
+      windowSeconds: number;
+      values: Partial<Record<VitalType, number>>;
+    }
+  /**
+   * The device answers the platform's `remeasure` command only after `seconds`, measuring
+   * nothing meanwhile (the patient sits down and repeats it later); no effect on values.
+   */
+  | { kind: 'remeasure-delay'; seconds: number };
 
 export interface ScenarioDefinition {
   description: string;
@@ -71,7 +86,34 @@ export const SCENARIOS = {
       { kind: 'episode', type: 'body_weight', base: 1.2, rise: 2, periodMinutes: 20, riseFraction: 0.6 },
     ],
   },
+  'remeasure-in-progress': {
+    description:
+      "The second patient's BP cuff reads 184/112 once in the first 20 s of every 4 minutes (wall clock) and answers the platform's re-measure request only after 200 s, in range: the crisis alert waits for its re-measurement (pending_confirmation, within ALERT_CONFIRM_WITHIN_SECONDS' default 300 s) most of the time, then closes as not confirmed; the next cycle raises a new one.",
+    target: { patient: 1, measures: 'blood_pressure_systolic' },
+    effects: [
+      {
+        kind: 'recurring',
+        periodMinutes: 4,
+        // Wider than the longest jittered interval (15 s + 15 %): every cycle gets a reading.
+        windowSeconds: 20,
+        values: { blood_pressure_systolic: 184, blood_pressure_diastolic: 112 },
+      },
+      { kind: 'remeasure-delay', seconds: 200 },
+    ],
+  },
 } satisfies Record<string, ScenarioDefinition>;
+
+/** The delay before a device answers a `remeasure` command, from its effects (none: at once). */
+export function remeasureDelayMs(effects: readonly ScenarioEffect[] | undefined): number | undefined {
+  const delay = effects?.find((effect) => effect.kind === 'remeasure-delay');
+  return delay?.kind === 'remeasure-delay' ? delay.seconds * 1000 : undefined;
+}
+
+/** Whether `at` falls in the first `windowSeconds` of a `periodMinutes` cycle of the wall clock. */
+export function inRecurringWindow(at: Date, periodMinutes: number, windowSeconds: number): boolean {
+  const periodMs = periodMinutes * 60_000;
+  return ((at.getTime() % periodMs) + periodMs) % periodMs < windowSeconds * 1000;
+}
 
 export type ScenarioName = keyof typeof SCENARIOS;
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
@@ -170,6 +212,15 @@ export function applyScenarioEffects(
         values.set(effect.type, current + episodeOffset(at, effect));
         break;
       }
+      case 'recurring': {
+        if (!inRecurringWindow(at, effect.periodMinutes, effect.windowSeconds)) break;
+        for (const [type, value] of Object.entries(effect.values) as [VitalType, number][]) {
+          if (values.has(type)) values.set(type, value);
+        }
+        break;
+      }
+      case 'remeasure-delay':
+        break;
       case 'trend': {
         const current = values.get(effect.type);
         if (current === undefined) break;

@@ -234,6 +234,23 @@ describe('SimulatedDevice', () => {
     expect(transport().sent).toHaveLength(2);
   });
 
+  it('answers a re-measure request only after its delay, measuring nothing meanwhile', () => {
+    const { device, transport } = setup(undefined, { remeasureDelayMs: 200_000 });
+    // Republished messages (no PUBACK in this fake) are not measurements: count message ids.
+    const measured = () => new Set(transport().sent.map((sent) => sent.message.messageId)).size;
+    device.start();
+    transport().goOnline();
+    jest.advanceTimersByTime(2000);
+    expect(measured()).toBe(1);
+    const command = JSON.stringify({ commandId: 'c-2', command: 'remeasure', types: ['heart_rate'] });
+    transport().deliver(commandsTopic(DEVICE.id), command);
+    // Any reading meanwhile would answer the request: the regular schedule waits too.
+    jest.advanceTimersByTime(199_000);
+    expect(measured()).toBe(1);
+    jest.advanceTimersByTime(1000);
+    expect(measured()).toBe(2);
+  });
+
   describe('with receipts', () => {
     const RECEIPT_MS = 10_000;
     const receipt = (messageId: string | null, status: string, reason?: string): string =>

@@ -73,6 +73,8 @@ export interface SimulatedDeviceOptions {
   hub?: HubOptions;
   /** Log a line per receipt (debug level). */
   logReceipts?: boolean;
+  /** Answers a `remeasure` command after this long, measuring nothing meanwhile; undefined: at once. */
+  remeasureDelayMs?: number;
 }
 
 export interface DeviceSummary {
@@ -353,7 +355,8 @@ export class SimulatedDevice {
 
   /**
    * `remeasure`: the platform asks for a second measurement to confirm a crisis reading; the
-   * simulated patient measures at once (and the schedule restarts from there). A command seen
+   * simulated patient measures at once, or after `remeasureDelayMs` with no reading meanwhile
+   * (any reading would answer it), and the schedule restarts from there. A command seen
    * before (QoS 1 redelivery) or arriving after the last reading is ignored.
    */
   private onCommand(payload: string): void {
@@ -374,7 +377,9 @@ export class SimulatedDevice {
     if (this.stopping || (count !== undefined && this.options.generator.produced >= count)) return;
     this.log.info('re-measuring on request', { commandId: command.commandId, types: command.types });
     clearTimeout(this.measureTimer);
-    this.measure();
+    const delayMs = this.options.remeasureDelayMs;
+    if (delayMs === undefined) this.measure();
+    else this.scheduleMeasurement(delayMs);
   }
 
   /** stored and duplicate settle a message; rejected settles it too, with its reason logged. */

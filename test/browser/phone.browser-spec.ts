@@ -120,6 +120,9 @@ describe('the console on a phone', () => {
     const readings = details.getByRole('table', { name: /Newest blood pressure readings/ });
     await waitVisible(readings.getByText('192/126 mmHg'));
     expect(await readings.innerText()).toContain('186/124 mmHg');
+    // Beside the summary and in the facts, the latest blood pressure with both halves.
+    await waitVisible(details.getByRole('heading', { name: /latest 192\/126 mmHg/ }));
+    expect(await details.innerText()).toMatch(/Latest value\s+192\/126 mmHg/);
     await saveScreenshot(page, 'phone-details');
 
     await details.getByRole('button', { name: 'Close' }).click();

@@ -103,5 +103,7 @@ export class AlertingModule {}
     EscalationsSweepProcessor,
     ...DEVICE_NOTICES,
   ],
+  // The all-in-one demo runs one check right after seeding, not at the schedule's first tick.
+  exports: [MissedCheckService],
 })
 export class AlertingJobsModule {}

@@ -8,3 +8,4 @@ export * from './alerting-http.module';
 export * from './worklist/worklist.module';
 export * from './worklist/worklist.service';
 export { batchFindings } from './protocols/batch-findings';
+export { MissedCheckService } from './missed/missed-check.service';

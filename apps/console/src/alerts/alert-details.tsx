@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { actionAllowed, displayUnit, isActiveAlertStatus, type AlertDto } from '@homeward/contracts';
+import { actionAllowed, isActiveAlertStatus, type AlertDto } from '@homeward/contracts';
 import { formatDateTime } from '../lib/format';
 import { ActionError } from './action-error';
-import { latestValueLabel, SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
-import { PatientContact, PatientProtocols, RecentReadings } from './alert-patient-facts';
+import { latestValueLabel, latestValueText, SEVERITY_LABELS, STATUS_LABELS } from './alert-labels';
+import { PatientContact, PatientProtocols, RecentReadings, useLatestOtherHalf } from './alert-patient-facts';
 import {
   sendAlertAction,
   useAlertAction,
@@ -54,7 +54,8 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
   const [last, setLast] = useState<AlertActionRequest['action']>('acknowledge');
   const ids = { assignee: useId(), note: useId(), snooze: useId(), reason: useId() };
   const active = isActiveAlertStatus(alert.status) && !closing;
-  const latest = latestValueLabel(alert);
+  const otherHalf = useLatestOtherHalf(alert);
+  const latest = latestValueLabel(alert, otherHalf);
   const names = new Map(colleagues.data?.items.map((user) => [user.id, user.displayName]));
 
   useEffect(() => heading.current?.focus(), [alert.id]);
@@ -104,7 +105,7 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
           <>
             <dt>Latest value</dt>
             <dd>
-              {alert.lastValue} {displayUnit(alert.trigger.unit)}
+              {latestValueText(alert, otherHalf)}
               {alert.lastMeasuredAt && `, measured ${formatDateTime(alert.lastMeasuredAt)}`}
             </dd>
           </>

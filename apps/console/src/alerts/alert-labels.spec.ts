@@ -1,4 +1,4 @@
-import { latestValueLabel } from './alert-labels';
+import { latestValueLabel, latestValueText } from './alert-labels';
 
 const trigger = {
   type: 'weight',
@@ -24,5 +24,25 @@ describe('the latest value beside an alert summary', () => {
     expect(
       latestValueLabel({ trigger: { ...trigger, type: 'weight', unit: '[lb_av]' }, lastValue: 181 }),
     ).toBe('latest 181 lb');
+  });
+});
+
+describe('a blood pressure latest value', () => {
+  const systolic = { ...trigger, type: 'blood_pressure_systolic', value: 186, unit: 'mm[Hg]' };
+
+  it('shows systolic and diastolic together when the other half is known', () => {
+    expect(latestValueText({ trigger: systolic, lastValue: 158 }, 96)).toBe('158/96 mmHg');
+    expect(latestValueLabel({ trigger: systolic, lastValue: 158 }, 96)).toBe('latest 158/96 mmHg');
+    const diastolic = { ...systolic, type: 'blood_pressure_diastolic', value: 124 };
+    expect(latestValueText({ trigger: diastolic, lastValue: 96 }, 158)).toBe('158/96 mmHg');
+  });
+
+  it('falls back to the one value while the other half is not loaded', () => {
+    expect(latestValueText({ trigger: systolic, lastValue: 158 })).toBe('158 mmHg');
+    expect(latestValueText({ trigger: systolic, lastValue: 158 }, null)).toBe('158 mmHg');
+  });
+
+  it('never pairs values of other vitals', () => {
+    expect(latestValueText({ trigger, lastValue: 82.5 }, 96)).toBe('82.5 kg');
   });
 });

@@ -16,10 +16,30 @@ export const STATUS_LABELS: Record<AlertStatus, string> = {
 };
 
 /**
+ * An episode's latest value with its unit: a blood pressure as systolic/diastolic ("158/96
+ * mmHg") when `otherHalf`, the other half of the same measurement, is known; one number else.
+ */
+export function latestValueText(
+  alert: Pick<AlertDto, 'lastValue' | 'trigger'>,
+  otherHalf?: number | null,
+): string | null {
+  if (alert.lastValue === null || !alert.trigger) return null;
+  const unit = displayUnit(alert.trigger.unit);
+  if (otherHalf !== undefined && otherHalf !== null) {
+    if (alert.trigger.type === 'blood_pressure_systolic') return `${alert.lastValue}/${otherHalf} ${unit}`;
+    if (alert.trigger.type === 'blood_pressure_diastolic') return `${otherHalf}/${alert.lastValue} ${unit}`;
+  }
+  return `${alert.lastValue} ${unit}`;
+}
+
+/**
  * "latest 82.5 kg" when the episode's latest breaching value is not the one that raised it: the
  * summary keeps what set the alert, and a nurse must not act on a stale number. Null otherwise.
  */
-export function latestValueLabel(alert: Pick<AlertDto, 'lastValue' | 'trigger'>): string | null {
+export function latestValueLabel(
+  alert: Pick<AlertDto, 'lastValue' | 'trigger'>,
+  otherHalf?: number | null,
+): string | null {
   if (alert.lastValue === null || !alert.trigger || alert.lastValue === alert.trigger.value) return null;
-  return `latest ${alert.lastValue} ${displayUnit(alert.trigger.unit)}`;
+  return `latest ${latestValueText(alert, otherHalf)}`;
 }

@@ -45,9 +45,9 @@ export function PatientProtocols({ patientId }: { patientId: string }) {
  * The newest readings of the vitals the alert is about, blood pressure as systolic/diastolic
  * together (the halves of one measurement share its message and time).
  */
-export function RecentReadings({ alert }: { alert: AlertDto }) {
+function useRecentReadings(alert: AlertDto) {
   const types = alertVitalTypes(alert);
-  const results = useQueries({
+  return useQueries({
     queries: types.map((type) => ({
       queryKey: ['alerts', 'recent-readings', alert.patientId, type, alert.lastMeasuredAt],
       queryFn: () =>
@@ -58,6 +58,27 @@ export function RecentReadings({ alert }: { alert: AlertDto }) {
         ),
     })),
   });
+}
+
+/**
+ * The other half of the blood pressure whose half is the alert's latest value (the reading of
+ * the other type measured at the same time), from the same queries as the recent readings;
+ * undefined for other vitals or until loaded.
+ */
+export function useLatestOtherHalf(alert: AlertDto): number | undefined {
+  const results = useRecentReadings(alert);
+  const type = alert.trigger?.type;
+  if (results.length !== 2 || !type || !alert.lastMeasuredAt) return undefined;
+  const at = Date.parse(alert.lastMeasuredAt);
+  const other = results
+    .flatMap((result) => result.data?.items ?? [])
+    .find((reading) => reading.type !== type && Date.parse(reading.measuredAt) === at);
+  return other?.value;
+}
+
+export function RecentReadings({ alert }: { alert: AlertDto }) {
+  const types = alertVitalTypes(alert);
+  const results = useRecentReadings(alert);
   if (types.length === 0) return null;
   if (results.some((result) => result.isError)) return <p className="error">Could not load the readings.</p>;
   if (results.some((result) => !result.data)) return <p className="muted">Loading readings…</p>;

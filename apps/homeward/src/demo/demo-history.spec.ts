@@ -1,5 +1,5 @@
 import type { DeviceKind } from '@homeward/contracts';
-import { HISTORY_DAYS, demoHistory, localTime, type HistoryReading } from './demo-history';
+import { HISTORY_DAYS, demoHistory, localTime, pastAlerts, type HistoryReading } from './demo-history';
 
 const NOW = new Date('2026-12-07T15:00:00Z');
 const BASELINE = { systolic: 128, diastolic: 80, heartRate: 68, weightKg: 71.2, spo2: 97 };
@@ -58,5 +58,52 @@ describe('demoHistory', () => {
     expect(new Set(cuff.map((r) => r.messageId)).size).toBe(cuff.length / 3);
     expect(history()).toEqual(readings);
     expect(history('wei-chen')).not.toEqual(readings);
+  });
+});
+
+describe('pastAlerts', () => {
+  const episodes = [
+    { daysAgo: 19, systolic: 168, diastolic: 102 },
+    { daysAgo: 6, systolic: 164, diastolic: 98 },
+  ];
+  const timeZone = 'America/Chicago';
+  const readings = demoHistory({
+    seed: 'maria-alvarez',
+    baseline: BASELINE,
+    timeZone,
+    devices: DEVICES,
+    now: NOW,
+    pastEpisodes: episodes,
+  });
+
+  it("puts each episode's values in that morning's cuff reading, whatever the skips", () => {
+    for (const episode of episodes) {
+      const at = localTime(NOW, episode.daysAgo, 7, 30, timeZone).getTime();
+      const measurement = readings.filter((r) => r.measuredAt.getTime() === at);
+      expect(measurement.map((r) => [r.type, r.value]).slice(0, 2)).toEqual([
+        ['blood_pressure_systolic', episode.systolic],
+        ['blood_pressure_diastolic', episode.diastolic],
+      ]);
+    }
+  });
+
+  it('raises each at its reading and has it acknowledged, noted and resolved by people, in order', () => {
+    const alerts = pastAlerts(readings, episodes, { now: NOW, timeZone });
+    expect(alerts.map((alert) => alert.trigger.value)).toEqual([168, 164]);
+    for (const alert of alerts) {
+      expect(alert.trigger.messageId).toMatch(/^demo-history-/);
+      expect(alert.raisedAt.getTime()).toBeGreaterThan(alert.trigger.measuredAt.getTime());
+      expect(alert.events.map((event) => [event.actor, event.action, event.toStatus])).toEqual([
+        ['coordinator', 'acknowledge', 'acknowledged'],
+        ['coordinator', 'note', 'acknowledged'],
+        ['clinician', 'resolve', 'resolved'],
+      ]);
+      const times = [alert.raisedAt, ...alert.events.map((event) => event.at)].map((at) => at.getTime());
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      // Acknowledged within the hour, resolved within two days, all before now.
+      expect(times[1] - times[0]).toBeLessThan(3_600_000);
+      expect(times[3] - times[0]).toBeLessThan(2 * 24 * 3_600_000);
+      expect(Math.max(...times)).toBeLessThan(NOW.getTime());
+    }
   });
 });

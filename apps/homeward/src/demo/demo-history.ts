@@ -20,6 +20,13 @@ export interface HistoryReading {
   unit: string;
 }
 
+/** A morning blood pressure in the history that was high enough to raise an alert at the time. */
+export interface PastEpisode {
+  daysAgo: number;
+  systolic: number;
+  diastolic: number;
+}
+
 export const HISTORY_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** About one measurement session in twelve is skipped, as patients at home do. */
@@ -91,14 +98,17 @@ export function demoHistory(input: {
   timeZone: string;
   devices: ReadonlyMap<DeviceKind, string>;
   now: Date;
+  /** These mornings' cuff readings are the episode's values, never skipped. */
+  pastEpisodes?: readonly PastEpisode[];
 }): HistoryReading[] {
   const { baseline, devices, timeZone, now } = input;
+  const episodes = new Map((input.pastEpisodes ?? []).map((episode) => [episode.daysAgo, episode]));
   const random = seededRandom(input.seed);
   const readings: HistoryReading[] = [];
-  const add = (kind: DeviceKind, at: Date, values: Array<[VitalType, number]>) => {
+  const add = (kind: DeviceKind, at: Date, values: Array<[VitalType, number]>, kept = false) => {
     const deviceId = devices.get(kind);
     // Every draw happens whether or not the session is kept, so one skip never shifts the rest.
-    const skipped = random() < SKIP_CHANCE;
+    const skipped = random() < SKIP_CHANCE && !kept;
     if (!deviceId || skipped || at.getTime() >= now.getTime()) return;
     const messageId = `demo-history-${at.getTime()}`;
     for (const [type, value] of values) {
@@ -122,13 +132,20 @@ export function demoHistory(input: {
       [7, 1],
       [19, -0.4],
     ] as const) {
-      const systolic = baseline.systolic + 10 * surge + normal(random, 6);
-      const diastolic = Math.min(systolic - 25, baseline.diastolic + 5 * surge + normal(random, 4));
-      add('bp_cuff', localTime(now, daysAgo, hour, 30, timeZone), [
-        ['blood_pressure_systolic', systolic],
-        ['blood_pressure_diastolic', diastolic],
-        ['heart_rate', baseline.heartRate + 4 * surge + normal(random, 4)],
-      ]);
+      let systolic = baseline.systolic + 10 * surge + normal(random, 6);
+      let diastolic = Math.min(systolic - 25, baseline.diastolic + 5 * surge + normal(random, 4));
+      const episode = hour === 7 ? episodes.get(daysAgo) : undefined;
+      if (episode) [systolic, diastolic] = [episode.systolic, episode.diastolic];
+      add(
+        'bp_cuff',
+        localTime(now, daysAgo, hour, 30, timeZone),
+        [
+          ['blood_pressure_systolic', systolic],
+          ['blood_pressure_diastolic', diastolic],
+          ['heart_rate', baseline.heartRate + 4 * surge + normal(random, 4)],
+        ],
+        episode !== undefined,
+      );
     }
     const spo2 = Math.min(99, baseline.spo2 + normal(random, 0.7));
     add('pulse_oximeter', localTime(now, daysAgo, 7, 40, timeZone), [['oxygen_saturation', spo2]]);
@@ -139,4 +156,78 @@ export function demoHistory(input: {
 function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;
+}
+
+/** One entry of a past alert's history, as the console's actions record them. */
+export interface PastAlertEvent {
+  at: Date;
+  actor: 'coordinator' | 'clinician';
+  action: 'acknowledge' | 'note' | 'resolve';
+  fromStatus: 'open' | 'acknowledged';
+  toStatus: 'acknowledged' | 'resolved';
+  detail: Record<string, string>;
+}
+
+export interface PastAlert {
+  /** The systolic reading of the episode's morning measurement (the trigger). */
+  trigger: HistoryReading;
+  /** When the platform raised it: shortly after the reading arrived. */
+  raisedAt: Date;
+  events: PastAlertEvent[];
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The alerts the past episodes raised and how the care team worked them, at a believable
+ * pace: acknowledged by the coordinator within the half hour, a note after the call, and
+ * resolved by the clinician the next morning once the repeat readings were back in range.
+ */
+export function pastAlerts(
+  readings: readonly HistoryReading[],
+  episodes: readonly PastEpisode[],
+  history: { now: Date; timeZone: string },
+): PastAlert[] {
+  const alerts: PastAlert[] = [];
+  for (const episode of episodes) {
+    const measuredAt = localTime(history.now, episode.daysAgo, 7, 30, history.timeZone).getTime();
+    const trigger = readings.find(
+      (reading) => reading.type === 'blood_pressure_systolic' && reading.measuredAt.getTime() === measuredAt,
+    );
+    if (!trigger) continue;
+    const at = (minutes: number) => new Date(trigger.measuredAt.getTime() + minutes * MINUTE_MS);
+    alerts.push({
+      trigger,
+      raisedAt: at(1),
+      events: [
+        {
+          at: at(24),
+          actor: 'coordinator',
+          action: 'acknowledge',
+          fromStatus: 'open',
+          toStatus: 'acknowledged',
+          detail: {},
+        },
+        {
+          at: at(31),
+          actor: 'coordinator',
+          action: 'note',
+          fromStatus: 'acknowledged',
+          toStatus: 'acknowledged',
+          detail: {
+            text: `Called the patient: ${episode.systolic}/${episode.diastolic}, no symptoms; missed last night's dose. Asked for a repeat this evening.`,
+          },
+        },
+        {
+          at: at(26 * 60 + 15),
+          actor: 'clinician',
+          action: 'resolve',
+          fromStatus: 'acknowledged',
+          toStatus: 'resolved',
+          detail: { reason: 'Repeat readings back in range; medication adherence discussed.' },
+        },
+      ],
+    });
+  }
+  return alerts;
 }

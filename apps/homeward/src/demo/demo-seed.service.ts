@@ -2,9 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, hashPassword, type Principal } from '@homeward/identity';
-import { PatientBaselineService, ProtocolService, type ProtocolKey } from '@homeward/alerting';
+import {
+  DEFAULT_RULES,
+  PatientBaselineService,
+  ProtocolService,
+  describeBreach,
+  type ProtocolKey,
+} from '@homeward/alerting';
 import { DeviceService, PatientService } from '@homeward/patients';
-import { HISTORY_DAYS, demoHistory, type DemoBaseline } from './demo-history';
+import { HISTORY_DAYS, demoHistory, pastAlerts, type DemoBaseline, type PastEpisode } from './demo-history';
 import { DemoHistoryRepository } from './demo-history.repository';
 
 type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
@@ -32,6 +38,8 @@ const DEMO_PATIENTS: ReadonlyArray<{
   protocols?: ProtocolKey[];
   /** Their history ends this many days ago and nothing simulates them. */
   stoppedDaysAgo?: number;
+  /** Mornings whose blood pressure raised a grade 2 alert, which the care team worked and resolved. */
+  pastEpisodes?: PastEpisode[];
 }> = [
   {
     demoKey: 'maria-alvarez',
@@ -40,6 +48,10 @@ const DEMO_PATIENTS: ReadonlyArray<{
     birthDate: '1948-03-14',
     timeZone: 'America/New_York',
     baseline: { systolic: 142, diastolic: 88, heartRate: 74, weightKg: 68.4, spo2: 97 },
+    pastEpisodes: [
+      { daysAgo: 19, systolic: 168, diastolic: 102 },
+      { daysAgo: 6, systolic: 164, diastolic: 98 },
+    ],
   },
   {
     demoKey: 'james-okafor',
@@ -48,6 +60,7 @@ const DEMO_PATIENTS: ReadonlyArray<{
     birthDate: '1955-09-02',
     timeZone: 'America/Chicago',
     baseline: { systolic: 128, diastolic: 80, heartRate: 68, weightKg: 84.2, spo2: 97 },
+    pastEpisodes: [{ daysAgo: 23, systolic: 162, diastolic: 101 }],
   },
   // Heart failure: the simulator's `heart-failure-weight-gain` scenario weighs her (the third
   // patient); her history stays at her dry weight (the baseline), so the live gain shows as one.
@@ -118,6 +131,8 @@ export class DemoSeedService {
 
   /** The demo clinician, who sets the heart-failure patient's dry weight (a clinical decision). */
   private clinicianId: string | undefined;
+  /** The demo coordinator, who acknowledged the past alerts. */
+  private coordinatorId: string | undefined;
 
   async seedUsers(password: string): Promise<Principal> {
     const organization = await this.organizations.ensure(DEMO_ORGANIZATION.slug, DEMO_ORGANIZATION.name);
@@ -125,8 +140,10 @@ export class DemoSeedService {
     let coordinator: Principal | undefined;
     for (const user of DEMO_USERS) {
       const row = await this.users.upsert({ ...user, organizationId: organization.id, passwordHash });
-      if (user.role === 'coordinator')
+      if (user.role === 'coordinator') {
         coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
+        this.coordinatorId = row.id;
+      }
       if (user.role === 'clinician') this.clinicianId = row.id;
     }
     return coordinator!;
@@ -186,20 +203,31 @@ export class DemoSeedService {
       timeZone: string;
       stoppedDaysAgo?: number;
       protocols?: ProtocolKey[];
+      pastEpisodes?: PastEpisode[];
     },
     devices: readonly DemoDevice[],
   ): Promise<void> {
     if (await this.history.hasHistory(patientId)) return;
     const now = new Date();
+    // Stops short of now, so the first live reading is the newest.
+    const historyNow = new Date(now.getTime() - (template.stoppedDaysAgo ?? 0) * DAY_MS - 60_000);
+    const episodes = template.pastEpisodes ?? [];
     const readings = demoHistory({
       seed: template.demoKey,
       baseline: template.baseline,
       timeZone: template.timeZone,
       devices: new Map(devices.map((device) => [device.kind, device.id])),
-      // Stops short of now, so the first live reading is the newest.
-      now: new Date(now.getTime() - (template.stoppedDaysAgo ?? 0) * DAY_MS - 60_000),
+      now: historyNow,
+      pastEpisodes: episodes,
     });
-    await this.history.insert(randomUUID(), patientId, readings);
+    const batchId = randomUUID();
+    // The alerts before the readings: the readings' batch is what marks the history as done.
+    await this.seedPastAlerts(
+      patientId,
+      batchId,
+      pastAlerts(readings, episodes, { now: historyNow, timeZone: template.timeZone }),
+    );
+    await this.history.insert(batchId, patientId, readings);
     await this.history.backdateProtocols(patientId, new Date(now.getTime() - (HISTORY_DAYS + 1) * DAY_MS));
     // Heart failure: her history is at her dry weight, which her clinician has recorded.
     if (template.protocols?.includes('heart_failure'))
@@ -208,6 +236,27 @@ export class DemoSeedService {
         setBy: this.clinicianId,
         note: 'Demo: dry weight at discharge',
       });
+  }
+
+  /** Past grade 2 blood-pressure alerts, described by the rule that raises them live. */
+  private async seedPastAlerts(
+    patientId: string,
+    batchId: string,
+    alerts: ReturnType<typeof pastAlerts>,
+  ): Promise<void> {
+    const rule = DEFAULT_RULES.find((candidate) => candidate.id === 'default.bp.grade2');
+    if (!rule) return;
+    const actors = { coordinator: this.coordinatorId, clinician: this.clinicianId };
+    for (const alert of alerts) {
+      const severity = 'severity' in rule.definition ? rule.definition.severity : 'warning';
+      await this.history.insertPastAlert(patientId, batchId, {
+        ...alert,
+        rule: { id: rule.id, kind: rule.definition.kind, description: rule.description, group: rule.group },
+        severity,
+        summary: describeBreach(rule.definition, alert.trigger),
+        actors,
+      });
+    }
   }
 
   private async reusable(

@@ -13,6 +13,15 @@ export interface DemoOptions {
   mqttUrl: string;
   stateDir: string;
   simulate: boolean;
+  /** True once the process is stopping (Ctrl-C during start-up): no summary, no simulator. */
+  stopping?: () => boolean;
+  /** The simulator's `--interval`; its default when undefined. */
+  simulatorIntervalSeconds?: number;
+  /**
+   * Runs the organisation's missed-reading check once, after the seed: the schedule's first run
+   * came before the demo's patients existed, and the next is MISSED_CHECK_EVERY_MS away.
+   */
+  checkMissed?: (organizationId: string) => Promise<unknown>;
 }
 
 /**
@@ -130,7 +139,9 @@ export async function startDemo(
     previousDevices(devicesFile, logger),
   );
   writeFileSync(devicesFile, JSON.stringify({ mqttUrl: options.mqttUrl, devices }, null, 2), { mode: 0o600 });
+  await options.checkMissed?.(coordinator.organizationId);
 
+  if (options.stopping?.()) return undefined;
   // Patients whose readings stopped stay silent: the simulator gets the live devices only.
   const live = devices.filter((device) => device.live !== false);
   const summary = demoSummary(options, password, devices, live, devicesFile);
@@ -149,8 +160,9 @@ export async function startDemo(
       '--devices-file',
       simulatedFile,
       '--scenario',
-      'hypertensive-crisis,heart-failure-weight-gain',
+      'hypertensive-crisis,heart-failure-weight-gain,remeasure-in-progress',
       '--quiet',
+      ...(options.simulatorIntervalSeconds ? ['--interval', String(options.simulatorIntervalSeconds)] : []),
     ],
     {
       // The IPC channel closes when this process dies, even by SIGKILL: the simulator then stops.

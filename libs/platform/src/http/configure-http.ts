@@ -39,7 +39,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 }
 
 /** Everything an HTTP process sets up around the module: prefix, security, validation, docs, sockets. */
-export function configureHttpApp(app: NestExpressApplication): INestApplication {
+/**
+ * `shutdownHooks: false` leaves signals to the caller until it enables Nest's hooks itself
+ * (the all-in-one process does, once its start-up is done).
+ */
+export function configureHttpApp(
+  app: NestExpressApplication,
+  options: { shutdownHooks?: boolean } = {},
+): INestApplication {
   const config = app.get(AppConfig);
   const logger = app.get<Logger>(LOGGER);
   app.setGlobalPrefix('api');
@@ -76,7 +83,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useWebSocketAdapter(
     new RedisIoAdapter(app, app.get<Redis>(REDIS), config.REDIS_PREFIX, config.SOCKET_MAX_MESSAGE_BYTES),
   );
-  app.enableShutdownHooks();
+  if (options.shutdownHooks !== false) app.enableShutdownHooks();
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup(DOCS_PATH, app, document, { jsonDocumentUrl: `${DOCS_PATH}-json` });
