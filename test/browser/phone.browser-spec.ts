@@ -89,7 +89,7 @@ describe('the console on a phone', () => {
     await publishRaw(mqtt, deviceId, bpMessage('phone-1', 186, 124));
     await publishRaw(mqtt, deviceId, bpMessage('phone-2', 192, 126));
     const card = page.locator('tbody tr', { hasText: 'Maximiliana Oyelaran-Whitcombe' });
-    await waitVisible(card.getByText('latest 192 mmHg'));
+    await waitVisible(card.getByText('latest systolic 192 mmHg'));
     const text = await card.innerText();
     expect(text).toContain('Critical');
     expect(text).toContain('Systolic 186 mmHg ≥ 180');

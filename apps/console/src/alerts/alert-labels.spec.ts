@@ -37,9 +37,11 @@ describe('a blood pressure latest value', () => {
     expect(latestValueText({ trigger: diastolic, lastValue: 96 }, 158)).toBe('158/96 mmHg');
   });
 
-  it('falls back to the one value while the other half is not loaded', () => {
-    expect(latestValueText({ trigger: systolic, lastValue: 158 })).toBe('158 mmHg');
-    expect(latestValueText({ trigger: systolic, lastValue: 158 }, null)).toBe('158 mmHg');
+  it('names the half it shows while the other half is not loaded (the queue row), so 96 is never read as a systolic', () => {
+    expect(latestValueText({ trigger: systolic, lastValue: 158 })).toBe('systolic 158 mmHg');
+    expect(latestValueText({ trigger: systolic, lastValue: 158 }, null)).toBe('systolic 158 mmHg');
+    const diastolic = { ...systolic, type: 'blood_pressure_diastolic', value: 124 };
+    expect(latestValueLabel({ trigger: diastolic, lastValue: 96 })).toBe('latest diastolic 96 mmHg');
   });
 
   it('never pairs values of other vitals', () => {

@@ -17,7 +17,8 @@ export const STATUS_LABELS: Record<AlertStatus, string> = {
 
 /**
  * An episode's latest value with its unit: a blood pressure as systolic/diastolic ("158/96
- * mmHg") when `otherHalf`, the other half of the same measurement, is known; one number else.
+ * mmHg") when `otherHalf`, the other half of the same measurement, is known; else the half shown
+ * is named ("systolic 158 mmHg"), since a lone 96 could be read as either.
  */
 export function latestValueText(
   alert: Pick<AlertDto, 'lastValue' | 'trigger'>,
@@ -25,10 +26,11 @@ export function latestValueText(
 ): string | null {
   if (alert.lastValue === null || !alert.trigger) return null;
   const unit = displayUnit(alert.trigger.unit);
-  if (otherHalf !== undefined && otherHalf !== null) {
-    if (alert.trigger.type === 'blood_pressure_systolic') return `${alert.lastValue}/${otherHalf} ${unit}`;
-    if (alert.trigger.type === 'blood_pressure_diastolic') return `${otherHalf}/${alert.lastValue} ${unit}`;
-  }
+  const known = otherHalf !== undefined && otherHalf !== null;
+  if (alert.trigger.type === 'blood_pressure_systolic')
+    return known ? `${alert.lastValue}/${otherHalf} ${unit}` : `systolic ${alert.lastValue} ${unit}`;
+  if (alert.trigger.type === 'blood_pressure_diastolic')
+    return known ? `${otherHalf}/${alert.lastValue} ${unit}` : `diastolic ${alert.lastValue} ${unit}`;
   return `${alert.lastValue} ${unit}`;
 }
 
