@@ -97,10 +97,12 @@ export class GuestLinkCreateDto {
 }
 
 export class VisitJoinCodeDto {
-  @ApiProperty({ description: 'The code from the visit link', minLength: 1, maxLength: 200 })
+  // Anything up to 4 kB is looked up (and not found) rather than refused, so a pasted token or
+  // a mangled link gets the same plain "link not found" page as a wrong code.
+  @ApiProperty({ description: 'The code from the visit link', minLength: 1, maxLength: 4096 })
   @IsString()
   @MinLength(1)
-  @MaxLength(200)
+  @MaxLength(4096)
   code!: string;
 }
 
