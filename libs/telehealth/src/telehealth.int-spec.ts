@@ -342,6 +342,14 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
     expect(done.visit).toMatchObject({ status: 'completed', startedAt: at(0), endedAt: at(400) });
     const clinicianRow = done.participants.find((p) => p.role === 'clinician');
     expect(clinicianRow).toMatchObject({ joinedAt: at(60), leftAt: at(400), seconds: 340 });
+    // Care time: clinician and patient together from 60 s to 120 s and from 180 s to 300 s.
+    const care = await pool().query(
+      `SELECT kind, interactive, seconds, performed_by FROM care_time_entries WHERE visit_id = $1`,
+      [visit.id],
+    );
+    expect(care.rows).toEqual([
+      { kind: 'video_visit', interactive: true, seconds: 180, performed_by: clinician.userId },
+    ]);
   });
 
   it("ignores an identity of one visit reported in another visit's room, and rooms that are not ours", async () => {
@@ -365,6 +373,10 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
     livekit.connect(visit.roomName, 'p_someone_else');
     const ended = await visits.end(clinician, visit.id);
     expect(ended.status).toBe('completed');
+    // Nobody met: no care time.
+    expect(
+      (await pool().query('SELECT 1 FROM care_time_entries WHERE visit_id = $1', [visit.id])).rowCount,
+    ).toBe(0);
     const removed = livekit.callsTo('RemoveParticipant').filter((call) => call.body.room === visit.roomName);
     expect(removed.map((call) => call.body.identity).sort()).toEqual(['p_someone', 'p_someone_else']);
     expect(
