@@ -38,6 +38,6 @@ const PROVIDERS = [
 @Module({
   imports: [IdentityModule, PatientsModule, AlertingModule, NotificationsModule, CareModule],
   providers: PROVIDERS,
-  exports: [VisitService, VisitJoinService, VisitWebhookService, VisitNoShowService],
+  exports: [VisitService, VisitJoinService, VisitWebhookService, VisitNoShowService, VisitJobs],
 })
 export class TelehealthModule {}
