@@ -121,7 +121,7 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
     const calls = livekit.callsTo('CreateRoom').slice(before);
     expect(calls).toHaveLength(1);
     expect(calls[0].grants.video?.roomCreate).toBe(true);
-    expect(calls[0].body).toMatchObject({ name: visit.roomName, maxParticipants: 8 });
+    expect(calls[0].body).toMatchObject({ name: visit.roomName, maxParticipants: 8, departureTimeout: 900 });
     expect(Number(calls[0].body.emptyTimeout)).toBeGreaterThanOrEqual(3600);
     expect(visit.roomName).toMatch(/^v_[0-9a-f]{32}$/);
     expect(visit.roomName).not.toContain(patientId.replaceAll('-', ''));
@@ -388,6 +388,41 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
       status: 409,
       response: { code: 'visit_closed' },
     });
+  });
+
+  it('closes at the staff end whoever LiveKit reports afterwards, and counts care time once', async () => {
+    const { visit, patientLink } = await visits.create(clinician, { patientId });
+    await joins.redeem(codeOf(patientLink.url), 'test');
+    await joins.joinAsStaff(clinician, visit.id);
+    const patient = await identityOf(visit.id, 'patient');
+    const staff = await identityOf(visit.id, 'clinician');
+    const t0 = new Date(Math.floor(Date.now() / 1000) * 1000 - 120_000);
+    await post(participantEvent('participant_joined', visit.roomName, patient, 'PA_e1', t0));
+    await post(
+      participantEvent('participant_joined', visit.roomName, staff, 'PA_e2', new Date(t0.getTime() + 30_000)),
+    );
+    const ended = await visits.end(clinician, visit.id);
+    const endedAt = ended.endedAt as Date;
+    // LiveKit's own view arrives after: the leaves and the room's end, a little later.
+    const later = new Date(endedAt.getTime() + 5_000);
+    expect(
+      await post({
+        event: 'room_finished',
+        createdAt: createdSeconds(later),
+        room: { name: visit.roomName },
+      }),
+    ).toBe('ignored');
+    await post(participantEvent('participant_left', visit.roomName, patient, 'PA_e1', later));
+    const detail = await visits.get(clinician, visit.id);
+    expect(detail.visit.status).toBe('completed');
+    expect(detail.visit.endedAt).toEqual(endedAt);
+    expect(detail.participants.map((p) => p.leftAt)).toEqual([endedAt, endedAt]);
+    const care = await pool().query<{ seconds: number }>(
+      'SELECT seconds FROM care_time_entries WHERE visit_id = $1',
+      [visit.id],
+    );
+    expect(care.rows).toHaveLength(1);
+    expect(care.rows[0].seconds).toBe(Math.floor((endedAt.getTime() - t0.getTime() - 30_000) / 1000));
   });
 
   it('leaves the visit as it was when LiveKit is out at the end', async () => {
