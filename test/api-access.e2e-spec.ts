@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { ApiClient, TestStack, createOrganization, createUser, type TestUser } from '@homeward/testing';
+import {
+  ApiClient,
+  LiveKitDouble,
+  TestStack,
+  createOrganization,
+  createUser,
+  type TestUser,
+} from '@homeward/testing';
 
 describe('API access: login, authentication, roles and organisation boundaries', () => {
   let stack: TestStack;
+  let livekit: LiveKitDouble;
   let coordinatorA: TestUser;
   let clinicianA: TestUser;
   let coordinatorB: TestUser;
@@ -14,9 +22,11 @@ describe('API access: login, authentication, roles and organisation boundaries',
   const anonymous = () => new ApiClient(stack.apiUrl);
 
   beforeAll(async () => {
+    // Video visits against a LiveKit RoomService double (no LiveKit server runs here).
+    livekit = await LiveKitDouble.start();
     stack = await TestStack.start({
       apps: ['api'],
-      env: { LOGIN_RATE_LIMIT: '1000' },
+      env: { LOGIN_RATE_LIMIT: '1000', ...livekit.env() },
     });
     orgA = await createOrganization(stack.database.pool, 'Org A');
     const orgB = await createOrganization(stack.database.pool, 'Org B');
@@ -30,6 +40,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
 
   afterAll(async () => {
     await stack?.stop();
+    await livekit?.stop();
   });
 
   it('logs in with email and password and returns a JWT naming the user', async () => {
@@ -277,6 +288,58 @@ describe('API access: login, authentication, roles and organisation boundaries',
       { action: 'care_time.record', outcome: 'allowed' },
       { action: 'care_time.void', outcome: 'allowed' },
       { action: 'care_time.read', outcome: 'allowed' },
+    ]);
+  });
+
+  it('lets clinicians and coordinators run video visits, admins only read them, other organisations not at all', async () => {
+    const { rows: last } = await stack.database.pool.query<{ max: string | null }>(
+      'SELECT max(id)::text AS max FROM audit_events',
+    );
+    const since = last[0].max ?? '0';
+    const clinician = await anonymous().login(clinicianA.email, clinicianA.password);
+    const admin = await createUser(stack.database.pool, orgA, 'admin');
+    const adminApi = await anonymous().login(admin.email, admin.password);
+    const created = await clinician.request<{ id: string; patientLink: { url: string } }>(
+      'POST',
+      '/api/visits',
+      {
+        patientId: patientA,
+      },
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await adminApi.request('POST', '/api/visits', { patientId: patientA })).status).toBe(403);
+    expect((await adminApi.request('POST', `/api/visits/${id}/join`)).status).toBe(403);
+    expect((await adminApi.request('POST', `/api/visits/${id}/end`)).status).toBe(403);
+    expect((await adminApi.request('GET', `/api/visits/${id}`)).status).toBe(200);
+    expect((await apiB.request('GET', `/api/visits/${id}`)).status).toBe(404);
+    expect((await apiB.request('POST', '/api/visits', { patientId: patientA })).status).toBe(404);
+    expect((await anonymous().request('GET', '/api/visits')).status).toBe(401);
+    expect((await anonymous().request('POST', `/api/visits/${id}/join`)).status).toBe(401);
+    expect((await apiA.request('POST', `/api/visits/${id}/join`)).status).toBe(200);
+    expect((await apiA.request('POST', `/api/visits/${id}/notes`, { text: 'Seen on video.' })).status).toBe(
+      200,
+    );
+    expect((await apiA.request('GET', `/api/visits?patientId=${patientA}`)).status).toBe(200);
+    const code = new URL(created.body.patientLink.url).searchParams.get('code');
+    expect((await anonymous().request('POST', '/api/visits/join', { code })).status).toBe(200);
+    expect((await clinician.request('POST', `/api/visits/${id}/end`)).status).toBe(200);
+
+    const { rows } = await stack.database.pool.query<{ action: string; outcome: string; actor_role: string }>(
+      `SELECT action, outcome, actor_role FROM audit_events
+       WHERE id > $1 AND action LIKE 'visit.%' AND (resource_id = $2 OR action = 'visit.list') ORDER BY id`,
+      [since, id],
+    );
+    expect(rows).toEqual([
+      { action: 'visit.create', outcome: 'allowed', actor_role: 'clinician' },
+      { action: 'visit.link.issue', outcome: 'allowed', actor_role: 'clinician' },
+      { action: 'visit.read', outcome: 'allowed', actor_role: 'admin' },
+      { action: 'visit.read', outcome: 'denied', actor_role: 'coordinator' },
+      { action: 'visit.join', outcome: 'allowed', actor_role: 'coordinator' },
+      { action: 'visit.notes', outcome: 'allowed', actor_role: 'coordinator' },
+      { action: 'visit.list', outcome: 'allowed', actor_role: 'coordinator' },
+      { action: 'visit.link.redeem', outcome: 'allowed', actor_role: 'patient' },
+      { action: 'visit.end', outcome: 'allowed', actor_role: 'clinician' },
     ]);
   });
 

@@ -14,6 +14,7 @@ import {
   RealtimeModule,
   RedisModule,
 } from '@homeward/platform';
+import { TelehealthHttpModule } from '@homeward/telehealth';
 
 /** The REST API and the alert socket: each domain's HTTP module over the platform's HTTP pipeline. */
 @Module({})
@@ -33,6 +34,7 @@ export class ApiAppModule {
         PatientsHttpModule,
         MonitoringHttpModule,
         AlertingHttpModule,
+        TelehealthHttpModule,
         CareHttpModule,
         ...NOTIFICATIONS_HTTP_MODULES,
       ],

@@ -17,6 +17,7 @@ import {
 } from '@homeward/platform';
 import { DemoModule } from './demo/demo.module';
 import { OutsideNestLifecycle } from './outside-nest.lifecycle';
+import { TelehealthHttpModule, TelehealthJobsModule } from '@homeward/telehealth';
 
 /** Every role in one process (API, ingest, worker): for development and the demo. */
 @Module({})
@@ -41,6 +42,7 @@ export class HomewardAppModule {
         PatientsHttpModule,
         MonitoringHttpModule,
         AlertingHttpModule,
+        TelehealthHttpModule,
         CareHttpModule,
         ...NOTIFICATIONS_HTTP_MODULES,
         IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer', {
@@ -49,6 +51,7 @@ export class HomewardAppModule {
         JobWorkersModule,
         MonitoringJobsModule,
         AlertingJobsModule,
+        TelehealthJobsModule,
         ...NOTIFICATIONS_JOB_MODULES,
         DemoModule,
       ],
