@@ -64,6 +64,21 @@ export async function createPatient(pool: Pool, organizationId: string): Promise
   return rows[0].id;
 }
 
+/** A video visit row, for code below telehealth that refers to visits (the care-time ledger). */
+export async function createVisit(
+  pool: Pool,
+  organizationId: string,
+  patientId: string,
+  createdBy: string,
+): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO visits (organization_id, patient_id, created_by, room_name, status)
+     VALUES ($1, $2, $3, $4, 'completed') RETURNING id`,
+    [organizationId, patientId, createdBy, `v_${randomBytes(16).toString('hex')}`],
+  );
+  return rows[0].id;
+}
+
 /** A registered device row (its secret is irrelevant to code that never authenticates it). */
 export async function createDevice(pool: Pool, organizationId: string, patientId: string): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(

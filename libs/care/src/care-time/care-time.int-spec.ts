@@ -6,6 +6,7 @@ import {
   createOrganization,
   createPatient,
   createUser,
+  createVisit,
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
@@ -202,7 +203,7 @@ describe('care-time ledger (CareTimeService against PostgreSQL)', () => {
 
   it('records a video visit once however often telehealth reports it, in the caller transaction', async () => {
     const patient = await newYorkPatient();
-    const visitId = randomUUID();
+    const visitId = await createVisit(database.pool, organization, patient, clinician.userId);
     const visit = {
       organizationId: organization,
       patientId: patient,
@@ -219,7 +220,10 @@ describe('care-time ledger (CareTimeService against PostgreSQL)', () => {
     expect(month).toMatchObject({ totalSeconds: 1260, interactiveSeconds: 1260 });
 
     // A rolled-back visit leaves nothing behind.
-    const rolledBack = { ...visit, visitId: randomUUID() };
+    const rolledBack = {
+      ...visit,
+      visitId: await createVisit(database.pool, organization, patient, clinician.userId),
+    };
     await expect(
       db.transaction(async (tx) => {
         await careTime.recordVisitTime(tx, rolledBack);
