@@ -131,6 +131,10 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
       announceCritical(alert);
     });
     socket.on('alert.updated', (alert) => applyAlert(queryClient, alert));
+    // A visit changed ("patient is waiting", ended, missed): every visit list and page re-reads it.
+    socket.onAny((event: string) => {
+      if (event === 'visit.updated') void queryClient.invalidateQueries({ queryKey: ['visits'] });
+    });
     socket.on('alert.replay.complete', (summary) => {
       replaying = false;
       if (summary.truncated || summary.updatesTruncated)
