@@ -25,6 +25,7 @@ import { AlertMetricsRepository } from './alerts/alert-metrics.repository';
 import { AlertOccurrenceRepository } from './alerts/alert-occurrence.repository';
 import { AlertRepository } from './alerts/alert.repository';
 import { AlertService } from './alerts/alert.service';
+import { AlertVisitEvents } from './alerts/alert-visit-events';
 import { ReadingsEvaluateProcessor } from './alerts/readings-evaluate.processor';
 import { DEVICE_NOTICES } from './device-notices/device-notices.providers';
 import { AlertEscalationScheduler } from './escalation/alert-escalation.scheduler';
@@ -57,9 +58,17 @@ const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, E
     RuleOverrideService,
     PatientBaselineRepository,
     PatientBaselineService,
+    AlertVisitEvents,
     ...ESCALATION_SCHEDULING,
   ],
-  exports: [AlertService, ProtocolService, RuleOverrideService, PatientBaselineService, PatientRuleSets],
+  exports: [
+    AlertService,
+    ProtocolService,
+    RuleOverrideService,
+    PatientBaselineService,
+    PatientRuleSets,
+    AlertVisitEvents,
+  ],
 })
 export class AlertingModule {}
 

@@ -1,4 +1,5 @@
 export * from './alerts/alert.service';
+export * from './alerts/alert-visit-events';
 export * from './alerts/alerts.gateway';
 export * from './protocols/protocol.service';
 export { PatientBaselineService } from './baselines/patient-baseline.service';

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, liveKitSettings, loadConfig } from './config';
 import { trustProxySetting, type ProcessRole } from './env.dto';
 
 const SECRET = 'a-jwt-secret-of-at-least-32-chars!';
@@ -361,5 +361,46 @@ describe('loadConfig', () => {
     expect(badVariables('api', { ...api, MQTT_URL: broker.MQTT_URL, MQTT_DYNSEC: 'true' })).toEqual([
       'MQTT_DYNSEC',
     ]);
+  });
+
+  it("takes LiveKit settings together, derives the API URL from the browsers' URL, and defaults the visit timings", () => {
+    const secret = 's'.repeat(32);
+    const config = loadConfig('worker', {
+      ...BASE,
+      LIVEKIT_URL: 'wss://video.example.org',
+      LIVEKIT_API_KEY: 'APIkey',
+      LIVEKIT_API_SECRET: secret,
+    });
+    expect(liveKitSettings(config)).toEqual({
+      url: 'wss://video.example.org',
+      apiUrl: 'https://video.example.org',
+      apiKey: 'APIkey',
+      apiSecret: secret,
+    });
+    expect(config).toMatchObject({
+      VISIT_NO_SHOW_MINUTES: 15,
+      VISIT_TOKEN_TTL_SECONDS: 600,
+      VISIT_LINK_TTL_MINUTES: 60,
+    });
+    expect(liveKitSettings({ ...config, LIVEKIT_URL: 'ws://127.0.0.1:7880' })?.apiUrl).toBe(
+      'http://127.0.0.1:7880',
+    );
+    expect(liveKitSettings({ ...config, LIVEKIT_API_URL: 'http://livekit:7880' })?.apiUrl).toBe(
+      'http://livekit:7880',
+    );
+    expect(liveKitSettings(loadConfig('worker', BASE))).toBeUndefined();
+    expect(badVariables('worker', { ...BASE, LIVEKIT_URL: 'wss://video.example.org' })).toEqual([
+      'LIVEKIT_URL',
+    ]);
+    expect(
+      badVariables('worker', {
+        ...BASE,
+        LIVEKIT_URL: 'ftp://video',
+        LIVEKIT_API_KEY: 'key',
+        LIVEKIT_API_SECRET: 'short',
+        VISIT_TOKEN_TTL_SECONDS: '21600',
+        VISIT_NO_SHOW_MINUTES: '0',
+      }),
+    ).toEqual(['LIVEKIT_API_SECRET', 'LIVEKIT_URL', 'VISIT_NO_SHOW_MINUTES', 'VISIT_TOKEN_TTL_SECONDS']);
   });
 });

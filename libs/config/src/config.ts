@@ -42,6 +42,23 @@ export function publicUrl(config: Pick<AppConfig, 'PUBLIC_URL' | 'PORT'>): strin
   return config.PUBLIC_URL ?? `http://localhost:${config.PORT}`;
 }
 
+/** LiveKit's settings when video visits are configured (all three variables set), else undefined. */
+export function liveKitSettings(
+  config: Pick<AppConfig, 'LIVEKIT_URL' | 'LIVEKIT_API_URL' | 'LIVEKIT_API_KEY' | 'LIVEKIT_API_SECRET'>,
+): { url: string; apiUrl: string; apiKey: string; apiSecret: string } | undefined {
+  const { LIVEKIT_URL: url, LIVEKIT_API_KEY: apiKey, LIVEKIT_API_SECRET: apiSecret } = config;
+  if (!url || !apiKey || !apiSecret) return undefined;
+  const apiUrl = config.LIVEKIT_API_URL ?? url.replace(/^ws(s?):\/\//, 'http$1://');
+  return { url, apiUrl, apiKey, apiSecret };
+}
+
+function liveKitProblems(config: AppConfig): string[] {
+  const set = [config.LIVEKIT_URL, config.LIVEKIT_API_KEY, config.LIVEKIT_API_SECRET];
+  if (set.some(Boolean) && !set.every(Boolean))
+    return ['LIVEKIT_URL: LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together'];
+  return [];
+}
+
 /** Reads and validates the environment for `role`, failing with every bad variable at once. */
 export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.env): AppConfig {
   const present = Object.fromEntries(
@@ -63,6 +80,7 @@ export function loadConfig(role: ProcessRole, env: NodeJS.ProcessEnv = process.e
       'MQTT_DYNSEC: needs MQTT_URL, MQTT_USERNAME and MQTT_PASSWORD (the dynamic-security admin)',
     );
   problems.push(...notificationProblems(config));
+  problems.push(...liveKitProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   config.role = role;
   // Read once, never changed: whatever a process derives at start-up goes into `env` first.

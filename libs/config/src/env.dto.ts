@@ -448,4 +448,59 @@ export class EnvDto {
   @Min(1024, { always: true })
   @Max(1024 * 1024, { always: true })
   SOCKET_MAX_MESSAGE_BYTES = 16 * 1024;
+
+  /**
+   * LiveKit, for video visits (https://docs.livekit.io/home/get-started/authentication/): the
+   * URL browsers connect to (ws:// or wss://), the key and secret that sign tokens and verify
+   * webhooks. All three or none; without them every visit route answers 503 `video_not_configured`.
+   */
+  @IsOptional({ always: true })
+  @Matches(/^(wss?|https?):\/\/[^\s]+$/, {
+    always: true,
+    message: 'LIVEKIT_URL must be a ws(s):// or http(s):// URL',
+  })
+  LIVEKIT_URL?: string;
+
+  /** What the API calls for LiveKit's RoomService; defaults to LIVEKIT_URL with ws→http, wss→https. */
+  @IsOptional({ always: true })
+  @Matches(/^https?:\/\/[^\s]+$/, { always: true, message: 'LIVEKIT_API_URL must be an http(s):// URL' })
+  LIVEKIT_API_URL?: string;
+
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  @Matches(/^\S+$/, { always: true, message: 'LIVEKIT_API_KEY must not contain spaces' })
+  LIVEKIT_API_KEY?: string;
+
+  /** Signs join tokens and verifies LiveKit's webhooks: at least 32 characters. */
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  @MinLength(32, { always: true, message: 'LIVEKIT_API_SECRET must be at least 32 characters' })
+  LIVEKIT_API_SECRET?: string;
+
+  /** A visit with no patient this long after the clinician joined, or after `scheduledFor`, is missed. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1440, { always: true })
+  VISIT_NO_SHOW_MINUTES = 15;
+
+  /** Lifetime of a LiveKit join token; it only guards the first connection, so it is short. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(30, { always: true })
+  @Max(3600, { always: true })
+  VISIT_TOKEN_TTL_SECONDS = 600;
+
+  /** A patient or guest link is valid this long after `scheduledFor` (or after it is issued). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(10_080, { always: true })
+  VISIT_LINK_TTL_MINUTES = 60;
+
+  /** How often the worker looks for visits whose patient did not come (the no-show jobs' safety net). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  VISIT_SWEEP_EVERY_MS = 60_000;
 }

@@ -35,7 +35,9 @@ export function isActiveAlertStatus(status: AlertStatus): boolean {
  * - `severity_raised`: a worse breach raised its severity and returned it to the queue;
  * - `back_in_range`: an unacknowledged critical episode's readings are in range again; it
  *   stays open until someone acts;
- * - `auto_resolve`: the all clear closed it.
+ * - `auto_resolve`: the all clear closed it;
+ * - `video_visit`: a video visit was started from it (`detail.visitId`);
+ * - `video_visit_missed`: that visit was missed (`detail.visitId`).
  */
 export const ALERT_SYSTEM_EVENTS = [
   'raise',
@@ -46,6 +48,8 @@ export const ALERT_SYSTEM_EVENTS = [
   'not_confirmed',
   'severity_raised',
   'back_in_range',
+  'video_visit',
+  'video_visit_missed',
 ] as const;
 export type AlertSystemEvent = (typeof ALERT_SYSTEM_EVENTS)[number];
 

@@ -8,3 +8,4 @@ export * from './rejection-reasons';
 export * from './socket-events';
 export * from './storable-text';
 export * from './contact';
+export * from './visits';

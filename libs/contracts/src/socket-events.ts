@@ -1,4 +1,5 @@
 import type { AlertStatus, Severity } from './domain-values';
+import type { VisitSummary } from './visits';
 
 /** socket.io namespace and events for the coordinators' live alert queue. */
 export const ALERTS_NAMESPACE = '/alerts';
@@ -88,7 +89,7 @@ export interface AlertReplayComplete {
 }
 
 /** Kinds of notification; each names what happened, the payload only ids. */
-export const NOTIFICATION_KINDS = ['alert.escalated'] as const;
+export const NOTIFICATION_KINDS = ['alert.escalated', 'visit.missed'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
@@ -99,7 +100,7 @@ export interface NotificationDto {
   id: string;
   kind: NotificationKind;
   alertId: string | null;
-  payload: { step?: number; severity?: Severity; reason?: string };
+  payload: { step?: number; severity?: Severity; reason?: string; visitId?: string };
   createdAt: string;
 }
 
@@ -111,6 +112,8 @@ export interface ServerToClientEvents {
   'alert.replay.complete': (summary: AlertReplayComplete) => void;
   /** Something for this user in particular (an escalated alert, say), sent to their own sockets. */
   notification: (notification: NotificationDto) => void;
+  /** A video visit changed (created, someone joined or left, ended, missed, cancelled, notes): its summary. */
+  'visit.updated': (visit: VisitSummary) => void;
   /** The access token expired; the server disconnects right after. */
   'session.expired': () => void;
 }

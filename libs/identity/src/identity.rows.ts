@@ -17,10 +17,15 @@ export interface UserRow {
   disabledAt: Date | null;
 }
 
+/** Who acts without signing in: a link's patient or guest, a webhook's sender, the platform's own jobs. */
+export type UnauthenticatedActor = 'patient' | 'guest' | 'livekit' | 'system';
+
 export interface NewAuditEventRow {
-  organizationId: string;
-  actorUserId: string;
-  actorRole: UserRole;
+  /** Null only for a request that names no organisation (a forged webhook). */
+  organizationId: string | null;
+  /** Null for actors without an account: a patient or guest with a link, LiveKit, the platform. */
+  actorUserId: string | null;
+  actorRole: UserRole | UnauthenticatedActor;
   action: string;
   resourceType: string;
   resourceId: string | null;

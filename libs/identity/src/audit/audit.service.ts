@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@homeward/platform';
 import type { Principal } from '../access/principal';
+import type { UnauthenticatedActor } from '../identity.rows';
 import { AuditRepository } from './audit.repository';
 
 export type AuditAction =
@@ -33,7 +34,21 @@ export type AuditAction =
   | 'oncall.read'
   | 'oncall.set'
   | 'notification_preferences.read'
-  | 'notification_preferences.set';
+  | 'notification_preferences.set'
+  | 'visit.create'
+  | 'visit.read'
+  | 'visit.list'
+  | 'visit.join'
+  | 'visit.end'
+  | 'visit.cancel'
+  | 'visit.notes'
+  | 'visit.update'
+  | 'visit.missed'
+  | 'visit.link.issue'
+  | 'visit.link.redeem'
+  | 'visit.webhook.rejected';
+
+export type { UnauthenticatedActor };
 
 /**
  * Records who touched which patient data. Written before the data is returned, and a failed
@@ -66,6 +81,37 @@ export class AuditService {
         patientId: target.patientId ?? null,
         outcome: target.outcome ?? 'allowed',
         requestId: principal.requestId ?? null,
+      },
+      q,
+    );
+  }
+
+  /**
+   * Records what someone without an account did, or tried: a patient redeeming a visit link,
+   * LiveKit's webhook (or a forgery of it), the platform's own jobs.
+   */
+  async recordUnauthenticated(
+    actor: { role: UnauthenticatedActor; organizationId: string | null; requestId?: string | null },
+    action: AuditAction,
+    target: {
+      resourceType: string;
+      resourceId?: string | null;
+      patientId?: string | null;
+      outcome?: 'allowed' | 'denied';
+    },
+    q?: Queryable,
+  ): Promise<void> {
+    await this.audit.insert(
+      {
+        organizationId: actor.organizationId,
+        actorUserId: null,
+        actorRole: actor.role,
+        action,
+        resourceType: target.resourceType,
+        resourceId: target.resourceId ?? null,
+        patientId: target.patientId ?? null,
+        outcome: target.outcome ?? 'allowed',
+        requestId: actor.requestId ?? null,
       },
       q,
     );

@@ -25,5 +25,16 @@ export function renderNotification(notification: NotificationDto, publicUrl: str
         sms: `Homeward: critical alert for a patient of yours — open Homeward: ${link} Reply ACK to acknowledge.`,
         link,
       };
+    case 'visit.missed': {
+      const visitLink = notification.payload.visitId
+        ? `${publicUrl}/visits/${notification.payload.visitId}`
+        : link;
+      return {
+        subject: 'Homeward: a video visit was missed',
+        text: `A patient did not join a video visit you started — open Homeward:\n${visitLink}\n`,
+        sms: `Homeward: a patient did not join a video visit you started — open Homeward: ${visitLink}`,
+        link: visitLink,
+      };
+    }
   }
 }
