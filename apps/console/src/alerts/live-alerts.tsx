@@ -132,8 +132,10 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
     });
     socket.on('alert.updated', (alert) => applyAlert(queryClient, alert));
     // A visit changed ("patient is waiting", ended, missed): every visit list and page re-reads it.
-    socket.onAny((event: string) => {
-      if (event === 'visit.updated') void queryClient.invalidateQueries({ queryKey: ['visits'] });
+    socket.on('visit.updated', (visit) => {
+      void queryClient.invalidateQueries({ queryKey: ['visits'] });
+      if (visit.alertId)
+        void queryClient.invalidateQueries({ queryKey: ['alerts', 'detail', visit.alertId] });
     });
     socket.on('alert.replay.complete', (summary) => {
       replaying = false;

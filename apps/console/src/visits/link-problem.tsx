@@ -9,6 +9,14 @@ const PAGES: Readonly<Record<LinkProblem, { title: string; text: string }>> = {
     title: 'This link has expired',
     text: 'Visit links only work for a short time. Contact your care team and they will send you a new one.',
   },
+  replaced: {
+    title: 'This link was replaced by a newer one',
+    text: 'Your care team sent you a newer link for this visit. Please open the link in their latest message.',
+  },
+  visit_ended: {
+    title: 'This visit has ended',
+    text: 'The video visit this link was for is over. If you still need to talk to your care team, contact them.',
+  },
   not_found: {
     title: 'We could not find this visit',
     text: 'Check that you opened the whole link from your message. If it still does not work, contact your care team.',

@@ -52,6 +52,20 @@ describe("what a patient's link problem is", () => {
     );
     expect(linkProblemOf(410, { code: 'link_expired' })).toBe('expired');
     expect(linkProblemOf(404, { message: 'link_not_found' })).toBe('not_found');
+    expect(
+      linkProblemOf(404, {
+        statusCode: 404,
+        error: 'Not Found',
+        code: 'link_not_found',
+        message: 'not valid',
+      }),
+    ).toBe('not_found');
+  });
+
+  it('tells a link replaced by a newer one and a link to an ended visit from an expired one', () => {
+    expect(linkProblemOf(410, { code: 'link_expired', reason: 'voided' })).toBe('replaced');
+    expect(linkProblemOf(410, { code: 'link_expired', reason: 'visit_closed' })).toBe('visit_ended');
+    expect(linkProblemOf(410, { code: 'link_expired', reason: 'expired' })).toBe('expired');
   });
 
   it('falls back on the status when the body has no code', () => {

@@ -40,12 +40,19 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 /** Why a patient's (or guest's) link did not open the visit, as the page explains it. */
 export type LinkProblem =
-  'used' | 'expired' | 'not_found' | 'not_configured' | 'rate_limited' | 'unavailable';
+  | 'used'
+  | 'expired'
+  | 'replaced'
+  | 'visit_ended'
+  | 'not_found'
+  | 'not_configured'
+  | 'rate_limited'
+  | 'unavailable';
 
-/** The API's machine-readable error code (`{ error: 'link_used' }`, or `code`, or `message`). */
+/** The API's machine-readable error code (`{ code: 'link_used' }`, else `error` or `message`). */
 export function errorCode(body: unknown): string | undefined {
   if (!body || typeof body !== 'object') return undefined;
-  for (const key of ['error', 'code', 'message'] as const) {
+  for (const key of ['code', 'error', 'message'] as const) {
     const value: unknown = (body as Record<string, unknown>)[key];
     if (typeof value === 'string' && /^[a-z_]+$/.test(value)) return value;
   }
@@ -60,7 +67,14 @@ export function errorCode(body: unknown): string | undefined {
 export function linkProblemOf(status: number, body: unknown): LinkProblem {
   const code = errorCode(body);
   if (code === 'link_used') return 'used';
-  if (code === 'link_expired') return 'expired';
+  if (code === 'link_expired') {
+    // The API says why a link stopped working: its time ran out, a newer one replaced it, or the visit ended.
+    const reason: unknown =
+      body && typeof body === 'object' ? (body as Record<string, unknown>).reason : undefined;
+    if (reason === 'voided') return 'replaced';
+    if (reason === 'visit_closed') return 'visit_ended';
+    return 'expired';
+  }
   if (code === 'link_not_found') return 'not_found';
   if (code === 'video_not_configured') return 'not_configured';
   if (status === 404) return 'not_found';

@@ -46,6 +46,8 @@ export function VisitTable({ visits, caption }: { visits: readonly Visit[]; capt
                     <li key={note.id ?? index}>{note.text}</li>
                   ))}
                 </ul>
+              ) : visit.hasNotes ? (
+                <Link to={`/visits/${visit.id}`}>Read the notes</Link>
               ) : (
                 <span className="muted">None</span>
               )}

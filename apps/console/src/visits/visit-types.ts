@@ -2,17 +2,10 @@
  * Video visits as the API answers them (issue 20's contract). The generated schema replaces these
  * once the telehealth routes are in the OpenAPI document; until then they mirror the issue.
  */
-export const VISIT_STATUSES = [
-  'scheduled',
-  'waiting',
-  'in_progress',
-  'completed',
-  'missed',
-  'cancelled',
-] as const;
-export type VisitStatus = (typeof VISIT_STATUSES)[number];
+import type { VisitParticipantRole, VisitStatus, VisitSummary } from '@homeward/contracts';
 
-export type ParticipantRole = 'clinician' | 'coordinator' | 'patient' | 'guest';
+export type { VisitStatus };
+export type ParticipantRole = VisitParticipantRole;
 
 export interface PatientLink {
   url: string;
@@ -34,17 +27,11 @@ export interface VisitNote {
   authorUserId?: string | null;
 }
 
-export interface Visit {
-  id: string;
-  status: VisitStatus;
-  patientId: string;
-  alertId: string | null;
-  roomName: string;
-  scheduledFor: string | null;
-  createdAt: string;
-  startedAt?: string | null;
-  endedAt?: string | null;
-  durationSeconds?: number | null;
+/** A visit as `GET /api/visits/{id}` answers it: the summary, who was there, and the notes. */
+export interface Visit extends Omit<VisitSummary, 'organizationId' | 'createdBy' | 'hasNotes'> {
+  organizationId?: string;
+  createdBy?: string;
+  hasNotes?: boolean;
   participants?: VisitParticipant[];
   notes?: VisitNote[];
 }
