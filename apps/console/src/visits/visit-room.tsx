@@ -75,7 +75,9 @@ export function VisitRoom({
         onMediaDeviceFailure={(failure, kind) => setDeviceProblem(deviceFailureMessage(failure, kind))}
         onError={(error) =>
           setConnectionProblem(
-            `Could not connect to the video service (${error.message}). Check the internet connection, then try again.`,
+            variant === 'patient'
+              ? 'We could not connect you to the video visit. Check your internet connection, then press Try again.'
+              : `Could not connect to the video service (${error.message}). Check the network, then try again.`,
           )
         }
         onDisconnected={(reason) => {
@@ -87,7 +89,7 @@ export function VisitRoom({
             onLeave('ended');
         }}
       >
-        <Stage variant={variant} />
+        <Stage />
         <RoomAudioRenderer />
         <ConnectionStateToast />
       </LiveKitRoom>
@@ -95,7 +97,7 @@ export function VisitRoom({
   );
 }
 
-function Stage({ variant }: { variant: VisitRoomProps['variant'] }) {
+function Stage() {
   const tracks = useTracks([{ source: Track.Source.Camera, withPlaceholder: true }], {
     onlySubscribed: false,
   });
@@ -110,7 +112,7 @@ function Stage({ variant }: { variant: VisitRoomProps['variant'] }) {
         <ParticipantTile />
       </GridLayout>
       <ControlBar
-        variation={variant === 'patient' ? 'verbose' : 'minimal'}
+        variation="verbose"
         controls={{
           microphone: true,
           camera: true,
