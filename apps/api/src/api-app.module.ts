@@ -13,6 +13,7 @@ import {
   RealtimeModule,
   RedisModule,
 } from '@homeward/platform';
+import { TelehealthHttpModule } from '@homeward/telehealth';
 
 /** The REST API and the alert socket: each domain's HTTP module over the platform's HTTP pipeline. */
 @Module({})
@@ -32,6 +33,7 @@ export class ApiAppModule {
         PatientsHttpModule,
         MonitoringHttpModule,
         AlertingHttpModule,
+        TelehealthHttpModule,
         ...NOTIFICATIONS_HTTP_MODULES,
       ],
     };

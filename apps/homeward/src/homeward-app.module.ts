@@ -16,6 +16,7 @@ import {
 } from '@homeward/platform';
 import { DemoModule } from './demo/demo.module';
 import { OutsideNestLifecycle } from './outside-nest.lifecycle';
+import { TelehealthHttpModule, TelehealthJobsModule } from '@homeward/telehealth';
 
 /** Every role in one process (API, ingest, worker): for development and the demo. */
 @Module({})
@@ -40,6 +41,7 @@ export class HomewardAppModule {
         PatientsHttpModule,
         MonitoringHttpModule,
         AlertingHttpModule,
+        TelehealthHttpModule,
         ...NOTIFICATIONS_HTTP_MODULES,
         IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer', {
           urgentReading: pastCriticalDefault,
@@ -47,6 +49,7 @@ export class HomewardAppModule {
         JobWorkersModule,
         MonitoringJobsModule,
         AlertingJobsModule,
+        TelehealthJobsModule,
         ...NOTIFICATIONS_JOB_MODULES,
         DemoModule,
       ],

@@ -5,6 +5,7 @@ import { MonitoringJobsModule } from '@homeward/monitoring';
 import { NOTIFICATIONS_JOB_MODULES } from '@homeward/notifications';
 import { LoggerModule, type Logger } from '@homeward/observability';
 import { DatabaseModule, JobWorkersModule, RealtimeModule, RedisModule } from '@homeward/platform';
+import { TelehealthJobsModule } from '@homeward/telehealth';
 
 /** Every domain's job processors; start-up fails if a queue some module provides has none. */
 @Module({})
@@ -21,6 +22,7 @@ export class WorkerAppModule {
         JobWorkersModule,
         MonitoringJobsModule,
         AlertingJobsModule,
+        TelehealthJobsModule,
         ...NOTIFICATIONS_JOB_MODULES,
       ],
     };

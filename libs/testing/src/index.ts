@@ -11,3 +11,4 @@ export * from './ble-encoding';
 export * from './tcp-proxy';
 export * from './smtp-mailbox';
 export * from './twilio-double';
+export * from './livekit-double';

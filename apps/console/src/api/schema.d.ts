@@ -628,6 +628,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/visits/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["VisitLinksController_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["VisitsController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["VisitsController_list"];
+        put?: never;
+        post: operations["VisitsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{visitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["VisitsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{visitId}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["VisitsController_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{visitId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["VisitsController_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{visitId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["VisitsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{visitId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["VisitsController_notes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{visitId}/patient-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["VisitsController_patientLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/visits/{visitId}/guest-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["VisitsController_guestLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -992,7 +1152,7 @@ export interface components {
              * @description People's actions, and the platform's own: `reopen` (cool-down), `auto_resolve` (all clear), `hold` (the device flagged the reading unreliable: detail `reason` `unreliable_measurement`, `flags`), `confirm` / `not_confirmed` (a re-measurement, or none in time), `severity_raised` (a worse breach: detail `fromSeverity`, `toSeverity`; the alert is back in the queue), `back_in_range` (an unacknowledged critical alert's readings are in range again; it stays until someone acts)
              * @enum {string}
              */
-            action: "raise" | "acknowledge" | "assign" | "note" | "snooze" | "escalate" | "resolve" | "dismiss" | "reopen" | "auto_resolve" | "hold" | "confirm" | "not_confirmed" | "severity_raised" | "back_in_range";
+            action: "raise" | "acknowledge" | "assign" | "note" | "snooze" | "escalate" | "resolve" | "dismiss" | "reopen" | "auto_resolve" | "hold" | "confirm" | "not_confirmed" | "severity_raised" | "back_in_range" | "video_visit" | "video_visit_missed";
             /** @description Who acted; null for the platform */
             actorUserId: string | null;
             /** @enum {string} */
@@ -1400,6 +1560,165 @@ export interface components {
         PatientAlertReadingListDto: {
             /** @description Oldest first */
             items: components["schemas"]["PatientAlertReadingDto"][];
+        };
+        VisitJoinCodeDto: {
+            /** @description The code from the visit link */
+            code: string;
+        };
+        VisitCodeJoinDto: {
+            /** @description LIVEKIT_URL: where the browser connects */
+            url: string;
+            /** @description A LiveKit access token for this room only */
+            token: string;
+            /** @description The token only admits a first connection until then */
+            expiresAt: string;
+            /** Format: uuid */
+            visitId: string;
+            roomName: string;
+        };
+        VideoConfigDto: {
+            /** @description Whether LiveKit is configured (LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET) */
+            configured: boolean;
+        };
+        VisitCreateDto: {
+            /** Format: uuid */
+            patientId: string;
+            /**
+             * Format: uuid
+             * @description The alert the visit is started from
+             */
+            alertId?: string;
+            /**
+             * @description When the visit is planned (at most a year ahead); now when left out
+             * @example 2026-11-01T15:00:00Z
+             */
+            scheduledFor?: string;
+        };
+        VisitLinkDto: {
+            /** @example https://homeward.example.org/visit/join?code=… */
+            url: string;
+            expiresAt: string;
+        };
+        VisitCreatedDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            patientId: string;
+            /** Format: uuid */
+            alertId: string | null;
+            /** @enum {string} */
+            status: "scheduled" | "waiting" | "in_progress" | "completed" | "missed" | "cancelled";
+            /** @description The opaque LiveKit room name */
+            roomName: string;
+            scheduledFor: string | null;
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string;
+            /** @description First join to the room */
+            startedAt: string | null;
+            endedAt: string | null;
+            /** @description First join to the room end */
+            durationSeconds: number | null;
+            hasNotes: boolean;
+            /** @description The patient's one-time link */
+            patientLink: components["schemas"]["VisitLinkDto"];
+        };
+        VisitSummaryDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            patientId: string;
+            /** Format: uuid */
+            alertId: string | null;
+            /** @enum {string} */
+            status: "scheduled" | "waiting" | "in_progress" | "completed" | "missed" | "cancelled";
+            /** @description The opaque LiveKit room name */
+            roomName: string;
+            scheduledFor: string | null;
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string;
+            /** @description First join to the room */
+            startedAt: string | null;
+            endedAt: string | null;
+            /** @description First join to the room end */
+            durationSeconds: number | null;
+            hasNotes: boolean;
+        };
+        VisitListDto: {
+            items: components["schemas"]["VisitSummaryDto"][];
+        };
+        VisitParticipantDto: {
+            /** @enum {string} */
+            role: "clinician" | "coordinator" | "patient" | "guest";
+            /**
+             * Format: uuid
+             * @description Staff only
+             */
+            userId?: string;
+            /** @description A guest's label */
+            label?: string;
+            joinedAt: string | null;
+            /** @description Null while connected */
+            leftAt: string | null;
+            /** @description Seconds connected */
+            seconds: number;
+        };
+        VisitDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            patientId: string;
+            /** Format: uuid */
+            alertId: string | null;
+            /** @enum {string} */
+            status: "scheduled" | "waiting" | "in_progress" | "completed" | "missed" | "cancelled";
+            /** @description The opaque LiveKit room name */
+            roomName: string;
+            scheduledFor: string | null;
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string;
+            /** @description First join to the room */
+            startedAt: string | null;
+            endedAt: string | null;
+            /** @description First join to the room end */
+            durationSeconds: number | null;
+            hasNotes: boolean;
+            participants: components["schemas"]["VisitParticipantDto"][];
+            notes: string | null;
+            notesUpdatedAt: string | null;
+        };
+        VisitJoinDto: {
+            /** @description LIVEKIT_URL: where the browser connects */
+            url: string;
+            /** @description A LiveKit access token for this room only */
+            token: string;
+            /** @description The token only admits a first connection until then */
+            expiresAt: string;
+        };
+        VisitNotesDto: {
+            /** @description Replaces the visit notes */
+            text: string;
+        };
+        GuestLinkCreateDto: {
+            /**
+             * @description Shown as the guest's name
+             * @example Interpreter
+             */
+            label: string;
+        };
+        GuestLinkDto: {
+            /** @example https://homeward.example.org/visit/join?code=… */
+            url: string;
+            expiresAt: string;
+            label: string;
         };
         NotificationPreferencesDto: {
             userId: string;
@@ -3018,6 +3337,460 @@ export interface operations {
             };
             /** @description No such patient in your organisation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitLinksController_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitJoinCodeDto"];
+            };
+        };
+        responses: {
+            /** @description A patient or guest token for the visit, once per link */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitCodeJoinDto"];
+                };
+            };
+            /** @description `link_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `link_used`, or `link_expired` (expired, replaced by a newer link, or the visit ended) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many attempts from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` or `video_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether video visits can be used here */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VideoConfigDto"];
+                };
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_list: {
+        parameters: {
+            query?: {
+                patientId?: string;
+                /** @description An alert's visits */
+                alertId?: string;
+                status?: "scheduled" | "waiting" | "in_progress" | "completed" | "missed" | "cancelled";
+                /** @description Visits planned (or created) from */
+                from?: string;
+                /** @description Visits planned (or created) before */
+                to?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitListDto"];
+                };
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitCreateDto"];
+            };
+        };
+        responses: {
+            /** @description The visit, its room created, and the patient's link */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitCreatedDto"];
+                };
+            };
+            /** @description Administrators do not start visits */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient (or alert of that patient) in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitDetailDto"];
+                };
+            };
+            /** @description No such visit in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A short-lived LiveKit token for this room only */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitJoinDto"];
+                };
+            };
+            /** @description No such visit in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `visit_closed`: the visit has ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everyone removed, the room deleted, the visit completed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitSummaryDto"];
+                };
+            };
+            /** @description No such visit in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `visit_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitSummaryDto"];
+                };
+            };
+            /** @description No such visit in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `visit_closed`: only a visit not yet in progress can be cancelled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_notes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitNotesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitSummaryDto"];
+                };
+            };
+            /** @description No such visit in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_patientLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new link for the patient; earlier unused ones stop working */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitLinkDto"];
+                };
+            };
+            /** @description No such visit in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `visit_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    VisitsController_guestLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                visitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuestLinkCreateDto"];
+            };
+        };
+        responses: {
+            /** @description A one-time link for an interpreter or a family caregiver */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuestLinkDto"];
+                };
+            };
+            /** @description No such visit in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `visit_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

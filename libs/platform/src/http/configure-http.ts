@@ -1,6 +1,6 @@
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import { raw, type NextFunction, type Request, type Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -13,6 +13,13 @@ import { consoleSecurityHeaders, isConsolePath, serveConsole } from './serve-con
 import { StorableTextPipe } from './storable-text.pipe';
 
 const DOCS_PATH = 'api/docs';
+
+/**
+ * Routes whose sender signs the exact body bytes (LiveKit's webhook: a JWT carrying the body's
+ * sha256, https://docs.livekit.io/home/server/webhooks/): their body stays a Buffer, whatever its
+ * content type, for the route to verify before parsing.
+ */
+const RAW_BODY_PATHS = ['/api/livekit/webhook'];
 
 /** Swagger UI, its assets and the OpenAPI document (`/api/docs-json`, `/api/docs-yaml`). */
 function isDocsPath(path: string): boolean {
@@ -56,6 +63,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       next,
     ),
   );
+  app.use(RAW_BODY_PATHS, raw({ type: () => true, limit: '64kb' }));
   app.useBodyParser('json', { limit: '64kb' });
   app.useBodyParser('urlencoded', { limit: '64kb', extended: true });
   app.use(

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthModule, IdentityModule } from '@homeward/identity';
+import { VisitLinksController } from './links/visit-links.controller';
+import { TelehealthModule } from './telehealth.module';
+import { VisitsController } from './visits/visits.controller';
+import { LiveKitWebhookController } from './webhooks/livekit-webhook.controller';
+
+/** The visit routes, the patients' join-by-link route and LiveKit's webhook. */
+@Module({
+  imports: [TelehealthModule, IdentityModule, AuthModule],
+  controllers: [VisitLinksController, VisitsController, LiveKitWebhookController],
+})
+export class TelehealthHttpModule {}
