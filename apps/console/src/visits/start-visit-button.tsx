@@ -2,7 +2,7 @@ import { useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { isVideoNotConfigured } from './visit-labels';
-import { useCreateVisit } from './visit-api';
+import { useCreateVisit, useVideoConfig } from './visit-api';
 import { VideoNotConfigured } from './video-not-configured';
 
 /** Clinicians and coordinators see patients face to face; administrators manage, they do not visit. */
@@ -24,8 +24,10 @@ export interface VisitPageState {
 export function StartVisitButton({ patientId, alertId }: { patientId: string; alertId?: string }) {
   const canStart = useCanStartVisit();
   const create = useCreateVisit();
+  const config = useVideoConfig();
   const navigate = useNavigate();
   if (!canStart) return null;
+  if (config.data && !config.data.configured) return <VideoNotConfigured />;
   const error = create.error;
   return (
     <div className="start-visit">

@@ -1,4 +1,4 @@
-import type { ParticipantRole, VisitStatus } from './visit-types';
+import type { VisitParticipantRole, VisitStatus } from '@homeward/contracts';
 
 export const VISIT_STATUS_LABELS: Readonly<Record<VisitStatus, string>> = {
   scheduled: 'Scheduled',
@@ -9,7 +9,7 @@ export const VISIT_STATUS_LABELS: Readonly<Record<VisitStatus, string>> = {
   cancelled: 'Cancelled',
 };
 
-export const PARTICIPANT_ROLE_LABELS: Readonly<Record<ParticipantRole, string>> = {
+export const PARTICIPANT_ROLE_LABELS: Readonly<Record<VisitParticipantRole, string>> = {
   clinician: 'Clinician',
   coordinator: 'Care coordinator',
   patient: 'Patient',

@@ -1,15 +1,25 @@
 import { Link } from 'react-router';
 import { formatDateTime } from '../lib/format';
+import { useVisit } from './visit-api';
 import { formatDuration, isOpenVisit, visitStatusLabel } from './visit-labels';
-import type { Visit } from './visit-types';
+import type { VisitSummary } from './visit-types';
 
 /** When a visit is (or was) for: its schedule, else its start, else its creation. */
-function visitTime(visit: Visit): string {
+function visitTime(visit: VisitSummary): string {
   return visit.scheduledFor ?? visit.startedAt ?? visit.createdAt;
 }
 
+/** A visit's notes, read from its details (lists say only whether there are any). */
+function VisitNotesCell({ visit }: { visit: VisitSummary }) {
+  const detail = useVisit(visit.id, visit.hasNotes);
+  if (!visit.hasNotes) return <span className="muted">None</span>;
+  if (detail.isError) return <span className="muted">Could not load the notes</span>;
+  if (!detail.data) return <span className="muted">Loading…</span>;
+  return <p className="visit-notes-text">{detail.data.notes}</p>;
+}
+
 /** Visits as a table, newest first: when, status, how long, notes, and a link to each. */
-export function VisitTable({ visits, caption }: { visits: readonly Visit[]; caption: string }) {
+export function VisitTable({ visits, caption }: { visits: readonly VisitSummary[]; caption: string }) {
   const sorted = [...visits].sort((a, b) => Date.parse(visitTime(b)) - Date.parse(visitTime(a)));
   return (
     <table className="data-table visit-table">
@@ -34,23 +44,13 @@ export function VisitTable({ visits, caption }: { visits: readonly Visit[]; capt
               ) : null}
             </td>
             <td>
-              <span className={`badge visit-status visit-status-${visit.status}`}>
+              <span className={`visit-status visit-status-${visit.status}`}>
                 {visitStatusLabel(visit.status)}
               </span>
             </td>
             <td>{isOpenVisit(visit.status) ? '—' : formatDuration(visit.durationSeconds)}</td>
             <td>
-              {visit.notes?.length ? (
-                <ul className="visit-notes-inline">
-                  {visit.notes.map((note, index) => (
-                    <li key={note.id ?? index}>{note.text}</li>
-                  ))}
-                </ul>
-              ) : visit.hasNotes ? (
-                <Link to={`/visits/${visit.id}`}>Read the notes</Link>
-              ) : (
-                <span className="muted">None</span>
-              )}
+              <VisitNotesCell visit={visit} />
             </td>
           </tr>
         ))}
@@ -60,7 +60,10 @@ export function VisitTable({ visits, caption }: { visits: readonly Visit[]; capt
 }
 
 /** Open (scheduled, waiting, in progress) visits apart from past ones. */
-export function splitVisits(visits: readonly Visit[]): { upcoming: Visit[]; past: Visit[] } {
+export function splitVisits(visits: readonly VisitSummary[]): {
+  upcoming: VisitSummary[];
+  past: VisitSummary[];
+} {
   return {
     upcoming: visits.filter((visit) => isOpenVisit(visit.status)),
     past: visits.filter((visit) => !isOpenVisit(visit.status)),

@@ -15,9 +15,12 @@ import {
   visitStatusLabel,
 } from './visit-labels';
 import { VisitRoom } from './visit-room';
-import type { JoinGrant, Visit } from './visit-types';
+import type { JoinGrant, VisitDetail as Visit } from './visit-types';
 import { VideoNotConfigured } from './video-not-configured';
 import './visits.css';
+
+/** The API's limit (libs/telehealth VISIT_NOTES_MAX_LENGTH). */
+const VISIT_NOTES_MAX_LENGTH = 20_000;
 
 type CallState =
   | { phase: 'idle' }
@@ -245,9 +248,13 @@ function VisitFacts({ visit }: { visit: Visit }) {
         <ul className="participants">
           {visit.participants.map((participant, index) => (
             <li key={index}>
-              {PARTICIPANT_ROLE_LABELS[participant.role] ?? participant.role}: joined{' '}
-              {formatDateTime(participant.joinedAt)}
-              {participant.leftAt ? `, ${formatDuration(participant.seconds)}` : ', still in the room'}
+              {participant.label ?? PARTICIPANT_ROLE_LABELS[participant.role]}
+              {participant.joinedAt ? `: joined ${formatDateTime(participant.joinedAt)}` : ': not joined'}
+              {participant.joinedAt
+                ? participant.leftAt
+                  ? `, ${formatDuration(participant.seconds)}`
+                  : ', still in the room'
+                : null}
             </li>
           ))}
         </ul>
@@ -256,45 +263,44 @@ function VisitFacts({ visit }: { visit: Visit }) {
   );
 }
 
+/** The visit's notes: one text, saved whole (the API keeps the latest, with when it was written). */
 function VisitNotes({ visit }: { visit: Visit }) {
   const action = useVisitAction(visit.id);
-  const [text, setText] = useState('');
+  const [draft, setDraft] = useState<string | null>(null);
   const id = useId();
+  const text = draft ?? visit.notes ?? '';
   return (
     <div className="visit-notes">
       <h2>Notes</h2>
-      {visit.notes?.length ? (
-        <ol className="history">
-          {visit.notes.map((note, index) => (
-            <li key={note.id ?? index}>
-              <time dateTime={note.createdAt}>{formatDateTime(note.createdAt)}</time>: {note.text}
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p className="muted">No notes yet.</p>
-      )}
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          action.mutate({ kind: 'note', text }, { onSuccess: () => setText('') });
+          action.mutate({ kind: 'notes', text }, { onSuccess: () => setDraft(null) });
         }}
       >
-        <label htmlFor={id}>Note</label>
+        <label htmlFor={id}>Visit notes</label>
         <textarea
           id={id}
-          required
-          maxLength={2000}
-          rows={3}
+          maxLength={VISIT_NOTES_MAX_LENGTH}
+          rows={5}
           value={text}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => setDraft(event.target.value)}
         />
-        <button type="submit" disabled={action.isPending}>
-          Add note
+        <button type="submit" disabled={action.isPending || draft === null}>
+          Save notes
         </button>
+        <p className="hint" role="status">
+          {action.isPending
+            ? 'Saving…'
+            : draft !== null
+              ? 'Not saved yet.'
+              : visit.notesUpdatedAt
+                ? `Saved ${formatDateTime(visit.notesUpdatedAt)}.`
+                : null}
+        </p>
         {action.isError ? (
           <p role="alert" className="error">
-            Could not add the note: {action.error.message}
+            Could not save the notes: {action.error.message}
           </p>
         ) : null}
       </form>
