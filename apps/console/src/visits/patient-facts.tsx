@@ -2,32 +2,14 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { ACTIVE_ALERT_STATUSES } from '@homeward/contracts';
 import { SEVERITY_LABELS, STATUS_LABELS } from '../alerts/alert-labels';
-import { api, unwrap, type Schemas } from '../api/client';
+import { api, unwrap } from '../api/client';
 import { formatAge, formatDateTime } from '../lib/format';
 import { useNow } from '../lib/use-now';
 import { formatMeasurement, measurementName } from '../patients/format';
+import { latestByVital } from './latest-vitals';
 
 const RECENT_READINGS = 100;
 const REFRESH_MS = 60_000;
-
-type Vital = Schemas['VitalDto'];
-
-/** The newest reading of each vital, a blood pressure's halves together. */
-export function latestByVital(readings: readonly Vital[]): Array<Vital & { alongside: Vital[] }> {
-  const newestFirst = [...readings].sort((a, b) => Date.parse(b.measuredAt) - Date.parse(a.measuredAt));
-  const seen = new Set<string>();
-  const latest: Array<Vital & { alongside: Vital[] }> = [];
-  for (const reading of newestFirst) {
-    if (reading.type === 'blood_pressure_diastolic' || seen.has(reading.type)) continue;
-    seen.add(reading.type);
-    const alongside = newestFirst.filter(
-      (other) =>
-        other.messageId === reading.messageId && other.measuredAt === reading.measuredAt && other !== reading,
-    );
-    latest.push({ ...reading, alongside });
-  }
-  return latest;
-}
 
 /** Beside the video: each vital's latest reading, and how long ago it was measured. */
 export function LatestVitals({ patientId }: { patientId: string }) {

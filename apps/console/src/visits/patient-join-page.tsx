@@ -23,6 +23,34 @@ type Phase =
     }
   | { phase: 'problem'; problem: LinkProblem };
 
+const GRANT_KEY = 'homeward.visit-grant';
+
+/**
+ * The code works once: the token it bought is kept in this tab (sessionStorage, gone with the
+ * tab) while it can still open a first connection, so a reload during the call rejoins instead
+ * of landing on "this link has already been used".
+ */
+function keepGrant(code: string, grant: PatientJoinGrant): void {
+  try {
+    sessionStorage.setItem(GRANT_KEY, JSON.stringify({ code, grant }));
+  } catch {
+    // Storage disabled: a reload asks for a new link.
+  }
+}
+
+function keptGrant(code: string): PatientJoinGrant | null {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(GRANT_KEY) ?? 'null') as {
+      code?: string;
+      grant?: PatientJoinGrant;
+    } | null;
+    if (kept?.code !== code || !kept.grant || !(Date.parse(kept.grant.expiresAt) > Date.now())) return null;
+    return kept.grant;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The patient's (or a guest's) page, opened from the link in their message: no sign-in, made for
  * a phone. The one-time code is exchanged only when they press Join, so checking the camera or
@@ -40,9 +68,17 @@ export function PatientJoinPage() {
   }, []);
 
   const join = (devices: DeviceCheckResult) => {
+    const kept = keptGrant(code);
+    if (kept) {
+      setPhase({ phase: 'call', grant: kept, devices });
+      return;
+    }
     setPhase({ phase: 'joining' });
     joinWithCode(code).then(
-      (grant) => setPhase({ phase: 'call', grant, devices }),
+      (grant) => {
+        keepGrant(code, grant);
+        setPhase({ phase: 'call', grant, devices });
+      },
       (error: unknown) =>
         setPhase({
           phase: 'problem',
