@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { ApiClient, TestStack, createOrganization, createUser, type TestUser } from '@homeward/testing';
+import {
+  ApiClient,
+  LiveKitDouble,
+  TestStack,
+  createOrganization,
+  createUser,
+  type TestUser,
+} from '@homeward/testing';
 
 describe('API access: login, authentication, roles and organisation boundaries', () => {
   let stack: TestStack;
+  let livekit: LiveKitDouble;
   let coordinatorA: TestUser;
   let clinicianA: TestUser;
   let coordinatorB: TestUser;
@@ -14,9 +22,11 @@ describe('API access: login, authentication, roles and organisation boundaries',
   const anonymous = () => new ApiClient(stack.apiUrl);
 
   beforeAll(async () => {
+    // Video visits against a LiveKit RoomService double (no LiveKit server runs here).
+    livekit = await LiveKitDouble.start();
     stack = await TestStack.start({
       apps: ['api'],
-      env: { LOGIN_RATE_LIMIT: '1000' },
+      env: { LOGIN_RATE_LIMIT: '1000', ...livekit.env() },
     });
     orgA = await createOrganization(stack.database.pool, 'Org A');
     const orgB = await createOrganization(stack.database.pool, 'Org B');
@@ -30,6 +40,7 @@ describe('API access: login, authentication, roles and organisation boundaries',
 
   afterAll(async () => {
     await stack?.stop();
+    await livekit?.stop();
   });
 
   it('logs in with email and password and returns a JWT naming the user', async () => {
@@ -195,6 +206,141 @@ describe('API access: login, authentication, roles and organisation boundaries',
     expect(read.body).toMatchObject({ dryWeightKg: 80, note: 'Euvolaemic at discharge' });
     expect(read.body.versions).toHaveLength(1);
     expect((await apiB.request('GET', path)).status).toBe(404);
+  });
+
+  it('lets clinicians and coordinators log and void care time, admins only read it, other organisations not at all', async () => {
+    const admin = await createUser(stack.database.pool, orgA, 'admin');
+    const adminApi = await anonymous().login(admin.email, admin.password);
+    const clinician = await anonymous().login(clinicianA.email, clinicianA.password);
+    const path = `/api/patients/${patientA}/care-time`;
+    const performedAt = new Date(Date.now() - 60_000);
+    const month = performedAt.toISOString().slice(0, 7); // the patient has no time zone: UTC
+    const call = { kind: 'call', seconds: 600, interactive: true, performedAt: performedAt.toISOString() };
+    const { rows: last } = await stack.database.pool.query<{ max: string | null }>(
+      'SELECT max(id)::text AS max FROM audit_events',
+    );
+
+    expect((await anonymous().request('GET', path)).status).toBe(401);
+    expect((await adminApi.request('POST', path, call)).status).toBe(403);
+    expect((await apiB.request('POST', path, call)).status).toBe(404);
+    expect((await apiB.request('GET', path)).status).toBe(404);
+    const refusedKind = await clinician.request<{ message: string[] }>('POST', path, {
+      ...call,
+      kind: 'video_visit',
+    });
+    expect(refusedKind.status).toBe(400);
+    expect(refusedKind.body.message.join(' ')).toMatch(/kind must be one of call, review, other/);
+    const refusedSeconds = await clinician.request<{ message: string[] }>('POST', path, {
+      ...call,
+      seconds: 90_000,
+    });
+    expect(refusedSeconds.status).toBe(400);
+    expect(refusedSeconds.body.message.join(' ')).toMatch(/between 1 and 86400/);
+    const refusedNul = await clinician.request<{ code: string }>('POST', path, { ...call, note: 'a\u0000b' });
+    expect(refusedNul.status).toBe(400);
+    expect(refusedNul.body.code).toBe('unstorable_text');
+    const refusedMonth = await clinician.request<{ code: string }>('GET', `${path}?month=2026-13`);
+    expect(refusedMonth.status).toBe(400);
+    expect(refusedMonth.body.code).toBe('care_time_month');
+
+    const logged = await clinician.request<{ id: string; performedBy: string }>('POST', path, {
+      ...call,
+      note: 'Talked through the cuff',
+    });
+    expect(logged.status).toBe(201);
+    expect(logged.body.performedBy).toBe(clinicianA.id);
+    const byCoordinator = await apiA.request<{ id: string; performedBy: string }>('POST', path, {
+      ...call,
+      kind: 'review',
+      interactive: false,
+      seconds: 120,
+    });
+    expect(byCoordinator.status).toBe(201);
+    expect(byCoordinator.body.performedBy).toBe(coordinatorA.id);
+
+    const voidPath = `${path}/${byCoordinator.body.id}/void`;
+    expect((await adminApi.request('POST', voidPath, { reason: 'Wrong patient' })).status).toBe(403);
+    expect((await apiB.request('POST', voidPath, { reason: 'Wrong patient' })).status).toBe(404);
+    const voided = await clinician.request<{ voidReason: string; voidedAt: string }>('POST', voidPath, {
+      reason: 'Wrong patient',
+    });
+    expect(voided.status).toBe(200);
+    expect(voided.body.voidReason).toBe('Wrong patient');
+    const again = await apiA.request<{ code: string }>('POST', voidPath, { reason: 'Again' });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('already_voided');
+
+    const read = await adminApi.request<{
+      items: unknown[];
+      totalSeconds: number;
+      interactiveSeconds: number;
+    }>('GET', `${path}?month=${month}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ totalSeconds: 600, interactiveSeconds: 600 });
+    expect(read.body.items).toHaveLength(2);
+
+    const { rows } = await stack.database.pool.query<{ action: string; outcome: string }>(
+      `SELECT action, outcome FROM audit_events WHERE id > $1 AND action LIKE 'care_time.%' ORDER BY id`,
+      [last[0].max ?? '0'],
+    );
+    expect(rows).toEqual([
+      { action: 'care_time.record', outcome: 'allowed' },
+      { action: 'care_time.record', outcome: 'allowed' },
+      { action: 'care_time.void', outcome: 'allowed' },
+      { action: 'care_time.read', outcome: 'allowed' },
+    ]);
+  });
+
+  it('lets clinicians and coordinators run video visits, admins only read them, other organisations not at all', async () => {
+    const { rows: last } = await stack.database.pool.query<{ max: string | null }>(
+      'SELECT max(id)::text AS max FROM audit_events',
+    );
+    const since = last[0].max ?? '0';
+    const clinician = await anonymous().login(clinicianA.email, clinicianA.password);
+    const admin = await createUser(stack.database.pool, orgA, 'admin');
+    const adminApi = await anonymous().login(admin.email, admin.password);
+    const created = await clinician.request<{ id: string; patientLink: { url: string } }>(
+      'POST',
+      '/api/visits',
+      {
+        patientId: patientA,
+      },
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await adminApi.request('POST', '/api/visits', { patientId: patientA })).status).toBe(403);
+    expect((await adminApi.request('POST', `/api/visits/${id}/join`)).status).toBe(403);
+    expect((await adminApi.request('POST', `/api/visits/${id}/end`)).status).toBe(403);
+    expect((await adminApi.request('GET', `/api/visits/${id}`)).status).toBe(200);
+    expect((await apiB.request('GET', `/api/visits/${id}`)).status).toBe(404);
+    expect((await apiB.request('POST', '/api/visits', { patientId: patientA })).status).toBe(404);
+    expect((await anonymous().request('GET', '/api/visits')).status).toBe(401);
+    expect((await anonymous().request('POST', `/api/visits/${id}/join`)).status).toBe(401);
+    expect((await apiA.request('POST', `/api/visits/${id}/join`)).status).toBe(200);
+    expect((await apiA.request('POST', `/api/visits/${id}/notes`, { text: 'Seen on video.' })).status).toBe(
+      200,
+    );
+    expect((await apiA.request('GET', `/api/visits?patientId=${patientA}`)).status).toBe(200);
+    const code = new URL(created.body.patientLink.url).searchParams.get('code');
+    expect((await anonymous().request('POST', '/api/visits/join', { code })).status).toBe(200);
+    expect((await clinician.request('POST', `/api/visits/${id}/end`)).status).toBe(200);
+
+    const { rows } = await stack.database.pool.query<{ action: string; outcome: string; actor_role: string }>(
+      `SELECT action, outcome, actor_role FROM audit_events
+       WHERE id > $1 AND action LIKE 'visit.%' AND (resource_id = $2 OR action = 'visit.list') ORDER BY id`,
+      [since, id],
+    );
+    expect(rows).toEqual([
+      { action: 'visit.create', outcome: 'allowed', actor_role: 'clinician' },
+      { action: 'visit.link.issue', outcome: 'allowed', actor_role: 'clinician' },
+      { action: 'visit.read', outcome: 'allowed', actor_role: 'admin' },
+      { action: 'visit.read', outcome: 'denied', actor_role: 'coordinator' },
+      { action: 'visit.join', outcome: 'allowed', actor_role: 'coordinator' },
+      { action: 'visit.notes', outcome: 'allowed', actor_role: 'coordinator' },
+      { action: 'visit.list', outcome: 'allowed', actor_role: 'coordinator' },
+      { action: 'visit.link.redeem', outcome: 'allowed', actor_role: 'patient' },
+      { action: 'visit.end', outcome: 'allowed', actor_role: 'clinician' },
+    ]);
   });
 
   it('validates patient and device input', async () => {

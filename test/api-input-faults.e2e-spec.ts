@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ApiClient, TestStack, createOrganization, createUser } from '@homeward/testing';
+import { ApiClient, LiveKitDouble, TestStack, createOrganization, createUser } from '@homeward/testing';
 
 interface OpenApiValues {
   enum?: unknown[];
@@ -120,6 +120,7 @@ const RUNS_PER_ROUTE = 100;
 
 describe('API input faults: client mistakes answer 4xx, never 500', () => {
   let stack: TestStack;
+  let livekit: LiveKitDouble;
   let api: ApiClient;
   let patientId: string;
   const raw = (path: string, init: RequestInit = {}) => fetch(`${stack.apiUrl}${path}`, init);
@@ -134,7 +135,10 @@ describe('API input faults: client mistakes answer 4xx, never 500', () => {
       .filter((line) => line.includes('Unhandled error'));
 
   beforeAll(async () => {
-    stack = await TestStack.start({ apps: ['api'], env: { LOGIN_RATE_LIMIT: '1000000' } });
+    // Video visits configured (against a LiveKit RoomService double), so their routes answer
+    // for their input rather than 503 video_not_configured.
+    livekit = await LiveKitDouble.start();
+    stack = await TestStack.start({ apps: ['api'], env: { LOGIN_RATE_LIMIT: '1000000', ...livekit.env() } });
     const org = await createOrganization(stack.database.pool);
     const coordinator = await createUser(stack.database.pool, org, 'coordinator');
     api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
@@ -143,6 +147,7 @@ describe('API input faults: client mistakes answer 4xx, never 500', () => {
 
   afterAll(async () => {
     await stack?.stop();
+    await livekit?.stop();
   });
 
   it.each([

@@ -1,5 +1,12 @@
 import { TokenVerifier } from 'livekit-server-sdk';
-import { ApiClient, LiveKitDouble, TestStack, createOrganization, createUser } from '@homeward/testing';
+import {
+  ApiClient,
+  LiveKitDouble,
+  TestStack,
+  createOrganization,
+  createUser,
+  waitFor,
+} from '@homeward/testing';
 
 // No LiveKit server can be installed on these machines (it is in neither package registry), so
 // the API runs against a loopback RoomService double that verifies tokens as LiveKit does, tokens
@@ -311,5 +318,66 @@ describe('video visits without LiveKit configured', () => {
     }
     // Everything else works.
     expect((await api.request('GET', `/api/patients/${patientId}`)).status).toBe(200);
+  });
+});
+
+describe('missed video visits through the worker', () => {
+  let stack: TestStack;
+  let livekit: LiveKitDouble;
+
+  beforeAll(async () => {
+    livekit = await LiveKitDouble.start();
+    stack = await TestStack.start({
+      apps: ['api', 'worker'],
+      env: { LOGIN_RATE_LIMIT: '1000', ...livekit.env() },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await livekit?.stop();
+  });
+
+  it('marks a visit missed by its visits.no-show job, adds the alert history and notifies its clinician', async () => {
+    const pool = stack.database.pool;
+    const org = await createOrganization(pool, 'Missed visits');
+    const user = await createUser(pool, org, 'clinician');
+    const coordinator = await createUser(pool, org, 'coordinator');
+    const api = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    const coordinatorApi = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
+    const patientId = (await coordinatorApi.createPatient()).id;
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity, status,
+                           correlation_id, episode_key)
+       VALUES ($1, $2, 'rule.missed-visit', 'threshold', 'test', 'critical', 'open', 'test', 'rule.missed-visit')
+       RETURNING id`,
+      [org, patientId],
+    );
+    const alertId = rows[0].id;
+    // Its time was 20 minutes ago and nobody came: the job's deadline has passed when it is armed.
+    const scheduledFor = new Date(Date.now() - 20 * 60_000).toISOString();
+    const created = await api.request<{ id: string }>('POST', '/api/visits', {
+      patientId,
+      alertId,
+      scheduledFor,
+    });
+    expect(created.status).toBe(201);
+    const missed = await waitFor(
+      async () => {
+        const visit = await api.request<{ status: string }>('GET', `/api/visits/${created.body.id}`);
+        return visit.body.status === 'missed' ? visit.body : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(missed.status).toBe('missed');
+    const history = await pool.query(`SELECT action FROM alert_events WHERE alert_id = $1 ORDER BY id`, [
+      alertId,
+    ]);
+    expect(history.rows).toEqual([{ action: 'video_visit' }, { action: 'video_visit_missed' }]);
+    const notified = await pool.query(
+      `SELECT recipient_user_id, kind FROM notification_outbox WHERE alert_id = $1 AND kind = 'visit.missed'`,
+      [alertId],
+    );
+    expect(notified.rows).toEqual([{ recipient_user_id: user.id, kind: 'visit.missed' }]);
   });
 });

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertingHttpModule } from '@homeward/alerting';
+import { CareHttpModule } from '@homeward/care';
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
 import { MonitoringHttpModule } from '@homeward/monitoring';
@@ -34,6 +35,7 @@ export class ApiAppModule {
         MonitoringHttpModule,
         AlertingHttpModule,
         TelehealthHttpModule,
+        CareHttpModule,
         ...NOTIFICATIONS_HTTP_MODULES,
       ],
     };

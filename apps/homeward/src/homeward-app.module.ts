@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertingHttpModule, AlertingJobsModule, pastCriticalDefault } from '@homeward/alerting';
+import { CareHttpModule } from '@homeward/care';
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { AuthGuard, AuthModule, IdentityHttpModule } from '@homeward/identity';
 import { IngestConsumerModule, MonitoringHttpModule, MonitoringJobsModule } from '@homeward/monitoring';
@@ -42,6 +43,7 @@ export class HomewardAppModule {
         MonitoringHttpModule,
         AlertingHttpModule,
         TelehealthHttpModule,
+        CareHttpModule,
         ...NOTIFICATIONS_HTTP_MODULES,
         IngestConsumerModule.forRoot(options.embeddedBroker ? 'embedded-broker' : 'mqtt-consumer', {
           urgentReading: pastCriticalDefault,

@@ -121,7 +121,7 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
     const calls = livekit.callsTo('CreateRoom').slice(before);
     expect(calls).toHaveLength(1);
     expect(calls[0].grants.video?.roomCreate).toBe(true);
-    expect(calls[0].body).toMatchObject({ name: visit.roomName, maxParticipants: 8 });
+    expect(calls[0].body).toMatchObject({ name: visit.roomName, maxParticipants: 8, departureTimeout: 900 });
     expect(Number(calls[0].body.emptyTimeout)).toBeGreaterThanOrEqual(3600);
     expect(visit.roomName).toMatch(/^v_[0-9a-f]{32}$/);
     expect(visit.roomName).not.toContain(patientId.replaceAll('-', ''));
@@ -342,6 +342,14 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
     expect(done.visit).toMatchObject({ status: 'completed', startedAt: at(0), endedAt: at(400) });
     const clinicianRow = done.participants.find((p) => p.role === 'clinician');
     expect(clinicianRow).toMatchObject({ joinedAt: at(60), leftAt: at(400), seconds: 340 });
+    // Care time: clinician and patient together from 60 s to 120 s and from 180 s to 300 s.
+    const care = await pool().query(
+      `SELECT kind, interactive, seconds, performed_by FROM care_time_entries WHERE visit_id = $1`,
+      [visit.id],
+    );
+    expect(care.rows).toEqual([
+      { kind: 'video_visit', interactive: true, seconds: 180, performed_by: clinician.userId },
+    ]);
   });
 
   it("ignores an identity of one visit reported in another visit's room, and rooms that are not ours", async () => {
@@ -365,6 +373,10 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
     livekit.connect(visit.roomName, 'p_someone_else');
     const ended = await visits.end(clinician, visit.id);
     expect(ended.status).toBe('completed');
+    // Nobody met: no care time.
+    expect(
+      (await pool().query('SELECT 1 FROM care_time_entries WHERE visit_id = $1', [visit.id])).rowCount,
+    ).toBe(0);
     const removed = livekit.callsTo('RemoveParticipant').filter((call) => call.body.room === visit.roomName);
     expect(removed.map((call) => call.body.identity).sort()).toEqual(['p_someone', 'p_someone_else']);
     expect(
@@ -376,6 +388,41 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
       status: 409,
       response: { code: 'visit_closed' },
     });
+  });
+
+  it('closes at the staff end whoever LiveKit reports afterwards, and counts care time once', async () => {
+    const { visit, patientLink } = await visits.create(clinician, { patientId });
+    await joins.redeem(codeOf(patientLink.url), 'test');
+    await joins.joinAsStaff(clinician, visit.id);
+    const patient = await identityOf(visit.id, 'patient');
+    const staff = await identityOf(visit.id, 'clinician');
+    const t0 = new Date(Math.floor(Date.now() / 1000) * 1000 - 120_000);
+    await post(participantEvent('participant_joined', visit.roomName, patient, 'PA_e1', t0));
+    await post(
+      participantEvent('participant_joined', visit.roomName, staff, 'PA_e2', new Date(t0.getTime() + 30_000)),
+    );
+    const ended = await visits.end(clinician, visit.id);
+    const endedAt = ended.endedAt as Date;
+    // LiveKit's own view arrives after: the leaves and the room's end, a little later.
+    const later = new Date(endedAt.getTime() + 5_000);
+    expect(
+      await post({
+        event: 'room_finished',
+        createdAt: createdSeconds(later),
+        room: { name: visit.roomName },
+      }),
+    ).toBe('ignored');
+    await post(participantEvent('participant_left', visit.roomName, patient, 'PA_e1', later));
+    const detail = await visits.get(clinician, visit.id);
+    expect(detail.visit.status).toBe('completed');
+    expect(detail.visit.endedAt).toEqual(endedAt);
+    expect(detail.participants.map((p) => p.leftAt)).toEqual([endedAt, endedAt]);
+    const care = await pool().query<{ seconds: number }>(
+      'SELECT seconds FROM care_time_entries WHERE visit_id = $1',
+      [visit.id],
+    );
+    expect(care.rows).toHaveLength(1);
+    expect(care.rows[0].seconds).toBe(Math.floor((endedAt.getTime() - t0.getTime() - 30_000) / 1000));
   });
 
   it('leaves the visit as it was when LiveKit is out at the end', async () => {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertingModule } from '@homeward/alerting';
+import { CareModule } from '@homeward/care';
 import { IdentityModule } from '@homeward/identity';
 import { NotificationsModule } from '@homeward/notifications';
 import { PatientsModule } from '@homeward/patients';
@@ -9,7 +10,6 @@ import { LiveKitRooms } from './livekit/livekit-rooms';
 import { VisitJobs } from './no-show/visit.jobs';
 import { VisitNoShowService } from './no-show/visit-no-show.service';
 import { VisitScheduler } from './no-show/visit-scheduler';
-import { VisitCareTime } from './visits/visit-care-time';
 import { VisitLifecycle } from './visits/visit-lifecycle';
 import { VisitParticipantRepository } from './visits/visit-participant.repository';
 import { VisitPublisher } from './visits/visit-publisher';
@@ -25,7 +25,6 @@ const PROVIDERS = [
   VisitLinkRepository,
   WebhookEventRepository,
   VisitLifecycle,
-  VisitCareTime,
   VisitPublisher,
   VisitScheduler,
   VisitJobs,
@@ -37,8 +36,8 @@ const PROVIDERS = [
 
 /** Video visits: LiveKit rooms and tokens, join links, LiveKit's webhooks, missed visits. */
 @Module({
-  imports: [IdentityModule, PatientsModule, AlertingModule, NotificationsModule],
+  imports: [IdentityModule, PatientsModule, AlertingModule, NotificationsModule, CareModule],
   providers: PROVIDERS,
-  exports: [VisitService, VisitJoinService, VisitWebhookService, VisitNoShowService],
+  exports: [VisitService, VisitJoinService, VisitWebhookService, VisitNoShowService, VisitJobs],
 })
 export class TelehealthModule {}

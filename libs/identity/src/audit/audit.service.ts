@@ -46,7 +46,10 @@ export type AuditAction =
   | 'visit.missed'
   | 'visit.link.issue'
   | 'visit.link.redeem'
-  | 'visit.webhook.rejected';
+  | 'visit.webhook.rejected'
+  | 'care_time.read'
+  | 'care_time.record'
+  | 'care_time.void';
 
 export type { UnauthenticatedActor };
 

@@ -51,10 +51,14 @@ export class LiveKitRooms {
   }
 
   /**
-   * Creates the visit's room: it closes `emptyTimeout` seconds after the last person leaves (or
-   * if nobody comes), and admits at most `maxParticipants`.
+   * Creates the visit's room: LiveKit closes it `emptyTimeout` seconds after creation if nobody
+   * comes, `departureTimeout` seconds after the last person left, and admits at most
+   * `maxParticipants` (https://docs.livekit.io/home/server/managing-rooms/#create-a-room).
    */
-  async createRoom(name: string, options: { emptyTimeout: number; maxParticipants: number }): Promise<void> {
+  async createRoom(
+    name: string,
+    options: { emptyTimeout: number; departureTimeout: number; maxParticipants: number },
+  ): Promise<void> {
     const rooms = this.client();
     try {
       await rooms.createRoom({ name, ...options });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { CareTimeService } from '@homeward/care';
 import type { Queryable } from '@homeward/platform';
 import type { VisitRow, VisitSessionRow } from '../telehealth.rows';
-import { VisitCareTime } from './visit-care-time';
 import { careTimeSeconds, isStaffRole } from './visit-overlap';
 import { VisitParticipantRepository } from './visit-participant.repository';
 import { statusAfterPresence } from './visit-status';
@@ -22,7 +22,7 @@ export class VisitLifecycle {
   constructor(
     private readonly visits: VisitRepository,
     private readonly participants: VisitParticipantRepository,
-    private readonly careTime: VisitCareTime,
+    private readonly careTime: CareTimeService,
   ) {}
 
   /** Re-derives the state and first-join times from the connections recorded so far. */
@@ -56,7 +56,7 @@ export class VisitLifecycle {
     );
     const seconds = careTimeSeconds(sessions, completed.endedAt ?? at);
     if (seconds > 0)
-      await this.careTime.record(q, {
+      await this.careTime.recordVisitTime(q, {
         organizationId: visit.organizationId,
         patientId: visit.patientId,
         visitId: visit.id,

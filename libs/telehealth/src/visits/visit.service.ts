@@ -73,7 +73,13 @@ export class VisitService {
     const start = Math.max(scheduledFor?.getTime() ?? 0, now.getTime());
     // The room waits for its first participant until the patient's link expires.
     const emptyTimeout = Math.ceil((start - now.getTime()) / 1000) + this.config.VISIT_LINK_TTL_MINUTES * 60;
-    await this.livekit.createRoom(roomName, { emptyTimeout, maxParticipants: VISIT_MAX_PARTICIPANTS });
+    // Once everyone has left, it stays open for the no-show window, so a dropped connection can return.
+    const departureTimeout = this.config.VISIT_NO_SHOW_MINUTES * 60;
+    await this.livekit.createRoom(roomName, {
+      emptyTimeout,
+      departureTimeout,
+      maxParticipants: VISIT_MAX_PARTICIPANTS,
+    });
     let created: { visit: VisitRow; patientLink: IssuedLink };
     try {
       created = await this.db.transaction(async (tx) => {

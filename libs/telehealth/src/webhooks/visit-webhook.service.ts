@@ -93,7 +93,9 @@ export class VisitWebhookService {
         // An identity from another visit's room (a token replayed elsewhere) is not this visit's.
         const participant = await this.participants.findByIdentity(visit.id, change.identity, tx);
         if (!participant) return undefined;
-        const session = { sid: change.sid, participantId: participant.id, at: change.at };
+        // Nobody is in a visit after its end, whatever LiveKit reports later.
+        const at = visit.endedAt && visit.endedAt.getTime() < change.at.getTime() ? visit.endedAt : change.at;
+        const session = { sid: change.sid, participantId: participant.id, at };
         if (change.kind === 'joined')
           await this.participants.recordJoin({ ...session, closedAt: visit.endedAt }, tx);
         else await this.participants.recordLeave(session, tx);
@@ -102,6 +104,12 @@ export class VisitWebhookService {
         return visit;
       }
       case 'room_finished': {
+        if (isClosedVisitStatus(visit.status)) {
+          // Ended here first (or missed, cancelled): whoever LiveKit still had is closed at that end.
+          await this.participants.closeOpenSessions(visit.id, visit.endedAt ?? change.at, tx);
+          await this.participants.refreshTotals(visit.id, tx);
+          return undefined;
+        }
         const anyoneJoined = (await this.participants.listSessions(visit.id, tx)).some((s) => s.joinedAt);
         if (statusAfterRoomFinished(visit.status, anyoneJoined) !== 'completed') return undefined;
         return this.lifecycle.complete(visit, change.at, tx);
