@@ -788,6 +788,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patients/{patientId}/care-time": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CareTimeController_month"];
+        put?: never;
+        post: operations["CareTimeController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/{patientId}/care-time/{entryId}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CareTimeController_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/me/notification-preferences": {
         parameters: {
             query?: never;
@@ -1719,6 +1751,60 @@ export interface components {
             url: string;
             expiresAt: string;
             label: string;
+        };
+        CareTimeEntryDto: {
+            id: string;
+            /** @enum {string} */
+            kind: "call" | "review" | "other" | "video_visit";
+            interactive: boolean;
+            seconds: number;
+            /** Format: date-time */
+            performedAt: string;
+            /** @description null: the user no longer exists or a system entry */
+            performedBy: string | null;
+            /** @description The video visit this time was spent in */
+            visitId?: string;
+            note?: string;
+            /**
+             * Format: date-time
+             * @description Set when voided: the entry no longer counts
+             */
+            voidedAt?: string;
+            voidReason?: string;
+        };
+        CareTimeMonthDto: {
+            /**
+             * @description The month, on the patient's calendar
+             * @example 2026-03
+             */
+            month: string;
+            /** @description Oldest first, voided entries included */
+            items: components["schemas"]["CareTimeEntryDto"][];
+            /** @description Seconds of the entries not voided */
+            totalSeconds: number;
+            /** @description Seconds of the interactive entries not voided */
+            interactiveSeconds: number;
+        };
+        CareTimeRecordDto: {
+            /**
+             * @description call, review or other; video visits are recorded by the visit itself
+             * @enum {string}
+             */
+            kind: "call" | "review" | "other";
+            /** @example 900 */
+            seconds: number;
+            /** @description Interactive communication with the patient or caregiver (a phone call is) */
+            interactive: boolean;
+            /**
+             * Format: date-time
+             * @description When the work was done: not in the future, at most a year ago
+             */
+            performedAt: string;
+            note?: string;
+        };
+        CareTimeVoidDto: {
+            /** @example Logged twice */
+            reason: string;
         };
         NotificationPreferencesDto: {
             userId: string;
@@ -3791,6 +3877,147 @@ export interface operations {
             };
             /** @description `video_not_configured` (LIVEKIT_* unset) or `video_unavailable` (LiveKit did not answer) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTimeController_month: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM on the patient's calendar (its time zone); default the current month */
+                month?: string;
+            };
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The month's entries and the totals of those not voided */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTimeMonthDto"];
+                };
+            };
+            /** @description care_time_month: month is not YYYY-MM */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTimeController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareTimeRecordDto"];
+            };
+        };
+        responses: {
+            /** @description The entry, performed by you */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTimeEntryDto"];
+                };
+            };
+            /** @description care_time_seconds (1–86400), care_time_performed_at (future or over a year ago), care_time_note */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Care time is logged by clinicians and coordinators */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTimeController_void: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareTimeVoidDto"];
+            };
+        };
+        responses: {
+            /** @description The voided entry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTimeEntryDto"];
+                };
+            };
+            /** @description care_time_reason: empty, too long or holding NUL characters */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Care time is voided by clinicians and coordinators */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient or entry in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description already_voided */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
