@@ -29,10 +29,12 @@ export function useVideoConfig() {
   });
 }
 
-export function useVisits(query: VisitListQuery) {
+/** Visits of a patient or an alert; not asked while video is not configured (every route answers 503). */
+export function useVisits(query: VisitListQuery, enabled = true) {
   return useQuery({
     queryKey: visitKeys.list(query),
     queryFn: () => unwrap(api.GET('/api/visits', { params: { query: { ...query, limit: VISITS_LIMIT } } })),
+    enabled,
   });
 }
 
