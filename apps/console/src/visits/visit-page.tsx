@@ -5,7 +5,7 @@ import { usePatient } from '../alerts/alert-queries';
 import { formatDateTime } from '../lib/format';
 import { PatientLinkBox } from './patient-link';
 import { LatestVitals, OpenAlerts } from './patient-facts';
-import type { VisitPageState } from './start-visit-button';
+import { useCanStartVisit, type VisitPageState } from './start-visit-button';
 import { joinVisit, useNewPatientLink, useVisit, useVisitAction } from './visit-api';
 import {
   formatDuration,
@@ -68,6 +68,7 @@ function VisitView({ visit }: { visit: Visit }) {
   const [call, setCall] = useState<CallState>({ phase: 'idle' });
   const open = isOpenVisit(visit.status);
   const autoJoined = useRef(false);
+  const canAct = useCanStartVisit();
   const name = patient.data ? `${patient.data.givenName} ${patient.data.familyName}` : 'the patient';
 
   const join = () => {
@@ -80,7 +81,7 @@ function VisitView({ visit }: { visit: Visit }) {
   };
   // Arriving from "Start video visit": join at once (the click was the intent to join).
   useEffect(() => {
-    if (state.join && open && !autoJoined.current) {
+    if (state.join && open && canAct && !autoJoined.current) {
       autoJoined.current = true;
       join();
     }
@@ -112,22 +113,33 @@ function VisitView({ visit }: { visit: Visit }) {
       </div>
       <div className="visit-layout">
         <section aria-label="Video" className="visit-video">
-          <CallArea
-            call={shown}
-            open={open}
-            onJoin={join}
-            onLeave={(reason) => setCall({ phase: 'left', reason })}
-          />
+          {canAct ? (
+            <CallArea
+              call={shown}
+              open={open}
+              onJoin={join}
+              onLeave={(reason) => setCall({ phase: 'left', reason })}
+            />
+          ) : (
+            <p>Administrators can read a visit; its clinicians and coordinators join it.</p>
+          )}
         </section>
         <aside className="visit-side" aria-label="Patient and visit">
-          {open ? <PatientLinkPanel visit={visit} initial={state.patientLink} /> : null}
+          {open && canAct ? <PatientLinkPanel visit={visit} initial={state.patientLink} /> : null}
           <h2>Latest vitals</h2>
           <LatestVitals patientId={visit.patientId} />
           <h2>Open alerts</h2>
           <OpenAlerts patientId={visit.patientId} />
           <VisitFacts visit={visit} />
-          <VisitNotes visit={visit} />
-          {open ? (
+          {canAct ? (
+            <VisitNotes visit={visit} />
+          ) : (
+            <>
+              <h2>Notes</h2>
+              <p className="visit-notes-text">{visit.notes ?? 'None.'}</p>
+            </>
+          )}
+          {open && canAct ? (
             <EndVisit visit={visit} onEnded={() => setCall({ phase: 'left', reason: 'ended' })} />
           ) : null}
         </aside>
