@@ -1,4 +1,6 @@
 import { TokenVerifier } from 'livekit-server-sdk';
+import { io } from 'socket.io-client';
+import type { VisitSummary } from '@homeward/contracts';
 import {
   ApiClient,
   LiveKitDouble,
@@ -273,6 +275,51 @@ describe('video visits over HTTP: the contract and attacks on it', () => {
     expect((await clinicianA.request<{ code: string }>('POST', `/api/visits/${body.id}/end`)).body.code).toBe(
       'visit_closed',
     );
+  });
+
+  it("pushes visit.updated to the organisation's consoles, not another's, as the patient arrives", async () => {
+    const connect = (api: ApiClient) =>
+      io(`${stack.apiUrl}/alerts`, {
+        auth: { token: api.accessToken },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+    const mine = connect(coordinatorA);
+    const theirs = connect(coordinatorB);
+    const seenA: VisitSummary[] = [];
+    const seenB: VisitSummary[] = [];
+    mine.on('visit.updated', (visit: VisitSummary) => seenA.push(visit));
+    theirs.on('visit.updated', (visit: VisitSummary) => seenB.push(visit));
+    try {
+      await Promise.all(
+        [mine, theirs].map((socket) => new Promise<void>((resolve) => socket.on('connect', () => resolve()))),
+      );
+      const { body } = await createVisit();
+      const joined = await anonymous().request<{ token: string }>('POST', '/api/visits/join', {
+        code: codeOf(body.patientLink.url),
+      });
+      const claims = await new TokenVerifier(livekit.apiKey, livekit.apiSecret).verify(joined.body.token);
+      await webhook({
+        id: `EV_socket_${body.id}`,
+        event: 'participant_joined',
+        createdAt: String(Math.floor(Date.now() / 1000)),
+        room: { name: body.roomName },
+        participant: {
+          identity: (claims as { sub?: string }).sub,
+          sid: 'PA_socket',
+          joinedAtMs: String(Date.now()),
+        },
+      });
+      const waiting = await waitFor(() =>
+        seenA.find((visit) => visit.id === body.id && visit.status === 'waiting'),
+      );
+      expect(waiting).toMatchObject({ patientId: patientA, roomName: body.roomName, hasNotes: false });
+      expect(seenA.find((visit) => visit.id === body.id && visit.status === 'scheduled')).toBeDefined();
+      expect(seenB).toEqual([]);
+    } finally {
+      mine.close();
+      theirs.close();
+    }
   });
 
   it('throttles code guessing per address', async () => {

@@ -475,6 +475,18 @@ describe('video visits (PostgreSQL, Redis, a LiveKit RoomService double)', () =>
     ]);
   });
 
+  it('sweeps up overdue visits whose no-show job was lost, and leaves the others', async () => {
+    const scheduledFor = new Date(Date.now() - 20 * 60_000).toISOString();
+    const lost = await visits.create(clinician, { patientId, scheduledFor });
+    const later = await visits.create(clinician, {
+      patientId,
+      scheduledFor: new Date(Date.now() + 60 * 60_000).toISOString(),
+    });
+    expect(await noShow.sweep()).toBeGreaterThanOrEqual(1);
+    expect((await visitRow(lost.visit.id)).status).toBe('missed');
+    expect((await visitRow(later.visit.id)).status).toBe('scheduled');
+  });
+
   it('does not miss a visit whose patient joined, even after the deadline', async () => {
     const scheduledFor = new Date(Date.now() - 20 * 60_000).toISOString();
     const { visit, patientLink } = await visits.create(clinician, { patientId, scheduledFor });
