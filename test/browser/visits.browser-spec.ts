@@ -319,6 +319,28 @@ describe('video visits in a real browser', () => {
     await saveScreenshot(page, 'visit-patient-call');
   });
 
+  it("lists the patient's visits on the patient view: ongoing, then past with status and notes", async () => {
+    const past = await createVisit();
+    const path = `/api/visits/${past.id}`;
+    expect(
+      (await api.request('POST', `${path}/notes`, { text: 'Called instead: no camera at home' })).status,
+    ).toBe(200);
+    expect((await api.request('POST', `${path}/cancel`)).status).toBe(200);
+    const ongoing = await createVisit();
+
+    const context = await newContext({ width: 1280, height: 800 });
+    const page = watch(await context.newPage());
+    await page.goto(`/patients/${patientId}`);
+    await signIn(page, clinician);
+    const visits = page.getByRole('region', { name: 'Video visits' });
+    await visits.getByRole('button', { name: 'Start video visit' }).waitFor();
+    const pastRow = visits.locator(`tr:has(a[href="/visits/${past.id}"])`);
+    await pastRow.filter({ hasText: 'Called instead: no camera at home' }).waitFor();
+    expect(await pastRow.innerText()).toMatch(/Cancelled/);
+    expect(await visits.locator(`tr:has(a[href="/visits/${ongoing.id}"])`).innerText()).toMatch(/Scheduled/);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  });
+
   it('explains a used link and an unknown link in plain words, never an error trace', async () => {
     const visit = await createVisit();
     const code = new URL(visit.patientLink.url).searchParams.get('code');
