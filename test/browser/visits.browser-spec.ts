@@ -339,6 +339,19 @@ describe('video visits in a real browser', () => {
     expect(await pastRow.innerText()).toMatch(/Cancelled/);
     expect(await visits.locator(`tr:has(a[href="/visits/${ongoing.id}"])`).innerText()).toMatch(/Scheduled/);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    // From the list to the visit (not joined until asked), where an interpreter is invited.
+    await visits.locator(`a[href="/visits/${ongoing.id}"]`).click();
+    await page.getByRole('button', { name: 'Join the call' }).waitFor();
+    await page.getByLabel('Invite a guest (interpreter, family caregiver)').fill('Interpreter');
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const guestUrl = await page.getByLabel('Link for Interpreter').inputValue();
+    const guest = await new ApiClient(stack.apiUrl).request<{ token: string }>('POST', '/api/visits/join', {
+      code: new URL(guestUrl).searchParams.get('code'),
+    });
+    expect(guest.status).toBe(200);
+    expect((await verify(guest.body.token)).video).toMatchObject({ room: ongoing.roomName, roomJoin: true });
+    expect((await verify(guest.body.token)).video?.roomAdmin).toBeFalsy();
   });
 
   it('explains a used link and an unknown link in plain words, never an error trace', async () => {

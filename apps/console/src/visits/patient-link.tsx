@@ -2,8 +2,16 @@ import { useId, useRef, useState } from 'react';
 import { formatDateTime } from '../lib/format';
 import type { PatientLink } from './visit-types';
 
-/** The patient's one-time link, to send them by text or email; shown once, with a copy button. */
-export function PatientLinkBox({ link }: { link: PatientLink }) {
+/** A one-time visit link (the patient's or a guest's) to send by text or email; shown once, with a copy button. */
+export function PatientLinkBox({
+  link,
+  label = 'Link for the patient',
+  recipient = 'the patient',
+}: {
+  link: PatientLink;
+  label?: string;
+  recipient?: string;
+}) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
@@ -19,7 +27,7 @@ export function PatientLinkBox({ link }: { link: PatientLink }) {
   };
   return (
     <div className="patient-link">
-      <label htmlFor={id}>Link for the patient</label>
+      <label htmlFor={id}>{label}</label>
       <div className="patient-link-row">
         <input id={id} ref={input} readOnly value={link.url} onFocus={(event) => event.target.select()} />
         <button type="button" onClick={() => void copy()}>
@@ -28,7 +36,7 @@ export function PatientLinkBox({ link }: { link: PatientLink }) {
       </div>
       <p className="hint" role="status">
         {copied === 'yes'
-          ? 'Copied. Send it to the patient by text or email.'
+          ? `Copied. Send it to ${recipient} by text or email.`
           : copied === 'no'
             ? 'Could not copy: the link is selected, press Ctrl+C (⌘C) to copy it.'
             : null}{' '}
