@@ -1,4 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AlertQueuePage } from './alerts/alert-queue-page';
 import { LiveAlertsProvider } from './alerts/live-alerts';
@@ -19,7 +20,26 @@ const queryClient = new QueryClient({
   },
 });
 
+// LiveKit's client and components are most of a visit's code: only visits load them.
+const VisitPage = lazy(() => import('./visits/visit-page').then((module) => ({ default: module.VisitPage })));
+const PatientJoinPage = lazy(() =>
+  import('./visits/patient-join-page').then((module) => ({ default: module.PatientJoinPage })),
+);
+
+function Loading({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<p role="status">Loading…</p>}>{children}</Suspense>;
+}
+
 const router = createBrowserRouter([
+  // The patient's page: no account, no sign-in; the one-time code in the link is the key.
+  {
+    path: 'visit/join',
+    element: (
+      <Loading>
+        <PatientJoinPage />
+      </Loading>
+    ),
+  },
   {
     element: (
       <RequireSession>
@@ -33,6 +53,14 @@ const router = createBrowserRouter([
       { path: 'alerts/:alertId', element: <AlertQueuePage /> },
       { path: 'patients', element: <PatientsPage /> },
       { path: 'patients/:patientId', element: <PatientPage /> },
+      {
+        path: 'visits/:visitId',
+        element: (
+          <Loading>
+            <VisitPage />
+          </Loading>
+        ),
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -14,6 +14,7 @@ import {
 } from './alert-queries';
 import { closeAfterUndoWindow, usePendingClosures } from './pending-closures';
 import { PatientName } from './alert-row';
+import { AlertVisits } from '../visits/alert-visits';
 
 const SNOOZE_HOURS = [1, 4, 8, 24];
 
@@ -229,6 +230,8 @@ export function AlertDetails({ alert, userId, onClose }: AlertDetailsProps) {
           Add note
         </button>
       </form>
+
+      <AlertVisits alertId={alert.id} patientId={alert.patientId} />
 
       <h3>Recent readings</h3>
       <RecentReadings alert={alert} />

@@ -131,6 +131,12 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
       announceCritical(alert);
     });
     socket.on('alert.updated', (alert) => applyAlert(queryClient, alert));
+    // A visit changed ("patient is waiting", ended, missed): every visit list and page re-reads it.
+    socket.on('visit.updated', (visit) => {
+      void queryClient.invalidateQueries({ queryKey: ['visits'] });
+      if (visit.alertId)
+        void queryClient.invalidateQueries({ queryKey: ['alerts', 'detail', visit.alertId] });
+    });
     socket.on('alert.replay.complete', (summary) => {
       replaying = false;
       if (summary.truncated || summary.updatesTruncated)

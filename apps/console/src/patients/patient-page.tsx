@@ -19,6 +19,7 @@ import {
 import { Moment } from './moment';
 import { useCanRegister } from './use-can-register';
 import { thresholdsByType } from './thresholds';
+import { PatientVisits } from '../visits/patient-visits';
 import type { ChartPoint } from './vital-chart';
 import './patients.css';
 
@@ -185,6 +186,8 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
         </dl>
         <ContactForm key={patient.id} patient={patient} />
       </section>
+
+      <PatientVisits patientId={patientId} />
 
       <div className="two-columns">
         <DevicesSection patientId={patientId} patientTimeZone={patient.timeZone} canRegister={canRegister} />
