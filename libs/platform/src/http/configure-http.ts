@@ -9,7 +9,7 @@ import { LOGGER, type Logger } from '@homeward/observability';
 import { REDIS } from '../jobs/redis.module';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { requestLogger } from './request-log';
-import { consoleSecurityHeaders, isConsolePath, serveConsole } from './serve-console';
+import { consoleSecurityHeaders, isConsolePath, liveKitConnectSources, serveConsole } from './serve-console';
 import { NestingDepthPipe } from './nesting-depth.pipe';
 import { StorableTextPipe } from './storable-text.pipe';
 
@@ -64,8 +64,9 @@ export function configureHttpApp(
   // blank. Only the docs routes drop that directive; every other response keeps helmet's defaults.
   const apiHeaders = helmet();
   const docsHeaders = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const consoleHeaders = consoleSecurityHeaders(liveKitConnectSources(config.LIVEKIT_URL));
   app.use((req: Request, res: Response, next: NextFunction) =>
-    (isDocsPath(req.path) ? docsHeaders : isConsolePath(req.path) ? consoleSecurityHeaders : apiHeaders)(
+    (isDocsPath(req.path) ? docsHeaders : isConsolePath(req.path) ? consoleHeaders : apiHeaders)(
       req,
       res,
       next,

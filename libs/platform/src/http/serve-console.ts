@@ -14,29 +14,43 @@ export function isConsolePath(path: string): boolean {
 }
 
 /**
- * What the console needs and nothing more: its own scripts and styles (Vite emits no inline
- * script), its own API and sockets (CSP Level 3 'self' covers ws: and wss: to the same host),
- * no frames, no plugins. React sets style attributes through the CSSOM, which style-src allows.
+ * Where the console may connect beyond its own origin for LiveKit (LIVEKIT_URL): the signalling
+ * WebSocket (`/rtc`) and the HTTP request livekit-client sends to `/rtc/validate` when it fails.
  */
-export const consoleSecurityHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'"],
-      connectSrc: ["'self'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'self'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
-      scriptSrcAttr: ["'none'"],
+export function liveKitConnectSources(liveKitUrl: string | undefined): string[] {
+  if (!liveKitUrl) return [];
+  const { protocol, host } = new URL(liveKitUrl);
+  const secure = protocol === 'wss:' || protocol === 'https:';
+  return [`${secure ? 'wss' : 'ws'}://${host}`, `${secure ? 'https' : 'http'}://${host}`];
+}
+
+/**
+ * What the console needs and nothing more: its own scripts and styles (Vite emits no inline
+ * script), its own API and sockets (CSP Level 3 'self' covers ws: and wss: to the same host) and
+ * LiveKit's server for video visits, no frames, no plugins. React sets style attributes through
+ * the CSSOM, which style-src allows.
+ */
+export function consoleSecurityHeaders(connectSources: readonly string[] = []) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'", ...connectSources],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        scriptSrcAttr: ["'none'"],
+      },
     },
-  },
-  frameguard: { action: 'deny' },
-});
+    frameguard: { action: 'deny' },
+  });
+}
 
 /** The encodings the console's build writes beside each asset, the smallest first. */
 const ENCODINGS = [
