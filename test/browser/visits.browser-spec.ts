@@ -352,6 +352,27 @@ describe('video visits in a real browser', () => {
     expect(guest.status).toBe(200);
     expect((await verify(guest.body.token)).video).toMatchObject({ room: ongoing.roomName, roomJoin: true });
     expect((await verify(guest.body.token)).video?.roomAdmin).toBeFalsy();
+
+    // Booked for tomorrow afternoon from the patient view: the link to send is there at once.
+    await page.goto(`/patients/${patientId}`);
+    const [local, instant] = await page.evaluate(() => {
+      const at = new Date(Date.now() + 86_400_000);
+      at.setHours(14, 30, 0, 0);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      const value = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T14:30`;
+      return [value, at.toISOString()];
+    });
+    const schedule = page.getByRole('form', { name: 'Schedule a video visit' });
+    await schedule.getByLabel('Date and time').fill(local);
+    await schedule.getByRole('button', { name: 'Schedule' }).click();
+    await page.getByLabel('Link for the patient').waitFor();
+    const scheduledId = new URL(page.url()).pathname.split('/').pop();
+    const scheduled = await api.request<{ status: string; scheduledFor: string }>(
+      'GET',
+      `/api/visits/${scheduledId}`,
+    );
+    expect(scheduled.body).toMatchObject({ status: 'scheduled', scheduledFor: instant });
+    expect(await page.getByRole('button', { name: 'Join the call' }).count()).toBe(1);
   });
 
   it('explains a used link and an unknown link in plain words, never an error trace', async () => {

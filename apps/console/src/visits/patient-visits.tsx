@@ -1,3 +1,4 @@
+import { ScheduleVisitForm } from './schedule-visit-form';
 import { StartVisitButton } from './start-visit-button';
 import { useVideoConfig, useVisits } from './visit-api';
 import { VideoNotConfigured } from './video-not-configured';
@@ -23,6 +24,7 @@ export function PatientVisits({ patientId }: { patientId: string }) {
         <h2 id="visits-title">Video visits</h2>
         <StartVisitButton patientId={patientId} />
       </div>
+      <ScheduleVisitForm patientId={patientId} />
       {visits.isError || config.isError ? (
         <p role="alert" className="error">
           Could not load the visits: {(visits.error ?? config.error)?.message}

@@ -5,6 +5,7 @@ import {
   isOpenVisit,
   isVideoNotConfigured,
   linkProblemOf,
+  scheduledForFromLocal,
   visitStatusLabel,
 } from './visit-labels';
 
@@ -95,5 +96,26 @@ describe('camera and microphone failures in words', () => {
     expect(deviceFailureOfError(new DOMException('none', 'NotFoundError'))).toBe('NotFound');
     expect(deviceFailureOfError(new DOMException('busy', 'NotReadableError'))).toBe('DeviceInUse');
     expect(deviceFailureOfError('odd')).toBe('Other');
+  });
+});
+
+describe('scheduling a visit from the date and time field', () => {
+  const now = new Date(2026, 11, 7, 9, 0);
+
+  it('sends the local time the coordinator chose as an instant', () => {
+    expect(scheduledForFromLocal('2026-12-08T14:30', now)).toBe(new Date(2026, 11, 8, 14, 30).toISOString());
+  });
+
+  it('says what is wrong before asking the API', () => {
+    expect(scheduledForFromLocal('', now)).toEqual({ problem: 'choose a date and time.' });
+    expect(scheduledForFromLocal('2026-12-06T09:00', now)).toEqual({
+      problem: 'choose a time that has not passed.',
+    });
+    expect(scheduledForFromLocal('2028-01-01T09:00', now)).toEqual({
+      problem: 'choose a time within a year.',
+    });
+    expect(scheduledForFromLocal('not a time', now)).toEqual({
+      problem: 'that date and time could not be read.',
+    });
   });
 });

@@ -109,3 +109,17 @@ export function deviceFailureOfError(error: unknown): string {
   if (name === 'NotReadableError' || name === 'AbortError') return 'DeviceInUse';
   return 'Other';
 }
+
+/**
+ * A `datetime-local` value (the browser's local time, no zone) as the ISO instant the API takes,
+ * or the problem to show: empty, unreadable, in the past, or more than a year ahead (the API's
+ * bounds, said before the request).
+ */
+export function scheduledForFromLocal(local: string, now: Date): string | { problem: string } {
+  if (!local) return { problem: 'choose a date and time.' };
+  const at = new Date(local);
+  if (Number.isNaN(at.getTime())) return { problem: 'that date and time could not be read.' };
+  if (at.getTime() < now.getTime() - 60_000) return { problem: 'choose a time that has not passed.' };
+  if (at.getTime() > now.getTime() + 365 * 24 * 3600_000) return { problem: 'choose a time within a year.' };
+  return at.toISOString();
+}
