@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database } from '@homeward/platform';
 import type { AlertResponseTimesRow, AlertRow, AlertStateCountRow } from '../alerting.rows';
 import { ACTIVE_SQL } from './alert.columns';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { ALERT_COLUMNS, CLOSED_STATUSES } from './alert.columns';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@homeward/platform';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../principal';
 import type { UnauthenticatedActor } from '../identity.rows';
 import { AuditRepository } from './audit.repository';
 

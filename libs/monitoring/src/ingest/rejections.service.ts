@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { RejectionRepository, type RejectionRow } from './rejection.repository';
 
 /** Device messages ingest refused, for the admins who keep an organisation's devices working. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VITAL_TYPES } from '@homeward/contracts';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, textArrayLiteral, type Queryable } from '@homeward/platform';
 import type { BatchReadingRow, LatestReadingRow, ReadingRow } from '../monitoring.rows';
 

@@ -7,7 +7,8 @@ import {
   devicePublishTopics,
   type DeviceKind,
 } from '@homeward/contracts';
-import { AccessPolicy, AuditService, type AuditAction, type Principal } from '@homeward/identity';
+import { AuditService, type AuditAction } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { DeviceRow, DeviceViewRow } from '../patients.rows';

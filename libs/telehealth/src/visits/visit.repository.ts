@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { VisitStatus } from '@homeward/contracts';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { NewVisitRow, VisitRow } from '../telehealth.rows';
 
