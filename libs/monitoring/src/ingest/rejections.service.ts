@@ -16,10 +16,7 @@ export class RejectionsService {
     principal: Principal,
     filter: { deviceId?: string; reason?: string; beforeId?: string; limit: number },
   ): Promise<RejectionRow[]> {
-    const rows = await this.rejections.listForOrganization(
-      this.access.patientScope(principal).organizationId,
-      filter,
-    );
+    const rows = await this.rejections.listInScope(this.access.patientScope(principal), filter);
     // Payloads may hold readings: reading them is an access to patient data.
     await this.audit.record(principal, 'ingest.rejections.read', {
       resourceType: 'device',

@@ -72,7 +72,7 @@ describe('ReadingRepository: the scope is part of the query', () => {
     await store(own, 'heart_rate', 1);
     await store(foreign, 'body_weight', 2);
 
-    const latest = await readings.latestMeasuredAt(principal.organizationId, [
+    const latest = await readings.latestMeasuredAt(organizationScope(principal.organizationId), [
       { patientId: own, type: 'body_weight' },
       { patientId: own, type: 'blood_glucose' },
       { patientId: foreign, type: 'body_weight' },

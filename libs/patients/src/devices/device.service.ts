@@ -275,7 +275,7 @@ export class DeviceService implements OnApplicationBootstrap {
     await this.patients.get(principal, patientId, 'device.reassign');
     if (device.patientId === patientId) throw new DeviceAlreadyAssignedError(deviceId, patientId);
     await this.db.transaction(async (tx) => {
-      await this.devices.reassign(deviceId, principal.organizationId, patientId, tx);
+      await this.devices.reassign(this.access.patientScope(principal), deviceId, patientId, tx);
       // With the new patient's row written by the lookup above, both patients' trails show the move.
       await this.audit.record(
         principal,
