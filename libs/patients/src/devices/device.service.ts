@@ -7,7 +7,8 @@ import {
   devicePublishTopics,
   type DeviceKind,
 } from '@homeward/contracts';
-import { AuditService, type AuditAction } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import type { PatientsAuditAction } from '../patients.audit';
 import { AccessPolicy, type Principal } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
@@ -184,7 +185,7 @@ export class DeviceService implements OnApplicationBootstrap {
   private async findOrDeny(
     principal: Principal,
     deviceId: string,
-    action: AuditAction,
+    action: PatientsAuditAction,
   ): Promise<DeviceViewRow> {
     const row = await this.devices.findInScope(this.access.patientScope(principal), deviceId);
     if (row) return row;
@@ -297,7 +298,7 @@ export class DeviceService implements OnApplicationBootstrap {
 
   private async recordChange(
     principal: Principal,
-    action: AuditAction,
+    action: PatientsAuditAction,
     device: DeviceRow,
     tx: Parameters<AuditService['record']>[3],
   ): Promise<void> {
