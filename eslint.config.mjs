@@ -6,8 +6,10 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Libs from the bottom up. A lib imports only libs before it: the foundations know no domain,
- * and the domains run identity → notifications → patients → monitoring → alerting → the areas
- * still to come (notifications sit just above identity, so any domain can send through them).
+ * and the domains run identity → access → notifications → patients → monitoring → alerting → the
+ * areas still to come. Identity says who someone is; access, right above it, says which patients
+ * they may see (so it can grow care teams and consent without identity knowing them); notifications
+ * sit just above, so any domain can send through them.
  * What must flow back goes through jobs or socket events. Later areas are listed so that
  * their place is fixed before their code arrives.
  */
@@ -17,6 +19,7 @@ export const LIB_LAYERS = [
   'observability',
   'platform',
   'identity',
+  'access',
   'notifications',
   'patients',
   'monitoring',

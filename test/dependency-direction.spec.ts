@@ -34,7 +34,7 @@ describe('dependency direction (ESLint)', () => {
 
   it('refuses a domain importing a domain that depends on it', () => {
     const messages = violations(
-      'libs/identity/src/access/probe.ts',
+      'libs/identity/src/users/probe.ts',
       "import { PatientService } from '@homeward/patients';\nexport const probe = PatientService;\n",
     );
     expect(messages).toEqual([expect.stringContaining('@homeward/identity may import only')]);
@@ -42,7 +42,7 @@ describe('dependency direction (ESLint)', () => {
 
   it('refuses the platform importing any domain, and monitoring importing alerting', () => {
     expect(
-      violations('libs/platform/src/db/probe.ts', "export { AccessPolicy } from '@homeward/identity';\n"),
+      violations('libs/platform/src/db/probe.ts', "export { AuditService } from '@homeward/identity';\n"),
     ).toHaveLength(1);
     expect(
       violations(
@@ -50,6 +50,21 @@ describe('dependency direction (ESLint)', () => {
         "import { AlertService } from '@homeward/alerting';\nexport const probe = AlertService;\n",
       ),
     ).toEqual([expect.stringContaining('dependencies run one way')]);
+  });
+
+  it('refuses identity importing access (authentication knows no scope), and lets access read identity', () => {
+    expect(
+      violations(
+        'libs/identity/src/audit/probe.ts',
+        "import { AccessPolicy } from '@homeward/access';\nexport const probe = AccessPolicy;\n",
+      ),
+    ).toEqual([expect.stringContaining('@homeward/identity may import only')]);
+    expect(
+      violations(
+        'libs/access/src/probe.ts',
+        "import { principalKind } from '@homeward/identity';\nimport { PatientService } from '@homeward/patients';\nexport const probe = [principalKind, PatientService];\n",
+      ),
+    ).toEqual([expect.stringContaining('@homeward/access may import only')]);
   });
 
   it('refuses notifications importing alerting or patients, and lets alerting send through notifications', () => {
@@ -91,7 +106,7 @@ describe('dependency direction (ESLint)', () => {
     expect(
       violations(
         'libs/alerting/src/alerts/probe.ts',
-        "import { ReadingBatchService } from '@homeward/monitoring';\nimport { AccessPolicy } from '@homeward/identity';\nexport const probe = [ReadingBatchService, AccessPolicy];\n",
+        "import { ReadingBatchService } from '@homeward/monitoring';\nimport { AccessPolicy } from '@homeward/access';\nexport const probe = [ReadingBatchService, AccessPolicy];\n",
       ),
     ).toEqual([]);
   });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@homeward/access';
 import { AuthModule, IdentityModule } from '@homeward/identity';
 import { VitalsModule } from '@homeward/monitoring';
 import { NotificationsModule } from '@homeward/notifications';
@@ -31,6 +32,7 @@ import { SmsRepliesController } from './sms-replies/sms-replies.controller';
   imports: [
     AlertingModule,
     IdentityModule,
+    AccessModule,
     AuthModule,
     VitalsModule,
     PatientsModule,

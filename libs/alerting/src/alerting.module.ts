@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { ReadingsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
@@ -42,7 +43,7 @@ const ESCALATION_SCHEDULING = [AlertEscalationScheduler, EscalationRepository, E
 
 /** Alerts as people query them and act on them, and the protocols and overrides patients' rules come from. */
 @Module({
-  imports: [IdentityModule, PatientsModule],
+  imports: [IdentityModule, AccessModule, PatientsModule],
   providers: [
     AlertService,
     AlertRepository,
@@ -81,7 +82,7 @@ export class AlertingModule {}
  * commands through the service account's MQTT connection).
  */
 @Module({
-  imports: [IdentityModule, ReadingsModule, MqttPublisherModule, NotificationsModule],
+  imports: [IdentityModule, AccessModule, ReadingsModule, MqttPublisherModule, NotificationsModule],
   providers: [
     AlertEvaluationService,
     AlertBreachService,

@@ -10,3 +10,4 @@ export * from './worklist/worklist.module';
 export * from './worklist/worklist.service';
 export { batchFindings } from './protocols/batch-findings';
 export { MissedCheckService } from './missed/missed-check.service';
+export * from './alerting.audit';

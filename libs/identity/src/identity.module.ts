@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@homeward/config';
-import { AccessPolicy } from './access/access-policy';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
@@ -10,9 +9,9 @@ import { OrganizationService } from './organizations/organization.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
-const SERVICES = [AccessPolicy, AuditService, OrganizationService, UserService];
+const SERVICES = [AuditService, OrganizationService, UserService];
 
-/** Who acts (users, organisations), what they may see (the access policy), and the audit trail. */
+/** Who acts (users, organisations) and the audit trail; what they may see is `@homeward/access`. */
 @Module({
   providers: [...SERVICES, AuditRepository, OrganizationRepository, UserRepository],
   exports: SERVICES,

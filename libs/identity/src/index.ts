@@ -1,5 +1,3 @@
-export * from './access/access-policy';
-export * from './access/principal';
 export * from './audit/audit.service';
 export * from './auth/auth.errors';
 export * from './auth/auth.guard';
@@ -7,6 +5,7 @@ export * from './auth/auth.service';
 export * from './auth/password';
 export * from './auth/principal.decorator';
 export * from './organizations/organization.service';
+export * from './principal';
 export * from './users/user.service';
 export * from './identity.module';
 export * from './identity-http.module';

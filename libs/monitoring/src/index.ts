@@ -13,3 +13,4 @@ export * from './readings/vitals.service';
 export * from './monitoring.module';
 export * from './monitoring-http.module';
 export type { ImplausibleRejectionRow } from './monitoring.rows';
+export * from './monitoring.audit';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { RejectionRepository } from './ingest/rejection.repository';
 import { RejectionsController } from './ingest/rejections.controller';
@@ -7,7 +8,7 @@ import { VitalsModule } from './monitoring.module';
 import { VitalsController } from './readings/vitals.controller';
 
 @Module({
-  imports: [VitalsModule, IdentityModule],
+  imports: [VitalsModule, IdentityModule, AccessModule],
   controllers: [VitalsController, RejectionsController],
   providers: [RejectionsService, RejectionRepository],
 })

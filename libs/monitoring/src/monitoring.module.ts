@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { DeviceLookupModule, PatientsModule } from '@homeward/patients';
 import { DeviceMessageRepository } from './ingest/device-message.repository';
@@ -53,7 +54,7 @@ export class ReadingsModule {}
 
 /** A patient's readings for the people caring for them. */
 @Module({
-  imports: [IdentityModule, PatientsModule],
+  imports: [IdentityModule, AccessModule, PatientsModule],
   providers: [
     VitalsService,
     ReadingSummaryService,

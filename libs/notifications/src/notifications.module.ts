@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { AccessModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { NotificationDeliveryService } from './outbox/notification-delivery.service';
 import { NOTIFICATION_TRANSPORTS, type NotificationTransport } from './outbox/notification-transport';
@@ -22,7 +23,7 @@ import { TwilioWebhooksController } from './twilio/twilio-webhooks.controller';
  * users' channel preferences, and the lookup behind SMS replies. Imports nothing of alerting.
  */
 @Module({
-  imports: [IdentityModule],
+  imports: [IdentityModule, AccessModule],
   providers: [
     NotificationService,
     NotificationRepository,
@@ -46,7 +47,7 @@ class TransportsLifecycle implements OnModuleDestroy {
 
 /** Delivery in worker processes: `notifications.deliver` through each channel's transport, and `notifications.sweep`. */
 @Module({
-  imports: [NotificationsModule, IdentityModule],
+  imports: [NotificationsModule, IdentityModule, AccessModule],
   providers: [
     NotificationDeliveryService,
     NotificationRepository,
@@ -62,7 +63,7 @@ export class NotificationsJobsModule {}
 
 /** Users' notification preferences and Twilio's delivery status callbacks. */
 @Module({
-  imports: [NotificationsModule, IdentityModule],
+  imports: [NotificationsModule, IdentityModule, AccessModule],
   controllers: [NotificationPreferencesController, TwilioWebhooksController],
   providers: [NotificationPreferencesService, NotificationPreferencesRepository],
 })

@@ -5,3 +5,4 @@ export * from './devices/device-status';
 export * from './patients/patient.service';
 export * from './patients.module';
 export * from './patients-http.module';
+export * from './patients.audit';

@@ -5,3 +5,4 @@ export * from './no-show/visit-no-show.service';
 export * from './telehealth.module';
 export * from './telehealth-http.module';
 export * from './telehealth-jobs.module';
+export * from './telehealth.audit';

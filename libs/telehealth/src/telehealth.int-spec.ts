@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TokenVerifier } from 'livekit-server-sdk';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import {
   LiveKitDouble,
   createIntegrationModule,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DeviceKind, UserRole } from '@homeward/contracts';
-import { OrganizationService, UserService, hashPassword, type Principal } from '@homeward/identity';
+import { OrganizationService, UserService, hashPassword } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import {
   DEFAULT_RULES,
   PatientBaselineService,

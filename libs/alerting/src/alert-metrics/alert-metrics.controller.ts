@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsDateString, IsOptional } from 'class-validator';
 import { ALERT_STATUSES, SEVERITIES, type AlertStatus, type Severity } from '@homeward/contracts';
-import { CurrentPrincipal, type Principal } from '@homeward/identity';
+import { CurrentPrincipal } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { AlertMetricsService } from './alert-metrics.service';
 
 const DAY_MS = 24 * 3600_000;

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import type { AlertStateCountRow } from '../alerting.rows';
 import { AlertMetricsRepository } from '../alerts/alert-metrics.repository';
 

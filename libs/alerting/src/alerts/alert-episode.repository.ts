@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow, NewAlertRow } from '../alerting.rows';
 import { ALERT_COLUMNS, ACTIVE_SQL, CLOSED_STATUSES } from './alert.columns';
@@ -321,16 +322,17 @@ export class AlertEpisodeRepository {
   }
 
   /**
-   * For the missed-reading check: per patient of `organizationId` among `patientIds` and key
+   * For the missed-reading check: per patient in `scope` among `patientIds` and key
    * among `episodeKeys`, whether an alert is active and the latest gap one was raised for.
    */
   async missedEpisodeStates(
-    organizationId: string,
+    scope: PatientScope,
     patientIds: readonly string[],
     episodeKeys: readonly string[],
   ): Promise<
     Array<{ patientId: string; episodeKey: string; active: boolean; lastMissedSince: Date | null }>
   > {
+    const params: unknown[] = [patientIds, episodeKeys];
     const { rows } = await this.db.query<{
       patientId: string;
       episodeKey: string;
@@ -339,9 +341,9 @@ export class AlertEpisodeRepository {
     }>(
       `SELECT patient_id AS "patientId", episode_key AS "episodeKey", bool_or(status IN ${ACTIVE_SQL}) AS active,
               max(missed_since) AS "lastMissedSince"
-       FROM alerts WHERE organization_id = $1 AND patient_id = ANY($2::uuid[]) AND episode_key = ANY($3::text[])
+       FROM alerts WHERE ${scope.sql(params)} AND patient_id = ANY($1::uuid[]) AND episode_key = ANY($2::text[])
        GROUP BY patient_id, episode_key`,
-      [organizationId, patientIds, episodeKeys],
+      params,
     );
     return rows;
   }

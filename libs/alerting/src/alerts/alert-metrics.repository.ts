@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database } from '@homeward/platform';
 import type { AlertResponseTimesRow, AlertRow, AlertStateCountRow } from '../alerting.rows';
 import { ACTIVE_SQL } from './alert.columns';
@@ -11,11 +11,12 @@ export class AlertMetricsRepository {
 
   /** Counts by severity and state of the alerts raised in [from, to) in `scope`. */
   async countByState(scope: PatientScope, from: Date, to: Date): Promise<AlertStateCountRow[]> {
+    const params: unknown[] = [from, to];
     const { rows } = await this.db.query<AlertStateCountRow>(
       `SELECT severity, status, count(*)::int AS count FROM alerts
-       WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3
+       WHERE ${scope.sql(params)} AND created_at >= $1 AND created_at < $2
        GROUP BY severity, status ORDER BY severity, status`,
-      [scope.organizationId, from, to],
+      params,
     );
     return rows;
   }
@@ -25,9 +26,10 @@ export class AlertMetricsRepository {
    * alerts raised in [from, to), with the number of alerts and of the scope's patients.
    */
   async responseTimes(scope: PatientScope, from: Date, to: Date): Promise<AlertResponseTimesRow> {
+    const params: unknown[] = [from, to];
     const { rows } = await this.db.query<AlertResponseTimesRow>(
       `SELECT count(*)::int AS alerts,
-              (SELECT count(*)::int FROM patients WHERE organization_id = $1) AS patients,
+              (SELECT count(*)::int FROM patients WHERE ${scope.sql(params)}) AS patients,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - created_at))
                 AS "acknowledgeP50",
               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - created_at))
@@ -36,8 +38,8 @@ export class AlertMetricsRepository {
                 FILTER (WHERE status = 'resolved') AS "resolveP50",
               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - created_at))
                 FILTER (WHERE status = 'resolved') AS "resolveP90"
-       FROM alerts WHERE organization_id = $1 AND created_at >= $2 AND created_at < $3`,
-      [scope.organizationId, from, to],
+       FROM alerts WHERE ${scope.sql(params)} AND created_at >= $1 AND created_at < $2`,
+      params,
     );
     return rows[0];
   }
@@ -50,6 +52,7 @@ export class AlertMetricsRepository {
     scope: PatientScope,
     patientIds: readonly string[],
   ): Promise<Array<{ patientId: string; count: number; worstSeverity: AlertRow['severity'] }>> {
+    const params: unknown[] = [patientIds];
     const { rows } = await this.db.query<{
       patientId: string;
       count: number;
@@ -58,9 +61,9 @@ export class AlertMetricsRepository {
       `SELECT patient_id AS "patientId", count(*)::int AS count,
               (array_agg(severity ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END))[1]
                 AS "worstSeverity"
-       FROM alerts WHERE organization_id = $1 AND patient_id = ANY($2::uuid[]) AND status IN ${ACTIVE_SQL}
+       FROM alerts WHERE ${scope.sql(params)} AND patient_id = ANY($1::uuid[]) AND status IN ${ACTIVE_SQL}
        GROUP BY patient_id`,
-      [scope.organizationId, patientIds],
+      params,
     );
     return rows;
   }

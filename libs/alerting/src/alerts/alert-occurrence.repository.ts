@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertOccurrenceRow, AlertRow } from '../alerting.rows';
 
@@ -64,16 +64,17 @@ export class AlertOccurrenceRepository {
     to: Date,
     limit: number,
   ): Promise<Array<AlertOccurrenceRow & { alertId: string; alertStatus: AlertRow['status'] }>> {
+    const params: unknown[] = [patientId, from, to, limit];
     const { rows } = await this.db.query<
       AlertOccurrenceRow & { alertId: string; alertStatus: AlertRow['status'] }
     >(
       `SELECT o.alert_id AS "alertId", a.status AS "alertStatus", o.rule_id AS "ruleId", o.rule_version AS "ruleVersion",
               o.severity, o.device_id AS "deviceId", o.message_id AS "messageId", o.type, o.measured_at AS "measuredAt",
               o.value, o.unit
-       FROM alert_occurrences o JOIN alerts a ON a.id = o.alert_id AND a.organization_id = $1
-       WHERE o.patient_id = $2 AND o.measured_at >= $3 AND o.measured_at <= $4
-       ORDER BY o.measured_at, o.type LIMIT $5`,
-      [scope.organizationId, patientId, from, to, limit],
+       FROM alert_occurrences o JOIN alerts a ON a.id = o.alert_id AND ${scope.sql(params, 'a')}
+       WHERE o.patient_id = $1 AND o.measured_at >= $2 AND o.measured_at <= $3
+       ORDER BY o.measured_at, o.type LIMIT $4`,
+      params,
     );
     return rows;
   }

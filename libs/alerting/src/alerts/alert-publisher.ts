@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ALERTS_NAMESPACE, type AlertDto } from '@homeward/contracts';
-import { AccessPolicy } from '@homeward/identity';
+import { AccessPolicy } from '@homeward/access';
 import { SocketEmitter } from '@homeward/platform';
 
 /** Pushes alert events to the sockets the access policy names, on whichever API instance holds them. */

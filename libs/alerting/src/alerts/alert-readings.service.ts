@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Severity, AlertStatus } from '@homeward/contracts';
-import { AccessPolicy, type Principal } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { PatientService } from '@homeward/patients';
 import { AlertOccurrenceRepository } from './alert-occurrence.repository';
 

@@ -1,5 +1,5 @@
 import type { VitalType } from '@homeward/contracts';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import {
   alertHistory,
   bloodPressure,

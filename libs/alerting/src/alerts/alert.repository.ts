@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { AlertRow } from '../alerting.rows';
 import { ALERT_COLUMNS, CLOSED_STATUSES } from './alert.columns';
@@ -28,25 +28,25 @@ export class AlertRepository {
    */
   async listInScope(scope: PatientScope, filter: AlertListFilter): Promise<AlertRow[]> {
     // The table column: ORDER BY would take the select list's text `sequence` (PostgreSQL docs 7.5).
+    const params: unknown[] = [
+      filter.statuses?.length ? filter.statuses : null,
+      filter.patientId ?? null,
+      filter.severity ?? null,
+      filter.afterSequence ?? null,
+      filter.beforeSequence ?? null,
+      filter.limit,
+      filter.assignedTo ?? null,
+      filter.includeSnoozed ?? false,
+    ];
     const { rows } = await this.db.query<AlertRow>(
       `SELECT ${ALERT_COLUMNS} FROM alerts
-       WHERE organization_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::uuid IS NULL OR patient_id = $3)
-         AND ($4::text IS NULL OR severity = $4)
-         AND ($5::bigint IS NULL OR alerts.sequence > $5) AND ($6::bigint IS NULL OR alerts.sequence < $6)
-         AND ($8::uuid IS NULL OR assigned_to = $8)
-         AND ($9 OR snoozed_until IS NULL OR snoozed_until <= now())
-       ORDER BY alerts.sequence DESC LIMIT $7`,
-      [
-        scope.organizationId,
-        filter.statuses?.length ? filter.statuses : null,
-        filter.patientId ?? null,
-        filter.severity ?? null,
-        filter.afterSequence ?? null,
-        filter.beforeSequence ?? null,
-        filter.limit,
-        filter.assignedTo ?? null,
-        filter.includeSnoozed ?? false,
-      ],
+       WHERE ${scope.sql(params)} AND ($1::text[] IS NULL OR status = ANY($1)) AND ($2::uuid IS NULL OR patient_id = $2)
+         AND ($3::text IS NULL OR severity = $3)
+         AND ($4::bigint IS NULL OR alerts.sequence > $4) AND ($5::bigint IS NULL OR alerts.sequence < $5)
+         AND ($7::uuid IS NULL OR assigned_to = $7)
+         AND ($8 OR snoozed_until IS NULL OR snoozed_until <= now())
+       ORDER BY alerts.sequence DESC LIMIT $6`,
+      params,
     );
     return rows;
   }
@@ -60,9 +60,10 @@ export class AlertRepository {
   }
 
   async findInScope(scope: PatientScope, id: string, q: Queryable = this.db): Promise<AlertRow | undefined> {
+    const params: unknown[] = [id];
     const { rows } = await q.query<AlertRow>(
-      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE organization_id = $1 AND id = $2`,
-      [scope.organizationId, id],
+      `SELECT ${ALERT_COLUMNS} FROM alerts WHERE ${scope.sql(params)} AND id = $1`,
+      params,
     );
     return rows[0];
   }
@@ -88,31 +89,31 @@ export class AlertRepository {
     },
     q: Queryable = this.db,
   ): Promise<{ row: AlertRow; fromStatus: AlertRow['status'] } | undefined> {
+    const params: unknown[] = [
+      change.id,
+      change.fromStatuses,
+      change.toStatus ?? null,
+      change.assignedTo ?? null,
+      change.snoozedUntil ?? null,
+      CLOSED_STATUSES,
+      change.assignIfUnassigned ?? null,
+    ];
     const { rows } = await q.query<AlertRow & { fromStatus: AlertRow['status'] }>(
       `UPDATE alerts SET
-         status = COALESCE($4, status),
-         assigned_to = COALESCE($5, assigned_to, $8),
-         snoozed_until = CASE WHEN $6::timestamptz IS NOT NULL THEN $6
-                              WHEN $4 IS NOT NULL THEN NULL ELSE snoozed_until END,
-         acknowledged_at = CASE WHEN $4 = 'acknowledged' THEN COALESCE(acknowledged_at, now()) ELSE acknowledged_at END,
-         closed_at = CASE WHEN $4 = ANY($7::text[]) THEN now() ELSE closed_at END,
+         status = COALESCE($3, status),
+         assigned_to = COALESCE($4, assigned_to, $7),
+         snoozed_until = CASE WHEN $5::timestamptz IS NOT NULL THEN $5
+                              WHEN $3 IS NOT NULL THEN NULL ELSE snoozed_until END,
+         acknowledged_at = CASE WHEN $3 = 'acknowledged' THEN COALESCE(acknowledged_at, now()) ELSE acknowledged_at END,
+         closed_at = CASE WHEN $3 = ANY($6::text[]) THEN now() ELSE closed_at END,
          -- Once someone moves it, a raised episode's earlier state is history, not a way back.
-         raised_from = CASE WHEN $4 IS NOT NULL THEN NULL ELSE raised_from END,
+         raised_from = CASE WHEN $3 IS NOT NULL THEN NULL ELSE raised_from END,
          updated_at = now()
        FROM (SELECT id AS old_id, status AS old_status FROM alerts
-             WHERE organization_id = $1 AND id = $2 AND status = ANY($3::text[]) FOR UPDATE) old
+             WHERE ${change.scope.sql(params)} AND id = $1 AND status = ANY($2::text[]) FOR UPDATE) old
        WHERE alerts.id = old.old_id
        RETURNING old.old_status AS "fromStatus", ${ALERT_COLUMNS}`,
-      [
-        change.scope.organizationId,
-        change.id,
-        change.fromStatuses,
-        change.toStatus ?? null,
-        change.assignedTo ?? null,
-        change.snoozedUntil ?? null,
-        CLOSED_STATUSES,
-        change.assignIfUnassigned ?? null,
-      ],
+      params,
     );
     if (rows.length === 0) return undefined;
     const { fromStatus, ...row } = rows[0];
@@ -124,11 +125,12 @@ export class AlertRepository {
    * first: what a reconnecting client has a stale copy of.
    */
   async listChangedAfter(scope: PatientScope, afterSequence: string, limit: number): Promise<AlertRow[]> {
+    const params: unknown[] = [afterSequence, limit];
     const { rows } = await this.db.query<AlertRow>(
       `SELECT ${ALERT_COLUMNS} FROM alerts
-       WHERE organization_id = $1 AND alerts.sequence <= $2 AND alerts.change_sequence > $2
-       ORDER BY alerts.change_sequence LIMIT $3`,
-      [scope.organizationId, afterSequence, limit],
+       WHERE ${scope.sql(params)} AND alerts.sequence <= $1 AND alerts.change_sequence > $1
+       ORDER BY alerts.change_sequence LIMIT $2`,
+      params,
     );
     return rows;
   }

@@ -10,7 +10,8 @@ import {
   type Severity,
   type AlertStatus,
 } from '@homeward/contracts';
-import { AccessPolicy, AuditService, UserService, type Principal } from '@homeward/identity';
+import { AuditService, UserService } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { AlertEventRow } from '../alerting.rows';
 import { AlertEscalationScheduler } from '../escalation/alert-escalation.scheduler';

@@ -7,7 +7,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { AlertDto } from '@homeward/contracts';
-import { CurrentPrincipal, type Principal } from '@homeward/identity';
+import { CurrentPrincipal } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { UuidParam } from '@homeward/platform';
 import {
   AlertAssignDto,

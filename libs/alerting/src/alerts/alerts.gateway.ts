@@ -1,7 +1,8 @@
 import { type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { ALERTS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@homeward/contracts';
-import { AccessPolicy, AuthService, type Principal } from '@homeward/identity';
+import { AuthService } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { AlertService } from './alert.service';
 

@@ -16,7 +16,8 @@ import {
   type AlertStatus,
   type Severity,
 } from '@homeward/contracts';
-import { CurrentPrincipal, type Principal } from '@homeward/identity';
+import { CurrentPrincipal } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { UuidParam } from '@homeward/platform';
 import {
   ALERT_READINGS_LIMIT,

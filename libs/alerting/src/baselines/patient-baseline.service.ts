@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { VITALS } from '@homeward/contracts';
-import { AuditService, UserService, type Principal } from '@homeward/identity';
+import { AuditService, UserService } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { PatientService } from '@homeward/patients';
 import { Database } from '@homeward/platform';
 import { PatientBaselineRepository, type PatientBaselineVersionRow } from './patient-baseline.repository';

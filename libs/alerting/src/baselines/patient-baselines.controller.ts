@@ -10,7 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsNumber, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { CurrentPrincipal, Roles } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { UuidParam } from '@homeward/platform';
 import { MAX_BASELINE_NOTE_LENGTH, PatientBaselineService } from './patient-baseline.service';
 

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { VitalType } from '@homeward/contracts';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import { VitalsModule } from '@homeward/monitoring';
 import {
   createDevice,

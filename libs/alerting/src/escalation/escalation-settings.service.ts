@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AppConfig } from '@homeward/config';
-import { AuditService, UserService, type Principal } from '@homeward/identity';
+import { AuditService, UserService } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import { effectivePolicy, onCallAt, type EscalationPolicy } from './escalation-plan';
 import type { OnCallShiftRow } from './escalation.rows';

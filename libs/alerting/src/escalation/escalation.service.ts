@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { organizationScope } from '@homeward/access';
 import { AppConfig } from '@homeward/config';
 import { UserService } from '@homeward/identity';
 import { NotificationService } from '@homeward/notifications';
@@ -75,7 +76,7 @@ export class EscalationService {
         const recipients = await this.recipients(alert.organizationId, current, tx);
         const updated = await this.alerts.transition(
           {
-            scope: { organizationId: alert.organizationId },
+            scope: organizationScope(alert.organizationId),
             id: alertId,
             fromStatuses: AWAITING_ACKNOWLEDGEMENT,
             toStatus: 'escalated',

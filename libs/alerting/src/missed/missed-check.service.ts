@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { organizationScope } from '@homeward/access';
 import { ReadingBatchService } from '@homeward/monitoring';
 import { InjectLogger, alertsRaised, type Logger } from '@homeward/observability';
 import { Database } from '@homeward/platform';
@@ -38,7 +39,8 @@ export class MissedCheckService {
    * repeated check raises nothing twice. A reading of the type resolves the alert (evaluation).
    */
   async check(organizationId: string, correlationId: string, now = new Date()): Promise<{ raised: number }> {
-    const byPatient = await this.protocols.forOrganization(organizationId);
+    const scope = organizationScope(organizationId);
+    const byPatient = await this.protocols.inScope(scope);
     // Patients whose protocols have missed rules; overrides may change those rules, never add one.
     const monitored = [...byPatient].filter(
       ([, protocols]) => missedRules(protocols.map((protocol) => protocol.key)).length > 0,
@@ -64,7 +66,7 @@ export class MissedCheckService {
     const patientIds = candidates.map((candidate) => candidate.patientId);
     const [latest, states] = await Promise.all([
       this.batches.lastMeasuredAt(organizationId, pairs),
-      this.episodes.missedEpisodeStates(organizationId, patientIds, [...groups]),
+      this.episodes.missedEpisodeStates(scope, patientIds, [...groups]),
     ]);
     const due = selectMissed({
       candidates,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { ProtocolKey } from '../rules/protocols';
 
@@ -41,14 +42,13 @@ export class PatientProtocolRepository {
     return byPatient;
   }
 
-  /** The protocols of every patient of `organizationId` that has any, with when each was set. */
-  async forOrganization(
-    organizationId: string,
-  ): Promise<Map<string, Array<{ key: ProtocolKey; setAt: Date }>>> {
+  /** The protocols of every patient in `scope` that has any, with when each was set. */
+  async inScope(scope: PatientScope): Promise<Map<string, Array<{ key: ProtocolKey; setAt: Date }>>> {
+    const params: unknown[] = [];
     const { rows } = await this.db.query<{ patientId: string; key: ProtocolKey; setAt: Date }>(
       `SELECT patient_id AS "patientId", protocol_key AS key, set_at AS "setAt" FROM patient_protocols
-       WHERE organization_id = $1 ORDER BY patient_id, protocol_key`,
-      [organizationId],
+       WHERE ${scope.sql(params)} ORDER BY patient_id, protocol_key`,
+      params,
     );
     const byPatient = new Map<string, Array<{ key: ProtocolKey; setAt: Date }>>();
     for (const { patientId, key, setAt } of rows)

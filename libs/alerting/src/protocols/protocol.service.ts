@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { PatientService } from '@homeward/patients';
 import { Database } from '@homeward/platform';
 import { PROTOCOLS, type Protocol, type ProtocolKey } from '../rules/protocols';

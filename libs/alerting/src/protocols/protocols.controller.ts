@@ -21,7 +21,8 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { CurrentPrincipal, Roles } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { UuidParam } from '@homeward/platform';
 import { PROTOCOL_KEYS, type ProtocolKey } from '../rules/protocols';
 import { RULE_SOURCES, type RuleSource } from './patient-rules';

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { AuditService, UserService, type Principal } from '@homeward/identity';
+import { AuditService, UserService } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { PatientService } from '@homeward/patients';
 import { Database } from '@homeward/platform';
 import { ruleTypes, type RuleDefinition } from '../rules/rule-definition';

@@ -1,4 +1,4 @@
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import {
   createDevice,
   createIntegrationModule,

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import { VitalsService } from '@homeward/monitoring';
 import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { NO_RULE_SET, effectiveRules } from '../protocols/patient-rules';

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@homeward/identity';
+import { CurrentPrincipal } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { RulePreviewRequestDto, RulePreviewResponseDto } from './rule-preview.dto';
 import { RulePreviewService } from './rule-preview.service';
 

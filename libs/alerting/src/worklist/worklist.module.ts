@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { VitalsModule } from '@homeward/monitoring';
 import { PatientsModule } from '@homeward/patients';
@@ -10,7 +11,7 @@ import { WorklistService } from './worklist.service';
 
 /** The patients worklist and the chart marks of a patient: read models over patients, readings and alerts. */
 @Module({
-  imports: [IdentityModule, PatientsModule, VitalsModule],
+  imports: [IdentityModule, AccessModule, PatientsModule, VitalsModule],
   providers: [
     WorklistService,
     AlertReadingsService,

@@ -9,7 +9,7 @@ import {
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import { WorklistModule } from './worklist.module';
 import { WorklistService, type WorklistQuery } from './worklist.service';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SEVERITY_RANK, type Severity } from '@homeward/contracts';
-import { AccessPolicy, type Principal } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { ADHERENCE_WINDOW_DAYS, ReadingSummaryService, type LastMeasurement } from '@homeward/monitoring';
 import { PatientService } from '@homeward/patients';
 import { AlertMetricsRepository } from '../alerts/alert-metrics.repository';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import { Database } from '@homeward/platform';
 import {
   createIntegrationModule,

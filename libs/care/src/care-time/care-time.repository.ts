@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { CareTimeEntryRow, CareTimeKind } from '../care.rows';
 
@@ -31,11 +31,12 @@ export class CareTimeRepository {
     from: Date,
     to: Date,
   ): Promise<CareTimeEntryRow[]> {
+    const params: unknown[] = [patientId, from, to];
     const { rows } = await this.db.query<CareTimeEntryRow>(
       `SELECT ${COLUMNS} FROM care_time_entries
-       WHERE organization_id = $1 AND patient_id = $2 AND performed_at >= $3 AND performed_at < $4
+       WHERE ${scope.sql(params)} AND patient_id = $1 AND performed_at >= $2 AND performed_at < $3
        ORDER BY performed_at, created_at, id`,
-      [scope.organizationId, patientId, from, to],
+      params,
     );
     return rows;
   }
@@ -69,11 +70,12 @@ export class CareTimeRepository {
     target: { patientId: string; entryId: string; voidedBy: string; reason: string },
     q: Queryable,
   ): Promise<CareTimeEntryRow | undefined> {
+    const params: unknown[] = [target.patientId, target.entryId, target.voidedBy, target.reason];
     const { rows } = await q.query<CareTimeEntryRow>(
-      `UPDATE care_time_entries SET voided_at = now(), voided_by = $4, void_reason = $5
-       WHERE organization_id = $1 AND patient_id = $2 AND id = $3 AND voided_at IS NULL
+      `UPDATE care_time_entries SET voided_at = now(), voided_by = $3, void_reason = $4
+       WHERE ${scope.sql(params)} AND patient_id = $1 AND id = $2 AND voided_at IS NULL
        RETURNING ${COLUMNS}`,
-      [scope.organizationId, target.patientId, target.entryId, target.voidedBy, target.reason],
+      params,
     );
     return rows[0];
   }
@@ -84,9 +86,10 @@ export class CareTimeRepository {
     entryId: string,
     q: Queryable,
   ): Promise<CareTimeEntryRow | undefined> {
+    const params: unknown[] = [patientId, entryId];
     const { rows } = await q.query<CareTimeEntryRow>(
-      `SELECT ${COLUMNS} FROM care_time_entries WHERE organization_id = $1 AND patient_id = $2 AND id = $3`,
-      [scope.organizationId, patientId, entryId],
+      `SELECT ${COLUMNS} FROM care_time_entries WHERE ${scope.sql(params)} AND patient_id = $1 AND id = $2`,
+      params,
     );
     return rows[0];
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { PatientService } from '@homeward/patients';
 import { Database, ResourceNotFoundError, type Queryable } from '@homeward/platform';
 import type { CareTimeEntryRow } from '../care.rows';

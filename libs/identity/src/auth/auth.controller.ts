@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '@homeward/platform';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../principal';
 import { CurrentUserDto, mapCurrentUser } from '../users/user.dto';
 import { AuthService } from './auth.service';
 import { CurrentPrincipal } from './principal.decorator';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { UserRole } from '@homeward/contracts';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../principal';
 import type { OrganizationRow, UserRow } from '../identity.rows';
 import { OrganizationService } from '../organizations/organization.service';
 import { UserService } from '../users/user.service';

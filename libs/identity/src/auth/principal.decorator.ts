@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../principal';
 import type { UserRole } from '@homeward/contracts';
 
 export const ROLES = 'homeward:roles';

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../principal';
 import { mapUserSummary, UserListDto } from './user.dto';
 import { UserService } from './user.service';
 

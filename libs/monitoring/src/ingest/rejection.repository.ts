@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PatientScope } from '@homeward/access';
 import { escapeUnstorableText } from '@homeward/contracts';
 import { Database, type Queryable } from '@homeward/platform';
 import type { ImplausibleRejectionRow, NewRejectionRow } from '../monitoring.rows';
@@ -77,20 +78,26 @@ export class RejectionRepository {
    * registered device belongs to no organisation and is left to the platform's operators (logs,
    * the table itself).
    */
-  async listForOrganization(
-    organizationId: string,
+  async listInScope(
+    scope: PatientScope,
     filter: { deviceId?: string; reason?: string; beforeId?: string; limit: number },
   ): Promise<RejectionRow[]> {
+    const params: unknown[] = [
+      filter.deviceId ?? null,
+      filter.reason ?? null,
+      filter.beforeId ?? null,
+      filter.limit,
+    ];
     const { rows } = await this.db.query<RejectionRow>(
       `SELECT r.id::text AS id, r.received_at AS "receivedAt", r.topic, r.device_ref AS "deviceId",
               r.message_id AS "messageId", r.reason, r.detail, r.payload_bytes AS "payloadBytes",
               r.payload_excerpt AS "payloadExcerpt"
        FROM reading_rejections r
        JOIN devices d ON d.id::text = r.device_ref
-       WHERE d.organization_id = $1 AND ($2::text IS NULL OR r.device_ref = $2)
-         AND ($3::text IS NULL OR r.reason = $3) AND ($4::bigint IS NULL OR r.id < $4)
-       ORDER BY r.id DESC LIMIT $5`,
-      [organizationId, filter.deviceId ?? null, filter.reason ?? null, filter.beforeId ?? null, filter.limit],
+       WHERE ${scope.sql(params, 'd')} AND ($1::text IS NULL OR r.device_ref = $1)
+         AND ($2::text IS NULL OR r.reason = $2) AND ($3::bigint IS NULL OR r.id < $3)
+       ORDER BY r.id DESC LIMIT $4`,
+      params,
     );
     return rows;
   }

@@ -10,7 +10,8 @@ import {
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { REJECTION_REASONS, type RejectionReason } from '@homeward/contracts';
-import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { CurrentPrincipal, Roles } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { RejectionsService } from './rejections.service';
 
 export class RejectionQueryDto {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { RejectionRepository, type RejectionRow } from './rejection.repository';
 
 /** Device messages ingest refused, for the admins who keep an organisation's devices working. */
@@ -15,10 +16,7 @@ export class RejectionsService {
     principal: Principal,
     filter: { deviceId?: string; reason?: string; beforeId?: string; limit: number },
   ): Promise<RejectionRow[]> {
-    const rows = await this.rejections.listForOrganization(
-      this.access.patientScope(principal).organizationId,
-      filter,
-    );
+    const rows = await this.rejections.listInScope(this.access.patientScope(principal), filter);
     // Payloads may hold readings: reading them is an access to patient data.
     await this.audit.record(principal, 'ingest.rejections.read', {
       resourceType: 'device',

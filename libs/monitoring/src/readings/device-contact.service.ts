@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import { DeviceService } from '@homeward/patients';
 import { DeviceMessageRepository } from '../ingest/device-message.repository';
 

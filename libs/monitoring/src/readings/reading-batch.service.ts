@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { organizationScope } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import type { Queryable } from '@homeward/platform';
 import { IngestBatchRepository } from '../ingest/ingest-batch.repository';
@@ -43,7 +44,7 @@ export class ReadingBatchService {
     pairs: ReadonlyArray<{ patientId: string; type: string }>,
   ): Promise<Array<{ patientId: string; type: string; measuredAt: Date }>> {
     if (pairs.length === 0) return Promise.resolve([]);
-    return this.readings.latestMeasuredAt(organizationId, pairs);
+    return this.readings.latestMeasuredAt(organizationScope(organizationId), pairs);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
 import { VITAL_TYPES, readingsTopic } from '@homeward/contracts';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import { PatientService } from '@homeward/patients';
 import type { InboundMessage } from '@homeward/platform';
 import {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { VITAL_TYPES } from '@homeward/contracts';
-import { AccessPolicy, type Principal } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import type { LatestReadingRow } from '../monitoring.rows';
 import { ReadingRepository } from './reading.repository';
 

@@ -8,7 +8,7 @@ import {
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
-import type { Principal } from '@homeward/identity';
+import { organizationScope, type Principal } from '@homeward/access';
 import { VitalsModule } from '../monitoring.module';
 import { ReadingRepository } from './reading.repository';
 
@@ -44,15 +44,15 @@ describe('ReadingRepository: the scope is part of the query', () => {
        VALUES (now() - interval '1 hour', $1, $2, 'm-1', 'heart_rate', '8867-4', 70, '/min', 70, '/min', $3)`,
       [patientId, randomUUID(), randomUUID()],
     );
-    const asOwner = await readings.listForPatient(
-      { organizationId: otherOrganization },
-      { patientId, limit: 10 },
-    );
+    const asOwner = await readings.listForPatient(organizationScope(otherOrganization), {
+      patientId,
+      limit: 10,
+    });
     expect(asOwner).toHaveLength(1);
-    const asOutsider = await readings.listForPatient(
-      { organizationId: principal.organizationId },
-      { patientId, limit: 10 },
-    );
+    const asOutsider = await readings.listForPatient(organizationScope(principal.organizationId), {
+      patientId,
+      limit: 10,
+    });
     expect(asOutsider).toEqual([]);
   });
 
@@ -72,7 +72,7 @@ describe('ReadingRepository: the scope is part of the query', () => {
     await store(own, 'heart_rate', 1);
     await store(foreign, 'body_weight', 2);
 
-    const latest = await readings.latestMeasuredAt(principal.organizationId, [
+    const latest = await readings.latestMeasuredAt(organizationScope(principal.organizationId), [
       { patientId: own, type: 'body_weight' },
       { patientId: own, type: 'blood_glucose' },
       { patientId: foreign, type: 'body_weight' },

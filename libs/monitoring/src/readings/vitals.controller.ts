@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '@homeward/platform';
-import { CurrentPrincipal, type Principal } from '@homeward/identity';
+import { CurrentPrincipal } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { DeviceContactListDto, mapDeviceContact } from './device-contact.dto';
 import { DeviceContactService } from './device-contact.service';
 import { VitalListDto, VitalsQueryDto, mapVital } from './vital.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ALERTS_NAMESPACE, type NotificationDto } from '@homeward/contracts';
-import { AccessPolicy } from '@homeward/identity';
+import { AccessPolicy } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { SocketEmitter } from '@homeward/platform';
 import type { NotificationRecipient, NotificationTransport } from '../outbox/notification-transport';

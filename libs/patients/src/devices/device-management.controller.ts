@@ -8,7 +8,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { UuidParam } from '@homeward/platform';
-import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { CurrentPrincipal, Roles } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import {
   DeviceDeactivateDto,
   DeviceListDto,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { DeviceCredentialRow, DeviceRouteRow, DeviceRow, DeviceViewRow } from '../patients.rows';
 
@@ -61,9 +61,10 @@ export class DeviceRepository {
   }
 
   async listForPatient(scope: PatientScope, patientId: string): Promise<DeviceRow[]> {
+    const params: unknown[] = [patientId];
     const { rows } = await this.db.query<DeviceRow>(
-      `SELECT ${COLUMNS} FROM devices WHERE organization_id = $1 AND patient_id = $2 ORDER BY created_at`,
-      [scope.organizationId, patientId],
+      `SELECT ${COLUMNS} FROM devices WHERE ${scope.sql(params)} AND patient_id = $1 ORDER BY created_at`,
+      params,
     );
     return rows;
   }
@@ -74,30 +75,31 @@ export class DeviceRepository {
     filter: DeviceListFilter,
     page: { limit: number; offset: number },
   ): Promise<DeviceViewRow[]> {
+    const params: unknown[] = [
+      filter.patientId ?? null,
+      filter.status ?? null,
+      filter.silentSince,
+      page.limit,
+      page.offset,
+    ];
     const { rows } = await this.db.query<DeviceViewRow>(
-      `SELECT * FROM (${VIEW} WHERE d.organization_id = $1 AND ($2::uuid IS NULL OR d.patient_id = $2)) v
-       WHERE CASE $3::text
+      `SELECT * FROM (${VIEW} WHERE ${scope.sql(params, 'd')} AND ($1::uuid IS NULL OR d.patient_id = $1)) v
+       WHERE CASE $2::text
          WHEN 'deactivated' THEN v."revokedAt" IS NOT NULL
-         WHEN 'offline' THEN v."revokedAt" IS NULL AND coalesce(v."lastSeenAt", v."createdAt") < $4
-         WHEN 'active' THEN v."revokedAt" IS NULL AND coalesce(v."lastSeenAt", v."createdAt") >= $4
+         WHEN 'offline' THEN v."revokedAt" IS NULL AND coalesce(v."lastSeenAt", v."createdAt") < $3
+         WHEN 'active' THEN v."revokedAt" IS NULL AND coalesce(v."lastSeenAt", v."createdAt") >= $3
          ELSE true END
-       ORDER BY v."createdAt", v.id LIMIT $5 OFFSET $6`,
-      [
-        scope.organizationId,
-        filter.patientId ?? null,
-        filter.status ?? null,
-        filter.silentSince,
-        page.limit,
-        page.offset,
-      ],
+       ORDER BY v."createdAt", v.id LIMIT $4 OFFSET $5`,
+      params,
     );
     return rows;
   }
 
   async findInScope(scope: PatientScope, id: string): Promise<DeviceViewRow | undefined> {
+    const params: unknown[] = [id];
     const { rows } = await this.db.query<DeviceViewRow>(
-      `${VIEW} WHERE d.organization_id = $1 AND d.id = $2`,
-      [scope.organizationId, id],
+      `${VIEW} WHERE ${scope.sql(params, 'd')} AND d.id = $1`,
+      params,
     );
     return rows[0];
   }
@@ -130,18 +132,10 @@ export class DeviceRepository {
     await q.query(`UPDATE devices SET secret_hash = $2 WHERE id = $1`, [id, secretHash]);
   }
 
-  /** Moves the device to another patient of its organisation; stored readings keep theirs. */
-  async reassign(
-    id: string,
-    organizationId: string,
-    patientId: string,
-    q: Queryable = this.db,
-  ): Promise<void> {
-    await q.query(`UPDATE devices SET patient_id = $3 WHERE id = $1 AND organization_id = $2`, [
-      id,
-      organizationId,
-      patientId,
-    ]);
+  /** Moves the device, when it is in `scope`, to another patient; stored readings keep theirs. */
+  async reassign(scope: PatientScope, id: string, patientId: string, q: Queryable = this.db): Promise<void> {
+    const params: unknown[] = [id, patientId];
+    await q.query(`UPDATE devices SET patient_id = $2 WHERE id = $1 AND ${scope.sql(params)}`, params);
   }
 
   /** Ids of every active device, for bringing their broker rules up to date. */

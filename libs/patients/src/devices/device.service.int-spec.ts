@@ -1,5 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import {
   bloodPressure,
   createIntegrationModule,

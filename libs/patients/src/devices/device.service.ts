@@ -7,7 +7,9 @@ import {
   devicePublishTopics,
   type DeviceKind,
 } from '@homeward/contracts';
-import { AccessPolicy, AuditService, type AuditAction, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import type { PatientsAuditAction } from '../patients.audit';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { DeviceRow, DeviceViewRow } from '../patients.rows';
@@ -183,7 +185,7 @@ export class DeviceService implements OnApplicationBootstrap {
   private async findOrDeny(
     principal: Principal,
     deviceId: string,
-    action: AuditAction,
+    action: PatientsAuditAction,
   ): Promise<DeviceViewRow> {
     const row = await this.devices.findInScope(this.access.patientScope(principal), deviceId);
     if (row) return row;
@@ -274,7 +276,7 @@ export class DeviceService implements OnApplicationBootstrap {
     await this.patients.get(principal, patientId, 'device.reassign');
     if (device.patientId === patientId) throw new DeviceAlreadyAssignedError(deviceId, patientId);
     await this.db.transaction(async (tx) => {
-      await this.devices.reassign(deviceId, principal.organizationId, patientId, tx);
+      await this.devices.reassign(this.access.patientScope(principal), deviceId, patientId, tx);
       // With the new patient's row written by the lookup above, both patients' trails show the move.
       await this.audit.record(
         principal,
@@ -296,7 +298,7 @@ export class DeviceService implements OnApplicationBootstrap {
 
   private async recordChange(
     principal: Principal,
-    action: AuditAction,
+    action: PatientsAuditAction,
     device: DeviceRow,
     tx: Parameters<AuditService['record']>[3],
   ): Promise<void> {

@@ -8,7 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { readingsTopic } from '@homeward/contracts';
 import { UuidParam } from '@homeward/platform';
-import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { CurrentPrincipal, Roles } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { DeviceCreateDto, DeviceListDto, DeviceRegisteredDto, mapDevice } from './device.dto';
 import { DeviceService } from './device.service';
 

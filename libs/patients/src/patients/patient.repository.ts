@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 
@@ -50,18 +50,18 @@ export class PatientRepository {
     contact: { phone?: string | null; email?: string | null },
     q: Queryable = this.db,
   ): Promise<PatientRow | undefined> {
+    const params: unknown[] = [
+      id,
+      contact.phone !== undefined,
+      contact.phone ?? null,
+      contact.email !== undefined,
+      contact.email ?? null,
+    ];
     const { rows } = await q.query<PatientRow>(
       `UPDATE patients
-       SET phone = CASE WHEN $3 THEN $4 ELSE phone END, email = CASE WHEN $5 THEN $6 ELSE email END
-       WHERE organization_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-      [
-        scope.organizationId,
-        id,
-        contact.phone !== undefined,
-        contact.phone ?? null,
-        contact.email !== undefined,
-        contact.email ?? null,
-      ],
+       SET phone = CASE WHEN $2 THEN $3 ELSE phone END, email = CASE WHEN $4 THEN $5 ELSE email END
+       WHERE ${scope.sql(params)} AND id = $1 RETURNING ${COLUMNS}`,
+      params,
     );
     return rows[0];
   }
@@ -102,18 +102,20 @@ export class PatientRepository {
 
   /** The patient, only when it is in `scope`. */
   async findInScope(scope: PatientScope, id: string): Promise<PatientRow | undefined> {
+    const params: unknown[] = [id];
     const { rows } = await this.db.query<PatientRow>(
-      `SELECT ${COLUMNS} FROM patients WHERE organization_id = $1 AND id = $2`,
-      [scope.organizationId, id],
+      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params)} AND id = $1`,
+      params,
     );
     return rows[0];
   }
 
   async listInScope(scope: PatientScope, limit: number, offset: number): Promise<PatientRow[]> {
+    const params: unknown[] = [limit, offset];
     const { rows } = await this.db.query<PatientRow>(
-      `SELECT ${COLUMNS} FROM patients WHERE organization_id = $1
-       ORDER BY family_name, given_name, id LIMIT $2 OFFSET $3`,
-      [scope.organizationId, limit, offset],
+      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params)}
+       ORDER BY family_name, given_name, id LIMIT $1 OFFSET $2`,
+      params,
     );
     return rows;
   }
@@ -125,14 +127,15 @@ export class PatientRepository {
    */
   async searchIdsInScope(scope: PatientScope, search: string | undefined): Promise<string[]> {
     const pattern = search ? `%${escapeLike(search.trim())}%` : null;
+    const params: unknown[] = [pattern];
     const { rows } = await this.db.query<{ id: string }>(
       `SELECT id FROM patients
-       WHERE organization_id = $1
-         AND ($2::text IS NULL OR given_name ILIKE $2 OR family_name ILIKE $2
-              OR given_name || ' ' || family_name ILIKE $2 OR family_name || ' ' || given_name ILIKE $2
-              OR family_name || ', ' || given_name ILIKE $2)
+       WHERE ${scope.sql(params)}
+         AND ($1::text IS NULL OR given_name ILIKE $1 OR family_name ILIKE $1
+              OR given_name || ' ' || family_name ILIKE $1 OR family_name || ' ' || given_name ILIKE $1
+              OR family_name || ', ' || given_name ILIKE $1)
        ORDER BY family_name, given_name, id`,
-      [scope.organizationId, pattern],
+      params,
     );
     return rows.map((row) => row.id);
   }
@@ -140,9 +143,10 @@ export class PatientRepository {
   /** The patients among `ids` that are in `scope`, in no particular order. */
   async findManyInScope(scope: PatientScope, ids: readonly string[]): Promise<PatientRow[]> {
     if (ids.length === 0) return [];
+    const params: unknown[] = [ids];
     const { rows } = await this.db.query<PatientRow>(
-      `SELECT ${COLUMNS} FROM patients WHERE organization_id = $1 AND id = ANY($2::uuid[])`,
-      [scope.organizationId, ids],
+      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params)} AND id = ANY($1::uuid[])`,
+      params,
     );
     return rows;
   }

@@ -6,7 +6,7 @@ import {
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
-import type { Principal } from '@homeward/identity';
+import type { Principal } from '@homeward/access';
 import { PatientsModule } from '../patients.module';
 import { PatientService } from './patient.service';
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessPolicy, AuditService, type AuditAction, type Principal } from '@homeward/identity';
+import { AuditService, type AuditAction } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 import { PatientRepository } from './patient.repository';

@@ -7,7 +7,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { UuidParam } from '@homeward/platform';
-import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { CurrentPrincipal, Roles } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { PatientService } from './patient.service';
 import {
   PageQueryDto,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import type { VisitLinkKind, VisitParticipantRole } from '@homeward/contracts';
-import { AccessPolicy, AuditService, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import { LiveKitRooms, type JoinToken } from '../livekit/livekit-rooms';
 import type { VisitRow } from '../telehealth.rows';

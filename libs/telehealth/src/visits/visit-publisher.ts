@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ALERTS_NAMESPACE } from '@homeward/contracts';
-import { AccessPolicy } from '@homeward/identity';
+import { AccessPolicy } from '@homeward/access';
 import { SocketEmitter } from '@homeward/platform';
 import type { VisitRow } from '../telehealth.rows';
 import { mapVisitSummary } from './visit.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { VisitStatus } from '@homeward/contracts';
-import type { PatientScope } from '@homeward/identity';
+import type { PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { NewVisitRow, VisitRow } from '../telehealth.rows';
 
@@ -43,18 +43,20 @@ export class VisitRepository {
   }
 
   async findInScope(scope: PatientScope, id: string, q: Queryable = this.db): Promise<VisitRow | undefined> {
+    const params: unknown[] = [id];
     const { rows } = await q.query<VisitRow>(
-      `SELECT ${VISIT_COLUMNS} FROM visits WHERE organization_id = $1 AND id = $2`,
-      [scope.organizationId, id],
+      `SELECT ${VISIT_COLUMNS} FROM visits WHERE ${scope.sql(params)} AND id = $1`,
+      params,
     );
     return rows[0];
   }
 
   /** The visit in scope, locked until the transaction ends. */
   async findInScopeForUpdate(scope: PatientScope, id: string, q: Queryable): Promise<VisitRow | undefined> {
+    const params: unknown[] = [id];
     const { rows } = await q.query<VisitRow>(
-      `SELECT ${VISIT_COLUMNS} FROM visits WHERE organization_id = $1 AND id = $2 FOR UPDATE`,
-      [scope.organizationId, id],
+      `SELECT ${VISIT_COLUMNS} FROM visits WHERE ${scope.sql(params)} AND id = $1 FOR UPDATE`,
+      params,
     );
     return rows[0];
   }
@@ -76,26 +78,26 @@ export class VisitRepository {
 
   /** Newest first. */
   async list(scope: PatientScope, filter: VisitListFilter): Promise<VisitRow[]> {
+    const params: unknown[] = [
+      filter.patientId ?? null,
+      filter.alertId ?? null,
+      filter.status ?? null,
+      filter.from ?? null,
+      filter.to ?? null,
+      filter.limit,
+      filter.offset,
+    ];
     const { rows } = await this.db.query<VisitRow>(
       `SELECT ${VISIT_COLUMNS} FROM visits
-       WHERE organization_id = $1
-         AND ($2::uuid IS NULL OR patient_id = $2)
-         AND ($3::uuid IS NULL OR alert_id = $3)
-         AND ($4::text IS NULL OR status = $4)
-         AND ($5::timestamptz IS NULL OR COALESCE(scheduled_for, created_at) >= $5)
-         AND ($6::timestamptz IS NULL OR COALESCE(scheduled_for, created_at) < $6)
+       WHERE ${scope.sql(params)}
+         AND ($1::uuid IS NULL OR patient_id = $1)
+         AND ($2::uuid IS NULL OR alert_id = $2)
+         AND ($3::text IS NULL OR status = $3)
+         AND ($4::timestamptz IS NULL OR COALESCE(scheduled_for, created_at) >= $4)
+         AND ($5::timestamptz IS NULL OR COALESCE(scheduled_for, created_at) < $5)
        ORDER BY visits.created_at DESC, visits.id DESC
-       LIMIT $7 OFFSET $8`,
-      [
-        scope.organizationId,
-        filter.patientId ?? null,
-        filter.alertId ?? null,
-        filter.status ?? null,
-        filter.from ?? null,
-        filter.to ?? null,
-        filter.limit,
-        filter.offset,
-      ],
+       LIMIT $6 OFFSET $7`,
+      params,
     );
     return rows;
   }

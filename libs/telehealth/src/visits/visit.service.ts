@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AlertVisitEvents } from '@homeward/alerting';
 import { AppConfig, publicUrl } from '@homeward/config';
-import { AccessPolicy, AuditService, type AuditAction, type Principal } from '@homeward/identity';
+import { AuditService } from '@homeward/identity';
+import type { TelehealthAuditAction } from '../telehealth.audit';
+import { AccessPolicy, type Principal } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { PatientService } from '@homeward/patients';
 import { Database, ResourceNotFoundError, type Queryable } from '@homeward/platform';
@@ -248,7 +250,7 @@ export class VisitService {
   private async findAudited(
     principal: Principal,
     id: string,
-    action: AuditAction,
+    action: TelehealthAuditAction,
     auditAllowed = true,
   ): Promise<VisitRow> {
     const visit = await this.visits.findInScope(this.access.patientScope(principal), id);
@@ -267,7 +269,7 @@ export class VisitService {
     tx: Queryable,
     principal: Principal,
     id: string,
-    action: AuditAction,
+    action: TelehealthAuditAction,
   ): Promise<VisitRow> {
     const visit = await this.visits.findInScopeForUpdate(this.access.patientScope(principal), id, tx);
     if (visit) return visit;

@@ -9,7 +9,8 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@homeward/identity';
+import { CurrentPrincipal, Roles } from '@homeward/identity';
+import { type Principal } from '@homeward/access';
 import { UuidParam } from '@homeward/platform';
 import { VisitJoinService } from '../links/visit-join.service';
 import {

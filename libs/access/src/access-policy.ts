@@ -1,21 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { organizationRoom, userRoom } from '@homeward/contracts';
-import type { Principal } from './principal';
-
-/**
- * The patients whose data a principal may see, as every patient-data query carries it. Today
- * that is the principal's organisation; care teams and consent narrow it here later, and every
- * query and socket room follows.
- */
-export interface PatientScope {
-  readonly organizationId: string;
-}
+import { type Principal, principalKind } from '@homeward/identity';
+import { organizationScope, type PatientScope } from './patient-scope';
 
 /** The one place that decides who sees which patients, over REST and over sockets. */
 @Injectable()
 export class AccessPolicy {
   patientScope(principal: Principal): PatientScope {
-    return { organizationId: principal.organizationId };
+    switch (principalKind(principal)) {
+      case 'staff':
+        return organizationScope(principal.organizationId);
+    }
   }
 
   /**
@@ -23,7 +18,10 @@ export class AccessPolicy {
    * and the notifications addressed to the user.
    */
   socketRooms(principal: Principal): string[] {
-    return [organizationRoom(principal.organizationId), userRoom(principal.userId)];
+    switch (principalKind(principal)) {
+      case 'staff':
+        return [organizationRoom(principal.organizationId), userRoom(principal.userId)];
+    }
   }
 
   /** The rooms a notification for one user goes to: that user's sockets only. */

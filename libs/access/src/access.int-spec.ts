@@ -1,0 +1,108 @@
+import {
+  createIntegrationModule,
+  createDevice,
+  createOrganization,
+  createPatient,
+  createUser,
+  type IntegrationModule,
+  type TestDatabase,
+} from '@homeward/testing';
+import { organizationRoom, userRoom } from '@homeward/contracts';
+import type { Principal } from '@homeward/identity';
+import { AccessModule } from './access.module';
+import { AccessPolicy } from './access-policy';
+import { organizationScope, type PatientScope } from './patient-scope';
+
+/** The one access seam against real tables: a scope's condition keeps a query to its patients. */
+describe('access: patient scope and socket rooms', () => {
+  let integration: IntegrationModule;
+  let database: TestDatabase;
+  let access: AccessPolicy;
+  let own: Principal;
+  let other: Principal;
+  let ownPatients: string[];
+  let otherPatient: string;
+
+  /** Patients visible to `scope`, optionally only among `ids`: the scope's condition after the query's own parameter. */
+  const visiblePatients = async (scope: PatientScope, ids: string[] | null = null) => {
+    const params: unknown[] = [ids];
+    const { rows } = await database.pool.query<{ id: string }>(
+      `SELECT p.id FROM patients p WHERE ($1::uuid[] IS NULL OR p.id = ANY($1)) AND ${scope.sql(params, 'p')} ORDER BY p.id`,
+      params,
+    );
+    return rows.map((row) => row.id);
+  };
+
+  beforeAll(async () => {
+    integration = await createIntegrationModule({ role: 'worker', imports: [AccessModule] });
+    database = integration.database;
+    access = integration.moduleRef.get(AccessPolicy);
+    const [ownOrganization, otherOrganization] = [
+      await createOrganization(database.pool, 'Own'),
+      await createOrganization(database.pool, 'Other'),
+    ];
+    const [ownUser, otherUser] = [
+      await createUser(database.pool, ownOrganization, 'coordinator'),
+      await createUser(database.pool, otherOrganization, 'admin'),
+    ];
+    own = { userId: ownUser.id, organizationId: ownOrganization, role: 'coordinator' };
+    other = { kind: 'staff', userId: otherUser.id, organizationId: otherOrganization, role: 'admin' };
+    ownPatients = [
+      await createPatient(database.pool, ownOrganization),
+      await createPatient(database.pool, ownOrganization),
+    ];
+    otherPatient = await createPatient(database.pool, otherOrganization);
+  });
+
+  afterAll(async () => {
+    await integration?.close();
+  });
+
+  it("returns only the principal's organisation's patients", async () => {
+    expect(await visiblePatients(access.patientScope(own))).toEqual([...ownPatients].sort());
+    expect(await visiblePatients(access.patientScope(other))).toEqual([otherPatient]);
+  });
+
+  it("returns nothing of another organisation's patients, even asked by id", async () => {
+    expect(await visiblePatients(access.patientScope(other), ownPatients)).toEqual([]);
+    expect(await visiblePatients(access.patientScope(own), [otherPatient])).toEqual([]);
+    expect(await visiblePatients(access.patientScope(own), [ownPatients[0], otherPatient])).toEqual([
+      ownPatients[0],
+    ]);
+  });
+
+  it('keeps a joined table to the scope through its alias, numbered after the parameters already there', async () => {
+    const device = await createDevice(database.pool, own.organizationId, ownPatients[0]);
+    const scoped = async (scope: PatientScope) => {
+      const params: unknown[] = [device, 'unused'];
+      const text = `SELECT d.id FROM devices d JOIN patients p ON p.id = d.patient_id AND ${scope.sql(params, 'p')}
+                    WHERE d.id = $1 AND $2::text IS NOT NULL AND ${scope.sql(params, 'd')}`;
+      expect(text).toContain('p.organization_id = $3');
+      expect(text).toContain('d.organization_id = $4');
+      return (await database.pool.query(text, params)).rowCount;
+    };
+    expect(await scoped(access.patientScope(own))).toBe(1);
+    expect(await scoped(access.patientScope(other))).toBe(0);
+  });
+
+  it('is the same scope for the platform acting for an organisation', async () => {
+    expect(await visiblePatients(organizationScope(own.organizationId))).toEqual(
+      await visiblePatients(access.patientScope(own)),
+    );
+  });
+
+  it('refuses an alias that is not a plain identifier', () => {
+    expect(() => access.patientScope(own).sql([], 'p; DELETE FROM patients')).toThrow('Not an SQL alias');
+  });
+
+  it("chooses socket rooms per principal: a patient's events reach its organisation's sockets only", () => {
+    const ownRooms = access.socketRooms(own);
+    const otherRooms = access.socketRooms(other);
+    expect(ownRooms).toEqual([organizationRoom(own.organizationId), userRoom(own.userId)]);
+    expect(otherRooms).toEqual([organizationRoom(other.organizationId), userRoom(other.userId)]);
+    const event = access.patientRooms({ organizationId: own.organizationId, patientId: ownPatients[0] });
+    expect(event.some((room) => ownRooms.includes(room))).toBe(true);
+    expect(event.some((room) => otherRooms.includes(room))).toBe(false);
+    expect(access.userRooms(own.userId).some((room) => otherRooms.includes(room))).toBe(false);
+  });
+});
