@@ -104,7 +104,8 @@ describe('the demo for a coordinator who signs in late', () => {
     const ruth = session.page
       .locator('tbody tr', { hasText: 'Ruth Lindqvist' })
       .filter({ hasText: 'weight up 2 lb or more in 24 h' });
-    await waitVisible(ruth);
+    // Her trend needs a few of the simulator's readings, which a loaded machine can delay.
+    await waitVisible(ruth, 60_000);
     expect(await ruth.innerText()).toContain('Warning');
     await saveScreenshot(session.page, 'demo-late-sign-in');
     const { rows } = await database.pool.query<{ status: string }>(
