@@ -1,20 +1,31 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@homeward/config';
+import { SocketEmitter } from '@homeward/platform';
 import { AccessPolicy } from './access/access-policy';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
+import { SessionRepository } from './sessions/session.repository';
+import { SessionService } from './sessions/session.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
-const SERVICES = [AccessPolicy, AuditService, OrganizationService, UserService];
+const SERVICES = [AccessPolicy, AuditService, OrganizationService, SessionService, UserService];
 
 /** Who acts (users, organisations), what they may see (the access policy), and the audit trail. */
 @Module({
-  providers: [...SERVICES, AuditRepository, OrganizationRepository, UserRepository],
+  providers: [
+    ...SERVICES,
+    AuditRepository,
+    OrganizationRepository,
+    SessionRepository,
+    UserRepository,
+    // Revoking a session closes its sockets from any process, including those without RealtimeModule.
+    SocketEmitter,
+  ],
   exports: SERVICES,
 })
 export class IdentityModule {}

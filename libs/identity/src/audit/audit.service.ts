@@ -49,7 +49,11 @@ export type AuditAction =
   | 'visit.webhook.rejected'
   | 'care_time.read'
   | 'care_time.record'
-  | 'care_time.void';
+  | 'care_time.void'
+  | 'session.sign_in'
+  | 'session.refresh'
+  | 'session.sign_out'
+  | 'session.sign_out_all';
 
 export type { UnauthenticatedActor };
 
