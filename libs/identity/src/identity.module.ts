@@ -44,8 +44,14 @@ function requireJwtSecret(config: AppConfig): string {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         secret: requireJwtSecret(config),
-        signOptions: { algorithm: 'HS256', expiresIn: config.JWT_TTL_SECONDS, issuer: 'homeward' },
-        verifyOptions: { algorithms: ['HS256'], issuer: 'homeward' },
+        signOptions: {
+          algorithm: 'HS256',
+          expiresIn: config.JWT_TTL_SECONDS,
+          notBefore: 0,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        },
+        verifyOptions: { algorithms: ['HS256'], issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       }),
     }),
   ],
