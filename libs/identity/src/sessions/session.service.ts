@@ -81,9 +81,11 @@ export class SessionService {
    */
   async rotate(refreshToken: string, requestId?: string): Promise<RotateResult> {
     const tokenHash = hashRefreshToken(refreshToken);
+    let revoked: string | undefined;
     const result = await this.db.transaction(async (q): Promise<RotateResult> => {
       const found = await this.sessions.lockByRefreshToken(tokenHash, q);
       if (!found) return { ok: false, reason: 'unknown_token' };
+      revoked = found.id;
       const principal: Principal = {
         userId: found.userId,
         organizationId: found.organizationId,
@@ -120,6 +122,7 @@ export class SessionService {
         if (!found.revokedAt) await this.sessions.revoke(found.id, decision.reason, q);
         return { ok: false, reason: decision.reason };
       }
+      revoked = undefined;
       const next = newRefreshToken();
       await this.sessions.markReplaced(tokenHash, q);
       await this.sessions.insertRefreshToken(found.id, hashRefreshToken(next), q);
@@ -132,9 +135,11 @@ export class SessionService {
       );
       return { ok: true, session: found, principal, refreshToken: next };
     });
-    if (!result.ok && result.reason !== 'unknown_token' && result.reason !== 'session_expired') {
-      this.logger.warn({ reason: result.reason }, 'Refresh refused');
-    }
+    if (result.ok) return result;
+    // A refused refresh ended its session: its access tokens and sockets end now, too.
+    if (revoked) await this.afterRevoke([revoked]);
+    if (result.reason === 'reuse' || result.reason === 'session_revoked')
+      this.logger.warn({ reason: result.reason, sessionId: revoked }, 'Refresh refused');
     return result;
   }
 
