@@ -29,8 +29,11 @@ export function AppLayout() {
         </nav>
         <ConnectionIndicator />
         <details className="who">
-          <summary aria-label={`${user.displayName}: account menu`}>
-            <span className="who-name">{user.displayName}</span>
+          <summary>
+            <span className="who-name">
+              {user.displayName}
+              <span className="visually-hidden"> (account menu)</span>
+            </span>
             <span className="who-detail">
               {ROLE_NAMES[user.role] ?? user.role} · {user.organization.name}
             </span>
