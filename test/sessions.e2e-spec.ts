@@ -48,8 +48,8 @@ describe('sessions: refresh, sign-out and token checks on REST and sockets', () 
     );
 
   /** Opens an alert socket; answers 'connected' or the refusal's message. */
-  function connect(token: string): Promise<{ outcome: string; socket: Socket }> {
-    const socket = io(`${stack.apiUrl}/alerts`, {
+  function connect(token: string, baseUrl = stack.apiUrl): Promise<{ outcome: string; socket: Socket }> {
+    const socket = io(`${baseUrl}/alerts`, {
       auth: { token },
       transports: ['websocket'],
       reconnection: false,
