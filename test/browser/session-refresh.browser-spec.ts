@@ -68,6 +68,34 @@ describe('console sessions in a real browser', () => {
     expect(session.errors.filter((error) => !error.includes('401'))).toEqual([]);
   }, 60_000);
 
+  it('keeps two tabs sharing one session signed in: they take turns refreshing and the session survives', async () => {
+    const first = await signInToConsole(browser, stack.apiUrl, coordinator, { path: '/patients' });
+    sessions.push(first);
+    const stored = String(await first.page.evaluate(`sessionStorage.getItem('homeward.session')`));
+    // A duplicated tab starts with a copy of the first tab's sessionStorage, so the same session.
+    const second = await first.context.newPage();
+    await second.addInitScript(
+      `if (!sessionStorage.getItem('homeward.session')) sessionStorage.setItem('homeward.session', ${JSON.stringify(stored)});`,
+    );
+    const refreshes: number[] = [];
+    for (const page of [first.page, second])
+      page.on('response', (response) => {
+        if (response.url().endsWith('/api/auth/refresh')) refreshes.push(response.status());
+      });
+    await second.goto(`/patients/${patientId}`);
+    await waitVisible(second.getByRole('heading', { name: /Maria Okafor|Okafor, Maria/ }));
+    await sleep(20_000);
+    expect(refreshes.length).toBeGreaterThanOrEqual(3);
+    expect(refreshes.every((status) => status === 200)).toBe(true);
+    for (const page of [first.page, second]) expect(await page.getByLabel('Password').count()).toBe(0);
+    const sid = (JSON.parse(stored) as { sessionId?: string }).sessionId;
+    const { rows } = await stack.database.pool.query<{ revoked_at: Date | null }>(
+      'SELECT revoked_at FROM sessions WHERE id = $1',
+      [sid],
+    );
+    expect(rows).toEqual([{ revoked_at: null }]);
+  }, 60_000);
+
   it('signs out everywhere from the account menu: another console returns to sign-in with a message', async () => {
     const here = await signInToConsole(browser, stack.apiUrl, coordinator);
     const elsewhere = await signInToConsole(browser, stack.apiUrl, coordinator, { path: '/patients' });
