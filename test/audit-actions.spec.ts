@@ -2,13 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALERTING_AUDIT_ACTIONS } from '@homeward/alerting';
 import { CARE_AUDIT_ACTIONS } from '@homeward/care';
-import { AUDIT_ACTION_PATTERN, defineAuditActions } from '@homeward/identity';
+import { AUDIT_ACTION_PATTERN, IDENTITY_AUDIT_ACTIONS, defineAuditActions } from '@homeward/identity';
 import { MONITORING_AUDIT_ACTIONS } from '@homeward/monitoring';
 import { NOTIFICATIONS_AUDIT_ACTIONS } from '@homeward/notifications';
 import { PATIENTS_AUDIT_ACTIONS } from '@homeward/patients';
 import { TELEHEALTH_AUDIT_ACTIONS } from '@homeward/telehealth';
 
 const DECLARED: Record<string, readonly string[]> = {
+  identity: IDENTITY_AUDIT_ACTIONS,
   patients: PATIENTS_AUDIT_ACTIONS,
   monitoring: MONITORING_AUDIT_ACTIONS,
   alerting: ALERTING_AUDIT_ACTIONS,

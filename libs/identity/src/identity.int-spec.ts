@@ -185,8 +185,19 @@ describe('identity: sign-in, tokens and the audit trail', () => {
       expect(await auditRows('request_id = $1', [requestId])).toEqual([]);
     });
 
-    // Sign-in is not audited yet: the sessions work (refresh tokens, lock-out) records sign-in,
-    // refresh and failed sign-in together.
-    it.todo('records a sign-in and a failed sign-in in audit_events');
+    it('records a sign-in with the session it started', async () => {
+      const clinician = await createUser(database.pool, organizationId, 'clinician');
+      const { sessionId } = await auth.login(clinician.email, clinician.password);
+      const signIns = await auditRows('actor_user_id = $1', [clinician.id]);
+      expect(signIns).toEqual([
+        expect.objectContaining({
+          action: 'session.sign_in',
+          organization_id: organizationId,
+          outcome: 'allowed',
+          resource_type: 'session',
+          resource_id: sessionId,
+        }),
+      ]);
+    });
   });
 });

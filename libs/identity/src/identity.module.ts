@@ -1,19 +1,30 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@homeward/config';
+import { SocketEmitter } from '@homeward/platform';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
+import { SessionRepository } from './sessions/session.repository';
+import { SessionService } from './sessions/session.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
-const SERVICES = [AuditService, OrganizationService, UserService];
+const SERVICES = [AuditService, OrganizationService, SessionService, UserService];
 
 /** Who acts (users, organisations) and the audit trail; what they may see is `@homeward/access`. */
 @Module({
-  providers: [...SERVICES, AuditRepository, OrganizationRepository, UserRepository],
+  providers: [
+    ...SERVICES,
+    AuditRepository,
+    OrganizationRepository,
+    SessionRepository,
+    UserRepository,
+    // Revoking a session closes its sockets from any process, including those without RealtimeModule.
+    SocketEmitter,
+  ],
   exports: SERVICES,
 })
 export class IdentityModule {}
@@ -32,8 +43,14 @@ function requireJwtSecret(config: AppConfig): string {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         secret: requireJwtSecret(config),
-        signOptions: { algorithm: 'HS256', expiresIn: config.JWT_TTL_SECONDS, issuer: 'homeward' },
-        verifyOptions: { algorithms: ['HS256'], issuer: 'homeward' },
+        signOptions: {
+          algorithm: 'HS256',
+          expiresIn: config.JWT_TTL_SECONDS,
+          notBefore: 0,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        },
+        verifyOptions: { algorithms: ['HS256'], issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       }),
     }),
   ],

@@ -6,6 +6,8 @@ export * from './auth/password';
 export * from './auth/principal.decorator';
 export * from './organizations/organization.service';
 export * from './principal';
+export * from './sessions/session.service';
 export * from './users/user.service';
 export * from './identity.module';
 export * from './identity-http.module';
+export * from './identity.audit';
