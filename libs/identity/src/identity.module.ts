@@ -7,14 +7,23 @@ import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
+import { InvitationRepository } from './users/invitation.repository';
+import { InvitationService } from './users/invitation.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
-const SERVICES = [AccessPolicy, AuditService, OrganizationService, UserService];
+const SERVICES = [AccessPolicy, AuditService, OrganizationService, UserService, InvitationService];
+/** Identity's repositories, for its own modules only. */
+export const IDENTITY_REPOSITORIES = [
+  AuditRepository,
+  OrganizationRepository,
+  UserRepository,
+  InvitationRepository,
+];
 
 /** Who acts (users, organisations), what they may see (the access policy), and the audit trail. */
 @Module({
-  providers: [...SERVICES, AuditRepository, OrganizationRepository, UserRepository],
+  providers: [...SERVICES, ...IDENTITY_REPOSITORIES],
   exports: SERVICES,
 })
 export class IdentityModule {}

@@ -10,3 +10,6 @@ export * from './organizations/organization.service';
 export * from './users/user.service';
 export * from './identity.module';
 export * from './identity-http.module';
+export * from './users/invitation-mailer';
+export * from './users/invitation.service';
+export * from './users/password-policy';

@@ -49,7 +49,15 @@ export type AuditAction =
   | 'visit.webhook.rejected'
   | 'care_time.read'
   | 'care_time.record'
-  | 'care_time.void';
+  | 'care_time.void'
+  | 'organization.create'
+  | 'user.create'
+  | 'user.update'
+  | 'user.disable'
+  | 'user.enable'
+  | 'user.invitation.issue'
+  | 'user.invitation.accept'
+  | 'user.password.change';
 
 export type { UnauthenticatedActor };
 
