@@ -6,13 +6,19 @@ import { UserAdminService } from './users/user-admin.service';
 import { UsersController } from './users/users.controller';
 
 /**
- * Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app, and the
- * `InvitationMailer` that user management sends through comes from the notifications lib (a
- * global provider there, since identity cannot import the layer above it).
+ * Managing people: invitations, roles, disabling. Its `InvitationMailer` comes from the
+ * notifications lib (a global provider there, since identity cannot import the layer above it).
  */
 @Module({
-  imports: [AuthModule, IdentityModule],
-  controllers: [AuthController, UsersController, AccountController],
+  imports: [IdentityModule],
   providers: [UserAdminService, ...IDENTITY_REPOSITORIES],
+  exports: [UserAdminService],
+})
+export class UserAdminModule {}
+
+/** Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app. */
+@Module({
+  imports: [AuthModule, IdentityModule, UserAdminModule],
+  controllers: [AuthController, UsersController, AccountController],
 })
 export class IdentityHttpModule {}
