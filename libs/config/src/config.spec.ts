@@ -42,7 +42,12 @@ describe('loadConfig', () => {
       INGEST_FLUSH_MS: 20,
       INGEST_MAX_HELD: 2000,
       INGEST_STUCK_AFTER_MS: 60_000,
-      JWT_TTL_SECONDS: 3600,
+      JWT_TTL_SECONDS: 900,
+      JWT_ISSUER: 'homeward',
+      JWT_AUDIENCE: 'homeward-api',
+      REFRESH_IDLE_SECONDS: 43_200,
+      REFRESH_ABSOLUTE_SECONDS: 604_800,
+      REFRESH_REUSE_GRACE_SECONDS: 10,
       LOG_LEVEL: 'info',
       LOGIN_RATE_LIMIT: 10,
     });
@@ -66,12 +71,12 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_POOL_MAX: '25',
       INGEST_BATCH_SIZE: '1000',
-      JWT_TTL_SECONDS: '900',
+      JWT_TTL_SECONDS: '300',
     });
     expect(config.PORT).toBe(8080);
     expect(config.DATABASE_POOL_MAX).toBe(25);
     expect(config.INGEST_BATCH_SIZE).toBe(1000);
-    expect(config.JWT_TTL_SECONDS).toBe(900);
+    expect(config.JWT_TTL_SECONDS).toBe(300);
     expect(typeof config.PORT).toBe('number');
   });
 
@@ -300,6 +305,9 @@ describe('loadConfig', () => {
     ['INGEST_BATCH_SIZE', '10001'],
     ['JWT_TTL_SECONDS', '0'],
     ['JWT_TTL_SECONDS', '86401'],
+    ['REFRESH_IDLE_SECONDS', '59'],
+    ['REFRESH_REUSE_GRACE_SECONDS', '61'],
+    ['REFRESH_ABSOLUTE_SECONDS', 'week'],
     ['LOG_LEVEL', 'verbose'],
     ['NODE_ENV', 'staging'],
     ['REDIS_URL', 'localhost:6379'],

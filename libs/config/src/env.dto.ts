@@ -382,7 +382,38 @@ export class EnvDto {
   @IsInt({ always: true })
   @Min(1, { always: true })
   @Max(86400, { always: true })
-  JWT_TTL_SECONDS = 3600;
+  JWT_TTL_SECONDS = 900;
+
+  /** `iss` of every access token, checked on REST and socket handshakes. */
+  @IsString({ always: true })
+  @MinLength(1, { always: true })
+  JWT_ISSUER = 'homeward';
+
+  /** `aud` of every access token, checked on REST and socket handshakes. */
+  @IsString({ always: true })
+  @MinLength(1, { always: true })
+  JWT_AUDIENCE = 'homeward-api';
+
+  /** A session whose refresh token is not used for this long ends (idle timeout). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(60, { always: true })
+  @Max(2_592_000, { always: true })
+  REFRESH_IDLE_SECONDS = 43_200;
+
+  /** A session ends this long after sign-in, however active (absolute timeout). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(60, { always: true })
+  @Max(7_776_000, { always: true })
+  REFRESH_ABSOLUTE_SECONDS = 604_800;
+
+  /** How long a just-replaced refresh token still rotates, so two tabs refreshing at once stay signed in. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(60, { always: true })
+  REFRESH_REUSE_GRACE_SECONDS = 10;
 
   /** How long an invitation link (a new user's, or a re-sent one) can be used, in hours. */
   @Type(() => Number)

@@ -138,3 +138,8 @@ export function organizationRoom(organizationId: string): string {
 export function userRoom(userId: string): string {
   return `user:${userId}`;
 }
+
+/** Room that the sockets of one session (sign-in) join, so revoking it can close them. */
+export function sessionRoom(sessionId: string): string {
+  return `session:${sessionId}`;
+}

@@ -1,29 +1,45 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@homeward/config';
+import { SocketEmitter } from '@homeward/platform';
 import { AccessPolicy } from './access/access-policy';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
+import { SessionRepository } from './sessions/session.repository';
+import { SessionService } from './sessions/session.service';
 import { InvitationRepository } from './users/invitation.repository';
 import { InvitationService } from './users/invitation.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
-const SERVICES = [AccessPolicy, AuditService, OrganizationService, UserService, InvitationService];
+const SERVICES = [
+  AccessPolicy,
+  AuditService,
+  OrganizationService,
+  SessionService,
+  UserService,
+  InvitationService,
+];
 /** Identity's repositories, for its own modules only. */
 export const IDENTITY_REPOSITORIES = [
   AuditRepository,
   OrganizationRepository,
+  SessionRepository,
   UserRepository,
   InvitationRepository,
 ];
 
 /** Who acts (users, organisations), what they may see (the access policy), and the audit trail. */
 @Module({
-  providers: [...SERVICES, ...IDENTITY_REPOSITORIES],
+  providers: [
+    ...SERVICES,
+    ...IDENTITY_REPOSITORIES,
+    // Revoking a session closes its sockets from any process, including those without RealtimeModule.
+    SocketEmitter,
+  ],
   exports: SERVICES,
 })
 export class IdentityModule {}
@@ -42,8 +58,14 @@ function requireJwtSecret(config: AppConfig): string {
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         secret: requireJwtSecret(config),
-        signOptions: { algorithm: 'HS256', expiresIn: config.JWT_TTL_SECONDS, issuer: 'homeward' },
-        verifyOptions: { algorithms: ['HS256'], issuer: 'homeward' },
+        signOptions: {
+          algorithm: 'HS256',
+          expiresIn: config.JWT_TTL_SECONDS,
+          notBefore: 0,
+          issuer: config.JWT_ISSUER,
+          audience: config.JWT_AUDIENCE,
+        },
+        verifyOptions: { algorithms: ['HS256'], issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       }),
     }),
   ],

@@ -45,3 +45,23 @@ export interface NewAuditEventRow {
   outcome: 'allowed' | 'denied';
   requestId: string | null;
 }
+
+export interface SessionRow {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+  revokedReason: string | null;
+  userAgent: string | null;
+  ipAddress: string | null;
+}
+
+/** A presented refresh token with its session and the session's user. */
+export interface RefreshTokenLookupRow extends SessionRow {
+  replacedAt: Date | null;
+  organizationId: string;
+  role: UserRole;
+  userDisabled: boolean;
+}

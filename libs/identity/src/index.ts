@@ -7,6 +7,7 @@ export * from './auth/auth.service';
 export * from './auth/password';
 export * from './auth/principal.decorator';
 export * from './organizations/organization.service';
+export * from './sessions/session.service';
 export * from './users/user.service';
 export * from './identity.module';
 export * from './identity-http.module';

@@ -3,13 +3,19 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     private token?: string,
+    /** The refresh token the sign-in answered, for tests of sessions. */
+    readonly refreshToken?: string,
   ) {}
 
   async login(email: string, password: string): Promise<ApiClient> {
-    const response = await this.request('POST', '/api/auth/login', { email, password });
+    const response = await this.request<{ accessToken: string; refreshToken: string }>(
+      'POST',
+      '/api/auth/login',
+      { email, password },
+    );
     if (response.status !== 200)
       throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
-    return new ApiClient(this.baseUrl, (response.body as { accessToken: string }).accessToken);
+    return new ApiClient(this.baseUrl, response.body.accessToken, response.body.refreshToken);
   }
 
   get accessToken(): string {

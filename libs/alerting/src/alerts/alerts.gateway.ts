@@ -1,12 +1,18 @@
 import { type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { ALERTS_NAMESPACE, type ClientToServerEvents, type ServerToClientEvents } from '@homeward/contracts';
+import {
+  ALERTS_NAMESPACE,
+  sessionRoom,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@homeward/contracts';
 import { AccessPolicy, AuthService, type Principal } from '@homeward/identity';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { AlertService } from './alert.service';
 
 interface SocketData {
   principal: Principal;
+  sessionId: string;
   expiresAt: Date;
 }
 
@@ -19,8 +25,9 @@ function parseLastSequence(value: unknown): number | undefined {
 }
 
 /**
- * The coordinators' live alert queue. A connection without a valid token in
- * `auth.token` is refused before it joins anything. Delivery is at-most-once, so a client
+ * The coordinators' live alert queue. A connection without a valid token of a live session in
+ * `auth.token` is refused before it joins anything; it is closed when its token expires or its
+ * session is revoked. Delivery is at-most-once, so a client
  * that passes `auth.lastSequence` is replayed the alerts of its organisation after it
  * (critical first, newest first) and then told `alert.replay.complete`.
  */
@@ -45,6 +52,7 @@ export class AlertsGateway implements OnGatewayInit {
         .then((session) => {
           if (!session) return next(new Error('unauthorized: invalid or expired token'));
           socket.data.principal = { ...session.principal, requestId: `socket:${socket.id}` };
+          socket.data.sessionId = session.sessionId;
           socket.data.expiresAt = session.expiresAt;
           next();
         })
@@ -59,7 +67,7 @@ export class AlertsGateway implements OnGatewayInit {
   }
 
   private async onConnection(socket: AlertsSocket): Promise<void> {
-    const { principal, expiresAt } = socket.data;
+    const { principal, sessionId, expiresAt } = socket.data;
     // A socket lives no longer than its token: the client reconnects with a fresh one and
     // its last sequence, and is authorised again.
     const expiry = setTimeout(
@@ -70,6 +78,13 @@ export class AlertsGateway implements OnGatewayInit {
       Math.max(0, expiresAt.getTime() - Date.now()),
     );
     socket.once('disconnect', () => clearTimeout(expiry));
+    // The session's room lets a sign-out or revocation close this socket from any process; a
+    // revocation between the handshake and this join is caught by asking once more.
+    await socket.join(sessionRoom(sessionId));
+    if (!(await this.auth.isSessionLive(sessionId))) {
+      socket.disconnect(true);
+      return;
+    }
     await this.alerts.recordStreamOpened(principal);
     await socket.join(this.access.socketRooms(principal));
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');

@@ -57,7 +57,11 @@ export type AuditAction =
   | 'user.enable'
   | 'user.invitation.issue'
   | 'user.invitation.accept'
-  | 'user.password.change';
+  | 'user.password.change'
+  | 'session.sign_in'
+  | 'session.refresh'
+  | 'session.sign_out'
+  | 'session.sign_out_all';
 
 export type { UnauthenticatedActor };
 

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -10,9 +11,30 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '@homeward/platform';
 import type { Principal } from '../access/principal';
 import { CurrentUserDto, mapCurrentUser } from '../users/user.dto';
-import { AuthService } from './auth.service';
-import { CurrentPrincipal } from './principal.decorator';
-import { LoginDto, LoginResponseDto } from './auth.dto';
+import { AuthService, type IssuedTokens } from './auth.service';
+import { CurrentPrincipal, CurrentSessionId } from './principal.decorator';
+import { LoginDto, LoginResponseDto, RefreshDto } from './auth.dto';
+
+interface ClientRequest {
+  ip?: string;
+  id?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+function clientOf(request: ClientRequest): { userAgent: string | null; ipAddress: string | null } {
+  const agent = request.headers['user-agent'];
+  return { userAgent: typeof agent === 'string' ? agent : null, ipAddress: request.ip ?? null };
+}
+
+function mapTokens(tokens: IssuedTokens): LoginResponseDto {
+  const { principal } = tokens;
+  return {
+    accessToken: tokens.accessToken,
+    expiresIn: tokens.expiresIn,
+    refreshToken: tokens.refreshToken,
+    user: { id: principal.userId, organizationId: principal.organizationId, role: principal.role },
+  };
+}
 
 @ApiTags('auth')
 @Controller('auth')
@@ -26,13 +48,46 @@ export class AuthController {
   @ApiOkResponse({ type: LoginResponseDto })
   @ApiUnauthorizedResponse({ description: 'Unknown email or wrong password' })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address' })
-  async login(@Body() body: LoginDto): Promise<LoginResponseDto> {
-    const { accessToken, expiresIn, principal } = await this.auth.login(body.email, body.password);
-    return {
-      accessToken,
-      expiresIn,
-      user: { id: principal.userId, organizationId: principal.organizationId, role: principal.role },
-    };
+  async login(@Body() body: LoginDto, @Req() request: ClientRequest): Promise<LoginResponseDto> {
+    return mapTokens(await this.auth.login(body.email, body.password, clientOf(request)));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  // Not throttled per address: a refresh token has 256 random bits, nothing to guess, and a
+  // practice behind one address refreshes for every user it has.
+  @ApiOkResponse({ type: LoginResponseDto, description: 'A new access token and a new refresh token' })
+  @ApiUnauthorizedResponse({
+    description: 'Unknown, expired or replaced refresh token, a revoked session or a disabled account',
+  })
+  async refresh(@Body() body: RefreshDto, @Req() request: ClientRequest): Promise<LoginResponseDto> {
+    return mapTokens(
+      await this.auth.refresh(body.refreshToken, typeof request.id === 'string' ? request.id : undefined),
+    );
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'This session ended: its tokens and sockets no longer work' })
+  @ApiUnauthorizedResponse({ description: 'No valid session' })
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentSessionId() sessionId: string,
+  ): Promise<void> {
+    await this.auth.logout(principal, sessionId);
+  }
+
+  @Post('logout-all')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({
+    description: 'Every session of the user ended, this one included, and their sockets closed',
+  })
+  @ApiUnauthorizedResponse({ description: 'No valid session' })
+  async logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.auth.logoutAll(principal);
   }
 
   @Get('me')

@@ -21,11 +21,24 @@ export class LoginUserDto {
   @ApiProperty({ enum: USER_ROLES }) role!: UserRole;
 }
 
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token the last sign-in or refresh answered' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  refreshToken!: string;
+}
+
 export class LoginResponseDto {
   @ApiProperty({ description: 'JWT for the Authorization: Bearer header and the socket handshake' })
   accessToken!: string;
-  @ApiProperty({ description: 'Lifetime of the token in seconds' })
+  @ApiProperty({ description: 'Lifetime of the access token in seconds' })
   expiresIn!: number;
+  @ApiProperty({
+    description:
+      'Opaque token for POST /api/auth/refresh. Single use: each refresh answers a new one, and presenting a replaced one again ends the session',
+  })
+  refreshToken!: string;
   @ApiProperty({ type: LoginUserDto })
   user!: LoginUserDto;
 }

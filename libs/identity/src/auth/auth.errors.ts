@@ -22,3 +22,15 @@ export class SessionUserGoneError extends UnauthorizedException {
     });
   }
 }
+
+/** A refresh token that is unknown, expired, revoked, reused or whose user is disabled: sign in again. */
+export class InvalidRefreshTokenError extends UnauthorizedException {
+  constructor() {
+    super({
+      statusCode: 401,
+      error: 'Unauthorized',
+      code: 'invalid_refresh_token',
+      message: 'This session has ended; sign in again',
+    });
+  }
+}

@@ -27,8 +27,8 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const token =
       typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const principal = token ? await this.auth.verify(token) : undefined;
-    if (!principal) {
+    const session = token ? await this.auth.verifySession(token) : undefined;
+    if (!session) {
       throw new UnauthorizedException({
         statusCode: 401,
         error: 'Unauthorized',
@@ -36,7 +36,9 @@ export class AuthGuard implements CanActivate {
         message: 'A valid access token is required',
       });
     }
+    const { principal } = session;
     request.principal = { ...principal, requestId: typeof request.id === 'string' ? request.id : undefined };
+    request.sessionId = session.sessionId;
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
       throw new ForbiddenException({

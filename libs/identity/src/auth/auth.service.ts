@@ -1,17 +1,30 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { UserRole } from '@homeward/contracts';
+import { AppConfig } from '@homeward/config';
 import type { Principal } from '../access/principal';
-import type { OrganizationRow, UserRow } from '../identity.rows';
+import type { OrganizationRow, SessionRow, UserRow } from '../identity.rows';
 import { OrganizationService } from '../organizations/organization.service';
+import { checkAccessClaims } from '../sessions/access-claims';
+import { SessionService, type SessionClient } from '../sessions/session.service';
 import { UserService } from '../users/user.service';
-import { InvalidCredentialsError, SessionUserGoneError } from './auth.errors';
+import { InvalidCredentialsError, InvalidRefreshTokenError, SessionUserGoneError } from './auth.errors';
 import { hashPassword, verifyPassword } from './password';
 
-interface AccessTokenClaims {
-  sub: string;
-  org: string;
-  role: UserRole;
+/** What a sign-in or a refresh answers. */
+export interface IssuedTokens {
+  accessToken: string;
+  /** Seconds the access token lives. */
+  expiresIn: number;
+  refreshToken: string;
+  principal: Principal;
+  sessionId: string;
+}
+
+/** A verified access token: who it acts for, in which session, until when. */
+export interface VerifiedSession {
+  principal: Principal;
+  sessionId: string;
+  expiresAt: Date;
 }
 
 @Injectable()
@@ -23,24 +36,68 @@ export class AuthService implements OnModuleInit {
     private readonly users: UserService,
     private readonly organizations: OrganizationService,
     private readonly jwt: JwtService,
+    private readonly sessions: SessionService,
+    private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.decoyHash = await hashPassword('decoy-password-never-matches');
   }
 
-  async login(
-    email: string,
-    password: string,
-  ): Promise<{ accessToken: string; expiresIn: number; principal: Principal }> {
+  async login(email: string, password: string, client: SessionClient = {}): Promise<IssuedTokens> {
     const user = await this.users.findByEmail(email);
     const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
     if (!user || !valid || user.disabledAt) throw new InvalidCredentialsError();
     const principal: Principal = { userId: user.id, organizationId: user.organizationId, role: user.role };
-    const claims: AccessTokenClaims = { sub: user.id, org: user.organizationId, role: user.role };
-    const accessToken = await this.jwt.signAsync(claims);
-    const decoded = this.jwt.decode<{ exp: number; iat: number }>(accessToken);
-    return { accessToken, expiresIn: decoded.exp - decoded.iat, principal };
+    const { session, refreshToken } = await this.sessions.start(principal, client);
+    return {
+      ...(await this.issueAccessToken(principal, session)),
+      refreshToken,
+      principal,
+      sessionId: session.id,
+    };
+  }
+
+  /** Exchanges a refresh token for a new access token and a new refresh token (rotation). */
+  async refresh(refreshToken: string, requestId?: string): Promise<IssuedTokens> {
+    const result = await this.sessions.rotate(refreshToken, requestId);
+    if (!result.ok) throw new InvalidRefreshTokenError();
+    const { principal, session } = result;
+    return {
+      ...(await this.issueAccessToken(principal, session)),
+      refreshToken: result.refreshToken,
+      principal,
+      sessionId: session.id,
+    };
+  }
+
+  /** Whether the session is still live (not revoked, not expired, its user active). */
+  isSessionLive(sessionId: string): Promise<boolean> {
+    return this.sessions.isLive(sessionId);
+  }
+
+  /** Ends the session the request's token belongs to. */
+  logout(principal: Principal, sessionId: string): Promise<void> {
+    return this.sessions.end(principal, sessionId);
+  }
+
+  /** Ends every session of the principal's user. */
+  logoutAll(principal: Principal): Promise<void> {
+    return this.sessions.endAll(principal);
+  }
+
+  /** An access token for the session, never outliving it. */
+  private async issueAccessToken(
+    principal: Principal,
+    session: SessionRow,
+  ): Promise<{ accessToken: string; expiresIn: number }> {
+    const remaining = Math.floor((session.expiresAt.getTime() - Date.now()) / 1000);
+    const expiresIn = Math.max(1, Math.min(this.config.JWT_TTL_SECONDS, remaining));
+    const accessToken = await this.jwt.signAsync(
+      { sub: principal.userId, org: principal.organizationId, role: principal.role, sid: session.id },
+      { expiresIn },
+    );
+    return { accessToken, expiresIn };
   }
 
   /** Who a session acts for, and in which organisation: what the console shows once signed in. */
@@ -51,24 +108,37 @@ export class AuthService implements OnModuleInit {
     return { user, organization };
   }
 
-  /** The principal of a valid, unexpired access token; undefined otherwise. */
+  /** The principal of a valid, unexpired access token of a live session; undefined otherwise. */
   async verify(token: string): Promise<Principal | undefined> {
     return (await this.verifySession(token))?.principal;
   }
 
-  /** As `verify`, with the token's expiry, for connections that outlive a request. */
-  async verifySession(token: string): Promise<{ principal: Principal; expiresAt: Date } | undefined> {
+  /**
+   * As `verify`, with the session and the token's expiry, for connections that outlive a
+   * request. HS256 only (`alg: none` and every other algorithm refused), `iss`, `aud`, `exp` and
+   * `nbf` checked, and the session must be live: a revoked session's token is refused at once.
+   */
+  async verifySession(token: string): Promise<VerifiedSession | undefined> {
+    let payload: unknown;
     try {
-      const claims = await this.jwt.verifyAsync<AccessTokenClaims & { exp: number }>(token, {
+      payload = await this.jwt.verifyAsync<object>(token, {
         algorithms: ['HS256'],
+        issuer: this.config.JWT_ISSUER,
+        audience: this.config.JWT_AUDIENCE,
       });
-      if (!claims.sub || !claims.org || !claims.role || !claims.exp) return undefined;
-      return {
-        principal: { userId: claims.sub, organizationId: claims.org, role: claims.role },
-        expiresAt: new Date(claims.exp * 1000),
-      };
     } catch {
       return undefined;
     }
+    const claims = checkAccessClaims(
+      payload,
+      { issuer: this.config.JWT_ISSUER, audience: this.config.JWT_AUDIENCE },
+      Math.floor(Date.now() / 1000),
+    );
+    if (!claims || !(await this.sessions.isLive(claims.sid))) return undefined;
+    return {
+      principal: { userId: claims.sub, organizationId: claims.org, role: claims.role },
+      sessionId: claims.sid,
+      expiresAt: new Date(claims.exp * 1000),
+    };
   }
 }

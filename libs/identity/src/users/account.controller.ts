@@ -12,7 +12,7 @@ import {
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '@homeward/platform';
 import type { Principal } from '../access/principal';
-import { CurrentPrincipal } from '../auth/principal.decorator';
+import { CurrentPrincipal, CurrentSessionId } from '../auth/principal.decorator';
 import { InvitationService } from './invitation.service';
 import { InvitationAcceptDto, InvitationAcceptedDto, PasswordChangeDto } from './user.dto';
 import { UserAdminService } from './user-admin.service';
@@ -47,8 +47,9 @@ export class AccountController {
   @ApiBadRequestResponse({ description: 'wrong_password, or weak_password with the reason' })
   async changePassword(
     @CurrentPrincipal() principal: Principal,
+    @CurrentSessionId() sessionId: string,
     @Body() body: PasswordChangeDto,
   ): Promise<void> {
-    await this.users.changePassword(principal, body.currentPassword, body.newPassword);
+    await this.users.changePassword(principal, sessionId, body.currentPassword, body.newPassword);
   }
 }

@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../auth/password';
 import type { OrganizationRow, UserRow } from '../identity.rows';
 import { OrganizationRepository } from '../organizations/organization.repository';
+import { SessionService } from '../sessions/session.service';
 import { InvitationRepository } from './invitation.repository';
 import { passwordProblem } from './password-policy';
 import {
@@ -62,6 +63,7 @@ export class InvitationService {
     private readonly organizations: OrganizationRepository,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly sessions: SessionService,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
@@ -115,6 +117,8 @@ export class InvitationService {
       if (problem) throw new WeakPasswordError(problem);
       await this.users.setPassword(user.id, await hashPassword(password), tx);
       await this.invitations.markUsed(invitation.id, tx);
+      // A link re-sent to someone who had a password resets it: whoever held it is signed out.
+      if (user.passwordHash) await this.sessions.revokeUserSessions(tx, user.id, 'password_reset');
       const principal: Principal = {
         userId: user.id,
         organizationId: user.organizationId,

@@ -5,6 +5,7 @@ import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { UserRow } from '../identity.rows';
+import { SessionService } from '../sessions/session.service';
 import { InvitationMailer } from './invitation-mailer';
 import { InvitationRepository } from './invitation.repository';
 import { InvitationService, type IssuedInvitation } from './invitation.service';
@@ -25,6 +26,7 @@ export class UserAdminService {
     private readonly invitationLinks: InvitationService,
     private readonly mailer: InvitationMailer,
     private readonly audit: AuditService,
+    private readonly sessions: SessionService,
   ) {}
 
   /** Creates the user and emails them an invitation link, also returned to the admin. */
@@ -121,7 +123,8 @@ export class UserAdminService {
 
   /** Changes the caller's own password (the current one required) and ends their other sessions. */
   async changePassword(
-    principal: Principal & { sessionId?: string },
+    principal: Principal,
+    sessionId: string | undefined,
     currentPassword: string,
     newPassword: string,
   ): Promise<void> {
@@ -133,7 +136,7 @@ export class UserAdminService {
     const hash = await hashPassword(newPassword);
     await this.db.transaction(async (tx) => {
       await this.users.setPassword(user.id, hash, tx);
-      await this.endSessions(tx, user.id, 'password_changed', principal.sessionId);
+      await this.endSessions(tx, user.id, 'password_changed', sessionId);
       await this.audit.record(
         principal,
         'user.password.change',
@@ -150,13 +153,13 @@ export class UserAdminService {
   }
 
   /** Ends the user's sessions in `tx`, so a disabled or demoted user's next request answers 401. */
-  private async endSessions(
-    _tx: Queryable,
-    _userId: string,
-    _reason: string,
-    _exceptSessionId?: string,
+  private endSessions(
+    tx: Queryable,
+    userId: string,
+    reason: string,
+    exceptSessionId?: string,
   ): Promise<void> {
-    // Replaced by SessionService.revokeUserSessions once sessions are merged.
+    return this.sessions.revokeUserSessions(tx, userId, reason, exceptSessionId);
   }
 
   private mail(user: UserRow, invitation: IssuedInvitation, tx: Queryable): Promise<string[]> {

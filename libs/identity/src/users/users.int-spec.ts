@@ -221,14 +221,18 @@ describe('people: invitations and user management (PostgreSQL)', () => {
   it('changes a password with the current one, under the rules, audited', async () => {
     const user = await createUser(pool(), organization, 'clinician');
     const principal: Principal = { userId: user.id, organizationId: organization, role: 'clinician' };
-    await expect(users.changePassword(principal, 'wrong password here', PASSWORD)).rejects.toMatchObject({
+    await expect(
+      users.changePassword(principal, undefined, 'wrong password here', PASSWORD),
+    ).rejects.toMatchObject({
       status: 400,
       response: { code: 'wrong_password' },
     });
-    await expect(users.changePassword(principal, user.password, 'qwerty123456')).rejects.toMatchObject({
+    await expect(
+      users.changePassword(principal, undefined, user.password, 'qwerty123456'),
+    ).rejects.toMatchObject({
       response: { code: 'weak_password' },
     });
-    await users.changePassword(principal, user.password, PASSWORD);
+    await users.changePassword(principal, undefined, user.password, PASSWORD);
     const { rows } = await pool().query<{ password_hash: string }>(
       'SELECT password_hash FROM users WHERE id = $1',
       [user.id],

@@ -36,4 +36,13 @@ export class SocketEmitter {
       .to([...rooms])
       .emit(event, ...args);
   }
+
+  /** Closes the sockets in `rooms`, on whichever API instance holds them. */
+  disconnect(namespace: string, rooms: readonly string[]): void {
+    if (rooms.length === 0) return;
+    this.emitter
+      .of(namespace)
+      .in([...rooms])
+      .disconnectSockets(true);
+  }
 }
