@@ -2,12 +2,14 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AlertQueuePage } from './alerts/alert-queue-page';
 import { LiveAlertsProvider } from './alerts/live-alerts';
+import { AcceptInvitationPage } from './invitations/accept-invitation-page';
 import { ApiError } from './api/client';
 import { RequireSession } from './auth/session';
 import { AppLayout } from './layout/app-layout';
 import { NotFoundPage } from './layout/not-found-page';
 import { PatientPage } from './patients/patient-page';
 import { PatientsPage } from './patients/patients-page';
+import { PeoplePage } from './people/people-page';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -20,6 +22,8 @@ const queryClient = new QueryClient({
 });
 
 const router = createBrowserRouter([
+  // Public: the invited person has no session yet.
+  { path: 'invitations/accept', element: <AcceptInvitationPage /> },
   {
     element: (
       <RequireSession>
@@ -33,6 +37,7 @@ const router = createBrowserRouter([
       { path: 'alerts/:alertId', element: <AlertQueuePage /> },
       { path: 'patients', element: <PatientsPage /> },
       { path: 'patients/:patientId', element: <PatientPage /> },
+      { path: 'people', element: <PeoplePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
