@@ -1036,21 +1036,23 @@ export interface components {
             email: string;
             organization: components["schemas"]["OrganizationSummaryDto"];
         };
-        UserDto: {
+        UserListItemDto: {
             id: string;
             displayName: string;
             /** @enum {string} */
             role: "admin" | "coordinator" | "clinician";
-            email: string;
+            /** @description Admins only */
+            email?: string;
             /**
-             * @description invited: no password set yet
+             * @description Admins only; invited: no password set yet
              * @enum {string}
              */
-            status: "active" | "invited" | "disabled";
-            createdAt: string;
+            status?: "active" | "invited" | "disabled";
+            /** @description Admins only */
+            createdAt?: string;
         };
         UserPageDto: {
-            items: components["schemas"]["UserDto"][];
+            items: components["schemas"]["UserListItemDto"][];
             total: number;
             limit: number;
             offset: number;
@@ -1071,6 +1073,19 @@ export interface components {
         UserCreatedDto: {
             id: string;
             invitation: components["schemas"]["InvitationDto"];
+        };
+        UserDto: {
+            id: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "admin" | "coordinator" | "clinician";
+            email: string;
+            /**
+             * @description invited: no password set yet
+             * @enum {string}
+             */
+            status: "active" | "invited" | "disabled";
+            createdAt: string;
         };
         UserUpdateDto: {
             /** @enum {string} */

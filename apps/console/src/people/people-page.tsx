@@ -113,7 +113,8 @@ function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
   const resend = useResendInvitation();
   const [resent, setResent] = useState<{ url: string; expiresAt: string } | null>(null);
   const error = errorText(changeRole.error ?? setDisabled.error ?? resend.error);
-  const disabled = user.status === 'disabled';
+  const status = user.status ?? 'active';
+  const disabled = status === 'disabled';
   return (
     <tr>
       <th scope="row">
@@ -135,7 +136,7 @@ function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
           ))}
         </select>
       </td>
-      <td>{STATUS_NAMES[user.status]}</td>
+      <td>{STATUS_NAMES[status]}</td>
       <td>
         <button
           type="button"
@@ -155,7 +156,7 @@ function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
             Re-send invitation
           </button>
         )}
-        {resent && <InvitationSent email={user.email} {...resent} />}
+        {resent && <InvitationSent email={user.email ?? user.displayName} {...resent} />}
         {error && (
           <p role="alert" className="error">
             {error}

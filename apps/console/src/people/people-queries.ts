@@ -1,7 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '../api/client';
 
-export type User = Schemas['UserDto'];
+/** As admins see a user in the list: the account fields are always there for them. */
+export type User = Schemas['UserListItemDto'];
+export type UserStatus = Schemas['UserDto']['status'];
 export type Role = User['role'];
 
 export const ROLE_OPTIONS: ReadonlyArray<{ value: Role; label: string }> = [
@@ -10,7 +12,7 @@ export const ROLE_OPTIONS: ReadonlyArray<{ value: Role; label: string }> = [
   { value: 'admin', label: 'Administrator' },
 ];
 
-export const STATUS_NAMES: Record<User['status'], string> = {
+export const STATUS_NAMES: Record<UserStatus, string> = {
   active: 'Active',
   invited: 'Invited (no password yet)',
   disabled: 'Disabled',

@@ -41,8 +41,16 @@ export class UserListDto {
   @ApiProperty({ type: [UserSummaryDto] }) items!: UserSummaryDto[];
 }
 
+/** A user in the list: admins get the account fields, colleagues names and roles only. */
+export class UserListItemDto extends UserSummaryDto {
+  @ApiPropertyOptional({ description: 'Admins only' }) email?: string;
+  @ApiPropertyOptional({ enum: USER_STATUSES, description: 'Admins only; invited: no password set yet' })
+  status?: UserStatus;
+  @ApiPropertyOptional({ description: 'Admins only' }) createdAt?: string;
+}
+
 export class UserPageDto {
-  @ApiProperty({ type: [UserDto] }) items!: UserDto[];
+  @ApiProperty({ type: [UserListItemDto] }) items!: UserListItemDto[];
   @ApiProperty() total!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;

@@ -14,6 +14,7 @@ import {
   InvitationDto,
   mapInvitation,
   mapUser,
+  mapUserSummary,
   UserCreateDto,
   UserCreatedDto,
   UserDto,
@@ -39,13 +40,9 @@ export class UsersController {
     @Query() query: UserPageQueryDto,
   ): Promise<UserPageDto> {
     const { rows, total } = await this.users.list(principal, query);
-    const items = rows.map(mapUser);
     // A colleague sees names and roles only: email and account state are the admins' business.
     return {
-      items:
-        principal.role === 'admin'
-          ? items
-          : items.map(({ id, displayName, role }) => ({ id, displayName, role }) as UserDto),
+      items: rows.map(principal.role === 'admin' ? mapUser : mapUserSummary),
       total,
       limit: query.limit,
       offset: query.offset,
