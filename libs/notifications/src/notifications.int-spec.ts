@@ -162,6 +162,12 @@ describe('notifications by email and SMS (real SMTP server, Twilio double, Postg
     expect(mail.parsed.subject).toBe('Homeward: you are invited');
     expect(mail.parsed.text).toContain(`${url}\n`);
     expect(mail.parsed.text).toContain('until 2030-01-02 03:04 UTC');
+    // Sent: the outbox forgets the link, which only the user's mailbox keeps.
+    const { rows } = await pool().query<{ payload: Record<string, unknown> }>(
+      'SELECT payload FROM notification_outbox WHERE id = $1',
+      [ids[0]],
+    );
+    expect(rows[0].payload).toEqual({ invitationExpiresAt: expiresAt.toISOString() });
   });
 
   it('texts a user who gave a number, through Twilio with its credentials, and records its delivery report', async () => {

@@ -4,8 +4,8 @@ import type { Queryable } from '@homeward/platform';
 import { NotificationService } from '../outbox/notification.service';
 
 /**
- * Invitation emails through the outbox. The row holds the link until it is delivered (the email
- * must carry it); the invitation itself is stored only as its code's hash.
+ * Invitation emails through the outbox. The row holds the link only until it is settled (the
+ * email must carry it; delivery then forgets it); the invitation is stored as its code's hash.
  */
 @Injectable()
 export class OutboxInvitationMailer extends InvitationMailer {
