@@ -1,6 +1,15 @@
 import jwt from 'jsonwebtoken';
 import { io, type Socket } from 'socket.io-client';
-import { ApiClient, TestStack, createOrganization, createUser, type TestUser } from '@homeward/testing';
+import {
+  ApiClient,
+  AppProcess,
+  READY_LINES,
+  TestStack,
+  createOrganization,
+  createUser,
+  freePort,
+  type TestUser,
+} from '@homeward/testing';
 
 /** A token signed as Homeward signs, but with `change` applied: the forgeries below. */
 function tokenLike(
@@ -25,6 +34,7 @@ describe('sessions: refresh, sign-out and token checks on REST and sockets', () 
   let stack: TestStack;
   let user: TestUser;
   let secret: string;
+  let second: AppProcess | undefined;
   const sockets: Socket[] = [];
 
   const signIn = () => new ApiClient(stack.apiUrl).login(user.email, user.password);
@@ -38,8 +48,8 @@ describe('sessions: refresh, sign-out and token checks on REST and sockets', () 
     );
 
   /** Opens an alert socket; answers 'connected' or the refusal's message. */
-  function connect(token: string): Promise<{ outcome: string; socket: Socket }> {
-    const socket = io(`${stack.apiUrl}/alerts`, {
+  function connect(token: string, baseUrl = stack.apiUrl): Promise<{ outcome: string; socket: Socket }> {
+    const socket = io(`${baseUrl}/alerts`, {
       auth: { token },
       transports: ['websocket'],
       reconnection: false,
@@ -73,6 +83,7 @@ describe('sessions: refresh, sign-out and token checks on REST and sockets', () 
 
   afterAll(async () => {
     for (const socket of sockets) socket.disconnect();
+    await second?.stop();
     await stack?.stop();
   });
 
@@ -187,5 +198,22 @@ describe('sessions: refresh, sign-out and token checks on REST and sockets', () 
         'session.sign_out_all',
       ]),
     );
+  });
+
+  it('revokes across API instances: signed out on one, the other answers 401 next and closes its socket', async () => {
+    const port = await freePort();
+    second = new AppProcess('api', { ...stack.env(), PORT: String(port) });
+    await second.start(READY_LINES.api);
+    const secondUrl = `http://127.0.0.1:${port}`;
+    const api = await signIn();
+    const elsewhere = new ApiClient(secondUrl, api.accessToken);
+    // The other instance has seen the session live (and cached that).
+    expect((await elsewhere.request('GET', '/api/auth/me')).status).toBe(200);
+    const { outcome, socket } = await connect(api.accessToken, secondUrl);
+    expect(outcome).toBe('connected');
+    const closed = closedWithin(socket, 1000);
+    expect((await api.request('POST', '/api/auth/logout')).status).toBe(204);
+    expect((await elsewhere.request('GET', '/api/auth/me')).status).toBe(401);
+    expect(await closed).toBeLessThan(1000);
   });
 });

@@ -290,13 +290,22 @@ describe('the live alert queue in a real browser', () => {
     expect(await row(session, 'Omar Nasser').innerText()).toContain('Systolic 183 mmHg ≥ 180');
   });
 
-  it('asks to sign in again when the session ends, and returns to the same page', async () => {
+  it('refreshes a refused access token silently, asks to sign in again when the session ends, and returns to the same page', async () => {
     const session = await open(coordinator);
     await session.page.getByLabel('Severity').selectOption('critical');
     await session.page.waitForURL(/severity=critical/);
     const url = session.page.url();
-    await session.page.evaluate(`sessionStorage.setItem('homeward.session', JSON.stringify({
-      ...JSON.parse(sessionStorage.getItem('homeward.session')), token: 'expired.token.value' }))`);
+    const damage = (fields: string) =>
+      session.page.evaluate(`sessionStorage.setItem('homeward.session', JSON.stringify({
+        ...JSON.parse(sessionStorage.getItem('homeward.session')), ${fields} }))`);
+    // A refused access token: the console refreshes it and stays where it was.
+    await damage(`token: 'expired.token.value'`);
+    await session.page.reload();
+    await waitVisible(session.page.getByText('Connection: Live'));
+    await waitVisible(row(session, 'Amira Haddad'));
+    expect(await session.page.getByLabel('Password').count()).toBe(0);
+    // The refresh refused as well: the session has ended.
+    await damage(`token: 'expired.token.value', refreshToken: 'not-a-refresh-token'`);
     await session.page.reload();
     await waitVisible(session.page.getByText('Your session has ended'));
     expect(session.page.url()).toBe(url);

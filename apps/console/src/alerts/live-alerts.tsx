@@ -109,20 +109,38 @@ export function LiveAlertsProvider({ children }: { children: ReactNode }) {
       },
     });
     const lost = () => setState(navigator.onLine ? 'reconnecting' : 'offline');
+    // The server closes a socket whose token expired or whose session ended, and refuses a
+    // handshake with a stale token: refresh (shared with the rest of the console) and come back.
+    // socket.io does not reconnect after a server-side close on its own. Two tries, so a session
+    // that really ended lands on the sign-in page instead of looping.
+    let renewals = 0;
+    const renew = (refused: boolean) => {
+      if (renewals >= 2) return sessionStore.expire();
+      renewals += 1;
+      setState('reconnecting');
+      // A token the console already refreshed is tried as it is; a refused one is refreshed.
+      const expiresAt = sessionStore.getSnapshot().session?.expiresAt ?? 0;
+      const ready =
+        !refused && expiresAt - Date.now() > 30_000 ? Promise.resolve(true) : sessionStore.refresh();
+      void ready.then((fresh) => (fresh ? socket.connect() : sessionStore.expire()));
+    };
     socket.on('connect', () => {
+      renewals = 0;
       setState('connected');
       replaying = sentLastSequence;
       announcedDuringReplay = false;
       // Without a last sequence nothing is replayed: what came before the socket joined is read again.
       if (!sentLastSequence) void queryClient.invalidateQueries({ queryKey: ['alerts', 'list'] });
     });
-    socket.on('disconnect', lost);
-    socket.io.on('reconnect_attempt', lost);
-    socket.on('connect_error', (error) => {
-      if (error.message.startsWith('unauthorized')) sessionStore.expire();
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect') renew(false);
       else lost();
     });
-    socket.on('session.expired', () => sessionStore.expire());
+    socket.io.on('reconnect_attempt', lost);
+    socket.on('connect_error', (error) => {
+      if (error.message.startsWith('unauthorized')) renew(true);
+      else lost();
+    });
     socket.on('alert.created', (alert) => {
       applyAlert(queryClient, alert);
       if (alert.severity !== 'critical' || (replaying && announcedDuringReplay)) return;

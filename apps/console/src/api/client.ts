@@ -16,17 +16,42 @@ export class ApiError extends Error {
   }
 }
 
+/** Routes where a 401 is an answer about credentials, not an expired session. */
+const CREDENTIAL_ROUTES = [
+  '/api/auth/login',
+  '/api/auth/refresh',
+  '/api/auth/logout',
+  '/api/auth/logout-all',
+];
+/** A copy of each request as sent, to send again once the session is refreshed. */
+const copies = new WeakMap<Request, Request>();
+
 const authentication: Middleware = {
   onRequest({ request }) {
     const token = sessionStore.token();
     if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    copies.set(request, request.clone());
     return request;
   },
-  onResponse({ request, response }) {
-    // A refused sign-in is a wrong password, not an expired session.
-    if (response.status === 401 && !new URL(request.url).pathname.endsWith('/api/auth/login'))
-      sessionStore.expire();
-    return response;
+  /**
+   * A 401 means the access token ran out or the session ended: refresh (once, shared with every
+   * other request and tab) and send the request again with the new token. When the refresh is
+   * refused the store ends the session and the console asks to sign in, over the same page.
+   */
+  async onResponse({ request, response }) {
+    const copy = copies.get(request);
+    copies.delete(request);
+    if (response.status !== 401 || !copy) return response;
+    if (CREDENTIAL_ROUTES.some((route) => new URL(request.url).pathname.endsWith(route))) return response;
+    const sent = request.headers.get('Authorization');
+    // Another request may have refreshed meanwhile: then the current token is already new.
+    const fresh = sent !== `Bearer ${sessionStore.token()}` || (await sessionStore.refresh());
+    const token = sessionStore.token();
+    if (!fresh || !token) return response;
+    copy.headers.set('Authorization', `Bearer ${token}`);
+    const retried = await fetch(copy);
+    if (retried.status === 401) sessionStore.expire();
+    return retried;
   },
 };
 

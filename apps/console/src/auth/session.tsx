@@ -9,7 +9,10 @@ export type CurrentUser = Schemas['CurrentUserDto'];
 interface SessionContextValue {
   user: CurrentUser;
   token: string;
-  signOut: () => void;
+  /** Ends this session at the API, then here. */
+  signOut: () => Promise<void>;
+  /** Ends every session of the user (other browsers and devices too), then this one here. */
+  signOutEverywhere: () => Promise<void>;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -34,7 +37,7 @@ export function useSignIn(): (email: string, password: string) => Promise<void> 
       // Another user at this desk must not see what the last one had cached.
       if (previousUser && previousUser !== result.user.id) queryClient.clear();
       lastUserId = result.user.id;
-      sessionStore.signedIn(result.accessToken, result.user.id, result.expiresIn);
+      sessionStore.signedIn(result);
     },
     [queryClient],
   );
@@ -51,27 +54,37 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const { session, expired } = useSessionState();
   const queryClient = useQueryClient();
   const token = session?.token;
+  // Keyed by session, not token: a silent refresh must not reload the account (nor the page).
   const me = useQuery({
-    queryKey: ['me', token],
+    queryKey: ['me', session?.sessionId],
     queryFn: () => unwrap(api.GET('/api/auth/me')),
     enabled: Boolean(token),
     staleTime: Infinity,
   });
-  const signOut = useCallback(() => {
+  const forget = useCallback(() => {
     lastUserId = null;
     sessionStore.signOut();
     queryClient.clear();
   }, [queryClient]);
+  // Signing out must work offline too: the API is told when it can be, and the tab forgets anyway.
+  const signOut = useCallback(async () => {
+    await api.POST('/api/auth/logout').catch(() => undefined);
+    forget();
+  }, [forget]);
+  const signOutEverywhere = useCallback(async () => {
+    await unwrap(api.POST('/api/auth/logout-all'));
+    forget();
+  }, [forget]);
   const value = useMemo(
-    () => (me.data && token ? { user: me.data, token, signOut } : null),
-    [me.data, token, signOut],
+    () => (me.data && token ? { user: me.data, token, signOut, signOutEverywhere } : null),
+    [me.data, token, signOut, signOutEverywhere],
   );
   if (!token) return <SignInPage expired={expired} />;
   if (me.isError)
     return (
       <main className="centered">
         <p role="alert">Could not load your account: {me.error.message}</p>
-        <button type="button" onClick={signOut}>
+        <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </main>

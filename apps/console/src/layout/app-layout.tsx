@@ -12,7 +12,7 @@ const ROLE_NAMES: Record<string, string> = {
 
 /** Header (who is signed in, where they are, the live connection) around every page. */
 export function AppLayout() {
-  const { user, signOut } = useSession();
+  const { user, signOut, signOutEverywhere } = useSession();
   const announcement = useCriticalAnnouncement();
   return (
     <div className="app">
@@ -29,18 +29,35 @@ export function AppLayout() {
           {user.role === 'admin' && <NavLink to="/people">People</NavLink>}
         </nav>
         <ConnectionIndicator />
-        <div className="who">
-          <span className="who-name">{user.displayName}</span>
-          <span className="who-detail">
-            {ROLE_NAMES[user.role] ?? user.role} · {user.organization.name}
-          </span>
-        </div>
+        <details className="who">
+          <summary>
+            <span className="who-name">
+              {user.displayName}
+              <span className="visually-hidden"> (account menu)</span>
+            </span>
+            <span className="who-detail">
+              {ROLE_NAMES[user.role] ?? user.role} · {user.organization.name}
+            </span>
+          </summary>
+          <div className="who-menu">
+            <p>Signed in elsewhere too, or lost a device?</p>
+            <button
+              type="button"
+              onClick={() => {
+                flushClosures();
+                void signOutEverywhere();
+              }}
+            >
+              Sign out everywhere
+            </button>
+          </div>
+        </details>
         <button
           type="button"
           onClick={() => {
             // A resolve held for Undo goes out while the session can still send it.
             flushClosures();
-            signOut();
+            void signOut();
           }}
         >
           Sign out
