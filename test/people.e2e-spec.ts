@@ -39,7 +39,7 @@ describe('people: the admin command, user management and invitations over the bu
     });
 
   beforeAll(async () => {
-    stack = await TestStack.start({ apps: ['api'] });
+    stack = await TestStack.start({ apps: ['api'], env: { LOGIN_RATE_LIMIT: '1000' } });
   });
 
   afterAll(() => stack?.stop());
@@ -209,6 +209,30 @@ describe('people: the admin command, user management and invitations over the bu
     await expect(anonymous().login('leaver@riverside.example', PASSWORD)).rejects.toThrow(/401/);
     expect((await admin.request('POST', `/api/users/${invited.body.id}/enable`)).status).toBe(200);
     await anonymous().login('leaver@riverside.example', PASSWORD);
+  });
+
+  it('demoting an admin ends their sessions: they sign in again with the new role', async () => {
+    const invited = await admin.request<{ id: string; invitation: { url: string } }>('POST', '/api/users', {
+      email: 'deputy@riverside.example',
+      name: 'Dee Deputy',
+      role: 'admin',
+    });
+    await accept(codeOf(invited.body.invitation.url));
+    const deputy = await anonymous().login('deputy@riverside.example', PASSWORD);
+    expect((await deputy.request('GET', '/api/users')).status).toBe(200);
+    expect(
+      (
+        await admin.request<{ role: string }>('PATCH', `/api/users/${invited.body.id}`, {
+          role: 'coordinator',
+        })
+      ).body,
+    ).toMatchObject({ role: 'coordinator' });
+    expect((await deputy.request('GET', '/api/auth/me')).status).toBe(401);
+    const again = await anonymous().login('deputy@riverside.example', PASSWORD);
+    expect(
+      (await again.request('POST', '/api/users', { email: 'n@riverside.example', name: 'N', role: 'admin' }))
+        .status,
+    ).toBe(403);
   });
 
   it('never disables or demotes the last active admin', async () => {
