@@ -343,6 +343,61 @@ describe('API access: login, authentication, roles and organisation boundaries',
     ]);
   });
 
+  it('lets only admins manage users, and answers 404 for another organisation’s user', async () => {
+    const adminA = await createUser(stack.database.pool, orgA, 'admin');
+    const adminB = await createUser(
+      stack.database.pool,
+      await createOrganization(stack.database.pool, 'Org C'),
+      'admin',
+    );
+    const asAdminA = await anonymous().login(adminA.email, adminA.password);
+    const asAdminB = await anonymous().login(adminB.email, adminB.password);
+    const asClinicianA = await anonymous().login(clinicianA.email, clinicianA.password);
+    const target = clinicianA.id;
+    const writes: Array<[string, string, unknown]> = [
+      ['POST', '/api/users', { email: `x-${randomUUID()}@test.homeward.test`, name: 'X', role: 'admin' }],
+      ['GET', `/api/users/${target}`, undefined],
+      ['PATCH', `/api/users/${target}`, { role: 'admin' }],
+      ['POST', `/api/users/${target}/invitation`, undefined],
+      ['POST', `/api/users/${target}/disable`, undefined],
+      ['POST', `/api/users/${target}/enable`, undefined],
+    ];
+    for (const [method, path, body] of writes) {
+      expect([method, path, (await apiA.request(method, path, body)).status]).toEqual([method, path, 403]);
+      expect([method, path, (await asClinicianA.request(method, path, body)).status]).toEqual([
+        method,
+        path,
+        403,
+      ]);
+      expect([method, path, (await anonymous().request(method, path, body)).status]).toEqual([
+        method,
+        path,
+        401,
+      ]);
+      if (path !== '/api/users')
+        expect([method, path, (await asAdminB.request(method, path, body)).status]).toEqual([
+          method,
+          path,
+          404,
+        ]);
+    }
+    // Colleagues see names and roles only; admins see the account too.
+    const listed = await apiA.request<{ items: Array<Record<string, unknown>> }>('GET', '/api/users');
+    expect(listed.body.items.find((user) => user.id === clinicianA.id)).toEqual({
+      id: clinicianA.id,
+      displayName: 'Test clinician',
+      role: 'clinician',
+    });
+    const asAdmin = await asAdminA.request<{ items: Array<Record<string, unknown>> }>('GET', '/api/users');
+    expect(asAdmin.body.items.find((user) => user.id === clinicianA.id)).toMatchObject({
+      email: clinicianA.email,
+      status: 'active',
+    });
+    const fromB = await asAdminB.request<{ items: Array<{ id: string }> }>('GET', '/api/users');
+    expect(fromB.body.items.map((user) => user.id)).not.toContain(clinicianA.id);
+    expect((await asAdminA.request('GET', `/api/users/${target}`)).status).toBe(200);
+  });
+
   it('validates patient and device input', async () => {
     const badDate = await apiA.request<{ message: string[] }>('POST', '/api/patients', {
       givenName: 'A',

@@ -3,12 +3,14 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AlertQueuePage } from './alerts/alert-queue-page';
 import { LiveAlertsProvider } from './alerts/live-alerts';
+import { AcceptInvitationPage } from './invitations/accept-invitation-page';
 import { ApiError } from './api/client';
 import { RequireSession } from './auth/session';
 import { AppLayout } from './layout/app-layout';
 import { NotFoundPage } from './layout/not-found-page';
 import { PatientPage } from './patients/patient-page';
 import { PatientsPage } from './patients/patients-page';
+import { PeoplePage } from './people/people-page';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -40,6 +42,8 @@ const router = createBrowserRouter([
       </Loading>
     ),
   },
+  // Public: the invited person has no session yet.
+  { path: 'invitations/accept', element: <AcceptInvitationPage /> },
   {
     element: (
       <RequireSession>
@@ -61,6 +65,7 @@ const router = createBrowserRouter([
           </Loading>
         ),
       },
+      { path: 'people', element: <PeoplePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

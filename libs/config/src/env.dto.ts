@@ -415,6 +415,13 @@ export class EnvDto {
   @Max(60, { always: true })
   REFRESH_REUSE_GRACE_SECONDS = 10;
 
+  /** How long an invitation link (a new user's, or a re-sent one) can be used, in hours. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(720, { always: true })
+  INVITATION_TTL_HOURS = 168;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { always: true })
   LOG_LEVEL = 'info';
 

@@ -89,7 +89,7 @@ export interface AlertReplayComplete {
 }
 
 /** Kinds of notification; each names what happened, the payload only ids. */
-export const NOTIFICATION_KINDS = ['alert.escalated', 'visit.missed'] as const;
+export const NOTIFICATION_KINDS = ['alert.escalated', 'visit.missed', 'user.invited'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
@@ -100,7 +100,15 @@ export interface NotificationDto {
   id: string;
   kind: NotificationKind;
   alertId: string | null;
-  payload: { step?: number; severity?: Severity; reason?: string; visitId?: string };
+  payload: {
+    step?: number;
+    severity?: Severity;
+    reason?: string;
+    visitId?: string;
+    /** `user.invited` only, sent by email only: the one-time link that sets the user's password. */
+    invitationUrl?: string;
+    invitationExpiresAt?: string;
+  };
   createdAt: string;
 }
 

@@ -1,8 +1,24 @@
 import { Module } from '@nestjs/common';
 import { AuthController } from './auth/auth.controller';
-import { AuthModule, IdentityModule } from './identity.module';
+import { AuthModule, IDENTITY_REPOSITORIES, IdentityModule } from './identity.module';
+import { AccountController } from './users/account.controller';
+import { UserAdminService } from './users/user-admin.service';
 import { UsersController } from './users/users.controller';
 
+/**
+ * Managing people: invitations, roles, disabling. Its `InvitationMailer` comes from the
+ * notifications lib (a global provider there, since identity cannot import the layer above it).
+ */
+@Module({
+  imports: [IdentityModule],
+  providers: [UserAdminService, ...IDENTITY_REPOSITORIES],
+  exports: [UserAdminService],
+})
+export class UserAdminModule {}
+
 /** Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app. */
-@Module({ imports: [AuthModule, IdentityModule], controllers: [AuthController, UsersController] })
+@Module({
+  imports: [AuthModule, IdentityModule, UserAdminModule],
+  controllers: [AuthController, UsersController, AccountController],
+})
 export class IdentityHttpModule {}

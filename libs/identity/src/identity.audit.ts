@@ -1,7 +1,15 @@
 import { defineAuditActions } from './audit/audit.service';
 
-/** The audit actions of sign-in and sessions. Stored in audit_events: add, never rename. */
+/** The audit actions of people, organisations, sign-in and sessions. Stored in audit_events: add, never rename. */
 export const IDENTITY_AUDIT_ACTIONS = defineAuditActions([
+  'organization.create',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.enable',
+  'user.invitation.issue',
+  'user.invitation.accept',
+  'user.password.change',
   'session.sign_in',
   'session.refresh',
   'session.sign_out',

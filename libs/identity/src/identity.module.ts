@@ -9,19 +9,26 @@ import { OrganizationRepository } from './organizations/organization.repository'
 import { OrganizationService } from './organizations/organization.service';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionService } from './sessions/session.service';
+import { InvitationRepository } from './users/invitation.repository';
+import { InvitationService } from './users/invitation.service';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 
-const SERVICES = [AuditService, OrganizationService, SessionService, UserService];
+const SERVICES = [AuditService, OrganizationService, SessionService, UserService, InvitationService];
+/** Identity's repositories, for its own modules only. */
+export const IDENTITY_REPOSITORIES = [
+  AuditRepository,
+  OrganizationRepository,
+  SessionRepository,
+  UserRepository,
+  InvitationRepository,
+];
 
 /** Who acts (users, organisations) and the audit trail; what they may see is `@homeward/access`. */
 @Module({
   providers: [
     ...SERVICES,
-    AuditRepository,
-    OrganizationRepository,
-    SessionRepository,
-    UserRepository,
+    ...IDENTITY_REPOSITORIES,
     // Revoking a session closes its sockets from any process, including those without RealtimeModule.
     SocketEmitter,
   ],

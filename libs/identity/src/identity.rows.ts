@@ -13,8 +13,20 @@ export interface UserRow {
   email: string;
   displayName: string;
   role: UserRole;
-  passwordHash: string;
+  /** Null until the user accepts their invitation and sets one. */
+  passwordHash: string | null;
   disabledAt: Date | null;
+  createdAt: Date;
+}
+
+export interface InvitationRow {
+  id: string;
+  organizationId: string;
+  userId: string;
+  issuedAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  voidedAt: Date | null;
 }
 
 /** Who acts without signing in: a link's patient or guest, a webhook's sender, the platform's own jobs. */

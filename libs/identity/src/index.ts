@@ -11,3 +11,6 @@ export * from './users/user.service';
 export * from './identity.module';
 export * from './identity-http.module';
 export * from './identity.audit';
+export * from './users/invitation-mailer';
+export * from './users/invitation.service';
+export * from './users/password-policy';

@@ -11,7 +11,9 @@ import {
   type IntegrationModule,
   type TestUser,
 } from '@homeward/testing';
+import { InvitationMailer } from '@homeward/identity';
 import {
+  InvitationMailModule,
   NotificationsHttpModule,
   NotificationsJobsModule,
   NotificationsModule,
@@ -104,7 +106,7 @@ describe('notifications by email and SMS (real SMTP server, Twilio double, Postg
     [mailbox, twilio] = await Promise.all([SmtpMailbox.start(), TwilioDouble.start()]);
     integration = await createIntegrationModule({
       role: 'worker',
-      imports: [NotificationsModule, NotificationsJobsModule, NotificationsHttpModule],
+      imports: [NotificationsModule, NotificationsJobsModule, NotificationsHttpModule, InvitationMailModule],
       env: {
         NOTIFICATION_CHANNELS: 'socket,email,sms',
         SMTP_URL: mailbox.url,
@@ -141,6 +143,31 @@ describe('notifications by email and SMS (real SMTP server, Twilio double, Postg
       status: 'sent',
       attempts: 1,
     });
+  });
+
+  it('emails an invitation link, and nothing else, through the SMTP server', async () => {
+    const invited = await createUser(pool(), organization, 'coordinator');
+    await pool().query('UPDATE users SET password_hash = NULL WHERE id = $1', [invited.id]);
+    const url = `${PUBLIC_URL}/invitations/accept?code=${randomUUID()}`;
+    const expiresAt = new Date('2030-01-02T03:04:05Z');
+    const mailer = integration.moduleRef.get(InvitationMailer);
+    const ids = await integration.moduleRef
+      .get(Database)
+      .transaction((tx) =>
+        mailer.add({ organizationId: organization, userId: invited.id, url, expiresAt }, tx),
+      );
+    expect(ids).toHaveLength(1);
+    await delivery.deliver(ids[0]);
+    const [mail] = mailbox.to(invited.email);
+    expect(mail.parsed.subject).toBe('Homeward: you are invited');
+    expect(mail.parsed.text).toContain(`${url}\n`);
+    expect(mail.parsed.text).toContain('until 2030-01-02 03:04 UTC');
+    // Sent: the outbox forgets the link, which only the user's mailbox keeps.
+    const { rows } = await pool().query<{ payload: Record<string, unknown> }>(
+      'SELECT payload FROM notification_outbox WHERE id = $1',
+      [ids[0]],
+    );
+    expect(rows[0].payload).toEqual({ invitationExpiresAt: expiresAt.toISOString() });
   });
 
   it('texts a user who gave a number, through Twilio with its credentials, and records its delivery report', async () => {

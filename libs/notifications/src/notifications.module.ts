@@ -1,6 +1,7 @@
-import { Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
 import { AccessModule } from '@homeward/access';
-import { IdentityModule } from '@homeward/identity';
+import { IdentityModule, InvitationMailer } from '@homeward/identity';
+import { OutboxInvitationMailer } from './invitations/outbox-invitation.mailer';
 import { NotificationDeliveryService } from './outbox/notification-delivery.service';
 import { NOTIFICATION_TRANSPORTS, type NotificationTransport } from './outbox/notification-transport';
 import { NotificationJobs } from './outbox/notification.jobs';
@@ -34,6 +35,18 @@ import { TwilioWebhooksController } from './twilio/twilio-webhooks.controller';
   exports: [NotificationService, NotificationJobs, TwilioSignatureGuard],
 })
 export class NotificationsModule {}
+
+/**
+ * Provides identity's `InvitationMailer` (the outbox) to the whole process. Global because
+ * identity sits below notifications and cannot import this module; apps load it with the HTTP modules.
+ */
+@Global()
+@Module({
+  imports: [NotificationsModule],
+  providers: [{ provide: InvitationMailer, useClass: OutboxInvitationMailer }],
+  exports: [InvitationMailer],
+})
+export class InvitationMailModule {}
 
 /** The transports own connections (SMTP): closed with the module. */
 @Injectable()
@@ -69,7 +82,7 @@ export class NotificationsJobsModule {}
 })
 export class NotificationsHttpModule {}
 
-/** What a process that serves HTTP adds for notifications. */
-export const NOTIFICATIONS_HTTP_MODULES = [NotificationsHttpModule];
+/** What a process that serves HTTP adds for notifications (and the invitation emails of identity's user management). */
+export const NOTIFICATIONS_HTTP_MODULES = [NotificationsHttpModule, InvitationMailModule];
 /** What a process that runs jobs adds for notifications. */
 export const NOTIFICATIONS_JOB_MODULES = [NotificationsJobsModule];

@@ -88,7 +88,12 @@ export function usePatientProtocols(patientIds: readonly string[], enabled: bool
 export function useColleagues() {
   return useQuery({
     queryKey: ['users'],
-    queryFn: () => unwrap(api.GET('/api/users')),
+    queryFn: () => unwrap(api.GET('/api/users', { params: { query: { limit: 500 } } })),
+    // Admins are also listed disabled and invited users; work goes only to those who can act on it.
+    select: (page) => ({
+      ...page,
+      items: page.items.filter((user) => !user.status || user.status === 'active'),
+    }),
     staleTime: 5 * 60_000,
   });
 }

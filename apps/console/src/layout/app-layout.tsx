@@ -26,6 +26,7 @@ export function AppLayout() {
             Alert queue
           </NavLink>
           <NavLink to="/patients">Patients</NavLink>
+          {user.role === 'admin' && <NavLink to="/people">People</NavLink>}
         </nav>
         <ConnectionIndicator />
         <details className="who">

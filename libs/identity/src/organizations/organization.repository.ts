@@ -17,6 +17,16 @@ export class OrganizationRepository {
     return rows[0];
   }
 
+  /** A new organisation; undefined when the slug is taken. */
+  async insert(slug: string, name: string, q: Queryable): Promise<OrganizationRow | undefined> {
+    const { rows } = await q.query<OrganizationRow>(
+      `INSERT INTO organizations (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING
+       RETURNING id, slug, name`,
+      [slug, name],
+    );
+    return rows[0];
+  }
+
   async findById(id: string): Promise<OrganizationRow | undefined> {
     const { rows } = await this.db.query<OrganizationRow>(
       'SELECT id, slug, name FROM organizations WHERE id = $1',

@@ -36,5 +36,17 @@ export function renderNotification(notification: NotificationDto, publicUrl: str
         link: visitLink,
       };
     }
+    case 'user.invited': {
+      const invitationLink = notification.payload.invitationUrl ?? `${publicUrl}/`;
+      const until = notification.payload.invitationExpiresAt
+        ? ` It works once, until ${notification.payload.invitationExpiresAt.slice(0, 16).replace('T', ' ')} UTC.`
+        : '';
+      return {
+        subject: 'Homeward: you are invited',
+        text: `You have been invited to Homeward. Open this link to set your password:\n${invitationLink}\n${until}\n`,
+        sms: `Homeward: you are invited — set your password: ${invitationLink}`,
+        link: invitationLink,
+      };
+    }
   }
 }

@@ -108,6 +108,7 @@ export class NotificationDeliveryService {
         tx,
       );
       const fallback = error !== null && retryInMs === null ? await this.outbox.fallBack(row, tx) : [];
+      if (retryInMs === null) await this.notifications.forgetInvitationLink(id, tx);
       this.logger.info(
         { notificationId: id, channel: row.channel, attempt, outcome: error === null ? 'sent' : 'failed' },
         error === null

@@ -104,6 +104,17 @@ export class NotificationRepository {
   }
 
   /** Moves a handed-over notification on: `delivered`, or `failed` when the provider could not deliver it. */
+  /**
+   * Forgets the one-time link an invitation email carried, once the row is settled (sent, or
+   * failed for good after handing over): only the user's mailbox keeps it.
+   */
+  async forgetInvitationLink(id: string, q: Queryable): Promise<void> {
+    await q.query(
+      `UPDATE notification_outbox SET payload = payload - 'invitationUrl' WHERE id = $1 AND payload ? 'invitationUrl'`,
+      [id],
+    );
+  }
+
   async settleSent(id: string, status: 'delivered' | 'failed', q: Queryable): Promise<boolean> {
     const { rowCount } = await q.query(
       `UPDATE notification_outbox SET status = $2 WHERE id = $1 AND status = 'sent'`,

@@ -67,6 +67,27 @@ export class NotificationService {
     return this.notifications.insert(rows, tx);
   }
 
+  /** Adds, in `tx`, an email to one user whatever their preferences (an invitation has no other channel). */
+  async notifyByEmail(
+    request: Omit<NotificationRequest, 'userIds'> & { userId: string },
+    tx: Queryable,
+  ): Promise<string[]> {
+    return this.notifications.insert(
+      [
+        {
+          organizationId: request.organizationId,
+          recipientUserId: request.userId,
+          channel: 'email',
+          kind: request.kind,
+          alertId: request.alertId,
+          payload: request.payload,
+          groupId: randomUUID(),
+        },
+      ],
+      tx,
+    );
+  }
+
   /** Enqueues the delivery of committed notifications; what fails here the sweep re-enqueues. */
   async dispatch(ids: readonly string[]): Promise<void> {
     for (const id of ids) {

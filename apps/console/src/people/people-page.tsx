@@ -1,0 +1,236 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError } from '../api/client';
+import { useSession } from '../auth/session';
+import '../patients/patients.css';
+import {
+  PEOPLE_PAGE_SIZE,
+  ROLE_OPTIONS,
+  STATUS_NAMES,
+  useChangeRole,
+  useInvite,
+  usePeople,
+  useResendInvitation,
+  useSetDisabled,
+  type Role,
+  type User,
+} from './people-queries';
+
+/** The link is emailed; a development build also shows it, since no mail server may be running. */
+const SHOW_LINKS = import.meta.env.DEV;
+
+function errorText(error: unknown): string | null {
+  if (!error) return null;
+  if (error instanceof ApiError && error.body && typeof error.body === 'object' && 'code' in error.body) {
+    if (error.body.code === 'last_admin') return 'The organisation needs another active administrator first.';
+    if (error.body.code === 'email_taken') return 'Someone already has an account with this email.';
+  }
+  return error instanceof Error ? error.message : 'That did not work.';
+}
+
+function InvitationSent({ email, url, expiresAt }: { email: string; url: string; expiresAt: string }) {
+  return (
+    <div role="status" className="notice">
+      Invitation sent to {email}. The link works once, until {new Date(expiresAt).toLocaleString()}.
+      {SHOW_LINKS && (
+        <>
+          {' '}
+          Development link: <a href={url}>{url}</a>
+        </>
+      )}
+    </div>
+  );
+}
+
+function InviteForm() {
+  const id = useId();
+  const invite = useInvite();
+  const [email, setEmail] = useState('');
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('coordinator');
+  const [sent, setSent] = useState<{ email: string; url: string; expiresAt: string } | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    invite.mutate(
+      { email: email.trim(), name: name.trim(), role },
+      {
+        onSuccess: (created) => {
+          setSent({ email: email.trim(), ...created.invitation });
+          setEmail('');
+          setName('');
+        },
+      },
+    );
+  };
+  return (
+    <form className="panel" aria-labelledby={`${id}-title`} onSubmit={submit}>
+      <h2 id={`${id}-title`}>Invite a colleague</h2>
+      <div className="form-grid">
+        <label htmlFor={`${id}-name`}>Name</label>
+        <input
+          id={`${id}-name`}
+          required
+          maxLength={120}
+          autoComplete="off"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+        />
+        <label htmlFor={`${id}-email`}>Email</label>
+        <input
+          id={`${id}-email`}
+          type="email"
+          required
+          maxLength={254}
+          autoComplete="off"
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
+        <label htmlFor={`${id}-role`}>Role</label>
+        <select id={`${id}-role`} value={role} onChange={(event) => setRole(event.target.value as Role)}>
+          {ROLE_OPTIONS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <p className="hint">They receive an email with a link to set their password.</p>
+      {invite.isError && (
+        <p role="alert" className="error">
+          {errorText(invite.error)}
+        </p>
+      )}
+      {sent && <InvitationSent {...sent} />}
+      <button type="submit" disabled={invite.isPending}>
+        Invite
+      </button>
+    </form>
+  );
+}
+
+function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
+  const changeRole = useChangeRole();
+  const setDisabled = useSetDisabled();
+  const resend = useResendInvitation();
+  const [resent, setResent] = useState<{ url: string; expiresAt: string } | null>(null);
+  const error = errorText(changeRole.error ?? setDisabled.error ?? resend.error);
+  const status = user.status ?? 'active';
+  const disabled = status === 'disabled';
+  return (
+    <tr>
+      <th scope="row">
+        {user.displayName}
+        {isSelf && <span className="muted"> (you)</span>}
+      </th>
+      <td>{user.email}</td>
+      <td>
+        <select
+          aria-label={`Role of ${user.displayName}`}
+          value={user.role}
+          disabled={changeRole.isPending}
+          onChange={(event) => changeRole.mutate({ id: user.id, role: event.target.value as Role })}
+        >
+          {ROLE_OPTIONS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td>{STATUS_NAMES[status]}</td>
+      <td>
+        <button
+          type="button"
+          aria-label={`${disabled ? 'Enable' : 'Disable'} ${user.displayName}`}
+          disabled={setDisabled.isPending}
+          onClick={() => setDisabled.mutate({ id: user.id, disabled: !disabled })}
+        >
+          {disabled ? 'Enable' : 'Disable'}
+        </button>{' '}
+        {!disabled && (
+          <button
+            type="button"
+            aria-label={`Re-send invitation to ${user.displayName}`}
+            disabled={resend.isPending}
+            onClick={() => resend.mutate({ id: user.id }, { onSuccess: setResent })}
+          >
+            Re-send invitation
+          </button>
+        )}
+        {resent && <InvitationSent email={user.email ?? user.displayName} {...resent} />}
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** An admin's people: who has an account, their role, and invitations. */
+export function PeoplePage() {
+  const { user: me } = useSession();
+  const [offset, setOffset] = useState(0);
+  const people = usePeople(offset);
+  if (me.role !== 'admin')
+    return (
+      <section className="panel">
+        <h1>People</h1>
+        <p>Only administrators manage people.</p>
+      </section>
+    );
+  const total = people.data?.total ?? 0;
+  return (
+    <>
+      <h1>People</h1>
+      <InviteForm />
+      <section className="panel" aria-labelledby="people-title">
+        <h2 id="people-title">Everyone in {me.organization.name}</h2>
+        {people.isPending && <p>Loading…</p>}
+        {people.isError && (
+          <p role="alert" className="error">
+            {errorText(people.error)}
+          </p>
+        )}
+        {people.data && (
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {people.data.items.map((user) => (
+                  <PersonRow key={user.id} user={user} isSelf={user.id === me.id} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {total > PEOPLE_PAGE_SIZE && (
+          <nav aria-label="Pages">
+            <button
+              type="button"
+              disabled={offset === 0}
+              onClick={() => setOffset(offset - PEOPLE_PAGE_SIZE)}
+            >
+              Previous
+            </button>{' '}
+            <button
+              type="button"
+              disabled={offset + PEOPLE_PAGE_SIZE >= total}
+              onClick={() => setOffset(offset + PEOPLE_PAGE_SIZE)}
+            >
+              Next
+            </button>
+          </nav>
+        )}
+      </section>
+    </>
+  );
+}
