@@ -450,6 +450,21 @@ export class EnvDto {
   @Min(1000, { always: true })
   LOGIN_RATE_WINDOW_MS = 60_000;
 
+  /**
+   * Failed sign-ins allowed per account (known or not) per LOGIN_LOCKOUT_WINDOW_MS, whatever
+   * the addresses they come from; the next attempts answer 429 until the window ends. Counted in
+   * Redis, shared by every replica; a successful sign-in clears the count.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  LOGIN_LOCKOUT_THRESHOLD = 10;
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1000, { always: true })
+  LOGIN_LOCKOUT_WINDOW_MS = 900_000;
+
   /** Largest message a browser may send over the alert socket (it sends none today). */
   @Type(() => Number)
   @IsInt({ always: true })

@@ -5,6 +5,7 @@ import { AccessPolicy } from './access/access-policy';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
+import { LoginLockout } from './auth/login-lockout';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
 import { UserRepository } from './users/user.repository';
@@ -38,7 +39,7 @@ function requireJwtSecret(config: AppConfig): string {
       }),
     }),
   ],
-  providers: [AuthService],
+  providers: [AuthService, LoginLockout],
   exports: [AuthService],
 })
 export class AuthModule {}

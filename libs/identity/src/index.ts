@@ -10,3 +10,4 @@ export * from './organizations/organization.service';
 export * from './users/user.service';
 export * from './identity.module';
 export * from './identity-http.module';
+export * from './auth/sign-in.errors';

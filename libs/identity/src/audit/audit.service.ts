@@ -49,7 +49,8 @@ export type AuditAction =
   | 'visit.webhook.rejected'
   | 'care_time.read'
   | 'care_time.record'
-  | 'care_time.void';
+  | 'care_time.void'
+  | 'auth.login.locked';
 
 export type { UnauthenticatedActor };
 

@@ -6,6 +6,7 @@ import type { OrganizationRow, UserRow } from '../identity.rows';
 import { OrganizationService } from '../organizations/organization.service';
 import { UserService } from '../users/user.service';
 import { InvalidCredentialsError, SessionUserGoneError } from './auth.errors';
+import { LoginLockout } from './login-lockout';
 import { hashPassword, verifyPassword } from './password';
 
 interface AccessTokenClaims {
@@ -23,6 +24,7 @@ export class AuthService implements OnModuleInit {
     private readonly users: UserService,
     private readonly organizations: OrganizationService,
     private readonly jwt: JwtService,
+    private readonly lockout: LoginLockout,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -33,9 +35,14 @@ export class AuthService implements OnModuleInit {
     email: string,
     password: string,
   ): Promise<{ accessToken: string; expiresIn: number; principal: Principal }> {
+    await this.lockout.assertOpen(email);
     const user = await this.users.findByEmail(email);
     const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
-    if (!user || !valid || user.disabledAt) throw new InvalidCredentialsError();
+    if (!user || !valid || user.disabledAt) {
+      await this.lockout.recordFailure(email, user);
+      throw new InvalidCredentialsError();
+    }
+    await this.lockout.reset(email);
     const principal: Principal = { userId: user.id, organizationId: user.organizationId, role: user.role };
     const claims: AccessTokenClaims = { sub: user.id, org: user.organizationId, role: user.role };
     const accessToken = await this.jwt.signAsync(claims);

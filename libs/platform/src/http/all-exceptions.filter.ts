@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { InjectLogger, type Logger } from '@homeward/observability';
+import { TooManyRequestsError } from './errors';
 
 interface ErrorBody {
   statusCode: number;
@@ -69,6 +70,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
         .json({ ...body, requestId });
     };
     if (exception instanceof HttpException) {
+      if (exception instanceof TooManyRequestsError) {
+        http.getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
+      }
       const body = exception.getResponse();
       const status = exception.getStatus();
       reply(status, typeof body === 'string' ? { statusCode: status, message: body } : body);
