@@ -465,6 +465,21 @@ export class EnvDto {
   @Min(1000, { always: true })
   LOGIN_LOCKOUT_WINDOW_MS = 900_000;
 
+  /** Password hashes and verifications (argon2id) run at once; unset: the machine's cores. */
+  @IsOptional({ always: true })
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(64, { always: true })
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  /** Sign-ins waiting for a hashing slot; past it a sign-in answers 429 with Retry-After. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(10_000, { always: true })
+  PASSWORD_HASH_QUEUE = 16;
+
   /** Largest message a browser may send over the alert socket (it sends none today). */
   @Type(() => Number)
   @IsInt({ always: true })

@@ -6,6 +6,7 @@ import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
 import { LoginLockout } from './auth/login-lockout';
+import { PasswordHasher } from './auth/password-hasher';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
 import { UserRepository } from './users/user.repository';
@@ -39,7 +40,7 @@ function requireJwtSecret(config: AppConfig): string {
       }),
     }),
   ],
-  providers: [AuthService, LoginLockout],
-  exports: [AuthService],
+  providers: [AuthService, LoginLockout, PasswordHasher],
+  exports: [AuthService, PasswordHasher],
 })
 export class AuthModule {}

@@ -11,3 +11,4 @@ export * from './users/user.service';
 export * from './identity.module';
 export * from './identity-http.module';
 export * from './auth/sign-in.errors';
+export * from './auth/password-hasher';

@@ -24,3 +24,4 @@ export * from './http/errors';
 export * from './http/http-platform.module';
 export * from './http/route-access.decorator';
 export * from './health/health.module';
+export * from './limits/concurrency-limiter';

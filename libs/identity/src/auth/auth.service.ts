@@ -7,7 +7,8 @@ import { OrganizationService } from '../organizations/organization.service';
 import { UserService } from '../users/user.service';
 import { InvalidCredentialsError, SessionUserGoneError } from './auth.errors';
 import { LoginLockout } from './login-lockout';
-import { hashPassword, verifyPassword } from './password';
+import { hashPassword } from './password';
+import { PasswordHasher } from './password-hasher';
 
 interface AccessTokenClaims {
   sub: string;
@@ -24,6 +25,7 @@ export class AuthService implements OnModuleInit {
     private readonly users: UserService,
     private readonly organizations: OrganizationService,
     private readonly jwt: JwtService,
+    private readonly hasher: PasswordHasher,
     private readonly lockout: LoginLockout,
   ) {}
 
@@ -37,7 +39,7 @@ export class AuthService implements OnModuleInit {
   ): Promise<{ accessToken: string; expiresIn: number; principal: Principal }> {
     await this.lockout.assertOpen(email);
     const user = await this.users.findByEmail(email);
-    const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
+    const valid = await this.hasher.verify(user?.passwordHash ?? this.decoyHash, password);
     if (!user || !valid || user.disabledAt) {
       await this.lockout.recordFailure(email, user);
       throw new InvalidCredentialsError();
