@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { InjectLogger, type Logger } from '@homeward/observability';
+import { InjectLogger, redactUrl, type Logger } from '@homeward/observability';
 import { TooManyRequestsError } from './errors';
 
 interface ErrorBody {
@@ -88,14 +88,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // Logged, in case a value computed by the server rather than the request caused it.
       const { code, message } = exception as Error & { code: string };
       this.logger.warn(
-        { sqlState: code, reason: message, method: request.method, url: request.originalUrl },
+        { sqlState: code, reason: message, method: request.method, url: redactUrl(request.originalUrl) },
         'Request refused by a PostgreSQL data exception',
       );
       reply(400, dataFault);
       return;
     }
     this.logger.error(
-      { err: exception, method: request.method, url: request.originalUrl },
+      { err: exception, method: request.method, url: redactUrl(request.originalUrl) },
       'Unhandled error',
     );
     reply(500, {
