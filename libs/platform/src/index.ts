@@ -25,3 +25,4 @@ export * from './http/http-platform.module';
 export * from './http/route-access.decorator';
 export * from './health/health.module';
 export * from './limits/concurrency-limiter';
+export * from './http/name-validators';
