@@ -480,6 +480,28 @@ export class EnvDto {
   @Max(10_000, { always: true })
   PASSWORD_HASH_QUEUE = 16;
 
+  /** Expensive requests (rule previews, alert replays) one user may run at once; more answer 429. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(100, { always: true })
+  EXPENSIVE_WORK_PER_USER = 2;
+
+  /** Expensive requests one process runs at once; unset: a third of DATABASE_POOL_MAX (at least 1). */
+  @IsOptional({ always: true })
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1000, { always: true })
+  EXPENSIVE_WORK_MAX?: number;
+
+  /** Expensive requests waiting for one of those slots; past it they answer 429. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(10_000, { always: true })
+  EXPENSIVE_WORK_QUEUE = 8;
+
   /** Largest message a browser may send over the alert socket (it sends none today). */
   @Type(() => Number)
   @IsInt({ always: true })
