@@ -502,6 +502,13 @@ export class EnvDto {
   @Max(10_000, { always: true })
   EXPENSIVE_WORK_QUEUE = 8;
 
+  /** Alert sockets one user may hold open on one API process; the next is refused (`too_many_sockets`). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1000, { always: true })
+  SOCKET_MAX_PER_USER = 10;
+
   /** Largest message a browser may send over the alert socket (it sends none today). */
   @Type(() => Number)
   @IsInt({ always: true })

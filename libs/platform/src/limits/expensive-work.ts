@@ -28,10 +28,29 @@ export class ExpensiveWorkBusyError extends TooManyRequestsError {
 export class ExpensiveWork {
   private readonly global: ConcurrencyLimiter;
   private readonly perUser = new Map<string, number>();
+  private readonly turns = new Map<string, ConcurrencyLimiter>();
 
   constructor(private readonly config: AppConfig) {
     const max = config.EXPENSIVE_WORK_MAX ?? Math.max(1, Math.floor(config.DATABASE_POOL_MAX / 3));
     this.global = new ConcurrencyLimiter('expensive work', max, config.EXPENSIVE_WORK_QUEUE);
+  }
+
+  /**
+   * Runs `task` after the user's earlier turns (one at a time per user, in order; what waits is
+   * bounded by the caller, as sockets per user bound replays), then in a process slot: throws
+   * ExpensiveWorkBusyError when every slot and the queue are taken.
+   */
+  async runInTurn<T>(userId: string, task: () => Promise<T>): Promise<T> {
+    const turns = this.turns.get(userId) ?? new ConcurrencyLimiter('turns', 1, Number.MAX_SAFE_INTEGER);
+    this.turns.set(userId, turns);
+    try {
+      return await turns.run(() => this.global.run(task));
+    } catch (error) {
+      if (error instanceof LimiterFullError) throw new ExpensiveWorkBusyError('replay', 'global');
+      throw error;
+    } finally {
+      if (turns.running === 0 && turns.queued === 0) this.turns.delete(userId);
+    }
   }
 
   /** Runs `task` for `userId`, or throws ExpensiveWorkBusyError (429) at once. */
