@@ -82,7 +82,8 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
   async storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
     const deviceId = deviceIdFromTopic(topic) ?? deviceIdFromStatusTopic(topic);
     if (!deviceId) return;
-    if (this.rateLimiter.limited) await this.rateLimiter.admitted(deviceId.toLowerCase());
+    if (this.rateLimiter.limited)
+      await this.rateLimiter.admitted(deviceId.toLowerCase(), estimateDeviceMessages(payload));
     if (this.queue.weight >= this.config.INGEST_MAX_HELD)
       throw new Error('ingest is behind; publish again later');
     return new Promise<void>((committed) =>
