@@ -51,6 +51,8 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
       // A hub batch is up to 500 messages: batched and bounded as that many, not one.
       weightOf: (entry) => estimateDeviceMessages(entry.message.payload),
       isUrgent: isUrgent && ((entry) => isUrgent(entry.message)),
+      // The topic names the device: batches take each device's messages in turns.
+      fairKeyOf: (entry) => entry.message.topic,
       logger: logger.child({ component: 'embedded-ingest' }),
     });
     this.rateLimiter = new PublishRateLimiter(config.DEVICE_MAX_MESSAGES_PER_MINUTE);
