@@ -182,7 +182,7 @@ describe('CommitQueue with fairKeyOf', () => {
     // Then another organisation's device sends one message.
     q.add({ id: 'quiet-1', key: 'quiet', weight: 1 });
     release();
-    await until(() => committed.length === 2);
+    await until(() => committed.length >= 2);
     // It is in the next batch, not behind the hub's five more batches (FIFO would).
     expect(committed[0]).toEqual(['hub-1', 'hub-2']);
     expect(committed[1]).toEqual(['hub-3', 'quiet-1']);
