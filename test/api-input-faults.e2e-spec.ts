@@ -229,6 +229,42 @@ describe('API input faults: client mistakes answer 4xx, never 500', () => {
     expect(unhandled()).toEqual([]);
   });
 
+  it('answers 400 for a future birth date and for names with text-direction or invisible characters', async () => {
+    const create = (fields: Record<string, string>) =>
+      api.request<{ message: string[] }>('POST', '/api/patients', {
+        givenName: 'Ada',
+        familyName: 'Lovelace',
+        birthDate: '1950-04-01',
+        ...fields,
+      });
+    const future = await create({ birthDate: '2999-01-01' });
+    expect(future.status).toBe(400);
+    expect(future.body.message).toContain('birthDate must not be in the future');
+    for (const [field, value] of [
+      ['givenName', 'Ada\u202Eecila'],
+      ['familyName', 'Love\u2066lace'],
+      ['givenName', 'A\u200Bda'],
+      ['familyName', '\uFEFFLovelace'],
+    ]) {
+      const refused = await create({ [field]: value });
+      expect({ field, status: refused.status }).toEqual({ field, status: 400 });
+      expect(refused.body.message).toEqual([
+        expect.stringContaining(`${field} contains an invisible or text-direction`),
+      ]);
+    }
+    const device = await api.request('POST', `/api/patients/${patientId}/devices`, {
+      kind: 'bp_cuff',
+      label: 'cuff\u202E',
+    });
+    expect(device.status).toBe(400);
+    expect((await create({ givenName: 'María José', familyName: 'محمد' })).status).toBe(201);
+    const { rows } = await stack.database.pool.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM patients WHERE birth_date > now() OR given_name ~ '[\u200B\u202E]' OR family_name ~ '[\u2066\uFEFF]'",
+    );
+    expect(rows[0].n).toBe('0');
+    expect(unhandled()).toEqual([]);
+  });
+
   it('answers 400 for out-of-range numbers in the query', async () => {
     for (const query of [
       'offset=1e20',

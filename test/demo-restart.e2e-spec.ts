@@ -216,6 +216,8 @@ describe('restarting the demo', () => {
     });
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(result.stdout).toContain('Alvarez');
+    // The command reads the device secret from the devices file; no secret is in the log.
+    for (const { secret } of secondRun.devices) expect(app.log).not.toContain(secret);
 
     const device = secondRun.devices[secondRun.devices.length - 1];
     await waitFor(

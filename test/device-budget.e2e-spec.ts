@@ -72,6 +72,28 @@ describe('the per-device message budget behind an external broker', () => {
     expect(Number(stored.rows[0].count)).toBe(BUDGET);
   });
 
+  it('weighs a hub batch by the messages it holds: two batches of 15 do not fit a budget of 20', async () => {
+    const patient = await admin.createPatient('Hub', 'Hana');
+    const hub = await ReceiptingDevice.connect(
+      stack.broker.url,
+      await admin.registerDevice(patient.id, 'scale'),
+      {
+        resendAfterMs: 600_000,
+        hubBatchSize: 15,
+      },
+    );
+    try {
+      hub.send(messages('hub', 30));
+      await hub.settled(20_000);
+      const statuses = [...hub.receipts.values()].map(([receipt]) => receipt);
+      // Counted once per batch, both batches fitted the budget and all 30 were stored.
+      expect(statuses.filter((receipt) => receipt.status === 'stored')).toHaveLength(15);
+      expect(statuses.filter((receipt) => receipt.reason === 'rate_limited')).toHaveLength(15);
+    } finally {
+      await hub.close();
+    }
+  });
+
   it('writes down only the first refusal of the minute, and counts every one', async () => {
     const response = await admin.request<{ items: Array<{ reason: string; messageId: string }> }>(
       'GET',
@@ -86,6 +108,7 @@ describe('the per-device message budget behind an external broker', () => {
       },
       { what: 'the rate_limited counter' },
     );
-    expect(Number(metric)).toBe(10);
+    // The looping device's 10 and the hub's 15.
+    expect(Number(metric)).toBe(25);
   });
 });

@@ -114,4 +114,29 @@ describe('request logging at debug', () => {
     expect(app.log).not.toContain(api.accessToken);
     expect(app.log).not.toContain('cookie-value-that-must-not-be-logged');
   });
+
+  it('never writes a token sent as ?access_token=, ?token= or in a cookie, at debug', async () => {
+    const app = stack.app('api');
+    const organization = await createOrganization(stack.database.pool);
+    const coordinator = await createUser(stack.database.pool, organization, 'coordinator');
+    const api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
+    const from = app.log.length;
+    const token = api.accessToken;
+    for (const path of [
+      `/api/patients?access_token=${token}`,
+      `/api/no-such-route?token=${token}&code=visit-code-1`,
+    ]) {
+      await api.request('GET', path, undefined, { cookie: `access_token=${token}` });
+    }
+    const anonymous = await fetch(`${stack.apiUrl}/api/auth/me?access_token=${token}`, {
+      headers: { cookie: `jwt=${token}` },
+    });
+    expect(anonymous.status).toBe(401);
+    await sleep(500);
+    const written = app.log.slice(from);
+    expect(written).toContain('[Redacted]');
+    expect(written).not.toContain(token);
+    expect(written).not.toContain(token.split('.')[2]);
+    expect(written).not.toContain('visit-code-1');
+  });
 });

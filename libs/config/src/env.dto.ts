@@ -488,6 +488,65 @@ export class EnvDto {
   @Min(1000, { always: true })
   LOGIN_RATE_WINDOW_MS = 60_000;
 
+  /**
+   * Failed sign-ins allowed per account (known or not) per LOGIN_LOCKOUT_WINDOW_MS, whatever
+   * the addresses they come from; the next attempts answer 429 until the window ends. Counted in
+   * Redis, shared by every replica; a successful sign-in clears the count.
+   */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  LOGIN_LOCKOUT_THRESHOLD = 10;
+
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1000, { always: true })
+  LOGIN_LOCKOUT_WINDOW_MS = 900_000;
+
+  /** Password hashes and verifications (argon2id) run at once; unset: the machine's cores. */
+  @IsOptional({ always: true })
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(64, { always: true })
+  PASSWORD_HASH_CONCURRENCY?: number;
+
+  /** Sign-ins waiting for a hashing slot; past it a sign-in answers 429 with Retry-After. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(10_000, { always: true })
+  PASSWORD_HASH_QUEUE = 16;
+
+  /** Expensive requests (rule previews, alert replays) one user may run at once; more answer 429. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(100, { always: true })
+  EXPENSIVE_WORK_PER_USER = 2;
+
+  /** Expensive requests one process runs at once; unset: a third of DATABASE_POOL_MAX (at least 1). */
+  @IsOptional({ always: true })
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1000, { always: true })
+  EXPENSIVE_WORK_MAX?: number;
+
+  /** Expensive requests waiting for one of those slots; past it they answer 429. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(0, { always: true })
+  @Max(10_000, { always: true })
+  EXPENSIVE_WORK_QUEUE = 8;
+
+  /** Alert sockets one user may hold open on one API process; the next is refused (`too_many_sockets`). */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1000, { always: true })
+  SOCKET_MAX_PER_USER = 10;
+
   /** Largest message a browser may send over the alert socket (it sends none today). */
   @Type(() => Number)
   @IsInt({ always: true })

@@ -14,6 +14,7 @@ export const IDENTITY_AUDIT_ACTIONS = defineAuditActions([
   'session.refresh',
   'session.sign_out',
   'session.sign_out_all',
+  'auth.login.locked',
 ]);
 
 export type IdentityAuditAction = (typeof IDENTITY_AUDIT_ACTIONS)[number];

@@ -5,6 +5,8 @@ import { SocketEmitter } from '@homeward/platform';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
+import { LoginLockout } from './auth/login-lockout';
+import { PasswordHasher } from './auth/password-hasher';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
 import { SessionRepository } from './sessions/session.repository';
@@ -61,7 +63,7 @@ function requireJwtSecret(config: AppConfig): string {
       }),
     }),
   ],
-  providers: [AuthService],
-  exports: [AuthService],
+  providers: [AuthService, LoginLockout, PasswordHasher],
+  exports: [AuthService, PasswordHasher],
 })
 export class AuthModule {}

@@ -30,7 +30,7 @@ export interface InvitationRow {
 }
 
 /** Who acts without signing in: a link's patient or guest, a webhook's sender, the platform's own jobs. */
-export type UnauthenticatedActor = 'patient' | 'guest' | 'livekit' | 'system';
+export type UnauthenticatedActor = 'patient' | 'guest' | 'livekit' | 'system' | 'anonymous';
 
 export interface NewAuditEventRow {
   /** Null only for a request that names no organisation (a forged webhook). */

@@ -14,3 +14,5 @@ export * from './identity.audit';
 export * from './users/invitation-mailer';
 export * from './users/invitation.service';
 export * from './users/password-policy';
+export * from './auth/sign-in.errors';
+export * from './auth/password-hasher';

@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './process';
 export * from './ops-server';
 export * from './timeout';
+export * from './redact';

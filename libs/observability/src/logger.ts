@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import { redactCredentials } from './redact';
 
 export type { Logger } from 'pino';
 
@@ -7,8 +8,13 @@ export type { Logger } from 'pino';
 export const LOGGER = Symbol('LOGGER');
 export const InjectLogger = (): ParameterDecorator => Inject(LOGGER);
 
-export function createLogger(options: { level: string; name: string }): Logger {
-  return pino({
+export function createLogger(options: {
+  level: string;
+  name: string;
+  /** Where lines go (tests); stdout by default. */
+  destination?: pino.DestinationStream;
+}): Logger {
+  const settings: pino.LoggerOptions = {
     name: options.name,
     level: options.level,
     // Credentials and tokens never reach the logs, whatever object carries them.
@@ -16,14 +22,30 @@ export function createLogger(options: { level: string; name: string }): Logger {
       'password',
       'secret',
       'accessToken',
+      'refreshToken',
       'token',
+      'deviceSecret',
       '*.password',
       '*.secret',
+      '*.accessToken',
+      '*.refreshToken',
+      '*.token',
+      '*.deviceSecret',
       'req.headers.authorization',
       'req.headers.cookie',
+      'req.headers["proxy-authorization"]',
+      'req.headers["x-api-key"]',
       'res.headers["set-cookie"]',
     ],
-  });
+    // Messages are text, which redact paths cannot reach: a JWT in one is masked here.
+    hooks: {
+      logMethod(args: unknown[], method) {
+        const masked = args.map((arg) => (typeof arg === 'string' ? redactCredentials(arg) : arg));
+        method.apply(this, masked as Parameters<typeof method>);
+      },
+    },
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 /** Routes Nest's own log lines into pino, so a process writes one structured stream. */

@@ -24,3 +24,7 @@ export * from './http/errors';
 export * from './http/http-platform.module';
 export * from './http/route-access.decorator';
 export * from './health/health.module';
+export * from './limits/concurrency-limiter';
+export * from './http/name-validators';
+export * from './limits/expensive-work';
+export * from './limits/limits.module';

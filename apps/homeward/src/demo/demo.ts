@@ -75,7 +75,11 @@ function nextSteps(options: DemoOptions, password: string, device: DemoDevice, d
     `    Publish a reading as a device (${device.label}'s ${device.kind}; every device's credentials\n` +
     `    are in ${devicesFile}; client id device-{id}, username = id, password = secret, QoS 1, MQTT 3.1.1):\n` +
     `      mosquitto_pub -V mqttv311 -h ${mqtt.hostname} -p ${mqtt.port || '1883'} -q 1 \\\n` +
-    `        -i ${deviceClientId(device.id)} -u ${device.id} -P '${device.secret}' \\\n` +
+    `        -i ${deviceClientId(device.id)} -u ${device.id} \\\n` +
+    // The secret is read from the devices file when the command runs, never printed: a log
+    // that holds it hands the device's identity to whoever reads the log.
+    `        -P "$(node -pe 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).devices` +
+    `.find((d) => d.id === process.argv[2]).secret' '${devicesFile}' ${device.id})" \\\n` +
     `        -t ${readingsTopic(device.id)} -m ${reading}\n`
   );
 }

@@ -290,6 +290,18 @@ export class AlertService {
     return { count, highestSequence, truncated: false, remaining: [], ...(await updates()) };
   }
 
+  /** A replay not run (the server is busy): every missed alert is left to `GET /api/alerts`. */
+  deferredReplay(afterSequence: number): AlertReplayComplete {
+    return {
+      count: 0,
+      highestSequence: null,
+      truncated: true,
+      remaining: REPLAY_SEVERITIES.map((severity) => ({ severity, afterSequence })),
+      updated: 0,
+      updatesTruncated: true,
+    };
+  }
+
   /** A live alert stream was opened: every alert of the organisation will be pushed to it. */
   async recordStreamOpened(principal: Principal): Promise<void> {
     await this.audit.record(principal, 'alert.stream', { resourceType: 'alert' });

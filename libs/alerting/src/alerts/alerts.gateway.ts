@@ -8,7 +8,9 @@ import {
 } from '@homeward/contracts';
 import { AuthService } from '@homeward/identity';
 import { AccessPolicy, type Principal } from '@homeward/access';
+import { AppConfig } from '@homeward/config';
 import { InjectLogger, type Logger } from '@homeward/observability';
+import { ExpensiveWork, ExpensiveWorkBusyError } from '@homeward/platform';
 import { AlertService } from './alert.service';
 
 interface SocketData {
@@ -38,8 +40,26 @@ export class AlertsGateway implements OnGatewayInit {
     private readonly auth: AuthService,
     private readonly alerts: AlertService,
     private readonly access: AccessPolicy,
+    private readonly work: ExpensiveWork,
+    private readonly config: AppConfig,
     @InjectLogger() private readonly logger: Logger,
   ) {}
+
+  /** Open sockets per user on this process: 100 sockets of one user replaying slowed everyone. */
+  private readonly socketsPerUser = new Map<string, number>();
+
+  /** Counts the socket against its user's cap until it disconnects; false when the cap is reached. */
+  private admit(socket: AlertsSocket, userId: string): boolean {
+    const open = this.socketsPerUser.get(userId) ?? 0;
+    if (open >= this.config.SOCKET_MAX_PER_USER) return false;
+    this.socketsPerUser.set(userId, open + 1);
+    socket.once('disconnect', () => {
+      const left = (this.socketsPerUser.get(userId) ?? 1) - 1;
+      if (left > 0) this.socketsPerUser.set(userId, left);
+      else this.socketsPerUser.delete(userId);
+    });
+    return true;
+  }
 
   afterInit(
     namespace: Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>,
@@ -52,6 +72,12 @@ export class AlertsGateway implements OnGatewayInit {
         .verifySession(token)
         .then((session) => {
           if (!session) return next(new Error('unauthorized: invalid or expired token'));
+          if (!this.admit(socket, session.principal.userId))
+            return next(
+              new Error(
+                `too_many_sockets: this user already has ${this.config.SOCKET_MAX_PER_USER} alert connections open; close one first`,
+              ),
+            );
           socket.data.principal = { ...session.principal, requestId: `socket:${socket.id}` };
           socket.data.sessionId = session.sessionId;
           socket.data.expiresAt = session.expiresAt;
@@ -91,16 +117,27 @@ export class AlertsGateway implements OnGatewayInit {
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
     const lastSequence = parseLastSequence(socket.handshake.auth?.lastSequence);
     if (lastSequence === undefined) return;
-    const summary = await this.alerts.replayAfter(
-      principal,
-      lastSequence,
-      (alerts) => {
-        for (const alert of alerts) socket.emit('alert.created', alert);
-      },
-      (alerts) => {
-        for (const alert of alerts) socket.emit('alert.updated', alert);
-      },
-    );
-    socket.emit('alert.replay.complete', summary);
+    // One replay per socket (at connection), one at a time per user, within the process's share
+    // of expensive work; when that is full the client is sent to the REST pages instead.
+    const summary = await this.work
+      .runInTurn(principal.userId, () =>
+        socket.connected
+          ? this.alerts.replayAfter(
+              principal,
+              lastSequence,
+              (alerts) => {
+                for (const alert of alerts) socket.emit('alert.created', alert);
+              },
+              (alerts) => {
+                for (const alert of alerts) socket.emit('alert.updated', alert);
+              },
+            )
+          : Promise.resolve(undefined),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof ExpensiveWorkBusyError) return this.alerts.deferredReplay(lastSequence);
+        throw error;
+      });
+    if (summary) socket.emit('alert.replay.complete', summary);
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import type { VitalType } from '@homeward/contracts';
 import type { Principal } from '@homeward/access';
 import { VitalsModule } from '@homeward/monitoring';
+import { LimitsModule } from '@homeward/platform';
 import {
   createDevice,
   createIntegrationModule,
@@ -24,7 +25,7 @@ const DRY_WEIGHT_RULE = PROTOCOLS.flatMap((protocol) => protocol.rules).find(
 )!;
 
 /** The preview as the API composes it, without the HTTP layer. */
-@Module({ imports: [AlertingModule, VitalsModule], providers: [RulePreviewService] })
+@Module({ imports: [AlertingModule, VitalsModule, LimitsModule], providers: [RulePreviewService] })
 class PreviewModule {}
 
 /** A patient's dry weight: versions, audit, who may decide it, and the dry-weight rule it lets fire. */

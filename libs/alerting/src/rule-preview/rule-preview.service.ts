@@ -1,9 +1,11 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { Principal } from '@homeward/access';
 import { VitalsService } from '@homeward/monitoring';
+import { ExpensiveWork } from '@homeward/platform';
 import { PatientRuleSets } from '../protocols/patient-rule-sets';
 import { NO_RULE_SET, effectiveRules } from '../protocols/patient-rules';
 import { validateRuleDefinition } from '../rules/rule-definition.schema';
+import type { RuleDefinition } from '../rules/rule-definition';
 import { previewRule, type PreviewResult } from '../rules/rule-preview';
 
 const DAY_MS = 24 * 3600_000;
@@ -36,6 +38,7 @@ export class RulePreviewService {
   constructor(
     private readonly vitals: VitalsService,
     private readonly ruleSets: PatientRuleSets,
+    private readonly work: ExpensiveWork,
   ) {}
 
   async preview(
@@ -44,6 +47,16 @@ export class RulePreviewService {
   ): Promise<RulePreviewAnswer> {
     const validation = validateRuleDefinition(request.rule);
     if (!validation.ok) throw new InvalidRuleError(validation.problems);
+    const rule = validation.rule;
+    // A 90-day backtest holds a connection and a core for seconds: bounded per user and process.
+    return this.work.run(principal.userId, 'a rule preview', () => this.backtest(principal, rule, request));
+  }
+
+  private async backtest(
+    principal: Principal,
+    rule: RuleDefinition,
+    request: { patientIds?: string[]; days: number },
+  ): Promise<RulePreviewAnswer> {
     const now = new Date();
     const readings = await this.vitals.historyOf(principal, {
       patientIds: request.patientIds,
@@ -54,7 +67,7 @@ export class RulePreviewService {
     const baselines = Object.fromEntries(
       [...sets].flatMap(([patientId, set]) => (set.baselines ? [[patientId, set.baselines]] : [])),
     );
-    const proposed = previewRule(validation.rule, readings, { now, baselines });
+    const proposed = previewRule(rule, readings, { now, baselines });
     const empty: PreviewResult = { breaches: 0, alerts: 0, byPatient: [] };
     const current = [...readings.entries()]
       .flatMap(([patientId, rows]) =>

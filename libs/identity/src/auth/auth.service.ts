@@ -8,7 +8,9 @@ import { checkAccessClaims } from '../sessions/access-claims';
 import { SessionService, type SessionClient } from '../sessions/session.service';
 import { UserService } from '../users/user.service';
 import { InvalidCredentialsError, InvalidRefreshTokenError, SessionUserGoneError } from './auth.errors';
-import { hashPassword, verifyPassword } from './password';
+import { LoginLockout } from './login-lockout';
+import { hashPassword } from './password';
+import { PasswordHasher } from './password-hasher';
 
 /** What a sign-in or a refresh answers. */
 export interface IssuedTokens {
@@ -38,6 +40,8 @@ export class AuthService implements OnModuleInit {
     private readonly jwt: JwtService,
     private readonly sessions: SessionService,
     private readonly config: AppConfig,
+    private readonly hasher: PasswordHasher,
+    private readonly lockout: LoginLockout,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -45,9 +49,14 @@ export class AuthService implements OnModuleInit {
   }
 
   async login(email: string, password: string, client: SessionClient = {}): Promise<IssuedTokens> {
+    await this.lockout.assertOpen(email);
     const user = await this.users.findByEmail(email);
-    const valid = await verifyPassword(user?.passwordHash ?? this.decoyHash, password);
-    if (!user || !valid || user.disabledAt) throw new InvalidCredentialsError();
+    const valid = await this.hasher.verify(user?.passwordHash ?? this.decoyHash, password);
+    if (!user || !valid || user.disabledAt) {
+      await this.lockout.recordFailure(email, user);
+      throw new InvalidCredentialsError();
+    }
+    await this.lockout.reset(email);
     const principal: Principal = { userId: user.id, organizationId: user.organizationId, role: user.role };
     const { session, refreshToken } = await this.sessions.start(principal, client);
     return {

@@ -13,12 +13,13 @@ import {
   MinLength,
 } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@homeward/contracts';
+import { IsDisplayName } from '@homeward/platform';
 import type { OrganizationRow, UserRow } from '../identity.rows';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
-/** Letters and spaces, but no control or bidirectional-override characters (Unicode TR #9). */
-const NAME_PATTERN = /^[^\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]+$/u;
-const NAME_MESSAGE = 'name must not contain control or bidirectional formatting characters';
+/** No control characters; bidirectional and invisible ones are refused by IsDisplayName. */
+const NAME_PATTERN = /^\P{Cc}+$/u;
+const NAME_MESSAGE = 'name must not contain control characters';
 
 export const USER_STATUSES = ['active', 'invited', 'disabled'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
@@ -85,6 +86,7 @@ export class UserCreateDto {
   @MinLength(1)
   @MaxLength(120)
   @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  @IsDisplayName()
   name!: string;
 
   @ApiProperty({ enum: USER_ROLES })
@@ -104,6 +106,7 @@ export class UserUpdateDto {
   @MinLength(1)
   @MaxLength(120)
   @Matches(NAME_PATTERN, { message: NAME_MESSAGE })
+  @IsDisplayName()
   name?: string;
 }
 

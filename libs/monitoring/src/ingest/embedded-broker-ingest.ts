@@ -51,6 +51,8 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
       // A hub batch is up to 500 messages: batched and bounded as that many, not one.
       weightOf: (entry) => estimateDeviceMessages(entry.message.payload),
       isUrgent: isUrgent && ((entry) => isUrgent(entry.message)),
+      // The topic names the device: batches take each device's messages in turns.
+      fairKeyOf: (entry) => entry.message.topic,
       logger: logger.child({ component: 'embedded-ingest' }),
     });
     this.rateLimiter = new PublishRateLimiter(config.DEVICE_MAX_MESSAGES_PER_MINUTE);
@@ -82,7 +84,8 @@ export class EmbeddedBrokerIngest implements OnApplicationShutdown {
   async storeBeforeAck(topic: string, payload: Buffer): Promise<void> {
     const deviceId = deviceIdFromTopic(topic) ?? deviceIdFromStatusTopic(topic);
     if (!deviceId) return;
-    if (this.rateLimiter.limited) await this.rateLimiter.admitted(deviceId.toLowerCase());
+    if (this.rateLimiter.limited)
+      await this.rateLimiter.admitted(deviceId.toLowerCase(), estimateDeviceMessages(payload));
     if (this.queue.weight >= this.config.INGEST_MAX_HELD)
       throw new Error('ingest is behind; publish again later');
     return new Promise<void>((committed) =>

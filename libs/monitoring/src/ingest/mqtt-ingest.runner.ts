@@ -41,6 +41,8 @@ export class MqttIngestRunner implements OnApplicationBootstrap, OnApplicationSh
       // A hub batch is up to 500 messages: held, batched and bounded as that many, not one.
       weightOf: (message) => estimateDeviceMessages(message.payload),
       isUrgent: urgentMessages(this.ingest, this.urgentReading),
+      // The topic names the device: batches take each device's messages in turns.
+      fairKeyOf: (message) => message.topic,
       logger: this.logger.child({ component: 'mqtt-ingest', clientId }),
       onBatch: async (messages) => {
         const { receipts, ...outcome } = await this.ingest.storeBatch(messages, clientId, {

@@ -5,6 +5,7 @@ import type { DeviceRow } from '../patients.rows';
 import { PageQueryDto } from '../patients/patient.dto';
 import { DEVICE_STATUSES, type DeviceStatus } from './device-status';
 import type { DeviceView } from './device.service';
+import { IsDisplayName } from '@homeward/platform';
 
 export class DeviceCreateDto {
   @ApiProperty({ enum: DEVICE_KINDS })
@@ -15,6 +16,7 @@ export class DeviceCreateDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  @IsDisplayName()
   label?: string;
 }
 

@@ -15,6 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { E164 } from '@homeward/contracts';
+import { IsDisplayName, IsNotFutureDate } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 
 const PHONE_MESSAGE = 'phone must be an E.164 number: + then country code and number, digits only';
@@ -40,17 +41,20 @@ export class PatientCreateDto extends PatientContactDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsDisplayName()
   givenName!: string;
 
   @ApiProperty({ example: 'Alvarez' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsDisplayName()
   familyName!: string;
 
   @ApiProperty({ example: '1948-03-14', description: 'YYYY-MM-DD' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'birthDate must be YYYY-MM-DD' })
   @IsDateString({ strict: true }, { message: 'birthDate must be a real calendar date' })
+  @IsNotFutureDate()
   birthDate!: string;
 
   @ApiPropertyOptional({

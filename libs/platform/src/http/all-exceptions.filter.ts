@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { InjectLogger, type Logger } from '@homeward/observability';
+import { InjectLogger, redactUrl, type Logger } from '@homeward/observability';
+import { TooManyRequestsError } from './errors';
 
 interface ErrorBody {
   statusCode: number;
@@ -69,6 +70,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
         .json({ ...body, requestId });
     };
     if (exception instanceof HttpException) {
+      if (exception instanceof TooManyRequestsError) {
+        http.getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
+      }
       const body = exception.getResponse();
       const status = exception.getStatus();
       reply(status, typeof body === 'string' ? { statusCode: status, message: body } : body);
@@ -84,14 +88,14 @@ export class AllExceptionsFilter implements ExceptionFilter {
       // Logged, in case a value computed by the server rather than the request caused it.
       const { code, message } = exception as Error & { code: string };
       this.logger.warn(
-        { sqlState: code, reason: message, method: request.method, url: request.originalUrl },
+        { sqlState: code, reason: message, method: request.method, url: redactUrl(request.originalUrl) },
         'Request refused by a PostgreSQL data exception',
       );
       reply(400, dataFault);
       return;
     }
     this.logger.error(
-      { err: exception, method: request.method, url: request.originalUrl },
+      { err: exception, method: request.method, url: redactUrl(request.originalUrl) },
       'Unhandled error',
     );
     reply(500, {

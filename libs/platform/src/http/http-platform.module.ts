@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '@homeward/config';
 import { LOGGER, type Logger } from '@homeward/observability';
 import { AllExceptionsFilter } from './all-exceptions.filter';
+import { LimitsModule } from '../limits/limits.module';
 import { InternalListener } from './internal-listener';
 import { InternalOnlyGuard } from './internal-only.guard';
 
@@ -24,6 +25,7 @@ export class HttpPlatformModule {
       module: HttpPlatformModule,
       imports: [
         ...(options.imports ?? []),
+        LimitsModule,
         ThrottlerModule.forRootAsync({
           inject: [AppConfig, LOGGER],
           useFactory: (config: AppConfig, logger: Logger) => {

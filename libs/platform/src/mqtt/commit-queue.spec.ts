@@ -139,3 +139,74 @@ describe('CommitQueue', () => {
     await q.stop();
   });
 });
+
+describe('CommitQueue with fairKeyOf', () => {
+  interface Keyed {
+    id: string;
+    key: string;
+    weight: number;
+  }
+
+  function fairQueue(batchSize: number) {
+    const committed: string[][] = [];
+    const calls = { count: 0 };
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
+    const q = new CommitQueue<Keyed>({
+      batchSize,
+      flushMs: 1,
+      commit: () => {
+        calls.count++;
+        return gate;
+      },
+      onCommitted: (items) => committed.push(items.map((item) => item.id)),
+      arrivedAt: () => Date.now(),
+      weightOf: (item) => item.weight,
+      fairKeyOf: (item) => item.key,
+      logger,
+    });
+    const hold = () => {
+      gate = new Promise<void>((resolve) => (release = resolve));
+    };
+    return { q, committed, calls, hold, release: () => release() };
+  }
+
+  it("takes a quiet device's message into the next batch, however long a flooding hub's backlog", async () => {
+    const { q, committed, calls, hold, release } = fairQueue(1000);
+    hold();
+    // Twelve hub batches of 500 messages wait behind the one being committed.
+    q.add({ id: 'hub-1', key: 'hub', weight: 500 });
+    q.add({ id: 'hub-2', key: 'hub', weight: 500 });
+    await until(() => calls.count === 1);
+    for (let i = 3; i <= 12; i++) q.add({ id: `hub-${i}`, key: 'hub', weight: 500 });
+    // Then another organisation's device sends one message.
+    q.add({ id: 'quiet-1', key: 'quiet', weight: 1 });
+    release();
+    await until(() => committed.length >= 2);
+    // It is in the next batch, not behind the hub's five more batches (FIFO would).
+    expect(committed[0]).toEqual(['hub-1', 'hub-2']);
+    expect(committed[1]).toEqual(['hub-3', 'quiet-1']);
+    await until(() => committed.flat().length === 13);
+    // The hub's own batches keep their order.
+    expect(committed.flat().filter((id) => id.startsWith('hub'))).toEqual(
+      Array.from({ length: 12 }, (_, i) => `hub-${i + 1}`),
+    );
+  });
+
+  it('gives each key one turn per round, oldest key first, and keeps arrival order inside the batch', async () => {
+    const { q, committed } = fairQueue(4);
+    for (const [id, key] of [
+      ['a1', 'a'],
+      ['a2', 'a'],
+      ['a3', 'a'],
+      ['a4', 'a'],
+      ['b1', 'b'],
+      ['c1', 'c'],
+      ['b2', 'b'],
+    ])
+      q.add({ id, key, weight: 1 });
+    await until(() => committed.flat().length === 7);
+    expect(committed[0]).toEqual(['a1', 'a2', 'b1', 'c1']);
+    expect(committed.flat().sort()).toEqual(['a1', 'a2', 'a3', 'a4', 'b1', 'b2', 'c1']);
+  });
+});

@@ -21,12 +21,20 @@ export interface CommitQueueOptions<T> {
    * Read once, when the item is added.
    */
   isUrgent?: (item: T) => boolean;
+  /**
+   * Whose item it is (a device). Given, a batch takes items in turns, one per key in the order
+   * each key first arrived, rather than the head of the queue: one device's backlog then delays
+   * another's next message by at most one batch, not by all of its backlog. A key's own items
+   * stay in arrival order. Read once, when the item is added.
+   */
+  fairKeyOf?: (item: T) => string;
   logger: Logger;
 }
 
 interface Entry<T> {
   item: T;
   weight: number;
+  key?: string;
 }
 
 const FIRST_RETRY_DELAY_MS = 100;
@@ -34,7 +42,8 @@ const MAX_RETRY_DELAY_MS = 5000;
 
 /**
  * Items waiting to be committed in batches: a batch is flushed when it is full or `flushMs`
- * after its first item, one batch at a time, in arrival order. A failed commit is retried
+ * after its first item, one batch at a time, in arrival order (in turns per key with
+ * `fairKeyOf`). A failed commit is retried
  * with backoff and nothing behind it is committed first, so callers may acknowledge in order.
  */
 export class CommitQueue<T> {
@@ -65,13 +74,15 @@ export class CommitQueue<T> {
 
   /** Age of the oldest uncommitted item: a consumer that is stuck shows here first. */
   oldestAgeMs(now = Date.now()): number {
-    const oldest = this.inFlight[0] ?? this.items[0];
-    return oldest === undefined ? 0 : Math.max(0, now - this.options.arrivedAt(oldest.item));
+    // With fair batches the oldest item may still wait behind a younger batch in flight.
+    const heads = [this.inFlight[0], this.items[0]].filter((entry) => entry !== undefined);
+    if (heads.length === 0) return 0;
+    return Math.max(0, now - Math.min(...heads.map((entry) => this.options.arrivedAt(entry.item))));
   }
 
   add(item: T): void {
     const weight = this.options.weightOf?.(item) ?? 1;
-    this.items.push({ item, weight });
+    this.items.push({ item, weight, key: this.options.fairKeyOf?.(item) });
     this.waitingWeight += weight;
     const now = this.waitingWeight >= this.options.batchSize || this.options.isUrgent?.(item) === true;
     this.schedule(now ? 0 : this.options.flushMs);
@@ -140,16 +151,10 @@ export class CommitQueue<T> {
 
   private async flushOnce(): Promise<void> {
     if (this.inFlight.length === 0) {
-      // From the head, up to batchSize in weight; an item heavier than that is a batch alone.
-      let taken = 0;
-      let weight = 0;
-      while (
-        taken < this.items.length &&
-        (taken === 0 || weight + this.items[taken].weight <= this.options.batchSize)
-      )
-        weight += this.items[taken++].weight;
-      this.inFlight = this.items.slice(0, taken);
-      this.items = this.items.slice(taken);
+      const { batch, rest } = this.options.fairKeyOf ? this.takeInTurns() : this.takeHead();
+      const weight = batch.reduce((total, entry) => total + entry.weight, 0);
+      this.inFlight = batch;
+      this.items = rest;
       this.inFlightWeight = weight;
       this.waitingWeight -= weight;
     }
@@ -160,6 +165,50 @@ export class CommitQueue<T> {
     this.inFlightWeight = 0;
     this.options.onCommitted(batch);
     this.wakeWaiters();
+  }
+
+  /** From the head, up to batchSize in weight; an item heavier than that is a batch alone. */
+  private takeHead(): { batch: Array<Entry<T>>; rest: Array<Entry<T>> } {
+    let taken = 0;
+    let weight = 0;
+    while (
+      taken < this.items.length &&
+      (taken === 0 || weight + this.items[taken].weight <= this.options.batchSize)
+    )
+      weight += this.items[taken++].weight;
+    return { batch: this.items.slice(0, taken), rest: this.items.slice(taken) };
+  }
+
+  /**
+   * Up to batchSize in weight, one item per key per round (keys in order of their oldest
+   * item), skipping a key whose next item no longer fits; the batch keeps arrival order.
+   */
+  private takeInTurns(): { batch: Array<Entry<T>>; rest: Array<Entry<T>> } {
+    const lanes = new Map<string | undefined, number[]>();
+    this.items.forEach((entry, index) => {
+      const lane = lanes.get(entry.key);
+      if (lane) lane.push(index);
+      else lanes.set(entry.key, [index]);
+    });
+    const queues = [...lanes.values()];
+    const heads = queues.map(() => 0);
+    const taken = new Set<number>();
+    let weight = 0;
+    for (let progress = true; progress;) {
+      progress = false;
+      queues.forEach((lane, l) => {
+        if (heads[l] >= lane.length) return;
+        const next = this.items[lane[heads[l]]];
+        if (taken.size > 0 && weight + next.weight > this.options.batchSize) return;
+        taken.add(lane[heads[l]++]);
+        weight += next.weight;
+        progress = true;
+      });
+    }
+    return {
+      batch: this.items.filter((_, index) => taken.has(index)),
+      rest: this.items.filter((_, index) => !taken.has(index)),
+    };
   }
 
   private wakeWaiters(): void {

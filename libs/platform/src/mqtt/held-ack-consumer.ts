@@ -41,6 +41,8 @@ export interface HeldAckConsumerOptions {
   weightOf?: (message: InboundMessage) => number;
   /** A message to commit without waiting for `flushMs` (see `CommitQueueOptions.isUrgent`). */
   isUrgent?: (message: InboundMessage) => boolean;
+  /** Whose message it is, to batch in turns (see `CommitQueueOptions.fairKeyOf`); PUBACKs stay in arrival order. */
+  fairKeyOf?: (message: InboundMessage) => string;
   /** Stores a batch durably; throwing keeps the batch and retries it. */
   onBatch: (messages: InboundMessage[]) => Promise<void>;
   logger: Logger;
@@ -121,6 +123,7 @@ export class HeldAckMqttConsumer {
       arrivedAt: (entry) => entry.message.receivedAt.getTime(),
       weightOf: options.weightOf && ((entry) => options.weightOf!(entry.message)),
       isUrgent: options.isUrgent && ((entry) => options.isUrgent!(entry.message)),
+      fairKeyOf: options.fairKeyOf && ((entry) => options.fairKeyOf!(entry.message)),
       logger: options.logger,
     });
   }

@@ -25,6 +25,17 @@ describe('PublishRateLimiter', () => {
     expect((await limiter.take('looping')).admitted).toBe(false);
   });
 
+  it('weighs a hub batch by the device messages it holds, and lets a batch of a whole budget through once', async () => {
+    const limiter = new PublishRateLimiter(600);
+    expect((await limiter.take('hub', 500)).admitted).toBe(true);
+    const refused = await limiter.take('hub', 500);
+    expect(refused).toMatchObject({ admitted: false, firstRefusal: true });
+    expect(await limiter.take('hub', 1)).toMatchObject({ admitted: false, firstRefusal: false });
+    const big = new PublishRateLimiter(100);
+    expect((await big.take('hub', 5000)).admitted).toBe(true);
+    expect((await big.take('hub', 1)).admitted).toBe(false);
+  });
+
   it('admits everything when the limit is 0', async () => {
     const limiter = new PublishRateLimiter(0);
     expect(limiter.limited).toBe(false);

@@ -30,18 +30,23 @@ export class PublishRateLimiter {
     return this.limiter !== undefined;
   }
 
-  /** Counts one message from `key` and says whether it fits the budget. */
-  async take(key: string): Promise<PublishAdmission> {
+  /**
+   * Counts `weight` messages from `key` (a hub batch: the device messages it holds, at most a
+   * whole budget so that one can still pass) and says whether they fit the budget.
+   */
+  async take(key: string, weight = 1): Promise<PublishAdmission> {
     if (!this.limiter) return ADMITTED;
+    const points = Math.max(1, Math.min(weight, this.perMinute));
     try {
-      await this.limiter.consume(key);
+      await this.limiter.consume(key, points);
       return ADMITTED;
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
       return {
         admitted: false,
         retryAfterMs: Math.max(1, refusal.msBeforeNext),
-        firstRefusal: refusal.consumedPoints === this.perMinute + 1,
+        // The refusal that crossed the budget: before it, the window still had room.
+        firstRefusal: refusal.consumedPoints - points <= this.perMinute,
       };
     }
   }
@@ -50,9 +55,9 @@ export class PublishRateLimiter {
    * Resolves once a message from `key` fits the budget, waiting for the next window as often as
    * needed: for a broker that can hold back the publisher's acknowledgement instead of refusing.
    */
-  async admitted(key: string): Promise<void> {
+  async admitted(key: string, weight = 1): Promise<void> {
     for (;;) {
-      const admission = await this.take(key);
+      const admission = await this.take(key, weight);
       if (admission.admitted) return;
       // Unreferenced: a publisher left waiting must not keep a stopping process alive.
       await new Promise((resolve) => setTimeout(resolve, admission.retryAfterMs).unref());

@@ -21,6 +21,7 @@ import {
   type VisitSummary,
 } from '@homeward/contracts';
 import type { VisitParticipantRow, VisitRow } from '../telehealth.rows';
+import { IsDisplayName } from '@homeward/platform';
 
 /** Longest visit notes accepted. */
 export const VISIT_NOTES_MAX_LENGTH = 20_000;
@@ -93,6 +94,7 @@ export class GuestLinkCreateDto {
   @MinLength(1)
   @MaxLength(80)
   @Matches(/\S/, { message: 'label must not be blank' })
+  @IsDisplayName()
   label!: string;
 }
 
