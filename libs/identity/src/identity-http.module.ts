@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthModule, IDENTITY_REPOSITORIES, IdentityModule } from './identity.module';
 import { AccountController } from './users/account.controller';
@@ -19,6 +20,6 @@ export class UserAdminModule {}
 /** Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app. */
 @Module({
   imports: [AuthModule, IdentityModule, UserAdminModule],
-  controllers: [AuthController, UsersController, AccountController],
+  controllers: [AuthController, UsersController, AccountController, AuditController],
 })
 export class IdentityHttpModule {}

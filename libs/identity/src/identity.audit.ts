@@ -15,6 +15,7 @@ export const IDENTITY_AUDIT_ACTIONS = defineAuditActions([
   'session.sign_out',
   'session.sign_out_all',
   'auth.login.locked',
+  'audit.verify',
 ]);
 
 export type IdentityAuditAction = (typeof IDENTITY_AUDIT_ACTIONS)[number];

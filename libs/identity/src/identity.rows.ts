@@ -1,5 +1,6 @@
 /** Row types of identity's tables, returned by its repositories. */
 import type { UserRole } from '@homeward/contracts';
+import type { AuditChainFields } from './audit/audit-chain';
 
 export interface OrganizationRow {
   id: string;
@@ -44,6 +45,25 @@ export interface NewAuditEventRow {
   patientId: string | null;
   outcome: 'allowed' | 'denied';
   requestId: string | null;
+}
+
+/** An audit row as its chain hashes it, with the hash of the row before it in the chain (if any). */
+export interface AuditChainRow extends AuditChainFields {
+  rowHash: string;
+  /** `row_hash` of the row at `chainSeq - 1`; null when there is none (first row, or deleted). */
+  previousRowHash: string | null;
+}
+
+/** One entry of a patient's access log: an audit row with its actor's name. */
+export interface AuditAccessRow {
+  occurredAt: Date;
+  actorUserId: string | null;
+  actorName: string | null;
+  actorRole: string;
+  action: string;
+  outcome: 'allowed' | 'denied';
+  resourceType: string;
+  resourceId: string | null;
 }
 
 export interface SessionRow {

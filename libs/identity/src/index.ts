@@ -16,3 +16,4 @@ export * from './users/invitation.service';
 export * from './users/password-policy';
 export * from './auth/sign-in.errors';
 export * from './auth/password-hasher';
+export * from './audit/audit-chain';

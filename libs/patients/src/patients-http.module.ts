@@ -1,15 +1,21 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@homeward/access';
+import { IdentityModule } from '@homeward/identity';
 import { DeviceManagementController } from './devices/device-management.controller';
 import { DevicesController } from './devices/devices.controller';
 import { EmqxAuthController } from './devices/emqx-auth.controller';
 import { MqttAuthController } from './devices/mqtt-auth.controller';
+import { PatientAccessLogController } from './patients/patient-access-log.controller';
+import { PatientAccessLogService } from './patients/patient-access-log.service';
 import { PatientsController } from './patients/patients.controller';
 import { PatientsModule } from './patients.module';
 
 @Module({
-  imports: [PatientsModule],
+  imports: [PatientsModule, IdentityModule, AccessModule],
+  providers: [PatientAccessLogService],
   controllers: [
     PatientsController,
+    PatientAccessLogController,
     DevicesController,
     DeviceManagementController,
     MqttAuthController,

@@ -6,6 +6,7 @@ export const PATIENTS_AUDIT_ACTIONS = defineAuditActions([
   'patient.list',
   'patient.read',
   'patient.contact.set',
+  'patient.access_log.read',
   'device.register',
   'device.list',
   'device.read',

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Queryable } from '@homeward/platform';
 import type { Principal } from '../principal';
-import type { UnauthenticatedActor } from '../identity.rows';
-import { AuditRepository } from './audit.repository';
+import type { AuditAccessRow, AuditChainRow, UnauthenticatedActor } from '../identity.rows';
+import { AUDIT_GENESIS_HASH, auditRowHash } from './audit-chain';
+import { AuditRepository, type AuditScopeCondition } from './audit.repository';
 
 /**
  * What an audit row says was done, `<resource>.<verb>` (`patient.read`, `visit.link.redeem`).
@@ -32,7 +33,24 @@ export class InvalidAuditActionError extends Error {
   }
 }
 
-export type { UnauthenticatedActor };
+export type { UnauthenticatedActor, AuditAccessRow, AuditScopeCondition };
+
+/** What `verifyChain` found: every row checked, or the first that does not hold. */
+export interface AuditChainVerdict {
+  ok: boolean;
+  checked: number;
+  firstBroken?: { id: string; occurredAt: string; reason: 'content_changed' | 'chain_broken' };
+}
+
+const VERIFY_PAGE = 1000;
+
+/** Why a row breaks its chain, or null when it holds. */
+function chainFault(row: AuditChainRow): 'content_changed' | 'chain_broken' | null {
+  if (auditRowHash(row) !== row.rowHash) return 'content_changed';
+  const expected = row.chainSeq === '1' ? AUDIT_GENESIS_HASH : row.previousRowHash;
+  // A missing predecessor (deleted) or one whose hash differs both break the link.
+  return expected === row.prevHash ? null : 'chain_broken';
+}
 
 /**
  * Records who touched which patient data. Written before the data is returned, and a failed
@@ -101,5 +119,38 @@ export class AuditService {
       },
       q,
     );
+  }
+
+  /**
+   * Walks the caller's organisation's chain over [from, to), recomputing each row's hash from its
+   * stored fields and checking its link to the row before it. Audited as `audit.verify`.
+   */
+  async verifyChain(
+    principal: Principal,
+    range: { from: Date | null; to: Date | null },
+  ): Promise<AuditChainVerdict> {
+    await this.record(principal, 'audit.verify', { resourceType: 'audit_chain' });
+    let checked = 0;
+    let afterSeq = '0';
+    for (;;) {
+      const rows = await this.audit.chainPage(principal.organizationId, range, afterSeq, VERIFY_PAGE);
+      for (const row of rows) {
+        checked += 1;
+        const reason = chainFault(row);
+        if (reason)
+          return { ok: false, checked, firstBroken: { id: row.id, occurredAt: row.occurredAt, reason } };
+      }
+      if (rows.length < VERIFY_PAGE) return { ok: true, checked };
+      afterSeq = rows[rows.length - 1].chainSeq;
+    }
+  }
+
+  /** The audit rows about one patient, newest first, within `scope` (the caller checks the patient). */
+  async patientAccessLog(
+    scope: AuditScopeCondition,
+    patientId: string,
+    page: { limit: number; offset: number },
+  ): Promise<AuditAccessRow[]> {
+    return this.audit.patientAccessLog(scope, patientId, page);
   }
 }
