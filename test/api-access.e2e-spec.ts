@@ -398,6 +398,98 @@ describe('API access: login, authentication, roles and organisation boundaries',
     expect((await asAdminA.request('GET', `/api/users/${target}`)).status).toBe(200);
   });
 
+  it('shows clinicians, coordinators and admins who touched a patient, audits the look, and 404s other organisations', async () => {
+    const adminA = await createUser(stack.database.pool, orgA, 'admin');
+    const asAdminA = await anonymous().login(adminA.email, adminA.password);
+    const asClinicianA = await anonymous().login(clinicianA.email, clinicianA.password);
+    expect((await asClinicianA.request('GET', `/api/patients/${patientA}`)).status).toBe(200);
+    const path = `/api/patients/${patientA}/access-log`;
+    for (const api of [apiA, asClinicianA, asAdminA])
+      expect((await api.request('GET', path)).status).toBe(200);
+    const log = await asClinicianA.request<{
+      items: Array<{
+        occurredAt: string;
+        actor: { userId: string | null; name: string | null; role: string };
+        action: string;
+        outcome: string;
+      }>;
+    }>('GET', `${path}?limit=3`);
+    expect(log.body.items).toHaveLength(3);
+    expect(log.body.items[0]).toMatchObject({
+      action: 'patient.access_log.read',
+      outcome: 'allowed',
+      actor: { userId: clinicianA.id, name: 'Test clinician', role: 'clinician' },
+    });
+    expect(log.body.items.some((item) => item.action === 'patient.create')).toBe(false);
+    const all = await asAdminA.request<{
+      items: Array<{ action: string; actor: { userId: string | null } }>;
+    }>('GET', `${path}?limit=500`);
+    expect(all.body.items).toContainEqual(expect.objectContaining({ action: 'patient.create' }));
+    expect(all.body.items).toContainEqual(
+      expect.objectContaining({
+        action: 'patient.read',
+        actor: expect.objectContaining({ userId: clinicianA.id }),
+      }),
+    );
+    // Nothing of another organisation's attempts, and their look is 404, audited as denied.
+    expect(all.body.items.map((item) => item.actor.userId)).not.toContain(coordinatorB.id);
+    expect((await apiB.request('GET', path)).status).toBe(404);
+    expect((await anonymous().request('GET', path)).status).toBe(401);
+    const { rows } = await stack.database.pool.query(
+      `SELECT outcome FROM audit_events WHERE actor_user_id = $1 AND action = 'patient.access_log.read'`,
+      [coordinatorB.id],
+    );
+    expect(rows).toEqual([{ outcome: 'denied' }]);
+  });
+
+  it('lets only admins verify the audit chain, and names a row edited behind the application’s back', async () => {
+    const adminA = await createUser(stack.database.pool, orgA, 'admin');
+    const asAdminA = await anonymous().login(adminA.email, adminA.password);
+    const asClinicianA = await anonymous().login(clinicianA.email, clinicianA.password);
+    expect((await apiA.request('GET', '/api/admin/audit/verify')).status).toBe(403);
+    expect((await asClinicianA.request('GET', '/api/admin/audit/verify')).status).toBe(403);
+    expect((await anonymous().request('GET', '/api/admin/audit/verify')).status).toBe(401);
+    const clean = await asAdminA.request<{ ok: boolean; checked: number }>('GET', '/api/admin/audit/verify');
+    expect(clean.status).toBe(200);
+    expect(clean.body.ok).toBe(true);
+    expect(clean.body.checked).toBeGreaterThan(1);
+    expect(
+      (
+        await asAdminA.request(
+          'GET',
+          '/api/admin/audit/verify?from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z',
+        )
+      ).status,
+    ).toBe(400);
+    // Nobody can change a row through the application's role...
+    await expect(
+      stack.database.pool.query(`UPDATE audit_events SET outcome = 'denied' WHERE organization_id = $1`, [
+        orgA,
+      ]),
+    ).rejects.toThrow('insert-only');
+    // ...but the owner can, with the triggers off: the chain names the row.
+    const client = await stack.database.pool.connect();
+    let edited: string;
+    try {
+      await client.query('SET session_replication_role = replica');
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE audit_events SET action = 'patient.list'
+          WHERE id = (SELECT min(id) FROM audit_events WHERE organization_id = $1 AND action = 'patient.read')
+          RETURNING id::text AS id`,
+        [orgA],
+      );
+      edited = rows[0].id;
+    } finally {
+      await client.query('RESET session_replication_role');
+      client.release();
+    }
+    const broken = await asAdminA.request<{ ok: boolean; firstBroken?: { id: string; reason: string } }>(
+      'GET',
+      '/api/admin/audit/verify',
+    );
+    expect(broken.body).toMatchObject({ ok: false, firstBroken: { id: edited, reason: 'content_changed' } });
+  });
+
   it('validates patient and device input', async () => {
     const badDate = await apiA.request<{ message: string[] }>('POST', '/api/patients', {
       givenName: 'A',

@@ -244,6 +244,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AuditController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/patients": {
         parameters: {
             query?: never;
@@ -274,6 +290,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["PatientsController_updateContact"];
+        trace?: never;
+    };
+    "/api/patients/{patientId}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PatientAccessLogController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/patients/{patientId}/devices": {
@@ -1105,6 +1137,24 @@ export interface components {
             currentPassword: string;
             newPassword: string;
         };
+        AuditBrokenRowDto: {
+            /** @description The audit row id */
+            id: string;
+            /** @description When the row says it happened (UTC, microseconds) */
+            occurredAt: string;
+            /**
+             * @description content_changed: the row no longer hashes to its row_hash; chain_broken: its prev_hash is not the row_hash of the row before it (changed, or deleted)
+             * @enum {string}
+             */
+            reason: "content_changed" | "chain_broken";
+        };
+        AuditVerifyDto: {
+            /** @description Whether every row checked holds */
+            ok: boolean;
+            /** @description Rows checked, up to and including the first broken one */
+            checked: number;
+            firstBroken?: components["schemas"]["AuditBrokenRowDto"];
+        };
         PatientCreateDto: {
             /**
              * @description E.164
@@ -1151,6 +1201,30 @@ export interface components {
             phone?: string | null;
             /** @example maria@example.org */
             email?: string | null;
+        };
+        AccessLogActorDto: {
+            /** @description Null for someone without an account (a visit link, the platform) */
+            userId: string | null;
+            name: string | null;
+            /** @description A user role (admin, coordinator, clinician) or who acted without an account */
+            role: string;
+        };
+        AccessLogEntryDto: {
+            occurredAt: string;
+            actor: components["schemas"]["AccessLogActorDto"];
+            /**
+             * @description What was done, `<resource>.<verb>`
+             * @example patient.read
+             */
+            action: string;
+            /** @enum {string} */
+            outcome: "allowed" | "denied";
+            /** @description What the access was for: the resource touched, when it is not the record itself */
+            reason?: string;
+        };
+        AccessLogDto: {
+            /** @description Newest first */
+            items: components["schemas"]["AccessLogEntryDto"][];
         };
         DeviceCreateDto: {
             /** @enum {string} */
@@ -2735,6 +2809,45 @@ export interface operations {
             };
         };
     };
+    AuditController_verify: {
+        parameters: {
+            query?: {
+                /** @description From this instant (inclusive) */
+                from?: string;
+                /** @description Up to this instant (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Recomputes the organisation's audit hash chain over [from, to) and names the first broken row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyDto"];
+                };
+            };
+            /** @description from is after to */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PatientsController_list: {
         parameters: {
             query?: {
@@ -2831,6 +2944,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PatientResponseDto"];
+                };
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PatientAccessLogController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Who looked at or changed the patient's record, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessLogDto"];
                 };
             };
             /** @description No such patient in your organisation */
