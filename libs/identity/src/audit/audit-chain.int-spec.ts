@@ -145,6 +145,26 @@ describe('audit chain: tamper evidence', () => {
     expect(verdict).toMatchObject({ ok: false, firstBroken: { id: rows[1].id, reason: 'chain_broken' } });
   });
 
+  it('names a deleted last row at the next one written, the verification’s own', async () => {
+    const organizationId = await createOrganization(database.pool, 'Org tail');
+    const user = await createUser(database.pool, organizationId, 'admin');
+    const admin: Principal = { userId: user.id, organizationId, role: 'admin' };
+    for (let n = 0; n < 3; n++) await record(admin, n);
+    await asOwnerWithoutTriggers((client) =>
+      client.query('DELETE FROM audit_events WHERE organization_id = $1 AND chain_seq = 3', [organizationId]),
+    );
+    const verdict = await audit.verifyChain(admin, { from: null, to: null });
+    const { rows } = await database.pool.query<{ id: string }>(
+      `SELECT id::text AS id FROM audit_events WHERE organization_id = $1 AND action = 'audit.verify'`,
+      [organizationId],
+    );
+    expect(verdict).toMatchObject({
+      ok: false,
+      checked: 3,
+      firstBroken: { id: rows[0].id, reason: 'chain_broken' },
+    });
+  });
+
   it('names a re-hashed edit as chain_broken at the next row', async () => {
     const organizationId = await createOrganization(database.pool, 'Org rehash');
     const user = await createUser(database.pool, organizationId, 'admin');
