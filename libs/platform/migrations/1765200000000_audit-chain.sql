@@ -21,7 +21,7 @@ CREATE TABLE audit_chain_heads (
 
 -- The canonical form: a JSON array of text (or null) values, as PostgreSQL prints jsonb.
 CREATE FUNCTION audit_event_canonical(e audit_events) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_array(
     e.id::text,
     e.chain_seq::text,
@@ -40,7 +40,7 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 CREATE FUNCTION audit_event_hash(e audit_events) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
   SELECT encode(sha256(convert_to(audit_event_canonical(e), 'UTF8')), 'hex')
 $$;
 
