@@ -5,7 +5,9 @@ import {
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import { ExpensiveWork } from '@homeward/platform';
 import type { Principal } from '../principal';
 import { CurrentPrincipal, Roles } from '../auth/principal.decorator';
 import { AuditService } from './audit.service';
@@ -15,7 +17,10 @@ import { AuditVerifyDto, AuditVerifyQueryDto } from './audit.dto';
 @ApiBearerAuth()
 @Controller('admin/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly work: ExpensiveWork,
+  ) {}
 
   @Get('verify')
   @Roles('admin')
@@ -26,6 +31,7 @@ export class AuditController {
   })
   @ApiBadRequestResponse({ description: 'from is after to' })
   @ApiForbiddenResponse({ description: 'Admins only' })
+  @ApiTooManyRequestsResponse({ description: 'busy: a verification of yours is already running' })
   async verify(
     @CurrentPrincipal() principal: Principal,
     @Query() query: AuditVerifyQueryDto,
@@ -34,7 +40,11 @@ export class AuditController {
     const to = instant(query.to, 'to');
     if (from && to && from > to)
       throw new BadRequestException({ code: 'invalid_range', message: 'from must not be after to' });
-    return this.audit.verifyChain(principal, { from, to });
+    // Walking a long chain holds a connection for a while: bounded like previews and replays
+    // (the API's HTTP module provides ExpensiveWork; AuditService also runs in processes without it).
+    return this.work.run(principal.userId, 'an audit verification', () =>
+      this.audit.verifyChain(principal, { from, to }),
+    );
   }
 }
 
