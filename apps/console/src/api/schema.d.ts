@@ -2846,6 +2846,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description busy: a verification of yours is already running */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     PatientsController_list: {
