@@ -261,7 +261,9 @@ describe('escalation and notifications (worker jobs against PostgreSQL and Redis
   });
 
   it('stops escalating once someone acknowledges the alert, removing its pending jobs', async () => {
-    await setPolicy(2, 1);
+    // Five seconds: the acknowledgement must come before step 1 falls due, even on a loaded machine
+    // (with two, CI once took longer to raise the alert and step 1 had already run).
+    await setPolicy(5, 1);
     const alertId = await raiseCritical();
     expect(await queue.getJob(escalationJobId(alertId, 1))).toBeDefined();
 
@@ -276,7 +278,7 @@ describe('escalation and notifications (worker jobs against PostgreSQL and Redis
     expect(await queue.getJob(escalationJobId(alertId, 2))).toBeUndefined();
 
     // Past both steps' due times and several sweeps: nothing happened.
-    await sleep(4000);
+    await sleep(6500);
     expect(await escalations(alertId)).toEqual([]);
     expect(await alertState(alertId)).toEqual({ status: 'acknowledged', assigned_to: coordinator.id });
   });
