@@ -299,6 +299,8 @@ describe('API authorisation: every documented route refuses callers without the 
   let livekit: LiveKitDouble;
   let routes: Route[];
   let a: Records;
+  /** Organisation B's own records, for writes whose body names A's. */
+  let b: Records;
   /** Strings of organisation A's records that no refusal may contain. */
   let secrets: string[];
   const usersA = {} as Record<UserRole, TestUser>;
@@ -325,30 +327,25 @@ describe('API authorisation: every documented route refuses callers without the 
     return secrets.filter((secret) => !except.includes(secret) && text.includes(secret));
   };
 
-  beforeAll(async () => {
-    livekit = await LiveKitDouble.start();
-    stack = await TestStack.start({ apps: ['api'], env: { LOGIN_RATE_LIMIT: '1000000', ...livekit.env() } });
+  /** A patient with a device, readings, an alert, a visit and a care-time entry, made as its people would. */
+  async function createRecords(
+    organizationId: string,
+    clients: Record<UserRole, ApiClient>,
+    users: Record<UserRole, TestUser>,
+    familyName: string,
+  ): Promise<Records> {
     const pool = stack.database.pool;
-    const [orgA, orgB] = [await createOrganization(pool, 'Org A'), await createOrganization(pool, 'Org B')];
-    for (const role of ANY) {
-      usersA[role] = await createUser(pool, orgA, role);
-      usersB[role] = await createUser(pool, orgB, role);
-      clientsA[role] = await signIn(usersA[role]);
-      clientsB[role] = await signIn(usersB[role]);
-    }
-    // Organisation A's records, made through the API as its people would.
-    const familyName = `Secretname${randomBytes(4).toString('hex')}`;
-    const patientId = (await clientsA.coordinator.createPatient('Ada', familyName)).id;
-    const deviceId = (await clientsA.coordinator.registerDevice(patientId)).id;
-    // Readings over the preview's threshold below: a preview naming A's patient would count them.
+    const patientId = (await clients.coordinator.createPatient('Ada', familyName)).id;
+    const deviceId = (await clients.coordinator.registerDevice(patientId)).id;
+    // Readings over the preview's threshold below: a preview naming the patient would count them.
     await storeReadingBatch(
       pool,
       { patient: patientId, device: deviceId },
       bloodPressure(172, 96, new Date(Date.now() - 3_600_000)),
     );
-    const visit = await clientsA.clinician.request<{ id: string }>('POST', '/api/visits', { patientId });
+    const visit = await clients.clinician.request<{ id: string }>('POST', '/api/visits', { patientId });
     expect(visit.status).toBe(201);
-    const entry = await clientsA.clinician.request<{ id: string }>(
+    const entry = await clients.clinician.request<{ id: string }>(
       'POST',
       `/api/patients/${patientId}/care-time`,
       {
@@ -360,7 +357,7 @@ describe('API authorisation: every documented route refuses callers without the 
       },
     );
     expect(entry.status).toBe(201);
-    const rules = await clientsA.clinician.request<{ items: Array<{ id: string }> }>(
+    const rules = await clients.clinician.request<{ items: Array<{ id: string }> }>(
       'GET',
       `/api/patients/${patientId}/rules`,
     );
@@ -372,17 +369,34 @@ describe('API authorisation: every documented route refuses callers without the 
                            trigger_message_id, batch_id, correlation_id, episode_key, last_value, last_measured_at)
        VALUES ($1, $2, 'spo2-low', 'threshold', 'SpO2 below 90 %', 'critical', 'oxygen_saturation', 87, '%',
                now(), $3, 'spo2-1', $4, 'test', 'spo2.low', 87, now()) RETURNING id`,
-      [orgA, patientId, deviceId, randomUUID()],
+      [organizationId, patientId, deviceId, randomUUID()],
     );
-    a = {
+    return {
       patientId,
       deviceId,
       alertId: rows[0].id,
       visitId: visit.body.id,
-      userId: usersA.clinician.id,
+      userId: users.clinician.id,
       entryId: entry.body.id,
       ruleId: rules.body.items[0].id,
     };
+  }
+
+  beforeAll(async () => {
+    livekit = await LiveKitDouble.start();
+    stack = await TestStack.start({ apps: ['api'], env: { LOGIN_RATE_LIMIT: '1000000', ...livekit.env() } });
+    const pool = stack.database.pool;
+    const [orgA, orgB] = [await createOrganization(pool, 'Org A'), await createOrganization(pool, 'Org B')];
+    for (const role of ANY) {
+      usersA[role] = await createUser(pool, orgA, role);
+      usersB[role] = await createUser(pool, orgB, role);
+      clientsA[role] = await signIn(usersA[role]);
+      clientsB[role] = await signIn(usersB[role]);
+    }
+    const familyName = `Secretname${randomBytes(4).toString('hex')}`;
+    a = await createRecords(orgA, clientsA, usersA, familyName);
+    b = await createRecords(orgB, clientsB, usersB, 'Outsider');
+    const { patientId, deviceId } = a;
     secrets = [
       familyName,
       patientId,
@@ -522,21 +536,30 @@ describe('API authorisation: every documented route refuses callers without the 
       // Lists and writes that name no record in the path: nothing of A comes back, even when the
       // query or body names A's records.
       const withoutIds = routes.filter((route) => !route.isPublic && route.pathParams.length === 0);
-      const listed = await inBatches(
-        withoutIds,
-        async (route) => {
-          const client = endsSession(route) ? await signIn(outsider.user()) : outsider.client();
-          const { path, body } = requestFor(route, a, bodies);
-          const response = await client.request(route.method, path, body);
-          const sent = entriesOf(a)
-            .map(([, id]) => id)
-            .filter((id) => path.includes(id) || JSON.stringify(body ?? '').includes(id));
-          const expected = WHO_MAY[route.key].includes(outsider.user().role) ? 'answered' : 403;
-          const status = expected === 403 || response.status >= 500 ? response.status : 'answered';
-          return { route: route.key, status, expected, leaked: leaked(response.body, sent) };
-        },
-        4,
-      );
+      const check = async (route: Route) => {
+        const client = endsSession(route) ? await signIn(outsider.user()) : outsider.client();
+        const { path, body } = requestFor(route, a, bodies);
+        const response = await client.request(route.method, path, body);
+        const sent = entriesOf(a)
+          .map(([, id]) => id)
+          .filter((id) => path.includes(id) || JSON.stringify(body ?? '').includes(id));
+        // Allowed: any answer but a server error or a refused token; a role without the right: 403.
+        const expected = WHO_MAY[route.key].includes(outsider.user().role) ? 'answered' : 403;
+        const status =
+          expected === 403 || response.status >= 500 || response.status === 401
+            ? response.status
+            : 'answered';
+        return { route: route.key, status, expected, leaked: leaked(response.body, sent) };
+      };
+      // Signing out everywhere ends the outsider's other sessions: those routes one at a time, last.
+      const listed = [
+        ...(await inBatches(
+          withoutIds.filter((route) => !endsSession(route)),
+          check,
+          4,
+        )),
+        ...(await inBatches(withoutIds.filter(endsSession), check, 1)),
+      ];
       expect(listed.filter((answer) => answer.status !== answer.expected || answer.leaked.length)).toEqual(
         [],
       );
@@ -567,5 +590,43 @@ describe('API authorisation: every documented route refuses callers without the 
         (answer) => answer.status !== 403 || answer.code !== 'role_not_allowed' || answer.leaked.length,
       ),
     ).toEqual([]);
+  });
+
+  it('refuses an outsider’s writes on their own records when the body names A’s records, and changes nothing of A', async () => {
+    const bodies = validBodies(a);
+    const naming = routes.filter(
+      (route) =>
+        !route.isPublic &&
+        route.method !== 'GET' &&
+        // A preview only reads: it leaves out patients outside the caller's organisation (checked above).
+        route.key !== 'POST /api/rules/preview' &&
+        entriesOf(a).some(([, id]) => JSON.stringify(bodies[route.key] ?? null).includes(id)),
+    );
+    expect(naming.length).toBeGreaterThanOrEqual(4);
+    const answers = await inBatches(naming, async (route) => {
+      const role = WHO_MAY[route.key][0];
+      let path = route.path;
+      for (const name of route.pathParams)
+        path = path.replace(`{${name}}`, encodeURIComponent(b[recordOf(route, name)]));
+      // The outsider tests above signed B's users out everywhere: a session of its own.
+      const response = await (await signIn(usersB[role])).request(route.method, path, bodies[route.key]);
+      return {
+        route: route.key,
+        role,
+        status: response.status,
+        leaked: leaked(
+          response.body,
+          entriesOf(a).map(([, id]) => id),
+        ),
+      };
+    });
+    expect(answers.filter((answer) => answer.status !== 404 || answer.leaked.length)).toEqual([]);
+    const { rows } = await stack.database.pool.query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM devices WHERE patient_id = $1)::int
+            + (SELECT count(*) FROM visits WHERE patient_id = $1)::int
+            + (SELECT count(*) FROM alerts WHERE assigned_to = $2)::int AS n`,
+      [a.patientId, a.userId],
+    );
+    expect(rows[0].n).toBe(2);
   });
 });
