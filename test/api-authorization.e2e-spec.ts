@@ -442,12 +442,15 @@ describe('API authorisation: every documented route refuses callers without the 
     for (const route of routes) for (const name of route.pathParams) recordOf(route, name);
   });
 
-  it('answers 401 and nothing else without a token, or with an expired, unsigned, foreign-key or revoked one', async () => {
+  it('answers 401 and nothing else without a token, or with an expired, unsigned, foreign-key, signed-out or disabled user’s one', async () => {
     const secret = stack.env().JWT_SECRET;
     const claims = claimsOf(clientsA.admin.accessToken);
     const now = Math.floor(Date.now() / 1000);
     const revoked = await signIn(usersA.admin);
     expect((await revoked.request('POST', '/api/auth/logout')).status).toBe(204);
+    const leaver = await createUser(stack.database.pool, usersA.admin.organizationId, 'coordinator');
+    const disabled = await signIn(leaver);
+    expect((await clientsA.admin.request('POST', `/api/users/${leaver.id}/disable`)).status).toBe(200);
     const tokens: Record<string, string | undefined> = {
       none: undefined,
       expired: signed({ ...claims, iat: now - 1000, nbf: now - 1000, exp: now - 100 }, secret),
@@ -457,6 +460,7 @@ describe('API authorisation: every documented route refuses callers without the 
         `another-key-${randomBytes(16).toString('hex')}`,
       ),
       revokedSession: revoked.accessToken,
+      disabledUser: disabled.accessToken,
     };
     const bodies = validBodies(a);
     const cases = routes
@@ -475,7 +479,9 @@ describe('API authorisation: every documented route refuses callers without the 
           JSON.stringify(['code', 'error', 'message', 'requestId', 'statusCode']),
     );
     expect(wrong).toEqual([]);
-    expect(answers.length).toBe(routes.filter((route) => !route.isPublic).length * 5);
+    expect(answers.length).toBe(
+      routes.filter((route) => !route.isPublic).length * Object.keys(tokens).length,
+    );
   });
 
   // Outsiders: whoever must not see organisation A's records. A same-organisation user outside
