@@ -157,6 +157,8 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'POST /api/visits/{visitId}/notes': CARE,
   'POST /api/visits/{visitId}/patient-link': CARE,
   'POST /api/visits/{visitId}/guest-links': CARE,
+  'GET /api/patients/{patientId}/access-log': ANY,
+  'GET /api/admin/audit/verify': ['admin'],
   'GET /api/patients/{patientId}/care-time': ANY,
   'POST /api/patients/{patientId}/care-time': CARE,
   'POST /api/patients/{patientId}/care-time/{entryId}/void': CARE,
