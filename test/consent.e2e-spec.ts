@@ -23,7 +23,7 @@ interface Consent {
 describe('patient consent (api and ingest processes; PostgreSQL, Mosquitto, a LiveKit double)', () => {
   let stack: TestStack;
   let livekit: LiveKitDouble;
-  let clinician: ApiClient;
+  let coordinator: ApiClient;
   let admin: ApiClient;
   let patientId: string;
   let device: ReceiptingDevice;
@@ -49,18 +49,18 @@ describe('patient consent (api and ingest processes; PostgreSQL, Mosquitto, a Li
   };
 
   const consents = async (patient: string) =>
-    (await clinician.request<{ items: Consent[] }>('GET', `/api/patients/${patient}/consents`)).body.items;
+    (await coordinator.request<{ items: Consent[] }>('GET', `/api/patients/${patient}/consents`)).body.items;
 
   beforeAll(async () => {
     livekit = await LiveKitDouble.start();
     stack = await TestStack.start({ apps: ['api', 'ingest'], env: { ...livekit.env() } });
     const organization = await createOrganization(stack.database.pool, 'Consent Org');
-    const user = await createUser(stack.database.pool, organization, 'clinician');
-    clinician = await new ApiClient(stack.apiUrl).login(user.email, user.password);
+    const user = await createUser(stack.database.pool, organization, 'coordinator');
+    coordinator = await new ApiClient(stack.apiUrl).login(user.email, user.password);
     const adminUser = await createUser(stack.database.pool, organization, 'admin');
     admin = await new ApiClient(stack.apiUrl).login(adminUser.email, adminUser.password);
-    patientId = (await clinician.createPatient('Consent', 'Ida')).id;
-    const registered = await clinician.registerDevice(patientId, 'bp_cuff');
+    patientId = (await coordinator.createPatient('Consent', 'Ida')).id;
+    const registered = await coordinator.registerDevice(patientId, 'bp_cuff');
     device = await ReceiptingDevice.connect(stack.broker.url, registered);
   });
 
@@ -79,7 +79,7 @@ describe('patient consent (api and ingest processes; PostgreSQL, Mosquitto, a Li
     const monitoring = (await consents(patientId)).find(
       (c) => c.scope === 'rpm_monitoring' && c.status === 'active',
     )!;
-    const revoked = await clinician.request<Consent>(
+    const revoked = await coordinator.request<Consent>(
       'POST',
       `/api/patients/${patientId}/consents/${monitoring.id}/revoke`,
       { reason: 'Patient asked to stop monitoring' },
@@ -94,7 +94,7 @@ describe('patient consent (api and ingest processes; PostgreSQL, Mosquitto, a Li
     );
     expect(rejection.rowCount).toBe(1);
 
-    const again = await clinician.request<{ code: string }>(
+    const again = await coordinator.request<{ code: string }>(
       'POST',
       `/api/patients/${patientId}/consents/${monitoring.id}/revoke`,
       { reason: 'twice' },
@@ -103,7 +103,7 @@ describe('patient consent (api and ingest processes; PostgreSQL, Mosquitto, a Li
   });
 
   it('stores readings again once consent to monitoring is recorded again', async () => {
-    const recorded = await clinician.request<Consent>('POST', `/api/patients/${patientId}/consents`, {
+    const recorded = await coordinator.request<Consent>('POST', `/api/patients/${patientId}/consents`, {
       scope: 'rpm_monitoring',
       method: 'written',
       documentReference: 'consent-form-2.pdf',
@@ -116,27 +116,29 @@ describe('patient consent (api and ingest processes; PostgreSQL, Mosquitto, a Li
   it('refuses legacy and future consents from the API, and recording by an admin', async () => {
     const post = (client: ApiClient, body: Record<string, unknown>) =>
       client.request('POST', `/api/patients/${patientId}/consents`, body);
-    expect((await post(clinician, { scope: 'video_visits', method: 'legacy' })).status).toBe(400);
+    expect((await post(coordinator, { scope: 'video_visits', method: 'legacy' })).status).toBe(400);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
     expect(
-      (await post(clinician, { scope: 'video_visits', method: 'verbal', givenAt: tomorrow })).status,
+      (await post(coordinator, { scope: 'video_visits', method: 'verbal', givenAt: tomorrow })).status,
     ).toBe(400);
     expect((await post(admin, { scope: 'video_visits', method: 'verbal' })).status).toBe(403);
   });
 
   it('answers 409 no_consent to a video visit for a patient without video consent, 201 once recorded', async () => {
-    const patient = (await clinician.createPatient('No', 'Video', { consent: false })).id;
-    const refused = await clinician.request<{ code: string }>('POST', '/api/visits', { patientId: patient });
+    const patient = (await coordinator.createPatient('No', 'Video', { consent: false })).id;
+    const refused = await coordinator.request<{ code: string }>('POST', '/api/visits', {
+      patientId: patient,
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('no_consent');
     expect(
       (
-        await clinician.request('POST', `/api/patients/${patient}/consents`, {
+        await coordinator.request('POST', `/api/patients/${patient}/consents`, {
           scope: 'video_visits',
           method: 'verbal',
         })
       ).status,
     ).toBe(201);
-    expect((await clinician.request('POST', '/api/visits', { patientId: patient })).status).toBe(201);
+    expect((await coordinator.request('POST', '/api/visits', { patientId: patient })).status).toBe(201);
   });
 });
