@@ -158,6 +158,12 @@ export class BenchPlatform {
          SELECT $1, 'Bench', 'Patient ' || g, DATE '1950-01-01' FROM generate_series(1, $2) g RETURNING id`,
         [organizationId, patientCount],
       );
+      // Consent to monitoring, or every reading is rejected with no_consent.
+      await pool.query(
+        `INSERT INTO patient_consents (organization_id, patient_id, scope, method, given_at)
+         SELECT $1, id, 'rpm_monitoring', 'verbal', now() FROM unnest($2::uuid[]) AS p (id)`,
+        [organizationId, patients.rows.map((row) => row.id)],
+      );
       const patientIds: string[] = [];
       const kinds: DeviceKind[] = [];
       for (let i = 0; i < size; i++) {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ACCESS_AUDIT_ACTIONS } from '@homeward/access';
 import { ALERTING_AUDIT_ACTIONS } from '@homeward/alerting';
 import { CARE_AUDIT_ACTIONS } from '@homeward/care';
 import { AUDIT_ACTION_PATTERN, IDENTITY_AUDIT_ACTIONS, defineAuditActions } from '@homeward/identity';
@@ -10,6 +11,7 @@ import { TELEHEALTH_AUDIT_ACTIONS } from '@homeward/telehealth';
 
 const DECLARED: Record<string, readonly string[]> = {
   identity: IDENTITY_AUDIT_ACTIONS,
+  access: ACCESS_AUDIT_ACTIONS,
   patients: PATIENTS_AUDIT_ACTIONS,
   monitoring: MONITORING_AUDIT_ACTIONS,
   alerting: ALERTING_AUDIT_ACTIONS,

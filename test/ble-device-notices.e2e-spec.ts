@@ -71,6 +71,7 @@ describe('Bluetooth device clocks, notices and control solution (api, ingest and
       familyName: 'Sato',
       birthDate: '1948-03-02',
       timeZone: 'Asia/Tokyo',
+      monitoringConsent: 'verbal',
     });
     expect(created.status).toBe(201);
     patientId = created.body.id;

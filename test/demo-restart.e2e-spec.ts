@@ -89,12 +89,14 @@ describe('restarting the demo', () => {
     firstRun = readDevices();
     firstPassword = /password "([^"]+)"/.exec(firstLog)?.[1] ?? 'not printed';
 
-    // A patient of the user's own whose name sorts before every demo patient's.
+    // A patient of the user's own whose name sorts before every demo patient's, registered with
+    // consent to monitoring (without it their readings would be rejected).
     const coordinator = await api().login(COORDINATOR, firstPassword);
     const patient = await coordinator.request<{ id: string }>('POST', '/api/patients', {
       givenName: 'Abel',
       familyName: 'Aaronson',
       birthDate: '1950-01-01',
+      monitoringConsent: 'verbal',
     });
     expect(patient.status).toBe(201);
     ownPatientId = patient.body.id;

@@ -268,6 +268,7 @@ describe('Device management against Mosquitto with dynamic security', () => {
         givenName: 'Grace',
         familyName: 'Hopper',
         birthDate: '1950-01-01',
+        monitoringConsent: 'written',
       });
       const stranger = await createOrganization(stack.database.pool, 'Stranger Org');
       const strangerUser = await createUser(stack.database.pool, stranger, 'admin');

@@ -51,6 +51,11 @@ async function main(): Promise<void> {
         [org],
       )
     ).rows[0].id;
+    // Without consent to monitoring every reading would be rejected (no_consent).
+    await pool.query(
+      "INSERT INTO patient_consents (organization_id, patient_id, scope, method, given_at) VALUES ($1, $2, 'rpm_monitoring', 'verbal', now())",
+      [org, patient],
+    );
     const devices: string[] = [];
     for (let i = 0; i < PUBLISHERS; i++) {
       const secretHash = createHash('sha256').update('bench').digest();

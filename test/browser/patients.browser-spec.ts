@@ -237,6 +237,24 @@ describe('patients list and patient view in a real browser', () => {
     expect(await read.getByRole('button', { name: 'Save' }).count()).toBe(0);
   });
 
+  it("records and revokes a patient's consent from the Consent panel, warning while monitoring has none", async () => {
+    const page = await open(clinician, `/patients/${patientId}`);
+    const panel = page.getByRole('region', { name: 'Consent' });
+    await panel.getByText(/No active consent to remote monitoring/).waitFor();
+    await panel.getByLabel('Consent to').selectOption('rpm_monitoring');
+    await panel.getByLabel('Given', { exact: true }).selectOption('written');
+    await panel.getByRole('button', { name: 'Record consent' }).click();
+    await panel.getByRole('cell', { name: 'Remote monitoring' }).waitFor();
+    await panel.getByText(/No active consent to remote monitoring/).waitFor({ state: 'detached' });
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await panel.getByRole('button', { name: 'Revoke…' }).click();
+    await panel.getByLabel('Reason').fill('Patient asked to stop');
+    await panel.getByRole('button', { name: 'Revoke', exact: true }).click();
+    await panel.getByText(/Revoked · Patient asked to stop/).waitFor();
+    await panel.getByText(/No active consent to remote monitoring/).waitFor();
+  });
+
   it('lets a coordinator register a patient and a device, showing the device credentials once', async () => {
     const page = await open(coordinator);
     await page.getByRole('button', { name: 'Register patient' }).click();

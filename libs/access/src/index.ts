@@ -3,3 +3,8 @@ export * from './access.module';
 export * from './patient-scope';
 // Authentication (identity) establishes the principal; access is where the domains read it from.
 export type { Principal, PrincipalKind, StaffPrincipal } from '@homeward/identity';
+export * from './access.audit';
+export { ConsentModule } from './consent/consent.module';
+export { ConsentService } from './consent/consent.service';
+export { NoConsentError, ConsentAlreadyRevokedError, InvalidConsentError } from './consent/consent.errors';
+export type { ConsentRow } from './consent/consent.rows';

@@ -9,3 +9,4 @@ export * from './socket-events';
 export * from './storable-text';
 export * from './contact';
 export * from './visits';
+export * from './consent';

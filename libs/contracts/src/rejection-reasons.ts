@@ -41,6 +41,12 @@ export const REJECTION_REASONS = [
   'device_test_data',
   /** The device was deactivated: nothing it sends is stored until it is reactivated. */
   'device_deactivated',
+  /**
+   * The device's patient has no active `rpm_monitoring` consent (never recorded, or revoked):
+   * nothing is stored or evaluated. Checked when the batch is stored, so a revocation applies
+   * to the next batch, including messages already queued.
+   */
+  'no_consent',
   /** A status (`v1/devices/{deviceId}/status`) stamped further ahead of the server clock than drift explains. */
   'reported_at_in_future',
   /**

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AccessModule } from '@homeward/access';
+import { AccessModule, ConsentModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
+import { ConsentsController } from './consents/consents.controller';
 import { DeviceManagementController } from './devices/device-management.controller';
 import { DevicesController } from './devices/devices.controller';
 import { EmqxAuthController } from './devices/emqx-auth.controller';
@@ -11,11 +12,12 @@ import { PatientsController } from './patients/patients.controller';
 import { PatientsModule } from './patients.module';
 
 @Module({
-  imports: [PatientsModule, IdentityModule, AccessModule],
+  imports: [PatientsModule, IdentityModule, AccessModule, ConsentModule],
   providers: [PatientAccessLogService],
   controllers: [
     PatientsController,
     PatientAccessLogController,
+    ConsentsController,
     DevicesController,
     DeviceManagementController,
     MqttAuthController,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertingModule } from '@homeward/alerting';
 import { CareModule } from '@homeward/care';
-import { AccessModule } from '@homeward/access';
+import { AccessModule, ConsentModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { NotificationsModule } from '@homeward/notifications';
 import { PatientsModule } from '@homeward/patients';
@@ -37,7 +37,15 @@ const PROVIDERS = [
 
 /** Video visits: LiveKit rooms and tokens, join links, LiveKit's webhooks, missed visits. */
 @Module({
-  imports: [IdentityModule, AccessModule, PatientsModule, AlertingModule, NotificationsModule, CareModule],
+  imports: [
+    IdentityModule,
+    AccessModule,
+    ConsentModule,
+    PatientsModule,
+    AlertingModule,
+    NotificationsModule,
+    CareModule,
+  ],
   providers: PROVIDERS,
   exports: [VisitService, VisitJoinService, VisitWebhookService, VisitNoShowService, VisitJobs],
 })

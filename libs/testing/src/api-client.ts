@@ -47,14 +47,33 @@ export class ApiClient {
     return { status: response.status, body: parsed as T };
   }
 
-  async createPatient(givenName = 'Ada', familyName = 'Lovelace'): Promise<{ id: string }> {
+  /**
+   * Registers a patient with consent to monitoring given at registration and, when this user's
+   * role may record consents (not an admin), consent to video visits; `consent: false` for
+   * neither.
+   */
+  async createPatient(
+    givenName = 'Ada',
+    familyName = 'Lovelace',
+    options: { consent?: boolean } = {},
+  ): Promise<{ id: string }> {
+    const consent = options.consent ?? true;
     const response = await this.request<{ id: string }>('POST', '/api/patients', {
       givenName,
       familyName,
       birthDate: '1950-04-01',
+      ...(consent ? { monitoringConsent: 'verbal' } : {}),
     });
     if (response.status !== 201)
       throw new Error(`create patient: ${response.status} ${JSON.stringify(response.body)}`);
+    if (consent) {
+      const video = await this.request('POST', `/api/patients/${response.body.id}/consents`, {
+        scope: 'video_visits',
+        method: 'verbal',
+      });
+      if (video.status !== 201 && video.status !== 403)
+        throw new Error(`record video consent: ${video.status} ${JSON.stringify(video.body)}`);
+    }
     return response.body;
   }
 

@@ -55,13 +55,36 @@ export async function createUsers(
   return rows.map(({ id, email }) => ({ id, organizationId, email, password, role }));
 }
 
-export async function createPatient(pool: Pool, organizationId: string): Promise<string> {
+/**
+ * A patient row with active `rpm_monitoring` and `video_visits` consent (as a registered
+ * patient who agreed to both); `consent: false` for a patient without any.
+ */
+export async function createPatient(
+  pool: Pool,
+  organizationId: string,
+  options: { consent?: boolean } = {},
+): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO patients (organization_id, given_name, family_name, birth_date)
      VALUES ($1, 'Test', $2, '1950-01-01') RETURNING id`,
     [organizationId, `Patient-${randomBytes(3).toString('hex')}`],
   );
+  if (options.consent ?? true) await recordConsent(pool, rows[0].id);
   return rows[0].id;
+}
+
+/** Active consents of the patient, recorded as given verbally now, by nobody in particular. */
+export async function recordConsent(
+  pool: Pool,
+  patientId: string,
+  scopes: readonly string[] = ['rpm_monitoring', 'video_visits'],
+): Promise<void> {
+  await pool.query(
+    `INSERT INTO patient_consents (organization_id, patient_id, scope, method, given_at)
+     SELECT p.organization_id, p.id, s.scope, 'verbal', now() FROM patients p, unnest($2::text[]) AS s (scope)
+     WHERE p.id = $1`,
+    [patientId, scopes],
+  );
 }
 
 /** A video visit row, for code below telehealth that refers to visits (the care-time ledger). */

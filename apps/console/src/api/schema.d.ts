@@ -308,6 +308,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patients/{patientId}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ConsentsController_list"];
+        put?: never;
+        post: operations["ConsentsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/patients/{patientId}/consents/{consentId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ConsentsController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/patients/{patientId}/devices": {
         parameters: {
             query?: never;
@@ -1177,6 +1209,11 @@ export interface components {
              * @example America/Chicago
              */
             timeZone?: string;
+            /**
+             * @description Consent to remote monitoring, given at registration: recorded as an `rpm_monitoring` consent. Without it (or one recorded later) the patient's readings are rejected with `no_consent`
+             * @enum {string}
+             */
+            monitoringConsent?: "written" | "verbal" | "electronic";
         };
         PatientResponseDto: {
             id: string;
@@ -1225,6 +1262,54 @@ export interface components {
         AccessLogDto: {
             /** @description Newest first */
             items: components["schemas"]["AccessLogEntryDto"][];
+        };
+        ConsentCreateDto: {
+            /** @enum {string} */
+            scope: "rpm_monitoring" | "video_visits" | "share_with_caregiver" | "data_sharing_research";
+            /**
+             * @description How the patient gave it
+             * @enum {string}
+             */
+            method: "written" | "verbal" | "electronic";
+            /**
+             * @description When it was given (not in the future); now when left out
+             * @example 2026-12-01T10:00:00Z
+             */
+            givenAt?: string;
+            /**
+             * @description Where the signed form is kept
+             * @example scan-2026-12-01-consent.pdf
+             */
+            documentReference?: string;
+        };
+        ConsentResponseDto: {
+            id: string;
+            patientId: string;
+            /** @enum {string} */
+            scope: "rpm_monitoring" | "video_visits" | "share_with_caregiver" | "data_sharing_research";
+            /** @enum {string} */
+            status: "active" | "revoked";
+            /**
+             * @description `legacy`: recorded for patients registered before consent was
+             * @enum {string}
+             */
+            method: "written" | "verbal" | "electronic" | "legacy";
+            givenAt: string;
+            /** @description The user who recorded it; null for legacy */
+            recordedBy: string | null;
+            recordedAt: string;
+            documentReference: string | null;
+            revokedAt: string | null;
+            revokedBy: string | null;
+            revokeReason: string | null;
+        };
+        ConsentListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["ConsentResponseDto"][];
+        };
+        ConsentRevokeDto: {
+            /** @example Patient asked to stop monitoring */
+            reason: string;
         };
         DeviceCreateDto: {
             /** @enum {string} */
@@ -1394,7 +1479,7 @@ export interface components {
             deviceId: string;
             messageId: Record<string, never> | null;
             /** @enum {string} */
-            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "control_solution" | "device_test_data" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
+            reason: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "control_solution" | "device_test_data" | "device_deactivated" | "no_consent" | "reported_at_in_future" | "rate_limited";
             /** @description What was wrong, specifically */
             detail: string;
             /** @description Size of the payload as received */
@@ -2994,6 +3079,114 @@ export interface operations {
             };
         };
     };
+    ConsentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentListDto"];
+                };
+            };
+            /** @description No such patient (or consent of that patient) in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsentsController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentCreateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentResponseDto"];
+                };
+            };
+            /** @description `invalid_consent`: a method other than written/verbal/electronic, or givenAt in the future */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient (or consent of that patient) in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsentsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+                consentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsentRevokeDto"];
+            };
+        };
+        responses: {
+            /** @description The consent, revoked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentResponseDto"];
+                };
+            };
+            /** @description No such patient (or consent of that patient) in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `already_revoked`: the consent was revoked before */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     DevicesController_listDevices: {
         parameters: {
             query?: never;
@@ -3342,7 +3535,7 @@ export interface operations {
             query?: {
                 /** @description Only this device */
                 deviceId?: string;
-                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "control_solution" | "device_test_data" | "device_deactivated" | "reported_at_in_future" | "rate_limited";
+                reason?: "payload_too_large" | "invalid_encoding" | "invalid_json" | "schema_violation" | "batch_too_large" | "invalid_device_id" | "unknown_device" | "unknown_type" | "unsupported_unit" | "non_finite_value" | "implausible_value" | "invalid_timestamp" | "measured_at_in_future" | "measured_at_too_old" | "duplicate_type" | "systolic_not_above_diastolic" | "invalid_characters" | "conflicting_duplicate" | "processing_failed" | "invalid_hex" | "unknown_characteristic" | "truncated" | "special_float_value" | "measurement_unsuccessful" | "no_measurement" | "control_solution" | "device_test_data" | "device_deactivated" | "no_consent" | "reported_at_in_future" | "rate_limited";
                 /** @description The next page: the last id of the previous one */
                 beforeId?: number;
                 limit?: number;

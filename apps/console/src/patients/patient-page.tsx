@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { VITAL_TYPES, type Severity } from '@homeward/contracts';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { BaselinesSection } from './baselines-section';
+import { ConsentSection } from './consent-section';
 import { ContactForm } from './contact-form';
 import { DevicesSection } from './devices-section';
 import {
@@ -236,6 +237,8 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
       </div>
 
       <BaselinesSection patientId={patientId} patientTimeZone={patient.timeZone} />
+
+      <ConsentSection patientId={patientId} patientTimeZone={patient.timeZone} />
 
       <section aria-labelledby="trends-title" className="panel">
         <div className="page-heading">

@@ -21,6 +21,7 @@ export function RegisterPatientForm({ onCancel }: { onCancel: () => void }) {
   const [familyName, setFamilyName] = useState('');
   const [birthDate, setBirthDate] = useState('');
   const [timeZone, setTimeZone] = useState(USER_TIME_ZONE);
+  const [monitoringConsent, setMonitoringConsent] = useState<'' | 'verbal' | 'written' | 'electronic'>('');
   const register = useMutation({
     mutationFn: () =>
       unwrap(
@@ -30,6 +31,7 @@ export function RegisterPatientForm({ onCancel }: { onCancel: () => void }) {
             familyName: familyName.trim(),
             birthDate,
             timeZone: timeZone || undefined,
+            monitoringConsent: monitoringConsent || undefined,
           },
         }),
       ),
@@ -82,6 +84,17 @@ export function RegisterPatientForm({ onCancel }: { onCancel: () => void }) {
               {zone.replaceAll('_', ' ')}
             </option>
           ))}
+        </select>
+        <label htmlFor={`${id}-consent`}>Consent to monitoring recorded</label>
+        <select
+          id={`${id}-consent`}
+          value={monitoringConsent}
+          onChange={(event) => setMonitoringConsent(event.target.value as typeof monitoringConsent)}
+        >
+          <option value="">Not yet (readings are rejected until it is recorded)</option>
+          <option value="verbal">Yes, verbal</option>
+          <option value="written">Yes, written</option>
+          <option value="electronic">Yes, electronic</option>
         </select>
       </div>
       {register.isError ? (

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { DeviceKind, UserRole } from '@homeward/contracts';
+import type { ConsentScope, DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, hashPassword } from '@homeward/identity';
-import { type Principal } from '@homeward/access';
+import { ConsentService, type Principal } from '@homeward/access';
 import {
   DEFAULT_RULES,
   PatientBaselineService,
@@ -13,6 +13,9 @@ import {
 import { DeviceService, PatientService } from '@homeward/patients';
 import { HISTORY_DAYS, demoHistory, pastAlerts, type DemoBaseline, type PastEpisode } from './demo-history';
 import { DemoHistoryRepository } from './demo-history.repository';
+
+/** What every demo patient has agreed to: monitored, and seen by video. */
+const DEMO_CONSENTS: readonly ConsentScope[] = ['rpm_monitoring', 'video_visits'];
 
 type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
 
@@ -124,6 +127,7 @@ export class DemoSeedService {
     private readonly organizations: OrganizationService,
     private readonly users: UserService,
     private readonly patients: PatientService,
+    private readonly consents: ConsentService,
     private readonly deviceService: DeviceService,
     private readonly protocols: ProtocolService,
     private readonly history: DemoHistoryRepository,
@@ -166,6 +170,8 @@ export class DemoSeedService {
       const { protocols, baseline, stoppedDaysAgo, ...identity } = template;
       const live = stoppedDaysAgo === undefined;
       const patient = await this.patients.ensureDemoPatient(coordinator, identity);
+      for (const scope of DEMO_CONSENTS)
+        await this.consents.ensureConsent(coordinator, patient.id, { scope, method: 'written' });
       if (protocols) await this.protocols.setForPatient(coordinator, patient.id, protocols);
       const label = `${patient.givenName} ${patient.familyName}`;
       const active = (await this.deviceService.listForPatient(coordinator, patient.id)).filter(

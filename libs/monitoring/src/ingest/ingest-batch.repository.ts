@@ -49,20 +49,28 @@ export class IngestBatchRepository {
    * waits for it, so a message is claimed exactly once. Keys must be unique in `messages`.
    * `routesVersion`, the device routes' version the readings' patients were taken from, is
    * checked in the same statement: when it moved, nothing is written and RoutesChangedError is
-   * thrown (undefined: not checked). Returns the positions in `messages` of those whose key was
-   * already taken (usually none: only they come back, not every claim).
+   * thrown (undefined: not checked). A message whose patient has no active `rpm_monitoring`
+   * consent in this statement's snapshot is neither claimed nor stored: a revocation committed
+   * before the statement holds for every batch after it, whichever process stores it. Returns
+   * the positions in `messages` of those whose key was already taken and of those without
+   * consent (usually none: only they come back, not every claim).
    */
   async storeNewMessages(
     batch: { id: string; ingestClientId: string; rejectedCount: number },
     messages: readonly NewMessageWithReadings[],
     routesVersion: string | undefined,
     q: Queryable = this.db,
-  ): Promise<{ taken: number[]; storedReadings: number }> {
-    if (messages.length === 0) return { taken: [], storedReadings: 0 };
+  ): Promise<{ taken: number[]; unconsented: number[]; storedReadings: number }> {
+    if (messages.length === 0) return { taken: [], unconsented: [], storedReadings: 0 };
     // What a message's readings share is sent once per message; each reading names its
     // message's position. Fewer array elements to serialise: the largest allocation in ingest.
     const readings = readingColumns(messages);
-    const { rows } = await q.query<{ routesCurrent: boolean; storedReadings: number; taken: number[] }>(
+    const { rows } = await q.query<{
+      routesCurrent: boolean;
+      storedReadings: number;
+      taken: number[];
+      unconsented: number[];
+    }>(
       // device_route_changes is the patients domain's route counter (see its migration).
       `WITH guard AS (
          SELECT $16::bigint IS NULL OR version = $16::bigint AS current FROM device_route_changes
@@ -71,10 +79,14 @@ export class IngestBatchRepository {
                               $18::boolean[])
            WITH ORDINALITY AS m (device_id, message_id, content_hash, measured_at, patient_id, flags, clock_suspect,
                                  position)
+       ), consented AS (
+         -- patient_consents is the access domain's table (see its migration).
+         SELECT DISTINCT patient_id FROM patient_consents
+         WHERE patient_id IN (SELECT patient_id FROM message) AND scope = 'rpm_monitoring' AND status = 'active'
        ), claimed AS (
          INSERT INTO device_messages (device_id, message_id, content_hash, measured_at, batch_id, clock_suspect)
          SELECT device_id, message_id, content_hash, measured_at, $1::uuid, clock_suspect FROM message
-         WHERE (SELECT current FROM guard)
+         WHERE (SELECT current FROM guard) AND patient_id IN (SELECT patient_id FROM consented)
          ON CONFLICT (device_id, message_id) DO NOTHING
          RETURNING device_id, message_id
        ), stored AS (
@@ -103,8 +115,12 @@ export class IngestBatchRepository {
               (SELECT count(*) FROM stored)::int AS "storedReadings",
               (SELECT coalesce(array_agg(m.position - 1 ORDER BY m.position), '{}')
                FROM message m
-               WHERE NOT EXISTS (SELECT 1 FROM claimed c
-                                 WHERE c.device_id = m.device_id AND c.message_id = m.message_id))::int[] AS taken
+               WHERE m.patient_id IN (SELECT patient_id FROM consented)
+                 AND NOT EXISTS (SELECT 1 FROM claimed c
+                                 WHERE c.device_id = m.device_id AND c.message_id = m.message_id))::int[] AS taken,
+              (SELECT coalesce(array_agg(m.position - 1 ORDER BY m.position), '{}')
+               FROM message m
+               WHERE m.patient_id NOT IN (SELECT patient_id FROM consented))::int[] AS unconsented
        FROM guard g`,
       // The arrays go as literals built in one join each (see array-literal.ts).
       [
@@ -131,7 +147,7 @@ export class IngestBatchRepository {
       ],
     );
     if (!rows[0].routesCurrent) throw new RoutesChangedError();
-    return { taken: rows[0].taken, storedReadings: rows[0].storedReadings };
+    return { taken: rows[0].taken, unconsented: rows[0].unconsented, storedReadings: rows[0].storedReadings };
   }
 
   async markEnqueued(ids: string[]): Promise<void> {

@@ -151,7 +151,7 @@ describe('IngestService against PostgreSQL and Redis', () => {
       [deviceA],
     );
     expect(rows[0].value).toBe(80);
-    expect((await rejections()).map((r) => [r.reason, r.message_id])).toEqual([
+    expect((await rejections()).map((r) => [r.reason, r.message_id]).sort()).toEqual([
       ['conflicting_duplicate', 'm-1'],
       ['conflicting_duplicate', 'm-1'],
     ]);
@@ -294,7 +294,9 @@ describe('IngestService against PostgreSQL and Redis', () => {
     const outcome = await ingest.storeBatch([truncated, weight(deviceB, 'fine')], 'ingest-test');
 
     expect(outcome).toMatchObject({ storedReadings: 1, rejectedMessages: 1 });
-    expect((await rejections()).map((r) => [r.reason, r.message_id])).toEqual([['truncated', 'ble-short']]);
+    expect((await rejections()).map((r) => [r.reason, r.message_id]).sort()).toEqual([
+      ['truncated', 'ble-short'],
+    ]);
     const { rows } = await database.pool.query<{ flags: string[] | null }>(
       'SELECT flags FROM readings WHERE device_id = $1',
       [deviceB],
@@ -408,5 +410,63 @@ describe('IngestService against PostgreSQL and Redis', () => {
       [deviceA],
     );
     expect(rows).toEqual([{ flags: ['irregular_pulse', 'late'] }]);
+  });
+  it('rejects with no_consent, storing nothing, the messages of a patient whose consent was revoked after they arrived', async () => {
+    const org = await createOrganization(database.pool);
+    const consenting = await createDevice(database.pool, org, await createPatient(database.pool, org));
+    const revokedPatient = await createPatient(database.pool, org);
+    const revoking = await createDevice(database.pool, org, revokedPatient);
+    const neverConsented = await createDevice(
+      database.pool,
+      org,
+      await createPatient(database.pool, org, { consent: false }),
+    );
+    // Arrived (and parsed) while the consent was active: queued, as a held batch is.
+    const queued = [
+      weight(consenting, 'c-1'),
+      weight(revoking, 'r-1'),
+      weight(revoking, 'r-1'),
+      weight(neverConsented, 'n-1'),
+    ];
+    for (const message of queued) ingest.readingsOnArrival(message);
+    await database.pool.query(
+      `UPDATE patient_consents SET status = 'revoked', revoked_at = now(), revoke_reason = 'test'
+       WHERE patient_id = $1 AND scope = 'rpm_monitoring'`,
+      [revokedPatient],
+    );
+
+    const outcome = await ingest.storeBatch(queued, 'ingest-test');
+
+    expect(
+      outcome.receipts.map(({ receipt }) => [receipt.messageId, receipt.status, receipt.reason]),
+    ).toEqual([
+      ['c-1', 'stored', undefined],
+      ['r-1', 'rejected', 'no_consent'],
+      ['r-1', 'rejected', 'no_consent'],
+      ['n-1', 'rejected', 'no_consent'],
+    ]);
+    expect(outcome).toMatchObject({ storedReadings: 1, rejectedMessages: 3, duplicateMessages: 0 });
+    expect(
+      await count('SELECT count(*) FROM readings WHERE device_id = ANY($1)', [[revoking, neverConsented]]),
+    ).toBe(0);
+    expect(
+      await count('SELECT count(*) FROM device_messages WHERE device_id = ANY($1)', [
+        [revoking, neverConsented],
+      ]),
+    ).toBe(0);
+    expect((await rejections()).map((r) => [r.reason, r.message_id]).sort()).toEqual([
+      ['no_consent', 'n-1'],
+      ['no_consent', 'r-1'],
+      ['no_consent', 'r-1'],
+    ]);
+
+    // Consent recorded again: the device's resend of a new message is stored.
+    await database.pool.query(
+      `INSERT INTO patient_consents (organization_id, patient_id, scope, method, given_at)
+       VALUES ($1, $2, 'rpm_monitoring', 'written', now())`,
+      [org, revokedPatient],
+    );
+    const resumed = await ingest.storeBatch([weight(revoking, 'r-2')], 'ingest-test');
+    expect(resumed.receipts.map(({ receipt }) => receipt.status)).toEqual(['stored']);
   });
 });

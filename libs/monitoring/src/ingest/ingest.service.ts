@@ -436,6 +436,20 @@ export class IngestService {
         ),
       );
     };
+    // Consent is read by the statement that stores the batch; a repeat of such a message in the
+    // same batch is rejected with it rather than told duplicate.
+    const withoutConsent = (entry: PreparedMessage) => {
+      outcomes.set(entry, { status: 'rejected', reason: 'no_consent' });
+      rejected.push(
+        rejectionOf(
+          entry.message,
+          'no_consent',
+          "the device's patient has no active rpm_monitoring consent: nothing is stored until one is recorded",
+          entry.accepted!.deviceId,
+          entry.accepted!.messageId,
+        ),
+      );
+    };
     for (const { entry, first } of repeats) {
       if (entry.accepted!.contentHash.equals(first.accepted!.contentHash)) duplicate(entry);
       else conflicting(entry);
@@ -461,7 +475,15 @@ export class IngestService {
         q,
       );
       const taken = new Set(stored.taken.map((position) => candidates[position]));
-      for (const entry of candidates) if (!taken.has(entry)) outcomes.set(entry, { status: 'stored' });
+      const unconsented = new Set(stored.unconsented.map((position) => candidates[position]));
+      for (const entry of candidates)
+        if (!taken.has(entry) && !unconsented.has(entry)) outcomes.set(entry, { status: 'stored' });
+      for (const entry of unconsented) withoutConsent(entry);
+      for (const { entry, first } of repeats)
+        if (unconsented.has(first) && outcomes.get(entry)?.status === 'duplicate') {
+          duplicateMessages -= 1;
+          withoutConsent(entry);
+        }
       // Ids used before: the same contents is a redelivery, other contents a conflict. Read in a
       // statement of its own, whose snapshot sees a claim that another batch committed meanwhile.
       if (taken.size > 0) {
@@ -506,7 +528,11 @@ export class IngestService {
     if (storedReadings > 0)
       this.dispatchEvaluation(
         batchId,
-        new Set(prepared.flatMap((entry) => (entry.accepted ? [entry.accepted.patientId] : []))),
+        new Set(
+          prepared.flatMap((entry) =>
+            entry.accepted && outcomes.get(entry)?.status === 'stored' ? [entry.accepted.patientId] : [],
+          ),
+        ),
       );
     return { batchId, storedReadings, duplicateMessages, rejectedMessages: rejected.length, outcomes };
   }

@@ -8,6 +8,7 @@ import {
   createIntegrationModule,
   createOrganization,
   createUser,
+  recordConsent,
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
@@ -46,6 +47,7 @@ describe('Adherence day rollup (patient_reading_days) kept by ingest and by time
        VALUES ($1, 'Day', 'Rollup', '1950-01-01', $2, $3) RETURNING id`,
       [organization, timeZone, demoKey],
     );
+    await recordConsent(database.pool, rows[0].id);
     const device = await createDevice(database.pool, organization, rows[0].id);
     return { id: rows[0].id, device, timeZone };
   };

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  IsIn,
   IsDateString,
   IsEmail,
   IsInt,
@@ -14,7 +15,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-import { E164 } from '@homeward/contracts';
+import { E164, RECORDABLE_CONSENT_METHODS, type RecordableConsentMethod } from '@homeward/contracts';
 import { IsDisplayName, IsNotFutureDate } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 
@@ -64,6 +65,15 @@ export class PatientCreateDto extends PatientContactDto {
   @IsOptional()
   @IsTimeZone()
   timeZone?: string;
+
+  @ApiPropertyOptional({
+    enum: RECORDABLE_CONSENT_METHODS,
+    description:
+      "Consent to remote monitoring, given at registration: recorded as an `rpm_monitoring` consent. Without it (or one recorded later) the patient's readings are rejected with `no_consent`",
+  })
+  @IsOptional()
+  @IsIn(RECORDABLE_CONSENT_METHODS)
+  monitoringConsent?: RecordableConsentMethod;
 }
 
 export class PatientResponseDto {

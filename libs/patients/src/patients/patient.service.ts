@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, type AuditAction } from '@homeward/identity';
-import { AccessPolicy, type Principal } from '@homeward/access';
+import type { RecordableConsentMethod } from '@homeward/contracts';
+import { AccessPolicy, ConsentService, type Principal } from '@homeward/access';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 import { PatientRepository } from './patient.repository';
@@ -12,6 +13,7 @@ export class PatientService {
     private readonly patients: PatientRepository,
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly consents: ConsentService,
   ) {}
 
   async create(
@@ -23,12 +25,15 @@ export class PatientService {
       timeZone?: string;
       phone?: string | null;
       email?: string | null;
+      /** How consent to monitoring was given, when it was at registration; none recorded otherwise. */
+      monitoringConsent?: RecordableConsentMethod;
     },
   ): Promise<PatientRow> {
-    // The patient and its audit row commit together: no record without its trail.
+    const { monitoringConsent, ...fields } = input;
+    // The patient, its consent and their audit rows commit together: no record without its trail.
     return this.db.transaction(async (tx) => {
       const patient = await this.patients.create(
-        { ...input, organizationId: principal.organizationId, createdBy: principal.userId },
+        { ...fields, organizationId: principal.organizationId, createdBy: principal.userId },
         tx,
       );
       await this.audit.record(
@@ -37,6 +42,13 @@ export class PatientService {
         { resourceType: 'patient', resourceId: patient.id, patientId: patient.id },
         tx,
       );
+      if (monitoringConsent)
+        await this.consents.record(
+          principal,
+          patient.id,
+          { scope: 'rpm_monitoring', method: monitoringConsent },
+          tx,
+        );
       return patient;
     });
   }

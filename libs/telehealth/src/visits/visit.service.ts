@@ -4,7 +4,7 @@ import { AlertVisitEvents } from '@homeward/alerting';
 import { AppConfig, publicUrl } from '@homeward/config';
 import { AuditService } from '@homeward/identity';
 import type { TelehealthAuditAction } from '../telehealth.audit';
-import { AccessPolicy, type Principal } from '@homeward/access';
+import { AccessPolicy, ConsentService, type Principal } from '@homeward/access';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { PatientService } from '@homeward/patients';
 import { Database, ResourceNotFoundError, type Queryable } from '@homeward/platform';
@@ -49,6 +49,7 @@ export class VisitService {
     private readonly patients: PatientService,
     private readonly alertEvents: AlertVisitEvents,
     private readonly access: AccessPolicy,
+    private readonly consents: ConsentService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     @InjectLogger() private readonly logger: Logger,
@@ -70,6 +71,8 @@ export class VisitService {
     const now = new Date();
     const scheduledFor = request.scheduledFor ? this.scheduledFor(request.scheduledFor, now) : null;
     await this.patients.get(principal, request.patientId, 'visit.create');
+    // Before the room exists: a patient who has not consented to video visits gets none.
+    await this.consents.requireActiveConsent(request.patientId, 'video_visits');
     const id = randomUUID();
     const roomName = `v_${randomBytes(16).toString('hex')}`;
     const start = Math.max(scheduledFor?.getTime() ?? 0, now.getTime());
