@@ -158,6 +158,9 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'POST /api/visits/{visitId}/patient-link': CARE,
   'POST /api/visits/{visitId}/guest-links': CARE,
   'GET /api/patients/{patientId}/access-log': ANY,
+  'GET /api/patients/{patientId}/consents': ANY,
+  'POST /api/patients/{patientId}/consents': CARE,
+  'POST /api/patients/{patientId}/consents/{consentId}/revoke': CARE,
   'GET /api/admin/audit/verify': ['admin'],
   'GET /api/patients/{patientId}/care-time': ANY,
   'POST /api/patients/{patientId}/care-time': CARE,
@@ -172,6 +175,7 @@ interface Records {
   visitId: string;
   userId: string;
   entryId: string;
+  consentId: string;
   ruleId: string;
 }
 
@@ -186,6 +190,7 @@ const RECORD_OF: Record<string, keyof Records> = {
   visitId: 'visitId',
   userId: 'userId',
   entryId: 'entryId',
+  consentId: 'consentId',
   ruleId: 'ruleId',
   'users/{id}': 'userId',
 };
@@ -267,6 +272,8 @@ function validBodies(a: Records): Record<string, unknown> {
       performedAt: new Date(now - 60_000).toISOString(),
     },
     'POST /api/patients/{patientId}/care-time/{entryId}/void': { reason: 'Logged twice' },
+    'POST /api/patients/{patientId}/consents': { scope: 'data_sharing_research', method: 'written' },
+    'POST /api/patients/{patientId}/consents/{consentId}/revoke': { reason: 'Withdrawn by phone' },
     'PUT /api/users/me/notification-preferences': {},
     'PUT /api/users/{userId}/notification-preferences': {},
     'POST /api/auth/password': {
@@ -359,6 +366,15 @@ describe('API authorisation: every documented route refuses callers without the 
       },
     );
     expect(entry.status).toBe(201);
+    const consent = await clients.clinician.request<{ id: string }>(
+      'POST',
+      `/api/patients/${patientId}/consents`,
+      {
+        scope: 'share_with_caregiver',
+        method: 'verbal',
+      },
+    );
+    expect(consent.status).toBe(201);
     const rules = await clients.clinician.request<{ items: Array<{ id: string }> }>(
       'GET',
       `/api/patients/${patientId}/rules`,
@@ -380,6 +396,7 @@ describe('API authorisation: every documented route refuses callers without the 
       visitId: visit.body.id,
       userId: users.clinician.id,
       entryId: entry.body.id,
+      consentId: consent.body.id,
       ruleId: rules.body.items[0].id,
     };
   }
@@ -507,6 +524,7 @@ describe('API authorisation: every documented route refuses callers without the 
         visitId: randomUUID(),
         userId: randomUUID(),
         entryId: randomUUID(),
+        consentId: randomUUID(),
         ruleId: a.ruleId,
       };
       const withIds = routes.filter((route) => !route.isPublic && route.pathParams.length > 0);
