@@ -4,6 +4,7 @@ import { AuthModule, IdentityModule } from '@homeward/identity';
 import { VitalsModule } from '@homeward/monitoring';
 import { NotificationsModule } from '@homeward/notifications';
 import { PatientsModule } from '@homeward/patients';
+import { LimitsModule } from '@homeward/platform';
 import { AlertMetricsController } from './alert-metrics/alert-metrics.controller';
 import { AlertMetricsService } from './alert-metrics/alert-metrics.service';
 import { AlertingModule } from './alerting.module';
@@ -31,6 +32,8 @@ import { SmsRepliesController } from './sms-replies/sms-replies.controller';
 @Module({
   imports: [
     AlertingModule,
+    // Rule previews and socket replays share the process's bound on expensive work.
+    LimitsModule,
     IdentityModule,
     AccessModule,
     AuthModule,
