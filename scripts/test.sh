@@ -9,4 +9,4 @@ npm run --silent typecheck
 npm run --silent lint
 # The demo's build stamp stays true: an interrupted build here is redone by the next demo.
 node scripts/build-if-changed.js --always
-exec node scripts/test-services.js -- npx jest --runInBand "$@"
+exec node scripts/test-services.js -- npx jest --maxWorkers=1 --workerIdleMemoryLimit=1500MB "$@"

@@ -9,6 +9,8 @@ import {
 } from '@homeward/testing';
 
 const REQUESTS = 30;
+/** Sign-in, registering the patient and recording its consent to monitoring. */
+const SETUP_REQUESTS = 3;
 
 /** The log lines a process wrote after `from`, as scripts/demo.sh shows them on a terminal (pino-pretty). */
 function prettyLines(
@@ -47,7 +49,7 @@ describe('request logging at info', () => {
     api = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
     token = api.accessToken;
     patientId = (await api.createPatient()).id;
-    for (let i = 0; i < REQUESTS - 3; i++) {
+    for (let i = 0; i < REQUESTS - SETUP_REQUESTS - 1; i++) {
       const response = await api.request(
         'GET',
         i % 2 ? `/api/patients/${patientId}?view=${i}` : '/api/patients',

@@ -99,11 +99,13 @@ describe('the demo for a coordinator who signs in late', () => {
     expect(text).toContain('Critical');
     expect(text).toContain('Systolic 186 mmHg ≥ 180');
     expect(text).not.toContain('Awaiting re-measurement');
-    // Ruth Lindqvist's weight, 1.2 kg or more above her dry-weight history, is a heart-failure warning
-    // (and, while 2 kg or more above her recorded dry weight, a second one).
+    // Ruth Lindqvist's climbing weight is a heart-failure warning. Which of the group's rules says so
+    // first (2 lb in 24 h, 5 lb in a week, 2 kg above her dry weight) depends on where the simulator's
+    // readings fall against her seeded month; the queue shows the one that opened her episode.
     const ruth = session.page
       .locator('tbody tr', { hasText: 'Ruth Lindqvist' })
-      .filter({ hasText: 'weight up 2 lb or more in 24 h' });
+      .filter({ hasText: /weight up/i })
+      .first();
     // Her trend needs a few of the simulator's readings, which a loaded machine can delay.
     await waitVisible(ruth, 60_000);
     expect(await ruth.innerText()).toContain('Warning');
