@@ -1,35 +1,82 @@
 /**
- * The patients whose data a principal may see, as every patient-data query carries it. Today
- * that is the principal's organisation; care teams and consent narrow it here later, and every
- * query that renders its condition with `sql` follows without change.
+ * The patients whose data a principal may see, as every patient-data query carries it: the
+ * principal's organisation, and within it, for coordinators and clinicians, the patients of their
+ * care teams and those they hold break-glass access to. Every query renders the condition with
+ * `sql`, so a narrower scope needs no change to the queries.
  */
 export interface PatientScope {
   readonly organizationId: string;
+  /** The user whose care teams narrow the scope; absent when the scope is the whole organisation. */
+  readonly careTeamUserId?: string;
   /**
    * The SQL condition that keeps a query to this scope's rows, on the table or alias `alias`
-   * (which must carry `organization_id`). Appends the condition's values to `params`, the query's
-   * parameter list, and numbers its placeholders after the ones already there, so call it where
-   * the query text is built, after the query's own parameters: `WHERE id = $1 AND ${scope.sql(params)}`.
+   * (which must carry `organization_id`, and the patient's id in `patientIdColumn`: `id` on
+   * `patients` itself, `patient_id` elsewhere). Appends the condition's values to `params`, the
+   * query's parameter list, and numbers its placeholders after the ones already there, so call it
+   * where the query text is built, after the query's own parameters:
+   * `WHERE id = $1 AND ${scope.sql(params, undefined, 'id')}`.
    */
-  sql(params: unknown[], alias?: string): string;
+  sql(params: unknown[], alias?: string, patientIdColumn?: PatientIdColumn): string;
 }
 
+export type PatientIdColumn = 'patient_id' | 'id';
+
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+function qualifier(alias: string | undefined): string {
+  if (alias !== undefined && !IDENTIFIER.test(alias)) throw new Error(`Not an SQL alias: ${alias}`);
+  return alias ? `${alias}.` : '';
+}
 
 class OrganizationScope implements PatientScope {
   constructor(readonly organizationId: string) {}
 
   sql(params: unknown[], alias?: string): string {
-    if (alias !== undefined && !IDENTIFIER.test(alias)) throw new Error(`Not an SQL alias: ${alias}`);
+    const on = qualifier(alias);
     params.push(this.organizationId);
-    return `${alias ? `${alias}.` : ''}organization_id = $${params.length}`;
+    return `${on}organization_id = $${params.length}`;
   }
 }
 
 /**
- * Every patient of one organisation: what staff see today, and what the platform's own work
- * (jobs, ingest) acts within. People get their scope from `AccessPolicy.patientScope`.
+ * The patients the user's care teams hold, and those the user holds unexpired break-glass access
+ * to. `careTeamPatientIdsSql` is the one text of that rule; row-level security's policies say the
+ * same in the database.
+ */
+class CareTeamScope implements PatientScope {
+  constructor(
+    readonly organizationId: string,
+    readonly careTeamUserId: string,
+  ) {}
+
+  sql(params: unknown[], alias?: string, patientIdColumn: PatientIdColumn = 'patient_id'): string {
+    const on = qualifier(alias);
+    params.push(this.organizationId);
+    const organization = `$${params.length}`;
+    params.push(this.careTeamUserId);
+    const user = `$${params.length}`;
+    return `(${on}organization_id = ${organization} AND ${on}${patientIdColumn} IN (${careTeamPatientIdsSql(user)}))`;
+  }
+}
+
+/** The ids of the patients a user may see through care teams and break-glass, `user` a placeholder. */
+export function careTeamPatientIdsSql(user: string): string {
+  return (
+    `SELECT ctp.patient_id FROM care_team_members ctm` +
+    ` JOIN care_team_patients ctp ON ctp.care_team_id = ctm.care_team_id WHERE ctm.user_id = ${user}::uuid` +
+    ` UNION SELECT bg.patient_id FROM break_glass_grants bg WHERE bg.user_id = ${user}::uuid AND bg.expires_at > now()`
+  );
+}
+
+/**
+ * Every patient of one organisation: what admins see, and what the platform's own work (jobs,
+ * ingest) acts within. People get their scope from `AccessPolicy.patientScope`.
  */
 export function organizationScope(organizationId: string): PatientScope {
   return new OrganizationScope(organizationId);
+}
+
+/** The patients of `userId`'s care teams in `organizationId`, and those of their break-glass grants. */
+export function careTeamScope(organizationId: string, userId: string): PatientScope {
+  return new CareTeamScope(organizationId, userId);
 }

@@ -40,7 +40,7 @@ export class ConsentRepository {
          INSERT INTO patient_consents (organization_id, patient_id, scope, method, given_at, recorded_by,
                                        document_reference)
          SELECT p.organization_id, p.id, $2, $3, $4, $5, $6 FROM patients p
-         WHERE p.id = $1 AND ${scope.sql(params, 'p')}
+         WHERE p.id = $1 AND ${scope.sql(params, 'p', 'id')}
          RETURNING *
        )
        SELECT ${COLUMNS} FROM c`,
@@ -55,7 +55,7 @@ export class ConsentRepository {
     // One row per consent, or one row of nulls for a patient without any; none outside the scope.
     const { rows } = await this.db.query<ConsentRow>(
       `SELECT ${COLUMNS}
-       FROM (SELECT id FROM patients p WHERE p.id = $1 AND ${scope.sql(params, 'p')}) p
+       FROM (SELECT id FROM patients p WHERE p.id = $1 AND ${scope.sql(params, 'p', 'id')}) p
        LEFT JOIN patient_consents c ON c.patient_id = p.id
        ORDER BY c.recorded_at DESC, c.id`,
       params,

@@ -29,7 +29,7 @@ export class AlertMetricsRepository {
     const params: unknown[] = [from, to];
     const { rows } = await this.db.query<AlertResponseTimesRow>(
       `SELECT count(*)::int AS alerts,
-              (SELECT count(*)::int FROM patients WHERE ${scope.sql(params)}) AS patients,
+              (SELECT count(*)::int FROM patients WHERE ${scope.sql(params, undefined, 'id')}) AS patients,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - created_at))
                 AS "acknowledgeP50",
               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM acknowledged_at - created_at))

@@ -86,7 +86,7 @@ export class ReadingRepository {
          AND ($2::text IS NULL OR r.type = $2)
          AND ($3::timestamptz IS NULL OR r.measured_at >= $3)
          AND ($4::timestamptz IS NULL OR r.measured_at <= $4)
-         AND EXISTS (SELECT 1 FROM patients p WHERE p.id = $1 AND ${scope.sql(params, 'p')})
+         AND EXISTS (SELECT 1 FROM patients p WHERE p.id = $1 AND ${scope.sql(params, 'p', 'id')})
        ORDER BY r.measured_at DESC, r.type LIMIT $5`,
       params,
     );
@@ -97,7 +97,7 @@ export class ReadingRepository {
   async patientIdsInScope(scope: PatientScope, patientIds?: readonly string[]): Promise<string[]> {
     const params: unknown[] = [patientIds ?? null];
     const { rows } = await this.db.query<{ id: string }>(
-      `SELECT id FROM patients WHERE ${scope.sql(params)} AND ($1::uuid[] IS NULL OR id = ANY($1)) ORDER BY id`,
+      `SELECT id FROM patients WHERE ${scope.sql(params, undefined, 'id')} AND ($1::uuid[] IS NULL OR id = ANY($1)) ORDER BY id`,
       params,
     );
     return rows.map((row) => row.id);
@@ -112,7 +112,7 @@ export class ReadingRepository {
     const params: unknown[] = [patientIds, since];
     const { rows } = await this.db.query<ReadingRow>(
       `SELECT ${COLUMNS} FROM readings r JOIN patients p ON p.id = r.patient_id
-       WHERE ${scope.sql(params, 'p')} AND r.patient_id = ANY($1::uuid[]) AND r.measured_at >= $2
+       WHERE ${scope.sql(params, 'p', 'id')} AND r.patient_id = ANY($1::uuid[]) AND r.measured_at >= $2
        ORDER BY r.patient_id, r.measured_at, r.type`,
       params,
     );
@@ -143,7 +143,7 @@ export class ReadingRepository {
     const { rows } = await this.db.query<{ patientId: string; type: string; measuredAt: Date }>(
       `SELECT q.patient_id AS "patientId", q.type, latest.measured_at AS "measuredAt"
        FROM unnest($1::uuid[], $2::text[]) AS q (patient_id, type)
-       JOIN patients p ON p.id = q.patient_id AND ${scope.sql(params, 'p')}
+       JOIN patients p ON p.id = q.patient_id AND ${scope.sql(params, 'p', 'id')}
        CROSS JOIN LATERAL (SELECT r.measured_at FROM readings r
                            WHERE r.patient_id = q.patient_id AND r.type = q.type
                            ORDER BY r.measured_at DESC LIMIT 1) AS latest`,
@@ -167,7 +167,7 @@ export class ReadingRepository {
       `SELECT q.patient_id AS "patientId", latest.type, latest.value, latest.unit,
               latest.measured_at AS "measuredAt", latest.device_id AS "deviceId", latest.message_id AS "messageId"
        FROM unnest($1::uuid[]) AS q (patient_id)
-       JOIN patients p ON p.id = q.patient_id AND ${scope.sql(params, 'p')}
+       JOIN patients p ON p.id = q.patient_id AND ${scope.sql(params, 'p', 'id')}
        CROSS JOIN unnest($2::text[]) AS t (type)
        CROSS JOIN LATERAL (SELECT r.type, r.value, r.unit, r.measured_at, r.device_id, r.message_id
                            FROM readings r WHERE r.patient_id = q.patient_id AND r.type = t.type
@@ -203,7 +203,7 @@ export class ReadingRepository {
       `WITH q AS MATERIALIZED (
          SELECT u.patient_id, ($3::timestamptz AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date AS today
          FROM unnest($1::uuid[]) AS u (patient_id)
-         JOIN patients p ON p.id = u.patient_id AND ${scope.sql(params, 'p')}
+         JOIN patients p ON p.id = u.patient_id AND ${scope.sql(params, 'p', 'id')}
        )
        SELECT q.patient_id AS "patientId", count(*)::int AS days
        FROM q

@@ -60,7 +60,7 @@ export class PatientRepository {
     const { rows } = await q.query<PatientRow>(
       `UPDATE patients
        SET phone = CASE WHEN $2 THEN $3 ELSE phone END, email = CASE WHEN $4 THEN $5 ELSE email END
-       WHERE ${scope.sql(params)} AND id = $1 RETURNING ${COLUMNS}`,
+       WHERE ${scope.sql(params, undefined, 'id')} AND id = $1 RETURNING ${COLUMNS}`,
       params,
     );
     return rows[0];
@@ -104,7 +104,7 @@ export class PatientRepository {
   async findInScope(scope: PatientScope, id: string): Promise<PatientRow | undefined> {
     const params: unknown[] = [id];
     const { rows } = await this.db.query<PatientRow>(
-      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params)} AND id = $1`,
+      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params, undefined, 'id')} AND id = $1`,
       params,
     );
     return rows[0];
@@ -113,7 +113,7 @@ export class PatientRepository {
   async listInScope(scope: PatientScope, limit: number, offset: number): Promise<PatientRow[]> {
     const params: unknown[] = [limit, offset];
     const { rows } = await this.db.query<PatientRow>(
-      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params)}
+      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params, undefined, 'id')}
        ORDER BY family_name, given_name, id LIMIT $1 OFFSET $2`,
       params,
     );
@@ -130,7 +130,7 @@ export class PatientRepository {
     const params: unknown[] = [pattern];
     const { rows } = await this.db.query<{ id: string }>(
       `SELECT id FROM patients
-       WHERE ${scope.sql(params)}
+       WHERE ${scope.sql(params, undefined, 'id')}
          AND ($1::text IS NULL OR given_name ILIKE $1 OR family_name ILIKE $1
               OR given_name || ' ' || family_name ILIKE $1 OR family_name || ' ' || given_name ILIKE $1
               OR family_name || ', ' || given_name ILIKE $1)
@@ -145,7 +145,7 @@ export class PatientRepository {
     if (ids.length === 0) return [];
     const params: unknown[] = [ids];
     const { rows } = await this.db.query<PatientRow>(
-      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params)} AND id = ANY($1::uuid[])`,
+      `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params, undefined, 'id')} AND id = ANY($1::uuid[])`,
       params,
     );
     return rows;
