@@ -3,6 +3,7 @@ import { AlertingJobsModule } from '@homeward/alerting';
 import { ConfigModule, type AppConfig } from '@homeward/config';
 import { MonitoringJobsModule } from '@homeward/monitoring';
 import { NOTIFICATIONS_JOB_MODULES } from '@homeward/notifications';
+import { IdentityJobsModule } from '@homeward/identity';
 import { LoggerModule, type Logger } from '@homeward/observability';
 import { DatabaseModule, JobWorkersModule, RealtimeModule, RedisModule } from '@homeward/platform';
 import { TelehealthJobsModule } from '@homeward/telehealth';
@@ -21,6 +22,7 @@ export class WorkerAppModule {
         RealtimeModule,
         JobWorkersModule,
         MonitoringJobsModule,
+        IdentityJobsModule,
         AlertingJobsModule,
         TelehealthJobsModule,
         ...NOTIFICATIONS_JOB_MODULES,

@@ -415,6 +415,19 @@ export class EnvDto {
   @Max(60, { always: true })
   REFRESH_REUSE_GRACE_SECONDS = 10;
 
+  /** Ended sessions (and their refresh tokens) are deleted this many days after they end. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(3650, { always: true })
+  SESSION_RETENTION_DAYS = 90;
+
+  /** How often the worker deletes sessions past SESSION_RETENTION_DAYS. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(100, { always: true })
+  SESSION_SWEEP_EVERY_MS = 3_600_000;
+
   /** How long an invitation link (a new user's, or a re-sent one) can be used, in hours. */
   @Type(() => Number)
   @IsInt({ always: true })

@@ -10,7 +10,9 @@ import { PasswordHasher } from './auth/password-hasher';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
 import { SessionRepository } from './sessions/session.repository';
+import { SessionJobs } from './sessions/session.jobs';
 import { SessionService } from './sessions/session.service';
+import { SessionsSweepProcessor } from './sessions/sessions-sweep.processor';
 import { InvitationRepository } from './users/invitation.repository';
 import { InvitationService } from './users/invitation.service';
 import { UserRepository } from './users/user.repository';
@@ -67,3 +69,7 @@ function requireJwtSecret(config: AppConfig): string {
   exports: [AuthService, PasswordHasher],
 })
 export class AuthModule {}
+
+/** Identity's work in worker processes: the sweep of ended sessions. */
+@Module({ providers: [SessionRepository, SessionJobs, SessionsSweepProcessor] })
+export class IdentityJobsModule {}

@@ -88,4 +88,18 @@ export class SessionRepository {
     );
     return rows[0]?.live ?? false;
   }
+
+  /**
+   * Deletes up to `limit` sessions that ended (revoked, or past their absolute expiry) before
+   * `endedBefore`, with their refresh tokens; answers how many. The audit log keeps every
+   * sign-in, refresh and sign-out, so nothing of the record goes with them.
+   */
+  async deleteEnded(endedBefore: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.db.query(
+      `DELETE FROM sessions WHERE id IN (
+         SELECT id FROM sessions WHERE revoked_at < $1 OR expires_at < $1 LIMIT $2)`,
+      [endedBefore, limit],
+    );
+    return rowCount ?? 0;
+  }
 }
