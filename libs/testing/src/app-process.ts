@@ -45,8 +45,14 @@ export class AppProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    // Noted as it arrives: a process that logs a flood right after it (a backlog) would push the
+    // line out of the bounded log before the next poll.
+    let ready = false;
     const append = (chunk: Buffer) => {
-      this.log += chunk.toString();
+      const text = chunk.toString();
+      // The line may straddle two chunks: look across the join.
+      ready ||= (this.log.slice(-readyLine.length) + text).includes(readyLine);
+      this.log += text;
       if (this.log.length > 2_000_000) this.log = this.log.slice(-1_000_000);
     };
     child.stdout?.on('data', append);
@@ -54,7 +60,7 @@ export class AppProcess {
     await waitFor(
       () => {
         if (!this.running) throw new Error(`${this.name} exited early:\n${this.log.slice(-4000)}`);
-        return this.log.includes(readyLine);
+        return ready;
       },
       { what: `${this.name} to log "${readyLine}"`, timeoutMs },
     );
