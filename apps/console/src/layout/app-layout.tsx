@@ -40,6 +40,7 @@ export function AppLayout() {
             </span>
           </summary>
           <div className="who-menu">
+            <NavLink to="/account/security">Security and sign-in</NavLink>
             <p>Signed in elsewhere too, or lost a device?</p>
             <button
               type="button"

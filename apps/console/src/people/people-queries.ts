@@ -66,3 +66,10 @@ export function useResendInvitation() {
     unwrap(api.POST('/api/users/{id}/invitation', { params: { path: { id } } })),
   );
 }
+
+/** Forgets a user's authenticator app (a lost phone) and ends their sessions. */
+export function useResetAuthenticator() {
+  return useUserMutation(({ id }: { id: string }) =>
+    unwrap(api.POST('/api/users/{id}/mfa/reset', { params: { path: { id } } })),
+  );
+}
