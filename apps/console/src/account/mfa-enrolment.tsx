@@ -118,7 +118,7 @@ export function MfaEnrolment({
           <li>Open your authenticator app and add an account by scanning this QR code.</li>
           <li>
             Or type this secret key into the app instead:{' '}
-            <code className="mfa-secret" aria-label="Secret key" data-secret={step.secret}>
+            <code className="mfa-secret" aria-label="Secret key">
               {grouped(step.secret)}
             </code>
           </li>
