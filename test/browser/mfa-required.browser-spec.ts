@@ -65,7 +65,7 @@ describe('sign-in when the organisation requires an authenticator app', () => {
     await waitVisible(page.getByRole('heading', { name: 'Set up your authenticator app' }));
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     await waitVisible(page.getByRole('img', { name: 'QR code for your authenticator app' }));
-    const secret = (await page.getByLabel('Secret key').innerText()).replace(/\s/g, '');
+    const secret = (await page.getByLabel('Secret key').inputValue()).replace(/\s/g, '');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     const setUpCode = codeAt(secret);
     await page.getByLabel('Authentication code').fill(setUpCode);

@@ -117,10 +117,18 @@ export function MfaEnrolment({
         <ol>
           <li>Open your authenticator app and add an account by scanning this QR code.</li>
           <li>
-            Or type this secret key into the app instead:{' '}
-            <code className="mfa-secret" aria-label="Secret key">
-              {grouped(step.secret)}
-            </code>
+            Or type the secret key into the app instead:{' '}
+            <label htmlFor={`${id}-secret`} className="visually-hidden">
+              Secret key
+            </label>
+            <input
+              id={`${id}-secret`}
+              className="mfa-secret"
+              readOnly
+              size={46}
+              value={grouped(step.secret)}
+              onFocus={(event) => event.currentTarget.select()}
+            />
           </li>
           <li>Enter the 6-digit code the app shows for Homeward.</li>
         </ol>
