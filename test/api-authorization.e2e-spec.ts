@@ -96,6 +96,9 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'POST /api/auth/logout-all': ANY,
   'GET /api/auth/me': ANY,
   'POST /api/auth/password': ANY,
+  'GET /api/auth/mfa': ANY,
+  'POST /api/auth/mfa/enroll': ANY,
+  'POST /api/auth/mfa/confirm': ANY,
   'GET /api/users': ANY,
   'POST /api/users': ['admin'],
   'GET /api/users/{id}': ['admin'],
@@ -103,6 +106,9 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'POST /api/users/{id}/invitation': ['admin'],
   'POST /api/users/{id}/disable': ['admin'],
   'POST /api/users/{id}/enable': ['admin'],
+  'POST /api/users/{id}/mfa/reset': ['admin'],
+  'GET /api/admin/organization': ['admin'],
+  'PATCH /api/admin/organization': ['admin'],
   'GET /api/users/me/notification-preferences': ANY,
   'PUT /api/users/me/notification-preferences': ANY,
   'GET /api/users/{userId}/notification-preferences': ['admin'],
@@ -274,6 +280,8 @@ function validBodies(a: Records): Record<string, unknown> {
     'POST /api/patients/{patientId}/care-time/{entryId}/void': { reason: 'Logged twice' },
     'POST /api/patients/{patientId}/consents': { scope: 'data_sharing_research', method: 'written' },
     'POST /api/patients/{patientId}/consents/{consentId}/revoke': { reason: 'Withdrawn by phone' },
+    // Requiring MFA would sign the other organisation's users out of the later tests.
+    'PATCH /api/admin/organization': { mfaRequired: false },
     'PUT /api/users/me/notification-preferences': {},
     'PUT /api/users/{userId}/notification-preferences': {},
     'POST /api/auth/password': {

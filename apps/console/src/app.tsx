@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { SecurityPage } from './account/security-page';
 import { AlertQueuePage } from './alerts/alert-queue-page';
 import { LiveAlertsProvider } from './alerts/live-alerts';
 import { AcceptInvitationPage } from './invitations/accept-invitation-page';
@@ -66,6 +67,7 @@ const router = createBrowserRouter([
         ),
       },
       { path: 'people', element: <PeoplePage /> },
+      { path: 'account/security', element: <SecurityPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

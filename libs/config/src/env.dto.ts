@@ -378,6 +378,12 @@ export class EnvDto {
   @MinLength(32, { always: true, message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
+  /** Encrypts users' TOTP secrets at rest (derived from JWT_SECRET when unset): at least 32 characters. */
+  @IsOptional({ always: true })
+  @IsString({ always: true })
+  @MinLength(32, { always: true, message: 'MFA_SECRET_KEY must be at least 32 characters' })
+  MFA_SECRET_KEY?: string;
+
   @Type(() => Number)
   @IsInt({ always: true })
   @Min(1, { always: true })

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthModule, IDENTITY_REPOSITORIES, IdentityModule } from './identity.module';
+import { MfaAdminController } from './mfa/mfa-admin.controller';
+import { MfaController } from './mfa/mfa.controller';
 import { AccountController } from './users/account.controller';
 import { UserAdminService } from './users/user-admin.service';
 import { UsersController } from './users/users.controller';
@@ -20,6 +22,13 @@ export class UserAdminModule {}
 /** Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app. */
 @Module({
   imports: [AuthModule, IdentityModule, UserAdminModule],
-  controllers: [AuthController, UsersController, AccountController, AuditController],
+  controllers: [
+    AuthController,
+    UsersController,
+    AccountController,
+    AuditController,
+    MfaController,
+    MfaAdminController,
+  ],
 })
 export class IdentityHttpModule {}

@@ -15,6 +15,12 @@ export const IDENTITY_AUDIT_ACTIONS = defineAuditActions([
   'session.sign_out',
   'session.sign_out_all',
   'auth.login.locked',
+  'user.mfa.enroll',
+  'user.mfa.confirm',
+  'user.mfa.reset',
+  'user.mfa.recovery_code.use',
+  'user.mfa.enrollment_token.issue',
+  'organization.update',
   'audit.verify',
 ]);
 

@@ -7,6 +7,9 @@ import { AuditService } from './audit/audit.service';
 import { AuthService } from './auth/auth.service';
 import { LoginLockout } from './auth/login-lockout';
 import { PasswordHasher } from './auth/password-hasher';
+import { EnrollmentTokens } from './mfa/enrollment-token';
+import { MfaRepository } from './mfa/mfa.repository';
+import { MfaService } from './mfa/mfa.service';
 import { OrganizationRepository } from './organizations/organization.repository';
 import { OrganizationService } from './organizations/organization.service';
 import { SessionRepository } from './sessions/session.repository';
@@ -26,6 +29,7 @@ export const IDENTITY_REPOSITORIES = [
   SessionRepository,
   UserRepository,
   InvitationRepository,
+  MfaRepository,
 ];
 
 /** Who acts (users, organisations) and the audit trail; what they may see is `@homeward/access`. */
@@ -65,8 +69,17 @@ function requireJwtSecret(config: AppConfig): string {
       }),
     }),
   ],
-  providers: [AuthService, LoginLockout, PasswordHasher],
-  exports: [AuthService, PasswordHasher],
+  providers: [
+    AuthService,
+    LoginLockout,
+    PasswordHasher,
+    MfaService,
+    EnrollmentTokens,
+    MfaRepository,
+    OrganizationRepository,
+    UserRepository,
+  ],
+  exports: [AuthService, PasswordHasher, MfaService],
 })
 export class AuthModule {}
 

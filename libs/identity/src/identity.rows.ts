@@ -6,6 +6,8 @@ export interface OrganizationRow {
   id: string;
   slug: string;
   name: string;
+  /** Every user must sign in with a second factor (TOTP). */
+  mfaRequired: boolean;
 }
 
 export interface UserRow {
@@ -18,6 +20,16 @@ export interface UserRow {
   passwordHash: string | null;
   disabledAt: Date | null;
   createdAt: Date;
+}
+
+/** A user's TOTP authenticator: pending until its first code confirms it. */
+export interface UserMfaRow {
+  userId: string;
+  /** The shared secret, sealed (`secret-box.ts`). */
+  secretCiphertext: string;
+  confirmedAt: Date | null;
+  /** The newest time step a code was accepted for; null before any. */
+  lastUsedStep: number | null;
 }
 
 export interface InvitationRow {

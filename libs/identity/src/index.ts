@@ -16,4 +16,5 @@ export * from './users/invitation.service';
 export * from './users/password-policy';
 export * from './auth/sign-in.errors';
 export * from './auth/password-hasher';
+export * from './mfa/mfa.service';
 export * from './audit/audit-chain';

@@ -52,13 +52,27 @@ export async function signInToConsole(
   return { context, page, errors };
 }
 
-/** Fills the sign-in form as a person would: by its labels. */
-export async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
+/**
+ * Fills the sign-in form as a person would: by its labels. With `authenticationCode`, answers the
+ * second step (an account with an authenticator app) with the code it returns when asked.
+ */
+export async function signIn(
+  page: Page,
+  user: { email: string; password: string; authenticationCode?: () => string },
+): Promise<void> {
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   const signedIn = page.getByRole('button', { name: 'Sign out' });
   const refused = page.locator('form[aria-label="Sign in"] [role="alert"]');
+  if (user.authenticationCode) {
+    const asked = page.getByLabel('Authentication code');
+    await signedIn.or(refused).or(asked).first().waitFor({ timeout: 15_000 });
+    if (await asked.isVisible()) {
+      await asked.fill(user.authenticationCode());
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+  }
   await signedIn.or(refused).first().waitFor({ timeout: 15_000 });
   if (await refused.isVisible()) throw new Error(`Sign-in refused: ${await refused.innerText()}`);
 }

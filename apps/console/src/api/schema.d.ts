@@ -260,6 +260,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MfaController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["MfaController_enroll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["MfaController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["MfaAdminController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MfaAdminController_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["MfaAdminController_update"];
+        trace?: never;
+    };
     "/api/patients": {
         parameters: {
             query?: never;
@@ -1068,6 +1148,8 @@ export interface components {
             /** @example coordinator@demo.homeward.test */
             email: string;
             password: string;
+            /** @description Once an authenticator is set up: its current 6-digit code, or an unused recovery code */
+            code?: string;
         };
         LoginUserDto: {
             id: string;
@@ -1186,6 +1268,43 @@ export interface components {
             /** @description Rows checked, up to and including the first broken one */
             checked: number;
             firstBroken?: components["schemas"]["AuditBrokenRowDto"];
+        };
+        MfaStatusDto: {
+            /** @description An authenticator is set up and confirmed */
+            enrolled: boolean;
+            /** @description The organisation requires one of every user */
+            required: boolean;
+            /** @description Recovery codes not used yet */
+            recoveryCodesLeft: number;
+        };
+        MfaEnrollmentDto: {
+            /** @description The shared secret (base32), for typing into an authenticator app */
+            secret: string;
+            /** @description otpauth:// URI (TOTP, SHA-1, 6 digits, 30 s, issuer Homeward, label the email) for the QR code */
+            otpauthUrl: string;
+        };
+        MfaConfirmDto: {
+            /**
+             * @description The code the authenticator app shows now
+             * @example 123456
+             */
+            code: string;
+        };
+        MfaRecoveryCodesDto: {
+            /** @description Ten one-time recovery codes, shown only now: each signs in once in place of a code */
+            recoveryCodes: string[];
+        };
+        OrganizationSettingsDto: {
+            id: string;
+            name: string;
+            mfaRequired: boolean;
+        };
+        OrganizationSettingsUpdateDto: {
+            /**
+             * @description Require every user to sign in with an authenticator app
+             * @example false
+             */
+            mfaRequired: boolean;
         };
         PatientCreateDto: {
             /**
@@ -2496,7 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponseDto"];
                 };
             };
-            /** @description Unknown email or wrong password */
+            /** @description invalid_credentials (unknown email, wrong password, or wrong or replayed authentication code); mfa_required (send `code`); mfa_enrollment_required, with an `enrollmentToken` for /api/auth/mfa/enroll and /confirm */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2933,6 +3052,181 @@ export interface operations {
             };
             /** @description busy: a verification of yours is already running */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MfaController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusDto"];
+                };
+            };
+        };
+    };
+    MfaController_enroll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new secret, pending until confirmed; a second call replaces an unconfirmed one */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrollmentDto"];
+                };
+            };
+            /** @description Neither a valid access token nor a valid enrollment token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description mfa_already_enrolled: an admin resets it */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MfaController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaConfirmDto"];
+            };
+        };
+        responses: {
+            /** @description Confirmed: sign-in now asks for a code. The recovery codes are shown only now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaRecoveryCodesDto"];
+                };
+            };
+            /** @description invalid_mfa_code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Neither a valid access token nor a valid enrollment token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description mfa_not_pending: enroll first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MfaAdminController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's authenticator and recovery codes are gone and their sessions ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such user in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MfaAdminController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationSettingsDto"];
+                };
+            };
+        };
+    };
+    MfaAdminController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationSettingsUpdateDto"];
+            };
+        };
+        responses: {
+            /** @description Requiring MFA signs out every user without a confirmed authenticator */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationSettingsDto"];
+                };
+            };
+            /** @description mfa_not_enrolled: set up your own authenticator first */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

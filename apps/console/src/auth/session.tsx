@@ -28,12 +28,13 @@ export function useSession(): SessionContextValue {
   return value;
 }
 
-export function useSignIn(): (email: string, password: string) => Promise<void> {
+/** Signs in with a password and, for an account with an authenticator app, its code. */
+export function useSignIn(): (email: string, password: string, code?: string) => Promise<void> {
   const queryClient = useQueryClient();
   return useCallback(
-    async (email: string, password: string) => {
+    async (email: string, password: string, code?: string) => {
       const previousUser = sessionStore.getSnapshot().session?.userId ?? lastUserId;
-      const result = await unwrap(api.POST('/api/auth/login', { body: { email, password } }));
+      const result = await unwrap(api.POST('/api/auth/login', { body: { email, password, code } }));
       // Another user at this desk must not see what the last one had cached.
       if (previousUser && previousUser !== result.user.id) queryClient.clear();
       lastUserId = result.user.id;

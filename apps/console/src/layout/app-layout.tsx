@@ -40,6 +40,16 @@ export function AppLayout() {
             </span>
           </summary>
           <div className="who-menu">
+            <NavLink
+              to="/account/security"
+              onClick={(event) => {
+                // The menu closes once a page is chosen from it.
+                const menu = event.currentTarget.closest('details');
+                if (menu) menu.open = false;
+              }}
+            >
+              Security and sign-in
+            </NavLink>
             <p>Signed in elsewhere too, or lost a device?</p>
             <button
               type="button"

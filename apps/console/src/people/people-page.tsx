@@ -10,6 +10,7 @@ import {
   useInvite,
   usePeople,
   useResendInvitation,
+  useResetAuthenticator,
   useSetDisabled,
   type Role,
   type User,
@@ -111,8 +112,9 @@ function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
   const changeRole = useChangeRole();
   const setDisabled = useSetDisabled();
   const resend = useResendInvitation();
+  const resetAuthenticator = useResetAuthenticator();
   const [resent, setResent] = useState<{ url: string; expiresAt: string } | null>(null);
-  const error = errorText(changeRole.error ?? setDisabled.error ?? resend.error);
+  const error = errorText(changeRole.error ?? setDisabled.error ?? resend.error ?? resetAuthenticator.error);
   const status = user.status ?? 'active';
   const disabled = status === 'disabled';
   return (
@@ -155,6 +157,25 @@ function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
           >
             Re-send invitation
           </button>
+        )}
+        {status === 'active' && (
+          <>
+            {' '}
+            <button
+              type="button"
+              aria-label={`Reset authenticator app of ${user.displayName}`}
+              disabled={resetAuthenticator.isPending}
+              onClick={() => resetAuthenticator.mutate({ id: user.id })}
+            >
+              Reset authenticator
+            </button>
+          </>
+        )}
+        {resetAuthenticator.isSuccess && (
+          <p role="status" className="notice">
+            {user.displayName}&apos;s authenticator app was removed and their sessions ended. They can set up
+            a new one after signing in.
+          </p>
         )}
         {resent && <InvitationSent email={user.email ?? user.displayName} {...resent} />}
         {error && (

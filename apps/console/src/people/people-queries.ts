@@ -66,3 +66,12 @@ export function useResendInvitation() {
     unwrap(api.POST('/api/users/{id}/invitation', { params: { path: { id } } })),
   );
 }
+
+/** Forgets a user's authenticator app (a lost phone) and ends their sessions. */
+export function useResetAuthenticator() {
+  return useUserMutation(async ({ id }: { id: string }) => {
+    const result = await api.POST('/api/users/{id}/mfa/reset', { params: { path: { id } } });
+    // 204 has no data for `unwrap`; it throws the server's message for anything else.
+    if (!result.response.ok) await unwrap(Promise.resolve(result));
+  });
+}

@@ -46,10 +46,14 @@ export class AuthController {
   @HttpCode(200)
   @UseGuards(ThrottlerGuard)
   @ApiOkResponse({ type: LoginResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Unknown email or wrong password' })
+  @ApiUnauthorizedResponse({
+    description:
+      'invalid_credentials (unknown email, wrong password, or wrong or replayed authentication code); ' +
+      'mfa_required (send `code`); mfa_enrollment_required, with an `enrollmentToken` for /api/auth/mfa/enroll and /confirm',
+  })
   @ApiTooManyRequestsResponse({ description: 'Too many attempts from this address' })
   async login(@Body() body: LoginDto, @Req() request: ClientRequest): Promise<LoginResponseDto> {
-    return mapTokens(await this.auth.login(body.email, body.password, clientOf(request)));
+    return mapTokens(await this.auth.login(body.email, body.password, clientOf(request), body.code));
   }
 
   @Public()

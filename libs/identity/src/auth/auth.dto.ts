@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { USER_ROLES, type UserRole } from '@homeward/contracts';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class LoginDto {
   @ApiProperty({ example: 'coordinator@demo.homeward.test' })
@@ -13,6 +13,15 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(256)
   password!: string;
+
+  @ApiPropertyOptional({
+    description: 'Once an authenticator is set up: its current 6-digit code, or an unused recovery code',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  code?: string;
 }
 
 export class LoginUserDto {

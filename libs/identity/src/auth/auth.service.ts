@@ -6,6 +6,7 @@ import type { OrganizationRow, SessionRow, UserRow } from '../identity.rows';
 import { OrganizationService } from '../organizations/organization.service';
 import { checkAccessClaims } from '../sessions/access-claims';
 import { SessionService, type SessionClient } from '../sessions/session.service';
+import { MfaService } from '../mfa/mfa.service';
 import { UserService } from '../users/user.service';
 import { InvalidCredentialsError, InvalidRefreshTokenError, SessionUserGoneError } from './auth.errors';
 import { LoginLockout } from './login-lockout';
@@ -42,13 +43,20 @@ export class AuthService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly hasher: PasswordHasher,
     private readonly lockout: LoginLockout,
+    private readonly mfa: MfaService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.decoyHash = await hashPassword('decoy-password-never-matches');
   }
 
-  async login(email: string, password: string, client: SessionClient = {}): Promise<IssuedTokens> {
+  /** `code`: the authenticator's code or a recovery code, once the user has set one up (MfaService). */
+  async login(
+    email: string,
+    password: string,
+    client: SessionClient = {},
+    code?: string,
+  ): Promise<IssuedTokens> {
     await this.lockout.assertOpen(email);
     const user = await this.users.findByEmail(email);
     const valid = await this.hasher.verify(user?.passwordHash ?? this.decoyHash, password);
@@ -56,6 +64,7 @@ export class AuthService implements OnModuleInit {
       await this.lockout.recordFailure(email, user);
       throw new InvalidCredentialsError();
     }
+    await this.mfa.checkSignIn(user, email, code);
     await this.lockout.reset(email);
     const principal: Principal = { userId: user.id, organizationId: user.organizationId, role: user.role };
     const { session, refreshToken } = await this.sessions.start(principal, client);

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '@homeward/platform';
 import type { OrganizationRow } from '../identity.rows';
 
+const COLUMNS = 'id, slug, name, mfa_required AS "mfaRequired"';
+
 @Injectable()
 export class OrganizationRepository {
   constructor(private readonly db: Database) {}
@@ -11,7 +13,7 @@ export class OrganizationRepository {
     const { rows } = await q.query<OrganizationRow>(
       `INSERT INTO organizations (slug, name) VALUES ($1, $2)
        ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name
-       RETURNING id, slug, name`,
+       RETURNING ${COLUMNS}`,
       [slug, name],
     );
     return rows[0];
@@ -21,7 +23,7 @@ export class OrganizationRepository {
   async insert(slug: string, name: string, q: Queryable): Promise<OrganizationRow | undefined> {
     const { rows } = await q.query<OrganizationRow>(
       `INSERT INTO organizations (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING
-       RETURNING id, slug, name`,
+       RETURNING ${COLUMNS}`,
       [slug, name],
     );
     return rows[0];
@@ -29,8 +31,17 @@ export class OrganizationRepository {
 
   async findById(id: string): Promise<OrganizationRow | undefined> {
     const { rows } = await this.db.query<OrganizationRow>(
-      'SELECT id, slug, name FROM organizations WHERE id = $1',
+      `SELECT ${COLUMNS} FROM organizations WHERE id = $1`,
       [id],
+    );
+    return rows[0];
+  }
+
+  /** Sets whether every user must sign in with a second factor; undefined for an unknown id. */
+  async setMfaRequired(id: string, required: boolean, q: Queryable): Promise<OrganizationRow | undefined> {
+    const { rows } = await q.query<OrganizationRow>(
+      `UPDATE organizations SET mfa_required = $2 WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, required],
     );
     return rows[0];
   }
