@@ -77,3 +77,9 @@ export async function unwrap<T>(
     throw new ApiError(response.status, messageOf(response.status, error), error);
   return data;
 }
+
+/** Resolves when a call that answers no body (204) succeeded; throws `ApiError` otherwise. */
+export async function expectNoContent(call: Promise<{ error?: unknown; response: Response }>): Promise<void> {
+  const { error, response } = await call;
+  if (!response.ok) throw new ApiError(response.status, messageOf(response.status, error), error);
+}

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import { api, unwrap, type Schemas } from '../api/client';
+import { api, expectNoContent, unwrap, type Schemas } from '../api/client';
 import { sessionStore, type SessionState } from './session-store';
 import { SignInPage } from './sign-in-page';
 
@@ -73,7 +73,7 @@ export function RequireSession({ children }: { children: ReactNode }) {
     forget();
   }, [forget]);
   const signOutEverywhere = useCallback(async () => {
-    await unwrap(api.POST('/api/auth/logout-all'));
+    await expectNoContent(api.POST('/api/auth/logout-all'));
     forget();
   }, [forget]);
   const value = useMemo(
