@@ -162,6 +162,8 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'POST /api/patients/{patientId}/consents': CARE,
   'POST /api/patients/{patientId}/consents/{consentId}/revoke': CARE,
   'GET /api/admin/audit/verify': ['admin'],
+  'POST /api/patients/{patientId}/break-glass': ['clinician'],
+  'GET /api/admin/break-glass': ['admin'],
   'GET /api/patients/{patientId}/care-time': ANY,
   'POST /api/patients/{patientId}/care-time': CARE,
   'POST /api/patients/{patientId}/care-time/{entryId}/void': CARE,
@@ -274,6 +276,7 @@ function validBodies(a: Records): Record<string, unknown> {
     'POST /api/patients/{patientId}/care-time/{entryId}/void': { reason: 'Logged twice' },
     'POST /api/patients/{patientId}/consents': { scope: 'data_sharing_research', method: 'written' },
     'POST /api/patients/{patientId}/consents/{consentId}/revoke': { reason: 'Withdrawn by phone' },
+    'POST /api/patients/{patientId}/break-glass': { reason: 'Covering the on-call shift' },
     'PUT /api/users/me/notification-preferences': {},
     'PUT /api/users/{userId}/notification-preferences': {},
     'POST /api/auth/password': {

@@ -8,3 +8,8 @@ export { ConsentModule } from './consent/consent.module';
 export { ConsentService } from './consent/consent.service';
 export { NoConsentError, ConsentAlreadyRevokedError, InvalidConsentError } from './consent/consent.errors';
 export type { ConsentRow } from './consent/consent.rows';
+export { BreakGlassModule } from './break-glass/break-glass.module';
+export { BreakGlassService, BREAK_GLASS_REASON_MAX_LENGTH } from './break-glass/break-glass.service';
+export { BreakGlassAnnouncer, type BreakGlassAnnouncement } from './break-glass/break-glass-announcer';
+export { InvalidBreakGlassReasonError } from './break-glass/break-glass.errors';
+export type { BreakGlassGrantRow, BreakGlassListRow } from './break-glass/break-glass.rows';
