@@ -1,5 +1,6 @@
 export * from './access-policy';
 export * from './access.module';
+export * from './database-scope';
 export * from './patient-scope';
 // Authentication (identity) establishes the principal; access is where the domains read it from.
 export type { Principal, PrincipalKind, StaffPrincipal } from '@homeward/identity';

@@ -31,39 +31,43 @@ export class BreakGlassService {
     const reason = reasonText.trim();
     if (reason.length < 1 || reason.length > BREAK_GLASS_REASON_MAX_LENGTH)
       throw new InvalidBreakGlassReasonError();
-    const outcome = await this.db.transaction(async (tx) => {
-      const grant = await this.grants.insert(
-        {
-          organizationId: principal.organizationId,
-          patientId,
-          userId: principal.userId,
-          reason,
-          minutes: this.config.BREAK_GLASS_MINUTES,
-        },
-        tx,
-      );
-      if (!grant) return undefined;
-      await this.audit.record(
-        principal,
-        'patient.break_glass',
-        { resourceType: 'break_glass_grant', resourceId: grant.id, patientId },
-        tx,
-      );
-      const notifications = await this.announcer.add(
-        {
-          organizationId: grant.organizationId,
-          patientId,
-          grantId: grant.id,
-          userId: principal.userId,
-          userName: await this.grants.userName(principal.userId, tx),
-          reason,
-          expiresAt: grant.expiresAt,
-          recipientUserIds: await this.grants.careTeamMemberIds(patientId, principal.userId, tx),
-        },
-        tx,
-      );
-      return { grant, notifications };
-    });
+    // Break-glass reaches past the caller's scope by design: the grant's transaction runs as
+    // platform work (no row-level security), kept to the organisation by the insert itself.
+    const outcome = await this.db.session.unbound(() =>
+      this.db.transaction(async (tx) => {
+        const grant = await this.grants.insert(
+          {
+            organizationId: principal.organizationId,
+            patientId,
+            userId: principal.userId,
+            reason,
+            minutes: this.config.BREAK_GLASS_MINUTES,
+          },
+          tx,
+        );
+        if (!grant) return undefined;
+        await this.audit.record(
+          principal,
+          'patient.break_glass',
+          { resourceType: 'break_glass_grant', resourceId: grant.id, patientId },
+          tx,
+        );
+        const notifications = await this.announcer.add(
+          {
+            organizationId: grant.organizationId,
+            patientId,
+            grantId: grant.id,
+            userId: principal.userId,
+            userName: await this.grants.userName(principal.userId, tx),
+            reason,
+            expiresAt: grant.expiresAt,
+            recipientUserIds: await this.grants.careTeamMemberIds(patientId, principal.userId, tx),
+          },
+          tx,
+        );
+        return { grant, notifications };
+      }),
+    );
     if (!outcome) {
       await this.audit.record(principal, 'patient.break_glass', {
         resourceType: 'patient',
