@@ -168,6 +168,8 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'POST /api/patients/{patientId}/consents': CARE,
   'POST /api/patients/{patientId}/consents/{consentId}/revoke': CARE,
   'GET /api/admin/audit/verify': ['admin'],
+  'POST /api/patients/{patientId}/break-glass': ['clinician'],
+  'GET /api/admin/break-glass': ['admin'],
   'GET /api/patients/{patientId}/care-time': ANY,
   'POST /api/patients/{patientId}/care-time': CARE,
   'POST /api/patients/{patientId}/care-time/{entryId}/void': CARE,
@@ -282,6 +284,7 @@ function validBodies(a: Records): Record<string, unknown> {
     'POST /api/patients/{patientId}/consents/{consentId}/revoke': { reason: 'Withdrawn by phone' },
     // Requiring MFA would sign the other organisation's users out of the later tests.
     'PATCH /api/admin/organization': { mfaRequired: false },
+    'POST /api/patients/{patientId}/break-glass': { reason: 'Covering the on-call shift' },
     'PUT /api/users/me/notification-preferences': {},
     'PUT /api/users/{userId}/notification-preferences': {},
     'POST /api/auth/password': {

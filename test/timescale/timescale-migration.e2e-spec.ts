@@ -17,11 +17,15 @@ const MIGRATIONS_DIR = join(__dirname, '..', '..', 'libs', 'platform', 'migratio
 const UP_MARKER = '-- Up Migration';
 const DOWN_MARKER = '-- Down Migration';
 
-/** The text node-pg-migrate runs for `up` of one file: between the Up and Down markers. */
+/**
+ * The text node-pg-migrate runs for `up` of one file: after the Up marker, up to the Down marker
+ * or, in a file without one, to its end (node-pg-migrate reads such a file the same way).
+ */
 function upSection(file: string): string {
   const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
   const start = sql.indexOf(UP_MARKER);
-  const end = sql.indexOf(DOWN_MARKER);
+  const down = sql.indexOf(DOWN_MARKER);
+  const end = down < 0 ? sql.length : down;
   if (start < 0 || end < start) throw new Error(`${file}: no "${UP_MARKER}" before "${DOWN_MARKER}"`);
   return sql.slice(start + UP_MARKER.length, end);
 }
@@ -225,6 +229,13 @@ describe('migrations, TimescaleDB branch (pglite with TimescaleDB; dev-only smok
     expect(license.rows[0].value).not.toBe('apache');
   });
 
+  it('enables row-level security on the patient-data tables, but not on compressed readings (TimescaleDB refuses it)', async () => {
+    const secured = await withTimescale.query<{ relname: string }>(
+      "SELECT relname FROM pg_class WHERE relname IN ('patients', 'alerts', 'readings') AND relrowsecurity ORDER BY relname",
+    );
+    expect(secured.rows.map((row) => row.relname)).toEqual(['alerts', 'patients']);
+  });
+
   it('makes readings a hypertable on measured_at with 7-day chunks', async () => {
     const hypertables = await withTimescale.query<{
       hypertable_schema: string;
@@ -408,6 +419,9 @@ describe('migrations, plain PostgreSQL branch (pglite without TimescaleDB)', () 
     expect(brin.rows).toHaveLength(1);
     expect(brin.rows[0].indexdef).toMatch(/USING brin \(measured_at\)/);
     expect(await count(plain, "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")).toBe(0);
+    expect(
+      await count(plain, "SELECT count(*) FROM pg_class WHERE relname = 'readings' AND relrowsecurity"),
+    ).toBe(1);
   });
 });
 

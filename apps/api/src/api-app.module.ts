@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseScopeHttpModule } from '@homeward/access';
 import { AlertingHttpModule } from '@homeward/alerting';
 import { CareHttpModule } from '@homeward/care';
 import { ConfigModule, type AppConfig } from '@homeward/config';
@@ -30,6 +31,7 @@ export class ApiAppModule {
         RealtimeModule,
         HttpPlatformModule.forRoot({ imports: [AuthModule], guards: [AuthGuard] }),
         HealthModule,
+        DatabaseScopeHttpModule,
         IdentityHttpModule,
         PatientsHttpModule,
         MonitoringHttpModule,

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseScopeHttpModule } from '@homeward/access';
 import { AlertingHttpModule, AlertingJobsModule, pastCriticalDefault } from '@homeward/alerting';
 import { CareHttpModule } from '@homeward/care';
 import { ConfigModule, type AppConfig } from '@homeward/config';
@@ -38,6 +39,7 @@ export class HomewardAppModule {
         RealtimeModule,
         HttpPlatformModule.forRoot({ imports: [AuthModule], guards: [AuthGuard] }),
         HealthModule,
+        DatabaseScopeHttpModule,
         IdentityHttpModule,
         PatientsHttpModule,
         MonitoringHttpModule,

@@ -1,5 +1,6 @@
 export * from './access-policy';
 export * from './access.module';
+export * from './database-scope';
 export * from './patient-scope';
 // Authentication (identity) establishes the principal; access is where the domains read it from.
 export type { Principal, PrincipalKind, StaffPrincipal } from '@homeward/identity';
@@ -8,3 +9,8 @@ export { ConsentModule } from './consent/consent.module';
 export { ConsentService } from './consent/consent.service';
 export { NoConsentError, ConsentAlreadyRevokedError, InvalidConsentError } from './consent/consent.errors';
 export type { ConsentRow } from './consent/consent.rows';
+export { BreakGlassModule } from './break-glass/break-glass.module';
+export { BreakGlassService, BREAK_GLASS_REASON_MAX_LENGTH } from './break-glass/break-glass.service';
+export { BreakGlassAnnouncer, type BreakGlassAnnouncement } from './break-glass/break-glass-announcer';
+export { InvalidBreakGlassReasonError } from './break-glass/break-glass.errors';
+export type { BreakGlassGrantRow, BreakGlassListRow } from './break-glass/break-glass.rows';

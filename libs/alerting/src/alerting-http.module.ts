@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccessModule } from '@homeward/access';
+import { AccessModule, DatabaseScopeModule } from '@homeward/access';
 import { AuthModule, IdentityModule } from '@homeward/identity';
 import { VitalsModule } from '@homeward/monitoring';
 import { NotificationsModule } from '@homeward/notifications';
@@ -36,6 +36,7 @@ import { SmsRepliesController } from './sms-replies/sms-replies.controller';
     LimitsModule,
     IdentityModule,
     AccessModule,
+    DatabaseScopeModule,
     AuthModule,
     VitalsModule,
     PatientsModule,

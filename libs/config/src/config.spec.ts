@@ -50,6 +50,7 @@ describe('loadConfig', () => {
       REFRESH_REUSE_GRACE_SECONDS: 10,
       LOG_LEVEL: 'info',
       LOGIN_RATE_LIMIT: 10,
+      BREAK_GLASS_MINUTES: 60,
     });
     expect(config.JWT_SECRET).toBeUndefined();
     expect(config.MQTT_URL).toBeUndefined();
@@ -313,6 +314,8 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'localhost:6379'],
     ['REDIS_PREFIX', 'home ward'],
     ['MQTT_CLIENT_ID', 'ingest/0'],
+    ['BREAK_GLASS_MINUTES', '0'],
+    ['BREAK_GLASS_MINUTES', '1441'],
   ])('refuses %s=%s', (name, value) => {
     expect(badVariables('worker', { ...BASE, [name]: value })).toEqual([name]);
   });

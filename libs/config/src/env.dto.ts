@@ -441,6 +441,13 @@ export class EnvDto {
   @Max(720, { always: true })
   INVITATION_TTL_HOURS = 168;
 
+  /** How long a clinician's break-glass access to a patient outside their care teams lasts, in minutes. */
+  @Type(() => Number)
+  @IsInt({ always: true })
+  @Min(1, { always: true })
+  @Max(1440, { always: true })
+  BREAK_GLASS_MINUTES = 60;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { always: true })
   LOG_LEVEL = 'info';
 

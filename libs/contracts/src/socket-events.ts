@@ -89,7 +89,12 @@ export interface AlertReplayComplete {
 }
 
 /** Kinds of notification; each names what happened, the payload only ids. */
-export const NOTIFICATION_KINDS = ['alert.escalated', 'visit.missed', 'user.invited'] as const;
+export const NOTIFICATION_KINDS = [
+  'alert.escalated',
+  'visit.missed',
+  'user.invited',
+  'patient.break_glass',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /**
@@ -108,6 +113,13 @@ export interface NotificationDto {
     /** `user.invited` only, sent by email only: the one-time link that sets the user's password. */
     invitationUrl?: string;
     invitationExpiresAt?: string;
+    /** `patient.break_glass`: the patient someone outside their care team opened. */
+    patientId?: string;
+    /**
+     * `patient.break_glass`, on the socket only (email and SMS say that it happened, and link to
+     * the patient): who broke the glass, why, and until when.
+     */
+    breakGlass?: { grantId: string; userId: string; userName: string; reason: string; expiresAt: string };
   };
   createdAt: string;
 }

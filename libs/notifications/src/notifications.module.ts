@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnModuleDestroy } from '@nestjs/common';
-import { AccessModule } from '@homeward/access';
+import { AccessModule, BreakGlassAnnouncer } from '@homeward/access';
 import { IdentityModule, InvitationMailer } from '@homeward/identity';
+import { OutboxBreakGlassAnnouncer } from './break-glass/outbox-break-glass.announcer';
 import { OutboxInvitationMailer } from './invitations/outbox-invitation.mailer';
 import { NotificationDeliveryService } from './outbox/notification-delivery.service';
 import { NOTIFICATION_TRANSPORTS, type NotificationTransport } from './outbox/notification-transport';
@@ -37,14 +38,18 @@ import { TwilioWebhooksController } from './twilio/twilio-webhooks.controller';
 export class NotificationsModule {}
 
 /**
- * Provides identity's `InvitationMailer` (the outbox) to the whole process. Global because
- * identity sits below notifications and cannot import this module; apps load it with the HTTP modules.
+ * Provides identity's `InvitationMailer` and access's `BreakGlassAnnouncer` (both the outbox) to
+ * the whole process. Global because identity and access sit below notifications and cannot import
+ * this module; apps load it with the HTTP modules.
  */
 @Global()
 @Module({
   imports: [NotificationsModule],
-  providers: [{ provide: InvitationMailer, useClass: OutboxInvitationMailer }],
-  exports: [InvitationMailer],
+  providers: [
+    { provide: InvitationMailer, useClass: OutboxInvitationMailer },
+    { provide: BreakGlassAnnouncer, useClass: OutboxBreakGlassAnnouncer },
+  ],
+  exports: [InvitationMailer, BreakGlassAnnouncer],
 })
 export class InvitationMailModule {}
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AccessModule, ConsentModule } from '@homeward/access';
+import { AccessModule, BreakGlassModule, ConsentModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
+import { BreakGlassController } from './break-glass/break-glass.controller';
 import { ConsentsController } from './consents/consents.controller';
 import { DeviceManagementController } from './devices/device-management.controller';
 import { DevicesController } from './devices/devices.controller';
@@ -12,12 +13,13 @@ import { PatientsController } from './patients/patients.controller';
 import { PatientsModule } from './patients.module';
 
 @Module({
-  imports: [PatientsModule, IdentityModule, AccessModule, ConsentModule],
+  imports: [PatientsModule, IdentityModule, AccessModule, ConsentModule, BreakGlassModule],
   providers: [PatientAccessLogService],
   controllers: [
     PatientsController,
     PatientAccessLogController,
     ConsentsController,
+    BreakGlassController,
     DevicesController,
     DeviceManagementController,
     MqttAuthController,

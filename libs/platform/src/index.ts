@@ -1,5 +1,6 @@
 export * from './db/array-literal';
 export * from './db/database';
+export * from './db/database-session';
 export * from './db/database.module';
 export * from './db/database-errors';
 export * from './db/migrate';

@@ -420,6 +420,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/patients/{patientId}/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["BreakGlassController_grant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/break-glass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BreakGlassController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/patients/{patientId}/devices": {
         parameters: {
             query?: never;
@@ -1429,6 +1461,38 @@ export interface components {
         ConsentRevokeDto: {
             /** @example Patient asked to stop monitoring */
             reason: string;
+        };
+        BreakGlassCreateDto: {
+            /**
+             * @description Why you need the record; trimmed, then 1 to 2000 characters. Shown to admins and the care team
+             * @example Covering the on-call shift: patient phoned about chest pain
+             */
+            reason: string;
+        };
+        BreakGlassGrantDto: {
+            id: string;
+            patientId: string;
+            /** @description When the access ends (BREAK_GLASS_MINUTES after it was granted) */
+            expiresAt: string;
+        };
+        BreakGlassPersonDto: {
+            id: string;
+            name: string;
+        };
+        BreakGlassListItemDto: {
+            id: string;
+            /** @description The clinician who broke the glass */
+            user: components["schemas"]["BreakGlassPersonDto"];
+            patient: components["schemas"]["BreakGlassPersonDto"];
+            reason: string;
+            grantedAt: string;
+            expiresAt: string;
+            /** @description Whether the access still runs */
+            active: boolean;
+        };
+        BreakGlassListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["BreakGlassListItemDto"][];
         };
         DeviceCreateDto: {
             /** @enum {string} */
@@ -3474,6 +3538,83 @@ export interface operations {
             };
             /** @description `already_revoked`: the consent was revoked before */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BreakGlassController_grant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassCreateDto"];
+            };
+        };
+        responses: {
+            /** @description Access to a patient outside your care teams until expiresAt; audited with the reason and announced to the patient's care team */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakGlassGrantDto"];
+                };
+            };
+            /** @description A reason of 1 to 2000 characters is required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Clinicians only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BreakGlassController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation's break-glass grants, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakGlassListDto"];
+                };
+            };
+            /** @description Admins only */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,7 +7,7 @@ import {
   type ServerToClientEvents,
 } from '@homeward/contracts';
 import { AuthService } from '@homeward/identity';
-import { AccessPolicy, type Principal } from '@homeward/access';
+import { AccessPolicy, DatabaseScope, type Principal } from '@homeward/access';
 import { AppConfig } from '@homeward/config';
 import { InjectLogger, type Logger } from '@homeward/observability';
 import { ExpensiveWork, ExpensiveWorkBusyError } from '@homeward/platform';
@@ -40,6 +40,7 @@ export class AlertsGateway implements OnGatewayInit {
     private readonly auth: AuthService,
     private readonly alerts: AlertService,
     private readonly access: AccessPolicy,
+    private readonly scope: DatabaseScope,
     private readonly work: ExpensiveWork,
     private readonly config: AppConfig,
     @InjectLogger() private readonly logger: Logger,
@@ -86,10 +87,13 @@ export class AlertsGateway implements OnGatewayInit {
         .catch((error: unknown) => next(error instanceof Error ? error : new Error('unauthorized')));
     });
     namespace.on('connection', (socket: AlertsSocket) => {
-      this.onConnection(socket).catch((error: unknown) => {
-        this.logger.error({ err: error, socketId: socket.id }, 'Alert socket set-up failed');
-        socket.disconnect(true);
-      });
+      // The socket's queries (the stream's audit row, the replay) run in its principal's scope.
+      this.scope
+        .run(socket.data.principal, () => this.onConnection(socket))
+        .catch((error: unknown) => {
+          this.logger.error({ err: error, socketId: socket.id }, 'Alert socket set-up failed');
+          socket.disconnect(true);
+        });
     });
   }
 

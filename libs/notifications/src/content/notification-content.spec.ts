@@ -30,4 +30,29 @@ describe('the text of email and SMS notifications', () => {
       'http://localhost:3000/',
     );
   });
+
+  it('says that someone broke the glass on a patient of yours, naming neither them nor the reason', () => {
+    const content = renderNotification(
+      {
+        ...escalated,
+        kind: 'patient.break_glass',
+        alertId: null,
+        payload: {
+          patientId: '5d1c3a52-2f0e-4c85-8f4b-0d6a3c3e9f12',
+          breakGlass: {
+            grantId: '6e2d4b63-3f1f-4d96-9a5c-1e7b4d4f0a23',
+            userId: '7f3e5c74-4a2a-4ea7-8b6d-2f8c5e5a1b34',
+            userName: 'Dr Ramos',
+            reason: 'Covering the night shift',
+            expiresAt: '2026-12-07T04:00:00.000Z',
+          },
+        },
+      },
+      'https://homeward.example.org',
+    );
+    expect(content.link).toBe('https://homeward.example.org/patients/5d1c3a52-2f0e-4c85-8f4b-0d6a3c3e9f12');
+    expect(content.subject).toBe('Homeward: break-glass access to a patient of your care team');
+    expect(JSON.stringify(content)).not.toMatch(/Ramos|night shift|7f3e5c74/);
+    expect(content.sms.length).toBeLessThanOrEqual(201);
+  });
 });

@@ -36,6 +36,17 @@ export function renderNotification(notification: NotificationDto, publicUrl: str
         link: visitLink,
       };
     }
+    case 'patient.break_glass': {
+      const patientLink = notification.payload.patientId
+        ? `${publicUrl}/patients/${notification.payload.patientId}`
+        : link;
+      return {
+        subject: 'Homeward: break-glass access to a patient of your care team',
+        text: `Someone outside the care team opened a patient of yours with break-glass access — open Homeward:\n${patientLink}\n`,
+        sms: `Homeward: break-glass access to a patient of your care team — open Homeward: ${patientLink}`,
+        link: patientLink,
+      };
+    }
     case 'user.invited': {
       const invitationLink = notification.payload.invitationUrl ?? `${publicUrl}/`;
       const until = notification.payload.invitationExpiresAt

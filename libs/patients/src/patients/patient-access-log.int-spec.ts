@@ -6,6 +6,7 @@ import {
   type IntegrationModule,
 } from '@homeward/testing';
 import type { Principal } from '@homeward/access';
+import { InvitationMailModule } from '@homeward/notifications';
 import { ResourceNotFoundError } from '@homeward/platform';
 import { PatientsHttpModule } from '../patients-http.module';
 import { PatientAccessLogService } from './patient-access-log.service';
@@ -26,7 +27,10 @@ describe("PatientAccessLogService: who touched a patient's record", () => {
   };
 
   beforeAll(async () => {
-    integration = await createIntegrationModule({ role: 'worker', imports: [PatientsHttpModule] });
+    integration = await createIntegrationModule({
+      role: 'worker',
+      imports: [InvitationMailModule, PatientsHttpModule],
+    });
     accessLog = integration.moduleRef.get(PatientAccessLogService);
     patients = integration.moduleRef.get(PatientService);
     const organizationId = await createOrganization(integration.database.pool, 'Home');

@@ -2,16 +2,19 @@ import { Global, Module, type OnApplicationShutdown, type OnModuleInit } from '@
 import { AppConfig } from '@homeward/config';
 import { LOGGER, type Logger } from '@homeward/observability';
 import { Database } from './database';
+import { DatabaseSession } from './database-session';
 
 /** The process's one PostgreSQL pool. Each domain module provides its own repositories over it. */
 @Global()
 @Module({
   providers: [
+    { provide: DatabaseSession, useFactory: () => new DatabaseSession() },
     {
       provide: Database,
-      inject: [AppConfig, LOGGER],
-      useFactory: (config: AppConfig, logger: Logger) =>
+      inject: [AppConfig, LOGGER, DatabaseSession],
+      useFactory: (config: AppConfig, logger: Logger, session: DatabaseSession) =>
         new Database({
+          session,
           connectionString: config.DATABASE_URL,
           max: config.DATABASE_POOL_MAX,
           applicationName: `homeward-${config.role}`,
@@ -20,7 +23,7 @@ import { Database } from './database';
         }),
     },
   ],
-  exports: [Database],
+  exports: [Database, DatabaseSession],
 })
 export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
   constructor(private readonly db: Database) {}

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { DatabaseSession, scopedTransactionPreamble } from './database-session';
 
 /** Anything a repository method can run a query on: the pool or a transaction's client. */
 export interface Queryable {
@@ -13,15 +14,23 @@ export interface DatabaseOptions {
   max: number;
   applicationName: string;
   onError: (error: Error) => void;
+  /** The settings bound to the work in progress; a query made under settings runs scoped. */
+  session?: DatabaseSession;
 }
 
-/** The one pool of a process, with the session settings every connection gets. */
+/**
+ * The one pool of a process, with the session settings every connection gets. Work bound to a
+ * patient scope (`DatabaseSession`) runs each query and transaction under row-level security:
+ * in a transaction that first switches to the scoped role and sets the scope.
+ */
 export class Database implements Queryable {
   readonly pool: Pool;
+  readonly session: DatabaseSession;
   private readonly onError: (error: Error) => void;
 
   constructor(options: DatabaseOptions) {
     this.onError = options.onError;
+    this.session = options.session ?? new DatabaseSession();
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.max,
@@ -36,7 +45,8 @@ export class Database implements Queryable {
   }
 
   async query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]) {
-    return this.pool.query<R>(text, values);
+    if (!this.session.current()) return this.pool.query<R>(text, values);
+    return this.transaction((client) => client.query<R>(text, values));
   }
 
   /**
@@ -54,7 +64,8 @@ export class Database implements Queryable {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
+      const settings = this.session.current();
+      await client.query(settings ? scopedTransactionPreamble(settings) : 'BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
