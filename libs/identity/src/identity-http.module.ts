@@ -2,6 +2,9 @@ import { Module } from '@nestjs/common';
 import { AuditController } from './audit/audit.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthModule, IDENTITY_REPOSITORIES, IdentityModule } from './identity.module';
+import { OidcAdminController } from './oidc/oidc-admin.controller';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcModule } from './oidc/oidc.module';
 import { AccountController } from './users/account.controller';
 import { UserAdminService } from './users/user-admin.service';
 import { UsersController } from './users/users.controller';
@@ -19,7 +22,14 @@ export class UserAdminModule {}
 
 /** Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app. */
 @Module({
-  imports: [AuthModule, IdentityModule, UserAdminModule],
-  controllers: [AuthController, UsersController, AccountController, AuditController],
+  imports: [AuthModule, IdentityModule, UserAdminModule, OidcModule],
+  controllers: [
+    AuthController,
+    UsersController,
+    AccountController,
+    AuditController,
+    OidcController,
+    OidcAdminController,
+  ],
 })
 export class IdentityHttpModule {}

@@ -16,6 +16,9 @@ export const IDENTITY_AUDIT_ACTIONS = defineAuditActions([
   'session.sign_out_all',
   'auth.login.locked',
   'audit.verify',
+  'auth.sso.sign_in',
+  'organization.oidc.update',
+  'organization.oidc.delete',
 ]);
 
 export type IdentityAuditAction = (typeof IDENTITY_AUDIT_ACTIONS)[number];
