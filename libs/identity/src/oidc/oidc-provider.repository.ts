@@ -40,12 +40,12 @@ export class OidcProviderRepository {
     q: Queryable,
   ): Promise<OidcProviderRow | undefined> {
     const { rows } = await q.query<OidcProviderRow>(
-      `INSERT INTO oidc_providers AS p (organization_id, issuer, client_id, client_secret, allowed_email_domains)
-       SELECT $1, $2, $3, $4, $5 WHERE $4::text IS NOT NULL
-          OR EXISTS (SELECT 1 FROM oidc_providers WHERE organization_id = $1)
+      `INSERT INTO oidc_providers (organization_id, issuer, client_id, client_secret, allowed_email_domains)
+       SELECT $1, $2, $3, secret, $5
+       FROM (SELECT coalesce($4, (SELECT client_secret FROM oidc_providers WHERE organization_id = $1)) AS secret) s
+       WHERE secret IS NOT NULL
        ON CONFLICT (organization_id) DO UPDATE
-         SET issuer = EXCLUDED.issuer, client_id = EXCLUDED.client_id,
-             client_secret = coalesce($4, p.client_secret),
+         SET issuer = EXCLUDED.issuer, client_id = EXCLUDED.client_id, client_secret = EXCLUDED.client_secret,
              allowed_email_domains = EXCLUDED.allowed_email_domains, updated_at = now()
        RETURNING ${COLUMNS}`,
       [
