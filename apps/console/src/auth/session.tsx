@@ -28,18 +28,39 @@ export function useSession(): SessionContextValue {
   return value;
 }
 
-export function useSignIn(): (email: string, password: string) => Promise<void> {
+/** Keeps what a sign-in answered, forgetting the last user's cache when someone else signs in. */
+function useFinishSignIn(): (result: Schemas['LoginResponseDto']) => void {
   const queryClient = useQueryClient();
   return useCallback(
-    async (email: string, password: string) => {
+    (result: Schemas['LoginResponseDto']) => {
       const previousUser = sessionStore.getSnapshot().session?.userId ?? lastUserId;
-      const result = await unwrap(api.POST('/api/auth/login', { body: { email, password } }));
       // Another user at this desk must not see what the last one had cached.
       if (previousUser && previousUser !== result.user.id) queryClient.clear();
       lastUserId = result.user.id;
       sessionStore.signedIn(result);
     },
     [queryClient],
+  );
+}
+
+export function useSignIn(): (email: string, password: string) => Promise<void> {
+  const finish = useFinishSignIn();
+  return useCallback(
+    async (email: string, password: string) => {
+      finish(await unwrap(api.POST('/api/auth/login', { body: { email, password } })));
+    },
+    [finish],
+  );
+}
+
+/** Ends a single sign-on: exchanges the one-time code the API handed back for a session. */
+export function useSingleSignOnExchange(): (code: string) => Promise<void> {
+  const finish = useFinishSignIn();
+  return useCallback(
+    async (code: string) => {
+      finish(await unwrap(api.POST('/api/auth/oidc/exchange', { body: { code } })));
+    },
+    [finish],
   );
 }
 
