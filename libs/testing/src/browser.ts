@@ -56,7 +56,7 @@ export async function signInToConsole(
 export async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const signedIn = page.getByRole('button', { name: 'Sign out' });
   const refused = page.locator('form[aria-label="Sign in"] [role="alert"]');
   await signedIn.or(refused).first().waitFor({ timeout: 15_000 });
