@@ -114,7 +114,10 @@ describe('single sign-on with OpenID Connect against a real provider', () => {
     ).rows;
 
   beforeAll(async () => {
-    stack = await TestStack.start({ apps: ['api'], env: { OIDC_ALLOW_INSECURE_ISSUERS: 'true' } });
+    stack = await TestStack.start({
+      apps: ['api'],
+      env: { OIDC_ALLOW_INSECURE_ISSUERS: 'true', LOGIN_RATE_LIMIT: '1000' },
+    });
     provider = await TestOidcProvider.start(`${stack.apiUrl}/api/auth/oidc/callback`);
     organization = await createOrganization(stack.database.pool, 'Riverside');
     slug = (

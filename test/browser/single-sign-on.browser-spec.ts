@@ -54,7 +54,10 @@ describe('single sign-on in a real browser', () => {
   }
 
   beforeAll(async () => {
-    stack = await TestStack.start({ apps: ['api'], env: { OIDC_ALLOW_INSECURE_ISSUERS: 'true' } });
+    stack = await TestStack.start({
+      apps: ['api'],
+      env: { OIDC_ALLOW_INSECURE_ISSUERS: 'true', LOGIN_RATE_LIMIT: '1000' },
+    });
     provider = await TestOidcProvider.start(`${stack.apiUrl}/api/auth/oidc/callback`);
     const organization = await createOrganization(stack.database.pool, 'Browser Clinic');
     slug = (

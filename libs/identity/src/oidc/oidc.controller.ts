@@ -1,5 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiFoundResponse, ApiOkResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiFoundResponse,
+  ApiOkResponse,
+  ApiQuery,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { AppConfig, publicUrl } from '@homeward/config';
 import { Public } from '@homeward/platform';
@@ -23,6 +31,9 @@ export class OidcController {
 
   @Public()
   @Get('start')
+  // Limited per address as login is: each start stores a state for ten minutes.
+  @UseGuards(ThrottlerGuard)
+  @ApiTooManyRequestsResponse({ description: 'Too many sign-ins from this address' })
   @ApiFoundResponse({
     description:
       "To the organisation's provider; or to the console with `#sso_error=sso_not_configured` or `sso_provider_error`",
