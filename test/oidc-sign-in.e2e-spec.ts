@@ -241,12 +241,23 @@ describe('single sign-on with OpenID Connect against a real provider', () => {
     expect(await finish(theirs.callback, new CookieJar())).toEqual({ sso_error: 'sso_invalid_state' });
   });
 
+  it('sends the browser back to the console when the provider cannot be reached', async () => {
+    const unreachable = { issuer: 'http://127.0.0.1:9', clientId: provider.clientId };
+    expect((await admin.request('PUT', '/api/admin/oidc', unreachable)).status).toBe(200);
+    const start = await get(`${stack.apiUrl}/api/auth/oidc/start?organization=${slug}`, new CookieJar());
+    expect(locationOf(start, stack.apiUrl)).toBe(`${stack.apiUrl}/#sso_error=sso_provider_error`);
+    const restored = { issuer: provider.issuer, clientId: provider.clientId };
+    expect((await admin.request('PUT', '/api/admin/oidc', restored)).status).toBe(200);
+    expect((await signIn(member.email)).sso_code).toBeDefined();
+  });
+
   it('turns single sign-on off for the organisation, and passwords keep working', async () => {
     expect((await admin.request('DELETE', '/api/admin/oidc')).status).toBe(204);
     const jar = new CookieJar();
     const start = await get(`${stack.apiUrl}/api/auth/oidc/start?organization=${slug}`, jar);
     expect(locationOf(start, stack.apiUrl)).toBe(`${stack.apiUrl}/#sso_error=sso_not_configured`);
     expect(await auditRows('organization.oidc.delete')).toHaveLength(1);
+    expect(stack.app('api').log).not.toContain(provider.clientSecret);
     await anonymous().login(member.email, member.password);
   });
 });

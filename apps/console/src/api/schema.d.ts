@@ -3082,6 +3082,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Too many sign-ins from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     OidcController_exchange: {

@@ -54,9 +54,12 @@ export class OidcController {
 
   @Public()
   @Get('callback')
+  // Each callback is audited, refusals included: limited per address so nobody floods the trail.
+  @UseGuards(ThrottlerGuard)
   @ApiQuery({ name: 'code', required: false })
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'error', required: false })
+  @ApiTooManyRequestsResponse({ description: 'Too many sign-ins from this address' })
   @ApiFoundResponse({
     description:
       'To the console with `#sso_code=…` (one-time, a minute) or `#sso_error=…` (sso_invalid_state, sso_provider_error, sso_email_unverified, sso_domain_not_allowed, sso_no_account, sso_not_configured)',
