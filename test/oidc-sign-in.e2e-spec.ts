@@ -143,7 +143,16 @@ describe('single sign-on with OpenID Connect against a real provider', () => {
       clientSecret: provider.clientSecret,
     };
     expect((await clinician.request('PUT', '/api/admin/oidc', body)).status).toBe(403);
-    expect((await admin.request('GET', '/api/admin/oidc')).status).toBe(404);
+    // Before anything is set up, the redirect URI to register at the provider is already there.
+    expect((await admin.request('GET', '/api/admin/oidc')).body).toEqual({
+      configured: false,
+      issuer: null,
+      clientId: null,
+      allowedEmailDomains: [],
+      redirectUri: `${stack.apiUrl}/api/auth/oidc/callback`,
+      organizationSlug: slug,
+      updatedAt: null,
+    });
     expect(
       (await admin.request('PUT', '/api/admin/oidc', { ...body, issuer: 'ftp://idp.example' })).body,
     ).toMatchObject({ code: 'oidc_issuer_invalid' });
@@ -151,10 +160,12 @@ describe('single sign-on with OpenID Connect against a real provider', () => {
     const saved = await admin.request<Record<string, unknown>>('PUT', '/api/admin/oidc', body);
     expect(saved.status).toBe(200);
     expect(saved.body).toEqual({
+      configured: true,
       issuer: provider.issuer,
       clientId: provider.clientId,
       allowedEmailDomains: [],
       redirectUri: `${stack.apiUrl}/api/auth/oidc/callback`,
+      organizationSlug: slug,
       updatedAt: expect.any(String),
     });
     const read = await admin.request('GET', '/api/admin/oidc');

@@ -8,6 +8,7 @@ import {
   launchBrowser,
   saveScreenshot,
   seriousAccessibilityViolations,
+  signInToConsole,
   waitVisible,
   type TestUser,
 } from '@homeward/testing';
@@ -23,6 +24,7 @@ describe('single sign-on in a real browser', () => {
   let browser: Browser;
   let slug: string;
   let member: TestUser;
+  let admin: TestUser;
   const contexts: BrowserContext[] = [];
 
   async function newPage(): Promise<{ page: Page; errors: string[] }> {
@@ -65,15 +67,8 @@ describe('single sign-on in a real browser', () => {
         organization,
       ])
     ).rows[0].slug;
-    const admin = await createUser(stack.database.pool, organization, 'admin');
+    admin = await createUser(stack.database.pool, organization, 'admin');
     member = await createUser(stack.database.pool, organization, 'coordinator');
-    const api = await new ApiClient(stack.apiUrl).login(admin.email, admin.password);
-    const saved = await api.request('PUT', '/api/admin/oidc', {
-      issuer: provider.issuer,
-      clientId: provider.clientId,
-      clientSecret: provider.clientSecret,
-    });
-    expect(saved.status).toBe(200);
     browser = await launchBrowser();
   }, 60_000);
 
@@ -82,6 +77,35 @@ describe('single sign-on in a real browser', () => {
     await browser?.close();
     await provider?.stop();
     await stack?.stop();
+  });
+
+  it('an admin connects the provider on the People page; the secret is never shown again', async () => {
+    const session = await signInToConsole(browser, stack.apiUrl, admin, { path: '/people' });
+    contexts.push(session.context);
+    const { page } = session;
+    const settings = page.getByRole('form', { name: 'Single sign-on' });
+    await waitVisible(settings);
+    await settings.getByLabel('Issuer URL').fill(provider.issuer);
+    await settings.getByLabel('Client ID').fill(provider.clientId);
+    await settings.getByLabel('Client secret').fill(provider.clientSecret);
+    await settings.getByRole('button', { name: 'Save single sign-on' }).click();
+    await waitVisible(
+      page.getByRole('form', { name: 'Single sign-on' }).getByText(`organisation name ${slug}`),
+    );
+    await waitVisible(
+      page.getByRole('form', { name: 'Single sign-on' }).getByText(`${stack.apiUrl}/api/auth/oidc/callback`),
+    );
+    expect(
+      await page.getByRole('form', { name: 'Single sign-on' }).getByLabel('Client secret').inputValue(),
+    ).toBe('');
+    expect(await page.content()).not.toContain(provider.clientSecret);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, 'single-sign-on-settings');
+    expect(session.errors).toEqual([]);
+    const stored = await new ApiClient(stack.apiUrl)
+      .login(admin.email, admin.password)
+      .then((api) => api.request<{ clientId: string }>('GET', '/api/admin/oidc'));
+    expect(stored.body.clientId).toBe(provider.clientId);
   });
 
   it('signs a member in through the provider and leaves no code in the address bar', async () => {

@@ -1256,12 +1256,16 @@ export interface components {
             code: string;
         };
         OidcProviderDto: {
-            issuer: string;
-            clientId: string;
+            /** @description Whether a provider is set up */
+            configured: boolean;
+            issuer: string | null;
+            clientId: string | null;
             allowedEmailDomains: string[];
             /** @description The redirect URI to register at the provider */
             redirectUri: string;
-            updatedAt: string;
+            /** @description The organisation's short name, which people type to sign in */
+            organizationSlug: string;
+            updatedAt: string | null;
         };
         OidcProviderPutDto: {
             /**
@@ -3131,7 +3135,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The organisation's provider, without its secret */
+            /** @description The organisation's provider, without its secret (configured: false when off) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3142,13 +3146,6 @@ export interface operations {
             };
             /** @description Admins only */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description oidc_not_configured */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -21,11 +21,16 @@ export class OidcAdminController {
 
   @Get()
   @Roles('admin')
-  @ApiOkResponse({ type: OidcProviderDto, description: "The organisation's provider, without its secret" })
-  @ApiNotFoundResponse({ description: 'oidc_not_configured' })
+  @ApiOkResponse({
+    type: OidcProviderDto,
+    description: "The organisation's provider, without its secret (configured: false when off)",
+  })
   @ApiForbiddenResponse({ description: 'Admins only' })
   async get(@CurrentPrincipal() principal: Principal): Promise<OidcProviderDto> {
-    return mapOidcProvider(await this.providers.get(principal), this.providers.redirectUri());
+    return mapOidcProvider(
+      await this.providers.get(principal),
+      await this.providers.whereToSignIn(principal),
+    );
   }
 
   @Put()
@@ -37,7 +42,10 @@ export class OidcAdminController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: OidcProviderPutDto,
   ): Promise<OidcProviderDto> {
-    return mapOidcProvider(await this.providers.put(principal, body), this.providers.redirectUri());
+    return mapOidcProvider(
+      await this.providers.put(principal, body),
+      await this.providers.whereToSignIn(principal),
+    );
   }
 
   @Delete()

@@ -4,6 +4,7 @@ import { Database } from '@homeward/platform';
 import type { Principal } from '../principal';
 import { AuditService } from '../audit/audit.service';
 import type { OidcProviderRow } from '../identity.rows';
+import { OrganizationService } from '../organizations/organization.service';
 import { OidcClientSecretRequiredError, OidcIssuerInvalidError, OidcNotConfiguredError } from './oidc.errors';
 import { issuerProblem, normaliseDomains, oidcCallbackUrl } from './oidc-sign-in.rules';
 import { OidcProviderRepository } from './oidc-provider.repository';
@@ -13,6 +14,7 @@ import { OidcProviderRepository } from './oidc-provider.repository';
 export class OidcConfigService {
   constructor(
     private readonly providers: OidcProviderRepository,
+    private readonly organizations: OrganizationService,
     private readonly audit: AuditService,
     private readonly db: Database,
     private readonly config: AppConfig,
@@ -23,10 +25,15 @@ export class OidcConfigService {
     return oidcCallbackUrl(publicUrl(this.config));
   }
 
-  async get(principal: Principal): Promise<OidcProviderRow> {
-    const row = await this.providers.find(principal.organizationId);
-    if (!row) throw new OidcNotConfiguredError();
-    return row;
+  /** What an admin tells the provider (redirect URI) and the organisation's people (its slug). */
+  async whereToSignIn(principal: Principal): Promise<{ redirectUri: string; organizationSlug: string }> {
+    const organization = await this.organizations.findById(principal.organizationId);
+    return { redirectUri: this.redirectUri(), organizationSlug: organization?.slug ?? '' };
+  }
+
+  /** The organisation's provider; undefined when single sign-on is off. */
+  get(principal: Principal): Promise<OidcProviderRow | undefined> {
+    return this.providers.find(principal.organizationId);
   }
 
   async put(

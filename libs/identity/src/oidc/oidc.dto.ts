@@ -42,22 +42,29 @@ export class OidcProviderPutDto {
   allowedEmailDomains?: string[];
 }
 
-/** An organisation's provider as admins see it: never its secret. */
+/** An organisation's single sign-on as admins see it: never its secret. */
 export class OidcProviderDto {
-  @ApiProperty() issuer!: string;
-  @ApiProperty() clientId!: string;
+  @ApiProperty({ description: 'Whether a provider is set up' }) configured!: boolean;
+  @ApiProperty({ type: String, nullable: true }) issuer!: string | null;
+  @ApiProperty({ type: String, nullable: true }) clientId!: string | null;
   @ApiProperty({ type: [String] }) allowedEmailDomains!: string[];
   @ApiProperty({ description: 'The redirect URI to register at the provider' }) redirectUri!: string;
-  @ApiProperty() updatedAt!: string;
+  @ApiProperty({ description: "The organisation's short name, which people type to sign in" })
+  organizationSlug!: string;
+  @ApiProperty({ type: String, nullable: true }) updatedAt!: string | null;
 }
 
-export function mapOidcProvider(row: OidcProviderRow, redirectUri: string): OidcProviderDto {
+export function mapOidcProvider(
+  row: OidcProviderRow | undefined,
+  where: { redirectUri: string; organizationSlug: string },
+): OidcProviderDto {
   return {
-    issuer: row.issuer,
-    clientId: row.clientId,
-    allowedEmailDomains: row.allowedEmailDomains,
-    redirectUri,
-    updatedAt: row.updatedAt.toISOString(),
+    configured: Boolean(row),
+    issuer: row?.issuer ?? null,
+    clientId: row?.clientId ?? null,
+    allowedEmailDomains: row?.allowedEmailDomains ?? [],
+    ...where,
+    updatedAt: row?.updatedAt.toISOString() ?? null,
   };
 }
 
