@@ -131,5 +131,8 @@ describe('single sign-on in a real browser', () => {
     );
     expect(page.url()).toBe(`${stack.apiUrl}/`);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // The organisation is remembered in this browser for the next attempt.
+    expect(await page.getByLabel('Organisation').inputValue()).toBe(slug);
+    await saveScreenshot(page, 'single-sign-on-refused');
   });
 });

@@ -3,6 +3,8 @@ import { ApiError } from '../api/client';
 import { useSignIn, useSingleSignOnExchange } from './session';
 import {
   claimSingleSignOnCode,
+  lastSingleSignOnOrganization,
+  rememberSingleSignOnOrganization,
   singleSignOnCodePending,
   singleSignOnError,
   singleSignOnMessage,
@@ -22,7 +24,7 @@ export function SignInPage({ expired }: { expired: boolean }) {
   const emailId = useId();
   const passwordId = useId();
   const organizationId = useId();
-  const [organization, setOrganization] = useState('');
+  const [organization, setOrganization] = useState(lastSingleSignOnOrganization);
   const exchange = useSingleSignOnExchange();
 
   // Coming back from the organisation's sign-in service: finish (once, even when effects run twice).
@@ -44,6 +46,7 @@ export function SignInPage({ expired }: { expired: boolean }) {
   function startSingleSignOn(event: FormEvent<HTMLFormElement>): void {
     event.preventDefault();
     setPending(true);
+    rememberSingleSignOnOrganization(organization);
     window.location.assign(singleSignOnStartUrl(organization));
   }
 

@@ -57,3 +57,22 @@ export function singleSignOnCodePending(): boolean {
 export function singleSignOnStartUrl(organization: string): string {
   return `/api/auth/oidc/start?organization=${encodeURIComponent(organization.trim().toLowerCase())}`;
 }
+
+const LAST_ORGANIZATION = 'homeward.sso-organization';
+
+/** The organisation this browser last signed in to with single sign-on (not a secret). */
+export function lastSingleSignOnOrganization(): string {
+  try {
+    return localStorage.getItem(LAST_ORGANIZATION) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function rememberSingleSignOnOrganization(organization: string): void {
+  try {
+    localStorage.setItem(LAST_ORGANIZATION, organization.trim().toLowerCase());
+  } catch {
+    // Storage refused (private mode): the field just starts empty next time.
+  }
+}

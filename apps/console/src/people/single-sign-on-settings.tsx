@@ -15,7 +15,15 @@ function errorText(error: unknown): string | null {
   return error instanceof Error ? error.message : 'That did not work.';
 }
 
-function ProviderForm({ settings }: { settings: SingleSignOnProvider }) {
+function ProviderForm({
+  settings,
+  saved,
+  setSaved,
+}: {
+  settings: SingleSignOnProvider;
+  saved: boolean;
+  setSaved: (saved: boolean) => void;
+}) {
   const provider = settings.configured ? settings : null;
   const id = useId();
   const save = useSaveSingleSignOn();
@@ -24,7 +32,6 @@ function ProviderForm({ settings }: { settings: SingleSignOnProvider }) {
   const [clientId, setClientId] = useState(provider?.clientId ?? '');
   const [clientSecret, setClientSecret] = useState('');
   const [domains, setDomains] = useState(provider?.allowedEmailDomains.join(', ') ?? '');
-  const [saved, setSaved] = useState(false);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -119,7 +126,14 @@ function ProviderForm({ settings }: { settings: SingleSignOnProvider }) {
         Save single sign-on
       </button>{' '}
       {provider && (
-        <button type="button" disabled={remove.isPending} onClick={() => remove.mutate()}>
+        <button
+          type="button"
+          disabled={remove.isPending}
+          onClick={() => {
+            setSaved(false);
+            remove.mutate();
+          }}
+        >
           Turn single sign-on off
         </button>
       )}
@@ -130,6 +144,8 @@ function ProviderForm({ settings }: { settings: SingleSignOnProvider }) {
 /** An admin's single sign-on settings: the organisation's OpenID Connect provider. */
 export function SingleSignOnSettings() {
   const provider = useSingleSignOnProvider();
+  // Outside the form, which starts again (re-keyed) after each save.
+  const [saved, setSaved] = useState(false);
   if (provider.isPending) return <p>Loading single sign-on…</p>;
   if (provider.isError)
     return (
@@ -138,5 +154,12 @@ export function SingleSignOnSettings() {
       </p>
     );
   // Keyed so that the form starts again from what was saved or removed.
-  return <ProviderForm key={provider.data.updatedAt ?? 'off'} settings={provider.data} />;
+  return (
+    <ProviderForm
+      key={provider.data.updatedAt ?? 'off'}
+      settings={provider.data}
+      saved={saved}
+      setSaved={setSaved}
+    />
+  );
 }
