@@ -80,6 +80,9 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/refresh',
   'POST /api/auth/invitations/accept',
   'POST /api/visits/join',
+  'GET /api/auth/oidc/start',
+  'GET /api/auth/oidc/callback',
+  'POST /api/auth/oidc/exchange',
 ];
 
 const ANY: readonly UserRole[] = ['admin', 'coordinator', 'clinician'];
@@ -170,6 +173,9 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'GET /api/admin/audit/verify': ['admin'],
   'POST /api/patients/{patientId}/break-glass': ['clinician'],
   'GET /api/admin/break-glass': ['admin'],
+  'GET /api/admin/oidc': ['admin'],
+  'PUT /api/admin/oidc': ['admin'],
+  'DELETE /api/admin/oidc': ['admin'],
   'GET /api/patients/{patientId}/care-time': ANY,
   'POST /api/patients/{patientId}/care-time': CARE,
   'POST /api/patients/{patientId}/care-time/{entryId}/void': CARE,
@@ -261,6 +267,11 @@ function validBodies(a: Records): Record<string, unknown> {
     'DELETE /api/patients/{patientId}/rules/{ruleId}/override': { reason: 'No longer needed' },
     'PUT /api/patients/{patientId}/baselines': { dryWeightKg: 80 },
     'PUT /api/escalation-policy': { firstAfterSeconds: 600, thenAfterSeconds: 900 },
+    'PUT /api/admin/oidc': {
+      issuer: 'https://idp.example.org',
+      clientId: 'homeward',
+      clientSecret: randomBytes(12).toString('hex'),
+    },
     'PUT /api/on-call': {
       shifts: [
         {

@@ -98,7 +98,7 @@ describe('the live alert queue in a real browser', () => {
     await saveScreenshot(page, 'sign-in');
     await page.getByLabel('Email').fill(coordinator.email);
     await page.getByLabel('Password').fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitVisible(page.getByRole('alert').filter({ hasText: 'Wrong email or password' }));
     await context.close();
 
@@ -311,7 +311,7 @@ describe('the live alert queue in a real browser', () => {
     expect(session.page.url()).toBe(url);
     await session.page.getByLabel('Email').fill(coordinator.email);
     await session.page.getByLabel('Password').fill(coordinator.password);
-    await session.page.getByRole('button', { name: 'Sign in' }).click();
+    await session.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitVisible(session.page.getByText('Connection: Live'));
     expect(session.page.url()).toBe(url);
     await waitVisible(row(session, 'Amira Haddad'));

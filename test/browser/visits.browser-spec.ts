@@ -396,7 +396,7 @@ describe('video visits in a real browser', () => {
     for (const page of [used, unknown]) {
       const text = await page.locator('body').innerText();
       expect(text).not.toMatch(/link_used|link_not_found|\b(404|410)\b|Error|at \w+ \(/);
-      expect(await page.getByRole('button', { name: 'Sign in' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Sign in', exact: true }).count()).toBe(0);
     }
   });
 });

@@ -299,6 +299,14 @@ export class EnvDto {
   })
   PUBLIC_URL?: string;
 
+  /**
+   * Whether an organisation's single sign-on provider may be reached over plain http: for a
+   * development or test provider only; production issuers are https.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ always: true, message: 'OIDC_ALLOW_INSECURE_ISSUERS must be true or false' })
+  OIDC_ALLOW_INSECURE_ISSUERS = false;
+
   /** SMTP server for email notifications: smtp://user:pass@host:587 (STARTTLS) or smtps://host:465. */
   @IsOptional({ always: true })
   @Matches(/^smtps?:\/\/\S+$/, { always: true, message: 'SMTP_URL must be an smtp:// or smtps:// URL' })

@@ -4,6 +4,9 @@ import { AuthController } from './auth/auth.controller';
 import { AuthModule, IDENTITY_REPOSITORIES, IdentityModule } from './identity.module';
 import { MfaAdminController } from './mfa/mfa-admin.controller';
 import { MfaController } from './mfa/mfa.controller';
+import { OidcAdminController } from './oidc/oidc-admin.controller';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcModule } from './oidc/oidc.module';
 import { AccountController } from './users/account.controller';
 import { UserAdminService } from './users/user-admin.service';
 import { UsersController } from './users/users.controller';
@@ -21,7 +24,7 @@ export class UserAdminModule {}
 
 /** Identity's routes. Its `AuthGuard` is handed to the platform's HTTP module by the app. */
 @Module({
-  imports: [AuthModule, IdentityModule, UserAdminModule],
+  imports: [AuthModule, IdentityModule, UserAdminModule, OidcModule],
   controllers: [
     AuthController,
     UsersController,
@@ -29,6 +32,8 @@ export class UserAdminModule {}
     AuditController,
     MfaController,
     MfaAdminController,
+    OidcController,
+    OidcAdminController,
   ],
 })
 export class IdentityHttpModule {}

@@ -22,6 +22,9 @@ export const IDENTITY_AUDIT_ACTIONS = defineAuditActions([
   'user.mfa.enrollment_token.issue',
   'organization.update',
   'audit.verify',
+  'auth.sso.sign_in',
+  'organization.oidc.update',
+  'organization.oidc.delete',
 ]);
 
 export type IdentityAuditAction = (typeof IDENTITY_AUDIT_ACTIONS)[number];

@@ -97,3 +97,21 @@ export interface RefreshTokenLookupRow extends SessionRow {
   role: UserRole;
   userDisabled: boolean;
 }
+
+/** An organisation's OpenID Connect provider, with its client secret (never leaves the service). */
+export interface OidcProviderRow {
+  organizationId: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  allowedEmailDomains: string[];
+  updatedAt: Date;
+}
+
+/** A sign-in under way at the provider, as its state found it. */
+export interface OidcSignInStateRow {
+  organizationId: string;
+  codeVerifier: string;
+  nonce: string;
+  expiresAt: Date;
+}

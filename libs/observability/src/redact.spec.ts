@@ -16,6 +16,10 @@ describe('credential redaction', () => {
       `/a?Token=${REDACTED}&refresh_token=${REDACTED}&invitation=${REDACTED}&secret=${REDACTED}`,
     );
     expect(redactUrl('/a?acc%65ss_token=t')).toBe(`/a?acc%65ss_token=${REDACTED}`);
+    // An OpenID Connect callback: the authorization code and the state, not the issuer.
+    expect(redactUrl('/api/auth/oidc/callback?code=c&state=s&iss=https%3A%2F%2Fidp')).toBe(
+      `/api/auth/oidc/callback?code=${REDACTED}&state=${REDACTED}&iss=https%3A%2F%2Fidp`,
+    );
     expect(redactUrl('/api/patients?view=1')).toBe('/api/patients?view=1');
   });
 

@@ -8,7 +8,7 @@ export const REDACTED = '[Redacted]';
 
 /** Query parameters whose value is a credential: tokens, one-time codes, secrets, signatures. */
 const CREDENTIAL_PARAM =
-  /^(access_token|refresh_token|id_token|token|code|invitation|invite|secret|password|signature|sig|key|api_key|apikey|x-amz-signature)$/i;
+  /^(access_token|refresh_token|id_token|token|code|state|invitation|invite|secret|password|signature|sig|key|api_key|apikey|x-amz-signature)$/i;
 
 /** A JWT (header.payload.signature, base64url; the header always starts `eyJ`). */
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;

@@ -62,7 +62,7 @@ export async function signIn(
 ): Promise<void> {
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   const signedIn = page.getByRole('button', { name: 'Sign out' });
   const refused = page.locator('form[aria-label="Sign in"] [role="alert"]');
   if (user.authenticationCode) {

@@ -12,3 +12,4 @@ export * from './tcp-proxy';
 export * from './smtp-mailbox';
 export * from './twilio-double';
 export * from './livekit-double';
+export * from './oidc-provider';

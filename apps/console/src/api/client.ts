@@ -22,6 +22,7 @@ const CREDENTIAL_ROUTES = [
   '/api/auth/refresh',
   '/api/auth/logout',
   '/api/auth/logout-all',
+  '/api/auth/oidc/exchange',
 ];
 /** A copy of each request as sent, to send again once the session is refreshed. */
 const copies = new WeakMap<Request, Request>();

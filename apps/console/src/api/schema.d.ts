@@ -340,6 +340,70 @@ export interface paths {
         patch: operations["MfaAdminController_update"];
         trace?: never;
     };
+    "/api/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OidcController_start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OidcController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/oidc/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["OidcController_exchange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OidcAdminController_get"];
+        put: operations["OidcAdminController_put"];
+        post?: never;
+        delete: operations["OidcAdminController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/patients": {
         parameters: {
             query?: never;
@@ -1337,6 +1401,40 @@ export interface components {
              * @example false
              */
             mfaRequired: boolean;
+        };
+        OidcExchangeDto: {
+            /** @description The one-time code the console received after single sign-on */
+            code: string;
+        };
+        OidcProviderDto: {
+            /** @description Whether a provider is set up */
+            configured: boolean;
+            issuer: string | null;
+            clientId: string | null;
+            allowedEmailDomains: string[];
+            /** @description The redirect URI to register at the provider */
+            redirectUri: string;
+            /** @description The organisation's short name, which people type to sign in */
+            organizationSlug: string;
+            updatedAt: string | null;
+        };
+        OidcProviderPutDto: {
+            /**
+             * @description The issuer (https)
+             * @example https://login.example.org/realms/riverside
+             */
+            issuer: string;
+            /** @example homeward-console */
+            clientId: string;
+            /** @description Required the first time; left out, the stored secret is kept. Never answered. */
+            clientSecret?: string;
+            /**
+             * @description Only emails in these domains sign in; empty or left out: any domain
+             * @example [
+             *       "riverside.example.org"
+             *     ]
+             */
+            allowedEmailDomains?: string[];
         };
         PatientCreateDto: {
             /**
@@ -3291,6 +3389,191 @@ export interface operations {
             };
             /** @description mfa_not_enrolled: set up your own authenticator first */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OidcController_start: {
+        parameters: {
+            query: {
+                /** @description The organisation's slug */
+                organization: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the organisation's provider; or to the console with `#sso_error=sso_not_configured` or `sso_provider_error` */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many sign-ins from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OidcController_callback: {
+        parameters: {
+            query?: {
+                error?: unknown;
+                state?: unknown;
+                code?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the console with `#sso_code=…` (one-time, a minute) or `#sso_error=…` (sso_invalid_state, sso_provider_error, sso_email_unverified, sso_domain_not_allowed, sso_no_account, sso_not_configured) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many sign-ins from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OidcController_exchange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcExchangeDto"];
+            };
+        };
+        responses: {
+            /** @description The session, as POST /api/auth/login answers it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResponseDto"];
+                };
+            };
+            /** @description invalid_sso_code: unknown, used or expired code */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OidcAdminController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation's provider, without its secret (configured: false when off) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcProviderDto"];
+                };
+            };
+            /** @description Admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OidcAdminController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcProviderPutDto"];
+            };
+        };
+        responses: {
+            /** @description Saved (audited); the secret is never answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcProviderDto"];
+                };
+            };
+            /** @description oidc_issuer_invalid, oidc_client_secret_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OidcAdminController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Single sign-on turned off (audited); passwords keep working */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description oidc_not_configured */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

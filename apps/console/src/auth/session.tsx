@@ -28,19 +28,40 @@ export function useSession(): SessionContextValue {
   return value;
 }
 
-/** Signs in with a password and, for an account with an authenticator app, its code. */
-export function useSignIn(): (email: string, password: string, code?: string) => Promise<void> {
+/** Keeps what a sign-in answered, forgetting the last user's cache when someone else signs in. */
+function useFinishSignIn(): (result: Schemas['LoginResponseDto']) => void {
   const queryClient = useQueryClient();
   return useCallback(
-    async (email: string, password: string, code?: string) => {
+    (result: Schemas['LoginResponseDto']) => {
       const previousUser = sessionStore.getSnapshot().session?.userId ?? lastUserId;
-      const result = await unwrap(api.POST('/api/auth/login', { body: { email, password, code } }));
       // Another user at this desk must not see what the last one had cached.
       if (previousUser && previousUser !== result.user.id) queryClient.clear();
       lastUserId = result.user.id;
       sessionStore.signedIn(result);
     },
     [queryClient],
+  );
+}
+
+/** Signs in with a password and, for an account with an authenticator app, its code. */
+export function useSignIn(): (email: string, password: string, code?: string) => Promise<void> {
+  const finish = useFinishSignIn();
+  return useCallback(
+    async (email: string, password: string, code?: string) => {
+      finish(await unwrap(api.POST('/api/auth/login', { body: { email, password, code } })));
+    },
+    [finish],
+  );
+}
+
+/** Ends a single sign-on: exchanges the one-time code the API handed back for a session. */
+export function useSingleSignOnExchange(): (code: string) => Promise<void> {
+  const finish = useFinishSignIn();
+  return useCallback(
+    async (code: string) => {
+      finish(await unwrap(api.POST('/api/auth/oidc/exchange', { body: { code } })));
+    },
+    [finish],
   );
 }
 

@@ -1,8 +1,17 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { errorCode } from '../account/mfa-api';
 import { MfaEnrolment } from '../account/mfa-enrolment';
-import { useSignIn } from './session';
+import { useSignIn, useSingleSignOnExchange } from './session';
+import {
+  claimSingleSignOnCode,
+  lastSingleSignOnOrganization,
+  rememberSingleSignOnOrganization,
+  singleSignOnCodePending,
+  singleSignOnError,
+  singleSignOnMessage,
+  singleSignOnStartUrl,
+} from './single-sign-on';
 
 /**
  * Where the sign-in is: the password; then, for an account with an authenticator app, its code;
@@ -23,10 +32,40 @@ export function SignInPage({ expired }: { expired: boolean }) {
   const [code, setCode] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const [ssoError, setSsoError] = useState<string | null>(() => {
+    const refused = singleSignOnError();
+    return refused ? singleSignOnMessage(refused) : null;
+  });
+  const [pending, setPending] = useState(singleSignOnCodePending);
   const emailId = useId();
   const passwordId = useId();
   const codeId = useId();
+  const organizationId = useId();
+  const [organization, setOrganization] = useState(lastSingleSignOnOrganization);
+  const exchange = useSingleSignOnExchange();
+
+  // Coming back from the organisation's sign-in service: finish (once, even when effects run twice).
+  useEffect(() => {
+    const handoff = claimSingleSignOnCode();
+    if (!handoff) return;
+    exchange(handoff).catch((caught: unknown) => {
+      setSsoError(
+        caught instanceof ApiError && caught.status === 401
+          ? singleSignOnMessage('sso_invalid_state')
+          : caught instanceof Error
+            ? caught.message
+            : 'Sign-in failed.',
+      );
+      setPending(false);
+    });
+  }, [exchange]);
+
+  function startSingleSignOn(event: FormEvent<HTMLFormElement>): void {
+    event.preventDefault();
+    setPending(true);
+    rememberSingleSignOnOrganization(organization);
+    window.location.assign(singleSignOnStartUrl(organization));
+  }
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
@@ -148,6 +187,32 @@ export function SignInPage({ expired }: { expired: boolean }) {
         {problem}
         <button type="submit" disabled={pending}>
           Sign in
+        </button>
+      </form>
+      <form onSubmit={startSingleSignOn} aria-label="Sign in with single sign-on">
+        <label htmlFor={organizationId}>Organisation</label>
+        <input
+          id={organizationId}
+          type="text"
+          autoComplete="organization"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+          pattern="[A-Za-z0-9][A-Za-z0-9\-]*"
+          aria-describedby={`${organizationId}-hint`}
+          value={organization}
+          onChange={(event) => setOrganization(event.target.value)}
+        />
+        <p id={`${organizationId}-hint`} className="hint">
+          Your organisation’s short name in Homeward, such as riverside-clinic.
+        </p>
+        {ssoError && (
+          <p role="alert" className="error">
+            {ssoError}
+          </p>
+        )}
+        <button type="submit" disabled={pending}>
+          Sign in with single sign-on
         </button>
       </form>
     </main>

@@ -15,6 +15,7 @@ import {
   type Role,
   type User,
 } from './people-queries';
+import { SingleSignOnSettings } from './single-sign-on-settings';
 
 /** The link is emailed; a development build also shows it, since no mail server may be running. */
 const SHOW_LINKS = import.meta.env.DEV;
@@ -252,6 +253,7 @@ export function PeoplePage() {
           </nav>
         )}
       </section>
+      <SingleSignOnSettings />
     </>
   );
 }

@@ -15,18 +15,18 @@ import { AuthService, type IssuedTokens } from './auth.service';
 import { CurrentPrincipal, CurrentSessionId } from './principal.decorator';
 import { LoginDto, LoginResponseDto, RefreshDto } from './auth.dto';
 
-interface ClientRequest {
+export interface ClientRequest {
   ip?: string;
   id?: unknown;
   headers: Record<string, string | string[] | undefined>;
 }
 
-function clientOf(request: ClientRequest): { userAgent: string | null; ipAddress: string | null } {
+export function clientOf(request: ClientRequest): { userAgent: string | null; ipAddress: string | null } {
   const agent = request.headers['user-agent'];
   return { userAgent: typeof agent === 'string' ? agent : null, ipAddress: request.ip ?? null };
 }
 
-function mapTokens(tokens: IssuedTokens): LoginResponseDto {
+export function mapTokens(tokens: IssuedTokens): LoginResponseDto {
   const { principal } = tokens;
   return {
     accessToken: tokens.accessToken,

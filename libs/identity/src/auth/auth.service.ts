@@ -76,6 +76,20 @@ export class AuthService implements OnModuleInit {
     };
   }
 
+  /**
+   * Signs in a user whose identity another party proved (an organisation's OpenID Connect
+   * provider, which owns the factors): the same session and tokens as `login`, without a password.
+   */
+  async signInVerified(principal: Principal, client: SessionClient = {}): Promise<IssuedTokens> {
+    const { session, refreshToken } = await this.sessions.start(principal, client);
+    return {
+      ...(await this.issueAccessToken(principal, session)),
+      refreshToken,
+      principal,
+      sessionId: session.id,
+    };
+  }
+
   /** Exchanges a refresh token for a new access token and a new refresh token (rotation). */
   async refresh(refreshToken: string, requestId?: string): Promise<IssuedTokens> {
     const result = await this.sessions.rotate(refreshToken, requestId);
