@@ -60,7 +60,7 @@ describe('sign-in when the organisation requires an authenticator app', () => {
     await page.goto('/');
     await page.getByLabel('Email').fill(coordinator.email);
     await page.getByLabel('Password').fill(coordinator.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
     await waitVisible(page.getByRole('heading', { name: 'Set up your authenticator app' }));
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
@@ -77,10 +77,10 @@ describe('sign-in when the organisation requires an authenticator app', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     // The code just used for the set-up is spent: the form says so in words.
     await page.getByLabel('Authentication code').fill(setUpCode);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitVisible(page.getByRole('alert').filter({ hasText: 'wrong or was already used' }));
     await page.getByLabel('Authentication code').fill(codeAt(secret, 1));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitVisible(page.getByRole('button', { name: 'Sign out', exact: true }));
     await waitVisible(page.getByText('Test coordinator'));
     expect(errors).toEqual([]);

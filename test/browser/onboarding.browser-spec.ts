@@ -147,14 +147,14 @@ describe('onboarding a colleague in a real browser', () => {
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByLabel('Email').fill(newcomer.email);
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // Asked for the code only: email and password are kept, not typed again.
     await waitVisible(page.getByLabel('Authentication code'));
     await expect(page.getByLabel('Password').count()).resolves.toBe(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'onboarding-two-step-sign-in');
     await page.getByLabel('Authentication code').fill(authenticationCode(1));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await waitVisible(page.getByRole('button', { name: 'Sign out', exact: true }));
     await waitVisible(page.getByText(newcomer.name));
     expect(errors).toEqual([]);

@@ -70,7 +70,7 @@ export async function signIn(
     await signedIn.or(refused).or(asked).first().waitFor({ timeout: 15_000 });
     if (await asked.isVisible()) {
       await asked.fill(user.authenticationCode());
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     }
   }
   await signedIn.or(refused).first().waitFor({ timeout: 15_000 });
