@@ -8,3 +8,11 @@ export { ConsentModule } from './consent/consent.module';
 export { ConsentService } from './consent/consent.service';
 export { NoConsentError, ConsentAlreadyRevokedError, InvalidConsentError } from './consent/consent.errors';
 export type { ConsentRow } from './consent/consent.rows';
+export { CareTeamsModule } from './care-teams/care-teams.module';
+export { CareTeamService } from './care-teams/care-team.service';
+export {
+  NoCareTeamError,
+  NotCareTeamMemberError,
+  CareTeamNameTakenError,
+} from './care-teams/care-team.errors';
+export type { CareTeamRow, CareTeamListRow, CareTeamMemberRow } from './care-teams/care-team.rows';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AccessModule, ConsentModule } from '@homeward/access';
+import { AccessModule, CareTeamsModule, ConsentModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
+import { CareTeamsController } from './care-teams/care-teams.controller';
 import { ConsentsController } from './consents/consents.controller';
 import { DeviceManagementController } from './devices/device-management.controller';
 import { DevicesController } from './devices/devices.controller';
@@ -12,11 +13,12 @@ import { PatientsController } from './patients/patients.controller';
 import { PatientsModule } from './patients.module';
 
 @Module({
-  imports: [PatientsModule, IdentityModule, AccessModule, ConsentModule],
+  imports: [PatientsModule, IdentityModule, AccessModule, ConsentModule, CareTeamsModule],
   providers: [PatientAccessLogService],
   controllers: [
     PatientsController,
     PatientAccessLogController,
+    CareTeamsController,
     ConsentsController,
     DevicesController,
     DeviceManagementController,

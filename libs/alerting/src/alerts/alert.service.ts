@@ -200,7 +200,7 @@ export class AlertService {
       return { row, changedStatus: row.status !== fromStatus };
     });
     const alert = mapAlert(updated.row);
-    this.publisher.alertUpdated(alert);
+    await this.publisher.alertUpdated(alert);
     // Acknowledging or closing stops the escalation clock; a new state may start it.
     if (updated.changedStatus) await this.escalation.afterChange([updated.row]);
     return alert;
