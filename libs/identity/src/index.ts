@@ -17,3 +17,4 @@ export * from './users/password-policy';
 export * from './auth/sign-in.errors';
 export * from './auth/password-hasher';
 export * from './audit/audit-chain';
+export * from './users/new-user-care-teams';

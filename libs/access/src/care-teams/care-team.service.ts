@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ALERTS_NAMESPACE, careTeamRoom, userRoom } from '@homeward/contracts';
-import { AuditService, type Principal } from '@homeward/identity';
+import { AuditService, NewUserCareTeams, type Principal } from '@homeward/identity';
 import { Database, ResourceNotFoundError, SocketEmitter, type Queryable } from '@homeward/platform';
 import { AccessPolicy } from '../access-policy';
 import { CareTeamNameTakenError, NoCareTeamError, NotCareTeamMemberError } from './care-team.errors';
@@ -13,7 +13,7 @@ import type { CareTeamListRow, CareTeamRow } from './care-team.rows';
  * live sockets follow a membership change once it has committed.
  */
 @Injectable()
-export class CareTeamService {
+export class CareTeamService implements NewUserCareTeams {
   constructor(
     private readonly db: Database,
     private readonly teams: CareTeamRepository,
