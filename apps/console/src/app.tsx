@@ -3,6 +3,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { AlertQueuePage } from './alerts/alert-queue-page';
 import { LiveAlertsProvider } from './alerts/live-alerts';
+import { CareTeamsPage } from './care-teams/care-teams-page';
 import { AcceptInvitationPage } from './invitations/accept-invitation-page';
 import { ApiError } from './api/client';
 import { RequireSession } from './auth/session';
@@ -66,6 +67,7 @@ const router = createBrowserRouter([
         ),
       },
       { path: 'people', element: <PeoplePage /> },
+      { path: 'care-teams', element: <CareTeamsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
