@@ -67,6 +67,20 @@ describe('care teams in a real browser', () => {
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, 'care-teams');
 
+    // A colleague invited into the team is a member at once.
+    await nav(page, 'People').click();
+    await page.getByLabel('Name', { exact: true }).fill('Nia Nurse');
+    await page.getByLabel('Email', { exact: true }).fill('nia@browser-clinic.example');
+    await page.getByLabel('Heart failure nurses').check();
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await waitVisible(
+      page.getByRole('status').filter({ hasText: 'Invitation sent to nia@browser-clinic.example' }),
+    );
+    await nav(page, 'Care teams').click();
+    await waitVisible(
+      page.getByRole('list', { name: 'Members of Heart failure nurses' }).getByText('Nia Nurse'),
+    );
+
     // The patient in no team, seen by the admin alone, is assigned from its page.
     await nav(page, 'Patients').click();
     await page.getByLabel('Show the patients in no care team').check();

@@ -42,7 +42,7 @@ function useUserMutation<T, R>(call: (input: T) => Promise<R>) {
 }
 
 export function useInvite() {
-  return useUserMutation((body: { email: string; name: string; role: Role }) =>
+  return useUserMutation((body: { email: string; name: string; role: Role; careTeamIds?: string[] }) =>
     unwrap(api.POST('/api/users', { body })),
   );
 }
