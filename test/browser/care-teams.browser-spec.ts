@@ -108,8 +108,9 @@ describe('care teams in a real browser', () => {
 
     // Removed from the team, the coordinator no longer finds the patient.
     await nav(page, 'Care teams').click();
-    await page.getByRole('button', { name: 'Remove Cora Coordinator from Heart failure nurses' }).click();
-    await waitVisible(page.getByText('No members yet'));
+    const remove = page.getByRole('button', { name: 'Remove Cora Coordinator from Heart failure nurses' });
+    await remove.click();
+    await remove.waitFor({ state: 'detached', timeout: 15_000 });
     await other.page.reload();
     await waitVisible(other.page.getByRole('heading', { name: 'Patient not found' }));
   });
