@@ -63,7 +63,7 @@ export function PatientPage() {
         <h1>Patient not found</h1>
         <p role="alert">
           {patient.error instanceof ApiError && patient.error.status === 404
-            ? 'No such patient in your organisation.'
+            ? 'No such patient among those you may see: the patients of your care teams (administrators: of your organisation).'
             : `Could not load the patient: ${patient.error.message}`}
         </p>
         <p>
