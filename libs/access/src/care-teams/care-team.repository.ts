@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '@homeward/platform';
 import type { PatientScope } from '../patient-scope';
-import type { CareTeamListRow, CareTeamMemberRow, CareTeamRow } from './care-team.rows';
+import type { CareTeamListRow, CareTeamRow } from './care-team.rows';
 
 const COLUMNS = `t.id, t.organization_id AS "organizationId", t.name, t.created_at AS "createdAt"`;
 
@@ -136,11 +136,14 @@ export class CareTeamRepository {
     );
   }
 
-  /** Whether the patient is in `scope`. */
-  async patientInScope(scope: PatientScope, patientId: string, q: Queryable = this.db): Promise<boolean> {
+  /**
+   * Whether the patient is in `scope`, locking its row until `q`'s transaction ends so that two
+   * changes of its teams take turns.
+   */
+  async lockPatientInScope(scope: PatientScope, patientId: string, q: Queryable): Promise<boolean> {
     const params: unknown[] = [patientId];
     const { rows } = await q.query(
-      `SELECT 1 FROM patients p WHERE p.id = $1 AND ${scope.sql(params, 'p', 'id')}`,
+      `SELECT 1 FROM patients p WHERE p.id = $1 AND ${scope.sql(params, 'p', 'id')} FOR UPDATE OF p`,
       params,
     );
     return rows.length > 0;
@@ -153,17 +156,5 @@ export class CareTeamRepository {
       organizationId,
     ]);
     return rows.length > 0;
-  }
-
-  /** The member rows of one team (for tests and the service's answers). */
-  async members(careTeamId: string, q: Queryable = this.db): Promise<CareTeamMemberRow[]> {
-    const { rows } = await q.query<CareTeamMemberRow>(
-      `SELECT m.care_team_id AS "careTeamId", u.id AS "userId", u.display_name AS "displayName", u.role,
-              m.added_at AS "addedAt"
-       FROM care_team_members m JOIN users u ON u.id = m.user_id WHERE m.care_team_id = $1
-       ORDER BY u.display_name, u.id`,
-      [careTeamId],
-    );
-    return rows;
   }
 }

@@ -102,7 +102,7 @@ export class CareTeamService implements NewUserCareTeams {
     const scope = this.access.patientScope(principal);
     const ids = [...new Set(careTeamIds)];
     const teams = await this.db.transaction(async (tx) => {
-      if (!(await this.teams.patientInScope(scope, patientId, tx))) return undefined;
+      if (!(await this.teams.lockPatientInScope(scope, patientId, tx))) return undefined;
       const own =
         principal.role === 'admin' ? undefined : await this.teams.teamIdsOfUser(principal.userId, tx);
       await this.checkTeams(principal, ids, own, tx);
