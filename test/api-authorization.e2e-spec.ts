@@ -4,6 +4,7 @@ import {
   LiveKitDouble,
   TestStack,
   bloodPressure,
+  careTeamId,
   createOrganization,
   createUser,
   storeReadingBatch,
@@ -88,6 +89,8 @@ const PUBLIC_ROUTES = [
 const ANY: readonly UserRole[] = ['admin', 'coordinator', 'clinician'];
 const STAFF: readonly UserRole[] = ['admin', 'coordinator'];
 const CARE: readonly UserRole[] = ['clinician', 'coordinator'];
+/** The roles whose scope is their care teams. */
+const ELSEWHERE_ROLES = ['coordinator', 'clinician'] as const;
 
 /**
  * Who may call each authenticated route, as docs/api.md states it. `@Roles` is not reflected in
@@ -179,6 +182,11 @@ const WHO_MAY: Record<string, readonly UserRole[]> = {
   'GET /api/patients/{patientId}/care-time': ANY,
   'POST /api/patients/{patientId}/care-time': CARE,
   'POST /api/patients/{patientId}/care-time/{entryId}/void': CARE,
+  'POST /api/care-teams': ['admin'],
+  'GET /api/care-teams': ANY,
+  'PUT /api/care-teams/{careTeamId}/members/{userId}': ['admin'],
+  'DELETE /api/care-teams/{careTeamId}/members/{userId}': ['admin'],
+  'PUT /api/patients/{patientId}/care-teams': STAFF,
 };
 
 /** Organisation A's records the requests point at. */
@@ -191,6 +199,7 @@ interface Records {
   entryId: string;
   consentId: string;
   ruleId: string;
+  careTeamId: string;
 }
 
 /**
@@ -206,6 +215,7 @@ const RECORD_OF: Record<string, keyof Records> = {
   entryId: 'entryId',
   consentId: 'consentId',
   ruleId: 'ruleId',
+  careTeamId: 'careTeamId',
   'users/{id}': 'userId',
 };
 
@@ -230,7 +240,10 @@ function validBodies(a: Records): Record<string, unknown> {
       email: `x-${randomUUID()}@test.homeward.test`,
       name: 'Someone New',
       role: 'clinician',
+      careTeamIds: [a.careTeamId],
     },
+    'POST /api/care-teams': { name: `Team ${randomUUID()}` },
+    'PUT /api/patients/{patientId}/care-teams': { careTeamIds: [a.careTeamId] },
     'PATCH /api/users/{id}': { name: 'Renamed' },
     'PATCH /api/patients/{patientId}': { phone: '+447700900123' },
     'POST /api/patients': { givenName: 'Bea', familyName: 'Outsider', birthDate: '1960-01-01' },
@@ -338,6 +351,9 @@ describe('API authorisation: every documented route refuses callers without the 
   const usersB = {} as Record<UserRole, TestUser>;
   const clientsA = {} as Record<UserRole, ApiClient>;
   const clientsB = {} as Record<UserRole, ApiClient>;
+  /** A's coordinator and clinician in another care team than the patient's. */
+  const elsewhereA = {} as Record<'coordinator' | 'clinician', TestUser>;
+  const elsewhereClientsA = {} as Record<'coordinator' | 'clinician', ApiClient>;
   const signIn = (user: TestUser) => new ApiClient(stack.apiUrl).login(user.email, user.password);
 
   /** The request for `route` with its path and query parameters naming `records`. */
@@ -420,6 +436,8 @@ describe('API authorisation: every documented route refuses callers without the 
       entryId: entry.body.id,
       consentId: consent.body.id,
       ruleId: rules.body.items[0].id,
+      // The team of the people who made the records (the factories' default team).
+      careTeamId: await careTeamId(pool, organizationId),
     };
   }
 
@@ -433,6 +451,10 @@ describe('API authorisation: every documented route refuses callers without the 
       usersB[role] = await createUser(pool, orgB, role);
       clientsA[role] = await signIn(usersA[role]);
       clientsB[role] = await signIn(usersB[role]);
+    }
+    for (const role of ELSEWHERE_ROLES) {
+      elsewhereA[role] = await createUser(pool, orgA, role, { careTeam: 'Elsewhere' });
+      elsewhereClientsA[role] = await signIn(elsewhereA[role]);
     }
     const familyName = `Secretname${randomBytes(4).toString('hex')}`;
     a = await createRecords(orgA, clientsA, usersA, familyName);
@@ -458,6 +480,14 @@ describe('API authorisation: every documented route refuses callers without the 
     );
     expect(ownPreview.body.breaches).toBeGreaterThan(0);
     expect(leaked(ownPreview.body)).toContain(patientId);
+    // A colleague of another care team counts nothing of the patient in the same preview.
+    const elsewherePreview = await elsewhereClientsA.clinician.request<{ breaches: number }>(
+      'POST',
+      '/api/rules/preview',
+      validBodies(a)['POST /api/rules/preview'],
+    );
+    expect(elsewherePreview.status).toBe(200);
+    expect(elsewherePreview.body.breaches).toBe(0);
     const document = (await new ApiClient(stack.apiUrl).request<OpenApiDocument>('GET', '/api/docs-json'))
       .body;
     routes = routesOf(document).sort((x, y) => Number(endsSession(x)) - Number(endsSession(y)));
@@ -525,15 +555,20 @@ describe('API authorisation: every documented route refuses callers without the 
     );
   });
 
-  // Outsiders: whoever must not see organisation A's records. A same-organisation user outside
-  // the patient's care team joins this list when care teams exist.
-  const OUTSIDERS: Array<{ name: string; client: () => ApiClient; user: () => TestUser }> = ANY.map(
-    (role) => ({
+  // Outsiders: whoever must not see organisation A's records: anyone of another organisation, and
+  // A's own coordinators and clinicians outside the patient's care team.
+  const OUTSIDERS: Array<{ name: string; client: () => ApiClient; user: () => TestUser }> = [
+    ...ANY.map((role) => ({
       name: `another organisation's ${role}`,
       client: () => clientsB[role],
       user: () => usersB[role],
-    }),
-  );
+    })),
+    ...ELSEWHERE_ROLES.map((role) => ({
+      name: `a same-organisation ${role} outside the care team`,
+      client: () => elsewhereClientsA[role],
+      user: () => elsewhereA[role],
+    })),
+  ];
 
   it.each(OUTSIDERS.map((outsider) => [outsider.name, outsider] as const))(
     'answers %s 404 for A’s records exactly as for missing ones, and lists none of them',
@@ -548,6 +583,7 @@ describe('API authorisation: every documented route refuses callers without the 
         entryId: randomUUID(),
         consentId: randomUUID(),
         ruleId: a.ruleId,
+        careTeamId: randomUUID(),
       };
       const withIds = routes.filter((route) => !route.isPublic && route.pathParams.length > 0);
       const answers = await inBatches(withIds, async (route) => {

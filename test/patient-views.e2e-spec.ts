@@ -85,10 +85,20 @@ describe('patients list and patient view routes: worklist, device contact, alert
       });
   });
 
-  it('keeps the existing patient routes as they were, with the time zone, phone and email beside the old fields', async () => {
+  it('keeps the existing patient routes as they were, with the time zone, phone, email and care teams beside the old fields', async () => {
     const patient = await apiA.request<Record<string, unknown>>('GET', `/api/patients/${patientA}`);
     expect(Object.keys(patient.body).sort()).toEqual(
-      ['birthDate', 'createdAt', 'email', 'familyName', 'givenName', 'id', 'phone', 'timeZone'].sort(),
+      [
+        'birthDate',
+        'createdAt',
+        'email',
+        'familyName',
+        'givenName',
+        'id',
+        'phone',
+        'timeZone',
+        'careTeamIds',
+      ].sort(),
     );
     const plain = await apiA.createPatient('No', 'Zone');
     expect(

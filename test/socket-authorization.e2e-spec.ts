@@ -1,9 +1,10 @@
 import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
-import type { AlertDto, UserRole } from '@homeward/contracts';
+import type { AlertDto } from '@homeward/contracts';
 import {
   ApiClient,
   TestStack,
+  careTeamId,
   createOrganization,
   createUser,
   sleep,
@@ -17,7 +18,7 @@ interface Received {
   payload: unknown[];
 }
 
-describe('alert socket authorisation: outsiders receive none of a patient’s alerts, a disabled user’s socket closes', () => {
+describe('alert socket authorisation: outsiders receive none of a patient’s alerts, a disabled user’s socket closes, a member removed from the care team is cut off', () => {
   let stack: TestStack;
   let mqtt: MqttClient;
   let device: { id: string; secret: string; mqttUrl: string };
@@ -25,7 +26,9 @@ describe('alert socket authorisation: outsiders receive none of a patient’s al
   let coordinatorA: ApiClient;
   let adminA: ApiClient;
   let clinicianA: TestUser;
-  const outsiders = {} as Record<UserRole, TestUser>;
+  let orgA: string;
+  /** Another organisation's admin, coordinator and clinician; A's coordinator and clinician of another care team. */
+  const outsiders: TestUser[] = [];
   const sockets: Socket[] = [];
 
   /** Opens an alert socket recording every event it receives. */
@@ -59,13 +62,15 @@ describe('alert socket authorisation: outsiders receive none of a patient’s al
       env: { LOGIN_RATE_LIMIT: '1000000' },
     });
     const pool = stack.database.pool;
-    const orgA = await createOrganization(pool, 'Org A');
+    orgA = await createOrganization(pool, 'Org A');
     const orgB = await createOrganization(pool, 'Org B');
     const coordinator = await createUser(pool, orgA, 'coordinator');
     const admin = await createUser(pool, orgA, 'admin');
     clinicianA = await createUser(pool, orgA, 'clinician');
     for (const role of ['admin', 'coordinator', 'clinician'] as const)
-      outsiders[role] = await createUser(pool, orgB, role);
+      outsiders.push(await createUser(pool, orgB, role));
+    for (const role of ['coordinator', 'clinician'] as const)
+      outsiders.push(await createUser(pool, orgA, role, { careTeam: 'Elsewhere' }));
     coordinatorA = await new ApiClient(stack.apiUrl).login(coordinator.email, coordinator.password);
     adminA = await new ApiClient(stack.apiUrl).login(admin.email, admin.password);
     patientId = (await coordinatorA.createPatient('Maria', 'Alvarez')).id;
@@ -79,9 +84,8 @@ describe('alert socket authorisation: outsiders receive none of a patient’s al
     await stack?.stop();
   });
 
-  it('pushes A’s alert to A only, before and after a reconnect, for every role of another organisation', async () => {
-    // A same-organisation user outside the patient's care team joins this list when care teams exist.
-    const others = await Promise.all(Object.values(outsiders).map((user) => listen(user)));
+  it('pushes A’s alert to its care team only, before and after a reconnect: not to another organisation, nor to A’s other teams', async () => {
+    const others = await Promise.all(outsiders.map((user) => listen(user)));
     const control = await listen(clinicianA);
 
     await publishRaw(mqtt, device.id, bpMessage('crisis-1', 186, 124, new Date(Date.now() - 60_000)));
@@ -104,7 +108,7 @@ describe('alert socket authorisation: outsiders receive none of a patient’s al
 
     // Reconnecting asks for a replay from the start: A's own control gets the alert, outsiders not.
     others.forEach(({ socket }) => socket.disconnect());
-    const replayed = await Promise.all(Object.values(outsiders).map((user) => listen(user, 0)));
+    const replayed = await Promise.all(outsiders.map((user) => listen(user, 0)));
     const controlReplay = await listen(clinicianA, 0);
     await waitFor(() => controlReplay.received.some(({ event }) => event === 'alert.replay.complete'), {
       what: 'the control’s replay',
@@ -125,6 +129,44 @@ describe('alert socket authorisation: outsiders receive none of a patient’s al
     await waitFor(() => updates() > updatesBefore, { what: 'alert.updated after the reconnect' });
     await sleep(1500);
     for (const other of replayed) expect(aboutA(other.received, [alert.id])).toEqual([]);
+  });
+
+  it('joins a member added to the care team at once, and closes the socket of one removed, who then receives nothing of the patient', async () => {
+    const team = await careTeamId(stack.database.pool, orgA);
+    const newcomer = await createUser(stack.database.pool, orgA, 'coordinator', { careTeam: false });
+    const live = await listen(newcomer);
+    const { items } = (
+      await coordinatorA.request<{ items: AlertDto[] }>('GET', `/api/alerts?patientId=${patientId}`)
+    ).body;
+    const alertId = items[0].id;
+    const note = async (text: string) =>
+      expect((await coordinatorA.request('POST', `/api/alerts/${alertId}/notes`, { text })).status).toBe(200);
+
+    // Added: the open socket receives the team's events without reconnecting.
+    expect((await adminA.request('PUT', `/api/care-teams/${team}/members/${newcomer.id}`)).status).toBe(204);
+    await sleep(300);
+    await note('For the newcomer');
+    await waitFor(() => aboutA(live.received, [alertId]).length > 0, {
+      what: 'the newcomer’s alert.updated',
+    });
+
+    // Removed: the socket is closed within a second.
+    const closed = new Promise<string>((resolve) => live.socket.once('disconnect', resolve));
+    const started = Date.now();
+    expect((await adminA.request('DELETE', `/api/care-teams/${team}/members/${newcomer.id}`)).status).toBe(
+      204,
+    );
+    expect(await closed).toBe('io server disconnect');
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    // Reconnected with a replay from the start, nothing of the patient, live or replayed.
+    const again = await listen(newcomer, 0);
+    await waitFor(() => again.received.some(({ event }) => event === 'alert.replay.complete'), {
+      what: 'the removed member’s replay',
+    });
+    await note('After the removal');
+    await sleep(1500);
+    expect(aboutA(again.received, [alertId])).toEqual([]);
   });
 
   it('closes a disabled user’s socket within a second', async () => {

@@ -4,6 +4,7 @@ import { createBrowserRouter, RouterProvider } from 'react-router';
 import { SecurityPage } from './account/security-page';
 import { AlertQueuePage } from './alerts/alert-queue-page';
 import { LiveAlertsProvider } from './alerts/live-alerts';
+import { CareTeamsPage } from './care-teams/care-teams-page';
 import { AcceptInvitationPage } from './invitations/accept-invitation-page';
 import { ApiError } from './api/client';
 import { RequireSession } from './auth/session';
@@ -68,6 +69,7 @@ const router = createBrowserRouter([
       },
       { path: 'people', element: <PeoplePage /> },
       { path: 'account/security', element: <SecurityPage /> },
+      { path: 'care-teams', element: <CareTeamsPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -1,26 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { organizationRoom, userRoom } from '@homeward/contracts';
+import { careTeamRoom, organizationRoom, userRoom } from '@homeward/contracts';
 import { type Principal, principalKind } from '@homeward/identity';
-import { organizationScope, type PatientScope } from './patient-scope';
+import { CareTeamRepository } from './care-teams/care-team.repository';
+import { careTeamScope, organizationScope, type PatientScope } from './patient-scope';
 
 /** The one place that decides who sees which patients, over REST and over sockets. */
 @Injectable()
 export class AccessPolicy {
+  constructor(private readonly careTeams: CareTeamRepository) {}
+
+  /** Admins see their organisation; coordinators and clinicians the patients of their care teams. */
   patientScope(principal: Principal): PatientScope {
     switch (principalKind(principal)) {
       case 'staff':
-        return organizationScope(principal.organizationId);
+        return principal.role === 'admin'
+          ? organizationScope(principal.organizationId)
+          : careTeamScope(principal.organizationId, principal.userId);
     }
   }
 
   /**
-   * The rooms a principal's socket joins: it receives the events of every patient in its scope,
-   * and the notifications addressed to the user.
+   * The rooms a principal's socket joins: it receives the events of every patient in its scope
+   * (the organisation's room for admins, one room per care team for the others), and the
+   * notifications addressed to the user. Membership changes after the join reach live sockets
+   * through `CareTeamService`.
    */
-  socketRooms(principal: Principal): string[] {
+  async socketRooms(principal: Principal): Promise<string[]> {
     switch (principalKind(principal)) {
-      case 'staff':
-        return [organizationRoom(principal.organizationId), userRoom(principal.userId)];
+      case 'staff': {
+        if (principal.role === 'admin')
+          return [organizationRoom(principal.organizationId), userRoom(principal.userId)];
+        const teams = await this.careTeams.teamIdsOfUser(principal.userId);
+        return [...teams.map(careTeamRoom), userRoom(principal.userId)];
+      }
     }
   }
 
@@ -29,8 +41,13 @@ export class AccessPolicy {
     return [userRoom(userId)];
   }
 
-  /** The rooms an event about a patient goes to: the sockets of everyone whose scope holds the patient. */
-  patientRooms(patient: { organizationId: string; patientId: string }): string[] {
-    return [organizationRoom(patient.organizationId)];
+  /**
+   * The rooms an event about a patient goes to: the sockets of everyone whose scope holds the
+   * patient, that is the organisation's admins and the members of the patient's care teams.
+   * (Break-glass holders see the patient over REST; their sockets get no live events of it.)
+   */
+  async patientRooms(patient: { organizationId: string; patientId: string }): Promise<string[]> {
+    const teams = await this.careTeams.teamIdsOfPatient(patient.patientId);
+    return [organizationRoom(patient.organizationId), ...teams.map(careTeamRoom)];
   }
 }

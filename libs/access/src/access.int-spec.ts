@@ -1,4 +1,5 @@
 import {
+  careTeamId,
   createIntegrationModule,
   createDevice,
   createOrganization,
@@ -7,7 +8,7 @@ import {
   type IntegrationModule,
   type TestDatabase,
 } from '@homeward/testing';
-import { organizationRoom, userRoom } from '@homeward/contracts';
+import { careTeamRoom, organizationRoom, userRoom } from '@homeward/contracts';
 import type { Principal } from '@homeward/identity';
 import { AccessModule } from './access.module';
 import { AccessPolicy } from './access-policy';
@@ -27,7 +28,7 @@ describe('access: patient scope and socket rooms', () => {
   const visiblePatients = async (scope: PatientScope, ids: string[] | null = null) => {
     const params: unknown[] = [ids];
     const { rows } = await database.pool.query<{ id: string }>(
-      `SELECT p.id FROM patients p WHERE ($1::uuid[] IS NULL OR p.id = ANY($1)) AND ${scope.sql(params, 'p')} ORDER BY p.id`,
+      `SELECT p.id FROM patients p WHERE ($1::uuid[] IS NULL OR p.id = ANY($1)) AND ${scope.sql(params, 'p', 'id')} ORDER BY p.id`,
       params,
     );
     return rows.map((row) => row.id);
@@ -75,19 +76,19 @@ describe('access: patient scope and socket rooms', () => {
     const device = await createDevice(database.pool, own.organizationId, ownPatients[0]);
     const scoped = async (scope: PatientScope) => {
       const params: unknown[] = [device, 'unused'];
-      const text = `SELECT d.id FROM devices d JOIN patients p ON p.id = d.patient_id AND ${scope.sql(params, 'p')}
+      const text = `SELECT d.id FROM devices d JOIN patients p ON p.id = d.patient_id AND ${scope.sql(params, 'p', 'id')}
                     WHERE d.id = $1 AND $2::text IS NOT NULL AND ${scope.sql(params, 'd')}`;
       expect(text).toContain('p.organization_id = $3');
-      expect(text).toContain('d.organization_id = $4');
+      expect(text).toContain(`d.organization_id = $${params.length - (scope.careTeamUserId ? 1 : 0)}`);
       return (await database.pool.query(text, params)).rowCount;
     };
     expect(await scoped(access.patientScope(own))).toBe(1);
     expect(await scoped(access.patientScope(other))).toBe(0);
   });
 
-  it('is the same scope for the platform acting for an organisation', async () => {
-    expect(await visiblePatients(organizationScope(own.organizationId))).toEqual(
-      await visiblePatients(access.patientScope(own)),
+  it('is the same scope for the platform acting for an organisation as for its admins', async () => {
+    expect(await visiblePatients(organizationScope(other.organizationId))).toEqual(
+      await visiblePatients(access.patientScope(other)),
     );
   });
 
@@ -95,12 +96,17 @@ describe('access: patient scope and socket rooms', () => {
     expect(() => access.patientScope(own).sql([], 'p; DELETE FROM patients')).toThrow('Not an SQL alias');
   });
 
-  it("chooses socket rooms per principal: a patient's events reach its organisation's sockets only", () => {
-    const ownRooms = access.socketRooms(own);
-    const otherRooms = access.socketRooms(other);
-    expect(ownRooms).toEqual([organizationRoom(own.organizationId), userRoom(own.userId)]);
+  it("chooses socket rooms per principal: a patient's events reach its organisation's sockets only", async () => {
+    const ownRooms = await access.socketRooms(own);
+    const otherRooms = await access.socketRooms(other);
+    const team = await careTeamId(database.pool, own.organizationId);
+    expect(ownRooms).toEqual([careTeamRoom(team), userRoom(own.userId)]);
     expect(otherRooms).toEqual([organizationRoom(other.organizationId), userRoom(other.userId)]);
-    const event = access.patientRooms({ organizationId: own.organizationId, patientId: ownPatients[0] });
+    const event = await access.patientRooms({
+      organizationId: own.organizationId,
+      patientId: ownPatients[0],
+    });
+    expect(event).toEqual([organizationRoom(own.organizationId), careTeamRoom(team)]);
     expect(event.some((room) => ownRooms.includes(room))).toBe(true);
     expect(event.some((room) => otherRooms.includes(room))).toBe(false);
     expect(access.userRooms(own.userId).some((room) => otherRooms.includes(room))).toBe(false);

@@ -14,3 +14,11 @@ export { BreakGlassService, BREAK_GLASS_REASON_MAX_LENGTH } from './break-glass/
 export { BreakGlassAnnouncer, type BreakGlassAnnouncement } from './break-glass/break-glass-announcer';
 export { InvalidBreakGlassReasonError } from './break-glass/break-glass.errors';
 export type { BreakGlassGrantRow, BreakGlassListRow } from './break-glass/break-glass.rows';
+export { CareTeamsModule } from './care-teams/care-teams.module';
+export { CareTeamService } from './care-teams/care-team.service';
+export {
+  NoCareTeamError,
+  NotCareTeamMemberError,
+  CareTeamNameTakenError,
+} from './care-teams/care-team.errors';
+export type { CareTeamRow, CareTeamListRow, CareTeamMemberRow } from './care-teams/care-team.rows';

@@ -80,3 +80,11 @@ export function organizationScope(organizationId: string): PatientScope {
 export function careTeamScope(organizationId: string, userId: string): PatientScope {
   return new CareTeamScope(organizationId, userId);
 }
+
+/**
+ * An SQL expression for the ids of the care teams holding the patient whose id is `patientId`
+ * (a column or placeholder), as a uuid array sorted by id: what API answers show as `careTeamIds`.
+ */
+export function patientCareTeamIdsSql(patientId: string): string {
+  return `ARRAY(SELECT ctp.care_team_id FROM care_team_patients ctp WHERE ctp.patient_id = ${patientId} ORDER BY ctp.care_team_id)`;
+}

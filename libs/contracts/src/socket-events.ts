@@ -146,6 +146,11 @@ export function organizationRoom(organizationId: string): string {
   return `org:${organizationId}`;
 }
 
+/** Room that the sockets of a care team's members join: the events of the team's patients. */
+export function careTeamRoom(careTeamId: string): string {
+  return `care-team:${careTeamId}`;
+}
+
 /** Room that every socket of one user joins: notifications meant for them alone. */
 export function userRoom(userId: string): string {
   return `user:${userId}`;

@@ -18,3 +18,4 @@ export * from './auth/sign-in.errors';
 export * from './auth/password-hasher';
 export * from './mfa/mfa.service';
 export * from './audit/audit-chain';
+export * from './users/new-user-care-teams';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
-import { AccessModule, BreakGlassModule, ConsentModule } from '@homeward/access';
+import { AccessModule, BreakGlassModule, CareTeamsModule, ConsentModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { BreakGlassController } from './break-glass/break-glass.controller';
+import { CareTeamsController } from './care-teams/care-teams.controller';
 import { ConsentsController } from './consents/consents.controller';
 import { DeviceManagementController } from './devices/device-management.controller';
 import { DevicesController } from './devices/devices.controller';
@@ -13,11 +14,12 @@ import { PatientsController } from './patients/patients.controller';
 import { PatientsModule } from './patients.module';
 
 @Module({
-  imports: [PatientsModule, IdentityModule, AccessModule, ConsentModule, BreakGlassModule],
+  imports: [PatientsModule, IdentityModule, AccessModule, ConsentModule, BreakGlassModule, CareTeamsModule],
   providers: [PatientAccessLogService],
   controllers: [
     PatientsController,
     PatientAccessLogController,
+    CareTeamsController,
     ConsentsController,
     BreakGlassController,
     DevicesController,

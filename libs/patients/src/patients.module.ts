@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccessModule, ConsentModule } from '@homeward/access';
+import { AccessModule, CareTeamsModule, ConsentModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { DeviceBrokerAccessModule } from './devices/device-broker-access.module';
 import { DeviceLookupService } from './devices/device-lookup.service';
@@ -10,7 +10,7 @@ import { PatientService } from './patients/patient.service';
 
 /** Patients and their devices, for the processes that manage them (API, all-in-one). */
 @Module({
-  imports: [IdentityModule, AccessModule, ConsentModule, DeviceBrokerAccessModule],
+  imports: [IdentityModule, AccessModule, ConsentModule, CareTeamsModule, DeviceBrokerAccessModule],
   providers: [PatientService, PatientRepository, DeviceService, DeviceRepository],
   exports: [PatientService, DeviceService],
 })

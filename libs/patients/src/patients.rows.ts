@@ -12,6 +12,8 @@ export interface PatientRow {
   phone: string | null;
   email: string | null;
   createdAt: Date;
+  /** The care teams holding the patient, by id; empty for an unassigned patient (admins only see it). */
+  careTeamIds: string[];
 }
 
 export interface DeviceRow {

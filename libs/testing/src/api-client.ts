@@ -50,19 +50,21 @@ export class ApiClient {
   /**
    * Registers a patient with consent to monitoring given at registration and, when this user's
    * role may record consents (not an admin), consent to video visits; `consent: false` for
-   * neither.
+   * neither. The patient joins `careTeamIds`, or else the registrar's own care teams (an
+   * admin's patient then stays unassigned).
    */
   async createPatient(
     givenName = 'Ada',
     familyName = 'Lovelace',
-    options: { consent?: boolean } = {},
-  ): Promise<{ id: string }> {
+    options: { consent?: boolean; careTeamIds?: string[] } = {},
+  ): Promise<{ id: string; careTeamIds: string[] }> {
     const consent = options.consent ?? true;
-    const response = await this.request<{ id: string }>('POST', '/api/patients', {
+    const response = await this.request<{ id: string; careTeamIds: string[] }>('POST', '/api/patients', {
       givenName,
       familyName,
       birthDate: '1950-04-01',
       ...(consent ? { monitoringConsent: 'verbal' } : {}),
+      ...(options.careTeamIds ? { careTeamIds: options.careTeamIds } : {}),
     });
     if (response.status !== 201)
       throw new Error(`create patient: ${response.status} ${JSON.stringify(response.body)}`);

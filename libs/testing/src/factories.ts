@@ -23,13 +23,88 @@ export async function createOrganization(pool: Pool, name = 'Test Org'): Promise
   return rows[0].id;
 }
 
-export async function createUser(pool: Pool, organizationId: string, role: UserRole): Promise<TestUser> {
+/**
+ * Which care team a fixture joins: the organisation's default team (created on first use) when
+ * left out, a team of that name, or none with `false` (an admin sees an unassigned patient; a
+ * coordinator or clinician in no team sees no patient).
+ */
+export type CareTeamChoice = boolean | string | undefined;
+
+/** The name of the team staff and patients made by these factories join unless told otherwise. */
+export const DEFAULT_CARE_TEAM = 'Default team';
+
+/** The id of the organisation's care team named `name`, created when missing. */
+export async function careTeamId(
+  pool: Pool,
+  organizationId: string,
+  name = DEFAULT_CARE_TEAM,
+): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO care_teams AS t (organization_id, name) VALUES ($1, $2)
+     ON CONFLICT (organization_id, lower(name)) DO UPDATE SET name = t.name RETURNING id`,
+    [organizationId, name],
+  );
+  return rows[0].id;
+}
+
+async function chosenTeam(
+  pool: Pool,
+  organizationId: string,
+  choice: CareTeamChoice,
+): Promise<string | null> {
+  if (choice === false) return null;
+  return careTeamId(pool, organizationId, typeof choice === 'string' ? choice : DEFAULT_CARE_TEAM);
+}
+
+/** Makes the users members of the care team `careTeam` names (the default team unless told). */
+export async function addToCareTeam(
+  pool: Pool,
+  organizationId: string,
+  userIds: readonly string[],
+  careTeam: CareTeamChoice = true,
+): Promise<void> {
+  const team = await chosenTeam(pool, organizationId, careTeam);
+  if (!team) return;
+  await pool.query(
+    `INSERT INTO care_team_members (care_team_id, user_id, organization_id)
+     SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,
+    [team, userIds, organizationId],
+  );
+}
+
+/** Puts the patient in the care team `careTeam` names (the default team unless told). */
+export async function assignToCareTeam(
+  pool: Pool,
+  organizationId: string,
+  patientId: string,
+  careTeam: CareTeamChoice = true,
+): Promise<void> {
+  const team = await chosenTeam(pool, organizationId, careTeam);
+  if (!team) return;
+  await pool.query(
+    `INSERT INTO care_team_patients (care_team_id, patient_id, organization_id) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING`,
+    [team, patientId, organizationId],
+  );
+}
+
+/**
+ * A user who can sign in. A coordinator or clinician joins the organisation's default care team
+ * (so sees the patients `createPatient` makes) unless `careTeam` says otherwise; admins join none.
+ */
+export async function createUser(
+  pool: Pool,
+  organizationId: string,
+  role: UserRole,
+  options: { careTeam?: CareTeamChoice } = {},
+): Promise<TestUser> {
   const email = `${role}-${randomBytes(5).toString('hex')}@test.homeward.test`;
   const password = randomBytes(12).toString('base64url');
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO users (organization_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
     [organizationId, email, `Test ${role}`, role, await hashPassword(password)],
   );
+  if (role !== 'admin') await addToCareTeam(pool, organizationId, [rows[0].id], options.careTeam);
   return { id: rows[0].id, organizationId, email, password, role };
 }
 
@@ -43,6 +118,7 @@ export async function createUsers(
   organizationId: string,
   role: UserRole,
   count: number,
+  options: { careTeam?: CareTeamChoice } = {},
 ): Promise<TestUser[]> {
   const tag = randomBytes(5).toString('hex');
   const password = randomBytes(12).toString('base64url');
@@ -52,23 +128,32 @@ export async function createUsers(
      FROM generate_series(1, $5::int) g ORDER BY g RETURNING id, email`,
     [organizationId, role, tag, await argon2.hash(password, CHEAP_ARGON2), count],
   );
+  if (role !== 'admin')
+    await addToCareTeam(
+      pool,
+      organizationId,
+      rows.map((row) => row.id),
+      options.careTeam,
+    );
   return rows.map(({ id, email }) => ({ id, organizationId, email, password, role }));
 }
 
 /**
  * A patient row with active `rpm_monitoring` and `video_visits` consent (as a registered
- * patient who agreed to both); `consent: false` for a patient without any.
+ * patient who agreed to both); `consent: false` for a patient without any. It joins the
+ * organisation's default care team unless `careTeam` says otherwise (`false`: unassigned).
  */
 export async function createPatient(
   pool: Pool,
   organizationId: string,
-  options: { consent?: boolean } = {},
+  options: { consent?: boolean; careTeam?: CareTeamChoice } = {},
 ): Promise<string> {
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO patients (organization_id, given_name, family_name, birth_date)
      VALUES ($1, 'Test', $2, '1950-01-01') RETURNING id`,
     [organizationId, `Patient-${randomBytes(3).toString('hex')}`],
   );
+  await assignToCareTeam(pool, organizationId, rows[0].id, options.careTeam);
   if (options.consent ?? true) await recordConsent(pool, rows[0].id);
   return rows[0].id;
 }

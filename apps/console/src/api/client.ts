@@ -69,6 +69,12 @@ function messageOf(status: number, body: unknown): string {
   return `The server answered ${status}`;
 }
 
+/** Resolves when the answer is a success without a body (204); throws `ApiError` otherwise. */
+export async function succeed(call: Promise<{ error?: unknown; response: Response }>): Promise<void> {
+  const { error, response } = await call;
+  if (!response.ok) throw new ApiError(response.status, messageOf(response.status, error), error);
+}
+
 /** The data of a successful answer; throws `ApiError` otherwise (for TanStack Query to report). */
 export async function unwrap<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,

@@ -436,6 +436,22 @@ export interface paths {
         patch: operations["PatientsController_updateContact"];
         trace?: never;
     };
+    "/api/patients/{patientId}/care-teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["PatientsController_setCareTeams"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/patients/{patientId}/access-log": {
         parameters: {
             query?: never;
@@ -447,6 +463,38 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/care-teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CareTeamsController_list"];
+        put?: never;
+        post: operations["CareTeamsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/care-teams/{careTeamId}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["CareTeamsController_addMember"];
+        post?: never;
+        delete: operations["CareTeamsController_removeMember"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1306,6 +1354,8 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "coordinator" | "clinician";
+            /** @description Care teams of the organisation the user joins (a care team's patients are who coordinators and clinicians see) */
+            careTeamIds?: string[];
         };
         InvitationDto: {
             /** @description One-time link the invited user opens to set a password */
@@ -1463,6 +1513,8 @@ export interface components {
              * @enum {string}
              */
             monitoringConsent?: "written" | "verbal" | "electronic";
+            /** @description Its care teams. Left out: the registrar's own teams (a coordinator in none is refused with 422 `no_care_team`; an admin's patient stays unassigned). A coordinator may name only teams they belong to (403 `not_care_team_member`) */
+            careTeamIds?: string[];
         };
         PatientResponseDto: {
             id: string;
@@ -1475,6 +1527,8 @@ export interface components {
             phone: string | null;
             email: string | null;
             createdAt: string;
+            /** @description The care teams holding the patient; empty when unassigned (then only admins see it) */
+            careTeamIds: string[];
         };
         PatientListDto: {
             items: components["schemas"]["PatientResponseDto"][];
@@ -1487,6 +1541,13 @@ export interface components {
             phone?: string | null;
             /** @example maria@example.org */
             email?: string | null;
+        };
+        PatientCareTeamsDto: {
+            careTeamIds: string[];
+        };
+        PatientCareTeamsResponseDto: {
+            /** @description The patient's care teams now */
+            careTeamIds: string[];
         };
         AccessLogActorDto: {
             /** @description Null for someone without an account (a visit link, the platform) */
@@ -1511,6 +1572,33 @@ export interface components {
         AccessLogDto: {
             /** @description Newest first */
             items: components["schemas"]["AccessLogEntryDto"][];
+        };
+        CareTeamCreateDto: {
+            /** @example Heart failure nurses */
+            name: string;
+        };
+        CareTeamDto: {
+            id: string;
+            name: string;
+            createdAt: string;
+        };
+        CareTeamMemberDto: {
+            userId: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "admin" | "coordinator" | "clinician";
+            addedAt: string;
+        };
+        CareTeamListItemDto: {
+            id: string;
+            name: string;
+            createdAt: string;
+            members: components["schemas"]["CareTeamMemberDto"][];
+            /** @description How many patients the team holds */
+            patientCount: number;
+        };
+        CareTeamListDto: {
+            items: components["schemas"]["CareTeamListItemDto"][];
         };
         ConsentCreateDto: {
             /** @enum {string} */
@@ -2946,6 +3034,13 @@ export interface operations {
                     "application/json": components["schemas"]["UserCreatedDto"];
                 };
             };
+            /** @description A named care team is not of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description email_taken */
             409: {
                 headers: {
@@ -3586,6 +3681,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description Only patients in no care team (admins; no one else sees any) */
+                unassigned?: boolean;
             };
             header?: never;
             path?: never;
@@ -3593,7 +3690,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The organisation's patients */
+            /** @description Admins: the organisation's patients. Coordinators and clinicians: those of their care teams */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3624,6 +3721,27 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PatientResponseDto"];
                 };
+            };
+            /** @description not_care_team_member: a named care team is not one of yours */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A named care team is not of your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no_care_team: you belong to no care team and named none */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3688,6 +3806,45 @@ export interface operations {
             };
         };
     };
+    PatientsController_setCareTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatientCareTeamsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientCareTeamsResponseDto"];
+                };
+            };
+            /** @description not_care_team_member: coordinators name only teams they belong to */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such patient in your scope, or no such care team in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     PatientAccessLogController_list: {
         parameters: {
             query?: {
@@ -3712,6 +3869,112 @@ export interface operations {
                 };
             };
             /** @description No such patient in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTeamsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The organisation's care teams, with their members and how many patients each holds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTeamListDto"];
+                };
+            };
+        };
+    };
+    CareTeamsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareTeamCreateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTeamDto"];
+                };
+            };
+            /** @description care_team_name_taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTeamsController_addMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                careTeamId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A member (already one or not); the user's live alert sockets join the team's room */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such care team or user in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTeamsController_removeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                careTeamId: string;
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No longer a member; the user's live alert sockets are closed, to reconnect with their new scope */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such care team or user in your organisation */
             404: {
                 headers: {
                     [name: string]: unknown;

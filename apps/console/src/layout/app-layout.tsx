@@ -27,6 +27,7 @@ export function AppLayout() {
           </NavLink>
           <NavLink to="/patients">Patients</NavLink>
           {user.role === 'admin' && <NavLink to="/people">People</NavLink>}
+          {user.role === 'admin' && <NavLink to="/care-teams">Care teams</NavLink>}
         </nav>
         <ConnectionIndicator />
         <details className="who">

@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router';
 import { VITAL_TYPES, type Severity } from '@homeward/contracts';
 import { api, ApiError, unwrap, type Schemas } from '../api/client';
 import { BaselinesSection } from './baselines-section';
+import { CareTeamsSection } from '../care-teams/care-teams-section';
 import { ConsentSection } from './consent-section';
 import { ContactForm } from './contact-form';
 import { DevicesSection } from './devices-section';
@@ -62,7 +63,7 @@ export function PatientPage() {
         <h1>Patient not found</h1>
         <p role="alert">
           {patient.error instanceof ApiError && patient.error.status === 404
-            ? 'No such patient in your organisation.'
+            ? 'No such patient among those you may see: the patients of your care teams (administrators: of your organisation).'
             : `Could not load the patient: ${patient.error.message}`}
         </p>
         <p>
@@ -239,6 +240,8 @@ function PatientView({ patient, patientLoadedAt }: { patient: Patient; patientLo
       <BaselinesSection patientId={patientId} patientTimeZone={patient.timeZone} />
 
       <ConsentSection patientId={patientId} patientTimeZone={patient.timeZone} />
+
+      <CareTeamsSection patientId={patientId} careTeamIds={patient.careTeamIds} />
 
       <section aria-labelledby="trends-title" className="panel">
         <div className="page-heading">

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { formatAge } from '../lib/format';
 import { useNow } from '../lib/use-now';
 import { api, unwrap, type Schemas } from '../api/client';
+import { useSession } from '../auth/session';
 import {
   formatBirthDate,
   formatMeasurement,
@@ -39,8 +40,49 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+/**
+ * The patients in no care team: nobody but administrators sees them until one assigns them
+ * (on the patient's page).
+ */
+function UnassignedPatients() {
+  const unassigned = useQuery({
+    queryKey: ['patients', 'unassigned'],
+    queryFn: () => unwrap(api.GET('/api/patients', { params: { query: { unassigned: true, limit: 500 } } })),
+  });
+  const items = unassigned.data?.items ?? [];
+  return (
+    <section aria-labelledby="unassigned-title" className="panel">
+      <h2 id="unassigned-title">Unassigned patients</h2>
+      <p className="muted">In no care team: only administrators see them. Open one to assign it.</p>
+      {unassigned.isError ? (
+        <p role="alert" className="error">
+          Could not load the unassigned patients: {unassigned.error.message}
+        </p>
+      ) : unassigned.isPending ? (
+        <p role="status">Loading…</p>
+      ) : items.length === 0 ? (
+        <p role="status">Every patient is in a care team.</p>
+      ) : (
+        <ul aria-label="Unassigned patients">
+          {items.map((patient) => (
+            <li key={patient.id}>
+              <Link to={`/patients/${patient.id}`}>
+                {patient.familyName}, {patient.givenName}
+              </Link>{' '}
+              <span className="muted">born {formatBirthDate(patient.birthDate)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 /** The patients list: searched by name, sortable by each figure, paged. */
 export function PatientsPage() {
+  const { user } = useSession();
+  const [showUnassigned, setShowUnassigned] = useState(false);
+  const unassignedId = useId();
   const canRegister = useCanRegister();
   const now = useNow();
   const searchId = useId();
@@ -98,6 +140,18 @@ export function PatientsPage() {
         ) : null}
       </div>
       {canRegister && registering ? <RegisterPatientForm onCancel={() => setRegistering(false)} /> : null}
+      {user.role === 'admin' ? (
+        <p>
+          <input
+            type="checkbox"
+            id={unassignedId}
+            checked={showUnassigned}
+            onChange={(event) => setShowUnassigned(event.target.checked)}
+          />{' '}
+          <label htmlFor={unassignedId}>Show the patients in no care team</label>
+        </p>
+      ) : null}
+      {showUnassigned ? <UnassignedPatients /> : null}
       <div className="toolbar">
         <label htmlFor={searchId}>Search patients by name</label>
         <input

@@ -2,6 +2,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { useSession } from '../auth/session';
+import { useCareTeams } from '../care-teams/care-team-queries';
 import { USER_TIME_ZONE } from './format';
 
 function timeZones(): string[] {
@@ -22,6 +24,13 @@ export function RegisterPatientForm({ onCancel }: { onCancel: () => void }) {
   const [birthDate, setBirthDate] = useState('');
   const [timeZone, setTimeZone] = useState(USER_TIME_ZONE);
   const [monitoringConsent, setMonitoringConsent] = useState<'' | 'verbal' | 'written' | 'electronic'>('');
+  const { user } = useSession();
+  const teams = useCareTeams();
+  // Admins choose any team (none: unassigned); coordinators one of theirs (none: all of theirs).
+  const choosable = (teams.data?.items ?? []).filter(
+    (team) => user.role === 'admin' || team.members.some((member) => member.userId === user.id),
+  );
+  const [careTeamId, setCareTeamId] = useState('');
   const register = useMutation({
     mutationFn: () =>
       unwrap(
@@ -32,11 +41,14 @@ export function RegisterPatientForm({ onCancel }: { onCancel: () => void }) {
             birthDate,
             timeZone: timeZone || undefined,
             monitoringConsent: monitoringConsent || undefined,
+            careTeamIds: careTeamId ? [careTeamId] : undefined,
           },
         }),
       ),
     onSuccess: async (patient) => {
       await queryClient.invalidateQueries({ queryKey: ['worklist'] });
+      await queryClient.invalidateQueries({ queryKey: ['patients'] });
+      await queryClient.invalidateQueries({ queryKey: ['care-teams'] });
       void navigate(`/patients/${patient.id}`);
     },
   });
@@ -96,6 +108,27 @@ export function RegisterPatientForm({ onCancel }: { onCancel: () => void }) {
           <option value="written">Yes, written</option>
           <option value="electronic">Yes, electronic</option>
         </select>
+        {choosable.length > 0 ? (
+          <>
+            <label htmlFor={`${id}-team`}>Care team</label>
+            <select
+              id={`${id}-team`}
+              value={careTeamId}
+              onChange={(event) => setCareTeamId(event.target.value)}
+            >
+              <option value="">
+                {user.role === 'admin'
+                  ? 'None yet (only administrators see the patient)'
+                  : 'All my care teams'}
+              </option>
+              {choosable.map((team) => (
+                <option key={team.id} value={team.id}>
+                  {team.name}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : null}
       </div>
       {register.isError ? (
         <p role="alert" className="error">

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client';
 import { useSession } from '../auth/session';
+import { useCareTeams } from '../care-teams/care-team-queries';
 import '../patients/patients.css';
 import {
   PEOPLE_PAGE_SIZE,
@@ -49,16 +50,19 @@ function InviteForm() {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('coordinator');
+  const [careTeamIds, setCareTeamIds] = useState<string[]>([]);
+  const teams = useCareTeams();
   const [sent, setSent] = useState<{ email: string; url: string; expiresAt: string } | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     invite.mutate(
-      { email: email.trim(), name: name.trim(), role },
+      { email: email.trim(), name: name.trim(), role, careTeamIds },
       {
         onSuccess: (created) => {
           setSent({ email: email.trim(), ...created.invitation });
           setEmail('');
           setName('');
+          setCareTeamIds([]);
         },
       },
     );
@@ -95,6 +99,28 @@ function InviteForm() {
           ))}
         </select>
       </div>
+      {teams.data && teams.data.items.length > 0 ? (
+        <fieldset>
+          <legend>Care teams (coordinators and clinicians see their teams&apos; patients)</legend>
+          {teams.data.items.map((team) => (
+            <div key={team.id}>
+              <input
+                type="checkbox"
+                id={`${id}-team-${team.id}`}
+                checked={careTeamIds.includes(team.id)}
+                onChange={(event) =>
+                  setCareTeamIds(
+                    event.target.checked
+                      ? [...careTeamIds, team.id]
+                      : careTeamIds.filter((teamId) => teamId !== team.id),
+                  )
+                }
+              />{' '}
+              <label htmlFor={`${id}-team-${team.id}`}>{team.name}</label>
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
       <p className="hint">They receive an email with a link to set their password.</p>
       {invite.isError && (
         <p role="alert" className="error">

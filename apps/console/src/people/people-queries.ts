@@ -29,7 +29,7 @@ export function usePeople(offset: number) {
 
 export { PAGE_SIZE as PEOPLE_PAGE_SIZE };
 
-/** Every change to a user refreshes the list and the colleagues work is assigned to. */
+/** Every change to a user refreshes the list, the colleagues work is assigned to and the care teams. */
 function useUserMutation<T, R>(call: (input: T) => Promise<R>) {
   const queryClient = useQueryClient();
   return useMutation({
@@ -37,12 +37,14 @@ function useUserMutation<T, R>(call: (input: T) => Promise<R>) {
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ['people'] });
       await queryClient.invalidateQueries({ queryKey: ['users'] });
+      // A new user may join teams; a disabled one stays listed in theirs.
+      await queryClient.invalidateQueries({ queryKey: ['care-teams'] });
     },
   });
 }
 
 export function useInvite() {
-  return useUserMutation((body: { email: string; name: string; role: Role }) =>
+  return useUserMutation((body: { email: string; name: string; role: Role; careTeamIds?: string[] }) =>
     unwrap(api.POST('/api/users', { body })),
   );
 }

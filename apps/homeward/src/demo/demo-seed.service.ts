@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ConsentScope, DeviceKind, UserRole } from '@homeward/contracts';
 import { OrganizationService, UserService, hashPassword } from '@homeward/identity';
-import { ConsentService, type Principal } from '@homeward/access';
+import { CareTeamService, ConsentService, type Principal } from '@homeward/access';
 import {
   DEFAULT_RULES,
   PatientBaselineService,
@@ -22,6 +22,9 @@ type DeviceRow = Awaited<ReturnType<DeviceService['listForPatient']>>[number];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEMO_ORGANIZATION = { slug: 'demo', name: 'Demo Community Care' };
+
+/** The demo's one care team: its coordinator and clinician, and every demo patient. */
+export const DEMO_CARE_TEAM = 'Community nursing';
 export const DEMO_USERS: ReadonlyArray<{ email: string; displayName: string; role: UserRole }> = [
   { email: 'coordinator@demo.homeward.test', displayName: 'Casey Coordinator', role: 'coordinator' },
   { email: 'clinician@demo.homeward.test', displayName: 'Dr. Morgan Clinician', role: 'clinician' },
@@ -132,6 +135,7 @@ export class DemoSeedService {
     private readonly protocols: ProtocolService,
     private readonly history: DemoHistoryRepository,
     private readonly baselines: PatientBaselineService,
+    private readonly careTeams: CareTeamService,
   ) {}
 
   /** The demo clinician, who sets the heart-failure patient's dry weight (a clinical decision). */
@@ -143,14 +147,18 @@ export class DemoSeedService {
     const organization = await this.organizations.ensure(DEMO_ORGANIZATION.slug, DEMO_ORGANIZATION.name);
     const passwordHash = await hashPassword(password);
     let coordinator: Principal | undefined;
+    const staff: string[] = [];
     for (const user of DEMO_USERS) {
       const row = await this.users.upsert({ ...user, organizationId: organization.id, passwordHash });
+      if (user.role !== 'admin') staff.push(row.id);
       if (user.role === 'coordinator') {
         coordinator = { userId: row.id, organizationId: organization.id, role: row.role };
         this.coordinatorId = row.id;
       }
       if (user.role === 'clinician') this.clinicianId = row.id;
     }
+    // Demo patients join the coordinator's teams as they are registered (PatientService).
+    await this.careTeams.ensureTeamWithMembers(organization.id, DEMO_CARE_TEAM, staff);
     return coordinator!;
   }
 

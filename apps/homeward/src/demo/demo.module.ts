@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertingModule } from '@homeward/alerting';
-import { AccessModule, ConsentModule } from '@homeward/access';
+import { AccessModule, CareTeamsModule, ConsentModule } from '@homeward/access';
 import { IdentityModule } from '@homeward/identity';
 import { PatientsModule } from '@homeward/patients';
 import { DemoHistoryRepository } from './demo-history.repository';
@@ -8,7 +8,7 @@ import { DemoSeedService } from './demo-seed.service';
 
 /** Seeds the demo organisation: only the all-in-one process and its seed script load it, never a deployment's API. */
 @Module({
-  imports: [IdentityModule, AccessModule, ConsentModule, PatientsModule, AlertingModule],
+  imports: [IdentityModule, AccessModule, ConsentModule, CareTeamsModule, PatientsModule, AlertingModule],
   providers: [DemoSeedService, DemoHistoryRepository],
   exports: [DemoSeedService],
 })

@@ -213,7 +213,7 @@ export class AlertConfirmationService {
     }
     const row = outcome;
     if (row) {
-      this.publisher.alertUpdated(mapAlert(row));
+      await this.publisher.alertUpdated(mapAlert(row));
       // Confirmed critical: its escalation clock starts now, not when it was pending.
       await this.escalation.afterChange([row]);
       this.logger.info(

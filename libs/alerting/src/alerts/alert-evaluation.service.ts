@@ -140,8 +140,8 @@ export class AlertEvaluationService {
       if (opened.has(row.id)) {
         alertsRaised.inc({ severity: row.severity });
         // A late alert describes the past: it waits in the queue instead of ringing as new.
-        if (!row.late) this.publisher.alertCreated(alert);
-      } else this.publisher.alertUpdated(alert);
+        if (!row.late) await this.publisher.alertCreated(alert);
+      } else await this.publisher.alertUpdated(alert);
       this.logger.info(
         {
           alertId: row.id,

@@ -11,16 +11,16 @@ export class AlertPublisher {
     private readonly access: AccessPolicy,
   ) {}
 
-  alertCreated(alert: AlertDto): void {
-    const rooms = this.access.patientRooms({
+  async alertCreated(alert: AlertDto): Promise<void> {
+    const rooms = await this.access.patientRooms({
       organizationId: alert.organizationId,
       patientId: alert.patientId,
     });
     this.emitter.emit(ALERTS_NAMESPACE, rooms, 'alert.created', alert);
   }
 
-  alertUpdated(alert: AlertDto): void {
-    const rooms = this.access.patientRooms({
+  async alertUpdated(alert: AlertDto): Promise<void> {
+    const rooms = await this.access.patientRooms({
       organizationId: alert.organizationId,
       patientId: alert.patientId,
     });

@@ -149,11 +149,12 @@ export class AlertService {
    */
   async act(principal: Principal, id: string, action: AlertActionInput): Promise<AlertDto> {
     const scope = this.access.patientScope(principal);
-    if (action.action === 'assign' && !(await this.users.isColleague(principal, action.userId)))
-      throw new ResourceNotFoundError('User', action.userId);
     const updated = await this.db.transaction(async (tx) => {
       const current = await this.alerts.findInScope(scope, id, tx);
       if (!current) throw new ResourceNotFoundError('Alert', id);
+      // After the alert: an alert out of scope answers the same whoever the body names.
+      if (action.action === 'assign' && !(await this.users.isColleague(principal, action.userId)))
+        throw new ResourceNotFoundError('User', action.userId);
       const plan = planTransition(current, action.action, {
         snoozeUntil: action.action === 'snooze' ? action.until : undefined,
       });
@@ -200,7 +201,7 @@ export class AlertService {
       return { row, changedStatus: row.status !== fromStatus };
     });
     const alert = mapAlert(updated.row);
-    this.publisher.alertUpdated(alert);
+    await this.publisher.alertUpdated(alert);
     // Acknowledging or closing stops the escalation clock; a new state may start it.
     if (updated.changedStatus) await this.escalation.afterChange([updated.row]);
     return alert;

@@ -117,7 +117,7 @@ export class AlertsGateway implements OnGatewayInit {
       return;
     }
     await this.alerts.recordStreamOpened(principal);
-    await socket.join(this.access.socketRooms(principal));
+    await socket.join(await this.access.socketRooms(principal));
     this.logger.info({ userId: principal.userId, socketId: socket.id }, 'Alert socket connected');
     const lastSequence = parseLastSequence(socket.handshake.auth?.lastSequence);
     if (lastSequence === undefined) return;

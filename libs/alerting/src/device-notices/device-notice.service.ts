@@ -79,7 +79,7 @@ export class DeviceNoticeService {
     await this.escalation.afterChange([row]);
     alertsRaised.inc({ severity: row.severity });
     // Sockets are at-most-once, and clients replay from PostgreSQL.
-    this.publisher.alertCreated(mapAlert(row));
+    await this.publisher.alertCreated(mapAlert(row));
     this.logger.info(
       { alertId: row.id, patientId: row.patientId, deviceId: refused.deviceId, rejectionId, correlationId },
       'Alert raised: implausible value from a device',

@@ -110,7 +110,7 @@ export class EscalationService {
       return { row, notificationIds, taken };
     });
     if (!outcome) return;
-    this.publisher.alertUpdated(mapAlert(outcome.row));
+    await this.publisher.alertUpdated(mapAlert(outcome.row));
     await this.notifications.dispatch(outcome.notificationIds);
     for (const step of outcome.taken)
       this.logger.info(

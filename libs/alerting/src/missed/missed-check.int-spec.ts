@@ -85,8 +85,8 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
   let check: MissedCheckService;
   let evaluation: AlertEvaluationService;
   let organization: string;
-  let pushedCreated: jest.SpyInstance<void, [AlertDto]>;
-  let pushedUpdated: jest.SpyInstance<void, [AlertDto]>;
+  let pushedCreated: jest.SpyInstance<Promise<void>, [AlertDto]>;
+  let pushedUpdated: jest.SpyInstance<Promise<void>, [AlertDto]>;
   const created = () => pushedCreated.mock.calls.map(([alert]) => alert);
   const updated = () => pushedUpdated.mock.calls.map(([alert]) => alert);
   const { patientOn, weigh, alertsOf } = fixtures(() => integration.database.pool);

@@ -116,7 +116,7 @@ export class MissedCheckService {
     // Sockets are at-most-once, and clients replay from PostgreSQL.
     for (const row of raised) {
       alertsRaised.inc({ severity: row.severity });
-      this.publisher.alertCreated(mapAlert(row));
+      await this.publisher.alertCreated(mapAlert(row));
       this.logger.info(
         {
           alertId: row.id,

@@ -121,4 +121,15 @@ describe('acknowledging an alert by SMS reply (PostgreSQL, Redis)', () => {
     expect(await reply(gonePhone, 'ACK')).toEqual({ outcome: 'inactive_user', answer: null });
     expect((await alert(orphan)).status).toBe('escalated');
   });
+
+  it('tells a user texted about a patient outside their care teams that nothing was acknowledged', async () => {
+    const elsewhere = await createUser(pool(), organization, 'clinician', { careTeam: 'Elsewhere' });
+    const elsewherePhone = await givePhone(elsewhere);
+    const alertId = await textedAbout(elsewhere, elsewherePhone);
+    expect(await reply(elsewherePhone, 'ACK')).toEqual({
+      outcome: 'out_of_scope',
+      answer: expect.stringContaining('not in your care teams') as string,
+    });
+    expect((await alert(alertId)).status).toBe('escalated');
+  });
 });

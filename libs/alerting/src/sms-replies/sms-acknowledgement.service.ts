@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { escapeUnstorableText } from '@homeward/contracts';
+import { ResourceNotFoundError } from '@homeward/platform';
 import { UserService } from '@homeward/identity';
 import { NotificationService } from '@homeward/notifications';
 import { InjectLogger, type Logger } from '@homeward/observability';
@@ -14,7 +15,7 @@ export interface SmsReply {
 }
 
 export type SmsReplyOutcome =
-  'acknowledged' | 'already_handled' | 'not_ack' | 'unknown_number' | 'inactive_user';
+  'acknowledged' | 'already_handled' | 'not_ack' | 'unknown_number' | 'inactive_user' | 'out_of_scope';
 
 /** What the sender is told; nothing for unknown numbers and other text, so the number reveals nothing. */
 const ANSWERS: Record<SmsReplyOutcome, string | null> = {
@@ -23,6 +24,8 @@ const ANSWERS: Record<SmsReplyOutcome, string | null> = {
   not_ack: null,
   unknown_number: null,
   inactive_user: null,
+  out_of_scope:
+    "Homeward: this patient is not in your care teams, so the alert was not acknowledged. Open the console or call the patient's team.",
 };
 
 /**
@@ -75,6 +78,14 @@ export class SmsAcknowledgementService {
     try {
       await this.alerts.act(principal, recipient.alertId, { action: 'acknowledge' });
     } catch (error) {
+      // Texted as on call, but the patient is outside the user's care teams: their scope decides.
+      if (error instanceof ResourceNotFoundError) {
+        this.logger.warn(
+          { ...logged, outcome: 'out_of_scope' },
+          'SMS ACK for a patient outside the user’s care teams',
+        );
+        return 'out_of_scope';
+      }
       if (!(error instanceof AlertActionRefusedError)) throw error;
       this.logger.info(
         { ...logged, outcome: 'already_handled' },

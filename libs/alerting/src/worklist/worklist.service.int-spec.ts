@@ -4,6 +4,7 @@ import {
   createDevice,
   createIntegrationModule,
   createOrganization,
+  assignToCareTeam,
   createUser,
   refreshReadingDays,
   type IntegrationModule,
@@ -37,6 +38,8 @@ describe('WorklistService: the patients list ranks, pages and counts adherence (
        VALUES ($1, $2, $3, '1950-01-01', $4) RETURNING id`,
       [org, givenName, familyName, timeZone],
     );
+    // In the organisation's default care team, as its staff made by createUser are.
+    await assignToCareTeam(database.pool, org, rows[0].id);
     return rows[0].id;
   };
 

@@ -9,6 +9,7 @@ import { SessionService } from '../sessions/session.service';
 import { InvitationMailer } from './invitation-mailer';
 import { InvitationRepository } from './invitation.repository';
 import { InvitationService, type IssuedInvitation } from './invitation.service';
+import { NewUserCareTeams } from './new-user-care-teams';
 import { passwordProblem } from './password-policy';
 import { LastAdminError, UserDisabledError, WeakPasswordError, WrongPasswordError } from './user.errors';
 import { UserRepository } from './user.repository';
@@ -27,19 +28,25 @@ export class UserAdminService {
     private readonly mailer: InvitationMailer,
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
+    private readonly careTeams: NewUserCareTeams,
   ) {}
 
-  /** Creates the user and emails them an invitation link, also returned to the admin. */
+  /**
+   * Creates the user, in the care teams named (teams of the organisation), and emails them an
+   * invitation link, also returned to the admin.
+   */
   async invite(
     principal: Principal,
-    input: { email: string; displayName: string; role: UserRole },
+    input: { email: string; displayName: string; role: UserRole; careTeamIds?: readonly string[] },
   ): Promise<{ user: UserRow; invitation: IssuedInvitation }> {
+    const { careTeamIds, ...fields } = input;
     const { user, invitation, mail } = await this.db.transaction(async (tx) => {
       const created = await this.invitationLinks.createInvitedUser(
-        { ...input, organizationId: principal.organizationId },
+        { ...fields, organizationId: principal.organizationId },
         tx,
       );
       await this.audit.record(principal, 'user.create', { resourceType: 'user', resourceId: created.id }, tx);
+      if (careTeamIds?.length) await this.careTeams.assignNewUser(principal, created.id, careTeamIds, tx);
       const issued = await this.invitationLinks.issue(created, principal, tx);
       return { user: created, invitation: issued, mail: await this.mail(created, issued, tx) };
     });

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsEmail,
+  IsUUID,
   IsIn,
   IsInt,
   IsOptional,
@@ -92,6 +94,18 @@ export class UserCreateDto {
   @ApiProperty({ enum: USER_ROLES })
   @IsIn(USER_ROLES)
   role!: UserRole;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: 50,
+    description:
+      "Care teams of the organisation the user joins (a care team's patients are who coordinators and clinicians see)",
+  })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  careTeamIds?: string[];
 }
 
 export class UserUpdateDto {

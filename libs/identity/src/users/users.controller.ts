@@ -56,6 +56,7 @@ export class UsersController {
     description: 'The user, and the invitation link emailed to them',
   })
   @ApiConflictResponse({ description: 'email_taken' })
+  @ApiNotFoundResponse({ description: 'A named care team is not of your organisation' })
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() body: UserCreateDto,
@@ -64,6 +65,7 @@ export class UsersController {
       email: body.email,
       displayName: body.name,
       role: body.role,
+      careTeamIds: body.careTeamIds,
     });
     return { id: user.id, invitation: mapInvitation(invitation) };
   }

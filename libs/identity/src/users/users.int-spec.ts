@@ -11,6 +11,7 @@ import type { Principal } from '../principal';
 import { verifyPassword } from '../auth/password';
 import { UserAdminModule } from '../identity-http.module';
 import { InvitationMailer, type InvitationMail } from './invitation-mailer';
+import { NewUserCareTeams } from './new-user-care-teams';
 import { InvitationService } from './invitation.service';
 import { UserAdminService } from './user-admin.service';
 
@@ -31,7 +32,14 @@ class RecordingMailer extends InvitationMailer {
 const mailer = new RecordingMailer();
 
 @Global()
-@Module({ providers: [{ provide: InvitationMailer, useValue: mailer }], exports: [InvitationMailer] })
+@Module({
+  providers: [
+    { provide: InvitationMailer, useValue: mailer },
+    // Care teams are the access lib's: users created here name none.
+    { provide: NewUserCareTeams, useValue: { assignNewUser: () => Promise.resolve() } },
+  ],
+  exports: [InvitationMailer, NewUserCareTeams],
+})
 class RecordingMailModule {}
 
 const codeOf = (url: string): string => new URL(url).searchParams.get('code')!;

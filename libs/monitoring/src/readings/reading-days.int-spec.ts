@@ -4,6 +4,7 @@ import type { Principal } from '@homeward/access';
 import { PatientService } from '@homeward/patients';
 import type { InboundMessage } from '@homeward/platform';
 import {
+  assignToCareTeam,
   createDevice,
   createIntegrationModule,
   createOrganization,
@@ -47,6 +48,8 @@ describe('Adherence day rollup (patient_reading_days) kept by ingest and by time
        VALUES ($1, 'Day', 'Rollup', '1950-01-01', $2, $3) RETURNING id`,
       [organization, timeZone, demoKey],
     );
+    // In the organisation's default care team, as its coordinator made by createUser is.
+    await assignToCareTeam(database.pool, organization, rows[0].id);
     await recordConsent(database.pool, rows[0].id);
     const device = await createDevice(database.pool, organization, rows[0].id);
     return { id: rows[0].id, device, timeZone };

@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsBoolean,
   IsIn,
+  IsUUID,
   IsDateString,
   IsEmail,
   IsInt,
@@ -18,6 +21,8 @@ import {
 import { E164, RECORDABLE_CONSENT_METHODS, type RecordableConsentMethod } from '@homeward/contracts';
 import { IsDisplayName, IsNotFutureDate } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
+
+const CARE_TEAM_IDS_MAX = 50;
 
 const PHONE_MESSAGE = 'phone must be an E.164 number: + then country code and number, digits only';
 
@@ -74,6 +79,31 @@ export class PatientCreateDto extends PatientContactDto {
   @IsOptional()
   @IsIn(RECORDABLE_CONSENT_METHODS)
   monitoringConsent?: RecordableConsentMethod;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: CARE_TEAM_IDS_MAX,
+    description:
+      "Its care teams. Left out: the registrar's own teams (a coordinator in none is refused with 422 `no_care_team`; an admin's patient stays unassigned). A coordinator may name only teams they belong to (403 `not_care_team_member`)",
+  })
+  @IsOptional()
+  @ArrayMaxSize(CARE_TEAM_IDS_MAX)
+  @IsUUID('all', { each: true })
+  careTeamIds?: string[];
+}
+
+/** Replaces a patient's care teams (a coordinator's, among their own teams). */
+export class PatientCareTeamsDto {
+  @ApiProperty({ type: [String], format: 'uuid', maxItems: CARE_TEAM_IDS_MAX })
+  @ArrayMaxSize(CARE_TEAM_IDS_MAX)
+  @IsUUID('all', { each: true })
+  careTeamIds!: string[];
+}
+
+export class PatientCareTeamsResponseDto {
+  @ApiProperty({ type: [String], format: 'uuid', description: "The patient's care teams now" })
+  careTeamIds!: string[];
 }
 
 export class PatientResponseDto {
@@ -88,6 +118,12 @@ export class PatientResponseDto {
   @ApiProperty({ type: String, nullable: true })
   email!: string | null;
   @ApiProperty() createdAt!: string;
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'The care teams holding the patient; empty when unassigned (then only admins see it)',
+  })
+  careTeamIds!: string[];
 }
 
 export class PatientListDto {
@@ -104,6 +140,7 @@ export function mapPatient(row: PatientRow): PatientResponseDto {
     phone: row.phone,
     email: row.email,
     createdAt: row.createdAt.toISOString(),
+    careTeamIds: row.careTeamIds,
   };
 }
 
@@ -123,4 +160,15 @@ export class PageQueryDto {
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   offset = 0;
+}
+
+export class PatientListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'Only patients in no care team (admins; no one else sees any)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  unassigned?: boolean;
 }

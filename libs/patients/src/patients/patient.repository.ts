@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { PatientScope } from '@homeward/access';
+import { patientCareTeamIdsSql, type PatientScope } from '@homeward/access';
 import { Database, type Queryable } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 
 const COLUMNS = `id, organization_id AS "organizationId", given_name AS "givenName", family_name AS "familyName",
-  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", time_zone AS "timeZone", phone, email, created_at AS "createdAt"`;
+  to_char(birth_date, 'YYYY-MM-DD') AS "birthDate", time_zone AS "timeZone", phone, email, created_at AS "createdAt",
+  ${patientCareTeamIdsSql('patients.id')} AS "careTeamIds"`;
 
 @Injectable()
 export class PatientRepository {
@@ -110,10 +111,15 @@ export class PatientRepository {
     return rows[0];
   }
 
-  async listInScope(scope: PatientScope, limit: number, offset: number): Promise<PatientRow[]> {
-    const params: unknown[] = [limit, offset];
+  /** A page of the patients in `scope`; with `unassigned`, only those in no care team. */
+  async listInScope(
+    scope: PatientScope,
+    page: { limit: number; offset: number; unassigned?: boolean },
+  ): Promise<PatientRow[]> {
+    const params: unknown[] = [page.limit, page.offset, page.unassigned ?? false];
     const { rows } = await this.db.query<PatientRow>(
       `SELECT ${COLUMNS} FROM patients WHERE ${scope.sql(params, undefined, 'id')}
+         AND (NOT $3 OR NOT EXISTS (SELECT 1 FROM care_team_patients ctp WHERE ctp.patient_id = patients.id))
        ORDER BY family_name, given_name, id LIMIT $1 OFFSET $2`,
       params,
     );

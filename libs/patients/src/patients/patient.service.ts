@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, type AuditAction } from '@homeward/identity';
 import type { RecordableConsentMethod } from '@homeward/contracts';
-import { AccessPolicy, ConsentService, type Principal } from '@homeward/access';
+import { AccessPolicy, CareTeamService, ConsentService, type Principal } from '@homeward/access';
 import { Database, ResourceNotFoundError } from '@homeward/platform';
 import type { PatientRow } from '../patients.rows';
 import { PatientRepository } from './patient.repository';
@@ -14,6 +14,7 @@ export class PatientService {
     private readonly access: AccessPolicy,
     private readonly audit: AuditService,
     private readonly consents: ConsentService,
+    private readonly careTeams: CareTeamService,
   ) {}
 
   async create(
@@ -27,15 +28,22 @@ export class PatientService {
       email?: string | null;
       /** How consent to monitoring was given, when it was at registration; none recorded otherwise. */
       monitoringConsent?: RecordableConsentMethod;
+      /** Its care teams; the registrar's own teams when left out (see `CareTeamService.assignNewPatient`). */
+      careTeamIds?: string[];
     },
   ): Promise<PatientRow> {
-    const { monitoringConsent, ...fields } = input;
-    // The patient, its consent and their audit rows commit together: no record without its trail.
+    const { monitoringConsent, careTeamIds, ...fields } = input;
+    // The patient, its teams, its consent and their audit rows commit together: no record
+    // without its trail, and none its registrar could not see.
     return this.db.transaction(async (tx) => {
-      const patient = await this.patients.create(
+      const created = await this.patients.create(
         { ...fields, organizationId: principal.organizationId, createdBy: principal.userId },
         tx,
       );
+      const patient = {
+        ...created,
+        careTeamIds: await this.careTeams.assignNewPatient(principal, created.id, careTeamIds, tx),
+      };
       await this.audit.record(
         principal,
         'patient.create',
@@ -99,12 +107,15 @@ export class PatientService {
     throw new ResourceNotFoundError('Patient', id);
   }
 
-  async list(principal: Principal, page: { limit: number; offset: number }): Promise<PatientRow[]> {
-    const rows = await this.patients.listInScope(
-      this.access.patientScope(principal),
-      page.limit,
-      page.offset,
-    );
+  /**
+   * A page of the patients in the caller's scope; `unassigned`, those in no care team (only
+   * admins' scope holds any).
+   */
+  async list(
+    principal: Principal,
+    page: { limit: number; offset: number; unassigned?: boolean },
+  ): Promise<PatientRow[]> {
+    const rows = await this.patients.listInScope(this.access.patientScope(principal), page);
     await this.audit.record(principal, 'patient.list', { resourceType: 'patient' });
     return rows;
   }
@@ -141,10 +152,15 @@ export class PatientService {
     principal: Principal,
     patient: { demoKey: string; givenName: string; familyName: string; birthDate: string; timeZone?: string },
   ): Promise<PatientRow> {
-    return this.patients.upsertDemo({
+    const row = await this.patients.upsertDemo({
       ...patient,
       organizationId: principal.organizationId,
       createdBy: principal.userId,
     });
+    if (row.careTeamIds.length > 0) return row;
+    const careTeamIds = await this.db.transaction((tx) =>
+      this.careTeams.assignNewPatient(principal, row.id, undefined, tx),
+    );
+    return { ...row, careTeamIds };
   }
 }

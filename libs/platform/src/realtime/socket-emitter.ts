@@ -37,6 +37,15 @@ export class SocketEmitter {
       .emit(event, ...args);
   }
 
+  /** Makes the sockets in `rooms` join `joined` too, on whichever API instance holds them. */
+  join(namespace: string, rooms: readonly string[], joined: readonly string[]): void {
+    if (rooms.length === 0 || joined.length === 0) return;
+    this.emitter
+      .of(namespace)
+      .in([...rooms])
+      .socketsJoin([...joined]);
+  }
+
   /** Closes the sockets in `rooms`, on whichever API instance holds them. */
   disconnect(namespace: string, rooms: readonly string[]): void {
     if (rooms.length === 0) return;

@@ -72,7 +72,7 @@ export class VisitNoShowService {
     });
     if (!result) return false;
     await this.notifications.dispatch(result.notificationIds);
-    this.publisher.visitUpdated(result.visit);
+    await this.publisher.visitUpdated(result.visit);
     if (this.livekit.configured)
       await this.livekit.closeRoom(result.visit.roomName).catch((error: unknown) => {
         this.logger.warn(

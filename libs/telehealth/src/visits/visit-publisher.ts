@@ -13,8 +13,8 @@ export class VisitPublisher {
     private readonly access: AccessPolicy,
   ) {}
 
-  visitUpdated(visit: VisitRow): void {
-    const rooms = this.access.patientRooms({
+  async visitUpdated(visit: VisitRow): Promise<void> {
+    const rooms = await this.access.patientRooms({
       organizationId: visit.organizationId,
       patientId: visit.patientId,
     });

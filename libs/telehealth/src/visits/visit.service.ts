@@ -114,7 +114,7 @@ export class VisitService {
       });
       throw error;
     }
-    this.publisher.visitUpdated(created.visit);
+    await this.publisher.visitUpdated(created.visit);
     await this.scheduler.scheduleNoShow(created.visit, principal.requestId);
     return created;
   }
@@ -155,7 +155,7 @@ export class VisitService {
       await this.audit.record(principal, 'visit.notes', this.target(updated), tx);
       return updated;
     });
-    this.publisher.visitUpdated(visit);
+    await this.publisher.visitUpdated(visit);
     return visit;
   }
 
@@ -192,7 +192,7 @@ export class VisitService {
       await this.audit.record(principal, auditAction, this.target(closed), tx);
       return closed;
     });
-    this.publisher.visitUpdated(visit);
+    await this.publisher.visitUpdated(visit);
     return visit;
   }
 

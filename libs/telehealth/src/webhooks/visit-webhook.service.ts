@@ -78,7 +78,7 @@ export class VisitWebhookService {
       return { outcome: 'applied' as const, before: visit, visit: updated };
     });
     if (result.outcome === 'applied') {
-      this.publisher.visitUpdated(result.visit);
+      await this.publisher.visitUpdated(result.visit);
       if (!result.before.staffJoinedAt && result.visit.staffJoinedAt)
         await this.scheduler.scheduleNoShow(result.visit, requestId);
     }
