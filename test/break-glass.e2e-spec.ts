@@ -36,11 +36,12 @@ describe('break-glass: access outside the care team, audited, listed and announc
     const pool = stack.database.pool;
     organizationId = await createOrganization(pool, 'Break-glass Org');
     const otherOrganization = await createOrganization(pool, 'Elsewhere');
-    clinicianUser = await createUser(pool, organizationId, 'clinician');
-    teamUser = await createUser(pool, organizationId, 'coordinator');
+    // The clinician is in no team of the patient's; the coordinator is in the patient's only team.
+    clinicianUser = await createUser(pool, organizationId, 'clinician', { careTeam: false });
+    teamUser = await createUser(pool, organizationId, 'coordinator', { careTeam: false });
     const adminUser = await createUser(pool, organizationId, 'admin');
     const outsiderUser = await createUser(pool, otherOrganization, 'clinician');
-    patientId = await createPatient(pool, organizationId);
+    patientId = await createPatient(pool, organizationId, { careTeam: false });
     otherOrganizationPatient = await createPatient(pool, otherOrganization);
     const { rows } = await pool.query<{ id: string }>(
       "INSERT INTO care_teams (organization_id, name) VALUES ($1, 'Heart failure') RETURNING id",
@@ -77,6 +78,8 @@ describe('break-glass: access outside the care team, audited, listed and announc
       socket!.once('connect_error', reject);
     });
 
+    // Outside the patient's teams, the record is as absent as a missing one; the grant opens it.
+    expect((await clinician.request('GET', `/api/patients/${patientId}`)).status).toBe(404);
     const before = Date.now();
     const response = await clinician.request<{ id: string; patientId: string; expiresAt: string }>(
       'POST',
@@ -86,6 +89,9 @@ describe('break-glass: access outside the care team, audited, listed and announc
     expect(response.status).toBe(201);
     expect(Object.keys(response.body).sort()).toEqual(['expiresAt', 'id', 'patientId']);
     expect(response.body.patientId).toBe(patientId);
+    const opened = await clinician.request<{ id: string }>('GET', `/api/patients/${patientId}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body.id).toBe(patientId);
     const minutes = (Date.parse(response.body.expiresAt) - before) / 60_000;
     expect(minutes).toBeGreaterThan(29.5);
     expect(minutes).toBeLessThan(30.5);

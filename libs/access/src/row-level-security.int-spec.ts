@@ -85,11 +85,11 @@ describe('row-level security: a query that forgets its scope gets nothing outsid
     session = integration.moduleRef.get(DatabaseSession);
     organizationId = await createOrganization(pool, 'Home');
     otherOrganizationId = await createOrganization(pool, 'Other');
-    clinician = (await createUser(pool, organizationId, 'clinician')).id;
-    coordinator = (await createUser(pool, organizationId, 'coordinator')).id;
-    teamPatient = await createPatient(pool, organizationId);
-    otherTeamPatient = await createPatient(pool, organizationId);
-    otherOrganizationPatient = await createPatient(pool, otherOrganizationId);
+    clinician = (await createUser(pool, organizationId, 'clinician', { careTeam: false })).id;
+    coordinator = (await createUser(pool, organizationId, 'coordinator', { careTeam: false })).id;
+    teamPatient = await createPatient(pool, organizationId, { careTeam: false });
+    otherTeamPatient = await createPatient(pool, organizationId, { careTeam: false });
+    otherOrganizationPatient = await createPatient(pool, otherOrganizationId, { careTeam: false });
     await createCareTeam(organizationId, [clinician], [teamPatient]);
     await createCareTeam(organizationId, [coordinator], [otherTeamPatient]);
     alerts = {

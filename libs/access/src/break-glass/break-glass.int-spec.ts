@@ -70,7 +70,8 @@ describe('break-glass: a clinician reaches a patient outside their care teams, f
   let otherOrganizationPatient: string;
 
   const principalOf = async (organization: string, role: Principal['role']): Promise<Principal> => {
-    const user = await createUser(pool, organization, role);
+    // In no team: the specs make the teams they need.
+    const user = await createUser(pool, organization, role, { careTeam: false });
     return { userId: user.id, organizationId: organization, role };
   };
 
@@ -98,8 +99,8 @@ describe('break-glass: a clinician reaches a patient outside their care teams, f
     teamCoordinator = await principalOf(organizationId, 'coordinator');
     admin = await principalOf(organizationId, 'admin');
     outsider = await principalOf(otherOrganization, 'clinician');
-    patientId = await createPatient(pool, organizationId);
-    otherOrganizationPatient = await createPatient(pool, otherOrganization);
+    patientId = await createPatient(pool, organizationId, { careTeam: false });
+    otherOrganizationPatient = await createPatient(pool, otherOrganization, { careTeam: false });
     await createCareTeam(pool, organizationId, [teamClinician.userId, teamCoordinator.userId], [patientId]);
   });
 
