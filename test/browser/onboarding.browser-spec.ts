@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   TestStack,
   createOrganization,
+  createPatient,
   createUser,
   launchBrowser,
   saveScreenshot,
@@ -15,6 +16,7 @@ import {
 } from '@homeward/testing';
 
 const PASSWORD = 'seven lanterns over the harbour';
+const TEAM = 'Onboarding nurses';
 
 /** The newcomer, as the steps learn about them. */
 interface Newcomer {
@@ -32,8 +34,9 @@ interface Newcomer {
  * step and hands the next what it learned (the steps run in order and share `newcomer`): an admin
  * invites them; they set a password from the emailed link and sign in; they set up an
  * authenticator app on the Security page; they sign out and back in with email, password and
- * the authentication code. No serious axe violation on any new page. Add later steps (a care
- * team, a first patient) as further `it`s at the end.
+ * the authentication code; an admin puts them in a care team, and they see that team's patients
+ * and nobody else's. No serious axe violation on any new page. Add later steps as further `it`s
+ * at the end.
  */
 describe('onboarding a colleague in a real browser', () => {
   let stack: TestStack;
@@ -72,11 +75,20 @@ describe('onboarding a colleague in a real browser', () => {
 
   beforeAll(async () => {
     stack = await TestStack.start({ apps: ['api'], env: { LOGIN_RATE_LIMIT: '1000' } });
-    admin = await createUser(
-      stack.database.pool,
-      await createOrganization(stack.database.pool, 'Onboarding Clinic'),
-      'admin',
-    );
+    const pool = stack.database.pool;
+    const organization = await createOrganization(pool, 'Onboarding Clinic');
+    admin = await createUser(pool, organization, 'admin');
+    // One patient of the team the newcomer will join, one of another team of the same clinic.
+    const named = async (team: string, givenName: string, familyName: string) => {
+      const id = await createPatient(pool, organization, { careTeam: team });
+      await pool.query('UPDATE patients SET given_name = $2, family_name = $3 WHERE id = $1', [
+        id,
+        givenName,
+        familyName,
+      ]);
+    };
+    await named(TEAM, 'Tia', 'Teamed');
+    await named('Elsewhere ward', 'Otto', 'Other');
     browser = await launchBrowser();
   });
 
@@ -159,5 +171,36 @@ describe('onboarding a colleague in a real browser', () => {
     await waitVisible(page.getByText(newcomer.name));
     expect(errors).toEqual([]);
     expect(adminSession.errors).toEqual([]);
+  });
+  it("is put in a care team by the admin, and sees that team's patients and nobody else's", async () => {
+    const { page: adminPage } = adminSession;
+    await adminPage
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Care teams', exact: true })
+      .click();
+    await adminPage
+      .getByLabel(`Add a member to ${TEAM}`)
+      .selectOption({ label: `${newcomer.name} (Clinician)` });
+    await adminPage
+      .getByRole('region', { name: TEAM })
+      .getByRole('button', { name: 'Add', exact: true })
+      .click();
+    await waitVisible(adminPage.getByRole('list', { name: `Members of ${TEAM}` }).getByText(newcomer.name));
+
+    const { page, errors } = colleague;
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Patients', exact: true })
+      .click();
+    await waitVisible(page.getByRole('link', { name: /Teamed, Tia/ }));
+    await expect(page.getByText('Otto', { exact: false }).count()).resolves.toBe(0);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // The other team's patient is not found by its address either.
+    const { rows } = await stack.database.pool.query<{ id: string }>(
+      "SELECT id FROM patients WHERE family_name = 'Other'",
+    );
+    await page.goto(`/patients/${rows[0].id}`);
+    await waitVisible(page.getByRole('heading', { name: 'Patient not found' }));
+    expect(errors).toEqual([]);
   });
 });
