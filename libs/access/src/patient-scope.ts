@@ -1,3 +1,5 @@
+import { ACTIVE_ALERT_STATUSES } from '@homeward/contracts';
+
 /**
  * The patients whose data a principal may see, as every patient-data query carries it: the
  * principal's organisation, and within it, for coordinators and clinicians, the patients of their
@@ -59,12 +61,21 @@ class CareTeamScope implements PatientScope {
   }
 }
 
-/** The ids of the patients a user may see through care teams and break-glass, `user` a placeholder. */
+const ACTIVE_STATUSES_SQL = ACTIVE_ALERT_STATUSES.map((status) => `'${status}'`).join(', ');
+
+/**
+ * The ids of the patients a user may see, `user` a placeholder: those of the user's care teams,
+ * of the user's unexpired break-glass grants, and of the active alerts assigned to the user.
+ * The last is how an on-call clinician paged by an escalation (or a colleague a coordinator
+ * hands an alert to) can open the patient they must act on, for as long as the alert is active;
+ * the alert's history records who was given it.
+ */
 export function careTeamPatientIdsSql(user: string): string {
   return (
     `SELECT ctp.patient_id FROM care_team_members ctm` +
     ` JOIN care_team_patients ctp ON ctp.care_team_id = ctm.care_team_id WHERE ctm.user_id = ${user}::uuid` +
-    ` UNION SELECT bg.patient_id FROM break_glass_grants bg WHERE bg.user_id = ${user}::uuid AND bg.expires_at > now()`
+    ` UNION SELECT bg.patient_id FROM break_glass_grants bg WHERE bg.user_id = ${user}::uuid AND bg.expires_at > now()` +
+    ` UNION SELECT al.patient_id FROM alerts al WHERE al.assigned_to = ${user}::uuid AND al.status IN (${ACTIVE_STATUSES_SQL})`
   );
 }
 

@@ -198,6 +198,31 @@ describe('row-level security: a query that forgets its scope gets nothing outsid
     expect(await visible()).toBe(0);
   });
 
+  it('shows the patient of an active alert assigned to the user (an on-call page) until the alert closes', async () => {
+    const scope = careTeamScope(organizationId, clinician);
+    const alertId = alerts[otherTeamPatient];
+    const seen = async () => {
+      const policy = await inScope(scope, () =>
+        db.query('SELECT id FROM patients WHERE id = $1', [otherTeamPatient]),
+      );
+      const params: unknown[] = [otherTeamPatient];
+      const query = await pool.query(
+        `SELECT id FROM patients WHERE id = $1 AND ${scope.sql(params, undefined, 'id')}`,
+        params,
+      );
+      return { policy: policy.rowCount, query: query.rowCount };
+    };
+    expect(await seen()).toEqual({ policy: 0, query: 0 });
+    await pool.query(`UPDATE alerts SET status = 'escalated', assigned_to = $2 WHERE id = $1`, [
+      alertId,
+      clinician,
+    ]);
+    expect(await seen()).toEqual({ policy: 1, query: 1 });
+    await pool.query(`UPDATE alerts SET status = 'resolved' WHERE id = $1`, [alertId]);
+    expect(await seen()).toEqual({ policy: 0, query: 0 });
+    await pool.query(`UPDATE alerts SET status = 'open', assigned_to = NULL WHERE id = $1`, [alertId]);
+  });
+
   it('lets a coordinator register a patient (INSERT … RETURNING) and its care-team rows in one transaction', async () => {
     const scope = careTeamScope(organizationId, coordinator);
     const created = await inScope(scope, () =>
