@@ -5,6 +5,7 @@ import {
   AppProcess,
   READY_LINES,
   TEST_REDIS_URL,
+  careTeamId,
   createOrganization,
   createTestDatabase,
   createUsers,
@@ -157,6 +158,12 @@ export class BenchPlatform {
         `INSERT INTO patients (organization_id, given_name, family_name, birth_date)
          SELECT $1, 'Bench', 'Patient ' || g, DATE '1950-01-01' FROM generate_series(1, $2) g RETURNING id`,
         [organizationId, patientCount],
+      );
+      // In the coordinators' care team (createUsers' default), or they see none of them.
+      await pool.query(
+        `INSERT INTO care_team_patients (care_team_id, patient_id, organization_id)
+         SELECT $1, id, $2 FROM unnest($3::uuid[]) AS p (id)`,
+        [await careTeamId(pool, organizationId), organizationId, patients.rows.map((row) => row.id)],
       );
       // Consent to monitoring, or every reading is rejected with no_consent.
       await pool.query(

@@ -6,6 +6,7 @@ import {
   ApiClient,
   AppProcess,
   READY_LINES,
+  careTeamId,
   createOrganization,
   createTestDatabase,
   createUser,
@@ -152,6 +153,11 @@ export async function measureQueries(env: BenchEnv, options: { quick: boolean })
       );
     }
     return { ...result, bytesPerReading: storage.bytesPerReading, timescale: storage.timescale };
+  } catch (error) {
+    // A 500 says only that it was logged: show the API's own error lines beside the failure.
+    for (const line of (api?.log ?? '').split('\n').filter((entry) => entry.includes('"level":50')))
+      note(`api error: ${line.slice(0, 2000)}`);
+    throw error;
   } finally {
     await api?.stop();
     await deleteRedisKeys(prefix);
@@ -217,6 +223,12 @@ async function seed(
      SELECT p.id, $1, 'Bench', 'Patient-' || lpad(p.n::text, 5, '0'), date '1950-01-01' + (p.n % 9000)::int, p.zone
      FROM unnest($2::uuid[], $3::text[]) WITH ORDINALITY AS p (id, zone, n)`,
     [organizationId, patientIds, patientIds.map((_, index) => zones[index % zones.length])],
+  );
+  // In the coordinator's care team (createUser's default), or the coordinator sees none of them.
+  await pool.query(
+    `INSERT INTO care_team_patients (care_team_id, patient_id, organization_id)
+     SELECT $1, id, $2 FROM unnest($3::uuid[]) AS p (id)`,
+    [await careTeamId(pool, organizationId), organizationId, patientIds],
   );
   const withDevices = plan.activePatients + plan.lapsedPatients;
   const deviceIds = Array.from({ length: withDevices }, () => randomUUID());
