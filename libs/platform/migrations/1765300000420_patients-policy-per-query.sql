@@ -16,6 +16,9 @@ GRANT EXECUTE ON FUNCTION homeward_patient_in_no_team(uuid) TO homeward_scoped;
 DROP POLICY patients_scope ON patients;
 CREATE POLICY patients_scope ON patients
   USING (current_user <> 'homeward_scoped'
+         -- An organisation-wide scope (admins) decides on the row's own organisation, so a
+         -- patient an admin registers is returned too.
+         OR (homeward_scope_user_id() IS NULL AND organization_id = homeward_scope_organization_id())
          OR id IN (SELECT homeward_scoped_patient_ids())
          OR (created_by = homeward_scope_user_id()
              AND organization_id = homeward_scope_organization_id()
