@@ -5,6 +5,7 @@ import { Database, DatabaseSession, type DatabaseSessionSettings } from '@homewa
 import {
   bloodPressure,
   createDevice,
+  createCareTeam,
   createIntegrationModule,
   createOrganization,
   createPatient,
@@ -56,24 +57,6 @@ describe('row-level security: a query that forgets its scope gets nothing outsid
     return rows[0].id;
   }
 
-  async function createCareTeam(orgId: string, userIds: string[], patientIds: string[]) {
-    const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO care_teams (organization_id, name) VALUES ($1, 'Team ' || gen_random_uuid()) RETURNING id`,
-      [orgId],
-    );
-    for (const userId of userIds)
-      await pool.query(
-        'INSERT INTO care_team_members (care_team_id, user_id, organization_id) VALUES ($1, $2, $3)',
-        [rows[0].id, userId, orgId],
-      );
-    for (const patientId of patientIds)
-      await pool.query(
-        'INSERT INTO care_team_patients (care_team_id, patient_id, organization_id) VALUES ($1, $2, $3)',
-        [rows[0].id, patientId, orgId],
-      );
-    return rows[0].id;
-  }
-
   beforeAll(async () => {
     integration = await createIntegrationModule({
       role: 'api',
@@ -90,8 +73,16 @@ describe('row-level security: a query that forgets its scope gets nothing outsid
     teamPatient = await createPatient(pool, organizationId, { careTeam: false });
     otherTeamPatient = await createPatient(pool, organizationId, { careTeam: false });
     otherOrganizationPatient = await createPatient(pool, otherOrganizationId, { careTeam: false });
-    await createCareTeam(organizationId, [clinician], [teamPatient]);
-    await createCareTeam(organizationId, [coordinator], [otherTeamPatient]);
+    await createCareTeam(pool, organizationId, {
+      name: 'Clinician team',
+      userIds: [clinician],
+      patientIds: [teamPatient],
+    });
+    await createCareTeam(pool, organizationId, {
+      name: 'Coordinator team',
+      userIds: [coordinator],
+      patientIds: [otherTeamPatient],
+    });
     alerts = {
       [teamPatient]: await createAlert(teamPatient, organizationId),
       [otherTeamPatient]: await createAlert(otherTeamPatient, organizationId),

@@ -88,6 +88,18 @@ export async function assignToCareTeam(
   );
 }
 
+/** A new care team named `name` of the organisation, with `userIds` as members and holding `patientIds`. */
+export async function createCareTeam(
+  pool: Pool,
+  organizationId: string,
+  team: { name: string; userIds?: readonly string[]; patientIds?: readonly string[] },
+): Promise<string> {
+  await addToCareTeam(pool, organizationId, team.userIds ?? [], team.name);
+  for (const patientId of team.patientIds ?? [])
+    await assignToCareTeam(pool, organizationId, patientId, team.name);
+  return careTeamId(pool, organizationId, team.name);
+}
+
 /**
  * A user who can sign in. A coordinator or clinician joins the organisation's default care team
  * (so sees the patients `createPatient` makes) unless `careTeam` says otherwise; admins join none.

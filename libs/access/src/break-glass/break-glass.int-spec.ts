@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Queryable } from '@homeward/platform';
 import {
+  createCareTeam,
   createIntegrationModule,
   createOrganization,
   createPatient,
@@ -36,25 +37,6 @@ const announcer = new RecordingAnnouncer();
   exports: [BreakGlassAnnouncer],
 })
 class RecordingAnnouncerModule {}
-
-/** A care team of `userIds` holding `patientIds`. */
-async function createCareTeam(pool: Pool, organizationId: string, userIds: string[], patientIds: string[]) {
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO care_teams (organization_id, name) VALUES ($1, 'Team ' || gen_random_uuid()) RETURNING id`,
-    [organizationId],
-  );
-  for (const userId of userIds)
-    await pool.query(
-      'INSERT INTO care_team_members (care_team_id, user_id, organization_id) VALUES ($1, $2, $3)',
-      [rows[0].id, userId, organizationId],
-    );
-  for (const patientId of patientIds)
-    await pool.query(
-      'INSERT INTO care_team_patients (care_team_id, patient_id, organization_id) VALUES ($1, $2, $3)',
-      [rows[0].id, patientId, organizationId],
-    );
-  return rows[0].id;
-}
 
 describe('break-glass: a clinician reaches a patient outside their care teams, for a while, on the record', () => {
   let integration: IntegrationModule;
@@ -101,7 +83,11 @@ describe('break-glass: a clinician reaches a patient outside their care teams, f
     outsider = await principalOf(otherOrganization, 'clinician');
     patientId = await createPatient(pool, organizationId, { careTeam: false });
     otherOrganizationPatient = await createPatient(pool, otherOrganization, { careTeam: false });
-    await createCareTeam(pool, organizationId, [teamClinician.userId, teamCoordinator.userId], [patientId]);
+    await createCareTeam(pool, organizationId, {
+      name: 'Heart failure',
+      userIds: [teamClinician.userId, teamCoordinator.userId],
+      patientIds: [patientId],
+    });
   });
 
   afterAll(async () => {
