@@ -191,6 +191,26 @@ async function addMissingAcls(dynsec: DynamicSecurityClient): Promise<void> {
   throw new DynamicSecurityError('addRoleACL', `${SERVICE_COMMANDS_ROLE} did not get its ACLs`);
 }
 
+/**
+ * The plugin's default access. Another process starting at the same time may grant the service
+ * account its role, and the plugin then drops this connection with the question unanswered: ask
+ * again once it is back, as the grants themselves do.
+ */
+async function readDefaultAccess(
+  dynsec: DynamicSecurityClient,
+): Promise<{ acls?: Array<{ acltype: string; allow: boolean }> }> {
+  for (let attempt = 1; ; attempt++) {
+    await waitUntilConnected(dynsec);
+    try {
+      return (await dynsec.run({ command: 'getDefaultACLAccess' })) as {
+        acls?: Array<{ acltype: string; allow: boolean }>;
+      };
+    } catch (error) {
+      if (!(error instanceof DynamicSecurityError) || attempt === 3) throw error;
+    }
+  }
+}
+
 async function waitUntilConnected(dynsec: DynamicSecurityClient, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!dynsec.connected) {
@@ -214,9 +234,7 @@ export class DynsecDeviceAccess implements DeviceBrokerAccess {
   static async start(options: DynamicSecurityClientOptions, logger: Logger): Promise<DynsecDeviceAccess> {
     const dynsec = await DynamicSecurityClient.connect({ ...options, logger });
     try {
-      const data = (await dynsec.run({ command: 'getDefaultACLAccess' })) as {
-        acls?: Array<{ acltype: string; allow: boolean }>;
-      };
+      const data = await readDefaultAccess(dynsec);
       const allowed = (data.acls ?? []).filter(
         (acl) => acl.allow && (acl.acltype === 'publishClientSend' || acl.acltype === 'subscribe'),
       );
