@@ -43,11 +43,15 @@ export class AccessPolicy {
 
   /**
    * The rooms an event about a patient goes to: the sockets of everyone whose scope holds the
-   * patient, that is the organisation's admins and the members of the patient's care teams.
-   * (Break-glass holders see the patient over REST; their sockets get no live events of it.)
+   * patient, that is the organisation's admins, the members of the patient's care teams, and the
+   * users reaching it from outside them (break-glass holders, the assignees of its active alerts:
+   * an on-call clinician paged for it sees it change live).
    */
   async patientRooms(patient: { organizationId: string; patientId: string }): Promise<string[]> {
-    const teams = await this.careTeams.teamIdsOfPatient(patient.patientId);
-    return [organizationRoom(patient.organizationId), ...teams.map(careTeamRoom)];
+    const [teams, users] = await Promise.all([
+      this.careTeams.teamIdsOfPatient(patient.patientId),
+      this.careTeams.usersReachingPatientOutsideTeams(patient.patientId),
+    ]);
+    return [organizationRoom(patient.organizationId), ...teams.map(careTeamRoom), ...users.map(userRoom)];
   }
 }

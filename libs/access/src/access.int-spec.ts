@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   careTeamId,
   createIntegrationModule,
@@ -110,5 +111,45 @@ describe('access: patient scope and socket rooms', () => {
     expect(event.some((room) => ownRooms.includes(room))).toBe(true);
     expect(event.some((room) => otherRooms.includes(room))).toBe(false);
     expect(access.userRooms(own.userId).some((room) => otherRooms.includes(room))).toBe(false);
+  });
+  it("sends a patient's events to the users reaching it outside its care teams, for as long as they do", async () => {
+    const patientId = ownPatients[0];
+    const outsider = await createUser(database.pool, own.organizationId, 'clinician', {
+      careTeam: 'Elsewhere',
+    });
+    const rooms = () => access.patientRooms({ organizationId: own.organizationId, patientId });
+    expect(await rooms()).not.toContain(userRoom(outsider.id));
+
+    // Break-glass: while the grant runs, not after it expired.
+    await database.pool.query(
+      `INSERT INTO break_glass_grants (organization_id, patient_id, user_id, reason, granted_at, expires_at)
+       VALUES ($1, $2, $3, 'Covering', now() - interval '1 hour', now() - interval '1 minute')`,
+      [own.organizationId, patientId, outsider.id],
+    );
+    expect(await rooms()).not.toContain(userRoom(outsider.id));
+    await database.pool.query(
+      `INSERT INTO break_glass_grants (organization_id, patient_id, user_id, reason, expires_at)
+       VALUES ($1, $2, $3, 'Covering', now() + interval '1 hour')`,
+      [own.organizationId, patientId, outsider.id],
+    );
+    expect(await rooms()).toContain(userRoom(outsider.id));
+    await database.pool.query(`DELETE FROM break_glass_grants WHERE user_id = $1`, [outsider.id]);
+
+    // An on-call clinician assigned one of the patient's alerts: while it is active.
+    const device = await createDevice(database.pool, own.organizationId, patientId);
+    const { rows } = await database.pool.query<{ id: string }>(
+      `INSERT INTO alerts (organization_id, patient_id, rule_id, rule_kind, rule_description, severity,
+                           trigger_type, trigger_value, trigger_unit, trigger_measured_at, trigger_device_id,
+                           trigger_message_id, batch_id, correlation_id, episode_key, last_value, last_measured_at,
+                           status, assigned_to)
+       VALUES ($1, $2, 'spo2-low', 'threshold', 'SpO2 below 90 %', 'critical', 'oxygen_saturation', 87, '%',
+               now(), $3, $4, $5, 'test', 'spo2.low', 87, now(), 'escalated', $6) RETURNING id`,
+      [own.organizationId, patientId, device, `m-${randomUUID()}`, randomUUID(), outsider.id],
+    );
+    expect(await rooms()).toContain(userRoom(outsider.id));
+    await database.pool.query(`UPDATE alerts SET status = 'resolved', closed_at = now() WHERE id = $1`, [
+      rows[0].id,
+    ]);
+    expect(await rooms()).not.toContain(userRoom(outsider.id));
   });
 });

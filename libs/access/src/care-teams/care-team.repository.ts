@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ACTIVE_ALERT_STATUSES } from '@homeward/contracts';
 import { Database, type Queryable } from '@homeward/platform';
 import type { PatientScope } from '../patient-scope';
 import type { CareTeamListRow, CareTeamRow } from './care-team.rows';
@@ -106,6 +107,22 @@ export class CareTeamRepository {
     const { rows } = await q.query<{ id: string }>(
       `SELECT care_team_id AS id FROM care_team_patients WHERE patient_id = $1 ORDER BY care_team_id`,
       [patientId],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * The users who reach the patient outside its care teams (the rest of careTeamPatientIdsSql's
+   * rule): those holding unexpired break-glass access, and those assigned one of its active alerts.
+   */
+  async usersReachingPatientOutsideTeams(patientId: string, q: Queryable = this.db): Promise<string[]> {
+    const { rows } = await q.query<{ id: string }>(
+      `SELECT bg.user_id AS id FROM break_glass_grants bg WHERE bg.patient_id = $1 AND bg.expires_at > now()
+       UNION
+       SELECT al.assigned_to FROM alerts al
+        WHERE al.patient_id = $1 AND al.assigned_to IS NOT NULL AND al.status = ANY($2::text[])
+       ORDER BY id`,
+      [patientId, ACTIVE_ALERT_STATUSES],
     );
     return rows.map((row) => row.id);
   }

@@ -19,11 +19,18 @@ export class AlertPublisher {
     this.emitter.emit(ALERTS_NAMESPACE, rooms, 'alert.created', alert);
   }
 
-  async alertUpdated(alert: AlertDto): Promise<void> {
+  /**
+   * Also to the alert's assignee, and to `previousAssignee` when an assignment moved it: whoever
+   * held the alert sees it close or pass on, even when the patient is outside their care teams
+   * (an on-call clinician's scope holds the patient only while the alert is active and theirs).
+   */
+  async alertUpdated(alert: AlertDto, previousAssignee?: string | null): Promise<void> {
     const rooms = await this.access.patientRooms({
       organizationId: alert.organizationId,
       patientId: alert.patientId,
     });
-    this.emitter.emit(ALERTS_NAMESPACE, rooms, 'alert.updated', alert);
+    for (const user of [alert.assignedTo, previousAssignee])
+      if (user) rooms.push(...this.access.userRooms(user));
+    this.emitter.emit(ALERTS_NAMESPACE, [...new Set(rooms)], 'alert.updated', alert);
   }
 }

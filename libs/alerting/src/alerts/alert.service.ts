@@ -198,10 +198,10 @@ export class AlertService {
         { resourceType: 'alert', resourceId: id, patientId: row.patientId },
         tx,
       );
-      return { row, changedStatus: row.status !== fromStatus };
+      return { row, changedStatus: row.status !== fromStatus, previousAssignee: current.assignedTo };
     });
     const alert = mapAlert(updated.row);
-    await this.publisher.alertUpdated(alert);
+    await this.publisher.alertUpdated(alert, updated.previousAssignee);
     // Acknowledging or closing stops the escalation clock; a new state may start it.
     if (updated.changedStatus) await this.escalation.afterChange([updated.row]);
     return alert;

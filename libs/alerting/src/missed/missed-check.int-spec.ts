@@ -86,7 +86,7 @@ describe('missed-reading check (MissedCheckService against PostgreSQL and Redis)
   let evaluation: AlertEvaluationService;
   let organization: string;
   let pushedCreated: jest.SpyInstance<Promise<void>, [AlertDto]>;
-  let pushedUpdated: jest.SpyInstance<Promise<void>, [AlertDto]>;
+  let pushedUpdated: jest.SpyInstance<Promise<void>, Parameters<AlertPublisher['alertUpdated']>>;
   const created = () => pushedCreated.mock.calls.map(([alert]) => alert);
   const updated = () => pushedUpdated.mock.calls.map(([alert]) => alert);
   const { patientOn, weigh, alertsOf } = fixtures(() => integration.database.pool);
