@@ -200,16 +200,24 @@ export class ReadingRepository {
       // time-zone arithmetic was two thirds of the query (61 -> 21 ms for 5,000 patients), and
       // the day range is then an index-only scan that does not grow with the history kept. The
       // ids go as one literal: a worklist sends every patient of the organisation.
+      //
+      // Each patient's days are counted by a correlated sub-select on the index, with the window's
+      // first day a column of its own: under row-level security a join condition is an index
+      // condition only when leakproof (date arithmetic on the joined row is not), and the
+      // planner charges the policy's set to every loop of a join, so as a join it chose a hash
+      // join over every day of every patient (62 ms against 25 for 5,000 patients).
       `WITH q AS MATERIALIZED (
-         SELECT u.patient_id, ($3::timestamptz AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date AS today
-         FROM unnest($1::uuid[]) AS u (patient_id)
-         JOIN patients p ON p.id = u.patient_id AND ${scope.sql(params, 'p', 'id')}
+         SELECT t.patient_id, t.today - ($2::int - 1) AS first_day, t.today
+         FROM (SELECT u.patient_id, ($3::timestamptz AT TIME ZONE coalesce(p.time_zone, 'UTC'))::date AS today
+               FROM unnest($1::uuid[]) AS u (patient_id)
+               JOIN patients p ON p.id = u.patient_id AND ${scope.sql(params, 'p', 'id')}) AS t
        )
-       SELECT q.patient_id AS "patientId", count(*)::int AS days
-       FROM q
-       JOIN patient_reading_days d ON d.patient_id = q.patient_id
-        AND d.day BETWEEN q.today - ($2::int - 1) AND q.today
-       GROUP BY q.patient_id`,
+       SELECT c.patient_id AS "patientId", c.days
+       FROM (SELECT q.patient_id,
+                    (SELECT count(*)::int FROM patient_reading_days d
+                      WHERE d.patient_id = q.patient_id AND d.day BETWEEN q.first_day AND q.today) AS days
+               FROM q) AS c
+       WHERE c.days > 0`,
       params,
     );
     return rows;
