@@ -201,7 +201,7 @@ export class ReadingRepository {
       // the day range is then an index-only scan that does not grow with the history kept. The
       // ids go as one literal: a worklist sends every patient of the organisation.
       //
-      // Each patient's days are counted by a correlated sub-select on the index, with the window's
+      // Each patient's days are counted by a lateral sub-select on the index, with the window's
       // first day a column of its own: under row-level security a join condition is an index
       // condition only when leakproof (date arithmetic on the joined row is not), and the
       // planner charges the policy's set to every loop of a join, so as a join it chose a hash
@@ -212,11 +212,9 @@ export class ReadingRepository {
                FROM unnest($1::uuid[]) AS u (patient_id)
                JOIN patients p ON p.id = u.patient_id AND ${scope.sql(params, 'p', 'id')}) AS t
        )
-       SELECT c.patient_id AS "patientId", c.days
-       FROM (SELECT q.patient_id,
-                    (SELECT count(*)::int FROM patient_reading_days d
-                      WHERE d.patient_id = q.patient_id AND d.day BETWEEN q.first_day AND q.today) AS days
-               FROM q) AS c
+       SELECT q.patient_id AS "patientId", c.days
+       FROM q CROSS JOIN LATERAL (SELECT count(*)::int AS days FROM patient_reading_days d
+                                  WHERE d.patient_id = q.patient_id AND d.day BETWEEN q.first_day AND q.today) AS c
        WHERE c.days > 0`,
       params,
     );
