@@ -21,7 +21,7 @@ import {
 } from './mfa.errors';
 import { MfaRepository } from './mfa.repository';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
-import { mfaSecretKey, openSecret, sealSecret } from './secret-box';
+import { mfaSecretKey, openSecret, sealSecret } from '../secrets/secret-box';
 import { isTotpCode, matchTotpStep, newTotpSecret, totpUri } from './totp';
 
 export interface MfaStatus {

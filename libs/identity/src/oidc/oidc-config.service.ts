@@ -7,6 +7,7 @@ import type { OidcProviderRow } from '../identity.rows';
 import { OrganizationService } from '../organizations/organization.service';
 import { OidcClientSecretRequiredError, OidcIssuerInvalidError, OidcNotConfiguredError } from './oidc.errors';
 import { issuerProblem, normaliseDomains, oidcCallbackUrl } from './oidc-sign-in.rules';
+import { OidcClientSecrets } from './oidc-client-secrets';
 import { OidcProviderRepository } from './oidc-provider.repository';
 
 /** An organisation's single sign-on provider, managed by its admins. */
@@ -18,6 +19,7 @@ export class OidcConfigService {
     private readonly audit: AuditService,
     private readonly db: Database,
     private readonly config: AppConfig,
+    private readonly secrets: OidcClientSecrets,
   ) {}
 
   /** Where providers send browsers back, to register with them. */
@@ -44,12 +46,17 @@ export class OidcConfigService {
     const problem = issuerProblem(input.issuer, this.config.OIDC_ALLOW_INSECURE_ISSUERS);
     if (problem) throw new OidcIssuerInvalidError(problem);
     return this.db.transaction(async (q) => {
+      // Left out, the stored secret is kept, sealed now if it was stored before sealing existed.
+      const clientSecret =
+        input.clientSecret ??
+        this.secrets.plainSecret((await this.providers.find(principal.organizationId, q))?.clientSecret);
       const row = await this.providers.upsert(
         {
           organizationId: principal.organizationId,
           issuer: input.issuer,
           clientId: input.clientId,
-          clientSecret: input.clientSecret ?? null,
+          clientSecret:
+            clientSecret === undefined ? null : this.secrets.seal(principal.organizationId, clientSecret),
           allowedEmailDomains: normaliseDomains(input.allowedEmailDomains ?? []),
         },
         q,

@@ -7,7 +7,8 @@ import { AuthService, type IssuedTokens } from '../auth/auth.service';
 import type { SessionClient } from '../sessions/session.service';
 import { UserService } from '../users/user.service';
 import type { OidcProviderRow } from '../identity.rows';
-import { OidcClient, type OidcFlowChecks } from './oidc-client';
+import { OidcClient, type OidcClientSettings, type OidcFlowChecks } from './oidc-client';
+import { OidcClientSecrets } from './oidc-client-secrets';
 import { InvalidSsoCodeError } from './oidc.errors';
 import {
   consoleReturnUrl,
@@ -32,6 +33,9 @@ export interface OidcCallback {
   browserState: string | undefined;
   requestId?: string;
 }
+
+/** The provider's row with its client secret in clear, for the client only. */
+type ProviderSettings = OidcProviderRow & OidcClientSettings;
 
 class SsoRefused extends Error {
   constructor(
@@ -65,13 +69,16 @@ export class OidcSignInService {
     private readonly auth: AuthService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly secrets: OidcClientSecrets,
     @InjectLogger() private readonly logger: Logger,
   ) {}
 
   /** Where to send the browser (the provider, or the console with a refusal), and the state for its cookie. */
   async start(organizationSlug: string): Promise<{ redirectTo: string; state?: string }> {
-    const provider = await this.providers.findBySlug(organizationSlug);
-    if (!provider) return { redirectTo: this.consoleUrl({ error: 'sso_not_configured' }) };
+    const found = await this.providers.findBySlug(organizationSlug);
+    if (!found) return { redirectTo: this.consoleUrl({ error: 'sso_not_configured' }) };
+    const provider = this.clientSettings(found);
+    if (!provider) return { redirectTo: this.consoleUrl({ error: 'sso_provider_error' }) };
     const checks = {
       redirectUri: this.redirectUri(),
       state: newFlowSecret(),
@@ -137,8 +144,10 @@ export class OidcSignInService {
     // URL captured from someone else's sign-in from signing a victim in (login CSRF).
     if (!state || !found || found.expiresAt <= new Date() || callback.browserState !== state)
       throw new SsoRefused('sso_invalid_state', found?.organizationId ?? null);
-    const provider = await this.providers.find(found.organizationId);
-    if (!provider) throw new SsoRefused('sso_not_configured', found.organizationId);
+    const stored = await this.providers.find(found.organizationId);
+    if (!stored) throw new SsoRefused('sso_not_configured', found.organizationId);
+    const provider = this.clientSettings(stored);
+    if (!provider) throw new SsoRefused('sso_provider_error', found.organizationId);
     const claims = await this.providerClaims(provider, callback.url, {
       ...found,
       state,
@@ -164,7 +173,7 @@ export class OidcSignInService {
     };
   }
 
-  private async providerClaims(provider: OidcProviderRow, url: URL, checks: OidcFlowChecks) {
+  private async providerClaims(provider: ProviderSettings, url: URL, checks: OidcFlowChecks) {
     if (url.searchParams.has('error')) {
       // The user cancelled at the provider, or it refused: nothing to exchange.
       throw new SsoRefused('sso_provider_error', provider.organizationId);
@@ -197,6 +206,19 @@ export class OidcSignInService {
   }
 
   /** The error's kind and message only: never the client's secret nor the provider's tokens. */
+  /** The provider with its client secret opened; undefined (and logged) when it cannot be. */
+  private clientSettings(provider: OidcProviderRow): ProviderSettings | undefined {
+    const clientSecret = this.secrets.open(provider.organizationId, provider.clientSecret);
+    if (clientSecret === undefined) {
+      this.logger.error(
+        { organizationId: provider.organizationId },
+        "The organisation's single sign-on client secret does not decrypt (MFA_SECRET_KEY or JWT_SECRET changed?): an admin must enter it again",
+      );
+      return undefined;
+    }
+    return { ...provider, clientSecret };
+  }
+
   private logProviderError(organizationId: string, error: unknown): void {
     const { name, message, code } = (error ?? {}) as { name?: string; message?: string; code?: string };
     this.logger.warn({ organizationId, error: { name, code, message } }, 'Single sign-on provider error');

@@ -20,13 +20,17 @@ import { OidcSignInService } from './oidc-sign-in.service';
 class ScriptedProvider extends OidcClient {
   claims: ProviderClaims & { sub: string } = { sub: 'x' };
   lastChecks?: OidcFlowChecks;
+  /** The client secret each call authenticated with, as the provider would see it. */
+  secretsSeen: string[] = [];
 
   authorizationUrl(settings: OidcClientSettings, checks: OidcFlowChecks): Promise<string> {
     this.lastChecks = checks;
+    this.secretsSeen.push(settings.clientSecret);
     return Promise.resolve(`${settings.issuer}/auth?state=${checks.state}`);
   }
 
-  verifyCallback(_settings: OidcClientSettings, url: URL, checks: OidcFlowChecks) {
+  verifyCallback(settings: OidcClientSettings, url: URL, checks: OidcFlowChecks) {
+    this.secretsSeen.push(settings.clientSecret);
     if (url.searchParams.get('state') !== checks.state || checks.nonce !== this.lastChecks?.nonce)
       return Promise.reject(new Error('state or nonce mismatch'));
     return Promise.resolve(this.claims);
@@ -108,16 +112,14 @@ describe('single sign-on: provider settings and sign-in state (PostgreSQL)', () 
       clientSecret: 'first-secret',
       allowedEmailDomains: ['@Test.Homeward.Test'],
     });
-    expect(saved).toMatchObject({
-      clientSecret: 'first-secret',
-      allowedEmailDomains: ['test.homeward.test'],
-    });
+    expect(saved).toMatchObject({ allowedEmailDomains: ['test.homeward.test'] });
     const renamed = await providers.put(adminPrincipal, {
       issuer: 'https://idp.example.org',
       clientId: 'homeward-console',
       allowedEmailDomains: [],
     });
-    expect(renamed).toMatchObject({ clientId: 'homeward-console', clientSecret: 'first-secret' });
+    // Kept, and still the sealed box of the first secret.
+    expect(renamed).toMatchObject({ clientId: 'homeward-console', clientSecret: saved.clientSecret });
     expect(providers.redirectUri()).toBe(`${PUBLIC_URL}/api/auth/oidc/callback`);
 
     const other = await createOrganization(pool());
@@ -238,6 +240,49 @@ describe('single sign-on: provider settings and sign-in state (PostgreSQL)', () 
     await pool().query('UPDATE users SET disabled_at = now() WHERE id = $1', [late.id]);
     const code = new URLSearchParams(callback.hash.slice(1)).get('sso_code')!;
     await expect(sso.exchange(code, {})).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('keeps the client secret sealed at rest and gives the provider the secret in clear', async () => {
+    const stored = async () =>
+      (
+        await pool().query<{ client_secret: string }>(
+          'SELECT client_secret FROM oidc_providers WHERE organization_id = $1',
+          [organization],
+        )
+      ).rows[0].client_secret;
+    const sealed = await stored();
+    expect(sealed).toMatch(/^v1\./);
+    expect(sealed).not.toContain('second-secret');
+    provider.secretsSeen = [];
+    await signInWith({ email: member.email, email_verified: true });
+    expect(provider.secretsSeen).toEqual(['second-secret', 'second-secret']);
+
+    // A box copied into another organisation's row does not open there: that sign-in is refused.
+    const other = await createOrganization(pool());
+    const otherSlug = (
+      await pool().query<{ slug: string }>('SELECT slug FROM organizations WHERE id = $1', [other])
+    ).rows[0].slug;
+    await pool().query(
+      `INSERT INTO oidc_providers (organization_id, issuer, client_id, client_secret) VALUES ($1, 'https://idp.example.org', 'homeward', $2)`,
+      [other, sealed],
+    );
+    expect(await sso.start(otherSlug)).toEqual({ redirectTo: `${PUBLIC_URL}/#sso_error=sso_provider_error` });
+
+    // A secret stored in clear before sealing still works, and is sealed when next saved.
+    await pool().query('UPDATE oidc_providers SET client_secret = $2 WHERE organization_id = $1', [
+      organization,
+      'legacy-secret',
+    ]);
+    provider.secretsSeen = [];
+    await signInWith({ email: member.email, email_verified: true });
+    expect(provider.secretsSeen).toEqual(['legacy-secret', 'legacy-secret']);
+    await providers.put(adminPrincipal, { issuer: 'https://idp.example.org', clientId: 'homeward' });
+    expect(await stored()).toMatch(/^v1\./);
+    await providers.put(adminPrincipal, {
+      issuer: 'https://idp.example.org',
+      clientId: 'homeward',
+      clientSecret: 'second-secret',
+    });
   });
 
   it('sends an organisation without a provider back to the console', async () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule, IdentityModule } from '../identity.module';
 import { OidcClient, OpenIdConnectClient } from './oidc-client';
+import { OidcClientSecrets } from './oidc-client-secrets';
 import { OidcConfigService } from './oidc-config.service';
 import { OidcProviderRepository } from './oidc-provider.repository';
 import { OidcSignInRepository } from './oidc-sign-in.repository';
@@ -14,6 +15,7 @@ import { OidcSignInService } from './oidc-sign-in.service';
     OidcSignInService,
     OidcProviderRepository,
     OidcSignInRepository,
+    OidcClientSecrets,
     { provide: OidcClient, useClass: OpenIdConnectClient },
   ],
   exports: [OidcConfigService, OidcSignInService],
