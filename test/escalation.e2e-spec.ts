@@ -114,7 +114,9 @@ describe('escalation of unacknowledged critical alerts (api, ingest and worker p
     });
     const organization = await createOrganization(stack.database.pool, 'Escalation Org');
     adminUser = await createUser(stack.database.pool, organization, 'admin');
-    clinicianUser = await createUser(stack.database.pool, organization, 'clinician');
+    // On call for the organisation, in none of the patients' care teams: the escalation alone
+    // brings the alert to their socket (AccessPolicy.patientRooms).
+    clinicianUser = await createUser(stack.database.pool, organization, 'clinician', { careTeam: 'On call' });
     const coordinatorUser = await createUser(stack.database.pool, organization, 'coordinator');
     admin = await new ApiClient(stack.apiUrl).login(adminUser.email, adminUser.password);
     clinician = await new ApiClient(stack.apiUrl).login(clinicianUser.email, clinicianUser.password);
