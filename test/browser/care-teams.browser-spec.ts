@@ -19,7 +19,8 @@ const nav = (page: Page, name: string) =>
 /**
  * Care teams in Debian's Chromium against the built api process: an admin creates a team and
  * adds a coordinator, finds a patient in no team under the unassigned patients and assigns it;
- * the coordinator then sees the patient and its Care teams panel; no serious axe violation.
+ * the coordinator then sees the patient and its Care teams panel; an empty team is renamed and
+ * deleted; no serious axe violation.
  */
 describe('care teams in a real browser', () => {
   let stack: TestStack;
@@ -113,5 +114,19 @@ describe('care teams in a real browser', () => {
     await remove.waitFor({ state: 'detached', timeout: 15_000 });
     await other.page.reload();
     await waitVisible(other.page.getByRole('heading', { name: 'Patient not found' }));
+
+    // A team holding a patient is not offered for deletion; an empty one is renamed, then deleted.
+    await waitVisible(page.getByText('To delete this team, move its patients to another team first.'));
+    await page.getByLabel('Team name').fill('Weekend cover');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await page.getByRole('button', { name: 'Rename Weekend cover', exact: true }).click();
+    await page.getByLabel('New name for Weekend cover').fill('Night cover');
+    await page.getByRole('button', { name: 'Save name', exact: true }).click();
+    await waitVisible(page.getByRole('heading', { name: 'Night cover' }));
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Delete Night cover', exact: true }).click();
+    await page.getByRole('button', { name: 'Confirm: delete Night cover', exact: true }).click();
+    await page.getByRole('heading', { name: 'Night cover' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await waitVisible(page.getByRole('heading', { name: 'Heart failure nurses' }));
   });
 });

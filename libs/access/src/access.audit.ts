@@ -8,6 +8,8 @@ export const ACCESS_AUDIT_ACTIONS = defineAuditActions([
   'patient.break_glass',
   'break_glass.list',
   'care_team.create',
+  'care_team.rename',
+  'care_team.delete',
   'care_team.list',
   'care_team.member.add',
   'care_team.member.remove',

@@ -484,6 +484,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/care-teams/{careTeamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["CareTeamsController_delete"];
+        options?: never;
+        head?: never;
+        patch: operations["CareTeamsController_rename"];
+        trace?: never;
+    };
     "/api/care-teams/{careTeamId}/members/{userId}": {
         parameters: {
             query?: never;
@@ -3917,6 +3933,80 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CareTeamDto"];
                 };
+            };
+            /** @description care_team_name_taken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTeamsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                careTeamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted with its memberships; its former members' live alert sockets reconnect */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such care team in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description care_team_not_empty: move its patients to another team first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CareTeamsController_rename: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                careTeamId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareTeamCreateDto"];
+            };
+        };
+        responses: {
+            /** @description The team with its new name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareTeamDto"];
+                };
+            };
+            /** @description No such care team in your organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description care_team_name_taken */
             409: {

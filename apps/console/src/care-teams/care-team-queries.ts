@@ -29,6 +29,18 @@ export function useCreateCareTeam() {
   return useTeamMutation((name: string) => unwrap(api.POST('/api/care-teams', { body: { name } })));
 }
 
+export function useRenameCareTeam() {
+  return useTeamMutation(({ careTeamId, name }: { careTeamId: string; name: string }) =>
+    unwrap(api.PATCH('/api/care-teams/{careTeamId}', { params: { path: { careTeamId } }, body: { name } })),
+  );
+}
+
+export function useDeleteCareTeam() {
+  return useTeamMutation((careTeamId: string) =>
+    succeed(api.DELETE('/api/care-teams/{careTeamId}', { params: { path: { careTeamId } } })),
+  );
+}
+
 export function useMembership() {
   return useTeamMutation(
     ({ careTeamId, userId, member }: { careTeamId: string; userId: string; member: boolean }) => {

@@ -3,7 +3,14 @@ import { ApiError } from '../api/client';
 import { useSession } from '../auth/session';
 import { usePeople } from '../people/people-queries';
 import '../patients/patients.css';
-import { useCareTeams, useCreateCareTeam, useMembership, type CareTeam } from './care-team-queries';
+import {
+  useCareTeams,
+  useCreateCareTeam,
+  useDeleteCareTeam,
+  useMembership,
+  useRenameCareTeam,
+  type CareTeam,
+} from './care-team-queries';
 
 const ROLE_NAMES: Record<string, string> = {
   admin: 'Administrator',
@@ -15,6 +22,8 @@ function errorText(error: unknown): string | null {
   if (!error) return null;
   if (error instanceof ApiError && error.body && typeof error.body === 'object' && 'code' in error.body) {
     if (error.body.code === 'care_team_name_taken') return 'There is already a team of that name.';
+    if (error.body.code === 'care_team_not_empty')
+      return 'The team still holds patients: move them to another team first.';
   }
   return error instanceof Error ? error.message : 'That did not work.';
 }
@@ -53,6 +62,74 @@ function CreateTeamForm() {
   );
 }
 
+/** Renaming a team, and deleting one that holds no patients (asked twice). */
+function TeamSettings({ team }: { team: CareTeam }) {
+  const id = useId();
+  const rename = useRenameCareTeam();
+  const remove = useDeleteCareTeam();
+  const [name, setName] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (name === null) return;
+    rename.mutate({ careTeamId: team.id, name: name.trim() }, { onSuccess: () => setName(null) });
+  };
+  const error = rename.error ?? remove.error;
+  return (
+    <div className="inline-form">
+      {name === null ? (
+        <button type="button" onClick={() => setName(team.name)}>
+          Rename {team.name}
+        </button>
+      ) : (
+        <form onSubmit={submit}>
+          <label htmlFor={`${id}-name`}>New name for {team.name}</label>{' '}
+          <input
+            id={`${id}-name`}
+            required
+            maxLength={120}
+            autoComplete="off"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />{' '}
+          <button type="submit" disabled={rename.isPending}>
+            Save name
+          </button>{' '}
+          <button type="button" onClick={() => setName(null)}>
+            Cancel
+          </button>
+        </form>
+      )}{' '}
+      {team.patientCount > 0 ? (
+        <span className="muted">To delete this team, move its patients to another team first.</span>
+      ) : confirming ? (
+        <>
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.isPending}
+            onClick={() => remove.mutate(team.id, { onSettled: () => setConfirming(false) })}
+          >
+            Confirm: delete {team.name}
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)}>
+          Delete {team.name}
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="error">
+          {errorText(error)}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function TeamPanel({
   team,
   people,
@@ -79,6 +156,7 @@ function TeamPanel({
         {team.patientCount === 1 ? '1 patient' : `${team.patientCount} patients`} ·{' '}
         {team.members.length === 1 ? '1 member' : `${team.members.length} members`}
       </p>
+      <TeamSettings team={team} />
       {team.members.length === 0 ? (
         <p className="muted">No members yet: only administrators see this team&apos;s patients.</p>
       ) : (

@@ -39,3 +39,16 @@ export class CareTeamNameTakenError extends ConflictException {
     });
   }
 }
+
+/** Deleting a team that still holds patients would take them out of its members' sight. */
+export class CareTeamNotEmptyError extends ConflictException {
+  constructor(patientCount: number) {
+    super({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'care_team_not_empty',
+      message: `The care team still holds ${patientCount === 1 ? '1 patient' : `${patientCount} patients`}: move them to another team first`,
+      patientCount,
+    });
+  }
+}

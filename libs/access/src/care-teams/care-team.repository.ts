@@ -24,6 +24,50 @@ export class CareTeamRepository {
     return rows[0];
   }
 
+  /** The renamed team; undefined when it is not the organisation's; 'taken' when the name is. */
+  async rename(
+    team: { organizationId: string; id: string; name: string },
+    q: Queryable = this.db,
+  ): Promise<CareTeamRow | 'taken' | undefined> {
+    try {
+      const { rows } = await q.query<CareTeamRow>(
+        `UPDATE care_teams AS t SET name = $3 WHERE t.id = $1 AND t.organization_id = $2 RETURNING ${COLUMNS}`,
+        [team.id, team.organizationId, team.name],
+      );
+      return rows[0];
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') return 'taken';
+      throw error;
+    }
+  }
+
+  /**
+   * The organisation's team, locked until the transaction ends with how many patients it holds:
+   * assigning a patient to it meanwhile waits (the care-team row is the patients' rows' key).
+   */
+  async lockWithPatientCount(
+    organizationId: string,
+    id: string,
+    q: Queryable,
+  ): Promise<{ patientCount: number } | undefined> {
+    const { rows } = await q.query<{ patientCount: number }>(
+      `SELECT (SELECT count(*)::int FROM care_team_patients ctp WHERE ctp.care_team_id = t.id) AS "patientCount"
+       FROM care_teams t WHERE t.id = $1 AND t.organization_id = $2 FOR UPDATE`,
+      [id, organizationId],
+    );
+    return rows[0];
+  }
+
+  /** Deletes the team with its memberships; the ids of the users who were its members. */
+  async delete(organizationId: string, id: string, q: Queryable): Promise<string[]> {
+    const { rows } = await q.query<{ userId: string }>(
+      `DELETE FROM care_team_members WHERE care_team_id = $1 AND organization_id = $2 RETURNING user_id AS "userId"`,
+      [id, organizationId],
+    );
+    await q.query('DELETE FROM care_teams WHERE id = $1 AND organization_id = $2', [id, organizationId]);
+    return rows.map((row) => row.userId);
+  }
+
   /** The organisation's team named `name` (any case), created when missing. */
   async ensure(organizationId: string, name: string, q: Queryable = this.db): Promise<CareTeamRow> {
     const { rows } = await q.query<CareTeamRow>(

@@ -3,7 +3,12 @@ import { ALERTS_NAMESPACE, careTeamRoom, userRoom } from '@homeward/contracts';
 import { AuditService, NewUserCareTeams, type Principal } from '@homeward/identity';
 import { Database, ResourceNotFoundError, SocketEmitter, type Queryable } from '@homeward/platform';
 import { AccessPolicy } from '../access-policy';
-import { CareTeamNameTakenError, NoCareTeamError, NotCareTeamMemberError } from './care-team.errors';
+import {
+  CareTeamNameTakenError,
+  CareTeamNotEmptyError,
+  NoCareTeamError,
+  NotCareTeamMemberError,
+} from './care-team.errors';
 import { CareTeamRepository } from './care-team.repository';
 import type { CareTeamListRow, CareTeamRow } from './care-team.rows';
 
@@ -38,6 +43,47 @@ export class CareTeamService implements NewUserCareTeams {
       );
       return team;
     });
+  }
+
+  async rename(principal: Principal, careTeamId: string, name: string): Promise<CareTeamRow> {
+    const trimmed = name.trim();
+    return this.db.transaction(async (tx) => {
+      const team = await this.teams.rename(
+        { organizationId: principal.organizationId, id: careTeamId, name: trimmed },
+        tx,
+      );
+      if (team === 'taken') throw new CareTeamNameTakenError(trimmed);
+      if (!team) throw new ResourceNotFoundError('Care team', careTeamId);
+      await this.audit.record(
+        principal,
+        'care_team.rename',
+        { resourceType: 'care_team', resourceId: careTeamId },
+        tx,
+      );
+      return team;
+    });
+  }
+
+  /**
+   * Deletes a team that holds no patients, with its memberships (409 `care_team_not_empty`
+   * otherwise: its patients would silently leave its members' sight). Its former members' live
+   * sockets are closed, to reconnect with the rooms of the teams they still have.
+   */
+  async delete(principal: Principal, careTeamId: string): Promise<void> {
+    const members = await this.db.transaction(async (tx) => {
+      const team = await this.teams.lockWithPatientCount(principal.organizationId, careTeamId, tx);
+      if (!team) throw new ResourceNotFoundError('Care team', careTeamId);
+      if (team.patientCount > 0) throw new CareTeamNotEmptyError(team.patientCount);
+      const removed = await this.teams.delete(principal.organizationId, careTeamId, tx);
+      await this.audit.record(
+        principal,
+        'care_team.delete',
+        { resourceType: 'care_team', resourceId: careTeamId },
+        tx,
+      );
+      return removed;
+    });
+    if (members.length) this.sockets.disconnect(ALERTS_NAMESPACE, members.map(userRoom));
   }
 
   /** Every team of the caller's organisation, with its members and how many patients it holds. */

@@ -6,6 +6,7 @@ import {
   createUser,
   type IntegrationModule,
 } from '@homeward/testing';
+import { careTeamRoom, userRoom } from '@homeward/contracts';
 import type { Principal } from '@homeward/identity';
 import { Database } from '@homeward/platform';
 import { AccessPolicy } from '../access-policy';
@@ -158,6 +159,36 @@ describe('care teams: membership, patients and the scope they give (PostgreSQL)'
     await expect(register(loner)).rejects.toMatchObject({ status: 422 });
   });
 
+  it('renames a team (not onto another team’s name) and deletes one only when it holds no patients', async () => {
+    const spare = (await teams.create(admin, 'Spare')).id;
+    await teams.addMember(admin, spare, doctor.userId);
+    await expect(teams.rename(admin, spare, 'heart')).rejects.toMatchObject({
+      status: 409,
+      response: { code: 'care_team_name_taken' },
+    });
+    expect(await teams.rename(admin, spare, ' Respiratory ')).toMatchObject({
+      id: spare,
+      name: 'Respiratory',
+    });
+    await expect(teams.rename(outsiderAdmin, spare, 'Mine')).rejects.toMatchObject({ status: 404 });
+    await expect(teams.delete(outsiderAdmin, spare)).rejects.toMatchObject({ status: 404 });
+
+    // A team holding a patient stays: its members would lose sight of the patient.
+    const patient = await createPatient(pool(), admin.organizationId, { careTeam: false });
+    await teams.setPatientTeams(admin, patient, [spare]);
+    await expect(teams.delete(admin, spare)).rejects.toMatchObject({
+      status: 409,
+      response: { code: 'care_team_not_empty', patientCount: 1 },
+    });
+    expect(await visible(access.patientScope(doctor))).toContain(patient);
+
+    await teams.setPatientTeams(admin, patient, [lungs]);
+    await teams.delete(admin, spare);
+    expect((await teams.list(admin)).map((team) => team.name)).toEqual(['Heart', 'Lungs']);
+    expect(await access.socketRooms(doctor)).toEqual([careTeamRoom(lungs), userRoom(doctor.userId)]);
+    await expect(teams.delete(admin, spare)).rejects.toMatchObject({ status: 404 });
+  });
+
   it('records every change in the audit trail', async () => {
     const { rows } = await pool().query<{ action: string }>(
       `SELECT DISTINCT action FROM audit_events WHERE organization_id = $1 AND action LIKE 'care_team.%' ORDER BY action`,
@@ -165,10 +196,12 @@ describe('care teams: membership, patients and the scope they give (PostgreSQL)'
     );
     expect(rows.map((row) => row.action)).toEqual([
       'care_team.create',
+      'care_team.delete',
       'care_team.list',
       'care_team.member.add',
       'care_team.member.remove',
       'care_team.patients.set',
+      'care_team.rename',
     ]);
   });
 });

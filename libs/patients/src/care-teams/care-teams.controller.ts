@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -43,6 +43,34 @@ export class CareTeamsController {
   })
   async list(@CurrentPrincipal() principal: Principal): Promise<CareTeamListDto> {
     return { items: (await this.careTeams.list(principal)).map(mapCareTeamListItem) };
+  }
+
+  @Patch(':careTeamId')
+  @Roles('admin')
+  @ApiOkResponse({ type: CareTeamDto, description: 'The team with its new name' })
+  @ApiNotFoundResponse({ description: 'No such care team in your organisation' })
+  @ApiConflictResponse({ description: 'care_team_name_taken' })
+  async rename(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('careTeamId') careTeamId: string,
+    @Body() body: CareTeamCreateDto,
+  ): Promise<CareTeamDto> {
+    return mapCareTeam(await this.careTeams.rename(principal, careTeamId, body.name));
+  }
+
+  @Delete(':careTeamId')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: "Deleted with its memberships; its former members' live alert sockets reconnect",
+  })
+  @ApiNotFoundResponse({ description: 'No such care team in your organisation' })
+  @ApiConflictResponse({ description: 'care_team_not_empty: move its patients to another team first' })
+  async delete(
+    @CurrentPrincipal() principal: Principal,
+    @UuidParam('careTeamId') careTeamId: string,
+  ): Promise<void> {
+    await this.careTeams.delete(principal, careTeamId);
   }
 
   @Put(':careTeamId/members/:userId')
