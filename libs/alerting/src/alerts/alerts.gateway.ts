@@ -110,8 +110,11 @@ export class AlertsGateway implements OnGatewayInit {
     );
     socket.once('disconnect', () => clearTimeout(expiry));
     // The session's room lets a sign-out or revocation close this socket from any process; a
-    // revocation between the handshake and this join is caught by asking once more.
-    await socket.join(sessionRoom(sessionId));
+    // revocation between the handshake and this join is caught by asking once more. The user's
+    // room is joined before the care teams are read: a membership change committed meanwhile
+    // then either shows in that read or reaches this socket through the user's room (a join of
+    // the new team's room, or a disconnect for a team lost), never neither.
+    await socket.join([sessionRoom(sessionId), ...this.access.userRooms(principal.userId)]);
     if (!(await this.auth.isSessionLive(sessionId))) {
       socket.disconnect(true);
       return;
