@@ -172,6 +172,17 @@ describe('onboarding a colleague in a real browser', () => {
     expect(errors).toEqual([]);
     expect(adminSession.errors).toEqual([]);
   });
+  it("shows the admin, on the People page, that the colleague's authenticator app is set up", async () => {
+    const { page: adminPage } = adminSession;
+    // The admin's page has shown People since the invitation: load it afresh.
+    await adminPage.reload();
+    await waitVisible(adminPage.getByRole('heading', { name: 'People', exact: true }));
+    const row = adminPage.getByRole('row').filter({ hasText: newcomer.name });
+    await waitVisible(row.getByRole('cell', { name: 'Set up', exact: true }));
+    await waitVisible(row.getByRole('button', { name: `Reset authenticator app of ${newcomer.name}` }));
+    expect(await seriousAccessibilityViolations(adminPage)).toEqual([]);
+  });
+
   it("is put in a care team by the admin, and sees that team's patients and nobody else's", async () => {
     const { page: adminPage } = adminSession;
     await adminPage

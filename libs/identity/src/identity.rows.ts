@@ -22,6 +22,11 @@ export interface UserRow {
   createdAt: Date;
 }
 
+/** A user as the People list shows them: with whether an authenticator app is set up. */
+export interface UserListRow extends UserRow {
+  mfaEnrolled: boolean;
+}
+
 /** A user's TOTP authenticator: pending until its first code confirms it. */
 export interface UserMfaRow {
   userId: string;

@@ -1356,6 +1356,8 @@ export interface components {
             status?: "active" | "invited" | "disabled";
             /** @description Admins only */
             createdAt?: string;
+            /** @description Admins only: an authenticator app (TOTP) is set up; single sign-on users have their provider’s */
+            mfaEnrolled?: boolean;
         };
         UserPageDto: {
             items: components["schemas"]["UserListItemDto"][];

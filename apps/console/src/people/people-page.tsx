@@ -166,6 +166,7 @@ function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
         </select>
       </td>
       <td>{STATUS_NAMES[status]}</td>
+      <td>{user.mfaEnrolled ? 'Set up' : 'Not set up'}</td>
       <td>
         <button
           type="button"
@@ -185,7 +186,7 @@ function PersonRow({ user, isSelf }: { user: User; isSelf: boolean }) {
             Re-send invitation
           </button>
         )}
-        {status === 'active' && (
+        {status === 'active' && user.mfaEnrolled && (
           <>
             {' '}
             <button
@@ -249,6 +250,7 @@ export function PeoplePage() {
                   <th scope="col">Email</th>
                   <th scope="col">Role</th>
                   <th scope="col">Status</th>
+                  <th scope="col">Authenticator app</th>
                   <th scope="col">Actions</th>
                 </tr>
               </thead>

@@ -4,7 +4,7 @@ import { Database, ResourceNotFoundError, type Queryable } from '@homeward/platf
 import type { Principal } from '../principal';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword, verifyPassword } from '../auth/password';
-import type { UserRow } from '../identity.rows';
+import type { UserListRow, UserRow } from '../identity.rows';
 import { SessionService } from '../sessions/session.service';
 import { InvitationMailer } from './invitation-mailer';
 import { InvitationRepository } from './invitation.repository';
@@ -58,7 +58,7 @@ export class UserAdminService {
   list(
     principal: Principal,
     page: { limit: number; offset: number },
-  ): Promise<{ rows: UserRow[]; total: number }> {
+  ): Promise<{ rows: UserListRow[]; total: number }> {
     return this.users.listPage(principal.organizationId, { ...page, activeOnly: principal.role !== 'admin' });
   }
 

@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { USER_ROLES, type UserRole } from '@homeward/contracts';
 import { IsDisplayName } from '@homeward/platform';
-import type { OrganizationRow, UserRow } from '../identity.rows';
+import type { OrganizationRow, UserListRow, UserRow } from '../identity.rows';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
 /** No control characters; bidirectional and invisible ones are refused by IsDisplayName. */
@@ -50,6 +50,11 @@ export class UserListItemDto extends UserSummaryDto {
   @ApiPropertyOptional({ enum: USER_STATUSES, description: 'Admins only; invited: no password set yet' })
   status?: UserStatus;
   @ApiPropertyOptional({ description: 'Admins only' }) createdAt?: string;
+  @ApiPropertyOptional({
+    description:
+      'Admins only: an authenticator app (TOTP) is set up; single sign-on users have their provider’s',
+  })
+  mfaEnrolled?: boolean;
 }
 
 export class UserPageDto {
@@ -182,6 +187,11 @@ export function userStatus(row: UserRow): UserStatus {
 
 export function mapUserSummary(row: UserRow): UserSummaryDto {
   return { id: row.id, displayName: row.displayName, role: row.role };
+}
+
+/** A user in the People list, as an admin sees them. */
+export function mapUserListItem(row: UserListRow): UserListItemDto {
+  return { ...mapUser(row), mfaEnrolled: row.mfaEnrolled };
 }
 
 export function mapUser(row: UserRow): UserDto {

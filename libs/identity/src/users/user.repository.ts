@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Queryable } from '@homeward/platform';
 import type { UserRole } from '@homeward/contracts';
-import type { UserRow } from '../identity.rows';
+import type { UserListRow, UserRow } from '../identity.rows';
 
 const COLUMNS = `id, organization_id AS "organizationId", email, display_name AS "displayName", role,
   password_hash AS "passwordHash", disabled_at AS "disabledAt", created_at AS "createdAt"`;
@@ -47,13 +47,18 @@ export class UserRepository {
     return rows;
   }
 
-  /** The organisation's users by name (disabled ones unless `activeOnly`), with the total. */
+  /**
+   * The organisation's users by name (disabled ones unless `activeOnly`), with the total, and
+   * whether each has an authenticator app set up.
+   */
   async listPage(
     organizationId: string,
     page: { limit: number; offset: number; activeOnly: boolean },
-  ): Promise<{ rows: UserRow[]; total: number }> {
-    const { rows } = await this.db.query<UserRow & { total: string }>(
-      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM users
+  ): Promise<{ rows: UserListRow[]; total: number }> {
+    const { rows } = await this.db.query<UserListRow & { total: string }>(
+      `SELECT ${COLUMNS},
+              EXISTS (SELECT 1 FROM user_mfa m WHERE m.user_id = users.id AND m.confirmed_at IS NOT NULL) AS "mfaEnrolled",
+              count(*) OVER () AS total FROM users
        WHERE organization_id = $1 AND (NOT $4 OR disabled_at IS NULL)
        ORDER BY lower(display_name), id LIMIT $2 OFFSET $3`,
       [organizationId, page.limit, page.offset, page.activeOnly],

@@ -14,6 +14,7 @@ import {
   InvitationDto,
   mapInvitation,
   mapUser,
+  mapUserListItem,
   mapUserSummary,
   UserCreateDto,
   UserCreatedDto,
@@ -42,7 +43,7 @@ export class UsersController {
     const { rows, total } = await this.users.list(principal, query);
     // A colleague sees names and roles only: email and account state are the admins' business.
     return {
-      items: rows.map(principal.role === 'admin' ? mapUser : mapUserSummary),
+      items: rows.map(principal.role === 'admin' ? mapUserListItem : mapUserSummary),
       total,
       limit: query.limit,
       offset: query.offset,
