@@ -107,10 +107,11 @@ export class EscalationService {
         taken.push({ step: current, ...recipients });
         row = updated.row;
       }
-      return { row, notificationIds, taken };
+      return { row, notificationIds, taken, previousAssignee: alert.assignedTo };
     });
     if (!outcome) return;
-    await this.publisher.alertUpdated(mapAlert(outcome.row));
+    // Whoever held the alert before the on-call clinician was given it sees it move on.
+    await this.publisher.alertUpdated(mapAlert(outcome.row), outcome.previousAssignee);
     await this.notifications.dispatch(outcome.notificationIds);
     for (const step of outcome.taken)
       this.logger.info(
