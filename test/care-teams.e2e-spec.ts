@@ -161,6 +161,35 @@ describe('care teams: routes, registration into teams and the unassigned list', 
     );
   });
 
+  it('renames and deletes over HTTP, refusing bad names, other organisations, other roles and a team with patients', async () => {
+    const spare = await admin.request<Team>('POST', '/api/care-teams', { name: 'Spare room' });
+    const path = `/api/care-teams/${spare.body.id}`;
+    for (const name of ['Bad\u0000name', 'x'.repeat(121), '   ', 'Right\u202eto left', 42])
+      expect((await admin.request('PATCH', path, { name })).status).toBe(400);
+    expect((await admin.request('PATCH', path, { name: 'Wards' })).body).toMatchObject({
+      code: 'care_team_name_taken',
+    });
+    expect((await coordinator.request('PATCH', path, { name: 'Mine' })).status).toBe(403);
+    expect((await coordinator.request('DELETE', path)).status).toBe(403);
+    expect((await admin.request('PATCH', '/api/care-teams/not-a-uuid', { name: 'X' })).status).toBe(400);
+
+    const elsewhere = await createOrganization(stack.database.pool, 'Elsewhere');
+    const outsider = await signIn(await createUser(stack.database.pool, elsewhere, 'admin'));
+    expect((await outsider.request('PATCH', path, { name: 'Taken over' })).status).toBe(404);
+    expect((await outsider.request('DELETE', path)).status).toBe(404);
+
+    const renamed = await admin.request<Team>('PATCH', path, { name: 'Night cover' });
+    expect(renamed).toMatchObject({ status: 200, body: { id: spare.body.id, name: 'Night cover' } });
+    // Wards holds patients by now: refused, and still listed.
+    expect((await admin.request('DELETE', `/api/care-teams/${wards.id}`)).body).toMatchObject({
+      code: 'care_team_not_empty',
+    });
+    expect((await admin.request('DELETE', path)).status).toBe(204);
+    expect((await admin.request('DELETE', path)).status).toBe(404);
+    expect((await teams()).map((team) => team.name)).toEqual(expect.arrayContaining(['Wards', 'Clinic']));
+    expect((await teams()).map((team) => team.name)).not.toContain('Night cover');
+  });
+
   it('changes nothing for organisationId, role, __proto__ or constructor in a body', async () => {
     const patient = await createPatient(stack.database.pool, organization, { careTeam: 'Wards' });
     const foreign = '00000000-0000-4000-8000-000000000000';
