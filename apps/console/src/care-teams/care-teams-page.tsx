@@ -28,6 +28,28 @@ function errorText(error: unknown): string | null {
   return error instanceof Error ? error.message : 'That did not work.';
 }
 
+/** A team's name, as the API takes it (1–120 characters). */
+function TeamNameInput({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (name: string) => void;
+}) {
+  return (
+    <input
+      id={id}
+      required
+      maxLength={120}
+      autoComplete="off"
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+    />
+  );
+}
+
 function CreateTeamForm() {
   const id = useId();
   const create = useCreateCareTeam();
@@ -41,14 +63,7 @@ function CreateTeamForm() {
       <h2 id={`${id}-title`}>Create a care team</h2>
       <div className="form-grid">
         <label htmlFor={`${id}-name`}>Team name</label>
-        <input
-          id={`${id}-name`}
-          required
-          maxLength={120}
-          autoComplete="off"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
+        <TeamNameInput id={`${id}-name`} value={name} onChange={setName} />
       </div>
       {create.isError && (
         <p role="alert" className="error">
@@ -84,14 +99,7 @@ function TeamSettings({ team }: { team: CareTeam }) {
       ) : (
         <form onSubmit={submit}>
           <label htmlFor={`${id}-name`}>New name for {team.name}</label>{' '}
-          <input
-            id={`${id}-name`}
-            required
-            maxLength={120}
-            autoComplete="off"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />{' '}
+          <TeamNameInput id={`${id}-name`} value={name} onChange={setName} />{' '}
           <button type="submit" disabled={rename.isPending}>
             Save name
           </button>{' '}
