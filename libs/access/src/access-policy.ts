@@ -48,10 +48,7 @@ export class AccessPolicy {
    * an on-call clinician paged for it sees it change live).
    */
   async patientRooms(patient: { organizationId: string; patientId: string }): Promise<string[]> {
-    const [teams, users] = await Promise.all([
-      this.careTeams.teamIdsOfPatient(patient.patientId),
-      this.careTeams.usersReachingPatientOutsideTeams(patient.patientId),
-    ]);
-    return [organizationRoom(patient.organizationId), ...teams.map(careTeamRoom), ...users.map(userRoom)];
+    const { teamIds, userIds } = await this.careTeams.patientAudience(patient.patientId);
+    return [organizationRoom(patient.organizationId), ...teamIds.map(careTeamRoom), ...userIds.map(userRoom)];
   }
 }

@@ -156,19 +156,25 @@ export class CareTeamRepository {
   }
 
   /**
-   * The users who reach the patient outside its care teams (the rest of careTeamPatientIdsSql's
-   * rule): those holding unexpired break-glass access, and those assigned one of its active alerts.
+   * Who sees the patient's events, in one statement: its care teams, and the users who reach it
+   * outside them (the rest of careTeamPatientIdsSql's rule): those holding unexpired break-glass
+   * access, and those assigned one of its active alerts.
    */
-  async usersReachingPatientOutsideTeams(patientId: string, q: Queryable = this.db): Promise<string[]> {
-    const { rows } = await q.query<{ id: string }>(
-      `SELECT bg.user_id AS id FROM break_glass_grants bg WHERE bg.patient_id = $1 AND bg.expires_at > now()
-       UNION
-       SELECT al.assigned_to FROM alerts al
-        WHERE al.patient_id = $1 AND al.assigned_to IS NOT NULL AND al.status = ANY($2::text[])
-       ORDER BY id`,
+  async patientAudience(
+    patientId: string,
+    q: Queryable = this.db,
+  ): Promise<{ teamIds: string[]; userIds: string[] }> {
+    const { rows } = await q.query<{ teamIds: string[]; userIds: string[] }>(
+      `SELECT ARRAY(SELECT ctp.care_team_id FROM care_team_patients ctp
+                     WHERE ctp.patient_id = $1 ORDER BY ctp.care_team_id) AS "teamIds",
+              ARRAY(SELECT bg.user_id FROM break_glass_grants bg WHERE bg.patient_id = $1 AND bg.expires_at > now()
+                    UNION
+                    SELECT al.assigned_to FROM alerts al
+                     WHERE al.patient_id = $1 AND al.assigned_to IS NOT NULL AND al.status = ANY($2::text[])
+                    ORDER BY 1) AS "userIds"`,
       [patientId, ACTIVE_ALERT_STATUSES],
     );
-    return rows.map((row) => row.id);
+    return rows[0];
   }
 
   /**
